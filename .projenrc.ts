@@ -1,0 +1,141 @@
+import { cdk8s, javascript, TextFile } from 'projen';
+
+// The only place that shapes package.json, tsconfig*, eslint, jest and the tasks.
+// Run `npx projen` after editing it.
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-session-affinity',
+  packageName: 'cdk8s-session-affinity',
+  description:
+    'cdk8s constructs for Kubernetes sticky sessions done right: ClientIP Services, cookie affinity at the ingress, and shared session stores that make affinity unnecessary.',
+  author: 'cdk8s-session-affinity maintainers',
+  authorAddress: 'maintainers@cdk8s-session-affinity.dev',
+  repositoryUrl: 'https://github.com/cdk8s-session-affinity/cdk8s-session-affinity.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  projenVersion: '0.103.25',
+  minNodeVersion: '20.16.0',
+  keywords: [
+    'cdk8s',
+    'kubernetes',
+    'k8s',
+    'session-affinity',
+    'sticky-sessions',
+    'ingress',
+    'load-balancing',
+  ],
+
+  // jsii 6 runs on Node >= 20.16; it compiles with its own TypeScript 6.
+  jsiiVersion: '~6.0.0',
+  // ts-node, ts-jest and typescript-eslint need the classic compiler API:
+  // TypeScript 7 on the registry ships without it.
+  typescriptVersion: '~5.9.3',
+
+  // cdk8s-plus-28 needs cdk8s >= 2.68.11 (2.68.12 is the oldest the registry serves) and constructs >= 10.3.
+  cdk8sVersion: '2.68.12',
+  constructsVersion: '10.3.0',
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+
+  // Names for the other jsii languages. Only the JavaScript package can be built
+  // on machines without Python, Maven, dotnet and Go (see the package task below).
+  publishToPypi: {
+    distName: 'cdk8s-session-affinity',
+    module: 'cdk8s_session_affinity',
+  },
+  publishToMaven: {
+    mavenGroupId: 'io.github.cdk8s-session-affinity',
+    mavenArtifactId: 'cdk8s-session-affinity',
+    javaPackage: 'io.github.cdk8s_session_affinity',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'Cdk8sSessionAffinity',
+    packageId: 'Cdk8sSessionAffinity',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk8s-session-affinity/cdk8s-session-affinity-go',
+    packageName: 'cdk8ssessionaffinity',
+  },
+
+  // No GitHub here: CI is .ci/run.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+
+  // jest 30 pulls unrs-resolver, whose platform packages this registry does not
+  // all serve, which breaks `npm ci` on a fresh clone (../shared/DESIGN.md).
+  jestOptions: {
+    jestVersion: '^29',
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testPathIgnorePatterns: ['/node_modules/', '/dist/', '/examples/', '/bench/'],
+      // The examples test runs `npm run examples`, several ts-node processes.
+      testTimeout: 120_000,
+    },
+  },
+  devDeps: [
+    'jest-util@^29',
+    // 4.x is CommonJS and runs on Node 20; 5.x is ESM-only and wants Node 22.
+    'kubernetes-models@^4.5.1',
+    'cdk8s-cli@^2.207.0',
+    'ts-node@^10.9.2',
+    'yaml@^2.6.0',
+  ],
+
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'bench', '.projenrc.ts'],
+  },
+  gitignore: ['/examples/*/dist/', '/examples/*/imports/'],
+});
+
+// Same reason as jest 29: resolver 3.8+ depends on unrs-resolver.
+project.deps.removeDependency('eslint-import-resolver-typescript');
+project.addDevDeps('eslint-import-resolver-typescript@~3.6.3');
+
+// The package task would build Python, Java, .NET and Go bindings whenever CI is
+// unset; their toolchains are out of reach here, so package the JavaScript
+// target only, with or without CI. `package-all` stays for a release machine.
+const packageJs = project.tasks.tryFind('package:js');
+if (!packageJs) {
+  throw new Error('projen no longer defines package:js; revisit the package task');
+}
+project.packageTask.reset();
+project.packageTask.spawn(packageJs);
+
+// Examples and benchmarks are for this repository, not for the tarball.
+project.addPackageIgnore('/examples/');
+project.addPackageIgnore('/bench/');
+project.addPackageIgnore('/.ci/');
+project.addPackageIgnore('/scripts/');
+
+// Every example is a cdk8s app; `cdk8s synth` in its folder runs it with ts-node,
+// which needs CommonJS output (the library's own tsconfig targets node16 modules).
+new javascript.TypescriptConfig(project, {
+  fileName: 'examples/tsconfig.json',
+  include: ['**/*.ts'],
+  compilerOptions: {
+    target: 'ES2022',
+    lib: ['es2022'],
+    module: 'commonjs',
+    moduleResolution: javascript.TypeScriptModuleResolution.NODE,
+    strict: true,
+    esModuleInterop: true,
+    skipLibCheck: true,
+    noEmit: true,
+  },
+});
+
+project.addTask('examples', {
+  description: 'Synthesize every example app into dist/examples/<name>/',
+  exec: 'ts-node --project examples/tsconfig.json scripts/synth-examples.ts',
+});
+
+new TextFile(project, '.nvmrc', { lines: ['20'] });
+
+// jsii prints a banner on Node 20, which is what this project's machines run.
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION', '1');
+
+project.synth();

@@ -1,0 +1,2 @@
+// Public API: re-exports only. Each capability lives in its own folder.
+export * from './service';

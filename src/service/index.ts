@@ -1,0 +1,3 @@
+export * from './sticky-service';
+export * from './timeouts';
+export * from './traffic-policy';

@@ -1,0 +1,69 @@
+import { Chart, Testing } from 'cdk8s';
+
+/** A synthesized Kubernetes object, as read back from the chart. */
+export type Manifest = { apiVersion: string; kind: string; metadata?: any; spec?: any; [key: string]: any };
+
+interface ModelClass {
+  new (data: unknown): { validate(): void };
+}
+
+/**
+ * Where kubernetes-models keeps the class for an apiVersion: core objects under
+ * `v1/`, the rest under `<group>/<version>/`.
+ */
+function modelModule(apiVersion: string, kind: string): string {
+  return `kubernetes-models/${apiVersion}/${kind}`;
+}
+
+function modelFor(manifest: Manifest): ModelClass {
+  const where = modelModule(manifest.apiVersion, manifest.kind);
+  let mod: Record<string, ModelClass>;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require(where);
+  } catch {
+    throw new Error(`no schema for ${manifest.apiVersion} ${manifest.kind} (looked for ${where}): add its models package to the test helper before testing it`);
+  }
+  return mod[manifest.kind];
+}
+
+/**
+ * Validates every manifest against the Kubernetes OpenAPI schema, with
+ * kubernetes-models (types, enums, required fields). It does not refuse
+ * unknown fields, so tests also assert the fields that matter by name.
+ */
+export function validateManifests(manifests: Manifest[]): void {
+  const problems: string[] = [];
+  for (const manifest of manifests) {
+    const Model = modelFor(manifest);
+    try {
+      new Model(manifest).validate();
+    } catch (e) {
+      problems.push(`${manifest.kind} ${manifest.metadata?.name}: ${(e as Error).message}`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new Error(`manifests fail the Kubernetes schema:\n${problems.join('\n')}`);
+  }
+}
+
+/** Synthesizes a chart, validates every object against the schema, and returns them. */
+export function synthValid(chart: Chart): Manifest[] {
+  const manifests = Testing.synth(chart) as Manifest[];
+  validateManifests(manifests);
+  return manifests;
+}
+
+/** The one object of a kind (and name, when given); fails when there is not exactly one. */
+export function only(manifests: Manifest[], kind: string, name?: string): Manifest {
+  const found = manifests.filter(m => m.kind === kind && (name === undefined || m.metadata?.name === name));
+  if (found.length !== 1) {
+    throw new Error(`expected one ${kind}${name ? ` named ${name}` : ''}, found ${found.length}`);
+  }
+  return found[0];
+}
+
+/** A fresh chart in a fresh test app. */
+export function newChart(namespace?: string): Chart {
+  return new Chart(Testing.app(), 'test', { namespace });
+}
