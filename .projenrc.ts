@@ -110,6 +110,7 @@ project.addPackageIgnore('/examples/');
 project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/.ci/');
 project.addPackageIgnore('/scripts/');
+project.addPackageIgnore('/.nvmrc');
 
 // Every example is a cdk8s app; `cdk8s synth` in its folder runs it with ts-node,
 // which needs CommonJS output (the library's own tsconfig targets node16 modules).
@@ -130,7 +131,7 @@ new javascript.TypescriptConfig(project, {
 
 project.addTask('examples', {
   description: 'Synthesize every example app into dist/examples/<name>/',
-  exec: 'ts-node --project examples/tsconfig.json scripts/synth-examples.ts',
+  exec: 'ts-node --project examples/tsconfig.json examples/synth-all.ts',
 });
 
 new TextFile(project, '.nvmrc', { lines: ['20'] });

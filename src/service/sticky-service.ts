@@ -2,6 +2,7 @@ import { Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { describeSeconds, propError } from '../errors';
+import { ExternalTrafficPolicy, InternalTrafficPolicy } from './traffic-policy';
 import {
   CLIENT_IP_TIMEOUT_DEFAULT_SECONDS,
   CLIENT_IP_TIMEOUT_MAX_SECONDS,
@@ -10,7 +11,6 @@ import {
   isExternallyAccessible,
   isValidClientIpTimeout,
 } from '../facts/kubernetes';
-import { ExternalTrafficPolicy, InternalTrafficPolicy } from './traffic-policy';
 
 /**
  * The affinity settings of a StickyService, shared by its props and by

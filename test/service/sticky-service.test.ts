@@ -7,8 +7,8 @@ import {
   StickyService,
   StickyServiceProps,
 } from '../../src';
-import { Manifest, newChart, only, synthValid } from '../util/manifests';
 import { at, leaves, seedService, SEED_SERVICES } from '../seeds';
+import { Manifest, newChart, only, synthValid } from '../util/manifests';
 
 /** How each seed Service is written with the library. */
 const SEED_PROPS: Record<string, StickyServiceProps> = {

@@ -1,0 +1,23 @@
+// An app that keeps sessions in memory: an hour of stickiness matches a typical
+// idle-session expiry. Its Service is put in front of the Deployment in one
+// line, with the port taken from the container.
+import { App, Chart } from 'cdk8s';
+import { AffinityTimeout, StickyService } from '../../src';
+import { webApp } from '../shared/web-app';
+
+const app = new App();
+const chart = new Chart(app, 'legacy-app');
+
+const deployment = webApp(chart, 'App', {
+  app: 'legacy-app',
+  image: 'ghcr.io/example/legacy-app:1.0.0',
+  port: 8080,
+  healthPath: '/healthz',
+});
+
+StickyService.exposeWorkload(deployment, {
+  name: 'legacy-app',
+  affinityTimeout: AffinityTimeout.IN_MEMORY_SESSIONS,
+});
+
+app.synth();
