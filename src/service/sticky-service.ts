@@ -2,9 +2,9 @@ import { Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { describeSeconds, propError } from '../errors';
+import { AffinityTimeout } from './timeouts';
 import { ExternalTrafficPolicy, InternalTrafficPolicy } from './traffic-policy';
 import {
-  CLIENT_IP_TIMEOUT_DEFAULT_SECONDS,
   CLIENT_IP_TIMEOUT_MAX_SECONDS,
   CLIENT_IP_TIMEOUT_MIN_SECONDS,
   HEADLESS_CLUSTER_IP,
@@ -170,7 +170,7 @@ export class StickyService extends kplus.Service {
         'must not be None: a headless Service has no virtual IP, so clients resolve pod IPs from DNS and nothing applies ClientIP affinity');
     }
 
-    this.affinityTimeout = props.affinityTimeout ?? Duration.seconds(CLIENT_IP_TIMEOUT_DEFAULT_SECONDS);
+    this.affinityTimeout = props.affinityTimeout ?? AffinityTimeout.KUBERNETES_DEFAULT;
     const timeoutSeconds = this.affinityTimeout.toMilliseconds({ integral: false }) / 1000;
     if (!isValidClientIpTimeout(timeoutSeconds)) {
       throw propError(this, 'affinityTimeout', describeSeconds(this.affinityTimeout),
@@ -196,27 +196,39 @@ export class StickyService extends kplus.Service {
       externalTrafficPolicy: this.externalTrafficPolicy,
       internalTrafficPolicy: this.internalTrafficPolicy,
     };
-    for (const [field, value] of Object.entries(affinity)) {
-      if (value !== undefined) {
-        this.apiObject.addJsonPatch(JsonPatch.add(`/spec/${field}`, value));
+    const patches: JsonPatch[] = [];
+    for (const field of AFFINITY_FIELDS) {
+      if (affinity[field] !== undefined) {
+        patches.push(JsonPatch.add(`/spec/${field}`, affinity[field]));
       }
     }
-
-    // Ports can still be bound after construction, so this is checked at synth.
-    this.node.addValidation({ validate: () => this.validatePortNames() });
+    this.apiObject.addJsonPatch(...patches);
   }
 
-  private validatePortNames(): string[] {
-    const unnamed = this.ports.filter(p => p.name === undefined).map(p => p.port);
-    if (this.ports.length > 1 && unnamed.length > 0) {
-      return [`'ports' (${unnamed.join(', ')} unnamed) must all have a name when a Service has more than one port: the API server refuses unnamed ports in a multi-port Service`];
+  /**
+   * Configure a port the Service binds to, as `kplus.Service.bind()` does.
+   *
+   * Refuses the port when the Service would then have more than one port and
+   * any of them has no name, which the API server refuses. Ports can be added
+   * but never removed or renamed, so this is checked as each port is bound
+   * (the constructor binds `ports` the same way).
+   *
+   * @param port the port number
+   * @param options the port's name, protocol, target and node port
+   */
+  public bind(port: number, options: kplus.ServiceBindOptions = {}): void {
+    super.bind(port, options);
+    const ports = this.ports;
+    const unnamed = ports.length > 1 ? ports.filter(p => p.name === undefined).map(p => p.port) : [];
+    if (unnamed.length > 0) {
+      throw propError(this, 'ports', `${unnamed.join(', ')} unnamed`,
+        'must all have a name when a Service has more than one port: the API server refuses unnamed ports in a multi-port Service');
     }
-    return [];
   }
 }
 
-type AffinitySpec = Pick<kplus.k8s.ServiceSpec,
-'sessionAffinity' | 'sessionAffinityConfig' | 'externalTrafficPolicy' | 'internalTrafficPolicy'>;
+const AFFINITY_FIELDS = ['sessionAffinity', 'sessionAffinityConfig', 'externalTrafficPolicy', 'internalTrafficPolicy'] as const;
+type AffinitySpec = Pick<kplus.k8s.ServiceSpec, typeof AFFINITY_FIELDS[number]>;
 
 function portsOfContainers(workload: kplus.Workload): kplus.ServicePort[] {
   return workload.containers.flatMap(container => container.ports.map(p => ({

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { CLIENT_IP_TIMEOUT_DEFAULT_SECONDS, CLIENT_IP_TIMEOUT_MAX_SECONDS } from '../facts/kubernetes';
 
 /**
  * Named ClientIP affinity timeouts for the common reasons to be sticky.
@@ -13,13 +14,13 @@ export class AffinityTimeout {
    * 3 hours: Kubernetes' own default (10800 s), and what the Grafana fix uses.
    * A working day's session with coffee breaks stays on one pod.
    */
-  public static readonly KUBERNETES_DEFAULT = Duration.hours(3);
+  public static readonly KUBERNETES_DEFAULT = Duration.seconds(CLIENT_IP_TIMEOUT_DEFAULT_SECONDS);
 
   /**
    * 24 hours, the most Kubernetes allows: WebSocket and other long-lived
    * connections reconnect to the pod that holds their state for a whole day.
    */
-  public static readonly WEBSOCKETS = Duration.hours(24);
+  public static readonly WEBSOCKETS = Duration.seconds(CLIENT_IP_TIMEOUT_MAX_SECONDS);
 
   /**
    * 1 hour: in-memory session stores, whose sessions usually expire after an

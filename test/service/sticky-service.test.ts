@@ -208,12 +208,21 @@ describe('StickyService rendering', () => {
     expect(svc.spec.selector).toEqual(only(manifests, 'Deployment').spec.selector.matchLabels);
   });
 
-  test('a multi-port Service with unnamed ports fails at synth, naming the ports', () => {
+  test('binding an unnamed port to a multi-port Service is refused, naming the port', () => {
     const chart = newChart();
     const service = new StickyService(chart, 'Sticky', { ports: [{ port: 80, name: 'http' }] });
-    service.bind(443);
-    expect(() => synthValid(chart)).toThrow(
-      /test\/Sticky.*'ports' \(443 unnamed\) must all have a name when a Service has more than one port/s);
+    expect(() => service.bind(443)).toThrow(
+      "test/Sticky: 'ports' (443 unnamed) must all have a name when a Service has more than one port: the API server refuses unnamed ports in a multi-port Service");
+  });
+
+  test('a second port after an unnamed one is refused, naming the unnamed one', () => {
+    const chart = newChart();
+    const service = new StickyService(chart, 'Sticky', { ports: [{ port: 80 }] });
+    expect(() => service.bind(443, { name: 'https' })).toThrow(/'ports' \(80 unnamed\) must all have a name/);
+  });
+
+  test('unnamed ports in the props are refused', () => {
+    expect(errorOf({ ports: [{ port: 80 }, { port: 443 }] })).toMatch(/^test\/Sticky: 'ports' \(80, 443 unnamed\) must all have a name/);
   });
 
   test('a multi-port Service with named ports synthesizes', () => {
