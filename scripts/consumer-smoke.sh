@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# Consumer smoke test: installs the packed library into a fresh cdk8s app
+# outside the repository, the way a user would, synthesizes it with the real
+# cdk8s CLI and checks the rendered Services.
+#
+# Run after `npx projen build` (uses dist/js/*.tgz; packs with `npm pack`
+# when there is none). Set KEEP_SMOKE_DIR=1 to keep the temporary app.
+
+# The node -e scripts below are single-quoted on purpose: $ is JavaScript's.
+# shellcheck disable=SC2016
+set -euo pipefail
+
+start=$SECONDS
+repo=$(cd "$(dirname "$0")/.." && pwd)
+pkg_name=cdk8s-session-affinity
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/consumer-smoke.XXXXXX")
+cleanup() {
+  if [[ "${KEEP_SMOKE_DIR:-}" == "1" ]]; then
+    echo "consumer smoke: kept $tmp"
+  else
+    rm -rf "$tmp"
+  fi
+}
+trap cleanup EXIT
+case "$tmp/" in
+  "$repo"/*) echo "consumer smoke test: FAILED: temporary folder $tmp is inside the repo" >&2; exit 1 ;;
+esac
+
+fail() {
+  echo "consumer smoke test: FAILED: $*" >&2
+  exit 1
+}
+
+step() {
+  echo "==> $*"
+}
+
+cli="$repo/node_modules/.bin/cdk8s"
+[[ -x "$cli" ]] || fail "cdk8s CLI not found at $cli (is cdk8s-cli installed in the repo?)"
+
+# --- 1. The package tarball -------------------------------------------------
+shopt -s nullglob
+tarballs=("$repo"/dist/js/*.tgz)
+if (( ${#tarballs[@]} == 0 )); then
+  step "no dist/js/*.tgz: packing with npm pack"
+  (cd "$repo" && npm pack --pack-destination "$tmp" >"$tmp/npm-pack.log" 2>&1) \
+    || { tail -n 40 "$tmp/npm-pack.log" >&2; fail "npm pack failed"; }
+  tarballs=("$tmp"/*.tgz)
+fi
+shopt -u nullglob
+(( ${#tarballs[@]} == 1 )) || fail "expected exactly one tarball, found ${#tarballs[@]}: ${tarballs[*]:-none}"
+tarball=${tarballs[0]}
+step "tarball: $tarball"
+
+# Nothing but the compiled library and its docs belongs in the package.
+listing=$(tar -tzf "$tarball") || fail "cannot list $tarball"
+for dir in examples bench test src; do
+  if grep -q "^package/$dir/" <<<"$listing"; then
+    fail "tarball contains $dir/: $(grep "^package/$dir/" <<<"$listing" | head -n 5 | tr '\n' ' ')"
+  fi
+  echo "    ok: no $dir/ in the tarball"
+done
+
+# --- 2. A fresh cdk8s app ---------------------------------------------------
+app="$tmp/app"
+mkdir -p "$app"
+cp "$tarball" "$app/"
+tgz_file="./$(basename "$tarball")"
+
+cat >"$app/package.json" <<'EOF'
+{
+  "name": "smoke-app",
+  "version": "0.0.0",
+  "private": true
+}
+EOF
+
+cat >"$app/tsconfig.json" <<'EOF'
+{
+  "compilerOptions": {
+    "module": "commonjs",
+    "target": "ES2022",
+    "lib": ["ES2022"],
+    "strict": true,
+    "esModuleInterop": true,
+    "skipLibCheck": true,
+    "types": ["node"]
+  },
+  "include": ["main.ts"]
+}
+EOF
+
+cat >"$app/cdk8s.yaml" <<'EOF'
+language: typescript
+app: npx ts-node main.ts
+EOF
+
+cat >"$app/main.ts" <<'EOF'
+import { StickyService, AffinityTimeout, ExternalTrafficPolicy } from 'cdk8s-session-affinity';
+import * as kplus from 'cdk8s-plus-28';
+import { App, Chart } from 'cdk8s';
+
+const app = new App();
+const chart = new Chart(app, 'smoke');
+
+const deployment = new kplus.Deployment(chart, 'Grafana', {
+  containers: [{ image: 'grafana/grafana:11.3.0', portNumber: 3000 }],
+});
+
+const grafana = StickyService.exposeWorkload(deployment, {
+  name: 'grafana',
+  serviceType: kplus.ServiceType.LOAD_BALANCER,
+  affinityTimeout: AffinityTimeout.KUBERNETES_DEFAULT,
+});
+if (grafana.externalTrafficPolicy !== ExternalTrafficPolicy.LOCAL) {
+  throw new Error(`expected the LoadBalancer default externalTrafficPolicy Local, got ${grafana.externalTrafficPolicy}`);
+}
+
+const ws = new StickyService(chart, 'Ws', {
+  metadata: { name: 'websocket-server' },
+  type: kplus.ServiceType.LOAD_BALANCER,
+  affinityTimeout: AffinityTimeout.WEBSOCKETS,
+  ports: [{ port: 80, targetPort: 8080 }],
+});
+ws.selectLabel('app', 'websocket-server');
+
+app.synth();
+EOF
+
+# --- 3. Install as a user would ---------------------------------------------
+step "npm install (log: $tmp/npm-install.log)"
+(cd "$app" && npm install --no-audit --no-fund \
+  "$tgz_file" \
+  'cdk8s@^2.68.12' 'cdk8s-plus-28@^2.5.6' 'constructs@^10.3.0' \
+  'ts-node@^10.9.2' 'typescript@~5.9.3' '@types/node@^20' 'yaml@^2' \
+  >"$tmp/npm-install.log" 2>&1) \
+  || { tail -n 40 "$tmp/npm-install.log" >&2; fail "npm install failed"; }
+# Surface warnings worth knowing about (peer deps, deprecations), not npmrc noise.
+warnings=$(grep -i 'warn' "$tmp/npm-install.log" | grep -v 'Unknown user config\|Unknown env config' || true)
+if [[ -n "$warnings" ]]; then
+  echo "    npm install warnings:"
+  head -n 20 <<<"$warnings" | while IFS= read -r line; do echo "      $line"; done
+fi
+(cd "$app" && node -e '
+  for (const p of ["cdk8s-session-affinity", "cdk8s", "cdk8s-plus-28", "constructs", "typescript", "ts-node"]) {
+    console.log(`    installed ${p}@${require(`${p}/package.json`).version}`);
+  }')
+
+# --- 4. The installed package's entry points --------------------------------
+step "checking the installed package"
+(cd "$app" && node -e '
+  const fs = require("fs");
+  const path = require("path");
+  const dir = path.resolve("node_modules", process.argv[1]);
+  const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+  let failed = 0;
+  const check = (ok, what) => { console.log(`    ${ok ? "ok" : "FAIL"}: ${what}`); if (!ok) failed++; };
+  for (const field of ["main", "types"]) {
+    const target = pkg[field];
+    check(typeof target === "string" && fs.existsSync(path.join(dir, target)),
+      `package.json ${field} (${target}) exists`);
+  }
+  check(fs.existsSync(path.join(dir, ".jsii")), ".jsii exists");
+  const lib = require(process.argv[1]);
+  for (const name of ["StickyService", "AffinityTimeout", "ExternalTrafficPolicy"]) {
+    check(lib[name] !== undefined, `exports ${name}`);
+  }
+  process.exit(failed ? 1 : 0);
+' "$pkg_name") || fail "the installed package is incomplete"
+
+# --- 5. Synthesize with the real cdk8s CLI ----------------------------------
+step "cdk8s synth"
+# The CLI's version check may print an HTTP error when offline: harmless, the
+# exit code is what counts.
+(cd "$app" && "$cli" synth >"$tmp/synth.log" 2>&1) \
+  || { tail -n 60 "$tmp/synth.log" >&2; fail "cdk8s synth failed"; }
+grep -E '^\s+- ' "$tmp/synth.log" | sed 's/^\s*- /    wrote /' || true
+
+# --- 6. Check the rendered manifests ----------------------------------------
+step "checking the synthesized manifests"
+(cd "$app" && node -e '
+  const fs = require("fs");
+  const path = require("path");
+  const YAML = require("yaml");
+  const files = fs.readdirSync("dist").filter(f => f.endsWith(".k8s.yaml")).map(f => path.join("dist", f));
+  if (files.length === 0) { console.error("    FAIL: no dist/*.k8s.yaml"); process.exit(1); }
+  const docs = files.flatMap(f => YAML.parseAllDocuments(fs.readFileSync(f, "utf8")).map(d => d.toJS())).filter(Boolean);
+  console.log(`    ${files.join(", ")}: ${docs.map(d => `${d.kind}/${d.metadata && d.metadata.name}`).join(", ")}`);
+  let failed = 0;
+  const check = (actual, expected, what) => {
+    const ok = JSON.stringify(actual) === JSON.stringify(expected);
+    console.log(`    ${ok ? "ok" : "FAIL"}: ${what} == ${JSON.stringify(expected)}${ok ? "" : ` (got ${JSON.stringify(actual)})`}`);
+    if (!ok) failed++;
+  };
+  const get = (obj, p) => p.split(".").reduce((o, k) => (o == null ? undefined : o[k]), obj);
+  const service = name => {
+    const found = docs.filter(d => d.kind === "Service" && d.metadata && d.metadata.name === name);
+    if (found.length !== 1) { console.log(`    FAIL: expected one Service ${name}, found ${found.length}`); failed++; }
+    return found[0];
+  };
+
+  const grafana = service("grafana");
+  if (grafana) {
+    check(get(grafana, "spec.sessionAffinity"), "ClientIP", "grafana spec.sessionAffinity");
+    check(get(grafana, "spec.sessionAffinityConfig.clientIP.timeoutSeconds"), 10800, "grafana spec.sessionAffinityConfig.clientIP.timeoutSeconds");
+    check(get(grafana, "spec.type"), "LoadBalancer", "grafana spec.type");
+    check(get(grafana, "spec.externalTrafficPolicy"), "Local", "grafana spec.externalTrafficPolicy");
+    check(get(grafana, "spec.ports.0.port"), 3000, "grafana spec.ports[0].port");
+    const deployment = docs.find(d => d.kind === "Deployment");
+    check(get(grafana, "spec.selector"), get(deployment, "spec.selector.matchLabels"), "grafana spec.selector (the Deployment selector)");
+  }
+  const ws = service("websocket-server");
+  if (ws) {
+    check(get(ws, "spec.sessionAffinity"), "ClientIP", "websocket-server spec.sessionAffinity");
+    check(get(ws, "spec.sessionAffinityConfig.clientIP.timeoutSeconds"), 86400, "websocket-server spec.sessionAffinityConfig.clientIP.timeoutSeconds");
+    check(get(ws, "spec.selector"), { app: "websocket-server" }, "websocket-server spec.selector");
+    check(get(ws, "spec.ports.0.targetPort"), 8080, "websocket-server spec.ports[0].targetPort");
+  }
+  process.exit(failed ? 1 : 0);
+') || fail "the synthesized manifests are not what a user should get (see FAIL lines above)"
+
+echo "consumer smoke test: passed in $((SECONDS - start))s"
