@@ -112,21 +112,23 @@ project.addPackageIgnore('/.ci/');
 project.addPackageIgnore('/scripts/');
 project.addPackageIgnore('/.nvmrc');
 
-// Every example is a cdk8s app; `cdk8s synth` in its folder runs it with ts-node,
-// which needs CommonJS output (the library's own tsconfig targets node16 modules).
+// Examples and benchmarks run as CommonJS on plain node or ts-node, as a user's
+// cdk8s app does (the library's own tsconfig targets node16 modules for jsii).
+const commonJsApp: javascript.TypeScriptCompilerOptions = {
+  target: 'ES2022',
+  lib: ['es2022'],
+  module: 'commonjs',
+  moduleResolution: javascript.TypeScriptModuleResolution.NODE,
+  strict: true,
+  esModuleInterop: true,
+  skipLibCheck: true,
+};
+
+// Every example is a cdk8s app; `cdk8s synth` in its folder runs it with ts-node.
 new javascript.TypescriptConfig(project, {
   fileName: 'examples/tsconfig.json',
   include: ['**/*.ts'],
-  compilerOptions: {
-    target: 'ES2022',
-    lib: ['es2022'],
-    module: 'commonjs',
-    moduleResolution: javascript.TypeScriptModuleResolution.NODE,
-    strict: true,
-    esModuleInterop: true,
-    skipLibCheck: true,
-    noEmit: true,
-  },
+  compilerOptions: { ...commonJsApp, noEmit: true },
 });
 
 project.addTask('examples', {
@@ -139,18 +141,7 @@ project.addTask('examples', {
 new javascript.TypescriptConfig(project, {
   fileName: 'bench/tsconfig.json',
   include: ['**/*.ts', '../src/**/*.ts'],
-  compilerOptions: {
-    target: 'ES2022',
-    lib: ['es2022'],
-    module: 'commonjs',
-    moduleResolution: javascript.TypeScriptModuleResolution.NODE,
-    strict: true,
-    esModuleInterop: true,
-    skipLibCheck: true,
-    rootDir: '..',
-    outDir: '../dist/bench',
-    types: ['node'],
-  },
+  compilerOptions: { ...commonJsApp, rootDir: '..', outDir: '../dist/bench', types: ['node'] },
 });
 
 project.addTask('bench', {
