@@ -1,4 +1,3 @@
-import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
 /**
@@ -12,7 +11,3 @@ export function propError(scope: IConstruct, prop: string, value: string, allowe
   return new Error(`${scope.node.path}: '${prop}' (${value}) ${allowed}`);
 }
 
-/** A Duration as a user reads it in an error: seconds, fractions kept (`1.5s`, `90000s`). */
-export function describeSeconds(duration: Duration): string {
-  return `${duration.toMilliseconds({ integral: false }) / 1000}s`;
-}

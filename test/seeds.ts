@@ -170,7 +170,8 @@ export function seedService(name: string): any {
  * `spec.sessionAffinityConfig.clientIP.timeoutSeconds = 10800`.
  */
 export function leaves(value: any, prefix = ''): Array<[string, unknown]> {
-  if (value === null || typeof value !== 'object') {
+  // An empty list or map is a leaf of its own, so `externalIPs: []` counts.
+  if (value === null || typeof value !== 'object' || Object.keys(value).length === 0) {
     return [[prefix, value]];
   }
   return Object.entries(value).flatMap(([key, child]) =>

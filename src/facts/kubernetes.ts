@@ -36,3 +36,89 @@ export function isExternallyAccessible(type: string, externalIpCount: number): b
     || type === 'LoadBalancer'
     || (type === 'ClusterIP' && externalIpCount > 0);
 }
+
+/** Lowest and highest port number a Service port, target port or node port may have. */
+export const PORT_MIN = 1;
+export const PORT_MAX = 65_535;
+
+/** Longest RFC 1123 label (Service port names, Service names). */
+export const DNS_LABEL_MAX_LENGTH = 63;
+
+/**
+ * Whether `name` is an RFC 1123 label: what the API server requires of a
+ * Service port's name (lowercase letters, digits and '-', starting and ending
+ * with a letter or digit, at most 63 characters).
+ */
+export function isDnsLabel(name: string): boolean {
+  return name.length <= DNS_LABEL_MAX_LENGTH && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name);
+}
+
+/** The parts of a Service port the API server's rules look at. */
+export interface ServicePortFacts {
+  readonly port: number;
+  readonly name?: string;
+  readonly protocol?: string;
+  readonly targetPort?: number;
+  readonly nodePort?: number;
+}
+
+/** Why the API server would refuse a Service's ports: the offending value and the rule. */
+export interface PortProblem {
+  readonly value: string;
+  readonly allowed: string;
+}
+
+function isPortNumber(n: number): boolean {
+  return Number.isInteger(n) && n >= PORT_MIN && n <= PORT_MAX;
+}
+
+/**
+ * The first reason the API server would refuse these ports on a Service of
+ * this type, or undefined when it would take them.
+ */
+export function servicePortProblem(ports: ServicePortFacts[], type: string): PortProblem | undefined {
+  const range = `must be a whole number from ${PORT_MIN} to ${PORT_MAX}`;
+  for (const p of ports) {
+    if (!isPortNumber(p.port)) {
+      return { value: `port ${p.port}`, allowed: range };
+    }
+    if (p.targetPort !== undefined && !isPortNumber(p.targetPort)) {
+      return { value: `targetPort ${p.targetPort}`, allowed: range };
+    }
+    if (p.nodePort !== undefined && type !== 'NodePort' && type !== 'LoadBalancer') {
+      return { value: `nodePort ${p.nodePort}`, allowed: `cannot be set on a ${type} Service: only NodePort and LoadBalancer Services have node ports` };
+    }
+    if (p.nodePort !== undefined && !isPortNumber(p.nodePort)) {
+      return { value: `nodePort ${p.nodePort}`, allowed: range };
+    }
+    if (p.name !== undefined && !isDnsLabel(p.name)) {
+      return { value: `name ${JSON.stringify(p.name)}`, allowed: `must be an RFC 1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most ${DNS_LABEL_MAX_LENGTH} characters` };
+    }
+  }
+  if (ports.length > 1) {
+    const unnamed = ports.filter(p => p.name === undefined).map(p => p.port);
+    if (unnamed.length > 0) {
+      return { value: `${unnamed.join(', ')} unnamed`, allowed: 'must all have a name when a Service has more than one port: the API server refuses unnamed ports in a multi-port Service' };
+    }
+  }
+  if (ports.length < 2) {
+    return undefined;
+  }
+  const seenNames = new Set<string>();
+  const seenPorts = new Set<string>();
+  for (const p of ports) {
+    if (p.name !== undefined) {
+      if (seenNames.has(p.name)) {
+        return { value: `name ${JSON.stringify(p.name)} twice`, allowed: 'must have unique names' };
+      }
+      seenNames.add(p.name);
+    }
+    const key = `${p.port}/${p.protocol ?? 'TCP'}`;
+    if (seenPorts.has(key)) {
+      return { value: `${key} twice`, allowed: 'must not repeat a port number with the same protocol' };
+    }
+    seenPorts.add(key);
+  }
+  return undefined;
+}
+

@@ -1,16 +1,18 @@
 import { Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { describeSeconds, propError } from '../errors';
 import { AffinityTimeout } from './timeouts';
 import { ExternalTrafficPolicy, InternalTrafficPolicy } from './traffic-policy';
+import { propError } from '../errors';
 import {
   CLIENT_IP_TIMEOUT_MAX_SECONDS,
   CLIENT_IP_TIMEOUT_MIN_SECONDS,
   HEADLESS_CLUSTER_IP,
   isExternallyAccessible,
   isValidClientIpTimeout,
+  servicePortProblem,
 } from '../facts/kubernetes';
+import { describeSeconds, secondsOf } from '../units';
 
 /**
  * The affinity settings of a StickyService, shared by its props and by
@@ -29,11 +31,13 @@ export interface StickyAffinityOptions {
   /**
    * Routing of traffic that enters through a node.
    *
-   * `Local` keeps the client's source IP, which ClientIP affinity keys on;
-   * with `Cluster` the pods see a node's address and every client behind one
-   * node lands on one pod. Each node keeps its own affinity table, so strict
-   * stickiness across nodes also needs the load balancer to keep a client on
-   * one node (or cookie affinity at the ingress).
+   * `Local` sends it only to pods on the node it arrived at and keeps the
+   * client's source IP visible to the pods; `Cluster` may forward it to
+   * another node, hiding the client's IP behind the first node's address.
+   * Either way kube-proxy keys affinity on the client's IP in a table of its
+   * own on each node, so a client stays on one pod only while the load
+   * balancer keeps sending it to the same node (or use cookie affinity at
+   * the ingress, which follows the browser).
    *
    * Only Services reachable from outside the cluster (LoadBalancer, NodePort,
    * or ClusterIP with `externalIPs`) may set it; on any other it is an error.
@@ -78,8 +82,8 @@ export interface ExposeWorkloadOptions extends StickyAffinityOptions {
   /**
    * Ports of the Service.
    *
-   * @default - one port per container port of the workload, with the same
-   * number, name and protocol
+   * @default - one port per container port the workload declares when
+   * `exposeWorkload()` is called, with the same number, name and protocol
    */
   readonly ports?: kplus.ServicePort[];
 }
@@ -116,20 +120,36 @@ export class StickyService extends kplus.Service {
    *
    * The Service is created as a child of the workload, with the id
    * `StickyService` (prefixed with `options.name` when given) and the
-   * workload's namespace.
+   * workload's namespace. Ports are read from the containers when this is
+   * called; containers added later are not exposed. Annotations (a cloud load
+   * balancer's, say) go on the returned Service's `metadata`.
    *
-   * @param workload the pods to put behind the Service
+   * @param workload the pods to put behind the Service: a Deployment,
+   * StatefulSet or DaemonSet
    * @param options the Service's name, type, ports and affinity
    */
   public static exposeWorkload(workload: kplus.Workload, options: ExposeWorkloadOptions = {}): StickyService {
+    const id = `${options.name ?? ''}StickyService`;
+    if (workload.node.tryFindChild(id) !== undefined) {
+      throw propError(workload, 'name', options.name ?? 'not given',
+        'must differ from the name of the StickyService already exposed on this workload: pass a distinct \'name\'');
+    }
+    const inferred = options.ports === undefined;
     const ports = options.ports ?? portsOfContainers(workload);
     if (ports.length === 0) {
       throw propError(workload, 'ports', 'none given, none on the containers',
         'must list at least one port: pass \'ports\', or declare ports on the workload\'s containers');
     }
-    return new StickyService(workload, `${options.name ?? ''}StickyService`, {
+    const problem = inferred ? servicePortProblem(ports, options.serviceType ?? kplus.ServiceType.CLUSTER_IP) : undefined;
+    if (problem) {
+      const from = workload.containers.map(c => `${c.name}: ${c.ports.map(p => p.name ?? p.number).join(', ')}`).join('; ');
+      throw propError(workload, 'ports', `inferred from the containers (${from}): ${problem.value}`,
+        `${problem.allowed}; name the container ports, or pass 'ports'`);
+    }
+    return new StickyService(workload, id, {
       metadata: {
-        name: options.name,
+        // An undefined name would replace the name cdk8s generates.
+        ...(options.name !== undefined ? { name: options.name } : {}),
         namespace: workload.metadata.namespace,
       },
       selector: workload,
@@ -145,9 +165,10 @@ export class StickyService extends kplus.Service {
   public readonly affinityTimeout: Duration;
 
   /**
-   * The external traffic policy written to the Service.
+   * The external traffic policy written to the Service: the one given, else
+   * `Local` on a LoadBalancer Service.
    *
-   * @default - unset: Kubernetes uses `Cluster`
+   * @default - unset (Kubernetes uses `Cluster`) unless given or a LoadBalancer
    */
   public readonly externalTrafficPolicy?: ExternalTrafficPolicy;
 
@@ -171,7 +192,7 @@ export class StickyService extends kplus.Service {
     }
 
     this.affinityTimeout = props.affinityTimeout ?? AffinityTimeout.KUBERNETES_DEFAULT;
-    const timeoutSeconds = this.affinityTimeout.toMilliseconds({ integral: false }) / 1000;
+    const timeoutSeconds = secondsOf(this.affinityTimeout);
     if (!isValidClientIpTimeout(timeoutSeconds)) {
       throw propError(this, 'affinityTimeout', describeSeconds(this.affinityTimeout),
         `must be a whole number of seconds from ${CLIENT_IP_TIMEOUT_MIN_SECONDS} to ${CLIENT_IP_TIMEOUT_MAX_SECONDS} (24 hours)`);
@@ -208,22 +229,21 @@ export class StickyService extends kplus.Service {
   /**
    * Configure a port the Service binds to, as `kplus.Service.bind()` does.
    *
-   * Refuses the port when the Service would then have more than one port and
-   * any of them has no name, which the API server refuses. Ports can be added
-   * but never removed or renamed, so this is checked as each port is bound
-   * (the constructor binds `ports` the same way).
+   * Refuses a port the API server would refuse: a number outside 1..65535, a
+   * name that is not an RFC 1123 label, a node port on a ClusterIP Service, a
+   * repeated name or port and protocol, or a second port while any port is
+   * unnamed. Ports can be added but never removed or renamed, so each is
+   * checked before it is bound (the constructor binds `ports` the same way).
    *
    * @param port the port number
    * @param options the port's name, protocol, target and node port
    */
   public bind(port: number, options: kplus.ServiceBindOptions = {}): void {
-    super.bind(port, options);
-    const ports = this.ports;
-    const unnamed = ports.length > 1 ? ports.filter(p => p.name === undefined).map(p => p.port) : [];
-    if (unnamed.length > 0) {
-      throw propError(this, 'ports', `${unnamed.join(', ')} unnamed`,
-        'must all have a name when a Service has more than one port: the API server refuses unnamed ports in a multi-port Service');
+    const problem = servicePortProblem([...this.ports, { ...options, port }], this.type);
+    if (problem) {
+      throw propError(this, 'ports', problem.value, problem.allowed);
     }
+    super.bind(port, options);
   }
 }
 

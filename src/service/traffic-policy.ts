@@ -4,15 +4,16 @@
  */
 export enum ExternalTrafficPolicy {
   /**
-   * Any node forwards to any ready endpoint; kube-proxy masquerades the
-   * packet, so the pod sees a node's address instead of the client's and
-   * ClientIP affinity pins every client behind that node to one pod.
+   * Any node forwards to any ready endpoint, on any node; kube-proxy
+   * masquerades what it forwards to another node, so the pod sees that
+   * node's address instead of the client's. Affinity still keys on the
+   * client's IP, in the table of the node the traffic arrived at.
    */
   CLUSTER = 'Cluster',
 
   /**
    * A node forwards only to endpoints on itself and keeps the client's source
-   * address, which is what ClientIP affinity keys on. Nodes without a ready
+   * address visible to the pod, with no second hop. Nodes without a ready
    * endpoint drop the traffic (load balancers learn this from the health
    * check node port).
    */

@@ -97,19 +97,20 @@ describe('the seed Services', () => {
     expect(service).toMatchSnapshot();
   });
 
-  test.each(Object.keys(SEED_SERVICES))('%s: the only fields added are the documented ones', (name) => {
+  test.each(Object.keys(SEED_SERVICES))('%s: the only fields added, at any depth, are the documented ones', (name) => {
     const seed = seedService(name);
     const service = synthSeed(name);
-    const added = Object.keys(service.spec).filter(key => !(key in seed.spec)).sort();
+    const seedPaths = new Set(leaves(seed).map(([path]) => path));
+    const added = leaves(service).map(([path]) => path).filter(path => !seedPaths.has(path)).sort();
     // cdk8s-plus writes an empty externalIPs list on every Service it makes.
-    const expected = ['externalIPs'];
+    const expected = ['spec.externalIPs'];
     // The library keeps the client's IP on load balancers (the seed's own best practice).
     if (service.spec.type === 'LoadBalancer' && !('externalTrafficPolicy' in seed.spec)) {
-      expected.push('externalTrafficPolicy');
+      expected.push('spec.externalTrafficPolicy');
     }
     // A Service without a type is a ClusterIP Service; cdk8s-plus writes it out.
     if (!('type' in seed.spec)) {
-      expected.push('type');
+      expected.push('spec.type');
     }
     expect(added).toEqual(expected.sort());
     expect(service.spec.externalIPs).toEqual([]);
@@ -143,6 +144,8 @@ describe('StickyService rendering', () => {
     ['1 second, the minimum', Duration.seconds(1), 1],
     ['24 hours, the maximum', Duration.hours(24), 86400],
     ['2000 ms, a whole number of seconds', Duration.millis(2000), 2],
+    ['4.1 minutes (246 s, 245.99999999999997 in floating point)', Duration.minutes(4.1), 246],
+    ['2.3 hours (8280 s)', Duration.hours(2.3), 8280],
   ])('takes a timeout of %s', (_what, timeout, seconds) => {
     const spec = synthOne({ affinityTimeout: timeout }).spec;
     expect(spec.sessionAffinityConfig.clientIP.timeoutSeconds).toEqual(seconds);
@@ -208,6 +211,40 @@ describe('StickyService rendering', () => {
     expect(svc.spec.selector).toEqual(only(manifests, 'Deployment').spec.selector.matchLabels);
   });
 
+  test.each([
+    ['port 0', [{ port: 0 }], "'ports' (port 0) must be a whole number from 1 to 65535"],
+    ['port 70000', [{ port: 70000 }], "'ports' (port 70000) must be a whole number from 1 to 65535"],
+    ['targetPort 0', [{ port: 80, targetPort: 70000 }], "'ports' (targetPort 70000) must be a whole number from 1 to 65535"],
+    ['a node port on ClusterIP', [{ port: 80, nodePort: 30080 }], "'ports' (nodePort 30080) cannot be set on a ClusterIP Service: only NodePort and LoadBalancer Services have node ports"],
+    ['a name that is not a DNS label', [{ port: 80, name: 'HTTP_x' }], '\'ports\' (name "HTTP_x") must be an RFC 1123 label'],
+    ['a repeated name', [{ port: 80, name: 'web' }, { port: 81, name: 'web' }], '\'ports\' (name "web" twice) must have unique names'],
+    ['a repeated port and protocol', [{ port: 80, name: 'a' }, { port: 80, name: 'b' }], "'ports' (80/TCP twice) must not repeat a port number with the same protocol"],
+  ])('refuses %s', (_what, ports, message) => {
+    expect(errorOf({ ports })).toContain(`test/Sticky: ${message}`);
+  });
+
+  test('takes one port number over two protocols, and a node port on NodePort', () => {
+    const service = synthOne({
+      type: kplus.ServiceType.NODE_PORT,
+      ports: [
+        { port: 53, name: 'dns-tcp', protocol: kplus.Protocol.TCP },
+        { port: 53, name: 'dns-udp', protocol: kplus.Protocol.UDP, nodePort: 30053 },
+      ],
+    });
+    expect(service.spec.ports).toEqual([
+      { name: 'dns-tcp', port: 53, protocol: 'TCP' },
+      { name: 'dns-udp', port: 53, protocol: 'UDP', nodePort: 30053 },
+    ]);
+  });
+
+  test('a refused port is not bound', () => {
+    const chart = newChart();
+    const service = new StickyService(chart, 'Sticky', { ports: [{ port: 80, name: 'http' }] });
+    expect(() => service.bind(0, { name: 'zero' })).toThrow(/'ports' \(port 0\)/);
+    expect(service.ports).toEqual([{ port: 80, name: 'http' }]);
+    expect(only(synthValid(chart), 'Service').spec.ports).toEqual([{ name: 'http', port: 80 }]);
+  });
+
   test('binding an unnamed port to a multi-port Service is refused, naming the port', () => {
     const chart = newChart();
     const service = new StickyService(chart, 'Sticky', { ports: [{ port: 80, name: 'http' }] });
@@ -256,6 +293,11 @@ describe('StickyService refuses what cannot work', () => {
       /^test\/Sticky: 'clusterIP' \(None\) must not be None: a headless Service has no virtual IP/);
   });
 
+  test('externalTrafficPolicy Cluster on a ClusterIP Service without externalIPs', () => {
+    expect(errorOf({ externalTrafficPolicy: ExternalTrafficPolicy.CLUSTER })).toMatch(
+      /^test\/Sticky: 'externalTrafficPolicy' \(Cluster\) cannot be set on a ClusterIP Service without 'externalIPs'/);
+  });
+
   test('externalTrafficPolicy on a ClusterIP Service without externalIPs', () => {
     expect(errorOf({ externalTrafficPolicy: ExternalTrafficPolicy.LOCAL })).toEqual(
       "test/Sticky: 'externalTrafficPolicy' (Local) cannot be set on a ClusterIP Service without 'externalIPs': the API server accepts it only on LoadBalancer, NodePort, or ClusterIP Services with externalIPs");
@@ -292,6 +334,8 @@ describe('StickyService.exposeWorkload', () => {
     // THEN the Service selects the pods, on every container port
     const svc = only(manifests, 'Service');
     expect(service.node.id).toEqual('StickyService');
+    expect(svc.metadata.name).toEqual(service.name);
+    expect(svc.metadata.name).toMatch(/^test-web-stickyservice-c8[0-9a-f]{6}$/);
     expect(svc.metadata.namespace).toEqual('shop');
     expect(svc.spec.selector).toEqual(only(manifests, 'Deployment').spec.selector.matchLabels);
     expect(svc.spec.ports).toEqual([
@@ -330,6 +374,27 @@ describe('StickyService.exposeWorkload', () => {
     const service = StickyService.exposeWorkload(deployment, { name: 'web', ports: [{ port: 80, targetPort: 8080 }] });
     expect(service.node.id).toEqual('webStickyService');
     expect(only(synthValid(chart), 'Service', 'web').spec.ports).toEqual([{ port: 80, targetPort: 8080 }]);
+  });
+
+  test('says which containers the ports came from when they clash', () => {
+    const chart = newChart();
+    const deployment = new kplus.Deployment(chart, 'Web', {
+      containers: [
+        { name: 'app', image: 'ghcr.io/example/app:1.0', portNumber: 8080 },
+        { name: 'proxy', image: 'ghcr.io/example/proxy:1.0', portNumber: 8080 },
+      ],
+    });
+    expect(() => StickyService.exposeWorkload(deployment)).toThrow(
+      "test/Web: 'ports' (inferred from the containers (app: 8080; proxy: 8080): 8080, 8080 unnamed) must all have a name when a Service has more than one port: the API server refuses unnamed ports in a multi-port Service; name the container ports, or pass 'ports'");
+  });
+
+  test('refuses a second StickyService with the same name on one workload', () => {
+    const chart = newChart();
+    const deployment = new kplus.Deployment(chart, 'Web', { containers: [{ image: 'nginx', portNumber: 8080 }] });
+    StickyService.exposeWorkload(deployment);
+    expect(() => StickyService.exposeWorkload(deployment)).toThrow(
+      "test/Web: 'name' (not given) must differ from the name of the StickyService already exposed on this workload: pass a distinct 'name'");
+    expect(() => StickyService.exposeWorkload(deployment, { name: 'web-admin' })).not.toThrow();
   });
 
   test('refuses a workload with no ports to expose', () => {

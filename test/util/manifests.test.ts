@@ -17,6 +17,13 @@ describe('the schema-validation helper', () => {
     expect(() => synthValid(chart)).toThrow(/no schema for example.com\/v1 Thing/);
   });
 
+  test('refuses a manifest without a name, or with a name the API server refuses', () => {
+    expect(() => validateManifests([{ apiVersion: 'v1', kind: 'Service', metadata: { namespace: 'x' }, spec: { ports: [{ port: 80 }] } }]))
+      .toThrow(/metadata.name is missing/);
+    expect(() => validateManifests([{ apiVersion: 'v1', kind: 'Service', metadata: { name: '1-svc' }, spec: { ports: [{ port: 80 }] } }]))
+      .toThrow(/metadata.name "1-svc" does not match/);
+  });
+
   test('passes a valid manifest', () => {
     expect(() => validateManifests([{
       apiVersion: 'v1',

@@ -35,6 +35,10 @@ function modelFor(manifest: Manifest): ModelClass {
 export function validateManifests(manifests: Manifest[]): void {
   const problems: string[] = [];
   for (const manifest of manifests) {
+    const nameProblem = checkName(manifest);
+    if (nameProblem) {
+      problems.push(`${manifest.kind} ${manifest.metadata?.name}: ${nameProblem}`);
+    }
     const Model = modelFor(manifest);
     try {
       new Model(manifest).validate();
@@ -45,6 +49,20 @@ export function validateManifests(manifests: Manifest[]): void {
   if (problems.length > 0) {
     throw new Error(`manifests fail the Kubernetes schema:\n${problems.join('\n')}`);
   }
+}
+
+// The schema leaves metadata.name optional (generateName exists); the API
+// server does not, and each kind has its own naming rule.
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS_1123_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function checkName(manifest: Manifest): string | undefined {
+  const name = manifest.metadata?.name;
+  if (typeof name !== 'string' || name === '') {
+    return 'metadata.name is missing';
+  }
+  const rule = manifest.kind === 'Service' ? DNS_1035_LABEL : DNS_1123_SUBDOMAIN;
+  return rule.test(name) ? undefined : `metadata.name ${JSON.stringify(name)} does not match ${rule}`;
 }
 
 /** Synthesizes a chart, validates every object against the schema, and returns them. */
