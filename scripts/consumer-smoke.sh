@@ -125,14 +125,22 @@ const ws = new StickyService(chart, 'Ws', {
 });
 ws.selectLabel('app', 'websocket-server');
 
+// Without a name, the Service takes the name cdk8s generates.
+const worker = new kplus.Deployment(chart, 'Worker', {
+  containers: [{ image: 'ghcr.io/example/worker:1.0.0', portNumber: 9000 }],
+});
+StickyService.exposeWorkload(worker);
+
 app.synth();
 EOF
 
 # --- 3. Install as a user would ---------------------------------------------
+# Only the library and the TypeScript tooling are named: npm installs the
+# peers from the tarball's own peerDependencies, so a wrong peer range or a
+# peer listed as a dependency shows up here.
 step "npm install (log: $tmp/npm-install.log)"
 (cd "$app" && npm install --no-audit --no-fund \
   "$tgz_file" \
-  'cdk8s@^2.68.12' 'cdk8s-plus-28@^2.5.6' 'constructs@^10.3.0' \
   'ts-node@^10.9.2' 'typescript@~5.9.3' '@types/node@^20' 'yaml@^2' \
   >"$tmp/npm-install.log" 2>&1) \
   || { tail -n 40 "$tmp/npm-install.log" >&2; fail "npm install failed"; }
@@ -162,6 +170,12 @@ step "checking the installed package"
       `package.json ${field} (${target}) exists`);
   }
   check(fs.existsSync(path.join(dir, ".jsii")), ".jsii exists");
+  // One copy of each peer: the library must resolve the same copy as the app.
+  for (const peer of ["cdk8s", "cdk8s-plus-28", "constructs"]) {
+    const fromApp = require.resolve(peer);
+    const fromLib = require.resolve(peer, { paths: [dir] });
+    check(fromApp === fromLib, `${peer} resolves to one copy (${path.relative(process.cwd(), fromApp)})`);
+  }
   const lib = require(process.argv[1]);
   for (const name of ["StickyService", "AffinityTimeout", "ExternalTrafficPolicy"]) {
     check(lib[name] !== undefined, `exports ${name}`);
@@ -207,7 +221,8 @@ step "checking the synthesized manifests"
     check(get(grafana, "spec.type"), "LoadBalancer", "grafana spec.type");
     check(get(grafana, "spec.externalTrafficPolicy"), "Local", "grafana spec.externalTrafficPolicy");
     check(get(grafana, "spec.ports.0.port"), 3000, "grafana spec.ports[0].port");
-    const deployment = docs.find(d => d.kind === "Deployment");
+    const deployment = docs.find(d => d.kind === "Deployment" && d.metadata.name.includes("grafana"));
+    check(deployment !== undefined, true, "a grafana Deployment was synthesized");
     check(get(grafana, "spec.selector"), get(deployment, "spec.selector.matchLabels"), "grafana spec.selector (the Deployment selector)");
   }
   const ws = service("websocket-server");
@@ -217,6 +232,10 @@ step "checking the synthesized manifests"
     check(get(ws, "spec.selector"), { app: "websocket-server" }, "websocket-server spec.selector");
     check(get(ws, "spec.ports.0.targetPort"), 8080, "websocket-server spec.ports[0].targetPort");
   }
+  const unnamed = docs.filter(d => !(d.metadata && typeof d.metadata.name === "string" && d.metadata.name !== ""));
+  check(unnamed.map(d => d.kind), [], "every object has a metadata.name");
+  const workerServices = docs.filter(d => d.kind === "Service" && d.metadata && /worker/.test(d.metadata.name || ""));
+  check(workerServices.length, 1, "exposeWorkload without a name gives the worker Service a generated name");
   process.exit(failed ? 1 : 0);
 ') || fail "the synthesized manifests are not what a user should get (see FAIL lines above)"
 
