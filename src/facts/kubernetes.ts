@@ -95,14 +95,12 @@ export function servicePortProblem(ports: ServicePortFacts[], type: string): Por
       return { value: `name ${JSON.stringify(p.name)}`, allowed: `must be an RFC 1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most ${DNS_LABEL_MAX_LENGTH} characters` };
     }
   }
-  if (ports.length > 1) {
-    const unnamed = ports.filter(p => p.name === undefined).map(p => p.port);
-    if (unnamed.length > 0) {
-      return { value: `${unnamed.join(', ')} unnamed`, allowed: 'must all have a name when a Service has more than one port: the API server refuses unnamed ports in a multi-port Service' };
-    }
-  }
   if (ports.length < 2) {
     return undefined;
+  }
+  const unnamed = ports.filter(p => p.name === undefined).map(p => p.port);
+  if (unnamed.length > 0) {
+    return { value: `${unnamed.join(', ')} unnamed`, allowed: 'must all have a name when a Service has more than one port: the API server refuses unnamed ports in a multi-port Service' };
   }
   const seenNames = new Set<string>();
   const seenPorts = new Set<string>();
