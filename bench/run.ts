@@ -5,7 +5,7 @@ import { execFileSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
 import { median, msSince, spreadPercent, table } from './stats';
-import { buildChart, HAND_WRITTEN, LIBRARY, Variant, VARIANTS } from './variants';
+import { buildChart, HAND_WRITTEN, LIBRARY, renderedAffinity, Variant, VARIANTS } from './variants';
 
 const SIZES = [10, 100, 1000];
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 15);
@@ -34,26 +34,21 @@ function measure(variant: Variant, n: number): Sample {
   return { buildMs: buildMs / rounds, synthMs: synthMs / rounds };
 }
 
-/** The variants must render the same affinity, or the comparison means nothing. */
+/** The variants must render the same Services, or the comparison means nothing. */
 function checkSameOutput(): void {
-  const affinity = (v: Variant) => buildChart(v, 1).toJson().map((m: any) => ({
-    name: m.metadata.name,
-    sessionAffinity: m.spec.sessionAffinity,
-    sessionAffinityConfig: m.spec.sessionAffinityConfig,
-    selector: m.spec.selector,
-    ports: m.spec.ports,
-  }));
-  const expected = JSON.stringify(affinity(LIBRARY));
+  const rendered = (v: Variant) => JSON.stringify(renderedAffinity(buildChart(v, 1).toJson()));
+  const expected = rendered(LIBRARY);
   for (const v of VARIANTS) {
-    if (JSON.stringify(affinity(v)) !== expected) {
-      throw new Error(`variant ${v.name} renders ${JSON.stringify(affinity(v))}, not ${expected}`);
+    if (rendered(v) !== expected) {
+      throw new Error(`variant ${v.name} renders ${rendered(v)}, not ${expected}`);
     }
   }
 }
 
+const key = (v: Variant, n: number) => `${v.name}@${n}`;
+
 function inProcess(): Map<string, Sample[]> {
   const samples = new Map<string, Sample[]>();
-  const key = (v: Variant, n: number) => `${v.name}@${n}`;
   // Warm-up: let the JIT see every code path before anything is recorded.
   for (const v of VARIANTS) for (const n of SIZES) measure(v, n);
   for (let r = 0; r < REPEATS; r++) {
@@ -82,13 +77,13 @@ function main(): void {
 
   const samples = inProcess();
   const total = (s: Sample) => s.buildMs + s.synthMs;
-  const totals = (v: Variant, n: number) => samples.get(`${v.name}@${n}`)!.map(total);
+  const totals = (v: Variant, n: number) => samples.get(key(v, n))!.map(total);
 
   const rows: string[][] = [];
   for (const n of SIZES) {
     const handMedian = median(totals(HAND_WRITTEN, n));
     for (const v of VARIANTS) {
-      const list = samples.get(`${v.name}@${n}`)!;
+      const list = samples.get(key(v, n))!;
       const t = list.map(total);
       rows.push([
         v.name, String(n),

@@ -85,3 +85,18 @@ export function buildChart(variant: Variant, n: number): Chart {
   variant.build(chart, n);
   return chart;
 }
+
+/**
+ * What every variant must render alike for the comparison to mean anything:
+ * per Service, its name, type, selector, ports and affinity.
+ */
+export function renderedAffinity(manifests: any[]): unknown[] {
+  return manifests.map(m => ({
+    name: m.metadata.name,
+    type: m.spec.type ?? 'ClusterIP',
+    selector: m.spec.selector,
+    ports: m.spec.ports,
+    sessionAffinity: m.spec.sessionAffinity,
+    sessionAffinityConfig: m.spec.sessionAffinityConfig,
+  }));
+}
