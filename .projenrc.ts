@@ -71,6 +71,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testPathIgnorePatterns: ['/node_modules/', '/dist/', '/examples/', '/bench/'],
+      // Generated from the upstream CRDs by `npm run import`.
+      coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/'],
       // The examples test runs `npm run examples`, several ts-node processes.
       testTimeout: 120_000,
     },
@@ -81,8 +83,22 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'kubernetes-models@^4.5.1',
     'cdk8s-cli@^2.207.0',
     'ts-node@^10.9.2',
-    'yaml@^2.6.0',
+    // Strict checks of custom resources against their CRD's openAPIV3Schema.
+    'ajv@^8.17.1',
+    // GKE's BackendConfig has no CRD file upstream; these models type it.
+    '@kubernetes-models/gke@^4.6.2',
+    // Property-based tests.
+    'fast-check@^4.3.0',
+    // Clients for the real-server tests of the session stores.
+    'redis@^5.8.0',
+    'pg@^8.16.0',
+    '@types/pg@^8.15.0',
+    'memjs@^1.3.2',
+    '@types/memjs@^1.3.3',
+    '@types/sarif@^2.1.7',
   ],
+  // The doctor reads YAML at run time, so the parser ships inside the package.
+  bundledDeps: ['yaml@^2.6.0'],
 
   eslintOptions: {
     dirs: ['src'],
@@ -90,6 +106,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
   gitignore: ['/examples/*/dist/', '/examples/*/imports/'],
 });
+
+// Generated from the upstream CRDs by `npm run import`.
+project.eslint?.addIgnorePattern('src/imports/');
 
 // Same reason as jest 29: resolver 3.8+ depends on unrs-resolver.
 project.deps.removeDependency('eslint-import-resolver-typescript');
@@ -129,6 +148,11 @@ new javascript.TypescriptConfig(project, {
   fileName: 'examples/tsconfig.json',
   include: ['**/*.ts'],
   compilerOptions: { ...commonJsApp, noEmit: true },
+});
+
+project.addTask('import', {
+  description: 'Regenerate src/imports/ from the upstream CRDs in crds/ with cdk8s import',
+  exec: 'bash scripts/import-crds.sh',
 });
 
 project.addTask('examples', {

@@ -1,2 +1,3 @@
 // Public API: re-exports only. Each capability lives in its own folder.
+export * from './cookie';
 export * from './service';

@@ -33,3 +33,41 @@ describe('the schema-validation helper', () => {
     }])).not.toThrow();
   });
 });
+
+describe('the strict custom-resource check', () => {
+  const route = (rule: Record<string, unknown>) => ({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: 'app' },
+    spec: { parentRefs: [{ name: 'gw' }], rules: [rule] },
+  });
+
+  test('passes a custom resource its CRD accepts', () => {
+    expect(() => validateManifests([route({
+      backendRefs: [{ name: 'app', port: 80 }],
+      sessionPersistence: { sessionName: 'app-affinity', type: 'Cookie', absoluteTimeout: '1h', cookieConfig: { lifetimeType: 'Permanent' } },
+    })])).not.toThrow();
+  });
+
+  test('refuses an unknown field, which the API server would silently prune', () => {
+    expect(() => validateManifests([route({ backendRefs: [{ name: 'app', port: 80 }], sessionPersistance: { type: 'Cookie' } })]))
+      .toThrow(/HTTPRoute app: \/spec\/rules\/0: must NOT have additional properties 'sessionPersistance'/);
+  });
+
+  test('refuses a value outside the CRD\'s pattern or enum', () => {
+    expect(() => validateManifests([route({ sessionPersistence: { type: 'Cookie', absoluteTimeout: '1d' } })]))
+      .toThrow(/\/spec\/rules\/0\/sessionPersistence\/absoluteTimeout: must match pattern/);
+    expect(() => validateManifests([route({ sessionPersistence: { type: 'IP' } })]))
+      .toThrow(/\/spec\/rules\/0\/sessionPersistence\/type: must be equal to one of the allowed values/);
+  });
+
+  test('takes an int-or-string field as either', () => {
+    const scaled = (value: unknown) => ({
+      apiVersion: 'keda.sh/v1alpha1',
+      kind: 'ScaledObject',
+      metadata: { name: 'grafana' },
+      spec: { scaleTargetRef: { name: 'grafana' }, triggers: [{ type: 'cpu', metricType: 'Utilization', metadata: { value: '60' } }], fallback: { failureThreshold: 3, replicas: value } },
+    });
+    expect(() => validateManifests([scaled(2)])).not.toThrow();
+  });
+});

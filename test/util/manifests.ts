@@ -1,4 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
+import { crdSchemaErrors, hasCrdSchema } from './crd-schemas';
 
 /** A synthesized Kubernetes object, as read back from the chart. */
 export type Manifest = { apiVersion: string; kind: string; metadata?: any; spec?: any; [key: string]: any };
@@ -9,10 +10,12 @@ interface ModelClass {
 
 /**
  * Where kubernetes-models keeps the class for an apiVersion: core objects under
- * `v1/`, the rest under `<group>/<version>/`.
+ * `v1/`, the rest under `<group>/<version>/`. GKE's own kinds (BackendConfig),
+ * which have no CRD file upstream, come from @kubernetes-models/gke.
  */
 function modelModule(apiVersion: string, kind: string): string {
-  return `kubernetes-models/${apiVersion}/${kind}`;
+  const models = apiVersion.startsWith('cloud.google.com/') ? '@kubernetes-models/gke' : 'kubernetes-models';
+  return `${models}/${apiVersion}/${kind}`;
 }
 
 function modelFor(manifest: Manifest): ModelClass {
@@ -28,9 +31,11 @@ function modelFor(manifest: Manifest): ModelClass {
 }
 
 /**
- * Validates every manifest against the Kubernetes OpenAPI schema, with
- * kubernetes-models (types, enums, required fields). It does not refuse
- * unknown fields, so tests also assert the fields that matter by name.
+ * Validates every manifest: custom resources strictly against their upstream
+ * CRD in `crds/` (unknown fields fail), everything else against the Kubernetes
+ * OpenAPI schema with kubernetes-models (types, enums, required fields; it
+ * does not refuse unknown fields, so tests also assert the fields that matter
+ * by name).
  */
 export function validateManifests(manifests: Manifest[]): void {
   const problems: string[] = [];
@@ -38,6 +43,10 @@ export function validateManifests(manifests: Manifest[]): void {
     const nameProblem = checkName(manifest);
     if (nameProblem) {
       problems.push(`${manifest.kind} ${manifest.metadata?.name}: ${nameProblem}`);
+    }
+    if (hasCrdSchema(manifest.apiVersion, manifest.kind)) {
+      problems.push(...crdSchemaErrors(manifest).map(e => `${manifest.kind} ${manifest.metadata?.name}: ${e}`));
+      continue;
     }
     const Model = modelFor(manifest);
     try {

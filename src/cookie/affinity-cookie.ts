@@ -1,0 +1,163 @@
+import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { propError } from '../errors';
+import {
+  COOKIE_MAX_AGE_MAX_SECONDS,
+  isCookieDomain,
+  isCookieName,
+  isCookiePath,
+} from '../facts/cookie';
+import { describeSeconds, secondsOf } from '../units';
+
+/**
+ * The `SameSite` attribute of the affinity cookie: when the browser sends it
+ * with requests that come from another site.
+ */
+export enum SameSite {
+  /** Only with requests from the same site. */
+  STRICT = 'Strict',
+  /** With same-site requests and top-level navigations from other sites (the browsers' default). */
+  LAX = 'Lax',
+  /** With every request, cross-site included; browsers require `Secure` with it. */
+  NONE = 'None',
+}
+
+/**
+ * The cookie that keeps a browser on one pod, described once for every
+ * controller, gateway and mesh. Each renderer writes it in its own syntax and
+ * refuses what it cannot express, rather than dropping it.
+ */
+export interface AffinityCookie {
+  /**
+   * Name of the cookie: an RFC 6265 token (US-ASCII, no spaces, controls or
+   * separators such as `;` `=` `,` `"`), and each controller's own limits.
+   *
+   * @default - the controller's own default name (ingress-nginx `INGRESSCOOKIE`, for example)
+   */
+  readonly name?: string;
+
+  /**
+   * How long the browser keeps the cookie (`Max-Age`): whole seconds, more
+   * than 0 and at most 400 days, which browsers cap it to.
+   *
+   * @default - a session cookie, dropped when the browser closes (controllers
+   * that always set a lifetime use their own default, as each documents)
+   */
+  readonly maxAge?: Duration;
+
+  /**
+   * `Path` of the cookie: it must start with '/'.
+   *
+   * @default '/' (the whole site stays on one pod)
+   */
+  readonly path?: string;
+
+  /**
+   * `Domain` of the cookie, for a cookie shared by subdomains.
+   *
+   * @default - no Domain attribute: the browser sends it to the host that set it only
+   */
+  readonly domain?: string;
+
+  /**
+   * Whether the cookie is sent over HTTPS only (`Secure`).
+   *
+   * @default - true when the traffic is TLS (the Ingress has TLS, or `sameSite` is `NONE`, which requires it); false otherwise
+   */
+  readonly secure?: boolean;
+
+  /**
+   * Whether scripts in the page are kept from reading the cookie (`HttpOnly`).
+   * An affinity cookie is for the load balancer only.
+   *
+   * @default true
+   */
+  readonly httpOnly?: boolean;
+
+  /**
+   * `SameSite` of the cookie.
+   *
+   * @default SameSite.LAX
+   */
+  readonly sameSite?: SameSite;
+}
+
+/**
+ * A cookie with every default applied, as renderers read it. `given` tells
+ * which fields the user set, so a renderer that cannot express a field refuses
+ * it only when the user asked for it.
+ */
+export interface ResolvedCookie {
+  readonly name?: string;
+  readonly maxAgeSeconds?: number;
+  readonly path: string;
+  readonly domain?: string;
+  readonly secure: boolean;
+  readonly httpOnly: boolean;
+  readonly sameSite: SameSite;
+  readonly given: { readonly [field in keyof AffinityCookie]-?: boolean };
+}
+
+/** What the cookie's defaults depend on. */
+export interface CookieContext {
+  /** Whether the traffic the cookie rides on is TLS. */
+  readonly tls: boolean;
+}
+
+/** The default `Path`: the whole site. */
+export const DEFAULT_COOKIE_PATH = '/';
+
+/**
+ * Validates a cookie against RFC 6265 and the browsers' rules and applies the
+ * defaults. Errors name `<prop>.<field>` in the library's format.
+ *
+ * @param scope the construct that owns the cookie (its path starts the message)
+ * @param prop the prop the cookie was given as, e.g. `cookie`
+ */
+export function resolveCookie(scope: IConstruct, prop: string, cookie: AffinityCookie, context: CookieContext): ResolvedCookie {
+  const where = (field: string) => `${prop}.${field}`;
+  if (cookie.name !== undefined && !isCookieName(cookie.name)) {
+    throw propError(scope, where('name'), JSON.stringify(cookie.name),
+      'must be an RFC 6265 token: one or more US-ASCII characters, with no spaces, controls or separators ( ) < > @ , ; : \\ " / [ ] ? = { }');
+  }
+  let maxAgeSeconds: number | undefined;
+  if (cookie.maxAge !== undefined) {
+    maxAgeSeconds = secondsOf(cookie.maxAge);
+    if (!Number.isInteger(maxAgeSeconds) || maxAgeSeconds < 1 || maxAgeSeconds > COOKIE_MAX_AGE_MAX_SECONDS) {
+      throw propError(scope, where('maxAge'), describeSeconds(cookie.maxAge),
+        `must be a whole number of seconds from 1 to ${COOKIE_MAX_AGE_MAX_SECONDS} (400 days, the most browsers keep); leave it out for a session cookie`);
+    }
+  }
+  const path = cookie.path ?? DEFAULT_COOKIE_PATH;
+  if (!isCookiePath(path)) {
+    throw propError(scope, where('path'), JSON.stringify(path),
+      'must start with \'/\' and hold only printable US-ASCII other than \';\'');
+  }
+  if (cookie.domain !== undefined && !isCookieDomain(cookie.domain)) {
+    throw propError(scope, where('domain'), JSON.stringify(cookie.domain),
+      'must be a DNS host name (labels of letters, digits and \'-\', optionally after a leading \'.\')');
+  }
+  const sameSite = cookie.sameSite ?? SameSite.LAX;
+  if (sameSite === SameSite.NONE && cookie.secure === false) {
+    throw propError(scope, where('secure'), 'false',
+      'must be true when \'sameSite\' is NONE: browsers reject a SameSite=None cookie without Secure');
+  }
+  return {
+    name: cookie.name,
+    maxAgeSeconds,
+    path,
+    domain: cookie.domain,
+    secure: cookie.secure ?? (context.tls || sameSite === SameSite.NONE),
+    httpOnly: cookie.httpOnly ?? true,
+    sameSite,
+    given: {
+      name: cookie.name !== undefined,
+      maxAge: cookie.maxAge !== undefined,
+      path: cookie.path !== undefined,
+      domain: cookie.domain !== undefined,
+      secure: cookie.secure !== undefined,
+      httpOnly: cookie.httpOnly !== undefined,
+      sameSite: cookie.sameSite !== undefined,
+    },
+  };
+}

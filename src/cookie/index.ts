@@ -1,0 +1,1 @@
+export { AffinityCookie, SameSite } from './affinity-cookie';

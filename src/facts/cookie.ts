@@ -1,0 +1,57 @@
+/**
+ * What browsers and RFC 6265 accept in a Set-Cookie header, written once for
+ * every cookie renderer (ingress controllers, Gateway API, meshes) and the
+ * doctor. Pure: no imports.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6265#section-4.1.1
+ */
+
+/** The separators RFC 2616 forbids in a token, and so in a cookie name (besides controls and space). */
+export const COOKIE_NAME_SEPARATORS = '()<>@,;:\\"/[]?={} \t';
+
+/**
+ * Longest `Max-Age` a browser keeps: RFC 6265bis caps it at 400 days, and
+ * browsers shorten anything longer without a word.
+ */
+export const COOKIE_MAX_AGE_MAX_SECONDS = 400 * 24 * 3600;
+
+/** Longest cookie domain: a DNS name. */
+export const COOKIE_DOMAIN_MAX_LENGTH = 253;
+
+/**
+ * Whether `name` is an RFC 6265 cookie name (an RFC 2616 token): one or more
+ * US-ASCII characters, none of them a control, a space or a separator.
+ */
+export function isCookieName(name: string): boolean {
+  if (name.length === 0) {
+    return false;
+  }
+  for (const ch of name) {
+    const code = ch.codePointAt(0)!;
+    if (code <= 0x20 || code >= 0x7f || COOKIE_NAME_SEPARATORS.includes(ch)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Whether `path` can be a cookie's `Path` attribute: it starts with '/' and
+ * holds only printable US-ASCII other than ';' (RFC 6265 path-value; a path
+ * not starting with '/' is replaced by the browser's default path).
+ */
+export function isCookiePath(path: string): boolean {
+  return /^\/[\x20-\x3a\x3c-\x7e]*$/.test(path);
+}
+
+/**
+ * Whether `domain` can be a cookie's `Domain` attribute: a DNS host name
+ * (labels of letters, digits and '-', not starting or ending with '-'), with
+ * an optional leading '.', which browsers ignore.
+ */
+export function isCookieDomain(domain: string): boolean {
+  const host = domain.startsWith('.') ? domain.slice(1) : domain;
+  return host.length > 0
+    && host.length <= COOKIE_DOMAIN_MAX_LENGTH
+    && host.split('.').every(label => /^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?$/.test(label));
+}

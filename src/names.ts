@@ -1,0 +1,32 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { propError } from './errors';
+import { describeNameRule, followsNameRule, NAMESPACE_NAME_RULE, NameRule, nameRuleOfKind } from './facts/names';
+
+/**
+ * Refuses a name the API server would refuse for `kind`, with the library's
+ * message format. `prop` is what the user set (`metadata.name`, `name`).
+ */
+export function checkName(scope: IConstruct, prop: string, name: string, rule: NameRule): void {
+  if (!followsNameRule(name, rule)) {
+    throw propError(scope, prop, JSON.stringify(name), `must be ${describeNameRule(rule)}`);
+  }
+}
+
+/**
+ * Checks the name and namespace of an object this library writes, eagerly:
+ * neither can change once the object exists. A name cdk8s generated from the
+ * construct path is checked too, so a chart id such as `My_App` is caught
+ * here rather than by the API server.
+ *
+ * @param scope the construct the user knows (its path starts the message)
+ * @param object the API object about to be written
+ * @param prefix how the user set the metadata (`metadata`, `storeMetadata`)
+ */
+export function checkObjectNames(scope: IConstruct, object: ApiObject, prefix = 'metadata'): void {
+  checkName(scope, `${prefix}.name`, object.metadata.name ?? object.name, nameRuleOfKind(object.kind));
+  const namespace = object.metadata.namespace;
+  if (namespace !== undefined) {
+    checkName(scope, `${prefix}.namespace`, namespace, NAMESPACE_NAME_RULE);
+  }
+}

@@ -1,0 +1,104 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv, { ValidateFunction } from 'ajv';
+import * as yaml from 'yaml';
+
+/**
+ * Strict validators for custom resources, built from the upstream CRDs in
+ * `crds/` (the same files `npm run import` types the constructs from).
+ *
+ * The API server prunes fields a structural schema does not declare, without
+ * a word; here an unknown field is an error, so a misspelt field fails a test
+ * instead of vanishing in the cluster. CEL rules (`x-kubernetes-validations`)
+ * are not evaluated: the constructs enforce the ones that matter themselves.
+ */
+
+const CRD_DIR = path.resolve(__dirname, '..', '..', 'crds');
+
+/** `apiVersion/kind`, e.g. `gateway.networking.k8s.io/v1/HTTPRoute`. */
+function key(apiVersion: string, kind: string): string {
+  return `${apiVersion}/${kind}`;
+}
+
+type Schema = { [k: string]: any };
+
+/**
+ * A structural schema as Ajv should read it: objects refuse properties they do
+ * not declare (unless the schema preserves unknown fields), and int-or-string
+ * fields take either.
+ */
+function strict(schema: Schema): Schema {
+  if (schema === null || typeof schema !== 'object') {
+    return schema;
+  }
+  if (Array.isArray(schema)) {
+    return schema.map(strict);
+  }
+  const out: Schema = {};
+  for (const [k, v] of Object.entries(schema)) {
+    if (k === 'x-kubernetes-validations') {
+      continue;
+    }
+    out[k] = (k === 'properties' || k === 'patternProperties')
+      ? Object.fromEntries(Object.entries(v as Schema).map(([name, sub]) => [name, strict(sub)]))
+      : strict(v);
+  }
+  if (out['x-kubernetes-int-or-string']) {
+    // Either type; an anyOf in the CRD (with patterns) already says which.
+    delete out.type;
+    out.anyOf ??= [{ type: 'integer' }, { type: 'string' }];
+  }
+  const preserves = out['x-kubernetes-preserve-unknown-fields'] === true;
+  if (out.type === 'object' && out.properties && out.additionalProperties === undefined && !preserves) {
+    out.additionalProperties = false;
+  }
+  return out;
+}
+
+let validators: Map<string, ValidateFunction> | undefined;
+
+function load(): Map<string, ValidateFunction> {
+  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+  const result = new Map<string, ValidateFunction>();
+  for (const file of fs.readdirSync(CRD_DIR).filter(f => f.endsWith('.yaml')).sort()) {
+    for (const doc of yaml.parseAllDocuments(fs.readFileSync(path.join(CRD_DIR, file), 'utf-8'))) {
+      const crd = doc.toJSON();
+      if (crd?.kind !== 'CustomResourceDefinition') {
+        continue;
+      }
+      for (const version of crd.spec.versions) {
+        const schema = strict(version.schema.openAPIV3Schema);
+        // The API server owns apiVersion, kind and metadata; CRDs leave
+        // metadata open, so it is checked by the caller's name rules instead.
+        schema.properties = { ...schema.properties, apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } };
+        result.set(key(`${crd.spec.group}/${version.name}`, crd.spec.names.kind), ajv.compile(schema));
+      }
+    }
+  }
+  return result;
+}
+
+/** Whether `crds/` has a schema for this apiVersion and kind. */
+export function hasCrdSchema(apiVersion: string, kind: string): boolean {
+  validators ??= load();
+  return validators.has(key(apiVersion, kind));
+}
+
+/**
+ * The schema errors of a custom resource, one line each (`/spec/x: must ...`),
+ * empty when it is valid. Unknown fields are errors.
+ */
+export function crdSchemaErrors(manifest: { apiVersion: string; kind: string }): string[] {
+  validators ??= load();
+  const validate = validators.get(key(manifest.apiVersion, manifest.kind));
+  if (!validate) {
+    throw new Error(`no CRD in crds/ for ${manifest.apiVersion} ${manifest.kind}`);
+  }
+  if (validate(manifest)) {
+    return [];
+  }
+  return (validate.errors ?? []).map(e => {
+    const extra = e.keyword === 'additionalProperties' ? ` '${(e.params as any).additionalProperty}'` : '';
+    return `${e.instancePath || '/'}: ${e.message}${extra}`;
+  });
+}
