@@ -1,0 +1,50 @@
+/**
+ * What ingress-nginx reads for cookie affinity, written once for the nginx
+ * renderer and the doctor. Pure: no imports.
+ *
+ * @see https://kubernetes.github.io/ingress-nginx/examples/affinity/cookie/
+ * @see https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#session-affinity
+ */
+
+/** Prefix of every ingress-nginx annotation (the controller's default `--annotations-prefix`). */
+export const NGINX_ANNOTATION_PREFIX = 'nginx.ingress.kubernetes.io/';
+
+/** The cookie-affinity annotations, by what they set. */
+export const NGINX_AFFINITY_ANNOTATIONS = {
+  affinity: `${NGINX_ANNOTATION_PREFIX}affinity`,
+  affinityMode: `${NGINX_ANNOTATION_PREFIX}affinity-mode`,
+  affinityCanaryBehavior: `${NGINX_ANNOTATION_PREFIX}affinity-canary-behavior`,
+  name: `${NGINX_ANNOTATION_PREFIX}session-cookie-name`,
+  secure: `${NGINX_ANNOTATION_PREFIX}session-cookie-secure`,
+  path: `${NGINX_ANNOTATION_PREFIX}session-cookie-path`,
+  domain: `${NGINX_ANNOTATION_PREFIX}session-cookie-domain`,
+  sameSite: `${NGINX_ANNOTATION_PREFIX}session-cookie-samesite`,
+  conditionalSameSiteNone: `${NGINX_ANNOTATION_PREFIX}session-cookie-conditional-samesite-none`,
+  expires: `${NGINX_ANNOTATION_PREFIX}session-cookie-expires`,
+  maxAge: `${NGINX_ANNOTATION_PREFIX}session-cookie-max-age`,
+  changeOnFailure: `${NGINX_ANNOTATION_PREFIX}session-cookie-change-on-failure`,
+} as const;
+
+/**
+ * The only `affinity` value ingress-nginx acts on; any other value is read as
+ * "no affinity", without a warning.
+ */
+export const NGINX_AFFINITY_COOKIE = 'cookie';
+
+/** `affinity-mode` values: `balanced` (the default) or `persistent`. */
+export const NGINX_AFFINITY_MODES = ['balanced', 'persistent'] as const;
+
+/** `session-cookie-samesite` values the controller writes as they are. */
+export const NGINX_SAMESITE_VALUES = ['None', 'Lax', 'Strict'] as const;
+
+/** The cookie name ingress-nginx uses when `session-cookie-name` is not set. */
+export const NGINX_DEFAULT_COOKIE_NAME = 'INGRESSCOOKIE';
+
+/**
+ * Whether a `session-cookie-max-age` or `-expires` value is what the
+ * controller means to take: whole seconds, digits only. (Its own check is
+ * looser and lets `0abc` through, which then misbehaves.)
+ */
+export function isNginxCookieSeconds(value: string): boolean {
+  return /^[0-9]+$/.test(value) && Number(value) > 0;
+}

@@ -1,0 +1,22 @@
+/**
+ * What Traefik's Kubernetes Ingress provider reads for sticky sessions: it
+ * reads them from annotations on the backend **Service**, not the Ingress.
+ * Written once for the Traefik renderer and the doctor. Pure: no imports.
+ *
+ * @see https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/ingress/#on-service
+ */
+
+/** Prefix of Traefik's Service annotations for sticky cookies. */
+export const TRAEFIK_STICKY_PREFIX = 'traefik.ingress.kubernetes.io/service.sticky.cookie';
+
+/** The sticky-cookie annotations on a Service, by what they set. */
+export const TRAEFIK_STICKY_ANNOTATIONS = {
+  enabled: TRAEFIK_STICKY_PREFIX,
+  name: `${TRAEFIK_STICKY_PREFIX}.name`,
+  secure: `${TRAEFIK_STICKY_PREFIX}.secure`,
+  httpOnly: `${TRAEFIK_STICKY_PREFIX}.httponly`,
+  sameSite: `${TRAEFIK_STICKY_PREFIX}.samesite`,
+  maxAge: `${TRAEFIK_STICKY_PREFIX}.maxage`,
+  path: `${TRAEFIK_STICKY_PREFIX}.path`,
+  domain: `${TRAEFIK_STICKY_PREFIX}.domain`,
+} as const;
