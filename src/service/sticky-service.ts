@@ -1,4 +1,4 @@
-import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { LoadBalancerStickiness } from './load-balancer-stickiness';
@@ -361,8 +361,8 @@ export class StickyService extends kplus.Service {
    * pods still answer; they are just not sticky).
    */
   private warnAboutIngresses(): string[] {
-    const me = ApiObject.of(this).toJson();
-    for (const ingress of ingressesRoutingTo(this.node.root, me.metadata?.name, me.metadata?.namespace)) {
+    const namespace = this.metadata.namespace ?? Chart.of(this).namespace;
+    for (const ingress of ingressesRoutingTo(this.node.root, this.name, namespace)) {
       // eslint-disable-next-line no-console
       console.warn(`Warning: ${ingress}: routes to StickyService ${this.node.path}, whose ClientIP affinity does not make users sticky there: `
         + 'the Service sees the ingress controller\'s pods as its clients, and controllers such as ingress-nginx and Traefik send traffic straight to the pod endpoints. '
@@ -376,7 +376,11 @@ function noPortsMessage(): string {
   return "'ports' (none) must list at least one port: pass 'ports', call bind(), or create the Service with StickyService.exposeWorkload() to take the ports of a workload's containers";
 }
 
-/** Paths of the kplus Ingresses under `root` with a backend that is the named Service. */
+/**
+ * Paths of the kplus Ingresses under `root` with a backend that is the named
+ * Service: an Ingress names its backends without a namespace, so they are
+ * the Services of that name in the Ingress's own namespace.
+ */
 function ingressesRoutingTo(root: IConstruct, name: string | undefined, namespace: string | undefined): string[] {
   const found: string[] = [];
   for (const construct of root.node.findAll()) {
