@@ -236,6 +236,8 @@ export class StickyService extends kplus.Service {
    */
   public readonly loadBalancerStickiness?: LoadBalancerStickiness;
 
+  private readonly warnedIngresses = new Set<string>();
+
   /**
    * Creates a Service with ClientIP affinity.
    *
@@ -363,6 +365,11 @@ export class StickyService extends kplus.Service {
   private warnAboutIngresses(): string[] {
     const namespace = this.metadata.namespace ?? Chart.of(this).namespace;
     for (const ingress of ingressesRoutingTo(this.node.root, this.name, namespace)) {
+      // cdk8s validates the whole app again for every chart it writes.
+      if (this.warnedIngresses.has(ingress)) {
+        continue;
+      }
+      this.warnedIngresses.add(ingress);
       // eslint-disable-next-line no-console
       console.warn(`Warning: ${ingress}: routes to StickyService ${this.node.path}, whose ClientIP affinity does not make users sticky there: `
         + 'the Service sees the ingress controller\'s pods as its clients, and controllers such as ingress-nginx and Traefik send traffic straight to the pod endpoints. '
@@ -377,20 +384,27 @@ function noPortsMessage(): string {
 }
 
 /**
- * Paths of the kplus Ingresses under `root` with a backend that is the named
+ * Paths of the Ingresses under `root` with a backend that is the named
  * Service: an Ingress names its backends without a namespace, so they are
- * the Services of that name in the Ingress's own namespace.
+ * the Services of that name in the Ingress's own namespace. Any Ingress
+ * object counts (cdk8s-plus of any version, the L1 `KubeIngress`, a plain
+ * ApiObject), reported by the path of the construct that owns it.
  */
-function ingressesRoutingTo(root: IConstruct, name: string | undefined, namespace: string | undefined): string[] {
+function ingressesRoutingTo(root: IConstruct, name: string, namespace: string | undefined): string[] {
   const found: string[] = [];
   for (const construct of root.node.findAll()) {
+    if (!(construct instanceof ApiObject) || construct.kind !== 'Ingress') {
+      continue;
+    }
+    // A cdk8s-plus resource keeps its ApiObject as the child `Resource`.
+    const owner = construct.node.id === 'Resource' && construct.node.scope ? construct.node.scope : construct;
     // A CookieAffinityIngress (issue 8) gives users cookie affinity itself.
-    if (!(construct instanceof kplus.Ingress) || construct.constructor.name === 'CookieAffinityIngress') {
+    if (owner.constructor.name === 'CookieAffinityIngress') {
       continue;
     }
     let manifest: any;
     try {
-      manifest = ApiObject.of(construct).toJson();
+      manifest = construct.toJson();
     } catch {
       continue; // the Ingress reports its own problems
     }
@@ -402,7 +416,7 @@ function ingressesRoutingTo(root: IConstruct, name: string | undefined, namespac
       ...(manifest.spec?.rules ?? []).flatMap((rule: any) => (rule.http?.paths ?? []).map((path: any) => path.backend)),
     ];
     if (backends.some(backend => backend?.service?.name === name)) {
-      found.push(construct.node.path);
+      found.push(owner.node.path);
     }
   }
   return found;

@@ -200,9 +200,11 @@ describe('StickyService rendering', () => {
     const deployment = new kplus.Deployment(chart, 'App', { containers: [{ image: 'nginx', portNumber: 8080 }] });
     const service = new StickyService(chart, 'Sticky', { ports: [{ port: 80, targetPort: 8080 }] });
     service.select(deployment);
-    // WHEN it is exposed through an Ingress
+    // WHEN it is exposed through an Ingress (which prints a warning, tested below)
     service.exposeViaIngress('/');
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     const manifests = synthValid(chart);
+    warn.mockRestore();
     // THEN the Ingress routes to it and it selects the pods
     const svc = only(manifests, 'Service');
     const ingress = only(manifests, 'Ingress');
@@ -524,5 +526,26 @@ describe('StickyService behind an Ingress', () => {
     });
     synthValid(chart);
     expect(warn).not.toHaveBeenCalled();
+  });
+});
+
+describe('StickyService behind an Ingress written without cdk8s-plus', () => {
+  test('an L1 KubeIngress in another chart of the app is found too', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const app = Testing.app();
+      const services = new Chart(app, 'services');
+      new StickyService(services, 'Grafana', { metadata: { name: 'grafana' }, ports: [{ port: 3000 }] });
+      const edge = new Chart(app, 'edge');
+      new kplus.k8s.KubeIngress(edge, 'Web', {
+        metadata: { name: 'web' },
+        spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'grafana', port: { number: 3000 } } } }] } }] },
+      });
+      app.synth();
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0][0]).toMatch(/^Warning: edge\/Web: routes to StickyService services\/Grafana,/);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
