@@ -61,9 +61,10 @@ export interface AwsNlbStickinessOptions {
   readonly scheme?: AwsLoadBalancerScheme;
 
   /**
-   * Hand the Service to the AWS Load Balancer Controller with
-   * `spec.loadBalancerClass: service.k8s.aws/nlb` instead of the
-   * `aws-load-balancer-type: external` annotation. Needs controller v2.4 or
+   * Whether to hand the Service to the AWS Load Balancer Controller with `spec.loadBalancerClass` instead of an annotation.
+   *
+   * When true, the Service gets `spec.loadBalancerClass: service.k8s.aws/nlb`
+   * rather than `aws-load-balancer-type: external`. Needs controller v2.4 or
    * later; the API server does not let `loadBalancerClass` change once set.
    *
    * @default false

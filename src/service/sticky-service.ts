@@ -158,17 +158,21 @@ export interface ExposeWorkloadOptions extends StickyAffinityOptions {
  */
 export class StickyService extends kplus.Service {
   /**
-   * Put a StickyService in front of a Deployment, StatefulSet or other
-   * workload, selecting its pods and, unless `ports` are given, exposing
-   * every port its containers declare (as `Deployment.exposeViaService()`
-   * does). For a StatefulSet it stands beside the headless governing Service,
-   * which keeps giving each pod its stable DNS name.
+   * Puts a StickyService in front of a Deployment, StatefulSet or other workload, selecting its pods and exposing its container ports.
+   *
+   * Unless `ports` are given, every port the workload's containers declare
+   * is exposed (as `Deployment.exposeViaService()` does). For a StatefulSet
+   * it stands beside the headless governing Service, which keeps giving each
+   * pod its stable DNS name.
    *
    * The Service is created as a child of the workload, with the id
    * `StickyService` (prefixed with `options.name` when given) and the
    * workload's namespace. Ports are read from the containers when this is
-   * called; containers added later are not exposed. Annotations (a cloud load
-   * balancer's, say) go on the returned Service's `metadata`.
+   * called; containers added later are not exposed. For the cloud load
+   * balancer's stickiness pass `loadBalancerStickiness`; other annotations go
+   * on the returned Service's `metadata` (an annotation that
+   * `loadBalancerStickiness` also writes is refused at synth if it undoes it:
+   * create the Service with `new StickyService()` to merge such values).
    *
    * @param workload the pods to put behind the Service: a Deployment,
    * StatefulSet or DaemonSet
@@ -242,8 +246,8 @@ export class StickyService extends kplus.Service {
    * Creates a Service with ClientIP affinity.
    *
    * @param scope the construct to create it in (a Chart, or a construct in one)
-   * @param id the construct id, unique within `scope`; cdk8s derives
-   * `metadata.name` from the construct path when no name is given
+   * @param id the construct id, unique within `scope` (cdk8s derives
+   * `metadata.name` from the construct path when no name is given)
    * @param props the cdk8s-plus Service props plus the affinity settings
    */
   public constructor(scope: Construct, id: string, props: StickyServiceProps = {}) {
