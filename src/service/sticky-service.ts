@@ -240,8 +240,6 @@ export class StickyService extends kplus.Service {
    */
   public readonly loadBalancerStickiness?: LoadBalancerStickiness;
 
-  private readonly warnedIngresses = new Set<string>();
-
   /**
    * Creates a Service with ClientIP affinity.
    *
@@ -303,7 +301,13 @@ export class StickyService extends kplus.Service {
     this.apiObject.addJsonPatch(...patches);
 
     this.node.addValidation({ validate: () => (this.ports.length === 0 ? [noPortsMessage()] : []) });
-    this.node.addValidation({ validate: () => this.warnAboutIngresses() });
+    // One scan of the app for all its StickyServices: a scan per Service
+    // would make synth quadratic in the number of Services.
+    const root = this.node.root;
+    if (!WARNED_INGRESSES.has(root)) {
+      WARNED_INGRESSES.set(root, new Set());
+      root.node.addValidation({ validate: () => warnAboutIngresses(root) });
+    }
   }
 
   /**
@@ -361,69 +365,67 @@ export class StickyService extends kplus.Service {
     return config.loadBalancerClass === undefined ? [] : [JsonPatch.add('/spec/loadBalancerClass', config.loadBalancerClass)];
   }
 
-  /**
-   * Prints a warning for each Ingress in the app that routes to this Service:
-   * cdk8s has no warnings API, and refusing would break apps that work (the
-   * pods still answer; they are just not sticky).
-   */
-  private warnAboutIngresses(): string[] {
-    const namespace = this.metadata.namespace ?? Chart.of(this).namespace;
-    for (const ingress of ingressesRoutingTo(this.node.root, this.name, namespace)) {
-      // cdk8s validates the whole app again for every chart it writes.
-      if (this.warnedIngresses.has(ingress)) {
-        continue;
-      }
-      this.warnedIngresses.add(ingress);
-      // eslint-disable-next-line no-console
-      console.warn(`Warning: ${ingress}: routes to StickyService ${this.node.path}, whose ClientIP affinity does not make users sticky there: `
-        + 'the Service sees the ingress controller\'s pods as its clients, and controllers such as ingress-nginx and Traefik send traffic straight to the pod endpoints. '
-        + 'Use cookie affinity at the ingress (CookieAffinityIngress) in front of a plain Service.');
-    }
-    return [];
-  }
 }
 
 function noPortsMessage(): string {
   return "'ports' (none) must list at least one port: pass 'ports', call bind(), or create the Service with StickyService.exposeWorkload() to take the ports of a workload's containers";
 }
 
+/** Per app: the (Ingress, StickyService) pairs already warned about, since cdk8s validates the app again for every chart it writes. */
+const WARNED_INGRESSES = new WeakMap<IConstruct, Set<string>>();
+
 /**
- * Paths of the Ingresses under `root` with a backend that is the named
- * Service: an Ingress names its backends without a namespace, so they are
- * the Services of that name in the Ingress's own namespace. Any Ingress
- * object counts (cdk8s-plus of any version, the L1 `KubeIngress`, a plain
+ * Prints a warning for each Ingress in the app that routes to a
+ * StickyService. cdk8s has no warnings API, and refusing would break apps
+ * that work (the pods still answer; users are just not sticky).
+ *
+ * An Ingress names its backends without a namespace, so they are the
+ * Services of that name in the Ingress's own namespace. Any Ingress object
+ * counts (cdk8s-plus of any version, the L1 `KubeIngress`, a plain
  * ApiObject), reported by the path of the construct that owns it.
  */
-function ingressesRoutingTo(root: IConstruct, name: string, namespace: string | undefined): string[] {
-  const found: string[] = [];
+function warnAboutIngresses(root: IConstruct): string[] {
+  const services = new Map<string, StickyService>();
+  const ingresses: ApiObject[] = [];
   for (const construct of root.node.findAll()) {
-    if (!(construct instanceof ApiObject) || construct.kind !== 'Ingress') {
-      continue;
+    if (construct instanceof StickyService) {
+      services.set(`${construct.metadata.namespace ?? Chart.of(construct).namespace}/${construct.name}`, construct);
+    } else if (construct instanceof ApiObject && construct.kind === 'Ingress') {
+      ingresses.push(construct);
     }
+  }
+  const warned = WARNED_INGRESSES.get(root)!;
+  for (const ingress of ingresses) {
     // A cdk8s-plus resource keeps its ApiObject as the child `Resource`.
-    const owner = construct.node.id === 'Resource' && construct.node.scope ? construct.node.scope : construct;
+    const owner = ingress.node.id === 'Resource' && ingress.node.scope ? ingress.node.scope : ingress;
     // A CookieAffinityIngress (issue 8) gives users cookie affinity itself.
     if (owner.constructor.name === 'CookieAffinityIngress') {
       continue;
     }
     let manifest: any;
     try {
-      manifest = construct.toJson();
+      manifest = ingress.toJson();
     } catch {
       continue; // the Ingress reports its own problems
-    }
-    if (manifest.metadata?.namespace !== namespace) {
-      continue;
     }
     const backends = [
       manifest.spec?.defaultBackend,
       ...(manifest.spec?.rules ?? []).flatMap((rule: any) => (rule.http?.paths ?? []).map((path: any) => path.backend)),
     ];
-    if (backends.some(backend => backend?.service?.name === name)) {
-      found.push(owner.node.path);
+    for (const name of new Set(backends.map(backend => backend?.service?.name).filter(n => n !== undefined))) {
+      const service = services.get(`${manifest.metadata?.namespace}/${name}`);
+      const key = `${owner.node.path} ${service?.node.path}`;
+      if (service === undefined || warned.has(key)) {
+        continue;
+      }
+      warned.add(key);
+      // eslint-disable-next-line no-console
+      console.warn(`Warning: ${owner.node.path}: routes to StickyService ${service.node.path}, whose ClientIP affinity does not make users sticky there: `
+        + 'the Service sees the ingress controller\'s pods as its clients, and controllers such as ingress-nginx and Traefik send traffic straight to the pod endpoints. '
+        + 'Use cookie affinity at the ingress (CookieAffinityIngress) in front of a plain Service.');
     }
   }
-  return found;
+  return [];
 }
 
 const AFFINITY_FIELDS = ['sessionAffinity', 'sessionAffinityConfig', 'externalTrafficPolicy', 'internalTrafficPolicy'] as const;
