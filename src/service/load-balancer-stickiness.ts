@@ -161,6 +161,11 @@ export abstract class LoadBalancerStickiness {
   public abstract readonly provider: string;
 
   /**
+   * For subclasses: a provider this library does not cover implements `bind()`.
+   */
+  protected constructor() {}
+
+  /**
    * Returns what the Service must carry for its load balancer to keep a
    * client on one backend.
    *

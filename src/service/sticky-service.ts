@@ -249,7 +249,7 @@ export class StickyService extends kplus.Service {
    * @param props the cdk8s-plus Service props plus the affinity settings
    */
   public constructor(scope: Construct, id: string, props: StickyServiceProps = {}) {
-    super(scope, id, props);
+    super(scope, id, withoutUndefinedName(props));
     checkObjectNames(this, this.apiObject);
 
     if (this.type === kplus.ServiceType.EXTERNAL_NAME) {
@@ -365,6 +365,19 @@ export class StickyService extends kplus.Service {
     return config.loadBalancerClass === undefined ? [] : [JsonPatch.add('/spec/loadBalancerClass', config.loadBalancerClass)];
   }
 
+}
+
+/**
+ * cdk8s spreads `metadata` over the name it generates, so `metadata: { name:
+ * undefined }` (easy to write with an optional name) would leave the Service
+ * with no name at all, which the API server refuses.
+ */
+function withoutUndefinedName(props: StickyServiceProps): StickyServiceProps {
+  if (props.metadata === undefined || props.metadata.name !== undefined || !('name' in props.metadata)) {
+    return props;
+  }
+  const { name: _unset, ...metadata } = props.metadata;
+  return { ...props, metadata };
 }
 
 function noPortsMessage(): string {

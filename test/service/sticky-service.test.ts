@@ -549,3 +549,12 @@ describe('StickyService behind an Ingress written without cdk8s-plus', () => {
     }
   });
 });
+
+test('an explicitly undefined metadata.name keeps the name cdk8s generates', () => {
+  // cdk8s spreads metadata over the generated name; plain kplus.Service loses it.
+  const chart = newChart();
+  const service = new StickyService(chart, 'Service', { metadata: { name: undefined, namespace: 'observability' }, ports: [{ port: 80 }] });
+  const manifest = only(synthValid(chart), 'Service');
+  expect(manifest.metadata).toEqual({ name: service.name, namespace: 'observability' });
+  expect(service.name).toMatch(/^test-service-c8[0-9a-f]{6}$/);
+});
