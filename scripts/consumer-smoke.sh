@@ -131,6 +131,18 @@ const worker = new kplus.Deployment(chart, 'Worker', {
 });
 StickyService.exposeWorkload(worker);
 
+// --- LoadBalancerStickiness (issue 7) ---
+{
+  const { LoadBalancerStickiness } = require('cdk8s-session-affinity');
+  const eks = new StickyService(chart, 'Eks', {
+    metadata: { name: 'grafana-eks' },
+    type: kplus.ServiceType.LOAD_BALANCER,
+    ports: [{ port: 3000 }],
+    loadBalancerStickiness: LoadBalancerStickiness.awsNlb({ useLoadBalancerClass: true }),
+  });
+  eks.selectLabel('app', 'grafana');
+}
+
 app.synth();
 EOF
 
@@ -236,6 +248,17 @@ step "checking the synthesized manifests"
   check(unnamed.map(d => d.kind), [], "every object has a metadata.name");
   const workerServices = docs.filter(d => d.kind === "Service" && d.metadata && /worker/.test(d.metadata.name || ""));
   check(workerServices.length, 1, "exposeWorkload without a name gives the worker Service a generated name");
+
+  // --- LoadBalancerStickiness (issue 7) ---
+  const eks = service("grafana-eks");
+  if (eks) {
+    check(get(eks, "metadata.annotations"), {
+      "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "instance",
+      "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": "stickiness.enabled=true,stickiness.type=source_ip",
+    }, "grafana-eks metadata.annotations (AWS Load Balancer Controller NLB stickiness)");
+    check(get(eks, "spec.loadBalancerClass"), "service.k8s.aws/nlb", "grafana-eks spec.loadBalancerClass");
+    check(get(eks, "spec.sessionAffinity"), "ClientIP", "grafana-eks spec.sessionAffinity");
+  }
   process.exit(failed ? 1 : 0);
 ') || fail "the synthesized manifests are not what a user should get (see FAIL lines above)"
 

@@ -1,7 +1,6 @@
-import { Chart } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { Manifest, validateManifests } from '../util/manifests';
-import { Testing } from 'cdk8s';
 
 /**
  * The promise every construct keeps, checked on generated input: building it

@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
-import { ExternalTrafficPolicy, InternalTrafficPolicy, StickyService } from '../../src';
 import { buildAndCheck, chartIn, check, mostly, objectName, seconds } from './harness';
+import { ExternalTrafficPolicy, InternalTrafficPolicy, StickyService } from '../../src';
 
 /** Ports a Service can have: unique numbers, named when there are several. */
 const validPorts = fc.uniqueArray(fc.integer({ min: 1, max: 65_535 }), { minLength: 1, maxLength: 4 })
