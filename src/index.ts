@@ -2,3 +2,4 @@
 export * from './cookie';
 export * from './service';
 export * from './probe';
+export * from './grafana';
