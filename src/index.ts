@@ -3,3 +3,4 @@ export * from './cookie';
 export * from './service';
 export * from './probe';
 export * from './grafana';
+export * from './session';
