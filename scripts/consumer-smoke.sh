@@ -134,7 +134,7 @@ StickyService.exposeWorkload(worker);
 // --- MultiPodGrafana, AffinityProbe (issue 11) ---
 import { AffinityProbe, GrafanaSessions, MultiPodGrafana, SessionStore } from 'cdk8s-session-affinity';
 
-const observability = new Chart(app, 'smoke-grafana', { namespace: 'observability' });
+const observability = new Chart(app, 'smoke-observability', { namespace: 'observability' });
 const fromSecret = (id: string, name: string, key: string) => ({ secret: kplus.Secret.fromSecretName(observability, id, name), key });
 const grafanaAdmin = fromSecret('GrafanaAdmin', 'grafana-admin', 'password');
 new MultiPodGrafana(observability, 'Dashboards', { name: 'dashboards', adminPassword: grafanaAdmin });
@@ -279,8 +279,8 @@ step "checking the synthesized manifests"
   const haEnv = Object.fromEntries((get(haDeployment, "spec.template.spec.containers.0.env") || []).map(e => [e.name, e]));
   check(Object.keys(haEnv).filter(n => n.startsWith("GF_SESSION_")), [], "no legacy GF_SESSION_* setting");
   check(get(haEnv.GF_DATABASE_TYPE, "value"), "postgres", "dashboards-ha GF_DATABASE_TYPE");
-  check(get(haEnv.GF_DATABASE_PASSWORD, "valueFrom.secretKeyRef"), { name: "grafana-db", key: "password" }, "dashboards-ha GF_DATABASE_PASSWORD from its Secret");
-  check(get(haEnv.GF_SECURITY_SECRET_KEY, "valueFrom.secretKeyRef"), { name: "grafana-secret-key", key: "secret-key" }, "dashboards-ha GF_SECURITY_SECRET_KEY from its Secret");
+  check(get(haEnv.GF_DATABASE_PASSWORD, "valueFrom.secretKeyRef"), { key: "password", name: "grafana-db" }, "dashboards-ha GF_DATABASE_PASSWORD from its Secret");
+  check(get(haEnv.GF_SECURITY_SECRET_KEY, "valueFrom.secretKeyRef"), { key: "secret-key", name: "grafana-secret-key" }, "dashboards-ha GF_SECURITY_SECRET_KEY from its Secret");
   check(get(service("dashboards-ha-alerting"), "spec.clusterIP"), "None", "dashboards-ha-alerting is headless");
   const probeJobs = docs.filter(d => d.kind === "Job");
   check(probeJobs.map(j => [get(j, "spec.backoffLimit"), get(j, "spec.template.spec.containers.0.command.0")]), [[0, "/bin/sh"]], "one AffinityProbe Job running its sh script");
