@@ -10,7 +10,8 @@ import {
   GRAFANA_HTTP_PORT,
   GRAFANA_POSTGRES_SSL_MODES,
 } from '../facts/grafana';
-import { checkObjectNames } from '../names';
+import { NameRule } from '../facts/names';
+import { checkName, checkObjectNames } from '../names';
 import { ExternalTrafficPolicy, StickyService } from '../service';
 import { SecretKeyRef, SessionStore, SessionStoreConfig, SessionStoreKind } from '../session';
 
@@ -222,13 +223,14 @@ class PersistentVolumeSessions extends GrafanaSessions {
         'needs accessMode ReadWriteMany (and a storage class that provides it) or replicas 1: a ReadWriteOnce volume is mounted by the pods of one node only; prefer sharedDatabase() for several replicas');
     }
 
+    const claimName = this.options.claimName ?? 'grafana-sessions';
+    checkName(grafana, 'sessions.claimName', claimName, NameRule.DNS_1123_SUBDOMAIN);
     const claim = new kplus.PersistentVolumeClaim(grafana, 'Sessions', {
-      metadata: { name: this.options.claimName ?? 'grafana-sessions' },
+      metadata: { name: claimName },
       accessModes: [accessMode],
       storage: this.options.storage ?? Size.gibibytes(1),
       storageClassName: this.options.storageClassName,
     });
-    checkObjectNames(grafana, ApiObject.of(claim), 'claimName');
     const dataVolume = kplus.Volume.fromPersistentVolumeClaim(grafana, 'SessionData', claim, { name: 'session-data' });
 
     if (!shared) {

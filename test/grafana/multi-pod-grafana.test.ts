@@ -135,6 +135,11 @@ describe('MultiPodGrafana with the seed\'s persistent volume', () => {
     expect(only(manifests, 'Deployment').spec.strategy.type).toEqual('RollingUpdate');
   });
 
+  test('refuses a claim name Kubernetes refuses', () => {
+    expect(() => synthGrafana({ replicas: 1, sessions: GrafanaSessions.persistentVolume({ claimName: 'Grafana_Sessions' }) }))
+      .toThrow("test/Grafana: 'sessions.claimName' (\"Grafana_Sessions\") must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit, at most 253 characters");
+  });
+
   test('refuses several replicas on ReadWriteOnce, and autoscaling', () => {
     const chart = newChart();
     expect(() => new MultiPodGrafana(chart, 'Grafana', { adminPassword: adminPassword(chart), sessions: GrafanaSessions.persistentVolume() }))

@@ -148,7 +148,8 @@ describe('AffinityProbe refuses', () => {
 
   test('a chart name Kubernetes refuses', () => {
     const chart = newChart();
-    expect(() => new AffinityProbe(chart, 'My_Probe')).toThrow(/^test\/My_Probe: 'metadata.name' \("test-my_probe-c8[0-9a-f]+"\) must be/);
+    expect(() => new AffinityProbe(chart, 'My_Probe')).toThrow(
+      "test/My_Probe: 'metadata.name' (\"test-my_probe-c8b441b0\") must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit, at most 253 characters");
   });
 });
 
