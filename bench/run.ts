@@ -5,6 +5,7 @@ import { execFileSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
 import { benchLoadBalancerStickiness } from './load-balancer-stickiness';
+import { benchGrafana } from './grafana';
 import { median, msSince, spreadPercent, table } from './stats';
 import { buildChart, HAND_WRITTEN, LIBRARY, renderedAffinity, Variant, VARIANTS } from './variants';
 
@@ -142,6 +143,7 @@ function main(): void {
   console.log(`- library import on top of cdk8s-plus-28: +${((libMs / baseMs) * 100).toFixed(1)}% (target <= 20%)`);
 
   benchLoadBalancerStickiness(REPEATS);
+  benchGrafana(REPEATS);
 }
 
 main();
