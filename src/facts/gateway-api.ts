@@ -83,7 +83,9 @@ export const SESSION_PERSISTENCE_CEL_MESSAGES = {
  * Whether `sessionPersistence` (a JSON object as written) breaks one of the
  * CRD's CEL rules; returns the CRD's own message, or `undefined`.
  */
-export function sessionPersistenceProblem(sp: { type?: string; absoluteTimeout?: string; cookieConfig?: { lifetimeType?: string } }): string | undefined {
+export function sessionPersistenceProblem(
+  sp: { type?: string; absoluteTimeout?: string; cookieConfig?: { lifetimeType?: string } },
+): string | undefined {
   if (sp.cookieConfig?.lifetimeType === LIFETIME_PERMANENT && sp.absoluteTimeout === undefined) {
     return SESSION_PERSISTENCE_CEL_MESSAGES.permanentNeedsTimeout;
   }

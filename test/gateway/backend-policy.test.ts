@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
+import { backendService } from './helpers';
 import { BackendCookieAffinity, CookieLifetime } from '../../src';
 import { newChart, only, synthValid } from '../util/manifests';
-import { backendService } from './helpers';
 
 describe('BackendCookieAffinity', () => {
   test('GIVEN the Gateway API v1.2 release example THEN the XBackendTrafficPolicy matches it, in today\'s form', () => {

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
+import { backendService } from './helpers';
 import { EnvoyCookieAffinity, SameSite } from '../../src';
 import { newChart, only, synthValid } from '../util/manifests';
-import { backendService } from './helpers';
 
 describe('EnvoyCookieAffinity', () => {
   test('GIVEN the Envoy Gateway load-balancing cookie example THEN route and policy match it field for field', () => {
@@ -69,7 +69,9 @@ describe('EnvoyCookieAffinity', () => {
   test('GIVEN TLS, a domain and a path THEN they become cookie attributes, Secure bare', () => {
     const chart = newChart();
     new EnvoyCookieAffinity(chart, 'Affinity', {
-      gateway: 'eg', backend: backendService(chart), tls: true,
+      gateway: 'eg',
+      backend: backendService(chart),
+      tls: true,
       cookie: { path: '/app', domain: 'example.com', sameSite: SameSite.NONE, maxAge: Duration.hours(2) },
     });
     expect(only(synthValid(chart), 'BackendTrafficPolicy').spec.loadBalancer.consistentHash.cookie).toEqual({

@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { backendService } from './helpers';
 import { MeshCookieAffinity, SameSite } from '../../src';
 import { newChart, only, synthValid } from '../util/manifests';
-import { backendService } from './helpers';
 
 describe('MeshCookieAffinity', () => {
   test('GIVEN the Istio LoadBalancerSettings example THEN the DestinationRule matches it field for field', () => {

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
+import { backendService } from './helpers';
 import { CookieAffinityRoute, CookieLifetime, SameSite } from '../../src';
 import { newChart, only, synthValid } from '../util/manifests';
-import { backendService } from './helpers';
 
 describe('CookieAffinityRoute', () => {
   test('GIVEN the Envoy Gateway session-persistence example THEN the HTTPRoute matches it field for field', () => {

@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { backendService } from './helpers';
 import { SameSite, TraefikCookieAffinityRoute } from '../../src';
 import { newChart, only, synthValid } from '../util/manifests';
-import { backendService } from './helpers';
 
 describe('TraefikCookieAffinityRoute', () => {
   test('GIVEN the Traefik sticky-sessions guide THEN the IngressRoute service matches it field for field', () => {
