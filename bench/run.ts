@@ -6,6 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { benchLoadBalancerStickiness } from './load-balancer-stickiness';
 import { benchGrafana } from './grafana';
+import { runCookieRouteBench } from './cookie-route';
 import { median, msSince, spreadPercent, table } from './stats';
 import { buildChart, HAND_WRITTEN, LIBRARY, renderedAffinity, Variant, VARIANTS } from './variants';
 
@@ -144,6 +145,7 @@ function main(): void {
 
   benchLoadBalancerStickiness(REPEATS);
   benchGrafana(REPEATS);
+  runCookieRouteBench(REPEATS);
 }
 
 main();

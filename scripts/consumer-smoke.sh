@@ -160,6 +160,22 @@ new MultiPodGrafana(observability, 'DashboardsHa', {
 });
 new AffinityProbe(observability, 'Probe');
 // --- end MultiPodGrafana, AffinityProbe (issue 11) ---
+// --- CookieAffinityRoute, MeshCookieAffinity (issue 10) ---
+import { CookieAffinityRoute, MeshCookieAffinity } from 'cdk8s-session-affinity';
+import { Duration as GatewayDuration } from 'cdk8s';
+const shop = new kplus.Service(chart, 'Shop', {
+  metadata: { name: 'shop', namespace: 'shop' },
+  ports: [{ port: 80, targetPort: 8080 }],
+});
+new CookieAffinityRoute(chart, 'ShopRoute', {
+  metadata: { name: 'shop' },
+  gateway: 'eg',
+  hostnames: ['shop.example.com'],
+  backend: shop,
+  cookie: { name: 'SHOP_AFFINITY', maxAge: GatewayDuration.hours(8) },
+});
+new MeshCookieAffinity(chart, 'ShopMesh', { metadata: { name: 'shop' }, service: shop, cookie: { name: 'user' } });
+// --- end issue 10 ---
 
 app.synth();
 EOF
@@ -306,6 +322,26 @@ step "checking the synthesized manifests"
   const probeJobs = docs.filter(d => d.kind === "Job");
   check(probeJobs.map(j => [get(j, "spec.backoffLimit"), get(j, "spec.template.spec.containers.0.command.0")]), [[0, "/bin/sh"]], "one AffinityProbe Job running its sh script");
   // --- end MultiPodGrafana, AffinityProbe (issue 11) ---
+  // --- CookieAffinityRoute, MeshCookieAffinity (issue 10) ---
+  const one = (kind, name) => {
+    const found = docs.filter(d => d.kind === kind && d.metadata && d.metadata.name === name);
+    if (found.length !== 1) { console.log(`    FAIL: expected one ${kind} ${name}, found ${found.length}`); failed++; }
+    return found[0];
+  };
+  const route = one("HTTPRoute", "shop");
+  if (route) {
+    check(route.apiVersion, "gateway.networking.k8s.io/v1", "shop HTTPRoute apiVersion");
+    check(get(route, "spec.rules.0.sessionPersistence"),
+      { absoluteTimeout: "8h", cookieConfig: { lifetimeType: "Permanent" }, sessionName: "SHOP_AFFINITY", type: "Cookie" },
+      "shop HTTPRoute spec.rules[0].sessionPersistence");
+    check(get(route, "spec.rules.0.backendRefs"), [{ name: "shop", port: 80 }], "shop HTTPRoute spec.rules[0].backendRefs");
+  }
+  const rule = one("DestinationRule", "shop");
+  if (rule) {
+    check(get(rule, "spec.host"), "shop.shop.svc.cluster.local", "shop DestinationRule spec.host");
+    check(get(rule, "spec.trafficPolicy.loadBalancer.consistentHash.httpCookie.ttl"), "0s", "shop DestinationRule httpCookie.ttl (a session cookie)");
+  }
+  // --- end issue 10 ---
   process.exit(failed ? 1 : 0);
 ') || fail "the synthesized manifests are not what a user should get (see FAIL lines above)"
 

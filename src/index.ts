@@ -4,3 +4,4 @@ export * from './service';
 export * from './probe';
 export * from './grafana';
 export * from './session';
+export * from './gateway';
