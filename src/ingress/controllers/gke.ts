@@ -56,7 +56,8 @@ export function gkeRenderer(options: GkeControllerOptions): ControllerRenderer {
           `must be a whole number of seconds up to ${GKE_COOKIE_TTL_MAX_SECONDS} (1 day) with ${name}`);
       }
       const backendConfig = new GkeBackendConfig(scope, 'BackendConfig', {
-        metadata: { namespace: ingress.metadata.namespace },
+        // Named after the Ingress, so `kubectl get backendconfig` tells whose it is.
+        metadata: { name: `${ingress.name}-affinity`, namespace: ingress.metadata.namespace },
         spec: { sessionAffinity: { affinityType: GKE_GENERATED_COOKIE, affinityCookieTtlSec: ttl } },
       });
       checkObjectNames(ingress, backendConfig, 'backendConfig');
