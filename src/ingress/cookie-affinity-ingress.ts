@@ -35,6 +35,12 @@ export interface CookieAffinityIngressProps extends kplus.IngressProps {
 const BACKENDS = new WeakMap<CookieAffinityIngress, kplus.IngressBackend[]>();
 const WITH_TLS = new WeakSet<CookieAffinityIngress>();
 
+/**
+ * Errors found for each Ingress by the pass that annotated every backend
+ * Service of the app, until that Ingress's own validation reports them.
+ */
+const PENDING = new WeakMap<CookieAffinityIngress, string[]>();
+
 /** Who wrote each Service annotation, so two Ingresses that disagree are caught. */
 const SERVICE_ANNOTATIONS = new WeakMap<ApiObject, Map<string, { value: string; by: CookieAffinityIngress }>>();
 
@@ -102,7 +108,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
       // Backends and Services may be added after this constructor, in any
       // order, so the Services are found and annotated when the app is
       // synthesized (cdk8s validates the whole app before it writes any object).
-      this.node.addValidation({ validate: () => this.annotateBackendServices() });
+      this.node.addValidation({ validate: () => this.backendServiceErrors() });
     }
   }
 
@@ -139,12 +145,37 @@ export class CookieAffinityIngress extends kplus.Ingress {
     return resolveCookie(this, 'cookie', this.cookie, { tls: WITH_TLS.has(this) });
   }
 
-  private annotateBackendServices(): string[] {
+  /**
+   * The first Ingress validated in a synth walks the app once for every
+   * Ingress, so that N Ingresses do not walk it N times; each then reports
+   * its own errors, under its own path.
+   */
+  private backendServiceErrors(): string[] {
+    if (!PENDING.has(this)) {
+      const all = this.node.root.node.findAll();
+      const services = new Map<string, ApiObject[]>();
+      for (const c of all) {
+        if (c instanceof ApiObject && c.kind === 'Service' && c.apiVersion === 'v1') {
+          const key = serviceKey(c.name, c.metadata.namespace);
+          services.set(key, [...(services.get(key) ?? []), c]);
+        }
+      }
+      for (const c of all) {
+        if (c instanceof CookieAffinityIngress && Object.keys(c.serviceAnnotations).length > 0) {
+          PENDING.set(c, c.annotateBackendServices(services));
+        }
+      }
+    }
+    const errors = PENDING.get(this) ?? [];
+    PENDING.delete(this);
+    return errors;
+  }
+
+  private annotateBackendServices(services: Map<string, ApiObject[]>): string[] {
     const wanted = Object.entries(this.serviceAnnotations).map(([key, value]) => [key, concrete(value)] as const);
     const errors = new Set<string>();
     const namespace = this.metadata.namespace;
     const where = (name: string) => `Service ${JSON.stringify(name)}${namespace ? ` in namespace ${JSON.stringify(namespace)}` : ''}`;
-    const services = this.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Service' && c.apiVersion === 'v1');
     for (const backend of BACKENDS.get(this) ?? []) {
       const kube = backend._toKube();
       if (kube.service === undefined) {
@@ -152,7 +183,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
         continue;
       }
       const name = kube.service.name;
-      const found = services.filter(s => s.name === name && s.metadata.namespace === namespace);
+      const found = services.get(serviceKey(name, namespace)) ?? [];
       if (found.length === 0) {
         errors.add(`'backend' (${where(name)}) must be a Service declared in this app: ${this.controller.name} reads the cookie from annotations on the Service, which cannot be written to one the app does not declare; declare it in the app (a kplus.Service, or an ApiObject or Include of it), or use a controller that reads the Ingress, such as IngressController.nginx()`);
         continue;
@@ -190,6 +221,10 @@ export class CookieAffinityIngress extends kplus.Ingress {
     }
     return problems;
   }
+}
+
+function serviceKey(name: string, namespace: string | undefined): string {
+  return `${namespace ?? ''}/${name}`;
 }
 
 /** A rendered annotation value now: lazy values (Secure after TLS) are produced. */

@@ -191,6 +191,15 @@ describe('CookieAffinityIngress with a controller that reads the Service', () =>
     expect(synthValid(chart)).toEqual(first);
   });
 
+  test('GIVEN a backend added after a first synth THEN the next synth annotates its Service too', () => {
+    const chart = newChart();
+    const ingress = new CookieAffinityIngress(chart, 'Ingress', { controller: IngressController.traefik(), defaultBackend: kplus.IngressBackend.fromService(service(chart)) });
+    synthValid(chart);
+    ingress.addRule('/late', kplus.IngressBackend.fromService(service(chart, 'late', 'Late')));
+    const late = synthValid(chart).find(m => m.kind === 'Service' && m.metadata.name === 'late')!;
+    expect(late.metadata.annotations['traefik.ingress.kubernetes.io/service.sticky.cookie']).toBe('true');
+  });
+
   test('GIVEN an app synthesized with App.synth THEN the Services are annotated in the files', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'web');
