@@ -53,8 +53,13 @@ export const COOKIE_VARIANTS: CookieVariant[] = [
   {
     name: 'traefik: by hand',
     build: byHand({}, {
-      [T]: 'true', [`${T}.name`]: 'app-affinity', [`${T}.maxage`]: '3600', [`${T}.secure`]: 'false',
-      [`${T}.httponly`]: 'true', [`${T}.samesite`]: 'lax', [`${T}.path`]: '/',
+      [T]: 'true',
+      [`${T}.name`]: 'app-affinity',
+      [`${T}.maxage`]: '3600',
+      [`${T}.secure`]: 'false',
+      [`${T}.httponly`]: 'true',
+      [`${T}.samesite`]: 'lax',
+      [`${T}.path`]: '/',
     }),
   },
 ];
