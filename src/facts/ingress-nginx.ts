@@ -68,7 +68,7 @@ export const NGINX_COOKIE_PATH_PATTERN = /^[-._~A-Za-z0-9/:?&=]+$/;
 
 /**
  * Characters ingress-nginx lets through in `session-cookie-domain` (its
- * `BasicCharsRegex`).
+ * `BasicCharsRegex`). Every domain the cookie model accepts fits it.
  */
 export const NGINX_COOKIE_DOMAIN_PATTERN = /^[-._~A-Za-z0-9/:]+$/;
 

@@ -4,7 +4,6 @@ import { propError } from '../../errors';
 import {
   NGINX_AFFINITY_ANNOTATIONS,
   NGINX_AFFINITY_COOKIE,
-  NGINX_COOKIE_DOMAIN_PATTERN,
   NGINX_COOKIE_NAME_PATTERN,
   NGINX_COOKIE_PATH_PATTERN,
 } from '../../facts/ingress-nginx';
@@ -71,10 +70,6 @@ export function nginxRenderer(options: NginxControllerOptions): ControllerRender
       if (cookie.path !== undefined && !NGINX_COOKIE_PATH_PATTERN.test(cookie.path)) {
         throw propError(ingress, 'cookie.path', JSON.stringify(cookie.path),
           `must hold only letters, digits and '-', '.', '_', '~', '/', ':', '?', '&', '=' with ${name}, which ignores any other path`);
-      }
-      if (cookie.domain !== undefined && !NGINX_COOKIE_DOMAIN_PATTERN.test(cookie.domain)) {
-        throw propError(ingress, 'cookie.domain', JSON.stringify(cookie.domain),
-          `must hold only letters, digits, '-' and '.' with ${name}`);
       }
       if (cookie.httpOnly === false) {
         throw propError(ingress, 'cookie.httpOnly', 'false',
