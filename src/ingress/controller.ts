@@ -50,9 +50,8 @@ export abstract class IngressController {
    * ingress-nginx (kubernetes/ingress-nginx): `nginx.ingress.kubernetes.io/affinity: cookie`
    * and the `session-cookie-*` annotations, on the Ingress.
    *
-   * It writes the cookie `HttpOnly` always (so `httpOnly: false` is refused),
-   * `Secure` on HTTPS requests, and when `path` is not given, uses the path of
-   * the matched Ingress rule as the cookie's `Path`.
+   * It writes the cookie `HttpOnly` always (so `httpOnly: false` is refused)
+   * and `Secure` on every HTTPS request, whatever `secure` says.
    *
    * @see https://kubernetes.github.io/ingress-nginx/examples/affinity/cookie/
    */

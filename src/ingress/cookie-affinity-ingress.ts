@@ -33,6 +33,7 @@ export interface CookieAffinityIngressProps extends kplus.IngressProps {
 // Rules and TLS may be added by the base constructor, before this class's
 // fields exist, so they are kept beside the object rather than in fields.
 const BACKENDS = new WeakMap<CookieAffinityIngress, kplus.IngressBackend[]>();
+const RULE_PATHS = new WeakMap<CookieAffinityIngress, string[]>();
 const WITH_TLS = new WeakSet<CookieAffinityIngress>();
 
 /**
@@ -121,6 +122,18 @@ export class CookieAffinityIngress extends kplus.Ingress {
   public addRules(...rules: kplus.IngressRule[]): void {
     super.addRules(...rules);
     BACKENDS.set(this, [...(BACKENDS.get(this) ?? []), ...rules.map(r => r.backend)]);
+    // A rule with neither host nor path is the default backend, which has no path.
+    const paths = rules.filter(r => r.host !== undefined || r.path !== undefined).map(r => r.path ?? '/');
+    RULE_PATHS.set(this, [...(RULE_PATHS.get(this) ?? []), ...paths]);
+  }
+
+  /**
+   * The paths of this Ingress's rules, as they are now.
+   *
+   * @internal
+   */
+  public _rulePaths(): string[] {
+    return [...(RULE_PATHS.get(this) ?? [])];
   }
 
   /**

@@ -41,6 +41,13 @@ describe('CookieAffinityIngress with ingress-nginx (the default)', () => {
     expect(only(synthValid(chart), 'Ingress').metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/affinity': 'cookie' });
   });
 
+  test('GIVEN a rule on another path than / THEN Path=/ is written, which the controller would otherwise take from the rule', () => {
+    const chart = newChart();
+    const ingress = new CookieAffinityIngress(chart, 'Ingress', { defaultBackend: kplus.IngressBackend.fromService(service(chart)) });
+    ingress.addRule('/api', kplus.IngressBackend.fromService(service(chart, 'api', 'Api')));
+    expect(only(synthValid(chart), 'Ingress').metadata.annotations['nginx.ingress.kubernetes.io/session-cookie-path']).toBe('/');
+  });
+
   test('GIVEN TLS added after construction THEN the cookie is Secure', () => {
     const chart = newChart();
     const ingress = new CookieAffinityIngress(chart, 'Ingress', { cookie: { name: 'app-affinity' } });

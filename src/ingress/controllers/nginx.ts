@@ -1,5 +1,6 @@
 import { Lazy } from 'cdk8s';
 import { ControllerRenderer } from './renderer';
+import { DEFAULT_COOKIE_PATH } from '../../cookie/affinity-cookie';
 import { propError } from '../../errors';
 import {
   NGINX_AFFINITY_ANNOTATIONS,
@@ -51,8 +52,9 @@ export interface NginxControllerOptions {
 
 /**
  * ingress-nginx reads cookie affinity from annotations on the Ingress. Only
- * the fields the user set are written (besides `Secure` over TLS), so the
- * controller's own defaults apply to the rest.
+ * the fields the user set are written, besides `Secure` over TLS and `Path=/`
+ * when a rule's path would otherwise become the cookie's, so the controller's
+ * own defaults, which are the model's, apply to the rest.
  *
  * @see https://kubernetes.github.io/ingress-nginx/examples/affinity/cookie/
  */
@@ -90,9 +92,12 @@ export function nginxRenderer(options: NginxControllerOptions): ControllerRender
         annotations[a.maxAge] = String(resolved.maxAgeSeconds);
         annotations[a.expires] = String(resolved.maxAgeSeconds);
       }
-      if (cookie.path !== undefined) {
-        annotations[a.path] = cookie.path;
-      }
+      // Without session-cookie-path the controller uses the matched rule's
+      // path, so the model's default '/' is written only when some rule has
+      // another path (rules may still be added, so it is decided at synth).
+      annotations[a.path] = cookie.path ?? Lazy.any({
+        produce: () => (ingress._rulePaths().every(p => p === DEFAULT_COOKIE_PATH) ? undefined : DEFAULT_COOKIE_PATH),
+      });
       if (cookie.domain !== undefined) {
         annotations[a.domain] = cookie.domain;
       }
