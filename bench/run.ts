@@ -7,6 +7,7 @@ import * as path from 'path';
 import { benchLoadBalancerStickiness } from './load-balancer-stickiness';
 import { benchGrafana } from './grafana';
 import { runCookieRouteBench } from './cookie-route';
+import { cookieIngressBench } from './cookie-ingress';
 import { median, msSince, spreadPercent, table } from './stats';
 import { buildChart, HAND_WRITTEN, LIBRARY, renderedAffinity, Variant, VARIANTS } from './variants';
 
@@ -146,6 +147,7 @@ function main(): void {
   benchLoadBalancerStickiness(REPEATS);
   benchGrafana(REPEATS);
   runCookieRouteBench(REPEATS);
+  cookieIngressBench(REPEATS);
 }
 
 main();

@@ -176,6 +176,28 @@ new CookieAffinityRoute(chart, 'ShopRoute', {
 });
 new MeshCookieAffinity(chart, 'ShopMesh', { metadata: { name: 'shop' }, service: shop, cookie: { name: 'user' } });
 // --- end issue 10 ---
+// --- CookieAffinityIngress (issue 8) ---
+// The seed's ingress-nginx Ingress, and a Traefik one that must annotate its
+// backend Service (declared after the Ingress).
+import { CookieAffinityIngress, IngressController } from 'cdk8s-session-affinity';
+import { Duration } from 'cdk8s';
+{
+  const seedService = new kplus.Service(chart, 'AppService', { metadata: { name: 'app-service' }, ports: [{ port: 80, targetPort: 8080 }] });
+  seedService.selectLabel('app', 'app');
+  const seedIngress = new CookieAffinityIngress(chart, 'AppIngress', {
+    metadata: { name: 'app-ingress' },
+    cookie: { name: 'app-affinity', maxAge: Duration.hours(1) },
+  });
+  seedIngress.addHostRule('app.example.com', '/', kplus.IngressBackend.fromService(seedService));
+  const cartIngress = new CookieAffinityIngress(chart, 'CartIngress', {
+    metadata: { name: 'cart-ingress' },
+    controller: IngressController.traefik(),
+    cookie: { name: 'cart-affinity' },
+  });
+  const cart = new kplus.Service(chart, 'Cart', { metadata: { name: 'cart' }, ports: [{ port: 80, targetPort: 8080 }] });
+  cart.selectLabel('app', 'cart');
+  cartIngress.addRule('/cart', kplus.IngressBackend.fromService(cart));
+}
 
 app.synth();
 EOF
@@ -342,6 +364,23 @@ step "checking the synthesized manifests"
     check(get(rule, "spec.trafficPolicy.loadBalancer.consistentHash.httpCookie.ttl"), "0s", "shop DestinationRule httpCookie.ttl (a session cookie)");
   }
   // --- end issue 10 ---
+  // --- CookieAffinityIngress (issue 8) ---
+  const seedIngress = docs.filter(d => d.kind === "Ingress" && d.metadata && d.metadata.name === "app-ingress");
+  check(seedIngress.length, 1, "one app-ingress Ingress");
+  if (seedIngress[0]) {
+    check(get(seedIngress[0], "metadata.annotations"), {
+      "nginx.ingress.kubernetes.io/affinity": "cookie",
+      "nginx.ingress.kubernetes.io/session-cookie-expires": "3600",
+      "nginx.ingress.kubernetes.io/session-cookie-max-age": "3600",
+      "nginx.ingress.kubernetes.io/session-cookie-name": "app-affinity",
+    }, "app-ingress metadata.annotations (as in the seed)");
+    check(get(seedIngress[0], "spec.rules"), [{ host: "app.example.com", http: { paths: [{ backend: { service: { name: "app-service", port: { number: 80 } } }, path: "/", pathType: "Prefix" }] } }], "app-ingress spec.rules (as in the seed)");
+  }
+  const cart = service("cart");
+  if (cart) {
+    check(get(cart, "metadata.annotations")["traefik.ingress.kubernetes.io/service.sticky.cookie"], "true", "cart Service metadata.annotations[service.sticky.cookie] (Traefik reads the Service)");
+    check(get(cart, "metadata.annotations")["traefik.ingress.kubernetes.io/service.sticky.cookie.name"], "cart-affinity", "cart Service metadata.annotations[service.sticky.cookie.name]");
+  }
   process.exit(failed ? 1 : 0);
 ') || fail "the synthesized manifests are not what a user should get (see FAIL lines above)"
 

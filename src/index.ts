@@ -5,3 +5,4 @@ export * from './probe';
 export * from './grafana';
 export * from './session';
 export * from './gateway';
+export * from './ingress';
