@@ -1,3 +1,4 @@
 // Public API: re-exports only. Each capability lives in its own folder.
 export * from './cookie';
 export * from './service';
+export * from './doctor';

@@ -2,12 +2,21 @@
 // what kube-proxy cannot do.
 import { Rule, describe } from './rule';
 import {
+  AWS_LB_TYPE_ANNOTATION,
+  AWS_LBC_LOAD_BALANCER_CLASS,
+  AWS_NLB_SOURCE_IP_STICKINESS,
+  AWS_NLB_TARGET_TYPE_ANNOTATION,
+  AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION,
+  formatAwsStringMap,
+  parseAwsStringMap,
+} from '../../facts/cloud-load-balancers';
+import {
   CLIENT_IP_TIMEOUT_MAX_SECONDS,
   CLIENT_IP_TIMEOUT_MIN_SECONDS,
   HEADLESS_CLUSTER_IP,
   isValidClientIpTimeout,
 } from '../../facts/kubernetes';
-import { Doc, isObject } from '../inventory';
+import { Doc, annotationsOf, isObject } from '../inventory';
 import { Severity } from '../model';
 
 const CLIENT_IP = 'ClientIP';
@@ -86,6 +95,41 @@ export const clientIpSourceHidden: Rule = {
       const type = serviceType(svc);
       if (hasClientIpAffinity(svc) && (type === 'LoadBalancer' || type === 'NodePort') && svc.obj.spec?.externalTrafficPolicy !== 'Local') {
         report(svc, `${describe(svc)}: ClientIP affinity on a ${type} Service with externalTrafficPolicy ${svc.obj.spec?.externalTrafficPolicy ?? 'Cluster (the default)'}: client IPs seen by the pods are nodes' addresses`);
+      }
+    }
+  },
+};
+
+function isAwsLoadBalancer(svc: Doc): boolean {
+  if (svc.obj.spec?.loadBalancerClass === AWS_LBC_LOAD_BALANCER_CLASS) {
+    return true;
+  }
+  const annotations = annotationsOf(svc.obj);
+  return annotations[AWS_LB_TYPE_ANNOTATION] !== undefined
+    || annotations[AWS_NLB_TARGET_TYPE_ANNOTATION] !== undefined
+    || annotations[AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION] !== undefined;
+}
+
+function hasNlbSourceIpStickiness(svc: Doc): boolean {
+  const value = annotationsOf(svc.obj)[AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION];
+  const pairs = value === undefined ? undefined : parseAwsStringMap(value);
+  if (!pairs) {
+    return false;
+  }
+  const attributes = new Map(pairs);
+  return AWS_NLB_SOURCE_IP_STICKINESS.every(([k, v]) => attributes.get(k) === v);
+}
+
+/** @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/ */
+export const awsNlbWithoutStickiness: Rule = {
+  id: 'aws-nlb-client-ip-without-stickiness',
+  severity: Severity.WARNING,
+  rationale: 'An AWS load balancer ignores sessionAffinity and spreads one client over several nodes (or pods, with IP targets); each node keeps its own ClientIP table, so the client changes pods.',
+  fix: `Add the annotation ${AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION}: ${formatAwsStringMap(AWS_NLB_SOURCE_IP_STICKINESS)} (AWS Load Balancer Controller) so the NLB keeps each client on one target.`,
+  check(inventory, report) {
+    for (const svc of inventory.services) {
+      if (hasClientIpAffinity(svc) && serviceType(svc) === 'LoadBalancer' && isAwsLoadBalancer(svc) && !hasNlbSourceIpStickiness(svc)) {
+        report(svc, `${describe(svc)}: ClientIP affinity behind an AWS load balancer without the NLB's source-IP stickiness (${formatAwsStringMap(AWS_NLB_SOURCE_IP_STICKINESS)} in ${AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION}): the load balancer moves a client between nodes, each with its own affinity table`);
       }
     }
   },
