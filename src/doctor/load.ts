@@ -38,7 +38,7 @@ export function parseManifests(text: string, file?: string): Doc[] {
   for (const document of Array.isArray(documents) ? documents : []) {
     const error = document.errors[0];
     if (error) {
-      const pos = error.linePos?.[0];
+      const pos = error.linePos?.[0] ?? (error.pos ? counter.linePos(error.pos[0]) : undefined);
       const where = `${file ?? STDIN_NAME}${pos ? `:${pos.line}:${pos.col}` : ''}`;
       throw new InputError(`${where}: ${error.message.split('\n')[0]}`);
     }

@@ -1,7 +1,7 @@
 // Grafana keeps its sessions in its database; with the default SQLite file
 // that database is on each pod.
 import { Rule, describe } from './rule';
-import { Doc, Inventory, Workload, isObject, namespaceOf } from '../inventory';
+import { Inventory, Workload, isObject } from '../inventory';
 import { Severity } from '../model';
 
 /**
@@ -195,8 +195,3 @@ export const legacySessionSettings: Rule = {
     }
   },
 };
-
-export function namespaceLabel(doc: Doc): string {
-  const ns = namespaceOf(doc.obj);
-  return ns === '' ? '' : ` in namespace ${ns}`;
-}

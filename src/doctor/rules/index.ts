@@ -17,7 +17,7 @@ import {
 } from './service';
 import { affinitySingleReplica, clientIpAutoscaled, clientIpBehindIngress, sessionsLostRoundRobin } from './sessions';
 
-export { Rule } from './rule';
+export type { Rule } from './rule';
 
 /** Every rule, in the order findings are reported. */
 export const RULES: readonly Rule[] = [

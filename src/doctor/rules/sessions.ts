@@ -1,6 +1,6 @@
 // Rules that follow a Service to the workloads it selects and back to what
 // routes to it: where sessions are kept, and what pins a client to a pod.
-import { localSessions, namespaceLabel } from './grafana';
+import { localSessions } from './grafana';
 import { Rule, describe } from './rule';
 import { hasClientIpAffinity, serviceType } from './service';
 import { ingressUsesClusterIp } from '../../facts/ingress-upstreams';
@@ -35,7 +35,7 @@ export const sessionsLostRoundRobin: Rule = {
         }
         const why = localSessions(inventory, w);
         if (why) {
-          report(svc, `${describe(svc)} spreads requests over the ${podsInWords(inventory, w)} of ${workloadName(w)}${namespaceLabel(svc)}, and ${why}; with no ClientIP or cookie affinity in front, users are logged out at random`);
+          report(svc, `${describe(svc)} spreads requests over the ${podsInWords(inventory, w)} of ${workloadName(w)}, and ${why}; with no ClientIP or cookie affinity in front, users are logged out at random`);
         }
       }
     }
