@@ -1,6 +1,6 @@
 // The one doctor file that knows cdk8s: it runs the checks on an app's own
 // charts when the app synthesizes. The CLI never loads it.
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { IConstruct, IValidation } from 'constructs';
 import { runRules } from './engine';
 import { Doc } from './inventory';
@@ -46,18 +46,18 @@ export class AffinityDoctorValidation implements IValidation {
     this.failOn = options.failOn ?? Severity.ERROR;
   }
 
-  /** Checks the charts and returns one message per failing finding. */
+  /** Checks the objects under the scope and returns one message per failing finding. */
   public validate(): string[] {
-    const charts = [this.scope, ...this.scope.node.findAll()].filter((c, i, all) => Chart.isChart(c) && all.indexOf(c) === i) as Chart[];
     const docs: Doc[] = [];
     const paths = new Map<string, string>();
-    for (const chart of charts) {
-      for (const obj of chart.node.findAll()) {
-        if (ApiObject.isApiObject(obj) && Chart.of(obj) === chart) {
-          paths.set(`${obj.kind}|${obj.metadata.namespace ?? ''}|${obj.name}`, obj.node.path);
-        }
+    // Each object's own toJson(), not Chart.toJson(): the latter runs the app's
+    // validations again, this one included.
+    for (const obj of this.scope.node.findAll()) {
+      if (ApiObject.isApiObject(obj)) {
+        const json = obj.toJson();
+        paths.set(`${json.kind}|${json.metadata?.namespace ?? ''}|${json.metadata?.name ?? ''}`, obj.node.path);
+        docs.push({ obj: json });
       }
-      docs.push(...chart.toJson().map(obj => ({ obj })));
     }
     return runRules(docs, { minSeverity: this.failOn })
       .map(f => {

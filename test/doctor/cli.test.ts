@@ -72,8 +72,8 @@ describe('inputs', () => {
     expect(JSON.parse(result.stdout).map((f: any) => f.resource)).toEqual([
       { apiVersion: 'v1', kind: 'Service', namespace: 'observability', name: 'grafana', file },
     ]);
-    // The Service item starts with its '{', two lines above its "kind" (0-based index, after one comment line).
-    const serviceLine = JSON.stringify(list, undefined, 2).split('\n').findIndex(l => l.includes('"kind": "Service"')) - 2 + 2;
+    // The Service item starts at its "{", two lines above its "kind"; the comment line makes the 0-based index 1-based.
+    const serviceLine = JSON.stringify(list, undefined, 2).split('\n').findIndex(l => l.includes('"kind": "Service"')) - 2 + 1 + 1;
     expect(run([file]).stdout.split('\n')[0]).toBe(`Service observability/grafana (${file}:${serviceLine})`);
   });
 
