@@ -1,5 +1,5 @@
-import { Doc } from './inventory';
 import { runRules } from './engine';
+import { Doc } from './inventory';
 import { parseManifests } from './load';
 import { Finding, RuleInfo, Severity } from './model';
 import { RULES } from './rules';

@@ -106,19 +106,27 @@ describe('cookie affinity in front of a Service', () => {
 
   test.each([
     ['a Gateway API HTTPRoute with sessionPersistence', {
-      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'grafana' },
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'grafana' },
       spec: { rules: [{ backendRefs, sessionPersistence: { sessionName: 'grafana', type: 'Cookie' } }] },
     }],
     ['an Istio DestinationRule with an httpCookie hash', {
-      apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'grafana' },
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name: 'grafana' },
       spec: { host: 'grafana', trafficPolicy: { loadBalancer: { consistentHash: { httpCookie: { name: 'g', ttl: '0s' } } } } },
     }],
     ['a Traefik IngressRoute with a sticky cookie', {
-      apiVersion: 'traefik.io/v1alpha1', kind: 'IngressRoute', metadata: { name: 'grafana' },
+      apiVersion: 'traefik.io/v1alpha1',
+      kind: 'IngressRoute',
+      metadata: { name: 'grafana' },
       spec: { routes: [{ match: 'Host(`g`)', kind: 'Rule', services: [{ name: 'grafana', port: 3000, sticky: { cookie: {} } }] }] },
     }],
     ['an XBackendTrafficPolicy with sessionPersistence', {
-      apiVersion: 'gateway.networking.x-k8s.io/v1alpha1', kind: 'XBackendTrafficPolicy', metadata: { name: 'grafana' },
+      apiVersion: 'gateway.networking.x-k8s.io/v1alpha1',
+      kind: 'XBackendTrafficPolicy',
+      metadata: { name: 'grafana' },
       spec: { targetRefs: [{ group: '', kind: 'Service', name: 'grafana' }], sessionPersistence: { type: 'Cookie' } },
     }],
   ])('%s', (_, front) => {
@@ -128,7 +136,9 @@ describe('cookie affinity in front of a Service', () => {
   test('an Envoy Gateway cookie hash on the route to the Service', () => {
     const route = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'grafana' }, spec: { rules: [{ backendRefs }] } };
     const policy = {
-      apiVersion: 'gateway.envoyproxy.io/v1alpha1', kind: 'BackendTrafficPolicy', metadata: { name: 'grafana' },
+      apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+      kind: 'BackendTrafficPolicy',
+      metadata: { name: 'grafana' },
       spec: { targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'grafana' }], loadBalancer: { type: 'ConsistentHash', consistentHash: { type: 'Cookie', cookie: { name: 'g' } } } },
     };
     expect(rulesOf([...round, route])).toEqual(['local-sessions-without-affinity']);

@@ -3,8 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { CLIENT_IP, grafana, service } from './fixtures';
-import { AffinityDoctorPlugin, PluginContext } from '../../src/doctor/cdk8s-plugin';
 import { AffinityDoctorValidation, Severity } from '../../src';
+import { AffinityDoctorPlugin, PluginContext } from '../../src/doctor/cdk8s-plugin';
 
 function chartWith(app: App, id: string, manifests: any[]): Chart {
   const chart = new Chart(app, id);
