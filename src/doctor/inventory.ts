@@ -1,6 +1,9 @@
 // An index of the manifests the rules ask about: Services and the workloads
 // they select, the autoscalers of each workload, and what routes to each
 // Service. Built once, so every rule is a few lookups rather than a scan.
+import { ALB_ANNOTATIONS, ALB_STICKINESS_ATTRIBUTES } from '../facts/aws-alb';
+import { GKE_BACKEND_CONFIG_ANNOTATION, GKE_BACKEND_CONFIG_KIND, GKE_GENERATED_COOKIE } from '../facts/gke';
+import { HAPROXY_COOKIE_PERSISTENCE_ANNOTATION } from '../facts/haproxy';
 import { NGINX_AFFINITY_ANNOTATIONS, NGINX_AFFINITY_COOKIE } from '../facts/ingress-nginx';
 import { TRAEFIK_STICKY_ANNOTATIONS } from '../facts/traefik';
 
@@ -187,12 +190,12 @@ export class Inventory {
     for (const ing of this.ingresses) {
       const ns = namespaceOf(ing.obj);
       const annotations = annotationsOf(ing.obj);
-      const cookie = annotations[NGINX_AFFINITY_ANNOTATIONS.affinity] === NGINX_AFFINITY_COOKIE;
+      const cookie = ingressCookieAffinity(annotations);
       for (const svc of ingressBackends(ing.obj)) {
         const k = key(ns, svc);
         this.ingressesByService.set(k, [...(this.ingressesByService.get(k) ?? []), ing]);
         if (cookie) {
-          this.cookieFronts.set(k, `ingress-nginx cookie affinity on Ingress ${nameOf(ing.obj)}`);
+          this.cookieFronts.set(k, `${cookie} on Ingress ${nameOf(ing.obj)}`);
         }
       }
     }
@@ -241,7 +244,38 @@ export class Inventory {
     if (annotations[TRAEFIK_STICKY_ANNOTATIONS.enabled] === 'true') {
       return 'Traefik sticky-cookie annotations on the Service';
     }
+    const onService = ingressCookieAffinity(annotations);
+    if (onService) {
+      return `${onService} on the Service`;
+    }
+    const gke = this.gkeAffinity(service);
+    if (gke) {
+      return gke;
+    }
     return this.cookieFronts.get(key(namespaceOf(service.obj), nameOf(service.obj)));
+  }
+
+  // GKE: the BackendConfig(s) named in the Service's annotation, for all or some ports.
+  private gkeAffinity(service: Doc): string | undefined {
+    const value = annotationsOf(service.obj)[GKE_BACKEND_CONFIG_ANNOTATION];
+    if (value === undefined) {
+      return undefined;
+    }
+    let parsed: any;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+    const names = [parsed?.default, ...Object.values(isObject(parsed?.ports) ? parsed.ports : {})].filter((n): n is string => typeof n === 'string');
+    for (const name of names) {
+      const config = this.find(GKE_BACKEND_CONFIG_KIND, namespaceOf(service.obj), name);
+      const type = config?.obj.spec?.sessionAffinity?.affinityType;
+      if (typeof type === 'string' && type !== 'NONE') {
+        return `GKE ${type === GKE_GENERATED_COOKIE ? 'cookie' : 'client IP'} affinity in BackendConfig ${name}`;
+      }
+    }
+    return undefined;
   }
 
   /** The pods a workload runs: fixed, one per node, or an autoscaler's range. */
@@ -337,6 +371,24 @@ export class Inventory {
       }
     }
   }
+}
+
+/**
+ * The cookie affinity an Ingress (or, for the controllers that read them
+ * there too, a Service) asks of its controller through annotations, in words.
+ */
+function ingressCookieAffinity(annotations: Record<string, string>): string | undefined {
+  if (annotations[NGINX_AFFINITY_ANNOTATIONS.affinity] === NGINX_AFFINITY_COOKIE) {
+    return 'ingress-nginx cookie affinity';
+  }
+  if ((annotations[HAPROXY_COOKIE_PERSISTENCE_ANNOTATION] ?? '') !== '') {
+    return 'HAProxy cookie persistence';
+  }
+  const alb = annotations[ALB_ANNOTATIONS.targetGroupAttributes];
+  if (alb !== undefined && alb.split(',').some(kv => kv.replace(/\s/g, '') === `${ALB_STICKINESS_ATTRIBUTES.enabled}=true`)) {
+    return 'AWS ALB target-group stickiness';
+  }
+  return undefined;
 }
 
 function numberOr(x: unknown, fallback: number): number {

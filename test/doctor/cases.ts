@@ -75,7 +75,7 @@ export const CASES: RuleCase[] = [
   {
     rule: 'nginx-cookie-name-invalid',
     trigger: [ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}session-cookie-name`]: 'app affinity' })],
-    message: 'Ingress app: nginx.ingress.kubernetes.io/session-cookie-name "app affinity" is not a valid cookie name (RFC 6265 token: no spaces, controls or separators ()<>@,;:\\"/[]?={})',
+    message: 'Ingress app: nginx.ingress.kubernetes.io/session-cookie-name "app affinity" is not a cookie name ingress-nginx accepts (letters, digits and - . _ ~); it uses INGRESSCOOKIE instead',
     clean: [ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}session-cookie-name`]: 'app-affinity' })],
   },
   {

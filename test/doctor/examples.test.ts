@@ -12,7 +12,15 @@ test('there are examples to check', () => {
   expect(names.length).toBeGreaterThan(0);
 });
 
-test.each(names)('example %s has no error-level finding', name => {
+// An example that shows a mistake says so in its first line; the doctor must find it.
+const brokenOnPurpose = (name: string) => fs.readFileSync(path.join(EXAMPLES, name, 'main.ts'), 'utf-8').startsWith('// BROKEN ON PURPOSE');
+
+test.each(names.filter(n => !brokenOnPurpose(n)))('example %s has no error-level finding', name => {
   const findings = AffinityDoctor.check(synthExample(name), { file: name });
   expect(findings.filter(f => f.severity === Severity.ERROR)).toEqual([]);
+});
+
+test.each(names.filter(brokenOnPurpose))('example %s, broken on purpose, is found', name => {
+  const findings = AffinityDoctor.check(synthExample(name), { file: name });
+  expect(findings.filter(f => f.severity === Severity.ERROR).map(f => f.rule)).toContain('local-sessions-without-affinity');
 });

@@ -145,10 +145,33 @@ describe('cookie affinity in front of a Service', () => {
     expect(rulesOf([...round, route, policy])).toEqual([]);
   });
 
+  test('HAProxy cookie persistence on the Ingress, AWS ALB stickiness on the Ingress', () => {
+    expect(rulesOf([...round, ingress('grafana', 'grafana', { 'haproxy.org/cookie-persistence': 'grafana' })])).toEqual([]);
+    expect(rulesOf([...round, ingress('grafana', 'grafana', { 'alb.ingress.kubernetes.io/target-group-attributes': 'stickiness.enabled=true,stickiness.lb_cookie.duration_seconds=3600' })])).toEqual([]);
+    expect(rulesOf([...round, ingress('grafana', 'grafana', { 'alb.ingress.kubernetes.io/target-group-attributes': 'stickiness.enabled=false' })])).toEqual(['local-sessions-without-affinity']);
+  });
+
+  test('a GKE BackendConfig with cookie affinity named on the Service', () => {
+    const backendConfig = {
+      apiVersion: 'cloud.google.com/v1',
+      kind: 'BackendConfig',
+      metadata: { name: 'grafana' },
+      spec: { sessionAffinity: { affinityType: 'GENERATED_COOKIE', affinityCookieTtlSec: 3600 } },
+    };
+    const annotated = service('grafana', {}, { 'cloud.google.com/backend-config': '{"default": "grafana"}' });
+    expect(rulesOf([grafana(), annotated, backendConfig])).toEqual([]);
+    expect(rulesOf([grafana(), annotated])).toEqual(['local-sessions-without-affinity']);
+  });
+
   test('ingress-nginx service-upstream sends traffic to the virtual IP, where ClientIP works', () => {
     const manifests = [workload('app', { replicas: 3 }), service('app', CLIENT_IP)];
     expect(rulesOf([...manifests, ingress('app', 'app', { 'nginx.ingress.kubernetes.io/service-upstream': 'true' })])).toEqual([]);
   });
+});
+
+test('a cookie name RFC 6265 allows but ingress-nginx drops', () => {
+  const manifests = [ingress('app', 'app', { 'nginx.ingress.kubernetes.io/affinity': 'cookie', 'nginx.ingress.kubernetes.io/session-cookie-name': 'app!route' })];
+  expect(rulesOf(manifests)).toEqual(['nginx-cookie-name-invalid']);
 });
 
 describe('severity filter', () => {

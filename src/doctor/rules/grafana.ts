@@ -1,21 +1,21 @@
 // Grafana keeps its sessions in its database; with the default SQLite file
 // that database is on each pod.
 import { Rule, describe } from './rule';
+import {
+  GRAFANA_DEFAULT_DATABASE_TYPE,
+  GRAFANA_ENV,
+  GRAFANA_LEGACY_SESSION_ENV_PREFIX,
+  GRAFANA_SESSION_SECTION_REMOVED_IN,
+  GRAFANA_SHARED_DATABASE_TYPES,
+  grafanaEnvName,
+  isLegacyGrafanaSessionEnv,
+} from '../../facts/grafana';
 import { Inventory, Workload, isObject } from '../inventory';
 import { Severity } from '../model';
 
-/**
- * Grafana's `[database] type` values that are shared by every pod (the third,
- * `sqlite3`, is a file on the pod and Grafana's default).
- *
- * @see https://grafana.com/docs/grafana/latest/setup-grafana/configure-grafana/#database
- */
-const GRAFANA_SHARED_DATABASE_TYPES = ['mysql', 'postgres'];
-/** Environment overrides of `[database] type` and `url` (`GF_<SECTION>_<KEY>`). */
-const GF_DATABASE_TYPE = 'GF_DATABASE_TYPE';
-const GF_DATABASE_URL = 'GF_DATABASE_URL';
-/** The `[session]` section Grafana 6.2 removed: sessions moved into its database. */
-const GF_SESSION_PREFIX = 'GF_SESSION_';
+const GF_DATABASE_TYPE = GRAFANA_ENV.DATABASE_TYPE;
+const GF_DATABASE_URL = grafanaEnvName('database', 'url');
+const SHARED: readonly string[] = GRAFANA_SHARED_DATABASE_TYPES;
 const GRAFANA_INI = 'grafana.ini';
 
 /** Whether an image is Grafana's (grafana/grafana, grafana-oss, grafana-enterprise, on any registry). */
@@ -145,7 +145,7 @@ function grafanaDatabase(inventory: Inventory, w: Workload, container: any): str
       set(env.name === GF_DATABASE_URL ? databaseFromUrl(value) : value);
     }
   }
-  if (type !== undefined && GRAFANA_SHARED_DATABASE_TYPES.includes(type)) {
+  if (type !== undefined && SHARED.includes(type)) {
     return type;
   }
   return unknown ? 'unknown' : type;
@@ -161,10 +161,10 @@ export function localSessions(inventory: Inventory, w: Workload): string | undef
       continue;
     }
     const db = grafanaDatabase(inventory, w, c);
-    if (db === 'unknown' || (db !== undefined && GRAFANA_SHARED_DATABASE_TYPES.includes(db))) {
+    if (db === 'unknown' || (db !== undefined && SHARED.includes(db))) {
       continue;
     }
-    return `Grafana keeps sessions in its database, here ${db ?? 'the default SQLite'} on each pod (no ${GF_DATABASE_TYPE} of ${GRAFANA_SHARED_DATABASE_TYPES.join(' or ')})`;
+    return `Grafana keeps sessions in its database, here ${db === undefined || db === GRAFANA_DEFAULT_DATABASE_TYPE ? 'the default SQLite' : db} on each pod (no ${GF_DATABASE_TYPE} of ${SHARED.join(' or ')})`;
   }
   const volumes = new Map<string, any>((Array.isArray(w.podSpec.volumes) ? w.podSpec.volumes : []).filter(isObject).map((v: any) => [v.name, v]));
   for (const c of containersOf(w)) {
@@ -182,14 +182,14 @@ export function localSessions(inventory: Inventory, w: Workload): string | undef
 export const legacySessionSettings: Rule = {
   id: 'grafana-legacy-session-settings',
   severity: Severity.WARNING,
-  rationale: 'Grafana 6.2 removed the [session] settings: GF_SESSION_* is ignored and sessions live in Grafana\'s database.',
-  fix: 'Remove GF_SESSION_*; to share sessions between pods, point Grafana at a shared database with GF_DATABASE_TYPE (mysql or postgres), GF_DATABASE_HOST, GF_DATABASE_NAME, GF_DATABASE_USER and GF_DATABASE_PASSWORD (from a Secret).',
+  rationale: `Grafana ${GRAFANA_SESSION_SECTION_REMOVED_IN} removed the [session] settings: ${GRAFANA_LEGACY_SESSION_ENV_PREFIX}* is ignored and sessions live in Grafana's database.`,
+  fix: `Remove ${GRAFANA_LEGACY_SESSION_ENV_PREFIX}*; to share sessions between pods, point Grafana at a shared database with ${GRAFANA_ENV.DATABASE_TYPE} (${SHARED.join(' or ')}), ${GRAFANA_ENV.DATABASE_HOST}, ${GRAFANA_ENV.DATABASE_NAME}, ${GRAFANA_ENV.DATABASE_USER} and ${GRAFANA_ENV.DATABASE_PASSWORD} (from a Secret).`,
   check(inventory, report) {
     for (const w of inventory.workloads) {
       for (const c of containersOf(w)) {
-        const legacy = (Array.isArray(c.env) ? c.env : []).map((e: any) => e?.name).filter((n: unknown) => typeof n === 'string' && n.startsWith(GF_SESSION_PREFIX));
+        const legacy = (Array.isArray(c.env) ? c.env : []).map((e: any) => e?.name).filter((n: unknown) => typeof n === 'string' && isLegacyGrafanaSessionEnv(n));
         if (legacy.length > 0) {
-          report(w.doc, `${describe(w.doc)}: container ${c.name} sets ${legacy.join(', ')}, which Grafana ignores since 6.2 (sessions live in its database)`);
+          report(w.doc, `${describe(w.doc)}: container ${c.name} sets ${legacy.join(', ')}, which Grafana ignores since ${GRAFANA_SESSION_SECTION_REMOVED_IN} (sessions live in its database)`);
         }
       }
     }

@@ -5,6 +5,8 @@ import {
   NGINX_AFFINITY_ANNOTATIONS,
   NGINX_AFFINITY_COOKIE,
   NGINX_ANNOTATION_PREFIX,
+  NGINX_COOKIE_NAME_PATTERN,
+  NGINX_DEFAULT_COOKIE_NAME,
   isNginxCookieSeconds,
 } from '../../facts/ingress-nginx';
 import { TRAEFIK_STICKY_PREFIX } from '../../facts/traefik';
@@ -50,13 +52,13 @@ export const nginxCookieSeconds: Rule = {
 export const nginxCookieName: Rule = {
   id: 'nginx-cookie-name-invalid',
   severity: Severity.ERROR,
-  rationale: 'A cookie name must be an RFC 6265 token; browsers drop or mangle a Set-Cookie with spaces, separators or non-ASCII in the name.',
-  fix: 'Use letters, digits and - _ . only, e.g. "app-affinity".',
+  rationale: `ingress-nginx drops a session-cookie-name outside letters, digits and - . _ ~ and uses ${NGINX_DEFAULT_COOKIE_NAME}; browsers refuse names that are not RFC 6265 tokens.`,
+  fix: 'Use letters, digits and - . _ ~ only, e.g. "app-affinity".',
   check(inventory, report) {
     for (const ing of inventory.ingresses) {
       const value = annotationsOf(ing.obj)[A.name];
-      if (value !== undefined && !isCookieName(value)) {
-        report(ing, `${describe(ing)}: ${A.name} ${JSON.stringify(value)} is not a valid cookie name (RFC 6265 token: no spaces, controls or separators ()<>@,;:\\"/[]?={})`);
+      if (value !== undefined && !(isCookieName(value) && NGINX_COOKIE_NAME_PATTERN.test(value))) {
+        report(ing, `${describe(ing)}: ${A.name} ${JSON.stringify(value)} is not a cookie name ingress-nginx accepts (letters, digits and - . _ ~); it uses ${NGINX_DEFAULT_COOKIE_NAME} instead`);
       }
     }
   },
