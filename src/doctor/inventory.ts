@@ -4,6 +4,7 @@
 import { ALB_ANNOTATIONS, ALB_STICKINESS_ATTRIBUTES } from '../facts/aws-alb';
 import { GKE_BACKEND_CONFIG_ANNOTATION, GKE_BACKEND_CONFIG_KIND, GKE_GENERATED_COOKIE } from '../facts/gke';
 import { HAPROXY_COOKIE_PERSISTENCE_ANNOTATION } from '../facts/haproxy';
+import { KEDA_DEFAULT_MAX_REPLICAS, KEDA_DEFAULT_MIN_REPLICAS } from '../facts/keda';
 import { NGINX_AFFINITY_ANNOTATIONS, NGINX_AFFINITY_COOKIE } from '../facts/ingress-nginx';
 import { TRAEFIK_STICKY_ANNOTATIONS } from '../facts/traefik';
 
@@ -37,10 +38,11 @@ export interface PodCount {
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'DaemonSet', 'ReplicationController']);
 
-/** Defaults of the KEDA ScaledObject spec (keda.sh/v1alpha1). @see https://keda.sh/docs/latest/reference/scaledobject-spec/ */
-const KEDA_DEFAULT_MIN_REPLICAS = 0;
-const KEDA_DEFAULT_MAX_REPLICAS = 100;
-/** HorizontalPodAutoscaler `minReplicas` default. */
+/**
+ * HorizontalPodAutoscaler `minReplicas` default.
+ *
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/horizontal-pod-autoscaler-v2/
+ */
 const HPA_DEFAULT_MIN_REPLICAS = 1;
 
 /** `metadata.namespace`, or '' when the manifest leaves it to `kubectl apply`. */
