@@ -131,6 +131,25 @@ const worker = new kplus.Deployment(chart, 'Worker', {
 });
 StickyService.exposeWorkload(worker);
 
+// --- MultiPodGrafana, AffinityProbe (issue 11) ---
+import { AffinityProbe, GrafanaSessions, MultiPodGrafana, SessionStore } from 'cdk8s-session-affinity';
+
+const observability = new Chart(app, 'smoke-observability', { namespace: 'observability' });
+const fromSecret = (id: string, name: string, key: string) => ({ secret: kplus.Secret.fromSecretName(observability, id, name), key });
+const grafanaAdmin = fromSecret('GrafanaAdmin', 'grafana-admin', 'password');
+new MultiPodGrafana(observability, 'Dashboards', { name: 'dashboards', adminPassword: grafanaAdmin });
+new MultiPodGrafana(observability, 'DashboardsHa', {
+  name: 'dashboards-ha',
+  adminPassword: grafanaAdmin,
+  sessions: GrafanaSessions.sharedDatabase({
+    database: SessionStore.postgres({ password: fromSecret('GrafanaDb', 'grafana-db', 'password'), database: 'grafana', user: 'grafana' }),
+    secretKey: fromSecret('GrafanaKey', 'grafana-secret-key', 'secret-key'),
+  }),
+  autoscaling: { minReplicas: 2, maxReplicas: 6 },
+});
+new AffinityProbe(observability, 'Probe');
+// --- end MultiPodGrafana, AffinityProbe (issue 11) ---
+
 // --- AffinityDoctorValidation (issue 12) ---
 // The doctor runs at synth: an error-level finding would fail cdk8s synth.
 import { AffinityDoctorValidation } from 'cdk8s-session-affinity';
@@ -241,6 +260,36 @@ step "checking the synthesized manifests"
   check(unnamed.map(d => d.kind), [], "every object has a metadata.name");
   const workerServices = docs.filter(d => d.kind === "Service" && d.metadata && /worker/.test(d.metadata.name || ""));
   check(workerServices.length, 1, "exposeWorkload without a name gives the worker Service a generated name");
+
+  // --- MultiPodGrafana, AffinityProbe (issue 11) ---
+  const dashboards = service("dashboards");
+  if (dashboards) {
+    check(get(dashboards, "spec.type"), "LoadBalancer", "dashboards spec.type");
+    check(get(dashboards, "spec.sessionAffinity"), "ClientIP", "dashboards spec.sessionAffinity");
+    check(get(dashboards, "spec.sessionAffinityConfig.clientIP.timeoutSeconds"), 10800, "dashboards spec.sessionAffinityConfig.clientIP.timeoutSeconds");
+    check(get(dashboards, "spec.ports"), [{ port: 3000, targetPort: 3000 }], "dashboards spec.ports");
+    check(get(dashboards, "spec.selector"), { app: "dashboards" }, "dashboards spec.selector");
+  }
+  const deploymentNamed = name => docs.find(d => d.kind === "Deployment" && d.metadata.name === name);
+  check(get(deploymentNamed("dashboards"), "spec.replicas"), 4, "dashboards Deployment spec.replicas");
+  const ha = service("dashboards-ha");
+  if (ha) {
+    check(get(ha, "spec.sessionAffinity") === undefined, true, "dashboards-ha has no sessionAffinity");
+  }
+  const haDeployment = deploymentNamed("dashboards-ha");
+  check(haDeployment !== undefined && !("replicas" in haDeployment.spec), true, "dashboards-ha Deployment leaves replicas to KEDA");
+  const scaled = docs.filter(d => d.kind === "ScaledObject");
+  check(scaled.map(d => [d.apiVersion, get(d, "spec.scaleTargetRef.name"), get(d, "spec.minReplicaCount"), get(d, "spec.maxReplicaCount")]),
+    [["keda.sh/v1alpha1", "dashboards-ha", 2, 6]], "one ScaledObject for dashboards-ha, 2 to 6");
+  const haEnv = Object.fromEntries((get(haDeployment, "spec.template.spec.containers.0.env") || []).map(e => [e.name, e]));
+  check(Object.keys(haEnv).filter(n => n.startsWith("GF_SESSION_")), [], "no legacy GF_SESSION_* setting");
+  check(get(haEnv.GF_DATABASE_TYPE, "value"), "postgres", "dashboards-ha GF_DATABASE_TYPE");
+  check(get(haEnv.GF_DATABASE_PASSWORD, "valueFrom.secretKeyRef"), { key: "password", name: "grafana-db" }, "dashboards-ha GF_DATABASE_PASSWORD from its Secret");
+  check(get(haEnv.GF_SECURITY_SECRET_KEY, "valueFrom.secretKeyRef"), { key: "secret-key", name: "grafana-secret-key" }, "dashboards-ha GF_SECURITY_SECRET_KEY from its Secret");
+  check(get(service("dashboards-ha-alerting"), "spec.clusterIP"), "None", "dashboards-ha-alerting is headless");
+  const probeJobs = docs.filter(d => d.kind === "Job");
+  check(probeJobs.map(j => [get(j, "spec.backoffLimit"), get(j, "spec.template.spec.containers.0.command.0")]), [[0, "/bin/sh"]], "one AffinityProbe Job running its sh script");
+  // --- end MultiPodGrafana, AffinityProbe (issue 11) ---
   process.exit(failed ? 1 : 0);
 ') || fail "the synthesized manifests are not what a user should get (see FAIL lines above)"
 

@@ -4,4 +4,5 @@ export * from './service';
 export * from './ingress';
 export * from './probe';
 export * from './grafana';
+export * from './session';
 export * from './doctor';

@@ -14,19 +14,7 @@ import {
 } from '../facts/grafana';
 import { NameRule } from '../facts/names';
 import { checkName, checkObjectNames } from '../names';
-
-/**
- * One key of a Kubernetes Secret. The library never writes a credential into
- * a manifest: make the Secret with External Secrets, Sealed Secrets or
- * `kubectl create secret`, and pass it with `kplus.Secret.fromSecretName()`.
- */
-export interface GrafanaSecretKey {
-  /** The Secret, in Grafana's namespace. */
-  readonly secret: kplus.ISecret;
-
-  /** The key in the Secret's data. */
-  readonly key: string;
-}
+import { SecretKeyRef } from '../session';
 
 /** KEDA autoscaling of MultiPodGrafana. */
 export interface GrafanaAutoscaling {
@@ -47,7 +35,7 @@ export interface GrafanaAutoscaling {
 /** Properties of MultiPodGrafana. */
 export interface MultiPodGrafanaProps {
   /** The admin user's password (`GF_SECURITY_ADMIN_PASSWORD`), from a Secret. */
-  readonly adminPassword: GrafanaSecretKey;
+  readonly adminPassword: SecretKeyRef;
 
   /**
    * Name of the Deployment and the Service, and the `app` label of the pods.

@@ -1,0 +1,3 @@
+export * from './session-store';
+export * from './stores';
+export * from './shared-session-app';

@@ -1,0 +1,247 @@
+import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import type { JwtSessionStoreOptions } from './stores/jwt';
+import type { MemcachedSessionStoreOptions } from './stores/memcached';
+import type { PostgresSessionStoreOptions } from './stores/postgres';
+import type { RedisSessionStoreOptions } from './stores/redis';
+
+/**
+ * One key of a Kubernetes Secret: how every credential reaches this library.
+ *
+ * The library never writes a password into a manifest and never generates
+ * one (a synth must be deterministic, and must not hold a secret the user did
+ * not put there). Make the Secret with External Secrets, Sealed Secrets, the
+ * Secrets Store CSI driver or `kubectl create secret`, and pass it with
+ * `kplus.Secret.fromSecretName()`; or create a `kplus.Secret` in the chart
+ * from a value you hold, knowing it is then in the synthesized YAML.
+ */
+export interface SecretKeyRef {
+  /** The Secret, in the namespace of the pods that read it. */
+  readonly secret: kplus.ISecret;
+
+  /** The key in the Secret's data. */
+  readonly key: string;
+}
+
+/** Which kind of session store a SessionStore is. */
+export enum SessionStoreKind {
+  /** Redis: sessions as keys with a time to live. */
+  REDIS = 'redis',
+  /** Memcached: sessions in a cache; a restart loses them. */
+  MEMCACHED = 'memcached',
+  /** PostgreSQL: sessions in a table. */
+  POSTGRES = 'postgres',
+  /** No store: the session travels in a token signed with a key from a Secret. */
+  JWT = 'jwt',
+}
+
+/** One environment variable a store gives its consumer. */
+export interface SessionEnvVariable {
+  /** The variable's name. */
+  readonly name: string;
+
+  /** Its value: a plain value, or a reference to a Secret key. */
+  readonly value: kplus.EnvValue;
+}
+
+/** Who uses a session store: what `SessionStore.bind()` needs to know. */
+export interface SessionStoreConsumer {
+  /**
+   * The consumer's name: the store's objects are named after it
+   * (`<name>-redis`, `<name>-postgres`), unless the store's own `name` is given.
+   */
+  readonly name: string;
+
+  /**
+   * The namespace the consumer runs in; a store run in the chart runs there
+   * too, since a Secret can only be read from its own namespace.
+   *
+   * @default - the chart's namespace; without one, the store's objects have no
+   * namespace and its URL names the Service without one
+   */
+  readonly namespace?: string;
+
+  /**
+   * The pods that talk to the store: its NetworkPolicy admits only them. A
+   * Deployment, StatefulSet or `kplus.Pods.select()`.
+   */
+  readonly pods: kplus.INetworkPolicyPeer;
+}
+
+/**
+ * What a bound store gives its consumer: the environment for the app, and the
+ * same connection details as structured data for consumers that write their
+ * own configuration (Grafana's `GF_DATABASE_*`, say).
+ */
+export interface SessionStoreConfig {
+  /** Which store this is. */
+  readonly kind: SessionStoreKind;
+
+  /**
+   * Environment variables for the consumer's containers, in order: a variable
+   * holding a credential comes before the URL that embeds it with `$(VAR)`,
+   * which Kubernetes expands only from variables defined earlier.
+   */
+  readonly env: SessionEnvVariable[];
+
+  /**
+   * The store's address without credentials (`redis://host:6379`,
+   * `postgresql://host:5432/sessions`).
+   *
+   * @default - none (JWT)
+   */
+  readonly url?: string;
+
+  /**
+   * The host to connect to: the store's Service as
+   * `<service>.<namespace>.svc.<cluster domain>`, or the external host.
+   *
+   * @default - none (JWT)
+   */
+  readonly host?: string;
+
+  /**
+   * The port to connect to.
+   *
+   * @default - none (JWT)
+   */
+  readonly port?: number;
+
+  /**
+   * The database name (PostgreSQL).
+   *
+   * @default - none
+   */
+  readonly database?: string;
+
+  /**
+   * The user name (PostgreSQL).
+   *
+   * @default - none
+   */
+  readonly user?: string;
+
+  /**
+   * The Secret key holding the store's password.
+   *
+   * @default - none: the store takes no password (Memcached, JWT, or an
+   * external store given without one)
+   */
+  readonly password?: SecretKeyRef;
+
+  /**
+   * The Secret key holding the JWT signing key.
+   *
+   * @default - none (not JWT)
+   */
+  readonly signingKey?: SecretKeyRef;
+
+  /** Whether the client must speak TLS to the store (`rediss://`, `sslmode=require`). */
+  readonly tls: boolean;
+
+  /** Whether the store runs in the chart (false: external, or JWT). */
+  readonly runsInChart: boolean;
+
+  /**
+   * The store's Service.
+   *
+   * @default - none: the store does not run in the chart
+   */
+  readonly service?: kplus.Service;
+
+  /**
+   * The store's workload (a StatefulSet for Redis and PostgreSQL, a
+   * Deployment for Memcached).
+   *
+   * @default - none: the store does not run in the chart
+   */
+  readonly workload?: kplus.Workload;
+
+  /**
+   * The NetworkPolicy that admits only the consumer's pods to the store.
+   *
+   * @default - none: the store does not run in the chart
+   */
+  readonly networkPolicy?: kplus.NetworkPolicy;
+
+  /**
+   * The store's PodDisruptionBudget.
+   *
+   * @default - none: the store does not run in the chart
+   */
+  readonly disruptionBudget?: ApiObject;
+}
+
+/**
+ * Where a shared application keeps its sessions, so that any replica can
+ * serve any request and the Service needs no affinity.
+ *
+ * Pick one with the static factories; a consumer (SharedSessionApp,
+ * MultiPodGrafana) calls `bind()` once, and the store creates what it needs
+ * (workload, Service, NetworkPolicy, PodDisruptionBudget) under the scope it
+ * is given and returns the env and connection details.
+ */
+export abstract class SessionStore {
+  /**
+   * Redis: run in the chart (a StatefulSet with auth on, its password from a
+   * Secret) or, with `url`, an external Redis.
+   *
+   * @param options the password Secret, or the external URL, and the knobs
+   */
+  public static redis(options: RedisSessionStoreOptions): SessionStore {
+    return new (stores().RedisSessionStore)(options);
+  }
+
+  /**
+   * Memcached: run in the chart (a Deployment), or, with `url`, an external one.
+   * Memcached has no password: only the NetworkPolicy keeps others out.
+   *
+   * @param options the external URL, memory and the knobs
+   */
+  public static memcached(options: MemcachedSessionStoreOptions = {}): SessionStore {
+    return new (stores().MemcachedSessionStore)(options);
+  }
+
+  /**
+   * PostgreSQL: run in the chart (a StatefulSet with a volume claim template,
+   * credentials from a Secret) or, with `url`, an external database.
+   *
+   * @param options the password Secret, or the external URL, and the knobs
+   */
+  public static postgres(options: PostgresSessionStoreOptions): SessionStore {
+    return new (stores().PostgresSessionStore)(options);
+  }
+
+  /**
+   * No store: sessions are tokens signed with a key read from a Secret.
+   *
+   * @param options the Secret and key holding the signing key
+   */
+  public static jwt(options: JwtSessionStoreOptions): SessionStore {
+    return new (stores().JwtSessionStore)(options);
+  }
+
+  /** Which store this is. */
+  public abstract readonly kind: SessionStoreKind;
+
+  /**
+   * Create what the store needs under `scope` and say how to reach it. Called
+   * once per consumer, from its constructor; the ids it uses start with
+   * `Store`, so they cannot clash with the consumer's own children.
+   *
+   * @param scope where to create the store's objects
+   * @param consumer the consumer's name, namespace and pods
+   */
+  public abstract bind(scope: Construct, consumer: SessionStoreConsumer): SessionStoreConfig;
+}
+
+/**
+ * The stores subclass SessionStore, and SessionStore's factories name the
+ * stores: loading them when a factory is first called, not when this module
+ * loads, keeps the cycle from handing a store an undefined base class.
+ */
+function stores(): typeof import('./stores') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./stores');
+}

@@ -1,0 +1,196 @@
+import { ApiObject, ApiObjectMetadata, Chart, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { SessionStore, SessionStoreConfig } from './session-store';
+import { propError } from '../errors';
+import { checkObjectNames } from '../names';
+
+/** Properties of a SharedSessionApp. */
+export interface SharedSessionAppProps {
+  /** The app's container image. */
+  readonly image: string;
+
+  /** The port the app's container listens on. */
+  readonly port: number;
+
+  /** Where the app keeps its sessions: `SessionStore.redis()`, `.memcached()`, `.postgres()` or `.jwt()`. */
+  readonly store: SessionStore;
+
+  /**
+   * Name and namespace of the Deployment and Service (the store's objects are
+   * named after it), plus labels and annotations.
+   *
+   * @default - a name cdk8s derives from the construct path, the chart's namespace
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * How many replicas of the app run. At least 1; with one, a shared store
+   * buys nothing but restarts without logouts.
+   *
+   * @default 2
+   */
+  readonly replicas?: number;
+
+  /**
+   * The Service's port.
+   *
+   * @default - the container's `port`
+   */
+  readonly servicePort?: number;
+
+  /**
+   * More environment variables for the app. They come before the store's,
+   * and may not reuse a name the store sets.
+   *
+   * @default - only the store's
+   */
+  readonly env?: { [name: string]: kplus.EnvValue };
+
+  /**
+   * Entrypoint of the app's container.
+   *
+   * @default - the image's ENTRYPOINT
+   */
+  readonly command?: string[];
+
+  /**
+   * Arguments of the app's container.
+   *
+   * @default - the image's CMD
+   */
+  readonly args?: string[];
+
+  /**
+   * CPU and memory for the app's container.
+   *
+   * @default - cdk8s-plus's defaults (requests of 1000m CPU and 512Mi memory, limits of 1500m and 2048Mi)
+   */
+  readonly resources?: kplus.ContainerResources;
+
+  /**
+   * Readiness probe of the app's container.
+   *
+   * @default - a TCP check of `port`
+   */
+  readonly readiness?: kplus.Probe;
+
+  /**
+   * Liveness probe of the app's container.
+   *
+   * @default - a TCP check of `port`, after 15 seconds
+   */
+  readonly liveness?: kplus.Probe;
+
+  /**
+   * Security context of the app's container.
+   *
+   * @default - cdk8s-plus's: non-root, read-only root filesystem, no privilege escalation
+   */
+  readonly securityContext?: kplus.ContainerSecurityContextProps;
+
+  /**
+   * Security context of the app's pods.
+   *
+   * @default - cdk8s-plus's: non-root
+   */
+  readonly podSecurityContext?: kplus.PodSecurityContextProps;
+}
+
+/**
+ * Stateless replicas behind a plain Service, with their sessions in a shared
+ * store: any pod serves any request, so the Service has no session affinity,
+ * pods can come and go without logging anyone out, and load spreads by
+ * request rather than by client.
+ *
+ * It creates a Deployment and a ClusterIP Service, binds the store (which
+ * may run its own workload, Service, NetworkPolicy and PodDisruptionBudget
+ * beside the app) and gives the app the store's environment: `SESSION_STORE`
+ * (Redis, Memcached), `SESSION_DATABASE` (PostgreSQL) or `JWT_SECRET`, with
+ * every credential from a Secret.
+ *
+ * @example
+ *
+ * new SharedSessionApp(chart, 'Shop', {
+ *   metadata: { name: 'shop', namespace: 'production' },
+ *   image: 'ghcr.io/example/shop:1.4.2',
+ *   port: 8080,
+ *   store: SessionStore.redis({ password: { secret: kplus.Secret.fromSecretName(chart, 'Auth', 'shop-redis'), key: 'password' } }),
+ * });
+ */
+export class SharedSessionApp extends Construct {
+  /** The app's Deployment. */
+  public readonly deployment: kplus.Deployment;
+
+  /** The app's container. */
+  public readonly container: kplus.Container;
+
+  /** The app's Service: ClusterIP, no session affinity. */
+  public readonly service: kplus.Service;
+
+  /** The bound store: its env, connection details and objects. */
+  public readonly store: SessionStoreConfig;
+
+  public constructor(scope: Construct, id: string, props: SharedSessionAppProps) {
+    super(scope, id);
+
+    const replicas = props.replicas ?? 2;
+    if (!Number.isInteger(replicas) || replicas < 1) {
+      throw propError(this, 'replicas', String(replicas), 'must be a whole number, at least 1 (default 2)');
+    }
+    checkPort(this, 'port', props.port);
+    if (props.servicePort !== undefined) {
+      checkPort(this, 'servicePort', props.servicePort);
+    }
+
+    this.deployment = new kplus.Deployment(this, 'Resource', {
+      metadata: props.metadata,
+      replicas,
+      securityContext: props.podSecurityContext,
+    });
+    checkObjectNames(this, ApiObject.of(this.deployment));
+    const namespace = props.metadata?.namespace ?? Chart.of(this).namespace;
+
+    this.store = props.store.bind(this, {
+      name: this.deployment.name,
+      namespace,
+      pods: this.deployment,
+    });
+
+    const env: { [name: string]: kplus.EnvValue } = { ...props.env };
+    for (const variable of this.store.env) {
+      if (variable.name in env) {
+        throw propError(this, 'env', variable.name, `must not set ${variable.name}: the session store sets it (rename the store's variable with its env options)`);
+      }
+      env[variable.name] = variable.value;
+    }
+
+    this.container = this.deployment.addContainer({
+      name: 'app',
+      image: props.image,
+      command: props.command,
+      args: props.args,
+      ports: [{ name: 'http', number: props.port }],
+      envVariables: env,
+      resources: props.resources,
+      securityContext: props.securityContext,
+      readiness: props.readiness ?? kplus.Probe.fromTcpSocket({ port: props.port }),
+      liveness: props.liveness ?? kplus.Probe.fromTcpSocket({ port: props.port, initialDelaySeconds: Duration.seconds(15) }),
+    });
+
+    // A plain kplus.Service: it never writes sessionAffinity, so kube-proxy
+    // spreads every connection over every ready pod.
+    this.service = new kplus.Service(this, 'Service', {
+      metadata: { name: this.deployment.name, ...(namespace !== undefined ? { namespace } : {}) },
+      selector: this.deployment,
+      ports: [{ name: 'http', port: props.servicePort ?? props.port, targetPort: props.port }],
+    });
+    checkObjectNames(this, ApiObject.of(this.service));
+  }
+}
+
+function checkPort(scope: Construct, prop: string, port: number): void {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw propError(scope, prop, String(port), 'must be a whole number from 1 to 65535');
+  }
+}

@@ -1,0 +1,168 @@
+// What every store that runs in the chart shares: names, the NetworkPolicy,
+// the PodDisruptionBudget, volume claims, URL checks. Internal, not exported
+// from the package.
+import { ApiObject, Chart, JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { propError } from '../../errors';
+import { ENV_NAME, serviceHost } from '../../facts/session-stores';
+import { checkObjectNames } from '../../names';
+import { InChartStoreOptions } from './options';
+import { SecretKeyRef, SessionStoreConsumer } from '../session-store';
+
+/** Where a store that runs in the chart puts its objects, and how it is reached. */
+export interface Placement {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly host: string;
+  readonly metadata: { name: string; namespace?: string };
+}
+
+/** Name and namespace of a store run in the chart, and its host name. */
+export function placement(consumer: SessionStoreConsumer, scope: Construct, suffix: string, options: InChartStoreOptions): Placement {
+  const name = options.name ?? `${consumer.name}-${suffix}`;
+  const namespace = consumer.namespace ?? Chart.of(scope).namespace;
+  return {
+    name,
+    namespace,
+    host: serviceHost(name, namespace, options.clusterDomain ?? 'cluster.local'),
+    metadata: { name, ...(namespace !== undefined ? { namespace } : {}) },
+  };
+}
+
+/** Checks the name and namespace of every object a store created. */
+export function checkNames(scope: Construct, objects: Construct[]): void {
+  for (const object of objects) {
+    checkObjectNames(scope, ApiObject.of(object), 'store.name');
+  }
+}
+
+/** Refuses a Secret reference without a key. */
+export function checkSecretKey(scope: Construct, prop: string, ref: SecretKeyRef): void {
+  if (ref.key === '' || !/^[-._a-zA-Z0-9]+$/.test(ref.key)) {
+    throw propError(scope, `${prop}.key`, JSON.stringify(ref.key),
+      'must be a Secret data key: letters, digits, \'-\', \'_\' or \'.\'');
+  }
+}
+
+/** Refuses an environment variable name a container cannot have. */
+export function checkEnvName(scope: Construct, prop: string, name: string): void {
+  if (!ENV_NAME.test(name)) {
+    throw propError(scope, prop, JSON.stringify(name),
+      'must be an environment variable name: a letter or \'_\', then letters, digits or \'_\'');
+  }
+}
+
+/**
+ * Parses an external store's URL: only the schemes its clients speak, and no
+ * credential in it (the URL is a plain env value; a password belongs in a
+ * Secret, passed as `password`).
+ */
+export function parseStoreUrl(scope: Construct, prop: string, url: string, schemes: string[], what: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw propError(scope, prop, JSON.stringify(url), `must be a URL such as ${schemes[0]}//host:port`);
+  }
+  if (!schemes.includes(parsed.protocol)) {
+    throw propError(scope, prop, JSON.stringify(url), `must be a ${what} URL: its scheme must be one of ${schemes.map(s => `${s}//`).join(', ')}`);
+  }
+  if (parsed.password !== '') {
+    throw propError(scope, prop, redact(parsed),
+      'must not hold a password: the URL is a plain env value; put the password in a Secret and pass it as \'password\'');
+  }
+  if (parsed.hostname === '') {
+    throw propError(scope, prop, JSON.stringify(url), 'must name a host');
+  }
+  return parsed;
+}
+
+/** The URL with its password replaced, for an error message that must not leak it. */
+function redact(url: URL): string {
+  const copy = new URL(url.href);
+  copy.password = '***';
+  return JSON.stringify(copy.href);
+}
+
+/** Refuses a Size that is not a positive whole number of mebibytes. */
+export function mebibytes(scope: Construct, prop: string, size: Size): number {
+  const mib = size.toMebibytes({ rounding: 1 as any });
+  if (!Number.isInteger(mib) || mib < 1) {
+    throw propError(scope, prop, `${mib}Mi`, 'must be a whole number of mebibytes, at least 1Mi');
+  }
+  return mib;
+}
+
+/** The non-root security context of a store's pod: the image's own user, its group owning the volumes. */
+export function podSecurityContext(uid: number): kplus.PodSecurityContextProps {
+  return { ensureNonRoot: true, user: uid, group: uid, fsGroup: uid };
+}
+
+/** The non-root, read-only security context of a store's container. */
+export function containerSecurityContext(uid: number): kplus.ContainerSecurityContextProps {
+  return {
+    ensureNonRoot: true,
+    user: uid,
+    group: uid,
+    readOnlyRootFilesystem: true,
+    allowPrivilegeEscalation: false,
+    privileged: false,
+  };
+}
+
+/**
+ * A NetworkPolicy that admits the consumer's pods, and nothing else, to the
+ * store's port. Other traffic to the store's pods is denied.
+ */
+export function storeNetworkPolicy(scope: Construct, place: Placement, workload: kplus.Workload,
+  consumer: SessionStoreConsumer, port: number): kplus.NetworkPolicy {
+  return new kplus.NetworkPolicy(scope, 'StoreNetworkPolicy', {
+    metadata: place.metadata,
+    selector: workload,
+    ingress: {
+      default: kplus.NetworkPolicyTrafficDefault.DENY,
+      rules: [{ peer: consumer.pods, ports: [kplus.NetworkPolicyPort.tcp(port)] }],
+    },
+  });
+}
+
+/**
+ * The store's PodDisruptionBudget. A store runs one pod, so `minAvailable: 1`
+ * makes a node drain wait until someone moves the store on purpose: evicting
+ * it would cut every replica of the app off its sessions at once.
+ */
+export function storeDisruptionBudget(scope: Construct, place: Placement, workload: kplus.Workload): ApiObject {
+  return new kplus.k8s.KubePodDisruptionBudget(scope, 'StoreDisruptionBudget', {
+    metadata: place.metadata,
+    spec: {
+      minAvailable: kplus.k8s.IntOrString.fromNumber(1),
+      selector: { matchLabels: workload.matchLabels },
+    },
+  });
+}
+
+/**
+ * Adds a volume claim template to a StatefulSet and mounts it, which
+ * cdk8s-plus-28's StatefulSet has no props for.
+ */
+export function addVolumeClaimTemplate(statefulSet: kplus.StatefulSet, claim: string, mountPath: string,
+  storage: Size, storageClassName: string | undefined): void {
+  const template: kplus.k8s.KubePersistentVolumeClaimProps = {
+    metadata: { name: claim },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      ...(storageClassName !== undefined ? { storageClassName } : {}),
+      resources: { requests: { storage: kplus.k8s.Quantity.fromString(quantity(storage)) } },
+    },
+  };
+  const api = ApiObject.of(statefulSet);
+  api.addJsonPatch(JsonPatch.add('/spec/volumeClaimTemplates', [template]));
+  api.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/volumeMounts/-', { name: claim, mountPath }));
+}
+
+/** A Size as a Kubernetes quantity, in Gi when it is whole gibibytes. */
+function quantity(size: Size): string {
+  const mib = size.toMebibytes();
+  return mib % 1024 === 0 ? `${mib / 1024}Gi` : `${mib}Mi`;
+}

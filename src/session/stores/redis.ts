@@ -1,0 +1,218 @@
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  addVolumeClaimTemplate, checkEnvName, checkNames, checkSecretKey, containerSecurityContext,
+  parseStoreUrl, placement, podSecurityContext, storeDisruptionBudget, storeNetworkPolicy,
+} from './common';
+import { InChartStoreOptions } from './options';
+import { propError } from '../../errors';
+import {
+  REDIS_DATA_DIR, REDIS_IMAGE, REDIS_PORT, REDIS_SCHEMES, REDIS_UID, REDISCLI_AUTH_ENV, SESSION_STORE_ENV,
+} from '../../facts/session-stores';
+import {
+  SecretKeyRef, SessionEnvVariable, SessionStore, SessionStoreConfig, SessionStoreConsumer, SessionStoreKind,
+} from '../session-store';
+
+/** Options of `SessionStore.redis()`. */
+export interface RedisSessionStoreOptions extends InChartStoreOptions {
+  /**
+   * An external Redis (`redis://host:6379`, or `rediss://` for TLS): nothing
+   * runs in the chart. Without a password in it: pass `password` for that.
+   *
+   * @default - Redis runs in the chart
+   */
+  readonly url?: string;
+
+  /**
+   * The Secret key holding Redis' password. Required when Redis runs in the
+   * chart (auth is always on there); for an external Redis, give it when that
+   * Redis wants one. Use letters, digits and `-._~` only: the password is
+   * written into the app's URL by `$(VAR)` expansion, which does not escape.
+   *
+   * @default - none: only for an external Redis without auth
+   */
+  readonly password?: SecretKeyRef;
+
+  /**
+   * Keep Redis' data on a volume claim of this size, so sessions survive a
+   * rescheduled pod.
+   *
+   * @default - an emptyDir: sessions survive a container restart, not the pod
+   */
+  readonly storage?: Size;
+
+  /**
+   * Storage class of the volume claim.
+   *
+   * @default - the cluster's default storage class
+   */
+  readonly storageClassName?: string;
+
+  /**
+   * Name of the app's variable with the URL.
+   *
+   * @default 'SESSION_STORE'
+   */
+  readonly urlEnv?: string;
+
+  /**
+   * Name of the app's variable with the password (a `secretKeyRef`), which the
+   * URL embeds as `$(<name>)`.
+   *
+   * @default - `<urlEnv>_PASSWORD`
+   */
+  readonly passwordEnv?: string;
+}
+
+/**
+ * Redis as a session store. In the chart: a one-pod StatefulSet of the
+ * official image, running as its `redis` user with a read-only root
+ * filesystem; the password reaches `redis-server` on its standard input (as a
+ * `requirepass` line) and `redis-cli` through `REDISCLI_AUTH`, never on a
+ * command line.
+ *
+ * @see https://redis.io/docs/latest/operate/oss_and_stack/management/config/
+ */
+export class RedisSessionStore extends SessionStore {
+  /** Which store this is. */
+  public readonly kind = SessionStoreKind.REDIS;
+
+  /** The options given. */
+  private readonly options: RedisSessionStoreOptions;
+
+  /** @param options the password Secret or external URL, and the knobs */
+  public constructor(options: RedisSessionStoreOptions) {
+    super();
+    this.options = options;
+  }
+
+  /**
+   * Runs Redis under `scope` (unless `url` is given) and returns the app's env.
+   *
+   * @param scope where to create the store's objects
+   * @param consumer the consumer's name, namespace and pods
+   */
+  public bind(scope: Construct, consumer: SessionStoreConsumer): SessionStoreConfig {
+    const o = this.options;
+    const urlEnv = o.urlEnv ?? SESSION_STORE_ENV;
+    const passwordEnv = o.passwordEnv ?? `${urlEnv}_PASSWORD`;
+    checkEnvName(scope, 'store.urlEnv', urlEnv);
+    checkEnvName(scope, 'store.passwordEnv', passwordEnv);
+    if (o.password !== undefined) {
+      checkSecretKey(scope, 'store.password', o.password);
+    }
+
+    if (o.url !== undefined) {
+      const url = parseStoreUrl(scope, 'store.url', o.url, REDIS_SCHEMES, 'Redis');
+      for (const [prop, value] of [['storage', o.storage], ['image', o.image], ['name', o.name]] as const) {
+        if (value !== undefined) {
+          throw propError(scope, `store.${prop}`, 'given', 'applies only to a Redis run in the chart: drop it, or drop \'url\'');
+        }
+      }
+      const port = url.port === '' ? REDIS_PORT : Number(url.port);
+      return {
+        kind: this.kind,
+        env: redisEnv(urlEnv, passwordEnv, url, o.password),
+        url: url.href.replace(/\/$/, ''),
+        host: url.hostname,
+        port,
+        password: o.password,
+        tls: url.protocol === 'rediss:',
+        runsInChart: false,
+      };
+    }
+
+    if (o.password === undefined) {
+      throw propError(scope, 'store.password', 'not given',
+        'must name the Secret key holding the password of the Redis run in the chart (auth is always on); or pass \'url\' for an external Redis');
+    }
+    const place = placement(consumer, scope, 'redis', o);
+    const service = new kplus.Service(scope, 'StoreService', {
+      metadata: place.metadata,
+      ports: [{ name: 'redis', port: REDIS_PORT, targetPort: REDIS_PORT }],
+    });
+    const statefulSet = new kplus.StatefulSet(scope, 'Store', {
+      metadata: place.metadata,
+      service,
+      replicas: 1,
+      securityContext: podSecurityContext(REDIS_UID),
+    });
+    statefulSet.podMetadata.addLabel('app.kubernetes.io/name', 'redis');
+    statefulSet.podMetadata.addLabel('app.kubernetes.io/instance', place.name);
+    // The StatefulSet makes the Service it governs select its pods.
+
+    const container = statefulSet.addContainer({
+      name: 'redis',
+      image: o.image ?? REDIS_IMAGE,
+      // The password goes to redis-server as a config line on its standard
+      // input, from a variable the shell expands inside the here-document:
+      // no argv ever holds it. `exec` leaves redis-server as PID 1, so it gets
+      // SIGTERM and writes its append-only file before the pod stops.
+      command: ['sh', '-c', [
+        `exec redis-server - --port ${REDIS_PORT} --dir ${REDIS_DATA_DIR} --appendonly yes <<EOF`,
+        `requirepass $${REDISCLI_AUTH_ENV}`,
+        'EOF',
+      ].join('\n')],
+      ports: [{ name: 'redis', number: REDIS_PORT }],
+      envVariables: {
+        [REDISCLI_AUTH_ENV]: kplus.EnvValue.fromSecretValue({ secret: o.password.secret, key: o.password.key }),
+      },
+      securityContext: containerSecurityContext(REDIS_UID),
+      resources: o.resources ?? {
+        cpu: { request: kplus.Cpu.millis(50) },
+        memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
+      },
+      // redis-cli prints NOAUTH and still exits 0, so the answer is compared.
+      readiness: kplus.Probe.fromCommand(['sh', '-c', `test "$(redis-cli -p ${REDIS_PORT} ping)" = PONG`], {
+        periodSeconds: Duration.seconds(5), timeoutSeconds: Duration.seconds(3),
+      }),
+      liveness: kplus.Probe.fromTcpSocket({
+        port: REDIS_PORT, initialDelaySeconds: Duration.seconds(10), periodSeconds: Duration.seconds(10),
+      }),
+    });
+    container.mount('/tmp', kplus.Volume.fromEmptyDir(scope, 'StoreTmp', 'tmp'));
+    if (o.storage !== undefined) {
+      addVolumeClaimTemplate(statefulSet, 'data', REDIS_DATA_DIR, o.storage, o.storageClassName);
+    } else {
+      container.mount(REDIS_DATA_DIR, kplus.Volume.fromEmptyDir(scope, 'StoreData', 'data'));
+    }
+
+    const networkPolicy = storeNetworkPolicy(scope, place, statefulSet, consumer, REDIS_PORT);
+    const disruptionBudget = storeDisruptionBudget(scope, place, statefulSet);
+    checkNames(scope, [service, statefulSet, networkPolicy, disruptionBudget]);
+
+    const url = new URL(`redis://${place.host}:${REDIS_PORT}`);
+    return {
+      kind: this.kind,
+      env: redisEnv(urlEnv, passwordEnv, url, o.password),
+      url: `redis://${place.host}:${REDIS_PORT}`,
+      host: place.host,
+      port: REDIS_PORT,
+      password: o.password,
+      tls: false,
+      runsInChart: true,
+      service,
+      workload: statefulSet,
+      networkPolicy,
+      disruptionBudget,
+    };
+  }
+}
+
+/**
+ * The password variable, then the URL that embeds it as `$(VAR)`: Redis
+ * clients read `redis://:password@host:port` (empty user: the default user).
+ */
+function redisEnv(urlEnv: string, passwordEnv: string, url: URL, password: SecretKeyRef | undefined): SessionEnvVariable[] {
+  const bare = url.href.replace(/\/$/, '');
+  if (password === undefined) {
+    return [{ name: urlEnv, value: kplus.EnvValue.fromValue(bare) }];
+  }
+  const user = url.username;
+  const withAuth = `${url.protocol}//${user}:$(${passwordEnv})@${url.host}${url.pathname === '/' ? '' : url.pathname}${url.search}`;
+  return [
+    { name: passwordEnv, value: kplus.EnvValue.fromSecretValue({ secret: password.secret, key: password.key }) },
+    { name: urlEnv, value: kplus.EnvValue.fromValue(withAuth) },
+  ];
+}
