@@ -4,8 +4,8 @@
 import { ALB_ANNOTATIONS, ALB_STICKINESS_ATTRIBUTES } from '../facts/aws-alb';
 import { GKE_BACKEND_CONFIG_ANNOTATION, GKE_BACKEND_CONFIG_KIND, GKE_GENERATED_COOKIE } from '../facts/gke';
 import { HAPROXY_COOKIE_PERSISTENCE_ANNOTATION } from '../facts/haproxy';
-import { KEDA_DEFAULT_MAX_REPLICAS, KEDA_DEFAULT_MIN_REPLICAS } from '../facts/keda';
 import { NGINX_AFFINITY_ANNOTATIONS, NGINX_AFFINITY_COOKIE } from '../facts/ingress-nginx';
+import { KEDA_DEFAULT_MAX_REPLICAS, KEDA_DEFAULT_MIN_REPLICAS } from '../facts/keda';
 import { TRAEFIK_STICKY_ANNOTATIONS } from '../facts/traefik';
 
 /** A manifest as read: any JSON object, with where it came from. */

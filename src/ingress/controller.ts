@@ -1,12 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { CookieAffinityIngress } from './cookie-affinity-ingress';
 import { awsAlbRenderer, AwsAlbControllerOptions } from './controllers/aws-alb';
 import { gkeRenderer, GkeControllerOptions } from './controllers/gke';
 import { haproxyRenderer, HaproxyControllerOptions } from './controllers/haproxy';
 import { nginxRenderer, NginxControllerOptions } from './controllers/nginx';
 import { ControllerRenderer } from './controllers/renderer';
 import { traefikRenderer, TraefikControllerOptions } from './controllers/traefik';
+import type { CookieAffinityIngress } from './cookie-affinity-ingress';
 
 /**
  * What an ingress controller needs written for cookie affinity: plain data

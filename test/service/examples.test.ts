@@ -1,5 +1,5 @@
-import { only } from '../util/manifests';
 import { synthExample } from '../util/examples';
+import { only } from '../util/manifests';
 
 test('an example can be synthesized in-process by its capability\'s tests', () => {
   const service = only(synthExample('grafana'), 'Service', 'grafana');
