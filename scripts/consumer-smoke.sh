@@ -332,7 +332,9 @@ expect_exit() {
 manifests=("$app"/dist/*.k8s.yaml)
 for format in text json sarif; do
   expect_exit 0 "--format $format dist/" "$doctor" --format "$format" "$app/dist"
-  expect_exit 0 "--format $format - (dist/*.k8s.yaml on stdin)" sh -c 'cat "$@" | "$0" --format "$1" -' "$doctor" "$format" "${manifests[@]}"
+  # One stream of every synthesized file, '---' between files as between documents.
+  expect_exit 0 "--format $format - (dist/*.k8s.yaml on stdin)" \
+    sh -c 'd=$0 f=$1; shift 1; for m in "$@"; do cat "$m"; echo "---"; done | "$d" --format "$f" -' "$doctor" "$format" "${manifests[@]}"
   expect_exit 1 "--format $format broken.yaml" "$doctor" --format "$format" "$broken"
   case $format in
     text) grep -q 'error   local-sessions-without-affinity' "$tmp/doctor.out" || fail "text output lacks the finding" ;;
@@ -345,5 +347,20 @@ printf 'kind: Service\n  name: x\n' >"$tmp/malformed.yaml"
 expect_exit 2 "malformed.yaml" "$doctor" "$tmp/malformed.yaml"
 grep -q "malformed.yaml:1:" "$tmp/doctor.err" || fail "the malformed-input message does not name the file and line: $(cat "$tmp/doctor.err")"
 if grep -q '    at ' "$tmp/doctor.err"; then fail "affinity-doctor printed a stack trace"; fi
+
+step "affinity-doctor as a cdk8s CLI validation plugin (validations: in cdk8s.yaml)"
+cp "$app/cdk8s.yaml" "$tmp/cdk8s.yaml.orig"
+cat >>"$app/cdk8s.yaml" <<'EOF'
+validations:
+  - package: ./node_modules/cdk8s-session-affinity/lib/doctor/cdk8s-plugin.js
+    version: 0.0.0
+    class: AffinityDoctorPlugin
+EOF
+(cd "$app" && "$cli" synth >"$tmp/synth-validate.log" 2>&1) \
+  || { tail -n 60 "$tmp/synth-validate.log" >&2; fail "cdk8s synth with the doctor plugin failed"; }
+grep -q 'Validations ended succesfully' "$tmp/synth-validate.log" \
+  || { tail -n 40 "$tmp/synth-validate.log" >&2; fail "cdk8s synth did not run the doctor plugin"; }
+echo "    ok: cdk8s synth ran the doctor plugin and passed"
+cp "$tmp/cdk8s.yaml.orig" "$app/cdk8s.yaml"
 
 echo "consumer smoke test: passed in $((SECONDS - start))s"
