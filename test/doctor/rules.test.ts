@@ -27,7 +27,7 @@ describe('every rule', () => {
       expect(CASES.some(c => c.rule === rule.id)).toBe(true);
       expect(rule.rationale).not.toContain('\n');
       expect(rule.fix).not.toContain('\n');
-      expect(readme).toContain(`| \`${rule.id}\` | ${rule.severity} |`);
+      expect(readme).toContain(`| \`${rule.id}\` | ${rule.severity} | ${rule.rationale.replace(/\|/g, '\\|')} | ${rule.fix.replace(/\|/g, '\\|')} |`);
     }
   });
 
