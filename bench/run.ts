@@ -5,6 +5,7 @@ import { execFileSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
 import { benchLoadBalancerStickiness } from './load-balancer-stickiness';
+import { doctorBench } from './doctor';
 import { benchGrafana } from './grafana';
 import { runCookieRouteBench } from './cookie-route';
 import { cookieIngressBench } from './cookie-ingress';
@@ -148,6 +149,7 @@ function main(): void {
   benchGrafana(REPEATS);
   runCookieRouteBench(REPEATS);
   cookieIngressBench(REPEATS);
+  doctorBench();
 }
 
 main();

@@ -199,6 +199,11 @@ import { Duration } from 'cdk8s';
   cartIngress.addRule('/cart', kplus.IngressBackend.fromService(cart));
 }
 
+// --- AffinityDoctorValidation (issue 12) ---
+// The doctor runs at synth: an error-level finding would fail cdk8s synth.
+import { AffinityDoctorValidation } from 'cdk8s-session-affinity';
+AffinityDoctorValidation.addTo(app);
+
 app.synth();
 EOF
 
@@ -383,5 +388,75 @@ step "checking the synthesized manifests"
   }
   process.exit(failed ? 1 : 0);
 ') || fail "the synthesized manifests are not what a user should get (see FAIL lines above)"
+
+# --- affinity-doctor (issue 12) ---------------------------------------------
+step "affinity-doctor: the packaged bin on the synthesized app, on stdin and on a broken manifest"
+doctor="$app/node_modules/.bin/affinity-doctor"
+[[ -x "$doctor" ]] || fail "affinity-doctor bin not installed at $doctor"
+broken="$tmp/broken.yaml"
+cat >"$broken" <<'EOF'
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: grafana, namespace: observability}
+spec:
+  replicas: 4
+  selector: {matchLabels: {app: grafana}}
+  template:
+    metadata: {labels: {app: grafana}}
+    spec:
+      containers: [{name: grafana, image: "grafana/grafana:11.3.0"}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: grafana, namespace: observability}
+spec:
+  selector: {app: grafana}
+  ports: [{port: 3000, targetPort: 3000}]
+EOF
+# expect_exit <code> <what> <command...>: output in $tmp/doctor.out and $tmp/doctor.err.
+expect_exit() {
+  local want=$1 what=$2
+  shift 2
+  local got=0
+  "$@" >"$tmp/doctor.out" 2>"$tmp/doctor.err" || got=$?
+  if [[ "$got" != "$want" ]]; then
+    cat "$tmp/doctor.out" "$tmp/doctor.err" >&2
+    fail "affinity-doctor $what: exit $got, expected $want"
+  fi
+  echo "    ok: affinity-doctor $what exits $want"
+}
+manifests=("$app"/dist/*.k8s.yaml)
+for format in text json sarif; do
+  expect_exit 0 "--format $format dist/" "$doctor" --format "$format" "$app/dist"
+  # One stream of every synthesized file, '---' between files as between documents.
+  expect_exit 0 "--format $format - (dist/*.k8s.yaml on stdin)" \
+    sh -c 'd=$0 f=$1; shift 1; for m in "$@"; do cat "$m"; echo "---"; done | "$d" --format "$f" -' "$doctor" "$format" "${manifests[@]}"
+  expect_exit 1 "--format $format broken.yaml" "$doctor" --format "$format" "$broken"
+  case $format in
+    text) grep -q 'error   local-sessions-without-affinity' "$tmp/doctor.out" || fail "text output lacks the finding" ;;
+    json) node -e 'const f = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); if (f.length !== 1 || f[0].rule !== "local-sessions-without-affinity" || f[0].resource.name !== "grafana") process.exit(1)' "$tmp/doctor.out" || fail "json output is not the one finding" ;;
+    sarif) node -e 'const l = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); if (l.version !== "2.1.0" || l.runs[0].results[0].ruleId !== "local-sessions-without-affinity") process.exit(1)' "$tmp/doctor.out" || fail "sarif output is not SARIF 2.1.0 with the finding" ;;
+  esac
+done
+expect_exit 1 "- (broken.yaml on stdin)" sh -c '"$0" - <"$1"' "$doctor" "$broken"
+printf 'kind: Service\n  name: x\n' >"$tmp/malformed.yaml"
+expect_exit 2 "malformed.yaml" "$doctor" "$tmp/malformed.yaml"
+grep -q "malformed.yaml:1:" "$tmp/doctor.err" || fail "the malformed-input message does not name the file and line: $(cat "$tmp/doctor.err")"
+if grep -q '    at ' "$tmp/doctor.err"; then fail "affinity-doctor printed a stack trace"; fi
+
+step "affinity-doctor as a cdk8s CLI validation plugin (validations: in cdk8s.yaml)"
+cp "$app/cdk8s.yaml" "$tmp/cdk8s.yaml.orig"
+cat >>"$app/cdk8s.yaml" <<'EOF'
+validations:
+  - package: ./node_modules/cdk8s-session-affinity/lib/doctor/cdk8s-plugin.js
+    version: 0.0.0
+    class: AffinityDoctorPlugin
+EOF
+(cd "$app" && "$cli" synth >"$tmp/synth-validate.log" 2>&1) \
+  || { tail -n 60 "$tmp/synth-validate.log" >&2; fail "cdk8s synth with the doctor plugin failed"; }
+grep -q 'Validations ended succesfully' "$tmp/synth-validate.log" \
+  || { tail -n 40 "$tmp/synth-validate.log" >&2; fail "cdk8s synth did not run the doctor plugin"; }
+echo "    ok: cdk8s synth ran the doctor plugin and passed"
+cp "$tmp/cdk8s.yaml.orig" "$app/cdk8s.yaml"
 
 echo "consumer smoke test: passed in $((SECONDS - start))s"

@@ -4,10 +4,10 @@
 import { ApiObject, Chart, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { InChartStoreOptions } from './options';
 import { propError } from '../../errors';
 import { ENV_NAME, serviceHost } from '../../facts/session-stores';
 import { checkObjectNames } from '../../names';
-import { InChartStoreOptions } from './options';
 import { SecretKeyRef, SessionStoreConsumer } from '../session-store';
 
 /** Where a store that runs in the chart puts its objects, and how it is reached. */

@@ -195,8 +195,10 @@ export class PostgresSessionStore extends SessionStore {
         periodSeconds: Duration.seconds(5), timeoutSeconds: Duration.seconds(3),
       }),
       liveness: kplus.Probe.fromCommand(isReady(POSTGRES_SOCKET_DIR), {
-        initialDelaySeconds: Duration.seconds(30), periodSeconds: Duration.seconds(10),
-        timeoutSeconds: Duration.seconds(5), failureThreshold: 6,
+        initialDelaySeconds: Duration.seconds(30),
+        periodSeconds: Duration.seconds(10),
+        timeoutSeconds: Duration.seconds(5),
+        failureThreshold: 6,
       }),
     });
     container.mount('/etc/postgres-auth', kplus.Volume.fromSecret(scope, 'StoreAuth', o.password.secret, {
