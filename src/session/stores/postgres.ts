@@ -176,6 +176,8 @@ export class PostgresSessionStore extends SessionStore {
     const container = statefulSet.addContainer({
       name: 'postgres',
       image: o.image ?? POSTGRES_IMAGE,
+      // The tag is pinned: pull it once per node.
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       ports: [{ name: 'postgres', number: POSTGRES_PORT }],
       envVariables: {
         POSTGRES_USER: kplus.EnvValue.fromValue(user),
@@ -195,8 +197,10 @@ export class PostgresSessionStore extends SessionStore {
         periodSeconds: Duration.seconds(5), timeoutSeconds: Duration.seconds(3),
       }),
       liveness: kplus.Probe.fromCommand(isReady(POSTGRES_SOCKET_DIR), {
-        initialDelaySeconds: Duration.seconds(30), periodSeconds: Duration.seconds(10),
-        timeoutSeconds: Duration.seconds(5), failureThreshold: 6,
+        initialDelaySeconds: Duration.seconds(30),
+        periodSeconds: Duration.seconds(10),
+        timeoutSeconds: Duration.seconds(5),
+        failureThreshold: 6,
       }),
     });
     container.mount('/etc/postgres-auth', kplus.Volume.fromSecret(scope, 'StoreAuth', o.password.secret, {

@@ -145,6 +145,8 @@ export class RedisSessionStore extends SessionStore {
     const container = statefulSet.addContainer({
       name: 'redis',
       image: o.image ?? REDIS_IMAGE,
+      // The tag is pinned: pull it once per node.
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       // The password goes to redis-server as a config line on its standard
       // input, from a variable the shell expands inside the here-document:
       // no argv ever holds it. `exec` leaves redis-server as PID 1, so it gets
