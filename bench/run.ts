@@ -4,6 +4,7 @@
 import { execFileSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
+import { benchSharedSessionApp } from './shared-session-app';
 import { median, msSince, spreadPercent, table } from './stats';
 import { buildChart, HAND_WRITTEN, LIBRARY, renderedAffinity, Variant, VARIANTS } from './variants';
 
@@ -139,6 +140,8 @@ function main(): void {
   console.log(`- library / hand-written at N=1000: ${ratio1000.toFixed(2)} (target <= 1.1)`);
   console.log(`- library growth 100 -> 1000 services: ${growth.toFixed(1)}x (target <= 11x)`);
   console.log(`- library import on top of cdk8s-plus-28: +${((libMs / baseMs) * 100).toFixed(1)}% (target <= 20%)`);
+
+  benchSharedSessionApp();
 }
 
 main();
