@@ -52,7 +52,9 @@ const handWritten: Build = (chart, n) => {
       command: ['sh', '-c', 'exec redis-server - --port 6379 --dir /data --appendonly yes <<EOF\nrequirepass $REDISCLI_AUTH\nEOF'],
       ports: [{ name: 'redis', number: 6379 }],
       envVariables: { REDISCLI_AUTH: kplus.EnvValue.fromSecretValue(ref) },
-      securityContext: { ensureNonRoot: true, user: 999, group: 999, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false },
+      securityContext: {
+        ensureNonRoot: true, user: 999, group: 999, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false,
+      },
       resources: { cpu: { request: kplus.Cpu.millis(50) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) } },
       readiness: kplus.Probe.fromCommand(['sh', '-c', 'test "$(redis-cli -p 6379 ping)" = PONG'], { periodSeconds: Duration.seconds(5), timeoutSeconds: Duration.seconds(3) }),
       liveness: kplus.Probe.fromTcpSocket({ port: 6379, initialDelaySeconds: Duration.seconds(10), periodSeconds: Duration.seconds(10) }),
