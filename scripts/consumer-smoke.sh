@@ -131,6 +131,20 @@ const worker = new kplus.Deployment(chart, 'Worker', {
 });
 StickyService.exposeWorkload(worker);
 
+// --- SharedSessionApp (issue 9) ---
+import { SessionStore, SharedSessionApp } from 'cdk8s-session-affinity';
+const sessionsAuth = kplus.Secret.fromSecretName(chart, 'SessionsAuth', 'shop-redis-auth');
+const shop = new SharedSessionApp(chart, 'Shop', {
+  metadata: { name: 'shop' },
+  image: 'ghcr.io/example/shop:1.4.2',
+  port: 8080,
+  store: SessionStore.redis({ password: { secret: sessionsAuth, key: 'password' } }),
+});
+if (shop.store.host !== 'shop-redis' || shop.store.port !== 6379 || !shop.store.runsInChart) {
+  throw new Error(`unexpected SharedSessionApp store: ${shop.store.host}:${shop.store.port}`);
+}
+// --- end SharedSessionApp (issue 9) ---
+
 app.synth();
 EOF
 
@@ -236,6 +250,24 @@ step "checking the synthesized manifests"
   check(unnamed.map(d => d.kind), [], "every object has a metadata.name");
   const workerServices = docs.filter(d => d.kind === "Service" && d.metadata && /worker/.test(d.metadata.name || ""));
   check(workerServices.length, 1, "exposeWorkload without a name gives the worker Service a generated name");
+
+  // --- SharedSessionApp (issue 9) ---
+  const shop = service("shop");
+  if (shop) {
+    check(get(shop, "spec.sessionAffinity"), undefined, "shop spec.sessionAffinity (none: sessions are in Redis)");
+  }
+  const shopApp = docs.find(d => d.kind === "Deployment" && d.metadata.name === "shop");
+  check(get(shopApp, "spec.replicas"), 2, "shop Deployment spec.replicas");
+  check(get(shopApp, "spec.template.spec.containers.0.env"), [
+    { name: "SESSION_STORE_PASSWORD", valueFrom: { secretKeyRef: { key: "password", name: "shop-redis-auth" } } },
+    { name: "SESSION_STORE", value: "redis://:$(SESSION_STORE_PASSWORD)@shop-redis:6379" },
+  ], "shop env: password from the Secret, then the URL that embeds it");
+  const redisService = service("shop-redis");
+  check(get(redisService, "spec.ports.0.port"), 6379, "shop-redis Service port");
+  for (const kind of ["StatefulSet", "NetworkPolicy", "PodDisruptionBudget"]) {
+    check(docs.filter(d => d.kind === kind && d.metadata.name === "shop-redis").length, 1, `one ${kind} shop-redis`);
+  }
+  // --- end SharedSessionApp (issue 9) ---
   process.exit(failed ? 1 : 0);
 ') || fail "the synthesized manifests are not what a user should get (see FAIL lines above)"
 
