@@ -49,7 +49,7 @@ const handWritten: Build = (chart, n) => {
       name: 'redis',
       image: 'redis:7.4.1',
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      command: ['sh', '-c', 'exec redis-server - --port 6379 --dir /data --appendonly yes <<EOF\nrequirepass $REDISCLI_AUTH\nEOF'],
+      command: ['sh', '-c', 'exec redis-server - --port 6379 --dir /data --appendonly yes --maxmemory 192mb --maxmemory-policy volatile-lru <<EOF\nrequirepass $REDISCLI_AUTH\nEOF'],
       ports: [{ name: 'redis', number: 6379 }],
       envVariables: { REDISCLI_AUTH: kplus.EnvValue.fromSecretValue(ref) },
       securityContext: {

@@ -133,7 +133,7 @@ describe('SessionStore.redis()', () => {
     const container = only(manifests, 'StatefulSet', 'shop-redis').spec.template.spec.containers[0];
     expect(container.image).toEqual('redis:7.4.1');
     expect(container.command).toEqual(['sh', '-c', [
-      'exec redis-server - --port 6379 --dir /data --appendonly yes <<EOF',
+      'exec redis-server - --port 6379 --dir /data --appendonly yes --maxmemory 192mb --maxmemory-policy volatile-lru <<EOF',
       'requirepass $REDISCLI_AUTH',
       'EOF',
     ].join('\n')]);
@@ -142,6 +142,15 @@ describe('SessionStore.redis()', () => {
     ]);
     expect(container.readinessProbe.exec.command).toEqual(['sh', '-c', 'test "$(redis-cli -p 6379 ping)" = PONG']);
     expect(container.livenessProbe.tcpSocket).toEqual({ port: 6379 });
+  });
+
+  test('keeps Redis a quarter under its memory limit, evicting sessions rather than being killed', () => {
+    const limited = shop(s => SessionStore.redis({ password: password(s), resources: { memory: { limit: Size.gibibytes(1) } } }));
+    const command = only(limited.manifests, 'StatefulSet', 'shop-redis').spec.template.spec.containers[0].command[2];
+    expect(command.split('\n')[0]).toEqual('exec redis-server - --port 6379 --dir /data --appendonly yes --maxmemory 768mb --maxmemory-policy volatile-lru <<EOF');
+    const unlimited = shop(s => SessionStore.redis({ password: password(s), resources: { cpu: { request: kplus.Cpu.millis(100) } } }));
+    const plain = only(unlimited.manifests, 'StatefulSet', 'shop-redis').spec.template.spec.containers[0].command[2];
+    expect(plain.split('\n')[0]).toEqual('exec redis-server - --port 6379 --dir /data --appendonly yes <<EOF');
   });
 
   test('gives the app the password from the Secret and the URL that embeds it, in that order', () => {

@@ -1,4 +1,4 @@
-import { Duration, Size } from 'cdk8s';
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
@@ -128,6 +128,10 @@ export class RedisSessionStore extends SessionStore {
         'must name the Secret key holding the password of the Redis run in the chart (auth is always on); or pass \'url\' for an external Redis');
     }
     const place = placement(consumer, scope, 'redis', o);
+    const resources = o.resources ?? {
+      cpu: { request: kplus.Cpu.millis(50) },
+      memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
+    };
     const service = new kplus.Service(scope, 'StoreService', {
       metadata: place.metadata,
       ports: [{ name: 'redis', port: REDIS_PORT, targetPort: REDIS_PORT }],
@@ -152,7 +156,7 @@ export class RedisSessionStore extends SessionStore {
       // no argv ever holds it. `exec` leaves redis-server as PID 1, so it gets
       // SIGTERM and writes its append-only file before the pod stops.
       command: ['sh', '-c', [
-        `exec redis-server - --port ${REDIS_PORT} --dir ${REDIS_DATA_DIR} --appendonly yes <<EOF`,
+        `exec redis-server - --port ${REDIS_PORT} --dir ${REDIS_DATA_DIR} --appendonly yes${maxMemoryArgs(resources)} <<EOF`,
         `requirepass $${REDISCLI_AUTH_ENV}`,
         'EOF',
       ].join('\n')],
@@ -161,10 +165,7 @@ export class RedisSessionStore extends SessionStore {
         [REDISCLI_AUTH_ENV]: kplus.EnvValue.fromSecretValue({ secret: o.password.secret, key: o.password.key }),
       },
       securityContext: containerSecurityContext(REDIS_UID),
-      resources: o.resources ?? {
-        cpu: { request: kplus.Cpu.millis(50) },
-        memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
-      },
+      resources,
       // redis-cli prints NOAUTH and still exits 0, so the answer is compared.
       readiness: kplus.Probe.fromCommand(['sh', '-c', `test "$(redis-cli -p ${REDIS_PORT} ping)" = PONG`], {
         periodSeconds: Duration.seconds(5), timeoutSeconds: Duration.seconds(3),
@@ -217,4 +218,21 @@ function redisEnv(urlEnv: string, passwordEnv: string, url: URL, password: Secre
     { name: passwordEnv, value: kplus.EnvValue.fromSecretValue({ secret: password.secret, key: password.key }) },
     { name: urlEnv, value: kplus.EnvValue.fromValue(withAuth) },
   ];
+}
+
+/**
+ * Keeps Redis under its container's memory limit: at a quarter below it,
+ * Redis evicts the least recently used keys that have an expiry (sessions
+ * do) instead of being killed for memory, which with an append-only file on
+ * an emptyDir would replay into the same limit at every restart.
+ *
+ * @see https://redis.io/docs/latest/develop/reference/eviction/
+ */
+function maxMemoryArgs(resources: kplus.ContainerResources): string {
+  const limit = resources.memory?.limit;
+  if (limit === undefined) {
+    return '';
+  }
+  const mib = Math.floor(limit.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) * 0.75);
+  return mib >= 1 ? ` --maxmemory ${mib}mb --maxmemory-policy volatile-lru` : '';
 }
