@@ -127,6 +127,35 @@ describe.each(IN_CHART)('every store run in the chart: $store', ({ store, make, 
   });
 });
 
+describe('every store, in the chart or external', () => {
+  const ALL: Array<[string, (s: kplus.ISecret) => SessionStore]> = [
+    ['redis', s => SessionStore.redis({ password: password(s) })],
+    ['external redis', s => SessionStore.redis({ url: 'rediss://me@cache.example.com:6380/1', password: password(s) })],
+    ['memcached', () => SessionStore.memcached()],
+    ['external memcached', () => SessionStore.memcached({ url: 'memcached://cache.example.com' })],
+    ['postgres', s => SessionStore.postgres({ password: password(s) })],
+    ['external postgres', s => SessionStore.postgres({ url: 'postgres://db.example.com:6432/app?sslmode=verify-full', password: password(s) })],
+    ['jwt', s => SessionStore.jwt({ secret: s, key: 'password' })],
+  ];
+
+  test.each(ALL)('%s: a credential in the app\'s env is a secretKeyRef, or a $(VAR) of one defined before it', (_name, make) => {
+    const env: any[] = appContainer(shop(make).manifests).env;
+    const fromSecrets: string[] = [];
+    for (const variable of env) {
+      if (variable.valueFrom !== undefined) {
+        expect(Object.keys(variable.valueFrom)).toEqual(['secretKeyRef']);
+        fromSecrets.push(variable.name);
+        continue;
+      }
+      const url = new URL(variable.value);
+      if (url.password !== '') {
+        expect(fromSecrets.map(n => `$(${n})`)).toContain(decodeURIComponent(url.password));
+      }
+      expect(variable.value).not.toContain(PASSWORD);
+    }
+  });
+});
+
 describe('SessionStore.redis()', () => {
   test('hands redis-server its password on standard input and redis-cli in REDISCLI_AUTH, never on a command line', () => {
     const { manifests } = shop(s => SessionStore.redis({ password: password(s) }));
