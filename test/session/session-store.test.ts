@@ -356,6 +356,8 @@ describe('a consumer other than SharedSessionApp', () => {
 
 describe('bad options are refused', () => {
   const secret = () => kplus.Secret.fromSecretName(new Chart(Testing.app(), 'scratch'), 'S', 'shop-sessions');
+  const chartSecret = (stringData: Record<string, string>) =>
+    new kplus.Secret(new Chart(Testing.app(), 'scratch'), 'S', { metadata: { name: 'made-here' }, stringData });
   const cases: Array<[string, () => SessionStore, string]> = [
     ['an http URL for Redis', () => SessionStore.redis({ url: 'http://cache:6379' }),
       'test/Shop: \'store.url\' ("http://cache:6379") must be a Redis URL: its scheme must be one of redis://, rediss://'],
@@ -383,6 +385,10 @@ describe('bad options are refused', () => {
       'test/Shop: \'store.url\' ("memcached://me@cache") must not hold a user: Memcached\'s plain protocol has no login'],
     ['a store name the API server refuses', () => SessionStore.memcached({ name: 'Shop_Cache' }),
       `test/Shop: 'store.name' ("Shop_Cache") must be ${describeNameRule(NameRule.DNS_1035_LABEL)}`],
+    ['a password the chart holds that a URL cannot carry', () => SessionStore.redis({ password: { secret: chartSecret({ password: 'p@ss word' }), key: 'password' } }),
+      'test/Shop: \'store.password\' (key "password" of Secret made-here) must hold a password of letters, digits and \'-._~\' only (e.g. `openssl rand -hex 32`): it is written into a URL by $(VAR) expansion, which does not escape'],
+    ['a key the chart\'s Secret does not hold', () => SessionStore.postgres({ password: { secret: chartSecret({ pw: 'x' }), key: 'password' } }),
+      'test/Shop: \'store.password\' (key "password" of Secret made-here) must name a key the Secret holds'],
     ['less than a mebibyte of memory', () => SessionStore.memcached({ memory: Size.kibibytes(512) }),
       'test/Shop: \'store.memory\' (0.5Mi) must be a whole number of mebibytes, at least 1Mi'],
   ];

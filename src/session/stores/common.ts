@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { InChartStoreOptions } from './options';
 import { propError } from '../../errors';
 import { NAMESPACE_NAME_RULE, nameRuleOfKind } from '../../facts/names';
-import { ENV_NAME, serviceHost } from '../../facts/session-stores';
+import { ENV_NAME, serviceHost, URL_SAFE_PASSWORD } from '../../facts/session-stores';
 import { checkName } from '../../names';
 import { SecretKeyRef, SessionStoreConsumer } from '../session-store';
 
@@ -50,6 +50,28 @@ export function checkSecretKey(scope: Construct, prop: string, ref: SecretKeyRef
   if (ref.key === '' || !/^[-._a-zA-Z0-9]+$/.test(ref.key)) {
     throw propError(scope, `${prop}.key`, JSON.stringify(ref.key),
       'must be a Secret data key: letters, digits, \'-\', \'_\' or \'.\'');
+  }
+}
+
+/**
+ * Checks a password the chart itself holds (a `kplus.Secret` made with
+ * `stringData`): `$(VAR)` expansion writes it into a URL unescaped and Redis
+ * reads it from a config line, so it must be URL-safe. A Secret made outside
+ * the chart cannot be read at synth; its key is only named.
+ */
+export function checkPassword(scope: Construct, prop: string, ref: SecretKeyRef): void {
+  checkSecretKey(scope, prop, ref);
+  if (!(ref.secret instanceof kplus.Secret)) {
+    return;
+  }
+  const value = ref.secret.getStringData(ref.key);
+  const where = `key ${JSON.stringify(ref.key)} of Secret ${ref.secret.name}`;
+  if (value === undefined) {
+    throw propError(scope, prop, where, 'must name a key the Secret holds');
+  }
+  if (!URL_SAFE_PASSWORD.test(value)) {
+    throw propError(scope, prop, where,
+      'must hold a password of letters, digits and \'-._~\' only (e.g. `openssl rand -hex 32`): it is written into a URL by $(VAR) expansion, which does not escape');
   }
 }
 

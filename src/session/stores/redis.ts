@@ -2,7 +2,7 @@ import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  addVolumeClaimTemplate, checkEnvName, checkNames, checkSecretKey, containerSecurityContext,
+  addVolumeClaimTemplate, checkEnvName, checkNames, checkPassword, containerSecurityContext,
   parseStoreUrl, placement, podSecurityContext, storeDisruptionBudget, storeNetworkPolicy,
 } from './common';
 import { InChartStoreOptions } from './options';
@@ -100,7 +100,7 @@ export class RedisSessionStore extends SessionStore {
     checkEnvName(scope, 'store.urlEnv', urlEnv);
     checkEnvName(scope, 'store.passwordEnv', passwordEnv);
     if (o.password !== undefined) {
-      checkSecretKey(scope, 'store.password', o.password);
+      checkPassword(scope, 'store.password', o.password);
     }
 
     if (o.url !== undefined) {
