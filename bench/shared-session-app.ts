@@ -36,9 +36,8 @@ const handWritten: Build = (chart, n) => {
     const redis = `${name}-redis`;
     const host = `${redis}.bench.svc.cluster.local`;
     const deployment = new kplus.Deployment(scope, 'Resource', { metadata: { name }, replicas: 2 });
-    const store = new Construct(scope, 'RedisStore');
-    const service = new kplus.Service(store, 'Service', { metadata: { name: redis, namespace: 'bench' }, ports: [{ name: 'redis', port: 6379, targetPort: 6379 }] });
-    const statefulSet = new kplus.StatefulSet(store, 'Resource', {
+    const service = new kplus.Service(scope, 'StoreService', { metadata: { name: redis, namespace: 'bench' }, ports: [{ name: 'redis', port: 6379, targetPort: 6379 }] });
+    const statefulSet = new kplus.StatefulSet(scope, 'Store', {
       metadata: { name: redis, namespace: 'bench' },
       service,
       replicas: 1,
@@ -60,14 +59,14 @@ const handWritten: Build = (chart, n) => {
       readiness: kplus.Probe.fromCommand(['sh', '-c', 'test "$(redis-cli -p 6379 ping)" = PONG'], { periodSeconds: Duration.seconds(5), timeoutSeconds: Duration.seconds(3) }),
       liveness: kplus.Probe.fromTcpSocket({ port: 6379, initialDelaySeconds: Duration.seconds(10), periodSeconds: Duration.seconds(10) }),
     });
-    container.mount('/tmp', kplus.Volume.fromEmptyDir(store, 'TmpVolume', 'tmp'));
-    container.mount('/data', kplus.Volume.fromEmptyDir(store, 'DataVolume', 'data'));
-    new kplus.NetworkPolicy(store, 'NetworkPolicy', {
+    container.mount('/tmp', kplus.Volume.fromEmptyDir(scope, 'StoreTmp', 'tmp'));
+    container.mount('/data', kplus.Volume.fromEmptyDir(scope, 'StoreData', 'data'));
+    new kplus.NetworkPolicy(scope, 'StoreNetworkPolicy', {
       metadata: { name: redis, namespace: 'bench' },
       selector: statefulSet,
       ingress: { default: kplus.NetworkPolicyTrafficDefault.DENY, rules: [{ peer: deployment, ports: [kplus.NetworkPolicyPort.tcp(6379)] }] },
     });
-    new kplus.k8s.KubePodDisruptionBudget(store, 'DisruptionBudget', {
+    new kplus.k8s.KubePodDisruptionBudget(scope, 'StoreDisruptionBudget', {
       metadata: { name: redis, namespace: 'bench' },
       spec: { minAvailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: statefulSet.matchLabels } },
     });

@@ -227,10 +227,8 @@ export abstract class SessionStore {
 
   /**
    * Create what the store needs under `scope` and say how to reach it. Called
-   * once per consumer, from its constructor. A store that runs in the chart
-   * puts its objects under one child of `scope` named after its kind
-   * (`RedisStore`, `PostgresStore`, `MemcachedStore`), so a consumer can bind
-   * a database and a cache side by side.
+   * once per consumer, from its constructor; the ids it uses start with
+   * `Store`, so they cannot clash with the consumer's own children.
    *
    * @param scope where to create the store's objects
    * @param consumer the consumer's name, namespace and pods

@@ -329,21 +329,6 @@ describe('a consumer other than SharedSessionApp', () => {
     expect(only(manifests, 'StatefulSet', 'grafana-postgres').metadata.namespace).toEqual('observability');
   });
 
-  test('binds a database and a cache side by side under one scope', () => {
-    const chart = new Chart(Testing.app(), 'test', { namespace: 'observability' });
-    const scope = new Construct(chart, 'Grafana');
-    const secret = kplus.Secret.fromSecretName(chart, 'Auth', 'grafana-stores');
-    const pods = kplus.Pods.select(chart, 'GrafanaPods', { labels: { app: 'grafana' } });
-    const database = SessionStore.postgres({ password: { secret, key: 'db-password' } }).bind(scope, { name: 'grafana', pods });
-    const cache = SessionStore.redis({ password: { secret, key: 'cache-password' } }).bind(scope, { name: 'grafana', pods });
-    expect([database.host, cache.host]).toEqual(['grafana-postgres.observability.svc.cluster.local', 'grafana-redis.observability.svc.cluster.local']);
-    expect([database.workload?.node.path, cache.workload?.node.path]).toEqual(['test/Grafana/PostgresStore/Resource', 'test/Grafana/RedisStore/Resource']);
-    expect(synthValid(chart).map(m => `${m.kind}/${m.metadata.name}`).sort()).toEqual([
-      'NetworkPolicy/grafana-postgres', 'NetworkPolicy/grafana-redis', 'PodDisruptionBudget/grafana-postgres', 'PodDisruptionBudget/grafana-redis',
-      'Service/grafana-postgres', 'Service/grafana-redis', 'StatefulSet/grafana-postgres', 'StatefulSet/grafana-redis',
-    ]);
-  });
-
   test('without any namespace, names the Service without one', () => {
     const chart = new Chart(Testing.app(), 'test');
     const secret = kplus.Secret.fromSecretName(chart, 'Auth', 'auth');

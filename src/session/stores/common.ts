@@ -147,7 +147,7 @@ export function containerSecurityContext(uid: number): kplus.ContainerSecurityCo
  */
 export function storeNetworkPolicy(scope: Construct, place: Placement, workload: kplus.Workload,
   consumer: SessionStoreConsumer, port: number): kplus.NetworkPolicy {
-  return new kplus.NetworkPolicy(scope, 'NetworkPolicy', {
+  return new kplus.NetworkPolicy(scope, 'StoreNetworkPolicy', {
     metadata: place.metadata,
     selector: workload,
     ingress: {
@@ -163,7 +163,7 @@ export function storeNetworkPolicy(scope: Construct, place: Placement, workload:
  * it would cut every replica of the app off its sessions at once.
  */
 export function storeDisruptionBudget(scope: Construct, place: Placement, workload: kplus.Workload): ApiObject {
-  return new kplus.k8s.KubePodDisruptionBudget(scope, 'DisruptionBudget', {
+  return new kplus.k8s.KubePodDisruptionBudget(scope, 'StoreDisruptionBudget', {
     metadata: place.metadata,
     spec: {
       minAvailable: kplus.k8s.IntOrString.fromNumber(1),

@@ -95,10 +95,7 @@ export class MemcachedSessionStore extends SessionStore {
 
     const memory = mebibytes(scope, 'store.memory', o.memory ?? Size.mebibytes(64));
     const place = placement(consumer, scope, 'memcached', o);
-    // One child per store kind: a consumer may bind several stores (a
-    // database and a cache) under one scope.
-    const store = new Construct(scope, 'MemcachedStore');
-    const deployment = new kplus.Deployment(store, 'Resource', {
+    const deployment = new kplus.Deployment(scope, 'Store', {
       metadata: place.metadata,
       replicas: 1,
       securityContext: podSecurityContext(MEMCACHED_UID),
@@ -123,15 +120,15 @@ export class MemcachedSessionStore extends SessionStore {
         port: MEMCACHED_PORT, initialDelaySeconds: Duration.seconds(10), periodSeconds: Duration.seconds(10),
       }),
     });
-    const service = new kplus.Service(store, 'Service', {
+    const service = new kplus.Service(scope, 'StoreService', {
       metadata: place.metadata,
       ports: [{ name: 'memcached', port: MEMCACHED_PORT, targetPort: MEMCACHED_PORT }],
     });
     service.selectLabel('app.kubernetes.io/instance', place.name);
     service.selectLabel('app.kubernetes.io/name', 'memcached');
 
-    const networkPolicy = storeNetworkPolicy(store, place, deployment, consumer, MEMCACHED_PORT);
-    const disruptionBudget = storeDisruptionBudget(store, place, deployment);
+    const networkPolicy = storeNetworkPolicy(scope, place, deployment, consumer, MEMCACHED_PORT);
+    const disruptionBudget = storeDisruptionBudget(scope, place, deployment);
     checkNames(scope, [service, deployment, networkPolicy, disruptionBudget]);
 
     const href = `memcached://${place.host}:${MEMCACHED_PORT}`;

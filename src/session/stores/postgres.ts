@@ -157,14 +157,11 @@ export class PostgresSessionStore extends SessionStore {
     const user = checkIdentifier(scope, 'store.user', o.user ?? 'sessions');
     const database = checkIdentifier(scope, 'store.database', o.database ?? 'sessions');
     const place = placement(consumer, scope, 'postgres', o);
-    // One child per store kind: a consumer may bind several stores (a
-    // database and a cache) under one scope.
-    const store = new Construct(scope, 'PostgresStore');
-    const service = new kplus.Service(store, 'Service', {
+    const service = new kplus.Service(scope, 'StoreService', {
       metadata: place.metadata,
       ports: [{ name: 'postgres', port: POSTGRES_PORT, targetPort: POSTGRES_PORT }],
     });
-    const statefulSet = new kplus.StatefulSet(store, 'Resource', {
+    const statefulSet = new kplus.StatefulSet(scope, 'Store', {
       metadata: place.metadata,
       service,
       replicas: 1,
@@ -206,18 +203,18 @@ export class PostgresSessionStore extends SessionStore {
         failureThreshold: 6,
       }),
     });
-    container.mount('/etc/postgres-auth', kplus.Volume.fromSecret(store, 'AuthVolume', o.password.secret, {
+    container.mount('/etc/postgres-auth', kplus.Volume.fromSecret(scope, 'StoreAuth', o.password.secret, {
       name: 'auth',
       items: { [o.password.key]: { path: 'password' } },
       // Readable by the postgres group (fsGroup), not by others.
       defaultMode: 0o440,
     }), { readOnly: true });
-    container.mount(POSTGRES_SOCKET_DIR, kplus.Volume.fromEmptyDir(store, 'RunVolume', 'run'));
-    container.mount('/tmp', kplus.Volume.fromEmptyDir(store, 'TmpVolume', 'tmp'));
+    container.mount(POSTGRES_SOCKET_DIR, kplus.Volume.fromEmptyDir(scope, 'StoreRun', 'run'));
+    container.mount('/tmp', kplus.Volume.fromEmptyDir(scope, 'StoreTmp', 'tmp'));
     addVolumeClaimTemplate(statefulSet, 'data', POSTGRES_VOLUME_DIR, o.storage ?? Size.gibibytes(1), o.storageClassName);
 
-    const networkPolicy = storeNetworkPolicy(store, place, statefulSet, consumer, POSTGRES_PORT);
-    const disruptionBudget = storeDisruptionBudget(store, place, statefulSet);
+    const networkPolicy = storeNetworkPolicy(scope, place, statefulSet, consumer, POSTGRES_PORT);
+    const disruptionBudget = storeDisruptionBudget(scope, place, statefulSet);
     checkNames(scope, [service, statefulSet, networkPolicy, disruptionBudget]);
 
     return {

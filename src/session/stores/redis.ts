@@ -128,18 +128,15 @@ export class RedisSessionStore extends SessionStore {
         'must name the Secret key holding the password of the Redis run in the chart (auth is always on); or pass \'url\' for an external Redis');
     }
     const place = placement(consumer, scope, 'redis', o);
-    // One child per store kind: a consumer may bind several stores (a
-    // database and a cache) under one scope.
-    const store = new Construct(scope, 'RedisStore');
     const resources = o.resources ?? {
       cpu: { request: kplus.Cpu.millis(50) },
       memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
     };
-    const service = new kplus.Service(store, 'Service', {
+    const service = new kplus.Service(scope, 'StoreService', {
       metadata: place.metadata,
       ports: [{ name: 'redis', port: REDIS_PORT, targetPort: REDIS_PORT }],
     });
-    const statefulSet = new kplus.StatefulSet(store, 'Resource', {
+    const statefulSet = new kplus.StatefulSet(scope, 'Store', {
       metadata: place.metadata,
       service,
       replicas: 1,
@@ -177,15 +174,15 @@ export class RedisSessionStore extends SessionStore {
         port: REDIS_PORT, initialDelaySeconds: Duration.seconds(10), periodSeconds: Duration.seconds(10),
       }),
     });
-    container.mount('/tmp', kplus.Volume.fromEmptyDir(store, 'TmpVolume', 'tmp'));
+    container.mount('/tmp', kplus.Volume.fromEmptyDir(scope, 'StoreTmp', 'tmp'));
     if (o.storage !== undefined) {
       addVolumeClaimTemplate(statefulSet, 'data', REDIS_DATA_DIR, o.storage, o.storageClassName);
     } else {
-      container.mount(REDIS_DATA_DIR, kplus.Volume.fromEmptyDir(store, 'DataVolume', 'data'));
+      container.mount(REDIS_DATA_DIR, kplus.Volume.fromEmptyDir(scope, 'StoreData', 'data'));
     }
 
-    const networkPolicy = storeNetworkPolicy(store, place, statefulSet, consumer, REDIS_PORT);
-    const disruptionBudget = storeDisruptionBudget(store, place, statefulSet);
+    const networkPolicy = storeNetworkPolicy(scope, place, statefulSet, consumer, REDIS_PORT);
+    const disruptionBudget = storeDisruptionBudget(scope, place, statefulSet);
     checkNames(scope, [service, statefulSet, networkPolicy, disruptionBudget]);
 
     const url = new URL(`redis://${place.host}:${REDIS_PORT}`);
