@@ -130,6 +130,25 @@ project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/.ci/');
 project.addPackageIgnore('/scripts/');
 project.addPackageIgnore('/.nvmrc');
+project.addPackageIgnore('/api/');
+// The accepted assembly, for jsii-diff (projen ignores .jsii files elsewhere).
+project.gitignore.include('/api/baseline/.jsii');
+project.addPackageIgnore('/crds/');
+project.addPackageIgnore('/API-CHANGES.md');
+
+// The public API is pinned in api/surface.txt; test/api.test.ts fails when it
+// changes until the change is accepted with a note (API-CHANGES.md).
+project.addTask('api:accept', {
+  description: 'Accept a deliberate change to the public API: API_NOTE="what and why" npx projen api:accept (after compile)',
+  exec: 'node scripts/api-surface.js --accept',
+});
+
+// What Construct Hub shows for each jsii language, and the bindings' source:
+// both must generate without errors (no toolchains needed).
+project.addTask('languages', {
+  description: 'Generate API docs for TypeScript, Python, Java, C# and Go and the bindings source for the four others; check the Python docs',
+  exec: 'node scripts/check-languages.js',
+});
 
 // Examples and benchmarks run as CommonJS on plain node or ts-node, as a user's
 // cdk8s app does (the library's own tsconfig targets node16 modules for jsii).

@@ -4,6 +4,9 @@
 import { execFileSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
+import { benchLoadBalancerStickiness } from './load-balancer-stickiness';
+import { benchGrafana } from './grafana';
+import { runCookieRouteBench } from './cookie-route';
 import { benchSharedSessionApp } from './shared-session-app';
 import { median, msSince, spreadPercent, table } from './stats';
 import { buildChart, HAND_WRITTEN, LIBRARY, renderedAffinity, Variant, VARIANTS } from './variants';
@@ -141,6 +144,9 @@ function main(): void {
   console.log(`- library growth 100 -> 1000 services: ${growth.toFixed(1)}x (target <= 11x)`);
   console.log(`- library import on top of cdk8s-plus-28: +${((libMs / baseMs) * 100).toFixed(1)}% (target <= 20%)`);
 
+  benchLoadBalancerStickiness(REPEATS);
+  benchGrafana(REPEATS);
+  runCookieRouteBench(REPEATS);
   benchSharedSessionApp();
 }
 

@@ -131,17 +131,62 @@ const worker = new kplus.Deployment(chart, 'Worker', {
 });
 StickyService.exposeWorkload(worker);
 
-// --- SharedSessionApp (issue 9) ---
-import { SessionStore, SharedSessionApp } from 'cdk8s-session-affinity';
-const sessionsAuth = kplus.Secret.fromSecretName(chart, 'SessionsAuth', 'shop-redis-auth');
-const shop = new SharedSessionApp(chart, 'Shop', {
+// --- LoadBalancerStickiness (issue 7) ---
+{
+  const { LoadBalancerStickiness } = require('cdk8s-session-affinity');
+  const eks = new StickyService(chart, 'Eks', {
+    metadata: { name: 'grafana-eks' },
+    type: kplus.ServiceType.LOAD_BALANCER,
+    ports: [{ port: 3000 }],
+    loadBalancerStickiness: LoadBalancerStickiness.awsNlb({ useLoadBalancerClass: true }),
+  });
+  eks.selectLabel('app', 'grafana');
+}
+// --- MultiPodGrafana, AffinityProbe (issue 11) ---
+import { AffinityProbe, GrafanaSessions, MultiPodGrafana, SessionStore } from 'cdk8s-session-affinity';
+
+const observability = new Chart(app, 'smoke-observability', { namespace: 'observability' });
+const fromSecret = (id: string, name: string, key: string) => ({ secret: kplus.Secret.fromSecretName(observability, id, name), key });
+const grafanaAdmin = fromSecret('GrafanaAdmin', 'grafana-admin', 'password');
+new MultiPodGrafana(observability, 'Dashboards', { name: 'dashboards', adminPassword: grafanaAdmin });
+new MultiPodGrafana(observability, 'DashboardsHa', {
+  name: 'dashboards-ha',
+  adminPassword: grafanaAdmin,
+  sessions: GrafanaSessions.sharedDatabase({
+    database: SessionStore.postgres({ password: fromSecret('GrafanaDb', 'grafana-db', 'password'), database: 'grafana', user: 'grafana' }),
+    secretKey: fromSecret('GrafanaKey', 'grafana-secret-key', 'secret-key'),
+  }),
+  autoscaling: { minReplicas: 2, maxReplicas: 6 },
+});
+new AffinityProbe(observability, 'Probe');
+// --- end MultiPodGrafana, AffinityProbe (issue 11) ---
+// --- CookieAffinityRoute, MeshCookieAffinity (issue 10) ---
+import { CookieAffinityRoute, MeshCookieAffinity } from 'cdk8s-session-affinity';
+import { Duration as GatewayDuration } from 'cdk8s';
+const shop = new kplus.Service(chart, 'Shop', {
+  metadata: { name: 'shop', namespace: 'shop' },
+  ports: [{ port: 80, targetPort: 8080 }],
+});
+new CookieAffinityRoute(chart, 'ShopRoute', {
   metadata: { name: 'shop' },
+  gateway: 'eg',
+  hostnames: ['shop.example.com'],
+  backend: shop,
+  cookie: { name: 'SHOP_AFFINITY', maxAge: GatewayDuration.hours(8) },
+});
+new MeshCookieAffinity(chart, 'ShopMesh', { metadata: { name: 'shop' }, service: shop, cookie: { name: 'user' } });
+// --- end issue 10 ---
+// --- SharedSessionApp (issue 9) ---
+import { SessionStore as SessionStores, SharedSessionApp } from 'cdk8s-session-affinity';
+const sessionsAuth = kplus.Secret.fromSecretName(chart, 'SessionsAuth', 'cart-redis-auth');
+const cart = new SharedSessionApp(chart, 'Cart', {
+  metadata: { name: 'cart' },
   image: 'ghcr.io/example/shop:1.4.2',
   port: 8080,
-  store: SessionStore.redis({ password: { secret: sessionsAuth, key: 'password' } }),
+  store: SessionStores.redis({ password: { secret: sessionsAuth, key: 'password' } }),
 });
-if (shop.store.host !== 'shop-redis' || shop.store.port !== 6379 || !shop.store.runsInChart) {
-  throw new Error(`unexpected SharedSessionApp store: ${shop.store.host}:${shop.store.port}`);
+if (cart.store.host !== 'cart-redis' || cart.store.port !== 6379 || !cart.store.runsInChart) {
+  throw new Error(`unexpected SharedSessionApp store: ${cart.store.host}:${cart.store.port}`);
 }
 // --- end SharedSessionApp (issue 9) ---
 
@@ -251,21 +296,80 @@ step "checking the synthesized manifests"
   const workerServices = docs.filter(d => d.kind === "Service" && d.metadata && /worker/.test(d.metadata.name || ""));
   check(workerServices.length, 1, "exposeWorkload without a name gives the worker Service a generated name");
 
-  // --- SharedSessionApp (issue 9) ---
-  const shop = service("shop");
-  if (shop) {
-    check(get(shop, "spec.sessionAffinity"), undefined, "shop spec.sessionAffinity (none: sessions are in Redis)");
+  // --- LoadBalancerStickiness (issue 7) ---
+  const eks = service("grafana-eks");
+  if (eks) {
+    check(get(eks, "metadata.annotations"), {
+      "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "instance",
+      "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": "stickiness.enabled=true,stickiness.type=source_ip",
+    }, "grafana-eks metadata.annotations (AWS Load Balancer Controller NLB stickiness)");
+    check(get(eks, "spec.loadBalancerClass"), "service.k8s.aws/nlb", "grafana-eks spec.loadBalancerClass");
+    check(get(eks, "spec.sessionAffinity"), "ClientIP", "grafana-eks spec.sessionAffinity");
   }
-  const shopApp = docs.find(d => d.kind === "Deployment" && d.metadata.name === "shop");
-  check(get(shopApp, "spec.replicas"), 2, "shop Deployment spec.replicas");
-  check(get(shopApp, "spec.template.spec.containers.0.env"), [
-    { name: "SESSION_STORE_PASSWORD", valueFrom: { secretKeyRef: { key: "password", name: "shop-redis-auth" } } },
-    { name: "SESSION_STORE", value: "redis://:$(SESSION_STORE_PASSWORD)@shop-redis:6379" },
-  ], "shop env: password from the Secret, then the URL that embeds it");
-  const redisService = service("shop-redis");
-  check(get(redisService, "spec.ports.0.port"), 6379, "shop-redis Service port");
+  // --- MultiPodGrafana, AffinityProbe (issue 11) ---
+  const dashboards = service("dashboards");
+  if (dashboards) {
+    check(get(dashboards, "spec.type"), "LoadBalancer", "dashboards spec.type");
+    check(get(dashboards, "spec.sessionAffinity"), "ClientIP", "dashboards spec.sessionAffinity");
+    check(get(dashboards, "spec.sessionAffinityConfig.clientIP.timeoutSeconds"), 10800, "dashboards spec.sessionAffinityConfig.clientIP.timeoutSeconds");
+    check(get(dashboards, "spec.ports"), [{ port: 3000, targetPort: 3000 }], "dashboards spec.ports");
+    check(get(dashboards, "spec.selector"), { app: "dashboards" }, "dashboards spec.selector");
+  }
+  const deploymentNamed = name => docs.find(d => d.kind === "Deployment" && d.metadata.name === name);
+  check(get(deploymentNamed("dashboards"), "spec.replicas"), 4, "dashboards Deployment spec.replicas");
+  const ha = service("dashboards-ha");
+  if (ha) {
+    check(get(ha, "spec.sessionAffinity") === undefined, true, "dashboards-ha has no sessionAffinity");
+  }
+  const haDeployment = deploymentNamed("dashboards-ha");
+  check(haDeployment !== undefined && !("replicas" in haDeployment.spec), true, "dashboards-ha Deployment leaves replicas to KEDA");
+  const scaled = docs.filter(d => d.kind === "ScaledObject");
+  check(scaled.map(d => [d.apiVersion, get(d, "spec.scaleTargetRef.name"), get(d, "spec.minReplicaCount"), get(d, "spec.maxReplicaCount")]),
+    [["keda.sh/v1alpha1", "dashboards-ha", 2, 6]], "one ScaledObject for dashboards-ha, 2 to 6");
+  const haEnv = Object.fromEntries((get(haDeployment, "spec.template.spec.containers.0.env") || []).map(e => [e.name, e]));
+  check(Object.keys(haEnv).filter(n => n.startsWith("GF_SESSION_")), [], "no legacy GF_SESSION_* setting");
+  check(get(haEnv.GF_DATABASE_TYPE, "value"), "postgres", "dashboards-ha GF_DATABASE_TYPE");
+  check(get(haEnv.GF_DATABASE_PASSWORD, "valueFrom.secretKeyRef"), { key: "password", name: "grafana-db" }, "dashboards-ha GF_DATABASE_PASSWORD from its Secret");
+  check(get(haEnv.GF_SECURITY_SECRET_KEY, "valueFrom.secretKeyRef"), { key: "secret-key", name: "grafana-secret-key" }, "dashboards-ha GF_SECURITY_SECRET_KEY from its Secret");
+  check(get(service("dashboards-ha-alerting"), "spec.clusterIP"), "None", "dashboards-ha-alerting is headless");
+  const probeJobs = docs.filter(d => d.kind === "Job");
+  check(probeJobs.map(j => [get(j, "spec.backoffLimit"), get(j, "spec.template.spec.containers.0.command.0")]), [[0, "/bin/sh"]], "one AffinityProbe Job running its sh script");
+  // --- end MultiPodGrafana, AffinityProbe (issue 11) ---
+  // --- CookieAffinityRoute, MeshCookieAffinity (issue 10) ---
+  const one = (kind, name) => {
+    const found = docs.filter(d => d.kind === kind && d.metadata && d.metadata.name === name);
+    if (found.length !== 1) { console.log(`    FAIL: expected one ${kind} ${name}, found ${found.length}`); failed++; }
+    return found[0];
+  };
+  const route = one("HTTPRoute", "shop");
+  if (route) {
+    check(route.apiVersion, "gateway.networking.k8s.io/v1", "shop HTTPRoute apiVersion");
+    check(get(route, "spec.rules.0.sessionPersistence"),
+      { absoluteTimeout: "8h", cookieConfig: { lifetimeType: "Permanent" }, sessionName: "SHOP_AFFINITY", type: "Cookie" },
+      "shop HTTPRoute spec.rules[0].sessionPersistence");
+    check(get(route, "spec.rules.0.backendRefs"), [{ name: "shop", port: 80 }], "shop HTTPRoute spec.rules[0].backendRefs");
+  }
+  const rule = one("DestinationRule", "shop");
+  if (rule) {
+    check(get(rule, "spec.host"), "shop.shop.svc.cluster.local", "shop DestinationRule spec.host");
+    check(get(rule, "spec.trafficPolicy.loadBalancer.consistentHash.httpCookie.ttl"), "0s", "shop DestinationRule httpCookie.ttl (a session cookie)");
+  }
+  // --- end issue 10 ---
+  // --- SharedSessionApp (issue 9) ---
+  const cart = service("cart");
+  if (cart) {
+    check(get(cart, "spec.sessionAffinity"), undefined, "cart spec.sessionAffinity (none: sessions are in Redis)");
+  }
+  const cartApp = docs.find(d => d.kind === "Deployment" && d.metadata.name === "cart");
+  check(get(cartApp, "spec.replicas"), 2, "cart Deployment spec.replicas");
+  check(get(cartApp, "spec.template.spec.containers.0.env"), [
+    { name: "SESSION_STORE_PASSWORD", valueFrom: { secretKeyRef: { key: "password", name: "cart-redis-auth" } } },
+    { name: "SESSION_STORE", value: "redis://:$(SESSION_STORE_PASSWORD)@cart-redis:6379" },
+  ], "cart env: password from the Secret, then the URL that embeds it");
+  const redisService = service("cart-redis");
+  check(get(redisService, "spec.ports.0.port"), 6379, "cart-redis Service port");
   for (const kind of ["StatefulSet", "NetworkPolicy", "PodDisruptionBudget"]) {
-    check(docs.filter(d => d.kind === kind && d.metadata.name === "shop-redis").length, 1, `one ${kind} shop-redis`);
+    check(docs.filter(d => d.kind === kind && d.metadata.name === "cart-redis").length, 1, `one ${kind} cart-redis`);
   }
   // --- end SharedSessionApp (issue 9) ---
   process.exit(failed ? 1 : 0);

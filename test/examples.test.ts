@@ -73,10 +73,12 @@ describe.each(examples)('example %s', (name) => {
     const workloads = manifestsOf(name).filter(m => m.kind in POD_KINDS);
     for (const workload of workloads) {
       const pod = workload.spec.template.spec;
-      expect({ workload: workload.metadata.name, runAsNonRoot: pod.securityContext?.runAsNonRoot }).toEqual({ workload: workload.metadata.name, runAsNonRoot: true });
+      expect({ workload: workload.metadata.name, runAsNonRoot: pod.securityContext?.runAsNonRoot })
+        .toEqual({ workload: workload.metadata.name, runAsNonRoot: true });
       for (const container of [...(pod.initContainers ?? []), ...pod.containers]) {
         const what = `${workload.kind} ${workload.metadata.name} container ${container.name}`;
-        expect({ what, runAsNonRoot: container.securityContext?.runAsNonRoot, allowPrivilegeEscalation: container.securityContext?.allowPrivilegeEscalation })
+        const context = container.securityContext ?? {};
+        expect({ what, runAsNonRoot: context.runAsNonRoot, allowPrivilegeEscalation: context.allowPrivilegeEscalation })
           .toEqual({ what, runAsNonRoot: true, allowPrivilegeEscalation: false });
         if (POD_KINDS[workload.kind].probes && !(pod.initContainers ?? []).includes(container)) {
           expect({ what, readiness: container.readinessProbe !== undefined, liveness: container.livenessProbe !== undefined })

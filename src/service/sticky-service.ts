@@ -1,6 +1,7 @@
-import { Duration, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { LoadBalancerStickiness } from './load-balancer-stickiness';
 import { AffinityTimeout } from './timeouts';
 import { ExternalTrafficPolicy, InternalTrafficPolicy } from './traffic-policy';
 import { propError } from '../errors';
@@ -12,6 +13,8 @@ import {
   isValidClientIpTimeout,
   servicePortProblem,
 } from '../facts/kubernetes';
+import { NameRule } from '../facts/names';
+import { checkName, checkObjectNames } from '../names';
 import { describeSeconds, secondsOf } from '../units';
 
 /**
@@ -54,6 +57,21 @@ export interface StickyAffinityOptions {
    * @default - unset (Kubernetes' `Cluster`)
    */
   readonly internalTrafficPolicy?: InternalTrafficPolicy;
+
+  /**
+   * What the cloud load balancer in front of a LoadBalancer Service needs to
+   * keep each client on one node (or pod), so that kube-proxy's per-node
+   * affinity holds.
+   *
+   * GKE and AKS follow `sessionAffinity: ClientIP` by themselves
+   * (`LoadBalancerStickiness.gcp()` and `azure()` say so and render
+   * nothing); on EKS the AWS Load Balancer Controller needs
+   * `LoadBalancerStickiness.awsNlb()`. Refused on any other Service type.
+   *
+   * @default - nothing for the load balancer: right on GKE and AKS; on EKS
+   * clients move between nodes and so between pods
+   */
+  readonly loadBalancerStickiness?: LoadBalancerStickiness;
 }
 
 /**
@@ -89,46 +107,81 @@ export interface ExposeWorkloadOptions extends StickyAffinityOptions {
 }
 
 /**
- * A Service with ClientIP session affinity: kube-proxy sends every connection
- * from one client IP to the same ready pod until the client has been idle for
- * `affinityTimeout`.
+ * A Service with ClientIP session affinity, so kube-proxy sends every connection from one client IP to the same ready pod.
  *
- * It is a `kplus.Service` (select pods, bind ports, expose it via an Ingress,
- * use it as an Ingress backend), and it renders
- * `sessionAffinity: ClientIP`, `sessionAffinityConfig.clientIP.timeoutSeconds`
- * and the traffic policies that keep the client's IP visible.
+ * The client stays on its pod until it has been idle for `affinityTimeout`.
+ * It is a `kplus.Service` (select pods, bind ports, use it where a
+ * `kplus.Service` is expected), and it renders `sessionAffinity: ClientIP`,
+ * `sessionAffinityConfig.clientIP.timeoutSeconds` and the traffic policies
+ * that keep the client's IP visible.
+ *
+ * kube-proxy keeps its affinity table on each node, so behind a cloud load
+ * balancer the client stays on one pod only while the load balancer keeps it
+ * on one node: GKE and AKS do that from `sessionAffinity`; on EKS set
+ * `loadBalancerStickiness: LoadBalancerStickiness.awsNlb()`.
+ *
+ * Behind an Ingress the affinity does not help: the Service sees the ingress
+ * controller's pods as its clients, and controllers such as ingress-nginx and
+ * Traefik send traffic straight to the pod endpoints anyway. Use cookie
+ * affinity at the ingress (`CookieAffinityIngress`) there; a synth that finds
+ * an Ingress routing to a StickyService prints a warning.
+ *
+ * Ports: the `ports` prop comes from cdk8s-plus, whose documentation says
+ * ports are taken from a selected workload; they are not. A StickyService
+ * needs at least one port by synth: pass `ports`, call `bind()`, or create it
+ * with `StickyService.exposeWorkload()`, which takes the ports of the
+ * workload's containers.
+ *
+ * Refused when it is created: a `type` of ExternalName, `clusterIP: None`, an
+ * `affinityTimeout` that is not a whole number of seconds from 1 to 86400,
+ * `externalTrafficPolicy` on a Service not reachable from outside the
+ * cluster, ports the API server would refuse (numbers outside 1..65535, names
+ * that are not RFC 1123 labels, node ports on ClusterIP, repeats, unnamed
+ * ports among several), a name that is not a DNS-1035 label or a namespace
+ * that is not a DNS-1123 label, and `loadBalancerStickiness` on anything but
+ * a LoadBalancer Service. Refused at synth: no port at all, and annotations
+ * changed after construction so that they undo `loadBalancerStickiness`.
  *
  * Sessions still die with their pod and load follows clients, not requests;
  * when the application can keep its sessions in a shared store, prefer that.
  *
  * @example
  *
+ * declare const chart: Chart;
  * const grafana = new StickyService(chart, 'Grafana', {
  *   metadata: { name: 'grafana', namespace: 'observability' },
  *   type: kplus.ServiceType.LOAD_BALANCER,
  *   ports: [{ port: 3000, targetPort: 3000 }],
+ *   loadBalancerStickiness: LoadBalancerStickiness.awsNlb(),
  * });
  * grafana.selectLabel('app', 'grafana');
  */
 export class StickyService extends kplus.Service {
   /**
-   * Put a StickyService in front of a Deployment, StatefulSet or other
-   * workload, selecting its pods and, unless `ports` are given, exposing
-   * every port its containers declare (as `Deployment.exposeViaService()`
-   * does). For a StatefulSet it stands beside the headless governing Service,
-   * which keeps giving each pod its stable DNS name.
+   * Puts a StickyService in front of a Deployment, StatefulSet or other workload, selecting its pods and exposing its container ports.
+   *
+   * Unless `ports` are given, every port the workload's containers declare
+   * is exposed (as `Deployment.exposeViaService()` does). For a StatefulSet
+   * it stands beside the headless governing Service, which keeps giving each
+   * pod its stable DNS name.
    *
    * The Service is created as a child of the workload, with the id
    * `StickyService` (prefixed with `options.name` when given) and the
    * workload's namespace. Ports are read from the containers when this is
-   * called; containers added later are not exposed. Annotations (a cloud load
-   * balancer's, say) go on the returned Service's `metadata`.
+   * called; containers added later are not exposed. For the cloud load
+   * balancer's stickiness pass `loadBalancerStickiness`; other annotations go
+   * on the returned Service's `metadata` (an annotation that
+   * `loadBalancerStickiness` also writes is refused at synth if it undoes it:
+   * create the Service with `new StickyService()` to merge such values).
    *
    * @param workload the pods to put behind the Service: a Deployment,
    * StatefulSet or DaemonSet
    * @param options the Service's name, type, ports and affinity
    */
   public static exposeWorkload(workload: kplus.Workload, options: ExposeWorkloadOptions = {}): StickyService {
+    if (options.name !== undefined) {
+      checkName(workload, 'name', options.name, NameRule.DNS_1035_LABEL);
+    }
     const id = `${options.name ?? ''}StickyService`;
     if (workload.node.tryFindChild(id) !== undefined) {
       throw propError(workload, 'name', options.name ?? 'not given',
@@ -158,6 +211,7 @@ export class StickyService extends kplus.Service {
       affinityTimeout: options.affinityTimeout,
       externalTrafficPolicy: options.externalTrafficPolicy,
       internalTrafficPolicy: options.internalTrafficPolicy,
+      loadBalancerStickiness: options.loadBalancerStickiness,
     });
   }
 
@@ -179,8 +233,24 @@ export class StickyService extends kplus.Service {
    */
   public readonly internalTrafficPolicy?: InternalTrafficPolicy;
 
+  /**
+   * What the Service carries for its cloud load balancer's stickiness.
+   *
+   * @default - none
+   */
+  public readonly loadBalancerStickiness?: LoadBalancerStickiness;
+
+  /**
+   * Creates a Service with ClientIP affinity.
+   *
+   * @param scope the construct to create it in (a Chart, or a construct in one)
+   * @param id the construct id, unique within `scope` (cdk8s derives
+   * `metadata.name` from the construct path when no name is given)
+   * @param props the cdk8s-plus Service props plus the affinity settings
+   */
   public constructor(scope: Construct, id: string, props: StickyServiceProps = {}) {
-    super(scope, id, props);
+    super(scope, id, withoutUndefinedName(props));
+    checkObjectNames(this, this.apiObject);
 
     if (this.type === kplus.ServiceType.EXTERNAL_NAME) {
       throw propError(this, 'type', this.type,
@@ -223,7 +293,21 @@ export class StickyService extends kplus.Service {
         patches.push(JsonPatch.add(`/spec/${field}`, affinity[field]));
       }
     }
+
+    if (props.loadBalancerStickiness !== undefined) {
+      this.loadBalancerStickiness = props.loadBalancerStickiness;
+      patches.push(...this.applyLoadBalancerStickiness(props.loadBalancerStickiness, props.metadata?.annotations ?? {}));
+    }
     this.apiObject.addJsonPatch(...patches);
+
+    this.node.addValidation({ validate: () => (this.ports.length === 0 ? [noPortsMessage()] : []) });
+    // One scan of the app for all its StickyServices: a scan per Service
+    // would make synth quadratic in the number of Services.
+    const root = this.node.root;
+    if (!WARNED_INGRESSES.has(root)) {
+      WARNED_INGRESSES.set(root, new Set());
+      root.node.addValidation({ validate: () => warnAboutIngresses(root) });
+    }
   }
 
   /**
@@ -245,6 +329,116 @@ export class StickyService extends kplus.Service {
     }
     super.bind(port, options);
   }
+
+  /**
+   * @internal
+   */
+  public _toKube(): kplus.k8s.ServiceSpec {
+    // cdk8s-plus would throw its own "must be configured with a port", which
+    // names none of the ways to give one; `Testing.synth()` and `toJson()`
+    // reach here without running validations, so say it here too.
+    if (this.ports.length === 0) {
+      throw new Error(`${this.node.path}: ${noPortsMessage()}`);
+    }
+    return super._toKube();
+  }
+
+  private applyLoadBalancerStickiness(stickiness: LoadBalancerStickiness, given: { [key: string]: string }): JsonPatch[] {
+    if (this.type !== kplus.ServiceType.LOAD_BALANCER) {
+      throw propError(this, 'loadBalancerStickiness', `${stickiness.provider}()`,
+        `can only be set on a LoadBalancer Service, not ${this.type}: only a LoadBalancer Service gets a cloud load balancer`);
+    }
+    const config = stickiness.bind(this, given);
+    for (const [key, value] of Object.entries(config.annotations)) {
+      this.metadata.addAnnotation(key, value);
+    }
+    // Annotations added after construction (say, the controller's own
+    // target-group attributes) would replace these silently.
+    this.node.addValidation({
+      validate: () => {
+        const now: { [key: string]: string } = this.metadata.toJson().annotations ?? {};
+        return Object.entries(config.annotations)
+          .filter(([key, value]) => now[key] !== value)
+          .map(([key, value]) => `'metadata.annotations' (${key}: ${now[key] ?? 'removed'}) must stay ${value} for loadBalancerStickiness ${stickiness.provider}(): put every value for this annotation in the Service's props, where they are merged`);
+      },
+    });
+    return config.loadBalancerClass === undefined ? [] : [JsonPatch.add('/spec/loadBalancerClass', config.loadBalancerClass)];
+  }
+
+}
+
+/**
+ * cdk8s spreads `metadata` over the name it generates, so `metadata: { name:
+ * undefined }` (easy to write with an optional name) would leave the Service
+ * with no name at all, which the API server refuses.
+ */
+function withoutUndefinedName(props: StickyServiceProps): StickyServiceProps {
+  if (props.metadata === undefined || props.metadata.name !== undefined || !('name' in props.metadata)) {
+    return props;
+  }
+  const { name: _unset, ...metadata } = props.metadata;
+  return { ...props, metadata };
+}
+
+function noPortsMessage(): string {
+  return "'ports' (none) must list at least one port: pass 'ports', call bind(), or create the Service with StickyService.exposeWorkload() to take the ports of a workload's containers";
+}
+
+/** Per app: the (Ingress, StickyService) pairs already warned about, since cdk8s validates the app again for every chart it writes. */
+const WARNED_INGRESSES = new WeakMap<IConstruct, Set<string>>();
+
+/**
+ * Prints a warning for each Ingress in the app that routes to a
+ * StickyService. cdk8s has no warnings API, and refusing would break apps
+ * that work (the pods still answer; users are just not sticky).
+ *
+ * An Ingress names its backends without a namespace, so they are the
+ * Services of that name in the Ingress's own namespace. Any Ingress object
+ * counts (cdk8s-plus of any version, the L1 `KubeIngress`, a plain
+ * ApiObject), reported by the path of the construct that owns it.
+ */
+function warnAboutIngresses(root: IConstruct): string[] {
+  const services = new Map<string, StickyService>();
+  const ingresses: ApiObject[] = [];
+  for (const construct of root.node.findAll()) {
+    if (construct instanceof StickyService) {
+      services.set(`${construct.metadata.namespace ?? Chart.of(construct).namespace}/${construct.name}`, construct);
+    } else if (construct instanceof ApiObject && construct.kind === 'Ingress') {
+      ingresses.push(construct);
+    }
+  }
+  const warned = WARNED_INGRESSES.get(root)!;
+  for (const ingress of ingresses) {
+    // A cdk8s-plus resource keeps its ApiObject as the child `Resource`.
+    const owner = ingress.node.id === 'Resource' && ingress.node.scope ? ingress.node.scope : ingress;
+    // A CookieAffinityIngress (issue 8) gives users cookie affinity itself.
+    if (owner.constructor.name === 'CookieAffinityIngress') {
+      continue;
+    }
+    let manifest: any;
+    try {
+      manifest = ingress.toJson();
+    } catch {
+      continue; // the Ingress reports its own problems
+    }
+    const backends = [
+      manifest.spec?.defaultBackend,
+      ...(manifest.spec?.rules ?? []).flatMap((rule: any) => (rule.http?.paths ?? []).map((path: any) => path.backend)),
+    ];
+    for (const name of new Set(backends.map(backend => backend?.service?.name).filter(n => n !== undefined))) {
+      const service = services.get(`${manifest.metadata?.namespace}/${name}`);
+      const key = `${owner.node.path} ${service?.node.path}`;
+      if (service === undefined || warned.has(key)) {
+        continue;
+      }
+      warned.add(key);
+      // eslint-disable-next-line no-console
+      console.warn(`Warning: ${owner.node.path}: routes to StickyService ${service.node.path}, whose ClientIP affinity does not make users sticky there: `
+        + 'the Service sees the ingress controller\'s pods as its clients, and controllers such as ingress-nginx and Traefik send traffic straight to the pod endpoints. '
+        + 'Use cookie affinity at the ingress (CookieAffinityIngress) in front of a plain Service.');
+    }
+  }
+  return [];
 }
 
 const AFFINITY_FIELDS = ['sessionAffinity', 'sessionAffinityConfig', 'externalTrafficPolicy', 'internalTrafficPolicy'] as const;

@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   AffinityTimeout,
@@ -200,9 +200,11 @@ describe('StickyService rendering', () => {
     const deployment = new kplus.Deployment(chart, 'App', { containers: [{ image: 'nginx', portNumber: 8080 }] });
     const service = new StickyService(chart, 'Sticky', { ports: [{ port: 80, targetPort: 8080 }] });
     service.select(deployment);
-    // WHEN it is exposed through an Ingress
+    // WHEN it is exposed through an Ingress (which prints a warning, tested below)
     service.exposeViaIngress('/');
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     const manifests = synthValid(chart);
+    warn.mockRestore();
     // THEN the Ingress routes to it and it selects the pods
     const svc = only(manifests, 'Service');
     const ingress = only(manifests, 'Ingress');
@@ -403,4 +405,156 @@ describe('StickyService.exposeWorkload', () => {
     expect(() => StickyService.exposeWorkload(deployment)).toThrow(
       "test/Worker: 'ports' (none given, none on the containers) must list at least one port: pass 'ports', or declare ports on the workload's containers");
   });
+});
+
+describe('StickyService names', () => {
+  const DNS_1035 = "must be a DNS-1035 label: lowercase letters, digits and '-', starting with a letter and ending with a letter or digit, at most 63 characters";
+
+  test.each([
+    ['an uppercase name', 'Grafana'],
+    ['a name starting with a digit', '1grafana'],
+    ['a 64-character name', 'g'.repeat(64)],
+    ['an underscore', 'legacy_app'],
+  ])('refuses %s', (_what, name) => {
+    expect(errorOf({ metadata: { name } })).toEqual(`test/Sticky: 'metadata.name' (${JSON.stringify(name)}) ${DNS_1035}`);
+  });
+
+  test('takes a 63-character name', () => {
+    expect(synthOne({ metadata: { name: 'g'.repeat(63) } }).metadata.name).toHaveLength(63);
+  });
+
+  test('refuses a namespace that is not a DNS-1123 label', () => {
+    expect(errorOf({ metadata: { name: 'grafana', namespace: 'Observability' } })).toEqual(
+      "test/Sticky: 'metadata.namespace' (\"Observability\") must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters");
+  });
+
+  test('refuses a name cdk8s generated from a chart id the API server would refuse', () => {
+    // GIVEN a chart whose id starts with a digit, and no metadata.name
+    const chart = new Chart(Testing.app(), '1grafana');
+    // THEN the generated name is caught before kubectl apply
+    expect(() => new StickyService(chart, 'Service', { ports: [{ port: 80 }] })).toThrow(
+      /^1grafana\/Service: 'metadata\.name' \("1grafana-service-c8[0-9a-f]{6}"\) must be a DNS-1035 label/);
+  });
+
+  test('exposeWorkload refuses a name, naming the option', () => {
+    const chart = newChart();
+    const deployment = new kplus.Deployment(chart, 'Legacy', { containers: [{ image: 'ghcr.io/example/legacy-app:1.0.0', portNumber: 8080 }] });
+    expect(() => StickyService.exposeWorkload(deployment, { name: 'Legacy_App' })).toThrow(
+      `test/Legacy: 'name' ("Legacy_App") ${DNS_1035}`);
+  });
+
+  test('exposeWorkload refuses the workload\'s namespace when the API server would', () => {
+    const chart = newChart();
+    const deployment = new kplus.Deployment(chart, 'Grafana', {
+      metadata: { namespace: 'Observability' },
+      containers: [{ image: 'grafana/grafana:11.2.0', portNumber: 3000 }],
+    });
+    expect(() => StickyService.exposeWorkload(deployment, { name: 'grafana' })).toThrow(
+      "test/Grafana/grafanaStickyService: 'metadata.namespace' (\"Observability\") must be a DNS-1123 label");
+  });
+});
+
+describe('StickyService without ports', () => {
+  const NO_PORTS = "'ports' (none) must list at least one port: pass 'ports', call bind(), or create the Service with StickyService.exposeWorkload() to take the ports of a workload's containers";
+
+  test('cdk8s synth reports it as a validation error naming ports, bind() and exposeWorkload', () => {
+    // GIVEN a StickyService that selects pods but was never given a port
+    const app = Testing.app();
+    const chart = new Chart(app, 'grafana');
+    new StickyService(chart, 'Service', { metadata: { name: 'grafana' } }).selectLabel('app', 'grafana');
+    // WHEN the app is synthesized (what `cdk8s synth` runs)
+    // THEN the validation names the ways to give a port, in the library's format
+    expect(() => app.synth()).toThrow(`Validation failed with the following errors:\n  [grafana/Service] ${NO_PORTS}`);
+  });
+
+  test('Testing.synth() validates the same way, and the object\'s own toJson() says it with the construct path', () => {
+    const chart = newChart();
+    const service = new StickyService(chart, 'Service', { metadata: { name: 'grafana' } });
+    expect(() => Testing.synth(chart)).toThrow(`Validation failed with the following errors:\n  [test/Service] ${NO_PORTS}`);
+    // cdk8s-plus's own "A service must be configured with a port" never shows
+    expect(() => ApiObject.of(service).toJson()).toThrow(`test/Service: ${NO_PORTS}`);
+  });
+
+  test('a port bound after construction is enough', () => {
+    const chart = newChart();
+    const service = new StickyService(chart, 'Service', { metadata: { name: 'grafana' } });
+    service.bind(3000);
+    expect(only(synthValid(chart), 'Service').spec.ports).toEqual([{ port: 3000 }]);
+  });
+});
+
+describe('StickyService behind an Ingress', () => {
+  let warn: jest.SpyInstance;
+  beforeEach(() => {
+    warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => warn.mockRestore());
+
+  test('synth warns, once per Ingress, and points to cookie affinity', () => {
+    // GIVEN a StickyService that an Ingress in the same app routes to
+    const chart = newChart();
+    const service = new StickyService(chart, 'Grafana', { metadata: { name: 'grafana' }, ports: [{ port: 3000 }] });
+    new kplus.Ingress(chart, 'Web', { rules: [{ path: '/', backend: kplus.IngressBackend.fromService(service) }] });
+    // WHEN it is synthesized
+    synthValid(chart);
+    // THEN the user sees why it is not sticky and what to use instead
+    expect(warn.mock.calls).toEqual([[
+      'Warning: test/Web: routes to StickyService test/Grafana, whose ClientIP affinity does not make users sticky there: '
+      + 'the Service sees the ingress controller\'s pods as its clients, and controllers such as ingress-nginx and Traefik send traffic straight to the pod endpoints. '
+      + 'Use cookie affinity at the ingress (CookieAffinityIngress) in front of a plain Service.',
+    ]]);
+  });
+
+  test('finds exposeViaIngress() and default backends too', () => {
+    const chart = newChart();
+    const service = new StickyService(chart, 'Grafana', { metadata: { name: 'grafana' }, ports: [{ port: 3000 }] });
+    service.exposeViaIngress('/');
+    new kplus.Ingress(chart, 'Fallback', { defaultBackend: kplus.IngressBackend.fromService(service) });
+    synthValid(chart);
+    expect(warn.mock.calls.map(([message]) => (message as string).split(':')[1].trim())).toEqual(['test/Grafana/Ingress', 'test/Fallback']);
+  });
+
+  test('stays quiet for an Ingress that routes to another Service or namespace', () => {
+    const chart = newChart();
+    new StickyService(chart, 'Grafana', { metadata: { name: 'grafana' }, ports: [{ port: 3000 }] });
+    const other = new kplus.Service(chart, 'Other', { metadata: { name: 'other' }, ports: [{ port: 80 }] });
+    const elsewhere = new kplus.Service(chart, 'Elsewhere', { metadata: { name: 'grafana', namespace: 'other' }, ports: [{ port: 80 }] });
+    new kplus.Ingress(chart, 'Web', { rules: [{ path: '/', backend: kplus.IngressBackend.fromService(other) }] });
+    new kplus.Ingress(chart, 'OtherWeb', {
+      metadata: { namespace: 'other' },
+      rules: [{ path: '/g', backend: kplus.IngressBackend.fromService(elsewhere) }],
+    });
+    synthValid(chart);
+    expect(warn).not.toHaveBeenCalled();
+  });
+});
+
+describe('StickyService behind an Ingress written without cdk8s-plus', () => {
+  test('an L1 KubeIngress in another chart of the app is found too', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const app = Testing.app();
+      const services = new Chart(app, 'services');
+      new StickyService(services, 'Grafana', { metadata: { name: 'grafana' }, ports: [{ port: 3000 }] });
+      const edge = new Chart(app, 'edge');
+      new kplus.k8s.KubeIngress(edge, 'Web', {
+        metadata: { name: 'web' },
+        spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'grafana', port: { number: 3000 } } } }] } }] },
+      });
+      app.synth();
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0][0]).toMatch(/^Warning: edge\/Web: routes to StickyService services\/Grafana,/);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
+
+test('an explicitly undefined metadata.name keeps the name cdk8s generates', () => {
+  // cdk8s spreads metadata over the generated name; plain kplus.Service loses it.
+  const chart = newChart();
+  const service = new StickyService(chart, 'Service', { metadata: { name: undefined, namespace: 'observability' }, ports: [{ port: 80 }] });
+  const manifest = only(synthValid(chart), 'Service');
+  expect(manifest.metadata).toEqual({ name: service.name, namespace: 'observability' });
+  expect(service.name).toMatch(/^test-service-c8[0-9a-f]{6}$/);
 });

@@ -1,0 +1,13 @@
+// The seed's way to prove that affinity works, as one construct: three
+// http-echo pods answering with their own name behind a ClientIP Service
+// (5 minutes), and a Job that calls the Service ten times and fails unless
+// one pod gave every answer. `kubectl logs job/<name>` shows who answered.
+import { App, Chart } from 'cdk8s';
+import { AffinityProbe } from '../../src';
+
+const app = new App();
+const chart = new Chart(app, 'affinity-probe', { namespace: 'default' });
+
+new AffinityProbe(chart, 'Probe');
+
+app.synth();

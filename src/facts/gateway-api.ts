@@ -1,0 +1,121 @@
+/**
+ * What the Gateway API's HTTPRoute and XBackendTrafficPolicy accept for
+ * session persistence, in the release this library writes: v1.6.1,
+ * experimental channel (`sessionPersistence` is in no standard-channel
+ * release). Pure: no imports.
+ *
+ * Read from the CRDs in `crds/` (kubernetes-sigs/gateway-api
+ * config/crd/experimental, tag v1.6.1).
+ *
+ * @see https://gateway-api.sigs.k8s.io/geps/gep-1619/
+ * @see https://github.com/kubernetes-sigs/gateway-api/blob/v1.6.1/config/crd/experimental/gateway.networking.k8s.io_httproutes.yaml
+ */
+
+/** The Gateway API release whose CRDs the output is checked against. */
+export const GATEWAY_API_RELEASE = 'v1.6.1';
+
+/** The release channel that carries `sessionPersistence`. */
+export const GATEWAY_API_CHANNEL = 'experimental';
+
+/** `sessionPersistence.sessionName`: `maxLength: 128`. */
+export const SESSION_NAME_MAX_LENGTH = 128;
+
+/**
+ * The Gateway API duration format (GEP-2257), the `pattern` of
+ * `absoluteTimeout` and of Envoy Gateway's cookie `ttl`: one to four parts,
+ * each one to five digits and a unit.
+ *
+ * @see https://gateway-api.sigs.k8s.io/geps/gep-2257/
+ */
+export const GATEWAY_DURATION_PATTERN = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
+
+/** The largest number one part of a Gateway API duration can hold (five digits). */
+export const GATEWAY_DURATION_PART_MAX = 99999;
+
+/**
+ * A duration given in seconds (milliseconds kept) in the Gateway API format,
+ * as few parts as possible (`3600` -> `1h`, `5400` -> `1h30m`, `0` -> `0s`),
+ * or `undefined` when the format cannot hold it: negative, finer than a
+ * millisecond, or more than 99999 hours.
+ */
+export function gatewayDuration(seconds: number): string | undefined {
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    return undefined;
+  }
+  const totalMs = Math.round(seconds * 1000);
+  if (Math.abs(totalMs - seconds * 1000) > 1e-6) {
+    return undefined;
+  }
+  if (totalMs === 0) {
+    return '0s';
+  }
+  const hours = Math.floor(totalMs / 3_600_000);
+  const minutes = Math.floor((totalMs % 3_600_000) / 60_000);
+  const secs = Math.floor((totalMs % 60_000) / 1000);
+  const ms = totalMs % 1000;
+  if (hours > GATEWAY_DURATION_PART_MAX) {
+    return undefined;
+  }
+  const parts: Array<[number, string]> = [[hours, 'h'], [minutes, 'm'], [secs, 's'], [ms, 'ms']];
+  const text = parts.filter(([n]) => n > 0).map(([n, unit]) => `${n}${unit}`).join('');
+  return GATEWAY_DURATION_PATTERN.test(text) ? text : undefined;
+}
+
+/** The longest duration the format holds, in seconds (99999h 59m 59s 999ms). */
+export const GATEWAY_DURATION_MAX_SECONDS = GATEWAY_DURATION_PART_MAX * 3600 + 3599.999;
+
+/**
+ * `sessionPersistence.cookieConfig.lifetimeType`. The CRD's CEL rule: a
+ * `Permanent` cookie needs `absoluteTimeout` (its Max-Age); a `Session`
+ * cookie may have one (how long the gateway honours it).
+ */
+export const LIFETIME_PERMANENT = 'Permanent';
+/** See {@link LIFETIME_PERMANENT}. */
+export const LIFETIME_SESSION = 'Session';
+
+/** The CRD's CEL messages on `sessionPersistence`, which API servers before 1.25 do not run. */
+export const SESSION_PERSISTENCE_CEL_MESSAGES = {
+  permanentNeedsTimeout: 'AbsoluteTimeout must be specified when cookie lifetimeType is Permanent',
+  cookieConfigNeedsCookie: 'cookieConfig can only be set with type Cookie',
+} as const;
+
+/**
+ * Whether `sessionPersistence` (a JSON object as written) breaks one of the
+ * CRD's CEL rules; returns the CRD's own message, or `undefined`.
+ */
+export function sessionPersistenceProblem(
+  sp: { type?: string; absoluteTimeout?: string; cookieConfig?: { lifetimeType?: string } },
+): string | undefined {
+  if (sp.cookieConfig?.lifetimeType === LIFETIME_PERMANENT && sp.absoluteTimeout === undefined) {
+    return SESSION_PERSISTENCE_CEL_MESSAGES.permanentNeedsTimeout;
+  }
+  if (sp.cookieConfig !== undefined && (sp.type ?? 'Cookie') !== 'Cookie') {
+    return SESSION_PERSISTENCE_CEL_MESSAGES.cookieConfigNeedsCookie;
+  }
+  return undefined;
+}
+
+/**
+ * `spec.hostnames[]` of an HTTPRoute: a DNS name, optionally with one leading
+ * `*.` label, lowercase, at most 253 characters (the CRD's `pattern` and
+ * `maxLength`); at most 16 of them.
+ */
+export const ROUTE_HOSTNAME_PATTERN = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** See {@link ROUTE_HOSTNAME_PATTERN}. */
+export const ROUTE_HOSTNAME_MAX_LENGTH = 253;
+/** See {@link ROUTE_HOSTNAME_PATTERN}. */
+export const ROUTE_HOSTNAMES_MAX = 16;
+
+/** Whether `hostname` can be one of an HTTPRoute's `hostnames`. */
+export function isRouteHostname(hostname: string): boolean {
+  return hostname.length <= ROUTE_HOSTNAME_MAX_LENGTH && ROUTE_HOSTNAME_PATTERN.test(hostname);
+}
+
+/**
+ * `parentRefs[].sectionName`: a DNS-1123 subdomain of at most 253 characters
+ * (the CRD's `pattern` and `maxLength`).
+ */
+export function isSectionName(name: string): boolean {
+  return name.length >= 1 && name.length <= 253
+    && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name);
+}

@@ -1,0 +1,159 @@
+import { ApiObjectMetadata, Chart, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { AffinityCookie, ResolvedCookie } from '../cookie/affinity-cookie';
+import { propError } from '../errors';
+import { isRouteHostname, isSectionName, ROUTE_HOSTNAMES_MAX } from '../facts/gateway-api';
+import { NameRule } from '../facts/names';
+import { checkName } from '../names';
+import { describeSeconds } from '../units';
+
+/**
+ * Where a route attaches and what it sends traffic to, shared by the
+ * constructs that write an HTTPRoute.
+ */
+export interface GatewayRouteOptions {
+  /**
+   * Metadata of the HTTPRoute.
+   *
+   * @default - a name cdk8s derives from the construct path, in the backend Service's namespace
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * Name of the parent Gateway (`parentRefs[0].name`), which lives outside the app.
+   */
+  readonly gateway: string;
+
+  /**
+   * Namespace of the parent Gateway.
+   *
+   * @default - the route's own namespace
+   */
+  readonly gatewayNamespace?: string;
+
+  /**
+   * Listener of the Gateway to attach to (`parentRefs[0].sectionName`).
+   *
+   * @default - every listener that accepts the route
+   */
+  readonly sectionName?: string;
+
+  /**
+   * Host names the route answers (`spec.hostnames`), at most 16; a leading
+   * `*.` label is a wildcard.
+   *
+   * @default - every host name of the listener
+   */
+  readonly hostnames?: string[];
+
+  /**
+   * The Service the route sends traffic to.
+   */
+  readonly backend: kplus.Service;
+
+  /**
+   * Path prefix the route matches (`matches[0].path`, type `PathPrefix`).
+   *
+   * @default '/'
+   */
+  readonly pathPrefix?: string;
+
+  /**
+   * Port of the backend Service to send traffic to.
+   *
+   * @default - the Service's only port (an error when it has several)
+   */
+  readonly port?: number;
+}
+
+/** The parts of a route every renderer reads, checked once. */
+export interface RouteTarget {
+  readonly namespace?: string;
+  readonly serviceName: string;
+  readonly serviceNamespace?: string;
+  readonly port: number;
+  readonly hostnames?: string[];
+  readonly pathPrefix: string;
+}
+
+/** The namespace an object will be written to: its own, or its chart's. */
+export function namespaceOf(object: kplus.Resource): string | undefined {
+  return object.metadata.namespace ?? Chart.of(object).namespace;
+}
+
+/** The port of `backend` to use: `port` when it is one of its ports, else its only one. */
+export function backendPort(scope: IConstruct, backend: kplus.Service, port: number | undefined): number {
+  const ports = backend.ports.map(p => p.port);
+  if (port !== undefined) {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      throw propError(scope, 'port', String(port), 'must be a whole number from 1 to 65535');
+    }
+    if (ports.length > 0 && !ports.includes(port)) {
+      throw propError(scope, 'port', String(port), `must be a port of the backend Service ${backend.name} (${ports.join(', ')})`);
+    }
+    return port;
+  }
+  if (ports.length !== 1) {
+    throw propError(scope, 'port', 'not given',
+      `must be given when the backend Service ${backend.name} has ${ports.length === 0 ? 'no ports yet' : `several ports (${ports.join(', ')})`}`);
+  }
+  return ports[0];
+}
+
+/** Checks the Gateway reference and host names of a route, eagerly. */
+export function checkRouteOptions(scope: IConstruct, props: GatewayRouteOptions): RouteTarget {
+  checkName(scope, 'gateway', props.gateway, NameRule.DNS_1123_SUBDOMAIN);
+  if (props.gatewayNamespace !== undefined) {
+    checkName(scope, 'gatewayNamespace', props.gatewayNamespace, NameRule.DNS_1123_LABEL);
+  }
+  if (props.sectionName !== undefined && !isSectionName(props.sectionName)) {
+    throw propError(scope, 'sectionName', JSON.stringify(props.sectionName),
+      'must be a listener name: lowercase letters, digits, \'-\' and \'.\', each part starting and ending with a letter or digit, at most 253 characters');
+  }
+  const hostnames = props.hostnames;
+  if (hostnames !== undefined) {
+    if (hostnames.length > ROUTE_HOSTNAMES_MAX) {
+      throw propError(scope, 'hostnames', `${hostnames.length} host names`, `must hold at most ${ROUTE_HOSTNAMES_MAX}`);
+    }
+    for (const host of hostnames) {
+      if (!isRouteHostname(host)) {
+        throw propError(scope, 'hostnames', JSON.stringify(host),
+          'must be lowercase DNS names (an optional leading \'*.\' label), at most 253 characters, with no port or IP address');
+      }
+    }
+  }
+  const pathPrefix = props.pathPrefix ?? '/';
+  if (!/^\/[^\s]*$/.test(pathPrefix) || pathPrefix.length > 1024) {
+    throw propError(scope, 'pathPrefix', JSON.stringify(pathPrefix), 'must start with \'/\' and hold no spaces, at most 1024 characters');
+  }
+  return {
+    pathPrefix,
+    namespace: props.metadata?.namespace ?? namespaceOf(props.backend),
+    serviceName: props.backend.name,
+    serviceNamespace: namespaceOf(props.backend),
+    port: backendPort(scope, props.backend, props.port),
+    hostnames,
+  };
+}
+
+/**
+ * Refuses the cookie fields a target cannot write, but only those the user
+ * set: a default the target cannot express is documented, not an error.
+ *
+ * @param why for each field, why the target cannot write it
+ */
+export function refuseGiven(scope: IConstruct, prop: string, cookie: AffinityCookie, resolved: ResolvedCookie,
+  why: { [field in keyof AffinityCookie]?: (value: string) => string | undefined }): void {
+  for (const [field, reason] of Object.entries(why) as Array<[keyof AffinityCookie, (value: string) => string | undefined]>) {
+    if (!resolved.given[field]) {
+      continue;
+    }
+    const value = cookie[field];
+    const shown = value instanceof Duration ? describeSeconds(value) : typeof value === 'string' ? JSON.stringify(value) : String(value);
+    const problem = reason(shown);
+    if (problem !== undefined) {
+      throw propError(scope, `${prop}.${field}`, shown, problem);
+    }
+  }
+}

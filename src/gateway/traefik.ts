@@ -1,0 +1,135 @@
+import { ApiObject, ApiObjectMetadata } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { backendPort, namespaceOf } from './common';
+import { AffinityCookie, resolveCookie } from '../cookie/affinity-cookie';
+import { propError } from '../errors';
+import { isRouteHostname } from '../facts/gateway-api';
+import { TRAEFIK_RULE_KIND, traefikMatch, traefikSameSite } from '../facts/traefik-crd';
+import {
+  IngressRoute,
+  IngressRouteSpecRoutesKind,
+  IngressRouteSpecRoutesServicesPort,
+  IngressRouteSpecRoutesServicesStickyCookieSameSite,
+} from '../imports/traefik-ingressroutes';
+import { checkObjectNames } from '../names';
+
+/**
+ * Properties of a TraefikCookieAffinityRoute.
+ */
+export interface TraefikCookieAffinityRouteProps {
+  /**
+   * Metadata of the IngressRoute.
+   *
+   * @default - a name cdk8s derives from the construct path, in the backend Service's namespace
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * Host names the route answers, joined into its `match` rule with `Host()`.
+   *
+   * @default - every host
+   */
+  readonly hostnames?: string[];
+
+  /**
+   * Path prefix the route matches (`PathPrefix()` in its rule).
+   *
+   * @default '/'
+   */
+  readonly pathPrefix?: string;
+
+  /**
+   * Traefik entry points the route listens on (`spec.entryPoints`).
+   *
+   * @default - every entry point Traefik has
+   */
+  readonly entryPoints?: string[];
+
+  /**
+   * The Service the route sends traffic to.
+   */
+  readonly backend: kplus.Service;
+
+  /**
+   * Port of the backend Service.
+   *
+   * @default - the Service's only port (an error when it has several)
+   */
+  readonly port?: number;
+
+  /**
+   * TLS certificate of the route (`spec.tls.secretName`); with it the cookie
+   * is `Secure` unless `cookie.secure` says otherwise.
+   *
+   * @default - no TLS section
+   */
+  readonly tlsSecret?: kplus.ISecret;
+
+  /**
+   * The affinity cookie, on the route's service as `sticky.cookie`.
+   *
+   * @default - a session cookie with Traefik's generated name, `Path=/`, `SameSite=Lax`, `HttpOnly`
+   */
+  readonly cookie?: AffinityCookie;
+}
+
+/**
+ * Cookie affinity for teams that use Traefik's own CRDs rather than Ingress:
+ * a Traefik `IngressRoute` (traefik.io/v1alpha1, checked against v3.7.9)
+ * whose service carries `sticky.cookie`. Traefik writes every field of the
+ * cookie model, so nothing is refused here beyond the model's own checks.
+ *
+ * @see https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/crd/http/ingressroute/
+ */
+export class TraefikCookieAffinityRoute extends Construct {
+  /** The IngressRoute. */
+  public readonly resource: ApiObject;
+
+  constructor(scope: Construct, id: string, props: TraefikCookieAffinityRouteProps) {
+    super(scope, id);
+    const hostnames = props.hostnames ?? [];
+    for (const host of hostnames) {
+      // Traefik's Host() takes no wildcard (HostRegexp() does), and a backquote would end the rule's string.
+      if (host.startsWith('*.') || !isRouteHostname(host)) {
+        throw propError(this, 'hostnames', JSON.stringify(host), 'must be lowercase DNS names without wildcards, at most 253 characters');
+      }
+    }
+    const pathPrefix = props.pathPrefix ?? '/';
+    if (!/^\/[^\s`]*$/.test(pathPrefix)) {
+      throw propError(this, 'pathPrefix', JSON.stringify(pathPrefix), 'must start with \'/\' and hold no spaces or backquotes');
+    }
+    const port = backendPort(this, props.backend, props.port);
+    const cookie = props.cookie ?? {};
+    const resolved = resolveCookie(this, 'cookie', cookie, { tls: props.tlsSecret !== undefined });
+    const namespace = props.metadata?.namespace ?? namespaceOf(props.backend);
+    this.resource = new IngressRoute(this, 'Resource', {
+      metadata: { ...props.metadata, namespace },
+      spec: {
+        entryPoints: props.entryPoints,
+        routes: [{
+          kind: TRAEFIK_RULE_KIND as IngressRouteSpecRoutesKind,
+          match: traefikMatch(hostnames, pathPrefix),
+          services: [{
+            name: props.backend.name,
+            namespace: namespaceOf(props.backend) !== namespace ? namespaceOf(props.backend) : undefined,
+            port: IngressRouteSpecRoutesServicesPort.fromNumber(port),
+            sticky: {
+              cookie: {
+                name: resolved.name,
+                secure: resolved.secure,
+                httpOnly: resolved.httpOnly,
+                sameSite: traefikSameSite(resolved.sameSite) as IngressRouteSpecRoutesServicesStickyCookieSameSite,
+                maxAge: resolved.maxAgeSeconds,
+                path: resolved.path,
+                domain: resolved.domain,
+              },
+            },
+          }],
+        }],
+        tls: props.tlsSecret ? { secretName: props.tlsSecret.name } : undefined,
+      },
+    });
+    checkObjectNames(this, this.resource);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './keda';
+export * from './multi-pod-grafana';
+export * from './sessions';

@@ -1,0 +1,269 @@
+import { ApiObject, ApiObjectMetadata, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { propError } from '../errors';
+import { canScaleToZero, KEDA_RESOURCE_TRIGGER_TYPES } from '../facts/keda';
+import { ScaledObject } from '../imports/keda-scaledobjects';
+import { checkObjectNames } from '../names';
+import { describeSeconds, secondsOf } from '../units';
+
+/** Options of the cpu and memory triggers. */
+export interface KedaResourceTriggerOptions {
+  /**
+   * The container whose usage counts, for pods with several containers.
+   *
+   * @default - the whole pod
+   */
+  readonly containerName?: string;
+}
+
+/** A trigger KEDA has no factory for here: its type and metadata as KEDA documents them. */
+export interface KedaCustomTriggerProps {
+  /** The scaler's type (`prometheus`, `cron`, `rabbitmq`, ...). */
+  readonly type: string;
+
+  /** The scaler's metadata, every value a string. */
+  readonly metadata: { [key: string]: string };
+
+  /**
+   * `Value`, `AverageValue` or `Utilization`.
+   *
+   * @default - the scaler's default (`AverageValue` for most)
+   */
+  readonly metricType?: string;
+
+  /**
+   * The trigger's name, for `scalingModifiers` formulas.
+   *
+   * @default - none
+   */
+  readonly name?: string;
+}
+
+/**
+ * What makes KEDA scale: one entry of a ScaledObject's `triggers`.
+ *
+ * @see https://keda.sh/docs/latest/scalers/
+ */
+export class KedaTrigger {
+  /**
+   * Average CPU use of the pods as a percentage of their CPU request. The
+   * containers must request CPU (KEDA reads it from the Metrics Server);
+   * KedaScaledObject checks.
+   *
+   * @param percent target utilisation, a whole number of at least 1
+   * @see https://keda.sh/docs/latest/scalers/cpu/
+   */
+  public static cpuUtilization(percent: number, options: KedaResourceTriggerOptions = {}): KedaTrigger {
+    return KedaTrigger.resource('cpu', percent, options);
+  }
+
+  /**
+   * Average memory use of the pods as a percentage of their memory request.
+   *
+   * @param percent target utilisation, a whole number of at least 1
+   * @see https://keda.sh/docs/latest/scalers/memory/
+   */
+  public static memoryUtilization(percent: number, options: KedaResourceTriggerOptions = {}): KedaTrigger {
+    return KedaTrigger.resource('memory', percent, options);
+  }
+
+  /** Any other scaler, as KEDA documents it. */
+  public static custom(props: KedaCustomTriggerProps): KedaTrigger {
+    return new KedaTrigger(props.type, { ...props.metadata }, props.metricType, props.name, undefined);
+  }
+
+  private static resource(type: string, percent: number, options: KedaResourceTriggerOptions): KedaTrigger {
+    const metadata: { [key: string]: string } = { value: String(percent) };
+    if (options.containerName !== undefined) {
+      metadata.containerName = options.containerName;
+    }
+    return new KedaTrigger(type, metadata, 'Utilization', undefined, percent);
+  }
+
+  /** The scaler's type. */
+  public readonly type: string;
+
+  /** The scaler's metadata. */
+  public readonly metadata: { [key: string]: string };
+
+  /**
+   * The metric type.
+   *
+   * @default - the scaler's default
+   */
+  public readonly metricType?: string;
+
+  /**
+   * The trigger's name.
+   *
+   * @default - none
+   */
+  public readonly name?: string;
+
+  /**
+   * The target percentage of a cpu or memory trigger.
+   *
+   * @default - none: not a cpu or memory trigger
+   */
+  public readonly percent?: number;
+
+  private constructor(type: string, metadata: { [key: string]: string }, metricType?: string, name?: string, percent?: number) {
+    this.type = type;
+    this.metadata = metadata;
+    this.metricType = metricType;
+    this.name = name;
+    this.percent = percent;
+  }
+}
+
+/** Properties of a KedaScaledObject. */
+export interface KedaScaledObjectProps {
+  /**
+   * The Deployment to scale. It must not set `replicas`: the ScaledObject
+   * owns the replica count, and a `kubectl apply` of a count would fight it.
+   */
+  readonly target: kplus.Deployment;
+
+  /**
+   * Fewest replicas. 0 only with a trigger other than cpu and memory, which
+   * cannot wake a Deployment that has no pods.
+   */
+  readonly minReplicas: number;
+
+  /** Most replicas, at least 1 and at least `minReplicas`. */
+  readonly maxReplicas: number;
+
+  /**
+   * What makes KEDA scale.
+   *
+   * @default - one trigger: CPU utilisation at 70 % of the request
+   */
+  readonly triggers?: KedaTrigger[];
+
+  /**
+   * How often KEDA checks each trigger, whole seconds.
+   *
+   * @default - KEDA's 30 s
+   */
+  readonly pollingInterval?: Duration;
+
+  /**
+   * How long after the last active trigger KEDA waits before scaling to
+   * `minReplicas` when that is 0, whole seconds.
+   *
+   * @default - KEDA's 300 s
+   */
+  readonly cooldownPeriod?: Duration;
+
+  /**
+   * Metadata of the ScaledObject.
+   *
+   * @default - a name cdk8s derives from the construct path, in the target's namespace
+   */
+  readonly metadata?: ApiObjectMetadata;
+}
+
+/** The trigger used when none is given: CPU at 70 % of the request. */
+export const DEFAULT_CPU_UTILIZATION_PERCENT = 70;
+
+/**
+ * A KEDA ScaledObject that owns a Deployment's replica count: the Deployment
+ * is marked as autoscaled, so it renders no `replicas` and a re-apply does
+ * not reset what KEDA chose.
+ *
+ * @see https://keda.sh/docs/latest/reference/scaledobject-spec/
+ */
+export class KedaScaledObject extends Construct {
+  /** The ScaledObject. */
+  public readonly apiObject: ApiObject;
+
+  /** Fewest replicas. */
+  public readonly minReplicas: number;
+
+  /** Most replicas. */
+  public readonly maxReplicas: number;
+
+  /** The triggers, defaults filled in. */
+  public readonly triggers: KedaTrigger[];
+
+  public constructor(scope: Construct, id: string, props: KedaScaledObjectProps) {
+    super(scope, id);
+    const { target } = props;
+    this.minReplicas = props.minReplicas;
+    this.maxReplicas = props.maxReplicas;
+    this.triggers = props.triggers ?? [KedaTrigger.cpuUtilization(DEFAULT_CPU_UTILIZATION_PERCENT)];
+
+    if (!Number.isInteger(this.maxReplicas) || this.maxReplicas < 1) {
+      throw propError(this, 'maxReplicas', String(this.maxReplicas), 'must be a whole number of at least 1');
+    }
+    if (!Number.isInteger(this.minReplicas) || this.minReplicas < 0 || this.minReplicas > this.maxReplicas) {
+      throw propError(this, 'minReplicas', String(this.minReplicas), `must be a whole number from 0 to maxReplicas (${this.maxReplicas})`);
+    }
+    if (this.triggers.length === 0) {
+      throw propError(this, 'triggers', 'empty', 'must list at least one trigger, or be left out for CPU utilisation');
+    }
+    const types = this.triggers.map(t => t.type);
+    if (this.minReplicas === 0 && !canScaleToZero(types)) {
+      throw propError(this, 'minReplicas', '0',
+        `must be at least 1 with only ${[...new Set(types)].join(' and ')} triggers: KEDA cannot scale them to zero, since a Deployment without pods has no usage to read`);
+    }
+    for (const trigger of this.triggers) {
+      this.checkTrigger(target, trigger);
+    }
+    if (target.hasAutoscaler) {
+      throw propError(this, 'target', target.name, 'already has an autoscaler: two would fight over its replica count');
+    }
+    if (target.replicas !== undefined) {
+      throw propError(this, 'target', `${target.name} with replicas ${target.replicas}`,
+        'must leave \'replicas\' out: the ScaledObject owns the replica count');
+    }
+
+    target.markHasAutoscaler();
+    this.apiObject = new ScaledObject(this, 'Resource', {
+      metadata: { namespace: target.metadata.namespace, ...props.metadata },
+      spec: {
+        scaleTargetRef: { apiVersion: target.apiVersion, kind: target.kind, name: target.name },
+        minReplicaCount: this.minReplicas,
+        maxReplicaCount: this.maxReplicas,
+        pollingInterval: this.wholeSeconds('pollingInterval', props.pollingInterval),
+        cooldownPeriod: this.wholeSeconds('cooldownPeriod', props.cooldownPeriod),
+        triggers: this.triggers.map(t => ({ type: t.type, metricType: t.metricType, name: t.name, metadata: t.metadata })),
+      },
+    });
+    checkObjectNames(this, this.apiObject);
+  }
+
+  private checkTrigger(target: kplus.Deployment, trigger: KedaTrigger): void {
+    if (!(KEDA_RESOURCE_TRIGGER_TYPES as readonly string[]).includes(trigger.type)) {
+      return;
+    }
+    const what = `${trigger.type} ${trigger.percent}%`;
+    if (trigger.percent !== undefined && (!Number.isInteger(trigger.percent) || trigger.percent < 1)) {
+      throw propError(this, 'triggers', what, 'must target a whole percentage of at least 1');
+    }
+    const name = trigger.metadata.containerName;
+    const containers = name === undefined ? target.containers : target.containers.filter(c => c.name === name);
+    if (containers.length === 0) {
+      throw propError(this, 'triggers', `${what} of container ${name}`,
+        `must name a container of the target (${target.containers.map(c => c.name).join(', ') || 'none yet'})`);
+    }
+    const request = (c: kplus.Container) => trigger.type === 'cpu' ? c.resources?.cpu?.request : c.resources?.memory?.request;
+    const missing = containers.filter(c => request(c) === undefined).map(c => c.name ?? c.image);
+    if (missing.length > 0) {
+      throw propError(this, 'triggers', what,
+        `needs a ${trigger.type} request on every container it measures (missing on ${missing.join(', ')}): utilisation is usage divided by the request`);
+    }
+  }
+
+  private wholeSeconds(prop: string, duration: Duration | undefined): number | undefined {
+    if (duration === undefined) {
+      return undefined;
+    }
+    const seconds = secondsOf(duration);
+    if (!Number.isInteger(seconds) || seconds < 1) {
+      throw propError(this, prop, describeSeconds(duration), 'must be a whole number of seconds of at least 1');
+    }
+    return seconds;
+  }
+}

@@ -1,0 +1,214 @@
+import { ApiObject, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { KedaScaledObject, KedaTrigger } from './keda';
+import { GrafanaSessions } from './sessions';
+import { propError } from '../errors';
+import {
+  GRAFANA_DATA_PATH,
+  GRAFANA_ENV,
+  GRAFANA_HEALTH_PATH,
+  GRAFANA_HTTP_PORT,
+  GRAFANA_IMAGE_UID,
+  isLegacyGrafanaSessionEnv,
+} from '../facts/grafana';
+import { NameRule } from '../facts/names';
+import { checkName, checkObjectNames } from '../names';
+import { SecretKeyRef } from '../session';
+
+/** KEDA autoscaling of MultiPodGrafana. */
+export interface GrafanaAutoscaling {
+  /** Fewest replicas, at least 1 with the default CPU trigger. */
+  readonly minReplicas: number;
+
+  /** Most replicas, at least 1 and at least `minReplicas`. */
+  readonly maxReplicas: number;
+
+  /**
+   * What makes KEDA scale.
+   *
+   * @default - CPU utilisation at 70 % of Grafana's CPU request
+   */
+  readonly triggers?: KedaTrigger[];
+}
+
+/** Properties of MultiPodGrafana. */
+export interface MultiPodGrafanaProps {
+  /** The admin user's password (`GF_SECURITY_ADMIN_PASSWORD`), from a Secret. */
+  readonly adminPassword: SecretKeyRef;
+
+  /**
+   * Name of the Deployment and the Service, and the `app` label of the pods.
+   *
+   * @default 'grafana'
+   */
+  readonly name?: string;
+
+  /**
+   * Number of Grafana pods, when not autoscaled.
+   *
+   * @default 4 (the seed's four pods), or none with `autoscaling`
+   */
+  readonly replicas?: number;
+
+  /**
+   * Type of the Service users reach Grafana through.
+   *
+   * @default kplus.ServiceType.LOAD_BALANCER (the seed's)
+   */
+  readonly serviceType?: kplus.ServiceType;
+
+  /**
+   * How users stay logged in across pods.
+   *
+   * @default GrafanaSessions.clientIpAffinity()
+   */
+  readonly sessions?: GrafanaSessions;
+
+  /**
+   * Scale with KEDA instead of a fixed `replicas`: a ScaledObject owns the
+   * replica count.
+   *
+   * @default - a fixed number of replicas
+   */
+  readonly autoscaling?: GrafanaAutoscaling;
+
+  /**
+   * Grafana's image, pinned.
+   *
+   * @default GRAFANA_IMAGE
+   */
+  readonly image?: string;
+
+  /**
+   * CPU and memory of the Grafana container. The CPU trigger of autoscaling
+   * needs a CPU request.
+   *
+   * @default - requests 250m CPU and 256 MiB, limits 1 CPU and 1 GiB
+   */
+  readonly resources?: kplus.ContainerResources;
+}
+
+/** The Grafana image used unless another is given: Grafana OSS, pinned. */
+export const GRAFANA_IMAGE = 'grafana/grafana:11.3.0';
+
+/** What the seed ran: four pods. */
+export const GRAFANA_DEFAULT_REPLICAS = 4;
+
+/**
+ * Grafana with several pods, on port 3000, whose users stay logged in.
+ *
+ * The pods run non-root (Grafana's own uid 472) with a read-only root file
+ * system, probes on `/api/health`, resources, and the admin password from a
+ * Secret; `sessions` decides how logins survive several pods: ClientIP
+ * affinity (the quick fix), a shared database (Grafana's high-availability
+ * setup), or the seed's persistent volume (one pod, or ReadWriteMany).
+ * `autoscaling` hands the replica count to a KEDA ScaledObject.
+ */
+export class MultiPodGrafana extends Construct {
+  /** The Grafana pods. */
+  public readonly deployment: kplus.Deployment;
+
+  /** The Grafana container. */
+  public readonly container: kplus.Container;
+
+  /** The Service users reach Grafana through. */
+  public readonly service: kplus.Service;
+
+  /** Name of the Deployment and Service, and the pods' `app` label. */
+  public readonly name: string;
+
+  /**
+   * The fixed number of replicas.
+   *
+   * @default - none: autoscaled
+   */
+  public readonly replicas?: number;
+
+  /** Type of the Service. */
+  public readonly serviceType: kplus.ServiceType;
+
+  /**
+   * The autoscaling settings.
+   *
+   * @default - not autoscaled
+   */
+  public readonly autoscaling?: GrafanaAutoscaling;
+
+  /**
+   * The KEDA ScaledObject.
+   *
+   * @default - not autoscaled
+   */
+  public readonly scaledObject?: KedaScaledObject;
+
+  public constructor(scope: Construct, id: string, props: MultiPodGrafanaProps) {
+    super(scope, id);
+    this.name = props.name ?? 'grafana';
+    // The Service takes the same name, and Service names follow the strictest rule.
+    checkName(this, 'name', this.name, NameRule.DNS_1035_LABEL);
+    this.serviceType = props.serviceType ?? kplus.ServiceType.LOAD_BALANCER;
+    this.autoscaling = props.autoscaling;
+    if (props.autoscaling !== undefined && props.replicas !== undefined) {
+      throw propError(this, 'replicas', String(props.replicas),
+        'cannot be set with \'autoscaling\': the ScaledObject owns the replica count (give minReplicas and maxReplicas instead)');
+    }
+    this.replicas = props.autoscaling === undefined ? props.replicas ?? GRAFANA_DEFAULT_REPLICAS : undefined;
+    if (this.replicas !== undefined && (!Number.isInteger(this.replicas) || this.replicas < 1)) {
+      throw propError(this, 'replicas', String(this.replicas), 'must be a whole number of at least 1');
+    }
+
+    this.deployment = new kplus.Deployment(this, 'Resource', {
+      metadata: { name: this.name },
+      replicas: this.replicas,
+      securityContext: { user: GRAFANA_IMAGE_UID, group: GRAFANA_IMAGE_UID, fsGroup: GRAFANA_IMAGE_UID },
+      automountServiceAccountToken: false,
+    });
+    checkObjectNames(this, ApiObject.of(this.deployment));
+    this.deployment.podMetadata.addLabel('app', this.name);
+
+    this.container = this.deployment.addContainer({
+      name: 'grafana',
+      image: props.image ?? GRAFANA_IMAGE,
+      ports: [{ number: GRAFANA_HTTP_PORT, name: 'http' }],
+      readiness: kplus.Probe.fromHttpGet(GRAFANA_HEALTH_PATH, { port: GRAFANA_HTTP_PORT }),
+      liveness: kplus.Probe.fromHttpGet(GRAFANA_HEALTH_PATH, { port: GRAFANA_HTTP_PORT }),
+      securityContext: { user: GRAFANA_IMAGE_UID, group: GRAFANA_IMAGE_UID },
+      resources: props.resources ?? {
+        cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.units(1) },
+        memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) },
+      },
+      envVariables: {
+        [GRAFANA_ENV.SECURITY_ADMIN_PASSWORD]: kplus.EnvValue.fromSecretValue({
+          secret: props.adminPassword.secret,
+          key: props.adminPassword.key,
+        }),
+      },
+    });
+
+    const sessions = (props.sessions ?? GrafanaSessions.clientIpAffinity()).bind(this);
+    this.service = sessions.service;
+
+    // The root file system is read-only: Grafana writes its data and logs here.
+    this.container.mount(GRAFANA_DATA_PATH, sessions.dataVolume
+      ?? kplus.Volume.fromEmptyDir(this, 'Data', 'data'));
+    this.container.mount('/var/log/grafana', kplus.Volume.fromEmptyDir(this, 'Logs', 'logs'));
+    this.container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp'));
+
+    if (props.autoscaling) {
+      this.scaledObject = new KedaScaledObject(this, 'Autoscaling', {
+        target: this.deployment,
+        metadata: { name: this.name },
+        minReplicas: props.autoscaling.minReplicas,
+        maxReplicas: props.autoscaling.maxReplicas,
+        triggers: props.autoscaling.triggers,
+      });
+    }
+
+    // A session mode added later (or a user's addEnv) must not bring back settings Grafana ignores.
+    this.node.addValidation({
+      validate: () => Object.keys(this.container.env.variables).filter(isLegacyGrafanaSessionEnv)
+        .map(name => `'env' (${name}) is a [session] setting, removed in Grafana 6.2: logins live in Grafana's database, so share the database instead (GrafanaSessions.sharedDatabase())`),
+    });
+  }
+}

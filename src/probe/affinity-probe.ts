@@ -1,0 +1,262 @@
+import { ApiObject, Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { probeScript } from './script';
+import { propError } from '../errors';
+import { checkObjectNames } from '../names';
+import { AffinityTimeout, StickyService } from '../service';
+import { describeSeconds, secondsOf } from '../units';
+
+/**
+ * The echo server the probe deploys: it answers every request with the text
+ * given in `-text` and listens on 5678 unless told otherwise.
+ *
+ * @see https://github.com/hashicorp/http-echo
+ */
+export const HTTP_ECHO_IMAGE = 'hashicorp/http-echo:1.0';
+
+/** The port http-echo listens on by default. */
+export const HTTP_ECHO_PORT = 5678;
+
+/**
+ * The image the probe's Job runs its script in: curl with a POSIX shell and
+ * the usual text tools (`sort`, `uniq`, `wc`).
+ *
+ * @see https://hub.docker.com/r/curlimages/curl
+ */
+export const CURL_IMAGE = 'curlimages/curl:8.11.1';
+
+// An unprivileged uid/gid given explicitly: runAsNonRoot cannot check an image
+// whose USER is a name (curlimages/curl's `curl_user`) or unset (http-echo).
+const NON_ROOT_ID = 65532;
+const MAX_REQUESTS = 1000;
+const MAX_INTERVAL_SECONDS = 60;
+// How long the Job waits for the Service to answer at all before it counts.
+const WAIT_SECONDS = 120;
+
+/**
+ * Properties of an AffinityProbe.
+ */
+export interface AffinityProbeProps {
+  /**
+   * An existing Service to probe instead of deploying the echo app. Its pods
+   * must answer with something that names the pod (http-echo does, with
+   * `-text=$(POD_NAME)`): the probe compares the first line of every answer.
+   * The Job runs in the Service's namespace.
+   *
+   * @default - the probe deploys http-echo pods behind a StickyService
+   */
+  readonly service?: kplus.Service;
+
+  /**
+   * The port of `service` to call.
+   *
+   * @default - the Service's only port; required when it has several
+   */
+  readonly port?: number;
+
+  /**
+   * The path to request, starting with `/`.
+   *
+   * @default '/'
+   */
+  readonly path?: string;
+
+  /**
+   * Number of echo pods. At least 2: with one pod every answer comes from it
+   * and the probe proves nothing. Only for the echo app the probe deploys.
+   *
+   * @default 3 (the seed's test app)
+   */
+  readonly replicas?: number;
+
+  /**
+   * ClientIP affinity timeout of the echo app's StickyService. Only for the
+   * echo app the probe deploys.
+   *
+   * @default AffinityTimeout.AFFINITY_PROBE (5 minutes)
+   */
+  readonly affinityTimeout?: Duration;
+
+  /**
+   * Number of requests the Job makes; every answer must come from one pod.
+   * From 2 to 1000.
+   *
+   * @default 10 (the seed's curl loop)
+   */
+  readonly requests?: number;
+
+  /**
+   * Pause between two requests, whole seconds from 0 to 60. It must be
+   * shorter than the affinity timeout, or affinity may lapse between
+   * requests and the probe would fail a Service that works.
+   *
+   * @default Duration.seconds(1) (the seed's `sleep 1`)
+   */
+  readonly interval?: Duration;
+
+  /**
+   * Image of the echo app.
+   *
+   * @default HTTP_ECHO_IMAGE
+   */
+  readonly echoImage?: string;
+
+  /**
+   * Image the Job runs the probe script in: it needs `sh`, `curl`, `sort`,
+   * `uniq`, `head` and `wc`.
+   *
+   * @default CURL_IMAGE
+   */
+  readonly curlImage?: string;
+}
+
+/**
+ * Proves that a Service keeps a client on one pod: deploys pods that answer
+ * with their own name behind a StickyService (the test app of "How to
+ * Configure Kubernetes Service Session Affinity with clientIP"), and a Job
+ * whose script calls the Service `requests` times from one pod.
+ *
+ * The Job succeeds only when every answer came from the same pod; its log
+ * lists which pods answered and how often. `kubectl wait --for=condition=complete
+ * job/<name>` in a pipeline turns it into a test. With `service` it probes an
+ * existing Service instead.
+ */
+export class AffinityProbe extends Construct {
+  /** The echo pods, unless an existing Service is probed. */
+  public readonly deployment?: kplus.Deployment;
+
+  /** The Service the probe calls: its own StickyService, or the one given. */
+  public readonly service: kplus.Service;
+
+  /** The Job that runs the probe script. */
+  public readonly job: kplus.Job;
+
+  /** The URL the Job calls. */
+  public readonly url: string;
+
+  /** Number of requests the Job makes. */
+  public readonly requests: number;
+
+  public constructor(scope: Construct, id: string, props: AffinityProbeProps = {}) {
+    super(scope, id);
+
+    this.requests = props.requests ?? 10;
+    if (!Number.isInteger(this.requests) || this.requests < 2 || this.requests > MAX_REQUESTS) {
+      throw propError(this, 'requests', String(this.requests),
+        `must be a whole number from 2 to ${MAX_REQUESTS}: one answer cannot show two pods`);
+    }
+    const interval = props.interval ?? Duration.seconds(1);
+    const intervalSeconds = secondsOf(interval);
+    if (!Number.isInteger(intervalSeconds) || intervalSeconds < 0 || intervalSeconds > MAX_INTERVAL_SECONDS) {
+      throw propError(this, 'interval', describeSeconds(interval),
+        `must be a whole number of seconds from 0 to ${MAX_INTERVAL_SECONDS}`);
+    }
+    const path = props.path ?? '/';
+    if (!/^\/[!-~]*$/.test(path)) {
+      throw propError(this, 'path', JSON.stringify(path), 'must start with \'/\' and contain no spaces or control characters');
+    }
+
+    if (props.service) {
+      for (const [prop, value] of [['replicas', props.replicas], ['affinityTimeout', props.affinityTimeout], ['echoImage', props.echoImage]] as const) {
+        if (value !== undefined) {
+          throw propError(this, prop, value instanceof Duration ? describeSeconds(value) : String(value),
+            'only applies to the echo app the probe deploys: leave it out when probing an existing \'service\'');
+        }
+      }
+      this.service = props.service;
+    } else {
+      const replicas = props.replicas ?? 3;
+      if (!Number.isInteger(replicas) || replicas < 2) {
+        throw propError(this, 'replicas', String(replicas),
+          'must be a whole number of at least 2: with one pod every answer comes from it, and the probe proves nothing');
+      }
+      const deployment = this.echoApp(replicas, props.echoImage ?? HTTP_ECHO_IMAGE);
+      this.deployment = deployment;
+      this.service = new StickyService(this, 'Service', {
+        selector: deployment,
+        ports: [{ port: 80, targetPort: HTTP_ECHO_PORT, name: 'http' }],
+        affinityTimeout: props.affinityTimeout ?? AffinityTimeout.AFFINITY_PROBE,
+      });
+      checkObjectNames(this, ApiObject.of(this.service));
+    }
+
+    if (this.service instanceof StickyService && intervalSeconds >= secondsOf(this.service.affinityTimeout)) {
+      throw propError(this, 'interval', describeSeconds(interval),
+        `must be shorter than the Service's affinityTimeout (${describeSeconds(this.service.affinityTimeout)}): affinity lapses between requests otherwise`);
+    }
+
+    const port = this.portOf(props.port);
+    this.url = `http://${this.service.name}:${port}${path}`;
+    this.job = this.probeJob(props.curlImage ?? CURL_IMAGE, intervalSeconds);
+  }
+
+  private echoApp(replicas: number, image: string): kplus.Deployment {
+    const deployment = new kplus.Deployment(this, 'Resource', {
+      replicas,
+      securityContext: { user: NON_ROOT_ID, group: NON_ROOT_ID },
+      automountServiceAccountToken: false,
+    });
+    checkObjectNames(this, ApiObject.of(deployment));
+    deployment.addContainer({
+      name: 'echo',
+      image,
+      // Kubernetes expands $(POD_NAME) from the env before http-echo starts.
+      args: ['-text=$(POD_NAME)'],
+      envVariables: { POD_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME) },
+      ports: [{ number: HTTP_ECHO_PORT, name: 'http' }],
+      readiness: kplus.Probe.fromHttpGet('/', { port: HTTP_ECHO_PORT }),
+      liveness: kplus.Probe.fromHttpGet('/', { port: HTTP_ECHO_PORT }),
+      securityContext: { user: NON_ROOT_ID, group: NON_ROOT_ID },
+      resources: {
+        cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(100) },
+        memory: { request: Size.mebibytes(16), limit: Size.mebibytes(32) },
+      },
+    });
+    return deployment;
+  }
+
+  private portOf(port: number | undefined): number {
+    const ports = this.service.ports.map(p => p.port);
+    if (port === undefined) {
+      if (ports.length !== 1) {
+        throw propError(this, 'port', 'not given',
+          `must name one of the Service's ports (${ports.join(', ') || 'none'}): it has ${ports.length === 0 ? 'none yet' : 'several'}`);
+      }
+      return ports[0];
+    }
+    if (!ports.includes(port)) {
+      throw propError(this, 'port', String(port), `must be one of the Service's ports (${ports.join(', ') || 'none'})`);
+    }
+    return port;
+  }
+
+  private probeJob(image: string, intervalSeconds: number): kplus.Job {
+    const job = new kplus.Job(this, 'Job', {
+      metadata: { namespace: this.service.metadata.namespace },
+      // A failed probe is a result, not a flake to retry.
+      backoffLimit: 0,
+      activeDeadline: Duration.seconds(WAIT_SECONDS + this.requests * (intervalSeconds + 5) + 60),
+      securityContext: { user: NON_ROOT_ID, group: NON_ROOT_ID },
+      automountServiceAccountToken: false,
+    });
+    checkObjectNames(this, ApiObject.of(job));
+    job.addContainer({
+      name: 'probe',
+      image,
+      command: ['/bin/sh', '-c', probeScript()],
+      envVariables: {
+        PROBE_URL: kplus.EnvValue.fromValue(this.url),
+        PROBE_REQUESTS: kplus.EnvValue.fromValue(String(this.requests)),
+        PROBE_INTERVAL_SECONDS: kplus.EnvValue.fromValue(String(intervalSeconds)),
+        PROBE_WAIT_SECONDS: kplus.EnvValue.fromValue(String(WAIT_SECONDS)),
+      },
+      securityContext: { user: NON_ROOT_ID, group: NON_ROOT_ID },
+      resources: {
+        cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(200) },
+        memory: { request: Size.mebibytes(16), limit: Size.mebibytes(64) },
+      },
+    });
+    return job;
+  }
+}

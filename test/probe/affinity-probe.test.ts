@@ -1,0 +1,251 @@
+import { execFile } from 'child_process';
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { AffinityProbe, AffinityProbeProps, AffinityTimeout, CURL_IMAGE, HTTP_ECHO_IMAGE, StickyService } from '../../src';
+import { synthExample } from '../util/examples';
+import { Manifest, newChart, only, synthValid, validateManifests } from '../util/manifests';
+
+function synthProbe(props: AffinityProbeProps = {}, namespace = 'default'): Manifest[] {
+  const chart = newChart(namespace);
+  new AffinityProbe(chart, 'Probe', props);
+  return synthValid(chart);
+}
+
+describe('AffinityProbe with its own echo app', () => {
+  test('renders the seed test app: http-echo pods naming themselves, a ClientIP Service 80 -> 5678, and a probe Job', () => {
+    // GIVEN / WHEN
+    const manifests = synthProbe();
+
+    // THEN
+    expect(manifests.map(m => m.kind)).toEqual(['Deployment', 'Service', 'Job']);
+    const deployment = only(manifests, 'Deployment');
+    expect(deployment.spec.replicas).toEqual(3);
+    const echo = deployment.spec.template.spec.containers[0];
+    expect(echo.image).toEqual(HTTP_ECHO_IMAGE);
+    expect(echo.args).toEqual(['-text=$(POD_NAME)']);
+    expect(echo.env).toEqual([{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }]);
+    expect(echo.ports).toEqual([{ containerPort: 5678, name: 'http' }]);
+    expect(echo.readinessProbe.httpGet).toMatchObject({ path: '/', port: 5678 });
+    expect(echo.livenessProbe.httpGet).toMatchObject({ path: '/', port: 5678 });
+    expect(echo.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532, allowPrivilegeEscalation: false });
+    expect(echo.resources.requests).toEqual({ cpu: '10m', memory: '16Mi' });
+
+    const service = only(manifests, 'Service');
+    expect(service.spec.type).toEqual('ClusterIP');
+    expect(service.spec.sessionAffinity).toEqual('ClientIP');
+    expect(service.spec.sessionAffinityConfig).toEqual({ clientIP: { timeoutSeconds: 300 } });
+    expect(service.spec.ports).toEqual([{ port: 80, targetPort: 5678, name: 'http' }]);
+    expect(service.spec.selector).toEqual(deployment.spec.selector.matchLabels);
+
+    const job = only(manifests, 'Job');
+    expect(job.metadata.namespace).toEqual('default');
+    expect(job.spec.backoffLimit).toEqual(0);
+    const pod = job.spec.template.spec;
+    expect(pod.restartPolicy).toEqual('Never');
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532 });
+    const probe = pod.containers[0];
+    expect(probe.image).toEqual(CURL_IMAGE);
+    expect(probe.command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    // The kubelet would rewrite these before sh sees the script.
+    expect(probe.command[2]).not.toMatch(/\$\$|\$\([A-Za-z_][A-Za-z0-9_]*\)/);
+    expect(probe.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
+    expect(envOf(job)).toEqual({
+      PROBE_URL: `http://${service.metadata.name}:80/`,
+      PROBE_REQUESTS: '10',
+      PROBE_INTERVAL_SECONDS: '1',
+      PROBE_WAIT_SECONDS: '120',
+    });
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('takes replicas, affinityTimeout, requests and interval', () => {
+    const manifests = synthProbe({ replicas: 5, affinityTimeout: Duration.minutes(10), requests: 50, interval: Duration.seconds(0) });
+    expect(only(manifests, 'Deployment').spec.replicas).toEqual(5);
+    expect(only(manifests, 'Service').spec.sessionAffinityConfig.clientIP.timeoutSeconds).toEqual(600);
+    expect(envOf(only(manifests, 'Job'))).toMatchObject({ PROBE_REQUESTS: '50', PROBE_INTERVAL_SECONDS: '0' });
+  });
+
+  test('exposes its parts', () => {
+    const probe = new AffinityProbe(newChart(), 'Probe');
+    expect(probe.deployment).toBeInstanceOf(kplus.Deployment);
+    expect(probe.service).toBeInstanceOf(StickyService);
+    expect(probe.job).toBeInstanceOf(kplus.Job);
+    expect(probe.requests).toEqual(10);
+    expect(probe.url).toEqual(`http://${probe.service.name}:80/`);
+  });
+});
+
+describe('AffinityProbe against an existing Service', () => {
+  test('deploys only the Job, in the Service\'s namespace, calling its port and path', () => {
+    // GIVEN
+    const chart = newChart();
+    const grafana = new StickyService(chart, 'Grafana', {
+      metadata: { name: 'grafana', namespace: 'observability' },
+      ports: [{ port: 3000, targetPort: 3000 }],
+    });
+    grafana.selectLabel('app', 'grafana');
+
+    // WHEN
+    const probe = new AffinityProbe(chart, 'Probe', { service: grafana, path: '/whoami' });
+
+    // THEN
+    const manifests = synthValid(chart);
+    expect(probe.deployment).toBeUndefined();
+    expect(manifests.map(m => m.kind)).toEqual(['Service', 'Job']);
+    const job = only(manifests, 'Job');
+    expect(job.metadata.namespace).toEqual('observability');
+    expect(envOf(job).PROBE_URL).toEqual('http://grafana:3000/whoami');
+  });
+
+  test('picks the named port of a Service with several', () => {
+    const chart = newChart();
+    const service = new kplus.Service(chart, 'Web', { ports: [{ port: 80, name: 'http' }, { port: 8080, name: 'admin' }] });
+    const probe = new AffinityProbe(chart, 'Probe', { service, port: 8080 });
+    expect(probe.url).toEqual(`http://${service.name}:8080/`);
+  });
+});
+
+describe('AffinityProbe refuses', () => {
+  const refusals: Array<[string, AffinityProbeProps, string]> = [
+    ['one replica', { replicas: 1 },
+      "test/Probe: 'replicas' (1) must be a whole number of at least 2: with one pod every answer comes from it, and the probe proves nothing"],
+    ['one request', { requests: 1 },
+      "test/Probe: 'requests' (1) must be a whole number from 2 to 1000: one answer cannot show two pods"],
+    ['a fractional request count', { requests: 2.5 },
+      "test/Probe: 'requests' (2.5) must be a whole number from 2 to 1000: one answer cannot show two pods"],
+    ['a fractional interval', { interval: Duration.millis(1500) },
+      "test/Probe: 'interval' (1.5s) must be a whole number of seconds from 0 to 60"],
+    ['an interval as long as the affinity timeout', { interval: Duration.seconds(30), affinityTimeout: Duration.seconds(30) },
+      "test/Probe: 'interval' (30s) must be shorter than the Service's affinityTimeout (30s): affinity lapses between requests otherwise"],
+    ['a path without a leading slash', { path: 'health' },
+      "test/Probe: 'path' (\"health\") must start with '/' and contain no spaces or control characters"],
+    ['an affinity timeout Kubernetes refuses', { affinityTimeout: Duration.days(2) },
+      "test/Probe/Service: 'affinityTimeout' (172800s) must be a whole number of seconds from 1 to 86400 (24 hours)"],
+  ];
+  test.each(refusals)('%s', (_what, props, message) => {
+    expect(() => new AffinityProbe(newChart(), 'Probe', props)).toThrow(message);
+  });
+
+  test('echo-app settings with an existing Service', () => {
+    const chart = newChart();
+    const service = new kplus.Service(chart, 'Web', { ports: [{ port: 80 }] });
+    expect(() => new AffinityProbe(chart, 'Probe', { service, affinityTimeout: AffinityTimeout.AFFINITY_PROBE }))
+      .toThrow("test/Probe: 'affinityTimeout' (300s) only applies to the echo app the probe deploys: leave it out when probing an existing 'service'");
+    expect(() => new AffinityProbe(chart, 'Probe2', { service, replicas: 4 }))
+      .toThrow("test/Probe2: 'replicas' (4) only applies to the echo app the probe deploys: leave it out when probing an existing 'service'");
+  });
+
+  test('a Service with several ports and no port chosen, or a port it lacks', () => {
+    const chart = newChart();
+    const service = new kplus.Service(chart, 'Web', { ports: [{ port: 80, name: 'http' }, { port: 8080, name: 'admin' }] });
+    expect(() => new AffinityProbe(chart, 'Probe', { service }))
+      .toThrow("test/Probe: 'port' (not given) must name one of the Service's ports (80, 8080): it has several");
+    expect(() => new AffinityProbe(chart, 'Probe2', { service, port: 9090 }))
+      .toThrow("test/Probe2: 'port' (9090) must be one of the Service's ports (80, 8080)");
+  });
+
+  test('a chart name Kubernetes refuses', () => {
+    const chart = newChart();
+    expect(() => new AffinityProbe(chart, 'My_Probe')).toThrow(
+      "test/My_Probe: 'metadata.name' (\"test-my_probe-c8b441b0\") must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit, at most 253 characters");
+  });
+});
+
+// --- The script, run as rendered ------------------------------------------
+
+function envOf(job: Manifest): Record<string, string> {
+  return Object.fromEntries(job.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+}
+
+interface Run { code: number; stdout: string }
+
+/** Runs the Job's script with sh and curl, its env as rendered but for the URL. */
+function runScript(job: Manifest, url: string): Promise<Run> {
+  const [shell, flag, script] = job.spec.template.spec.containers[0].command;
+  expect(shell).toEqual('/bin/sh');
+  return new Promise(resolve => {
+    execFile('sh', [flag, script], { env: { PATH: process.env.PATH, ...envOf(job), PROBE_URL: url }, timeout: 30_000 },
+      (error, stdout) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout }));
+  });
+}
+
+/** A local stand-in for the Service: answers with the names in turn. */
+async function standIn(names: string[]): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
+  let hits = 0;
+  const server = http.createServer((_req, res) => {
+    const name = names[hits % names.length];
+    hits++;
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(`${name}\n`);
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    hits: () => hits,
+    close: () => new Promise(resolve => server.close(() => resolve())),
+  };
+}
+
+describe('the probe script, run as rendered with sh and curl against a local stand-in', () => {
+  // The rendered Job, with no pause so the test runs in well under a second.
+  const job = only(synthProbe({ interval: Duration.seconds(0) }), 'Job');
+
+  test('passes when every answer names one pod', async () => {
+    const server = await standIn(['echo-7d9f-abcde']);
+    try {
+      const run = await runScript(job, server.url);
+      expect(run.stdout).toContain('request 10/10: echo-7d9f-abcde');
+      expect(run.stdout).toMatch(/^\s+10 echo-7d9f-abcde$/m);
+      expect(run.stdout).toContain('affinity probe: PASS: all 10 answers came from echo-7d9f-abcde');
+      expect(run.code).toEqual(0);
+      // One readiness request, then the ten counted.
+      expect(server.hits()).toEqual(11);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('fails when answers alternate between pods, and says which pods answered how often', async () => {
+    const server = await standIn(['echo-a', 'echo-b']);
+    try {
+      const run = await runScript(job, server.url);
+      expect(run.stdout).toMatch(/^\s+5 echo-a$/m);
+      expect(run.stdout).toMatch(/^\s+5 echo-b$/m);
+      expect(run.stdout).toContain('affinity probe: FAIL: 10 answers came from 2 pods');
+      expect(run.code).toEqual(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('fails when a request gets no answer', async () => {
+    let hits = 0;
+    const server = http.createServer((_req, res) => {
+      hits++;
+      res.writeHead(hits === 5 ? 503 : 200);
+      res.end('echo-a\n');
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const run = await runScript(job, `http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      expect(run.stdout).toContain('(no answer)');
+      expect(run.stdout).toContain('affinity probe: FAIL: 1 of 10 requests got no answer');
+      expect(run.code).toEqual(1);
+    } finally {
+      await new Promise(resolve => server.close(resolve));
+    }
+  });
+});
+
+describe('example affinity-probe', () => {
+  test('deploys the echo app, its sticky Service and the Job, all valid', () => {
+    const manifests = synthExample('affinity-probe');
+    validateManifests(manifests);
+    expect(manifests.map(m => m.kind)).toEqual(['Deployment', 'Service', 'Job']);
+    expect(only(manifests, 'Service').spec.sessionAffinityConfig.clientIP.timeoutSeconds).toEqual(300);
+    expect(envOf(only(manifests, 'Job')).PROBE_REQUESTS).toEqual('10');
+  });
+});
