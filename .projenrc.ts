@@ -195,6 +195,9 @@ project.addTask('bench', {
   ],
 });
 
+// The doctor's CLI: compiled by jsii like the rest of src/ (it keeps the shebang).
+project.addBins({ 'affinity-doctor': 'lib/doctor/cli.js' });
+
 new TextFile(project, '.nvmrc', { lines: ['20'] });
 
 // jsii prints a banner on Node 20, which is what this project's machines run.

@@ -5,8 +5,10 @@ import { execFileSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
 import { benchLoadBalancerStickiness } from './load-balancer-stickiness';
+import { doctorBench } from './doctor';
 import { benchGrafana } from './grafana';
 import { runCookieRouteBench } from './cookie-route';
+import { cookieIngressBench } from './cookie-ingress';
 import { benchSharedSessionApp } from './shared-session-app';
 import { median, msSince, spreadPercent, table } from './stats';
 import { buildChart, HAND_WRITTEN, LIBRARY, renderedAffinity, Variant, VARIANTS } from './variants';
@@ -147,6 +149,8 @@ function main(): void {
   benchLoadBalancerStickiness(REPEATS);
   benchGrafana(REPEATS);
   runCookieRouteBench(REPEATS);
+  cookieIngressBench(REPEATS);
+  doctorBench();
   benchSharedSessionApp();
 }
 

@@ -176,6 +176,33 @@ new CookieAffinityRoute(chart, 'ShopRoute', {
 });
 new MeshCookieAffinity(chart, 'ShopMesh', { metadata: { name: 'shop' }, service: shop, cookie: { name: 'user' } });
 // --- end issue 10 ---
+// --- CookieAffinityIngress (issue 8) ---
+// The seed's ingress-nginx Ingress, and a Traefik one that must annotate its
+// backend Service (declared after the Ingress).
+import { CookieAffinityIngress, IngressController } from 'cdk8s-session-affinity';
+import { Duration } from 'cdk8s';
+{
+  const seedService = new kplus.Service(chart, 'AppService', { metadata: { name: 'app-service' }, ports: [{ port: 80, targetPort: 8080 }] });
+  seedService.selectLabel('app', 'app');
+  const seedIngress = new CookieAffinityIngress(chart, 'AppIngress', {
+    metadata: { name: 'app-ingress' },
+    cookie: { name: 'app-affinity', maxAge: Duration.hours(1) },
+  });
+  seedIngress.addHostRule('app.example.com', '/', kplus.IngressBackend.fromService(seedService));
+  const cartIngress = new CookieAffinityIngress(chart, 'CartIngress', {
+    metadata: { name: 'cart-ingress' },
+    controller: IngressController.traefik(),
+    cookie: { name: 'cart-affinity' },
+  });
+  const cart = new kplus.Service(chart, 'Cart', { metadata: { name: 'cart' }, ports: [{ port: 80, targetPort: 8080 }] });
+  cart.selectLabel('app', 'cart');
+  cartIngress.addRule('/cart', kplus.IngressBackend.fromService(cart));
+}
+
+// --- AffinityDoctorValidation (issue 12) ---
+// The doctor runs at synth: an error-level finding would fail cdk8s synth.
+import { AffinityDoctorValidation } from 'cdk8s-session-affinity';
+AffinityDoctorValidation.addTo(app);
 // --- SharedSessionApp (issue 9) ---
 import { SessionStore as SessionStores, SharedSessionApp } from 'cdk8s-session-affinity';
 const sessionsAuth = kplus.Secret.fromSecretName(chart, 'SessionsAuth', 'cart-redis-auth');
@@ -355,6 +382,23 @@ step "checking the synthesized manifests"
     check(get(rule, "spec.trafficPolicy.loadBalancer.consistentHash.httpCookie.ttl"), "0s", "shop DestinationRule httpCookie.ttl (a session cookie)");
   }
   // --- end issue 10 ---
+  // --- CookieAffinityIngress (issue 8) ---
+  const seedIngress = docs.filter(d => d.kind === "Ingress" && d.metadata && d.metadata.name === "app-ingress");
+  check(seedIngress.length, 1, "one app-ingress Ingress");
+  if (seedIngress[0]) {
+    check(get(seedIngress[0], "metadata.annotations"), {
+      "nginx.ingress.kubernetes.io/affinity": "cookie",
+      "nginx.ingress.kubernetes.io/session-cookie-expires": "3600",
+      "nginx.ingress.kubernetes.io/session-cookie-max-age": "3600",
+      "nginx.ingress.kubernetes.io/session-cookie-name": "app-affinity",
+    }, "app-ingress metadata.annotations (as in the seed)");
+    check(get(seedIngress[0], "spec.rules"), [{ host: "app.example.com", http: { paths: [{ backend: { service: { name: "app-service", port: { number: 80 } } }, path: "/", pathType: "Prefix" }] } }], "app-ingress spec.rules (as in the seed)");
+  }
+  const cart = service("cart");
+  if (cart) {
+    check(get(cart, "metadata.annotations")["traefik.ingress.kubernetes.io/service.sticky.cookie"], "true", "cart Service metadata.annotations[service.sticky.cookie] (Traefik reads the Service)");
+    check(get(cart, "metadata.annotations")["traefik.ingress.kubernetes.io/service.sticky.cookie.name"], "cart-affinity", "cart Service metadata.annotations[service.sticky.cookie.name]");
+  }
   // --- SharedSessionApp (issue 9) ---
   const cart = service("cart");
   if (cart) {
@@ -374,5 +418,75 @@ step "checking the synthesized manifests"
   // --- end SharedSessionApp (issue 9) ---
   process.exit(failed ? 1 : 0);
 ') || fail "the synthesized manifests are not what a user should get (see FAIL lines above)"
+
+# --- affinity-doctor (issue 12) ---------------------------------------------
+step "affinity-doctor: the packaged bin on the synthesized app, on stdin and on a broken manifest"
+doctor="$app/node_modules/.bin/affinity-doctor"
+[[ -x "$doctor" ]] || fail "affinity-doctor bin not installed at $doctor"
+broken="$tmp/broken.yaml"
+cat >"$broken" <<'EOF'
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: grafana, namespace: observability}
+spec:
+  replicas: 4
+  selector: {matchLabels: {app: grafana}}
+  template:
+    metadata: {labels: {app: grafana}}
+    spec:
+      containers: [{name: grafana, image: "grafana/grafana:11.3.0"}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: grafana, namespace: observability}
+spec:
+  selector: {app: grafana}
+  ports: [{port: 3000, targetPort: 3000}]
+EOF
+# expect_exit <code> <what> <command...>: output in $tmp/doctor.out and $tmp/doctor.err.
+expect_exit() {
+  local want=$1 what=$2
+  shift 2
+  local got=0
+  "$@" >"$tmp/doctor.out" 2>"$tmp/doctor.err" || got=$?
+  if [[ "$got" != "$want" ]]; then
+    cat "$tmp/doctor.out" "$tmp/doctor.err" >&2
+    fail "affinity-doctor $what: exit $got, expected $want"
+  fi
+  echo "    ok: affinity-doctor $what exits $want"
+}
+manifests=("$app"/dist/*.k8s.yaml)
+for format in text json sarif; do
+  expect_exit 0 "--format $format dist/" "$doctor" --format "$format" "$app/dist"
+  # One stream of every synthesized file, '---' between files as between documents.
+  expect_exit 0 "--format $format - (dist/*.k8s.yaml on stdin)" \
+    sh -c 'd=$0 f=$1; shift 1; for m in "$@"; do cat "$m"; echo "---"; done | "$d" --format "$f" -' "$doctor" "$format" "${manifests[@]}"
+  expect_exit 1 "--format $format broken.yaml" "$doctor" --format "$format" "$broken"
+  case $format in
+    text) grep -q 'error   local-sessions-without-affinity' "$tmp/doctor.out" || fail "text output lacks the finding" ;;
+    json) node -e 'const f = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); if (f.length !== 1 || f[0].rule !== "local-sessions-without-affinity" || f[0].resource.name !== "grafana") process.exit(1)' "$tmp/doctor.out" || fail "json output is not the one finding" ;;
+    sarif) node -e 'const l = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); if (l.version !== "2.1.0" || l.runs[0].results[0].ruleId !== "local-sessions-without-affinity") process.exit(1)' "$tmp/doctor.out" || fail "sarif output is not SARIF 2.1.0 with the finding" ;;
+  esac
+done
+expect_exit 1 "- (broken.yaml on stdin)" sh -c '"$0" - <"$1"' "$doctor" "$broken"
+printf 'kind: Service\n  name: x\n' >"$tmp/malformed.yaml"
+expect_exit 2 "malformed.yaml" "$doctor" "$tmp/malformed.yaml"
+grep -q "malformed.yaml:1:" "$tmp/doctor.err" || fail "the malformed-input message does not name the file and line: $(cat "$tmp/doctor.err")"
+if grep -q '    at ' "$tmp/doctor.err"; then fail "affinity-doctor printed a stack trace"; fi
+
+step "affinity-doctor as a cdk8s CLI validation plugin (validations: in cdk8s.yaml)"
+cp "$app/cdk8s.yaml" "$tmp/cdk8s.yaml.orig"
+cat >>"$app/cdk8s.yaml" <<'EOF'
+validations:
+  - package: ./node_modules/cdk8s-session-affinity/lib/doctor/cdk8s-plugin.js
+    version: 0.0.0
+    class: AffinityDoctorPlugin
+EOF
+(cd "$app" && "$cli" synth >"$tmp/synth-validate.log" 2>&1) \
+  || { tail -n 60 "$tmp/synth-validate.log" >&2; fail "cdk8s synth with the doctor plugin failed"; }
+grep -q 'Validations ended succesfully' "$tmp/synth-validate.log" \
+  || { tail -n 40 "$tmp/synth-validate.log" >&2; fail "cdk8s synth did not run the doctor plugin"; }
+echo "    ok: cdk8s synth ran the doctor plugin and passed"
+cp "$tmp/cdk8s.yaml.orig" "$app/cdk8s.yaml"
 
 echo "consumer smoke test: passed in $((SECONDS - start))s"

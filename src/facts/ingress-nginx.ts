@@ -48,3 +48,35 @@ export const NGINX_DEFAULT_COOKIE_NAME = 'INGRESSCOOKIE';
 export function isNginxCookieSeconds(value: string): boolean {
   return /^[0-9]+$/.test(value) && Number(value) > 0;
 }
+
+/**
+ * Characters ingress-nginx lets through in `session-cookie-name` (its
+ * `BasicCharsRegex`: letters, digits, `-` `.` `_` `~` `/` `:`), narrowed to
+ * those RFC 6265 also allows in a name (`/` and `:` are separators). A name
+ * outside it is dropped by the annotation validator and `INGRESSCOOKIE` used.
+ *
+ * @see https://github.com/kubernetes/ingress-nginx/blob/main/internal/ingress/annotations/sessionaffinity/main.go
+ * @see https://github.com/kubernetes/ingress-nginx/blob/main/internal/ingress/annotations/parser/validators.go
+ */
+export const NGINX_COOKIE_NAME_PATTERN = /^[-._~A-Za-z0-9]+$/;
+
+/**
+ * Characters ingress-nginx lets through in `session-cookie-path` (its
+ * `URLIsValidRegex`: letters, digits, `-` `.` `_` `~` `/` `:` `?` `&` `=`).
+ */
+export const NGINX_COOKIE_PATH_PATTERN = /^[-._~A-Za-z0-9/:?&=]+$/;
+
+/**
+ * Characters ingress-nginx lets through in `session-cookie-domain` (its
+ * `BasicCharsRegex`). Every domain the cookie model accepts fits it.
+ */
+export const NGINX_COOKIE_DOMAIN_PATTERN = /^[-._~A-Za-z0-9/:]+$/;
+
+/**
+ * ingress-nginx writes every affinity cookie `HttpOnly`; no annotation turns
+ * it off. On HTTPS requests it also marks it `Secure`, whatever
+ * `session-cookie-secure` says; the annotation adds `Secure` on plain HTTP.
+ *
+ * @see https://github.com/kubernetes/ingress-nginx/blob/main/rootfs/etc/nginx/lua/balancer/sticky.lua
+ */
+export const NGINX_COOKIE_ALWAYS_HTTP_ONLY = true;

@@ -20,3 +20,19 @@ export const TRAEFIK_STICKY_ANNOTATIONS = {
   path: `${TRAEFIK_STICKY_PREFIX}.path`,
   domain: `${TRAEFIK_STICKY_PREFIX}.domain`,
 } as const;
+
+/**
+ * `service.sticky.cookie.samesite` values, as Traefik's documentation writes
+ * them (lower case).
+ *
+ * @see https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/ingress/#on-service
+ */
+export const TRAEFIK_SAMESITE_VALUES = ['none', 'lax', 'strict'] as const;
+
+/**
+ * The cookie `Path` Traefik writes when `service.sticky.cookie.path` is not
+ * set: the whole site.
+ *
+ * @see https://doc.traefik.io/traefik/reference/routing-configuration/http/load-balancing/service/#sticky-sessions
+ */
+export const TRAEFIK_DEFAULT_COOKIE_PATH = '/';

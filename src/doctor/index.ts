@@ -1,0 +1,3 @@
+export * from './model';
+export * from './affinity-doctor';
+export * from './validation';

@@ -1,0 +1,406 @@
+// An index of the manifests the rules ask about: Services and the workloads
+// they select, the autoscalers of each workload, and what routes to each
+// Service. Built once, so every rule is a few lookups rather than a scan.
+import { ALB_ANNOTATIONS, ALB_STICKINESS_ATTRIBUTES } from '../facts/aws-alb';
+import { GKE_BACKEND_CONFIG_ANNOTATION, GKE_BACKEND_CONFIG_KIND, GKE_GENERATED_COOKIE } from '../facts/gke';
+import { HAPROXY_COOKIE_PERSISTENCE_ANNOTATION } from '../facts/haproxy';
+import { NGINX_AFFINITY_ANNOTATIONS, NGINX_AFFINITY_COOKIE } from '../facts/ingress-nginx';
+import { KEDA_DEFAULT_MAX_REPLICAS, KEDA_DEFAULT_MIN_REPLICAS } from '../facts/keda';
+import { TRAEFIK_STICKY_ANNOTATIONS } from '../facts/traefik';
+
+/** A manifest as read: any JSON object, with where it came from. */
+export interface Doc {
+  readonly obj: { [key: string]: any };
+  readonly file?: string;
+  readonly line?: number;
+}
+
+/** A pod-owning object (Deployment, StatefulSet, ...), with what scales it. */
+export interface Workload {
+  readonly doc: Doc;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly podLabels: Record<string, string>;
+  readonly podSpec: { [key: string]: any };
+  /** `spec.replicas`, defaulted; undefined for a DaemonSet (one pod per node). */
+  readonly replicas?: number;
+  /** HorizontalPodAutoscalers and KEDA ScaledObjects targeting it. */
+  readonly scalers: Doc[];
+}
+
+/** A workload's pod count: fixed, per node, or between an autoscaler's bounds. */
+export interface PodCount {
+  readonly min: number;
+  readonly max: number;
+  readonly autoscaled: boolean;
+}
+
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'DaemonSet', 'ReplicationController']);
+
+/**
+ * HorizontalPodAutoscaler `minReplicas` default.
+ *
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/horizontal-pod-autoscaler-v2/
+ */
+const HPA_DEFAULT_MIN_REPLICAS = 1;
+
+/** `metadata.namespace`, or '' when the manifest leaves it to `kubectl apply`. */
+export function namespaceOf(obj: { [key: string]: any }): string {
+  const ns = obj.metadata?.namespace;
+  return typeof ns === 'string' ? ns : '';
+}
+
+/** `metadata.name`, or '' when missing. */
+export function nameOf(obj: { [key: string]: any }): string {
+  const name = obj.metadata?.name;
+  return typeof name === 'string' ? name : '';
+}
+
+/** `metadata.annotations` as strings (non-string values are what YAML made of unquoted numbers or booleans). */
+export function annotationsOf(obj: { [key: string]: any }): Record<string, string> {
+  const a = obj.metadata?.annotations;
+  if (!isObject(a)) {
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(a)) {
+    out[k] = typeof v === 'string' ? v : String(v);
+  }
+  return out;
+}
+
+export function isObject(x: unknown): x is { [key: string]: any } {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function asArray(x: unknown): any[] {
+  return Array.isArray(x) ? x : [];
+}
+
+function key(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+/** The Services an Ingress sends traffic to (networking.k8s.io/v1 and the older v1beta1 shape). */
+export function ingressBackends(ingress: { [key: string]: any }): string[] {
+  const names = new Set<string>();
+  const add = (backend: any) => {
+    const name = backend?.service?.name ?? backend?.serviceName;
+    if (typeof name === 'string') {
+      names.add(name);
+    }
+  };
+  add(ingress.spec?.defaultBackend);
+  add(ingress.spec?.backend);
+  for (const rule of asArray(ingress.spec?.rules)) {
+    for (const path of asArray(rule?.http?.paths)) {
+      add(path?.backend);
+    }
+  }
+  return [...names];
+}
+
+/** Whether a Service selector (equality on every key) selects these pod labels. */
+export function selects(selector: Record<string, unknown>, labels: Record<string, string>): boolean {
+  for (const [k, v] of Object.entries(selector)) {
+    if (labels[k] !== String(v)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Everything the rules look up, indexed by namespace and name. */
+export class Inventory {
+  public readonly docs: Doc[];
+  public readonly services: Doc[] = [];
+  public readonly ingresses: Doc[] = [];
+  public readonly workloads: Workload[] = [];
+  private readonly byKindName = new Map<string, Doc>();
+  // namespace -> "key=value" -> workloads whose pod labels include it
+  private readonly workloadsByLabel = new Map<string, Map<string, Workload[]>>();
+  private readonly ingressesByService = new Map<string, Doc[]>();
+  private readonly cookieFronts = new Map<string, string>();
+  private readonly workloadsOfService = new Map<Doc, Workload[]>();
+
+  public constructor(docs: Doc[]) {
+    this.docs = docs;
+    const scalers: Doc[] = [];
+    const pending: Array<{ doc: Doc; ns: string; name: string }> = [];
+    for (const doc of docs) {
+      const obj = doc.obj;
+      const kind = obj.kind;
+      const ns = namespaceOf(obj);
+      const name = nameOf(obj);
+      this.byKindName.set(`${kind}|${key(ns, name)}`, doc);
+      if (kind === 'Service') {
+        this.services.push(doc);
+      } else if (kind === 'Ingress') {
+        this.ingresses.push(doc);
+      } else if (WORKLOAD_KINDS.has(kind)) {
+        pending.push({ doc, ns, name });
+      } else if (kind === 'HorizontalPodAutoscaler' || kind === 'ScaledObject') {
+        scalers.push(doc);
+      }
+    }
+
+    const scalersOf = new Map<string, Doc[]>();
+    for (const s of scalers) {
+      const ref = s.obj.spec?.scaleTargetRef;
+      if (!isObject(ref) || typeof ref.name !== 'string') {
+        continue;
+      }
+      // A ScaledObject's target kind defaults to Deployment.
+      const kind = typeof ref.kind === 'string' ? ref.kind : 'Deployment';
+      const k = `${kind}|${key(namespaceOf(s.obj), ref.name)}`;
+      scalersOf.set(k, [...(scalersOf.get(k) ?? []), s]);
+    }
+
+    for (const { doc, ns, name } of pending) {
+      const spec = doc.obj.spec ?? {};
+      const template = spec.template ?? {};
+      const labels = isObject(template.metadata?.labels) ? stringMap(template.metadata.labels) : {};
+      const kind = doc.obj.kind;
+      const w: Workload = {
+        doc,
+        kind,
+        name,
+        namespace: ns,
+        podLabels: labels,
+        podSpec: isObject(template.spec) ? template.spec : {},
+        replicas: kind === 'DaemonSet' ? undefined : (typeof spec.replicas === 'number' ? spec.replicas : 1),
+        scalers: scalersOf.get(`${kind}|${key(ns, name)}`) ?? [],
+      };
+      this.workloads.push(w);
+      let index = this.workloadsByLabel.get(ns);
+      if (!index) {
+        index = new Map();
+        this.workloadsByLabel.set(ns, index);
+      }
+      for (const [k, v] of Object.entries(labels)) {
+        const lk = `${k}=${v}`;
+        const list = index.get(lk);
+        if (list) {
+          list.push(w);
+        } else {
+          index.set(lk, [w]);
+        }
+      }
+    }
+
+    for (const ing of this.ingresses) {
+      const ns = namespaceOf(ing.obj);
+      const annotations = annotationsOf(ing.obj);
+      const cookie = ingressCookieAffinity(annotations);
+      for (const svc of ingressBackends(ing.obj)) {
+        const k = key(ns, svc);
+        this.ingressesByService.set(k, [...(this.ingressesByService.get(k) ?? []), ing]);
+        if (cookie) {
+          this.cookieFronts.set(k, `${cookie} on Ingress ${nameOf(ing.obj)}`);
+        }
+      }
+    }
+    this.findOtherCookieFronts();
+  }
+
+  /** The object of this kind, namespace and name, if it is among the manifests. */
+  public find(kind: string, namespace: string, name: string): Doc | undefined {
+    return this.byKindName.get(`${kind}|${key(namespace, name)}`);
+  }
+
+  /** The workloads whose pods a Service selects, as the endpoints controller would. */
+  public workloadsOf(service: Doc): Workload[] {
+    const cached = this.workloadsOfService.get(service);
+    if (cached) {
+      return cached;
+    }
+    const selector = service.obj.spec?.selector;
+    let found: Workload[] = [];
+    // No selector: endpoints are managed by hand; an empty one selects nothing useful to judge.
+    if (isObject(selector) && Object.keys(selector).length > 0) {
+      const [k, v] = Object.entries(selector)[0];
+      const candidates = this.workloadsByLabel.get(namespaceOf(service.obj))?.get(`${k}=${String(v)}`) ?? [];
+      found = candidates.filter(w => selects(selector, w.podLabels));
+    }
+    this.workloadsOfService.set(service, found);
+    return found;
+  }
+
+  /** The Services (in its namespace) whose selector matches a workload's pods. */
+  public servicesOf(workload: Workload): Doc[] {
+    return this.services.filter(s => namespaceOf(s.obj) === workload.namespace && this.workloadsOf(s).includes(workload));
+  }
+
+  /** The Ingresses that route to a Service. */
+  public ingressesOf(service: Doc): Doc[] {
+    return this.ingressesByService.get(key(namespaceOf(service.obj), nameOf(service.obj))) ?? [];
+  }
+
+  /**
+   * What gives a Service's clients cookie affinity in front of it (an
+   * ingress, a route, a mesh), in words; undefined when nothing does.
+   */
+  public cookieAffinityFor(service: Doc): string | undefined {
+    const annotations = annotationsOf(service.obj);
+    if (annotations[TRAEFIK_STICKY_ANNOTATIONS.enabled] === 'true') {
+      return 'Traefik sticky-cookie annotations on the Service';
+    }
+    const onService = ingressCookieAffinity(annotations);
+    if (onService) {
+      return `${onService} on the Service`;
+    }
+    const gke = this.gkeAffinity(service);
+    if (gke) {
+      return gke;
+    }
+    return this.cookieFronts.get(key(namespaceOf(service.obj), nameOf(service.obj)));
+  }
+
+  // GKE: the BackendConfig(s) named in the Service's annotation, for all or some ports.
+  private gkeAffinity(service: Doc): string | undefined {
+    const value = annotationsOf(service.obj)[GKE_BACKEND_CONFIG_ANNOTATION];
+    if (value === undefined) {
+      return undefined;
+    }
+    let parsed: any;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+    const names = [parsed?.default, ...Object.values(isObject(parsed?.ports) ? parsed.ports : {})].filter((n): n is string => typeof n === 'string');
+    for (const name of names) {
+      const config = this.find(GKE_BACKEND_CONFIG_KIND, namespaceOf(service.obj), name);
+      const type = config?.obj.spec?.sessionAffinity?.affinityType;
+      if (typeof type === 'string' && type !== 'NONE') {
+        return `GKE ${type === GKE_GENERATED_COOKIE ? 'cookie' : 'client IP'} affinity in BackendConfig ${name}`;
+      }
+    }
+    return undefined;
+  }
+
+  /** The pods a workload runs: fixed, one per node, or an autoscaler's range. */
+  public podCount(w: Workload): PodCount {
+    if (w.scalers.length === 0) {
+      const n = w.replicas ?? Infinity;
+      return { min: n, max: n, autoscaled: false };
+    }
+    let min = Infinity;
+    let max = 0;
+    for (const s of w.scalers) {
+      const spec = s.obj.spec ?? {};
+      if (s.obj.kind === 'ScaledObject') {
+        min = Math.min(min, numberOr(spec.minReplicaCount, KEDA_DEFAULT_MIN_REPLICAS));
+        max = Math.max(max, numberOr(spec.maxReplicaCount, KEDA_DEFAULT_MAX_REPLICAS));
+      } else {
+        min = Math.min(min, numberOr(spec.minReplicas, HPA_DEFAULT_MIN_REPLICAS));
+        max = Math.max(max, numberOr(spec.maxReplicas, 0));
+      }
+    }
+    return { min, max, autoscaled: true };
+  }
+
+  // Gateway API routes, Traefik CRDs, Istio and Envoy Gateway policies that
+  // pin a client to a pod by cookie, keyed by the Service they reach.
+  private findOtherCookieFronts(): void {
+    const routesByName = new Map<string, Doc>();
+    for (const doc of this.docs) {
+      const obj = doc.obj;
+      const ns = namespaceOf(obj);
+      const group = String(obj.apiVersion ?? '').split('/')[0];
+      if (obj.kind === 'HTTPRoute' && group === 'gateway.networking.k8s.io') {
+        routesByName.set(key(ns, nameOf(obj)), doc);
+        for (const rule of asArray(obj.spec?.rules)) {
+          if (isObject(rule?.sessionPersistence)) {
+            this.addRouteBackends(ns, rule, `Gateway API sessionPersistence on HTTPRoute ${nameOf(obj)}`);
+          }
+        }
+      } else if (obj.kind === 'IngressRoute' && group.startsWith('traefik.')) {
+        for (const route of asArray(obj.spec?.routes)) {
+          for (const svc of asArray(route?.services)) {
+            if (isObject(svc?.sticky?.cookie) && typeof svc.name === 'string' && (svc.kind ?? 'Service') === 'Service') {
+              this.cookieFronts.set(key(typeof svc.namespace === 'string' ? svc.namespace : ns, svc.name), `Traefik sticky cookie on IngressRoute ${nameOf(obj)}`);
+            }
+          }
+        }
+      } else if (obj.kind === 'TraefikService' && group.startsWith('traefik.') && isObject(obj.spec?.weighted?.sticky?.cookie)) {
+        for (const svc of asArray(obj.spec.weighted.services)) {
+          if (typeof svc?.name === 'string' && (svc.kind ?? 'Service') === 'Service') {
+            this.cookieFronts.set(key(typeof svc.namespace === 'string' ? svc.namespace : ns, svc.name), `Traefik sticky cookie on TraefikService ${nameOf(obj)}`);
+          }
+        }
+      } else if (obj.kind === 'DestinationRule' && group === 'networking.istio.io') {
+        const host = obj.spec?.host;
+        const policies = [obj.spec?.trafficPolicy, ...asArray(obj.spec?.trafficPolicy?.portLevelSettings)];
+        if (typeof host === 'string' && policies.some(p => isObject(p?.loadBalancer?.consistentHash?.httpCookie))) {
+          // host is "name", "name.ns", or "name.ns.svc.cluster.local" (a short name is in the rule's namespace).
+          const [name, hostNs] = host.split('.');
+          this.cookieFronts.set(key(hostNs ?? ns, name), `Istio consistent-hash cookie on DestinationRule ${nameOf(obj)}`);
+        }
+      } else if (obj.kind === 'XBackendTrafficPolicy' && isObject(obj.spec?.sessionPersistence)) {
+        for (const ref of asArray(obj.spec.targetRefs)) {
+          if (ref?.kind === 'Service' && typeof ref.name === 'string') {
+            this.cookieFronts.set(key(ns, ref.name), `Gateway API sessionPersistence on XBackendTrafficPolicy ${nameOf(obj)}`);
+          }
+        }
+      }
+    }
+    // Envoy Gateway's policy targets routes: a cookie hash there covers the route's backends.
+    for (const doc of this.docs) {
+      const obj = doc.obj;
+      if (obj.kind !== 'BackendTrafficPolicy' || !String(obj.apiVersion ?? '').startsWith('gateway.envoyproxy.io/')) {
+        continue;
+      }
+      if (obj.spec?.loadBalancer?.consistentHash?.type !== 'Cookie') {
+        continue;
+      }
+      const ns = namespaceOf(obj);
+      const refs = [...asArray(obj.spec.targetRefs), ...(isObject(obj.spec.targetRef) ? [obj.spec.targetRef] : [])];
+      for (const ref of refs) {
+        const route = ref?.kind === 'HTTPRoute' ? routesByName.get(key(ns, ref.name)) : undefined;
+        for (const rule of asArray(route?.obj.spec?.rules)) {
+          this.addRouteBackends(ns, rule, `Envoy Gateway cookie hash on BackendTrafficPolicy ${nameOf(obj)}`);
+        }
+      }
+    }
+  }
+
+  private addRouteBackends(ns: string, rule: any, what: string): void {
+    for (const ref of asArray(rule?.backendRefs)) {
+      if (typeof ref?.name === 'string' && (ref.kind ?? 'Service') === 'Service' && (ref.group ?? '') === '') {
+        this.cookieFronts.set(key(typeof ref.namespace === 'string' ? ref.namespace : ns, ref.name), what);
+      }
+    }
+  }
+}
+
+/**
+ * The cookie affinity an Ingress (or, for the controllers that read them
+ * there too, a Service) asks of its controller through annotations, in words.
+ */
+function ingressCookieAffinity(annotations: Record<string, string>): string | undefined {
+  if (annotations[NGINX_AFFINITY_ANNOTATIONS.affinity] === NGINX_AFFINITY_COOKIE) {
+    return 'ingress-nginx cookie affinity';
+  }
+  if ((annotations[HAPROXY_COOKIE_PERSISTENCE_ANNOTATION] ?? '') !== '') {
+    return 'HAProxy cookie persistence';
+  }
+  const alb = annotations[ALB_ANNOTATIONS.targetGroupAttributes];
+  if (alb !== undefined && alb.split(',').some(kv => kv.replace(/\s/g, '') === `${ALB_STICKINESS_ATTRIBUTES.enabled}=true`)) {
+    return 'AWS ALB target-group stickiness';
+  }
+  return undefined;
+}
+
+function numberOr(x: unknown, fallback: number): number {
+  return typeof x === 'number' && Number.isFinite(x) ? x : fallback;
+}
+
+function stringMap(x: { [key: string]: any }): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(x)) {
+    out[k] = String(v);
+  }
+  return out;
+}

@@ -1,0 +1,40 @@
+import { legacySessionSettings } from './grafana';
+import {
+  nginxAffinityNotCookie,
+  nginxCookieName,
+  nginxCookieSeconds,
+  nginxCookieWithoutAffinity,
+  nginxSameSiteNoneInsecure,
+  traefikStickyOnIngress,
+} from './ingress';
+import { Rule } from './rule';
+import {
+  affinityWithoutProxy,
+  awsNlbWithoutStickiness,
+  clientIpSourceHidden,
+  configIgnored,
+  timeoutOutOfRange,
+} from './service';
+import { affinitySingleReplica, clientIpAutoscaled, clientIpBehindIngress, sessionsLostRoundRobin } from './sessions';
+
+export type { Rule } from './rule';
+
+/** Every rule, in the order findings are reported. */
+export const RULES: readonly Rule[] = [
+  sessionsLostRoundRobin,
+  timeoutOutOfRange,
+  configIgnored,
+  affinityWithoutProxy,
+  nginxAffinityNotCookie,
+  nginxCookieSeconds,
+  nginxCookieName,
+  nginxSameSiteNoneInsecure,
+  nginxCookieWithoutAffinity,
+  traefikStickyOnIngress,
+  clientIpBehindIngress,
+  awsNlbWithoutStickiness,
+  legacySessionSettings,
+  clientIpSourceHidden,
+  affinitySingleReplica,
+  clientIpAutoscaled,
+];

@@ -1,0 +1,117 @@
+// Cookie-affinity annotations that a controller ignores or misreads.
+import { Rule, describe } from './rule';
+import { isCookieName } from '../../facts/cookie';
+import {
+  NGINX_AFFINITY_ANNOTATIONS,
+  NGINX_AFFINITY_COOKIE,
+  NGINX_ANNOTATION_PREFIX,
+  NGINX_COOKIE_NAME_PATTERN,
+  NGINX_DEFAULT_COOKIE_NAME,
+  isNginxCookieSeconds,
+} from '../../facts/ingress-nginx';
+import { TRAEFIK_STICKY_PREFIX } from '../../facts/traefik';
+import { annotationsOf } from '../inventory';
+import { Severity } from '../model';
+
+const A = NGINX_AFFINITY_ANNOTATIONS;
+
+/** @see https://kubernetes.github.io/ingress-nginx/examples/affinity/cookie/ */
+export const nginxAffinityNotCookie: Rule = {
+  id: 'nginx-affinity-not-cookie',
+  severity: Severity.ERROR,
+  rationale: `ingress-nginx acts only on affinity "${NGINX_AFFINITY_COOKIE}"; any other value, "Cookie" included, means no affinity, without a warning.`,
+  fix: `Set ${A.affinity}: "${NGINX_AFFINITY_COOKIE}" (lowercase, exactly).`,
+  check(inventory, report) {
+    for (const ing of inventory.ingresses) {
+      const value = annotationsOf(ing.obj)[A.affinity];
+      if (value !== undefined && value !== NGINX_AFFINITY_COOKIE) {
+        report(ing, `${describe(ing)}: ${A.affinity} is ${JSON.stringify(value)}, which ingress-nginx reads as no affinity`);
+      }
+    }
+  },
+};
+
+export const nginxCookieSeconds: Rule = {
+  id: 'nginx-cookie-seconds-not-numeric',
+  severity: Severity.ERROR,
+  rationale: 'session-cookie-max-age and session-cookie-expires are whole seconds; other values give a session cookie or a broken Expires.',
+  fix: 'Write the seconds as digits only, e.g. "3600" (quoted in YAML).',
+  check(inventory, report) {
+    for (const ing of inventory.ingresses) {
+      const annotations = annotationsOf(ing.obj);
+      for (const k of [A.maxAge, A.expires]) {
+        const value = annotations[k];
+        if (value !== undefined && !isNginxCookieSeconds(value)) {
+          report(ing, `${describe(ing)}: ${k} is ${JSON.stringify(value)}, not a whole number of seconds greater than 0`);
+        }
+      }
+    }
+  },
+};
+
+export const nginxCookieName: Rule = {
+  id: 'nginx-cookie-name-invalid',
+  severity: Severity.ERROR,
+  rationale: `ingress-nginx drops a session-cookie-name outside letters, digits and - . _ ~ and uses ${NGINX_DEFAULT_COOKIE_NAME}; browsers refuse names that are not RFC 6265 tokens.`,
+  fix: 'Use letters, digits and - . _ ~ only, e.g. "app-affinity".',
+  check(inventory, report) {
+    for (const ing of inventory.ingresses) {
+      const value = annotationsOf(ing.obj)[A.name];
+      if (value !== undefined && !(isCookieName(value) && NGINX_COOKIE_NAME_PATTERN.test(value))) {
+        report(ing, `${describe(ing)}: ${A.name} ${JSON.stringify(value)} is not a cookie name ingress-nginx accepts (letters, digits and - . _ ~); it uses ${NGINX_DEFAULT_COOKIE_NAME} instead`);
+      }
+    }
+  },
+};
+
+/** @see https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Set-Cookie#samesitesamesite-value */
+export const nginxSameSiteNoneInsecure: Rule = {
+  id: 'nginx-samesite-none-without-secure',
+  severity: Severity.WARNING,
+  rationale: 'Browsers reject a SameSite=None cookie that is not Secure; ingress-nginx marks the cookie Secure only when asked or when the request came over HTTPS.',
+  fix: `Add ${A.secure}: "true" (and serve the host over TLS), or use SameSite Lax.`,
+  check(inventory, report) {
+    for (const ing of inventory.ingresses) {
+      const annotations = annotationsOf(ing.obj);
+      if ((annotations[A.sameSite] ?? '').toLowerCase() === 'none' && annotations[A.secure] !== 'true') {
+        report(ing, `${describe(ing)}: ${A.sameSite} is None without ${A.secure}: "true"; browsers reject the cookie whenever it is not marked Secure`);
+      }
+    }
+  },
+};
+
+export const nginxCookieWithoutAffinity: Rule = {
+  id: 'nginx-cookie-settings-without-affinity',
+  severity: Severity.WARNING,
+  rationale: 'session-cookie-* annotations take effect only with affinity: cookie; alone they are ignored.',
+  fix: `Add ${A.affinity}: "${NGINX_AFFINITY_COOKIE}", or remove the cookie annotations.`,
+  check(inventory, report) {
+    const cookieKeys = Object.values(A).filter(k => k !== A.affinity);
+    for (const ing of inventory.ingresses) {
+      const annotations = annotationsOf(ing.obj);
+      if (annotations[A.affinity] !== undefined) {
+        continue;
+      }
+      const set = cookieKeys.filter(k => annotations[k] !== undefined);
+      if (set.length > 0) {
+        report(ing, `${describe(ing)}: ${set.map(k => k.slice(NGINX_ANNOTATION_PREFIX.length)).join(', ')} set without ${A.affinity}; ingress-nginx ignores them`);
+      }
+    }
+  },
+};
+
+/** @see https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/ingress/#on-service */
+export const traefikStickyOnIngress: Rule = {
+  id: 'traefik-sticky-on-ingress',
+  severity: Severity.ERROR,
+  rationale: 'Traefik reads its sticky-cookie annotations from the backend Service, not the Ingress; on the Ingress they are ignored.',
+  fix: `Move the ${TRAEFIK_STICKY_PREFIX}* annotations to the Service the Ingress routes to.`,
+  check(inventory, report) {
+    for (const ing of inventory.ingresses) {
+      const keys = Object.keys(annotationsOf(ing.obj)).filter(k => k.startsWith(TRAEFIK_STICKY_PREFIX));
+      if (keys.length > 0) {
+        report(ing, `${describe(ing)}: ${keys.join(', ')} on an Ingress; Traefik reads them only on the Service, so there is no sticky cookie`);
+      }
+    }
+  },
+};

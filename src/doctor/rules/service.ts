@@ -1,0 +1,136 @@
+// Rules on a Service's own fields: what the API server refuses or drops, and
+// what kube-proxy cannot do.
+import { Rule, describe } from './rule';
+import {
+  AWS_LB_TYPE_ANNOTATION,
+  AWS_LBC_LOAD_BALANCER_CLASS,
+  AWS_NLB_SOURCE_IP_STICKINESS,
+  AWS_NLB_TARGET_TYPE_ANNOTATION,
+  AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION,
+  formatAwsStringMap,
+  parseAwsStringMap,
+} from '../../facts/cloud-load-balancers';
+import {
+  CLIENT_IP_TIMEOUT_MAX_SECONDS,
+  CLIENT_IP_TIMEOUT_MIN_SECONDS,
+  HEADLESS_CLUSTER_IP,
+  isValidClientIpTimeout,
+} from '../../facts/kubernetes';
+import { Doc, annotationsOf, isObject } from '../inventory';
+import { Severity } from '../model';
+
+const CLIENT_IP = 'ClientIP';
+
+export function hasClientIpAffinity(service: Doc): boolean {
+  return service.obj.spec?.sessionAffinity === CLIENT_IP;
+}
+
+export function serviceType(service: Doc): string {
+  const t = service.obj.spec?.type;
+  return typeof t === 'string' ? t : 'ClusterIP';
+}
+
+/** @see https://kubernetes.io/docs/reference/kubernetes-api/service-resources/service-v1/#ServiceSpec */
+export const timeoutOutOfRange: Rule = {
+  id: 'client-ip-timeout-out-of-range',
+  severity: Severity.ERROR,
+  rationale: `The API server refuses a ClientIP timeoutSeconds outside ${CLIENT_IP_TIMEOUT_MIN_SECONDS}..${CLIENT_IP_TIMEOUT_MAX_SECONDS}: the Service is never created or updated.`,
+  fix: `Set spec.sessionAffinityConfig.clientIP.timeoutSeconds to a whole number from ${CLIENT_IP_TIMEOUT_MIN_SECONDS} to ${CLIENT_IP_TIMEOUT_MAX_SECONDS} (24 hours), or leave it out for the 10800 s default.`,
+  check(inventory, report) {
+    for (const svc of inventory.services) {
+      const clientIp = svc.obj.spec?.sessionAffinityConfig?.clientIP;
+      if (!isObject(clientIp) || clientIp.timeoutSeconds === undefined) {
+        continue;
+      }
+      const t = clientIp.timeoutSeconds;
+      if (typeof t !== 'number' || !isValidClientIpTimeout(t)) {
+        report(svc, `${describe(svc)}: spec.sessionAffinityConfig.clientIP.timeoutSeconds (${JSON.stringify(t)}) must be a whole number from ${CLIENT_IP_TIMEOUT_MIN_SECONDS} to ${CLIENT_IP_TIMEOUT_MAX_SECONDS}; the API server refuses the Service`);
+      }
+    }
+  },
+};
+
+export const configIgnored: Rule = {
+  id: 'affinity-config-without-client-ip',
+  severity: Severity.WARNING,
+  rationale: 'sessionAffinityConfig only applies to ClientIP affinity; with sessionAffinity None or unset the API server drops it and nothing is sticky.',
+  fix: 'Set spec.sessionAffinity: ClientIP if the Service should be sticky, or remove spec.sessionAffinityConfig.',
+  check(inventory, report) {
+    for (const svc of inventory.services) {
+      if (svc.obj.spec?.sessionAffinityConfig !== undefined && !hasClientIpAffinity(svc)) {
+        const affinity = svc.obj.spec?.sessionAffinity;
+        report(svc, `${describe(svc)}: spec.sessionAffinityConfig is set but spec.sessionAffinity is ${affinity === undefined ? 'unset' : JSON.stringify(affinity)}; the API server drops the config and the Service is not sticky`);
+      }
+    }
+  },
+};
+
+export const affinityWithoutProxy: Rule = {
+  id: 'affinity-without-virtual-ip',
+  severity: Severity.WARNING,
+  rationale: 'ClientIP affinity is applied by kube-proxy on a Service\'s virtual IP; headless and ExternalName Services have none, so the setting does nothing.',
+  fix: 'Give the Service a cluster IP (remove clusterIP: None, or use type ClusterIP) to keep ClientIP affinity, or pin clients in the client or with cookie affinity at the ingress.',
+  check(inventory, report) {
+    for (const svc of inventory.services) {
+      if (!hasClientIpAffinity(svc)) {
+        continue;
+      }
+      if (serviceType(svc) === 'ExternalName') {
+        report(svc, `${describe(svc)}: ClientIP affinity on an ExternalName Service does nothing: DNS answers with a CNAME and kube-proxy never sees the traffic`);
+      } else if (svc.obj.spec?.clusterIP === HEADLESS_CLUSTER_IP) {
+        report(svc, `${describe(svc)}: ClientIP affinity on a headless Service (clusterIP: None) does nothing: DNS returns the pod IPs and clients connect to pods directly`);
+      }
+    }
+  },
+};
+
+/** @see https://kubernetes.io/docs/tasks/access-application-cluster/create-external-load-balancer/#preserving-the-client-source-ip */
+export const clientIpSourceHidden: Rule = {
+  id: 'client-ip-without-local-traffic-policy',
+  severity: Severity.INFO,
+  rationale: 'With externalTrafficPolicy Cluster, traffic from outside may be forwarded through another node and the pods see that node\'s address, not the client\'s.',
+  fix: 'Set spec.externalTrafficPolicy: Local so the client\'s IP reaches the pods (only nodes with a ready pod then receive traffic).',
+  check(inventory, report) {
+    for (const svc of inventory.services) {
+      const type = serviceType(svc);
+      if (hasClientIpAffinity(svc) && (type === 'LoadBalancer' || type === 'NodePort') && svc.obj.spec?.externalTrafficPolicy !== 'Local') {
+        report(svc, `${describe(svc)}: ClientIP affinity on a ${type} Service with externalTrafficPolicy ${svc.obj.spec?.externalTrafficPolicy ?? 'Cluster (the default)'}: client IPs seen by the pods are nodes' addresses`);
+      }
+    }
+  },
+};
+
+function isAwsLoadBalancer(svc: Doc): boolean {
+  if (svc.obj.spec?.loadBalancerClass === AWS_LBC_LOAD_BALANCER_CLASS) {
+    return true;
+  }
+  const annotations = annotationsOf(svc.obj);
+  return annotations[AWS_LB_TYPE_ANNOTATION] !== undefined
+    || annotations[AWS_NLB_TARGET_TYPE_ANNOTATION] !== undefined
+    || annotations[AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION] !== undefined;
+}
+
+function hasNlbSourceIpStickiness(svc: Doc): boolean {
+  const value = annotationsOf(svc.obj)[AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION];
+  const pairs = value === undefined ? undefined : parseAwsStringMap(value);
+  if (!pairs) {
+    return false;
+  }
+  const attributes = new Map(pairs);
+  return AWS_NLB_SOURCE_IP_STICKINESS.every(([k, v]) => attributes.get(k) === v);
+}
+
+/** @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/ */
+export const awsNlbWithoutStickiness: Rule = {
+  id: 'aws-nlb-client-ip-without-stickiness',
+  severity: Severity.WARNING,
+  rationale: 'An AWS load balancer ignores sessionAffinity and spreads one client over several nodes (or pods, with IP targets); each node keeps its own ClientIP table, so the client changes pods.',
+  fix: `Add the annotation ${AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION}: ${formatAwsStringMap(AWS_NLB_SOURCE_IP_STICKINESS)} (AWS Load Balancer Controller) so the NLB keeps each client on one target.`,
+  check(inventory, report) {
+    for (const svc of inventory.services) {
+      if (hasClientIpAffinity(svc) && serviceType(svc) === 'LoadBalancer' && isAwsLoadBalancer(svc) && !hasNlbSourceIpStickiness(svc)) {
+        report(svc, `${describe(svc)}: ClientIP affinity behind an AWS load balancer without the NLB's source-IP stickiness (${formatAwsStringMap(AWS_NLB_SOURCE_IP_STICKINESS)} in ${AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION}): the load balancer moves a client between nodes, each with its own affinity table`);
+      }
+    }
+  },
+};

@@ -1,0 +1,147 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { awsAlbRenderer, AwsAlbControllerOptions } from './controllers/aws-alb';
+import { gkeRenderer, GkeControllerOptions } from './controllers/gke';
+import { haproxyRenderer, HaproxyControllerOptions } from './controllers/haproxy';
+import { nginxRenderer, NginxControllerOptions } from './controllers/nginx';
+import { ControllerRenderer } from './controllers/renderer';
+import { traefikRenderer, TraefikControllerOptions } from './controllers/traefik';
+import type { CookieAffinityIngress } from './cookie-affinity-ingress';
+
+/**
+ * What an ingress controller needs written for cookie affinity: plain data
+ * that `CookieAffinityIngress` puts in place.
+ */
+export interface IngressControllerConfig {
+  /**
+   * Annotations for the Ingress itself.
+   *
+   * @default - none
+   */
+  readonly ingressAnnotations?: { [key: string]: string };
+
+  /**
+   * Annotations for every backend Service of the Ingress. The Ingress finds
+   * each Service in the app at synth and annotates it; a backend that is not
+   * a Service of the app is an error.
+   *
+   * @default - none: the controller reads nothing from the Services
+   */
+  readonly serviceAnnotations?: { [key: string]: string };
+
+  /**
+   * Objects the controller created for the cookie (GKE's BackendConfig).
+   *
+   * @default - none
+   */
+  readonly apiObjects?: ApiObject[];
+}
+
+/**
+ * The ingress controller that serves a `CookieAffinityIngress`, and so the
+ * syntax its cookie affinity is written in. Each factory renders the one
+ * cookie model into exactly what that controller reads, and refuses cookie
+ * fields the controller cannot express.
+ *
+ * To support another controller, extend this class and implement `bind()`.
+ */
+export abstract class IngressController {
+  /**
+   * ingress-nginx (kubernetes/ingress-nginx): `nginx.ingress.kubernetes.io/affinity: cookie`
+   * and the `session-cookie-*` annotations, on the Ingress.
+   *
+   * It writes the cookie `HttpOnly` always (so `httpOnly: false` is refused)
+   * and `Secure` on every HTTPS request, whatever `secure` says.
+   *
+   * @see https://kubernetes.github.io/ingress-nginx/examples/affinity/cookie/
+   */
+  public static nginx(options: NginxControllerOptions = {}): IngressController {
+    return new RenderedController(nginxRenderer(options));
+  }
+
+  /**
+   * Traefik's Kubernetes Ingress provider: the `traefik.ingress.kubernetes.io/service.sticky.cookie*`
+   * annotations, on each backend **Service** (Traefik reads stickiness from
+   * the Service, not the Ingress).
+   *
+   * @see https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/ingress/#on-service
+   */
+  public static traefik(options: TraefikControllerOptions = {}): IngressController {
+    return new RenderedController(traefikRenderer(options));
+  }
+
+  /**
+   * HAProxy Kubernetes Ingress Controller (haproxytech): `haproxy.org/cookie-persistence`
+   * on each backend **Service**. It sets the cookie's name only; any other
+   * cookie field given is refused, and the cookie it writes is a session
+   * cookie without `HttpOnly`, `Secure` or `SameSite`.
+   *
+   * @see https://github.com/haproxytech/kubernetes-ingress/blob/master/documentation/annotations.md#cookie-persistence
+   */
+  public static haproxy(options: HaproxyControllerOptions = {}): IngressController {
+    return new RenderedController(haproxyRenderer(options));
+  }
+
+  /**
+   * AWS Load Balancer Controller: `alb.ingress.kubernetes.io/target-group-attributes`
+   * with `stickiness.*`, and `target-type: ip` so the ALB sticks to pods, on
+   * the Ingress of class `alb`. The ALB writes its own cookie (`AWSALB`), so
+   * only `maxAge` (1 s to 7 days) is taken, unless `AlbStickiness.APP_COOKIE`
+   * follows a cookie the application sets, named by `name`.
+   *
+   * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#target-group-attributes
+   */
+  public static awsAlb(options: AwsAlbControllerOptions = {}): IngressController {
+    return new RenderedController(awsAlbRenderer(options));
+  }
+
+  /**
+   * GKE Ingress: a `cloud.google.com/v1` `BackendConfig` with
+   * `sessionAffinity.affinityType: GENERATED_COOKIE`, referenced from each
+   * backend **Service** by `cloud.google.com/backend-config`, which also gets
+   * `cloud.google.com/neg` so the load balancer sends to pods. GKE writes its
+   * own cookie (`GCLB`), so only `maxAge` (at most 1 day) is taken.
+   *
+   * @see https://cloud.google.com/kubernetes-engine/docs/how-to/ingress-configuration#session_affinity
+   */
+  public static gke(options: GkeControllerOptions = {}): IngressController {
+    return new RenderedController(gkeRenderer(options));
+  }
+
+  /** The controller's name, as messages write it. */
+  public abstract readonly name: string;
+
+  /**
+   * The IngressClass this controller serves, written to `spec.ingressClassName`
+   * unless the Ingress sets `className`.
+   *
+   * @default - none: the cluster's default IngressClass
+   */
+  public abstract readonly ingressClassName?: string;
+
+  /**
+   * Checks the Ingress's cookie against this controller's limits, creates
+   * what the controller needs under `scope`, and returns what to write.
+   * Called once, from the Ingress's constructor.
+   *
+   * @param scope where to create objects (the Ingress)
+   * @param ingress the Ingress whose `cookie` to render
+   */
+  public abstract bind(scope: Construct, ingress: CookieAffinityIngress): IngressControllerConfig;
+}
+
+/** A controller made by a factory: one renderer file per controller. */
+class RenderedController extends IngressController {
+  public readonly name: string;
+  public readonly ingressClassName?: string;
+
+  public constructor(private readonly renderer: ControllerRenderer) {
+    super();
+    this.name = renderer.name;
+    this.ingressClassName = renderer.ingressClassName;
+  }
+
+  public bind(scope: Construct, ingress: CookieAffinityIngress): IngressControllerConfig {
+    return this.renderer.bind(scope, ingress);
+  }
+}

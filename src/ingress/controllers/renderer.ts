@@ -1,0 +1,44 @@
+import { Construct } from 'constructs';
+import { AffinityCookie } from '../../cookie/affinity-cookie';
+import { propError } from '../../errors';
+import { describeSeconds } from '../../units';
+import type { IngressControllerConfig } from '../controller';
+import type { CookieAffinityIngress } from '../cookie-affinity-ingress';
+
+/**
+ * One controller's renderer: what a factory of `IngressController` wraps.
+ * Adding a controller is one file exporting one of these, and one factory.
+ */
+export interface ControllerRenderer {
+  readonly name: string;
+  readonly ingressClassName?: string;
+  bind(scope: Construct, ingress: CookieAffinityIngress): IngressControllerConfig;
+}
+
+/** A cookie field as a user reads it in an error. */
+export function describeCookieField(cookie: AffinityCookie, field: keyof AffinityCookie): string {
+  const value = cookie[field];
+  if (field === 'maxAge' && cookie.maxAge !== undefined) {
+    return describeSeconds(cookie.maxAge);
+  }
+  return typeof value === 'string' && field !== 'sameSite' ? JSON.stringify(value) : String(value);
+}
+
+/**
+ * Refuses the cookie fields a controller cannot express, when the user set
+ * them: a renderer never drops a given field without a word.
+ *
+ * @param reasons why each field cannot be set, by field
+ */
+export function refuseGiven(
+  ingress: CookieAffinityIngress,
+  controller: string,
+  reasons: Partial<Record<keyof AffinityCookie, string>>,
+): void {
+  for (const [field, reason] of Object.entries(reasons) as Array<[keyof AffinityCookie, string]>) {
+    if (ingress.cookie[field] !== undefined) {
+      throw propError(ingress, `cookie.${field}`, describeCookieField(ingress.cookie, field),
+        `cannot be set with ${controller}: ${reason}`);
+    }
+  }
+}

@@ -1,0 +1,139 @@
+// One triggering and one clean set of manifests for every rule.
+import { CLIENT_IP, Obj, grafana, hpa, ingress, scaledObject, service, workload } from './fixtures';
+
+export interface RuleCase {
+  readonly rule: string;
+  /** Manifests that must give exactly one finding of the rule. */
+  readonly trigger: Obj[];
+  /** The finding's message, in full. */
+  readonly message: string;
+  /** Manifests that are the fixed version of `trigger`: no finding of the rule. */
+  readonly clean: Obj[];
+}
+
+const NGINX = 'nginx.ingress.kubernetes.io/';
+const sessionVolume = {
+  volumes: [{ name: 'sessions', emptyDir: {} }],
+  volumeMounts: [{ name: 'sessions', mountPath: '/var/lib/app/sessions' }],
+};
+
+export const CASES: RuleCase[] = [
+  {
+    rule: 'local-sessions-without-affinity',
+    trigger: [grafana(), service('grafana')],
+    message: 'Service grafana spreads requests over the 4 pods of Deployment grafana, and Grafana keeps sessions in its database, here the default SQLite on each pod (no GF_DATABASE_TYPE of mysql or postgres); with no ClientIP or cookie affinity in front, users are logged out at random',
+    clean: [grafana(), service('grafana', CLIENT_IP)],
+  },
+  {
+    rule: 'local-sessions-without-affinity',
+    trigger: [workload('shop', { replicas: 3, ...sessionVolume }), service('shop')],
+    message: 'Service shop spreads requests over the 3 pods of Deployment shop, and container app keeps sessions in /var/lib/app/sessions on emptyDir (volume sessions), local to each pod; with no ClientIP or cookie affinity in front, users are logged out at random',
+    clean: [workload('shop', { replicas: 3, ...sessionVolume }), service('shop'), ingress('shop', 'shop', { [`${NGINX}affinity`]: 'cookie' })],
+  },
+  {
+    rule: 'local-sessions-without-affinity',
+    trigger: [grafana({ replicas: 1 }), hpa('grafana'), service('grafana')],
+    message: 'Service grafana spreads requests over the 2 to 10 pods (scaled by HorizontalPodAutoscaler grafana) of Deployment grafana, and Grafana keeps sessions in its database, here the default SQLite on each pod (no GF_DATABASE_TYPE of mysql or postgres); with no ClientIP or cookie affinity in front, users are logged out at random',
+    clean: [grafana({ replicas: 1, env: [{ name: 'GF_DATABASE_TYPE', value: 'postgres' }] }), hpa('grafana'), service('grafana')],
+  },
+  {
+    rule: 'client-ip-timeout-out-of-range',
+    trigger: [service('app', { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 90000 } } })],
+    message: 'Service app: spec.sessionAffinityConfig.clientIP.timeoutSeconds (90000) must be a whole number from 1 to 86400; the API server refuses the Service',
+    clean: [service('app', { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 86400 } } })],
+  },
+  {
+    rule: 'affinity-config-without-client-ip',
+    trigger: [service('app', { sessionAffinityConfig: { clientIP: { timeoutSeconds: 3600 } } })],
+    message: 'Service app: spec.sessionAffinityConfig is set but spec.sessionAffinity is unset; the API server drops the config and the Service is not sticky',
+    clean: [service('app', { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 3600 } } })],
+  },
+  {
+    rule: 'affinity-without-virtual-ip',
+    trigger: [service('db', { ...CLIENT_IP, clusterIP: 'None' })],
+    message: 'Service db: ClientIP affinity on a headless Service (clusterIP: None) does nothing: DNS returns the pod IPs and clients connect to pods directly',
+    clean: [service('db', { clusterIP: 'None' })],
+  },
+  {
+    rule: 'affinity-without-virtual-ip',
+    trigger: [service('api', { ...CLIENT_IP, type: 'ExternalName', externalName: 'api.example.com', selector: undefined })],
+    message: 'Service api: ClientIP affinity on an ExternalName Service does nothing: DNS answers with a CNAME and kube-proxy never sees the traffic',
+    clean: [service('api', { type: 'ExternalName', externalName: 'api.example.com', selector: undefined })],
+  },
+  {
+    rule: 'nginx-affinity-not-cookie',
+    trigger: [ingress('app', 'app', { [`${NGINX}affinity`]: 'Cookie' })],
+    message: 'Ingress app: nginx.ingress.kubernetes.io/affinity is "Cookie", which ingress-nginx reads as no affinity',
+    clean: [ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie' })],
+  },
+  {
+    rule: 'nginx-cookie-seconds-not-numeric',
+    trigger: [ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}session-cookie-max-age`]: '1h' })],
+    message: 'Ingress app: nginx.ingress.kubernetes.io/session-cookie-max-age is "1h", not a whole number of seconds greater than 0',
+    clean: [ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}session-cookie-max-age`]: '3600' })],
+  },
+  {
+    rule: 'nginx-cookie-name-invalid',
+    trigger: [ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}session-cookie-name`]: 'app affinity' })],
+    message: 'Ingress app: nginx.ingress.kubernetes.io/session-cookie-name "app affinity" is not a cookie name ingress-nginx accepts (letters, digits and - . _ ~); it uses INGRESSCOOKIE instead',
+    clean: [ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}session-cookie-name`]: 'app-affinity' })],
+  },
+  {
+    rule: 'nginx-samesite-none-without-secure',
+    trigger: [ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}session-cookie-samesite`]: 'None' })],
+    message: 'Ingress app: nginx.ingress.kubernetes.io/session-cookie-samesite is None without nginx.ingress.kubernetes.io/session-cookie-secure: "true"; browsers reject the cookie whenever it is not marked Secure',
+    clean: [ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}session-cookie-samesite`]: 'None', [`${NGINX}session-cookie-secure`]: 'true' })],
+  },
+  {
+    rule: 'nginx-cookie-settings-without-affinity',
+    trigger: [ingress('app', 'app', { [`${NGINX}session-cookie-name`]: 'app-affinity', [`${NGINX}session-cookie-max-age`]: '3600' })],
+    message: 'Ingress app: session-cookie-name, session-cookie-max-age set without nginx.ingress.kubernetes.io/affinity; ingress-nginx ignores them',
+    clean: [ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}session-cookie-name`]: 'app-affinity', [`${NGINX}session-cookie-max-age`]: '3600' })],
+  },
+  {
+    rule: 'traefik-sticky-on-ingress',
+    trigger: [ingress('app', 'app', { 'traefik.ingress.kubernetes.io/service.sticky.cookie': 'true' }), service('app')],
+    message: 'Ingress app: traefik.ingress.kubernetes.io/service.sticky.cookie on an Ingress; Traefik reads them only on the Service, so there is no sticky cookie',
+    clean: [ingress('app', 'app'), service('app', {}, { 'traefik.ingress.kubernetes.io/service.sticky.cookie': 'true' })],
+  },
+  {
+    rule: 'client-ip-behind-ingress',
+    trigger: [workload('app', { replicas: 3 }), service('app', CLIENT_IP), ingress('app', 'app')],
+    message: 'Service app: ClientIP affinity on a ClusterIP Service reached through Ingress app; the ingress controller connects to the pods directly, so the affinity does nothing for that traffic',
+    clean: [workload('app', { replicas: 3 }), service('app'), ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie' })],
+  },
+  {
+    rule: 'aws-nlb-client-ip-without-stickiness',
+    trigger: [service('app', { ...CLIENT_IP, type: 'LoadBalancer', externalTrafficPolicy: 'Local' }, { 'service.beta.kubernetes.io/aws-load-balancer-type': 'external', 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'instance' })],
+    message: 'Service app: ClientIP affinity behind an AWS load balancer without the NLB\'s source-IP stickiness (stickiness.enabled=true,stickiness.type=source_ip in service.beta.kubernetes.io/aws-load-balancer-target-group-attributes): the load balancer moves a client between nodes, each with its own affinity table',
+    clean: [service('app', { ...CLIENT_IP, type: 'LoadBalancer', externalTrafficPolicy: 'Local' }, {
+      'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
+      'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'instance',
+      'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes': 'stickiness.enabled=true,stickiness.type=source_ip',
+    })],
+  },
+  {
+    rule: 'grafana-legacy-session-settings',
+    trigger: [grafana({ replicas: 1, env: [{ name: 'GF_SESSION_PROVIDER', value: 'redis' }, { name: 'GF_SESSION_PROVIDER_CONFIG', value: 'addr=redis:6379' }] })],
+    message: 'Deployment grafana: container app sets GF_SESSION_PROVIDER, GF_SESSION_PROVIDER_CONFIG, which Grafana ignores since 6.2 (sessions live in its database)',
+    clean: [grafana({ replicas: 1, env: [{ name: 'GF_DATABASE_TYPE', value: 'postgres' }] })],
+  },
+  {
+    rule: 'client-ip-without-local-traffic-policy',
+    trigger: [service('app', { ...CLIENT_IP, type: 'LoadBalancer' })],
+    message: 'Service app: ClientIP affinity on a LoadBalancer Service with externalTrafficPolicy Cluster (the default): client IPs seen by the pods are nodes\' addresses',
+    clean: [service('app', { ...CLIENT_IP, type: 'LoadBalancer', externalTrafficPolicy: 'Local' })],
+  },
+  {
+    rule: 'affinity-single-replica',
+    trigger: [workload('app', { replicas: 1 }), service('app', CLIENT_IP)],
+    message: 'Service app: ClientIP affinity in front of the single pod of Deployment app has no effect',
+    clean: [workload('app', { replicas: 2 }), service('app', CLIENT_IP)],
+  },
+  {
+    rule: 'client-ip-autoscaled',
+    trigger: [workload('app', { replicas: 2 }), scaledObject('app'), service('app', CLIENT_IP)],
+    message: 'Service app: ClientIP affinity on Deployment app, which runs 0 to 100 pods (scaled by ScaledObject app): after a scale-out, the new pods get only new clients',
+    clean: [workload('app', { replicas: 2 }), scaledObject('app'), service('app')],
+  },
+];

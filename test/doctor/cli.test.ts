@@ -1,0 +1,183 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CLIENT_IP, grafana, service } from './fixtures';
+import { run } from '../../src/doctor/cli';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BROKEN = [grafana({ namespace: 'observability' }), service('grafana', {}, undefined, 'observability')];
+const FIXED = [grafana({ namespace: 'observability' }), service('grafana', CLIENT_IP, undefined, 'observability')];
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'affinity-doctor-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, content: string): string {
+  const file = path.join(dir, name);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+const yamlOf = (objs: any[]) => objs.map(o => JSON.stringify(o)).join('\n---\n');
+
+/** Runs the CLI from source in a fresh node, as a user's shell would (stdin, exit status, what it loads). */
+function spawnCli(args: string[], input?: string) {
+  return spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src/doctor/cli.ts'), ...args], {
+    input, encoding: 'utf-8', cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'test/tsconfig.json') },
+  });
+}
+
+describe('inputs', () => {
+  test('a multi-document YAML file with an error-level finding exits 1, grouped by resource with a fix', () => {
+    // GIVEN
+    const file = write('grafana.yaml', yamlOf(BROKEN));
+    // WHEN
+    const result = run([file]);
+    // THEN
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe([
+      `Service observability/grafana (${file}:3)`,
+      '  error   local-sessions-without-affinity: Service observability/grafana spreads requests over the 4 pods of Deployment grafana, and Grafana keeps sessions in its database, here the default SQLite on each pod (no GF_DATABASE_TYPE of mysql or postgres); with no ClientIP or cookie affinity in front, users are logged out at random',
+      '          fix: Pin each client to a pod (sessionAffinity: ClientIP on the Service, or cookie affinity at the ingress), or better, keep sessions in a store every pod shares (Redis, a database; for Grafana, GF_DATABASE_TYPE mysql or postgres).',
+      '',
+      'affinity-doctor: 1 finding in 2 manifests: 1 error, 0 warnings, 0 info.',
+      '',
+    ].join('\n'));
+  });
+
+  test('a clean folder exits 0; .yaml, .yml and .json are read recursively, other files and hidden folders are not', () => {
+    // GIVEN the fixed app spread over files, and broken YAML where it must not be read
+    write('a/deployment.yml', yamlOf([FIXED[0]]));
+    write('a/b/service.json', JSON.stringify(FIXED[1]));
+    write('values.yaml', 'replicaCount: 3\n');
+    write('notes.txt', 'not: [yaml');
+    write('.git/config.yaml', 'not: [yaml');
+    write('node_modules/x/broken.yaml', 'not: [yaml');
+    // WHEN
+    const result = run([dir]);
+    // THEN
+    expect(result).toEqual({ stdout: 'affinity-doctor: no session-affinity problems found in 2 manifests.\n', stderr: '', exitCode: 0 });
+  });
+
+  test('the items of a kind: List are checked, with their own lines', () => {
+    const list = { apiVersion: 'v1', kind: 'List', items: BROKEN };
+    const file = write('list.yaml', `# kubectl get -o yaml\n${JSON.stringify(list, undefined, 2)}\n`);
+    const result = run(['--format', 'json', file]);
+    expect(result.exitCode).toBe(1);
+    expect(JSON.parse(result.stdout).map((f: any) => f.resource)).toEqual([
+      { apiVersion: 'v1', kind: 'Service', namespace: 'observability', name: 'grafana', file },
+    ]);
+    // The Service item starts at its "{", two lines above its "kind"; the comment line makes the 0-based index 1-based.
+    const serviceLine = JSON.stringify(list, undefined, 2).split('\n').findIndex(l => l.includes('"kind": "Service"')) - 2 + 1 + 1;
+    expect(run([file]).stdout.split('\n')[0]).toBe(`Service observability/grafana (${file}:${serviceLine})`);
+  });
+
+  test('standard input with -', () => {
+    const broken = spawnCli(['-'], yamlOf(BROKEN));
+    expect(broken.status).toBe(1);
+    expect(broken.stdout).toContain('Service observability/grafana (<stdin>:3)');
+    const fixed = spawnCli(['--format=json', '-'], yamlOf(FIXED));
+    expect(fixed.status).toBe(0);
+    expect(JSON.parse(fixed.stdout)).toEqual([]);
+    expect(fixed.stderr).toBe('');
+  });
+});
+
+describe('formats', () => {
+  test('json: a stable array with every key present', () => {
+    const file = write('grafana.yaml', yamlOf(BROKEN));
+    const result = run(['-f', 'json', file]);
+    expect(result.exitCode).toBe(1);
+    expect(JSON.parse(result.stdout)).toEqual([{
+      rule: 'local-sessions-without-affinity',
+      severity: 'error',
+      resource: { apiVersion: 'v1', kind: 'Service', namespace: 'observability', name: 'grafana', file },
+      message: expect.stringContaining('users are logged out at random'),
+      fix: expect.stringContaining('sessionAffinity: ClientIP'),
+    }]);
+    const noNamespace = run(['-f', 'json', write('x.yaml', yamlOf([service('app', { sessionAffinityConfig: {} })]))]);
+    expect(JSON.parse(noNamespace.stdout)[0].resource.namespace).toBeNull();
+  });
+
+  test('sarif: SARIF 2.1.0 with the rules and a located result per finding', () => {
+    const file = write('grafana.yaml', yamlOf(BROKEN));
+    const result = run(['--format', 'sarif', file]);
+    expect(result.exitCode).toBe(1);
+    const log = JSON.parse(result.stdout);
+    expect(log.version).toBe('2.1.0');
+    expect(log.$schema).toBe('https://json.schemastore.org/sarif-2.1.0.json');
+    const runLog = log.runs[0];
+    expect(runLog.tool.driver.name).toBe('affinity-doctor');
+    expect(runLog.tool.driver.rules.map((r: any) => r.id)).toContain('local-sessions-without-affinity');
+    expect(runLog.results).toEqual([{
+      ruleId: 'local-sessions-without-affinity',
+      ruleIndex: runLog.tool.driver.rules.findIndex((r: any) => r.id === 'local-sessions-without-affinity'),
+      level: 'error',
+      message: { text: expect.stringContaining('. Fix: Pin each client to a pod') },
+      locations: [{
+        physicalLocation: { artifactLocation: { uri: file }, region: { startLine: 3 } },
+        logicalLocations: [{ name: 'grafana', fullyQualifiedName: 'Service/observability/grafana', kind: 'resource' }],
+      }],
+    }]);
+  });
+
+  test('--min-severity leaves out lesser findings; the exit status still follows errors', () => {
+    const file = write('lb.yaml', yamlOf([service('app', { ...CLIENT_IP, type: 'LoadBalancer' })]));
+    expect(run([file]).stdout).toContain('info    client-ip-without-local-traffic-policy');
+    expect(run(['--min-severity', 'warning', file])).toEqual({ stdout: 'affinity-doctor: no session-affinity problems found in 1 manifest.\n', stderr: '', exitCode: 0 });
+  });
+});
+
+describe('errors: exit 2, a message naming the file and line, never a stack trace', () => {
+  test('malformed YAML', () => {
+    const file = write('bad.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: [app\n');
+    const result = run([file]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(new RegExp(`^affinity-doctor: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5:1: .+\n$`));
+  });
+
+  test('malformed YAML on standard input, from a fresh process', () => {
+    const result = spawnCli(['-'], 'kind: Service\n  name: x\n');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe('affinity-doctor: <stdin>:1:7: Nested mappings are not allowed in compact mappings\n');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('a missing file', () => {
+    expect(run([path.join(dir, 'nope.yaml')])).toEqual({ stdout: '', stderr: `affinity-doctor: ${path.join(dir, 'nope.yaml')}: no such file or folder\n`, exitCode: 2 });
+  });
+
+  test.each([
+    [[], 'no input: give files, folders, or - for standard input'],
+    [['--format', 'xml', 'x'], '--format must be one of text, json, sarif, not "xml"'],
+    [['--min-severity'], '--min-severity needs a value'],
+    [['--fix', 'x'], 'unknown option --fix'],
+  ])('usage: %j', (args, message) => {
+    const result = run(args);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.split('\n')[0]).toBe(`affinity-doctor: ${message}`);
+    expect(result.stderr).toContain('Usage: affinity-doctor');
+  });
+
+  test('--help and --version', () => {
+    expect(run(['--help'])).toEqual({ stdout: expect.stringContaining('Exit status: 0 no error-level finding'), stderr: '', exitCode: 0 });
+    expect(run(['--version']).stdout).toBe(`${JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8')).version}\n`);
+  });
+});
+
+test('the CLI loads neither cdk8s, cdk8s-plus nor constructs', () => {
+  const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e',
+    'require("./src/doctor/cli"); console.log(JSON.stringify(Object.keys(require.cache)))'], {
+    encoding: 'utf-8', cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'test/tsconfig.json') },
+  });
+  const loaded: string[] = JSON.parse(result.stdout);
+  expect(loaded.filter(f => /node_modules[\\/](cdk8s|cdk8s-plus-28|constructs)[\\/]/.test(f))).toEqual([]);
+  expect(loaded.filter(f => f.includes(`${path.sep}src${path.sep}`)).every(f => /src[\\/](doctor|facts)[\\/]/.test(f))).toBe(true);
+  expect(loaded.some(f => f.endsWith('validation.ts'))).toBe(false);
+});

@@ -1,0 +1,100 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import { CLIENT_IP, grafana, service } from './fixtures';
+import { AffinityDoctorValidation, Severity } from '../../src';
+import { AffinityDoctorPlugin, PluginContext } from '../../src/doctor/cdk8s-plugin';
+
+function chartWith(app: App, id: string, manifests: any[]): Chart {
+  const chart = new Chart(app, id);
+  manifests.forEach((m, i) => new ApiObject(chart, i === 0 ? 'Grafana' : `Object${i}`, m));
+  return chart;
+}
+
+describe('AffinityDoctorValidation', () => {
+  test('an error-level finding fails the synth with the construct path of the object at fault', () => {
+    // GIVEN
+    const app = Testing.app();
+    const chart = chartWith(app, 'observability', [grafana(), service('grafana')]);
+    // WHEN
+    AffinityDoctorValidation.addTo(app);
+    // THEN
+    expect(() => app.synth()).toThrow([
+      'Validation failed with the following errors:',
+      `  [] ${chart.node.path}/Object1: [local-sessions-without-affinity] Service grafana spreads requests over the 4 pods of Deployment grafana, and Grafana keeps sessions in its database, here the default SQLite on each pod (no GF_DATABASE_TYPE of mysql or postgres); with no ClientIP or cookie affinity in front, users are logged out at random. Fix: Pin each client to a pod (sessionAffinity: ClientIP on the Service, or cookie affinity at the ingress), or better, keep sessions in a store every pod shares (Redis, a database; for Grafana, GF_DATABASE_TYPE mysql or postgres).`,
+    ].join('\n'));
+  });
+
+  test('a clean app synthesizes; information and warnings do not fail it by default', () => {
+    const app = Testing.app();
+    chartWith(app, 'observability', [grafana(), service('grafana', { ...CLIENT_IP, type: 'LoadBalancer' })]);
+    AffinityDoctorValidation.addTo(app);
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('failOn makes lesser findings fail; on a Chart, only that chart is checked', () => {
+    const app = Testing.app();
+    const strict = chartWith(app, 'strict', [service('lb', { ...CLIENT_IP, type: 'LoadBalancer' })]);
+    chartWith(app, 'other', [grafana(), service('grafana')]);
+    const validation = new AffinityDoctorValidation(strict, { failOn: Severity.INFO });
+    expect(validation.validate()).toEqual([
+      'strict/Grafana: [client-ip-without-local-traffic-policy] Service lb: ClientIP affinity on a LoadBalancer Service with externalTrafficPolicy Cluster (the default): client IPs seen by the pods are nodes\' addresses. Fix: Set spec.externalTrafficPolicy: Local so the client\'s IP reaches the pods (only nodes with a ready pod then receive traffic).',
+    ]);
+  });
+
+  test('objects in different charts are checked together', () => {
+    const app = Testing.app();
+    chartWith(app, 'workloads', [grafana()]);
+    chartWith(app, 'services', [service('grafana')]);
+    expect(new AffinityDoctorValidation(app).validate()).toEqual([expect.stringMatching(/^services\/Grafana: \[local-sessions-without-affinity\] /)]);
+  });
+});
+
+describe('AffinityDoctorPlugin (cdk8s CLI validations)', () => {
+  function context(files: string[]) {
+    const violations: any[] = [];
+    const submitted: any[] = [];
+    const ctx: PluginContext = {
+      manifests: files,
+      report: {
+        addViolation: v => violations.push(v),
+        submit: (status, metadata) => submitted.push({ status, metadata }),
+      },
+    };
+    return { ctx, violations, submitted };
+  }
+
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-plugin-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('reports each rule as a violation and fails on an error', async () => {
+    // GIVEN what cdk8s synth wrote
+    const file = path.join(dir, 'app.k8s.yaml');
+    fs.writeFileSync(file, [grafana(), service('grafana')].map(o => JSON.stringify(o)).join('\n---\n'));
+    const { ctx, violations, submitted } = context([file]);
+    // WHEN
+    await new AffinityDoctorPlugin({}).validate(ctx);
+    // THEN
+    expect(violations).toEqual([{
+      ruleName: 'local-sessions-without-affinity (error)',
+      recommendation: 'Several pods keep sessions to themselves behind a Service that spreads requests over all of them: users are logged out at random.',
+      fix: expect.stringContaining('Pin each client to a pod'),
+      violatingResources: [{ resourceName: 'grafana', locations: [expect.stringContaining('users are logged out at random')], manifestPath: file }],
+    }]);
+    expect(submitted).toEqual([{ status: 'failure', metadata: { findings: '1' } }]);
+  });
+
+  test('succeeds below failOn, and refuses an unknown severity', async () => {
+    const file = path.join(dir, 'app.k8s.yaml');
+    fs.writeFileSync(file, JSON.stringify(service('lb', { ...CLIENT_IP, type: 'LoadBalancer' })));
+    const { ctx, violations, submitted } = context([file]);
+    await new AffinityDoctorPlugin({ failOn: 'error' }).validate(ctx);
+    expect(violations.map(v => v.ruleName)).toEqual(['client-ip-without-local-traffic-policy (info)']);
+    expect(submitted).toEqual([{ status: 'success', metadata: { findings: '1' } }]);
+    expect(() => new AffinityDoctorPlugin({ failOn: 'fatal' })).toThrow("affinity-doctor plugin: 'failOn' (fatal) must be one of error, warning, info");
+  });
+});

@@ -1,0 +1,217 @@
+import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { SEED_INGRESS, service } from './util';
+import { CookieAffinityIngress, IngressController, SameSite } from '../../src';
+import { newChart, only, synthValid } from '../util/manifests';
+
+/** A Service object of another app: the backend names a Service this app may or may not declare. */
+function elsewhere(name: string, namespace?: string): kplus.Service {
+  return service(new Chart(Testing.app(), 'elsewhere', { namespace }), name);
+}
+
+describe('CookieAffinityIngress with ingress-nginx (the default)', () => {
+  test('GIVEN the seed\'s cookie and rule THEN the Ingress is the seed\'s, exactly', () => {
+    // GIVEN
+    const chart = newChart();
+    const svc = service(chart);
+    // WHEN
+    const ingress = new CookieAffinityIngress(chart, 'Ingress', {
+      metadata: { name: 'app-ingress' },
+      cookie: { name: 'app-affinity', maxAge: Duration.hours(1) },
+    });
+    ingress.addHostRule('app.example.com', '/', kplus.IngressBackend.fromService(svc, { port: 80 }));
+    // THEN
+    expect(only(synthValid(chart), 'Ingress')).toEqual(SEED_INGRESS);
+    expect(ingress.controller.name).toBe('ingress-nginx');
+  });
+
+  test('GIVEN the seed\'s rule in props THEN the same Ingress comes out', () => {
+    const chart = newChart();
+    new CookieAffinityIngress(chart, 'Ingress', {
+      metadata: { name: 'app-ingress' },
+      cookie: { name: 'app-affinity', maxAge: Duration.seconds(3600) },
+      rules: [{ host: 'app.example.com', path: '/', pathType: kplus.HttpIngressPathType.PREFIX, backend: kplus.IngressBackend.fromService(service(chart)) }],
+    });
+    expect(only(synthValid(chart), 'Ingress')).toEqual(SEED_INGRESS);
+  });
+
+  test('GIVEN no cookie THEN only the affinity annotation is written, and the controller\'s defaults apply', () => {
+    const chart = newChart();
+    new CookieAffinityIngress(chart, 'Ingress', { defaultBackend: kplus.IngressBackend.fromService(service(chart)) });
+    expect(only(synthValid(chart), 'Ingress').metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/affinity': 'cookie' });
+  });
+
+  test('GIVEN a rule on another path than / THEN Path=/ is written, which the controller would otherwise take from the rule', () => {
+    const chart = newChart();
+    const ingress = new CookieAffinityIngress(chart, 'Ingress', { defaultBackend: kplus.IngressBackend.fromService(service(chart)) });
+    ingress.addRule('/api', kplus.IngressBackend.fromService(service(chart, 'api', 'Api')));
+    expect(only(synthValid(chart), 'Ingress').metadata.annotations['nginx.ingress.kubernetes.io/session-cookie-path']).toBe('/');
+  });
+
+  test('GIVEN TLS added after construction THEN the cookie is Secure', () => {
+    const chart = newChart();
+    const ingress = new CookieAffinityIngress(chart, 'Ingress', { cookie: { name: 'app-affinity' } });
+    ingress.addDefaultBackend(kplus.IngressBackend.fromService(service(chart)));
+    ingress.addTls([{ hosts: ['app.example.com'], secret: kplus.Secret.fromSecretName(chart, 'Tls', 'app-tls') }]);
+    expect(only(synthValid(chart), 'Ingress').metadata.annotations['nginx.ingress.kubernetes.io/session-cookie-secure']).toBe('true');
+  });
+
+  test('GIVEN TLS but secure: false THEN no Secure annotation is written', () => {
+    const chart = newChart();
+    new CookieAffinityIngress(chart, 'Ingress', {
+      cookie: { secure: false },
+      tls: [{ hosts: ['app.example.com'] }],
+      defaultBackend: kplus.IngressBackend.fromService(service(chart)),
+    });
+    expect(only(synthValid(chart), 'Ingress').metadata.annotations['nginx.ingress.kubernetes.io/session-cookie-secure']).toBeUndefined();
+  });
+
+  test('GIVEN one of the controller\'s annotations in metadata THEN it is refused rather than overwritten', () => {
+    const chart = newChart();
+    expect(() => new CookieAffinityIngress(chart, 'Ingress', {
+      metadata: { annotations: { 'nginx.ingress.kubernetes.io/affinity': 'none' } },
+    })).toThrow('test/Ingress: \'metadata.annotations\' (nginx.ingress.kubernetes.io/affinity: "none") must not set nginx.ingress.kubernetes.io/affinity: ingress-nginx reads it for the cookie, which \'cookie\' renders; remove it');
+  });
+
+  test('GIVEN an Ingress name the API server refuses THEN it is refused eagerly', () => {
+    const chart = newChart();
+    expect(() => new CookieAffinityIngress(chart, 'Ingress', { metadata: { name: 'App_Ingress' } }))
+      .toThrow('test/Ingress: \'metadata.name\' ("App_Ingress") must be a DNS-1123 subdomain');
+  });
+
+  test('GIVEN no backend at all THEN cdk8s-plus still reports it at synth', () => {
+    const chart = newChart();
+    new CookieAffinityIngress(chart, 'Ingress');
+    expect(() => Testing.synth(chart)).toThrow('ingress with no rules or default backend');
+  });
+});
+
+describe('CookieAffinityIngress with a controller that reads the Service', () => {
+  test('GIVEN Traefik and TLS added after construction THEN the Service\'s cookie is Secure', () => {
+    const chart = newChart();
+    const ingress = new CookieAffinityIngress(chart, 'Ingress', { controller: IngressController.traefik() });
+    ingress.addRule('/', kplus.IngressBackend.fromService(service(chart)));
+    ingress.addTls([{ hosts: ['app.example.com'] }]);
+    expect(only(synthValid(chart), 'Service').metadata.annotations['traefik.ingress.kubernetes.io/service.sticky.cookie.secure']).toBe('true');
+  });
+
+  test('GIVEN backends through every kplus method, and a Service declared after the Ingress in another chart THEN every Service carries the annotation', () => {
+    // GIVEN
+    const app = Testing.app();
+    const front = new Chart(app, 'front');
+    const back = new Chart(app, 'back');
+    const ingress = new CookieAffinityIngress(front, 'Ingress', {
+      controller: IngressController.traefik(),
+      defaultBackend: kplus.IngressBackend.fromService(service(back, 'fallback', 'Fallback')),
+      rules: [{ path: '/a', backend: kplus.IngressBackend.fromService(service(back, 'svc-a', 'A')) }],
+    });
+    // WHEN
+    ingress.addRule('/b', kplus.IngressBackend.fromService(service(back, 'svc-b', 'B')));
+    ingress.addHostRule('c.example.com', '/', kplus.IngressBackend.fromService(service(back, 'svc-c', 'C')));
+    ingress.addHostDefaultBackend('d.example.com', kplus.IngressBackend.fromService(service(back, 'svc-d', 'D')));
+    // A Service declared after the Ingress's rule that names it.
+    const late = new kplus.Service(back, 'Late', { metadata: { name: 'svc-late' }, ports: [{ port: 80 }] });
+    ingress.addRule('/late', kplus.IngressBackend.fromService(late));
+    // THEN
+    const services = synthValid(back).filter(m => m.kind === 'Service');
+    expect(services.map(s => [s.metadata.name, s.metadata.annotations?.['traefik.ingress.kubernetes.io/service.sticky.cookie']]).sort())
+      .toEqual([['fallback', 'true'], ['svc-a', 'true'], ['svc-b', 'true'], ['svc-c', 'true'], ['svc-d', 'true'], ['svc-late', 'true']]);
+    synthValid(front);
+  });
+
+  test('GIVEN a Service of the app written as a plain ApiObject THEN it is annotated too', () => {
+    const chart = newChart();
+    new ApiObject(chart, 'Raw', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'raw' }, spec: { ports: [{ port: 80 }], selector: { app: 'raw' } } });
+    new CookieAffinityIngress(chart, 'Ingress', {
+      controller: IngressController.haproxy(),
+      defaultBackend: kplus.IngressBackend.fromService(elsewhere('raw'), { port: 80 }),
+    });
+    expect(only(synthValid(chart), 'Service').metadata.annotations).toEqual({ 'haproxy.org/cookie-persistence': 'SERVERID' });
+  });
+
+  test('GIVEN a Service the app does not declare THEN synth fails, saying what to do', () => {
+    const chart = newChart();
+    const external = elsewhere('legacy');
+    new CookieAffinityIngress(chart, 'Ingress', {
+      controller: IngressController.traefik(),
+      defaultBackend: kplus.IngressBackend.fromService(external, { port: 80 }),
+    });
+    expect(() => Testing.synth(chart)).toThrow('[test/Ingress] \'backend\' (Service "legacy") must be a Service declared in this app: Traefik reads the cookie from annotations on the Service, which cannot be written to one the app does not declare; declare it in the app (a kplus.Service, or an ApiObject or Include of it), or use a controller that reads the Ingress, such as IngressController.nginx()');
+  });
+
+  test('GIVEN a Service of the same name in another namespace THEN it is not taken for the backend', () => {
+    const chart = newChart('shop');
+    service(new Chart(chart.node.scope as App, 'other', { namespace: 'other' }), 'app-service');
+    const local = elsewhere('app-service', 'shop');
+    new CookieAffinityIngress(chart, 'Ingress', { controller: IngressController.gke(), defaultBackend: kplus.IngressBackend.fromService(local, { port: 80 }) });
+    expect(() => Testing.synth(chart)).toThrow('[test/Ingress] \'backend\' (Service "app-service" in namespace "shop") must be a Service declared in this app');
+  });
+
+  test('GIVEN two Services of the backend\'s name and namespace THEN synth fails', () => {
+    const app = Testing.app();
+    const one = new Chart(app, 'one');
+    service(one);
+    service(new Chart(app, 'two'));
+    new CookieAffinityIngress(one, 'Ingress', { controller: IngressController.traefik(), defaultBackend: kplus.IngressBackend.fromService(elsewhere('app-service'), { port: 80 }) });
+    expect(() => Testing.synth(one)).toThrow('[one/Ingress] \'backend\' (Service "app-service") must match one Service of the app, not 2 (one/Service/Resource, two/Service/Resource): give them distinct names or namespaces');
+  });
+
+  test('GIVEN a resource backend THEN synth fails: only a Service can carry the cookie', () => {
+    const chart = newChart();
+    const bucket = new ApiObject(chart, 'Bucket', { apiVersion: 'storage.example.com/v1', kind: 'Bucket', metadata: { name: 'static' } });
+    new CookieAffinityIngress(chart, 'Ingress', {
+      controller: IngressController.traefik(),
+      defaultBackend: kplus.IngressBackend.fromResource({ apiGroup: 'storage.example.com', kind: 'Bucket', name: bucket.name, apiVersion: 'v1', resourceType: 'buckets', resourceName: 'static', asApiResource: () => undefined, asNonApiResource: () => undefined } as any),
+    });
+    expect(() => Testing.synth(chart)).toThrow('[test/Ingress] \'backend\' (Bucket "static") must be a Service: Traefik reads the cookie from annotations on the backend Service; route to one with kplus.IngressBackend.fromService()');
+  });
+
+  test('GIVEN two Traefik Ingresses with the same cookie on one Service THEN both work', () => {
+    const chart = newChart();
+    const svc = service(chart);
+    for (const id of ['A', 'B']) {
+      new CookieAffinityIngress(chart, id, { controller: IngressController.traefik(), cookie: { name: 'same' }, defaultBackend: kplus.IngressBackend.fromService(svc) });
+    }
+    expect(only(synthValid(chart), 'Service').metadata.annotations['traefik.ingress.kubernetes.io/service.sticky.cookie.name']).toBe('same');
+  });
+
+  test('GIVEN two Ingresses that annotate one Service differently THEN synth fails, naming both', () => {
+    const chart = newChart();
+    const svc = service(chart);
+    new CookieAffinityIngress(chart, 'A', { controller: IngressController.traefik(), cookie: { name: 'one' }, defaultBackend: kplus.IngressBackend.fromService(svc) });
+    new CookieAffinityIngress(chart, 'B', { controller: IngressController.traefik(), cookie: { name: 'two' }, defaultBackend: kplus.IngressBackend.fromService(svc) });
+    expect(() => Testing.synth(chart)).toThrow('[test/B] \'backend\' (Service "app-service") is also a backend of test/A, which annotates it traefik.ingress.kubernetes.io/service.sticky.cookie.name: "one" where this Ingress needs "two"; Traefik keeps one cookie per Service: give both Ingresses the same cookie and controller, or route them to different Services');
+  });
+
+  test('GIVEN a Service that already has one of the annotations THEN synth fails rather than overwrite it', () => {
+    const chart = newChart();
+    const svc = service(chart);
+    svc.metadata.addAnnotation('haproxy.org/cookie-persistence', 'legacy');
+    new CookieAffinityIngress(chart, 'Ingress', { controller: IngressController.haproxy(), cookie: { name: 'fresh' }, defaultBackend: kplus.IngressBackend.fromService(svc) });
+    expect(() => Testing.synth(chart)).toThrow('[test/Ingress] \'backend\' (Service "app-service") already has the annotation haproxy.org/cookie-persistence: "legacy" where this Ingress needs "fresh": remove it from the Service, and let \'cookie\' render it');
+  });
+
+  test('GIVEN the app is synthesized twice THEN the annotations stay as they are', () => {
+    const chart = newChart();
+    new CookieAffinityIngress(chart, 'Ingress', { controller: IngressController.gke(), defaultBackend: kplus.IngressBackend.fromService(service(chart)) });
+    const first = synthValid(chart);
+    expect(synthValid(chart)).toEqual(first);
+  });
+
+  test('GIVEN a backend added after a first synth THEN the next synth annotates its Service too', () => {
+    const chart = newChart();
+    const ingress = new CookieAffinityIngress(chart, 'Ingress', { controller: IngressController.traefik(), defaultBackend: kplus.IngressBackend.fromService(service(chart)) });
+    synthValid(chart);
+    ingress.addRule('/late', kplus.IngressBackend.fromService(service(chart, 'late', 'Late')));
+    const late = synthValid(chart).find(m => m.kind === 'Service' && m.metadata.name === 'late')!;
+    expect(late.metadata.annotations['traefik.ingress.kubernetes.io/service.sticky.cookie']).toBe('true');
+  });
+
+  test('GIVEN an app synthesized with App.synth THEN the Services are annotated in the files', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'web');
+    new CookieAffinityIngress(chart, 'Ingress', { controller: IngressController.traefik(), cookie: { sameSite: SameSite.STRICT }, defaultBackend: kplus.IngressBackend.fromService(service(chart)) });
+    const yaml = app.synthYaml();
+    expect(yaml).toContain('traefik.ingress.kubernetes.io/service.sticky.cookie.samesite: strict');
+  });
+});
