@@ -205,15 +205,15 @@ import { AffinityDoctorValidation } from 'cdk8s-session-affinity';
 AffinityDoctorValidation.addTo(app);
 // --- SharedSessionApp (issue 9) ---
 import { SessionStore as SessionStores, SharedSessionApp } from 'cdk8s-session-affinity';
-const sessionsAuth = kplus.Secret.fromSecretName(chart, 'SessionsAuth', 'cart-redis-auth');
-const cart = new SharedSessionApp(chart, 'Cart', {
-  metadata: { name: 'cart' },
+const sessionsAuth = kplus.Secret.fromSecretName(chart, 'SessionsAuth', 'basket-redis-auth');
+const basket = new SharedSessionApp(chart, 'Basket', {
+  metadata: { name: 'basket' },
   image: 'ghcr.io/example/shop:1.4.2',
   port: 8080,
   store: SessionStores.redis({ password: { secret: sessionsAuth, key: 'password' } }),
 });
-if (cart.store.host !== 'cart-redis' || cart.store.port !== 6379 || !cart.store.runsInChart) {
-  throw new Error(`unexpected SharedSessionApp store: ${cart.store.host}:${cart.store.port}`);
+if (basket.store.host !== 'basket-redis' || basket.store.port !== 6379 || !basket.store.runsInChart) {
+  throw new Error(`unexpected SharedSessionApp store: ${basket.store.host}:${basket.store.port}`);
 }
 // --- end SharedSessionApp (issue 9) ---
 
@@ -400,20 +400,20 @@ step "checking the synthesized manifests"
     check(get(cart, "metadata.annotations")["traefik.ingress.kubernetes.io/service.sticky.cookie.name"], "cart-affinity", "cart Service metadata.annotations[service.sticky.cookie.name]");
   }
   // --- SharedSessionApp (issue 9) ---
-  const cart = service("cart");
-  if (cart) {
-    check(get(cart, "spec.sessionAffinity"), undefined, "cart spec.sessionAffinity (none: sessions are in Redis)");
+  const basket = service("basket");
+  if (basket) {
+    check(get(basket, "spec.sessionAffinity"), undefined, "basket spec.sessionAffinity (none: sessions are in Redis)");
   }
-  const cartApp = docs.find(d => d.kind === "Deployment" && d.metadata.name === "cart");
-  check(get(cartApp, "spec.replicas"), 2, "cart Deployment spec.replicas");
-  check(get(cartApp, "spec.template.spec.containers.0.env"), [
-    { name: "SESSION_STORE_PASSWORD", valueFrom: { secretKeyRef: { key: "password", name: "cart-redis-auth" } } },
-    { name: "SESSION_STORE", value: "redis://:$(SESSION_STORE_PASSWORD)@cart-redis:6379" },
-  ], "cart env: password from the Secret, then the URL that embeds it");
-  const redisService = service("cart-redis");
-  check(get(redisService, "spec.ports.0.port"), 6379, "cart-redis Service port");
+  const basketApp = docs.find(d => d.kind === "Deployment" && d.metadata.name === "basket");
+  check(get(basketApp, "spec.replicas"), 2, "basket Deployment spec.replicas");
+  check(get(basketApp, "spec.template.spec.containers.0.env"), [
+    { name: "SESSION_STORE_PASSWORD", valueFrom: { secretKeyRef: { key: "password", name: "basket-redis-auth" } } },
+    { name: "SESSION_STORE", value: "redis://:$(SESSION_STORE_PASSWORD)@basket-redis:6379" },
+  ], "basket env: password from the Secret, then the URL that embeds it");
+  const redisService = service("basket-redis");
+  check(get(redisService, "spec.ports.0.port"), 6379, "basket-redis Service port");
   for (const kind of ["StatefulSet", "NetworkPolicy", "PodDisruptionBudget"]) {
-    check(docs.filter(d => d.kind === kind && d.metadata.name === "cart-redis").length, 1, `one ${kind} cart-redis`);
+    check(docs.filter(d => d.kind === kind && d.metadata.name === "basket-redis").length, 1, `one ${kind} basket-redis`);
   }
   // --- end SharedSessionApp (issue 9) ---
   process.exit(failed ? 1 : 0);
