@@ -9,6 +9,7 @@ import { doctorBench } from './doctor';
 import { benchGrafana } from './grafana';
 import { runCookieRouteBench } from './cookie-route';
 import { cookieIngressBench } from './cookie-ingress';
+import { benchSharedSessionApp } from './shared-session-app';
 import { median, msSince, spreadPercent, table } from './stats';
 import { buildChart, HAND_WRITTEN, LIBRARY, renderedAffinity, Variant, VARIANTS } from './variants';
 
@@ -150,6 +151,7 @@ function main(): void {
   runCookieRouteBench(REPEATS);
   cookieIngressBench(REPEATS);
   doctorBench();
+  benchSharedSessionApp();
 }
 
 main();

@@ -203,6 +203,19 @@ import { Duration } from 'cdk8s';
 // The doctor runs at synth: an error-level finding would fail cdk8s synth.
 import { AffinityDoctorValidation } from 'cdk8s-session-affinity';
 AffinityDoctorValidation.addTo(app);
+// --- SharedSessionApp (issue 9) ---
+import { SessionStore as SessionStores, SharedSessionApp } from 'cdk8s-session-affinity';
+const sessionsAuth = kplus.Secret.fromSecretName(chart, 'SessionsAuth', 'basket-redis-auth');
+const basket = new SharedSessionApp(chart, 'Basket', {
+  metadata: { name: 'basket' },
+  image: 'ghcr.io/example/shop:1.4.2',
+  port: 8080,
+  store: SessionStores.redis({ password: { secret: sessionsAuth, key: 'password' } }),
+});
+if (basket.store.host !== 'basket-redis' || basket.store.port !== 6379 || !basket.store.runsInChart) {
+  throw new Error(`unexpected SharedSessionApp store: ${basket.store.host}:${basket.store.port}`);
+}
+// --- end SharedSessionApp (issue 9) ---
 
 app.synth();
 EOF
@@ -386,6 +399,23 @@ step "checking the synthesized manifests"
     check(get(cart, "metadata.annotations")["traefik.ingress.kubernetes.io/service.sticky.cookie"], "true", "cart Service metadata.annotations[service.sticky.cookie] (Traefik reads the Service)");
     check(get(cart, "metadata.annotations")["traefik.ingress.kubernetes.io/service.sticky.cookie.name"], "cart-affinity", "cart Service metadata.annotations[service.sticky.cookie.name]");
   }
+  // --- SharedSessionApp (issue 9) ---
+  const basket = service("basket");
+  if (basket) {
+    check(get(basket, "spec.sessionAffinity"), undefined, "basket spec.sessionAffinity (none: sessions are in Redis)");
+  }
+  const basketApp = docs.find(d => d.kind === "Deployment" && d.metadata.name === "basket");
+  check(get(basketApp, "spec.replicas"), 2, "basket Deployment spec.replicas");
+  check(get(basketApp, "spec.template.spec.containers.0.env"), [
+    { name: "SESSION_STORE_PASSWORD", valueFrom: { secretKeyRef: { key: "password", name: "basket-redis-auth" } } },
+    { name: "SESSION_STORE", value: "redis://:$(SESSION_STORE_PASSWORD)@basket-redis:6379" },
+  ], "basket env: password from the Secret, then the URL that embeds it");
+  const redisService = service("basket-redis");
+  check(get(redisService, "spec.ports.0.port"), 6379, "basket-redis Service port");
+  for (const kind of ["StatefulSet", "NetworkPolicy", "PodDisruptionBudget"]) {
+    check(docs.filter(d => d.kind === kind && d.metadata.name === "basket-redis").length, 1, `one ${kind} basket-redis`);
+  }
+  // --- end SharedSessionApp (issue 9) ---
   process.exit(failed ? 1 : 0);
 ') || fail "the synthesized manifests are not what a user should get (see FAIL lines above)"
 

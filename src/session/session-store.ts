@@ -228,7 +228,9 @@ export abstract class SessionStore {
   /**
    * Create what the store needs under `scope` and say how to reach it. Called
    * once per consumer, from its constructor; the ids it uses start with
-   * `Store`, so they cannot clash with the consumer's own children.
+   * `Store`, so they cannot clash with the consumer's own children. To bind
+   * two stores for one consumer (a database and a cache), give each its own
+   * scope, e.g. `new Construct(consumer, 'Database')`.
    *
    * @param scope where to create the store's objects
    * @param consumer the consumer's name, namespace and pods

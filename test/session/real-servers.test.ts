@@ -101,6 +101,20 @@ describeRedis('Redis run in the chart, against a real redis-server', () => {
     }
   });
 
+  test('an app pointed at it as an external Redis (url + password) reaches it too', async () => {
+    const external = shop(secret => SessionStore.redis({ url: 'redis://cache.example.com:6380/0', password: { secret, key: 'password' } }));
+    const env = appEnv(external);
+    expect(env.get('SESSION_STORE')).toEqual(`redis://:${PASSWORD}@cache.example.com:6380/0`);
+    const client = createClient({ url: rehost(env.get('SESSION_STORE')!, '127.0.0.1', server.port) });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      expect(await client.ping()).toEqual('PONG');
+    } finally {
+      await client.quit();
+    }
+  });
+
   test('a wrong password is refused', async () => {
     const url = new URL(rehost(appEnv(manifests).get('SESSION_STORE')!, '127.0.0.1', server.port));
     url.password = 'wrong-password';
@@ -209,6 +223,20 @@ describePostgres('PostgreSQL run in the chart, against a real PostgreSQL server'
       await client.query("INSERT INTO sessions VALUES ($1, $2, now() + interval '1 hour')", ['42', SESSION]);
       const { rows } = await client.query('SELECT sess FROM sessions WHERE sid = $1 AND expire > now()', ['42']);
       expect(rows).toEqual([{ sess: SESSION }]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  test('an app pointed at it as an external database (url + password) reaches it too', async () => {
+    const external = shop(secret => SessionStore.postgres({ url: 'postgresql://sessions@db.example.com/sessions?sslmode=disable', password: { secret, key: 'password' } }));
+    const env = appEnv(external);
+    expect(env.get('SESSION_DATABASE')).toEqual(`postgresql://sessions:${PASSWORD}@db.example.com:5432/sessions?sslmode=disable`);
+    const client = new PgClient({ connectionString: rehost(env.get('SESSION_DATABASE')!, '127.0.0.1', cluster.port) });
+    await client.connect();
+    try {
+      const { rows } = await client.query('SELECT current_user AS user, current_database() AS db');
+      expect(rows).toEqual([{ user: 'sessions', db: 'sessions' }]);
     } finally {
       await client.end();
     }

@@ -1,13 +1,14 @@
 // What every store that runs in the chart shares: names, the NetworkPolicy,
 // the PodDisruptionBudget, volume claims, URL checks. Internal, not exported
 // from the package.
-import { ApiObject, Chart, JsonPatch, Size } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { InChartStoreOptions } from './options';
 import { propError } from '../../errors';
-import { ENV_NAME, serviceHost } from '../../facts/session-stores';
-import { checkObjectNames } from '../../names';
+import { NAMESPACE_NAME_RULE, nameRuleOfKind } from '../../facts/names';
+import { ENV_NAME, serviceHost, URL_SAFE_PASSWORD } from '../../facts/session-stores';
+import { checkName } from '../../names';
 import { SecretKeyRef, SessionStoreConsumer } from '../session-store';
 
 /** Where a store that runs in the chart puts its objects, and how it is reached. */
@@ -30,10 +31,17 @@ export function placement(consumer: SessionStoreConsumer, scope: Construct, suff
   };
 }
 
-/** Checks the name and namespace of every object a store created. */
+/**
+ * Checks the name and namespace of every object a store created. The name is
+ * the user's `store.name` (or derived from the consumer's), so errors say so.
+ */
 export function checkNames(scope: Construct, objects: Construct[]): void {
   for (const object of objects) {
-    checkObjectNames(scope, ApiObject.of(object), 'store.name');
+    const api = ApiObject.of(object);
+    checkName(scope, 'store.name', api.metadata.name ?? api.name, nameRuleOfKind(api.kind));
+    if (api.metadata.namespace !== undefined) {
+      checkName(scope, 'namespace', api.metadata.namespace, NAMESPACE_NAME_RULE);
+    }
   }
 }
 
@@ -42,6 +50,28 @@ export function checkSecretKey(scope: Construct, prop: string, ref: SecretKeyRef
   if (ref.key === '' || !/^[-._a-zA-Z0-9]+$/.test(ref.key)) {
     throw propError(scope, `${prop}.key`, JSON.stringify(ref.key),
       'must be a Secret data key: letters, digits, \'-\', \'_\' or \'.\'');
+  }
+}
+
+/**
+ * Checks a password the chart itself holds (a `kplus.Secret` made with
+ * `stringData`): `$(VAR)` expansion writes it into a URL unescaped and Redis
+ * reads it from a config line, so it must be URL-safe. A Secret made outside
+ * the chart cannot be read at synth; its key is only named.
+ */
+export function checkPassword(scope: Construct, prop: string, ref: SecretKeyRef): void {
+  checkSecretKey(scope, prop, ref);
+  if (!(ref.secret instanceof kplus.Secret)) {
+    return;
+  }
+  const value = ref.secret.getStringData(ref.key);
+  const where = `key ${JSON.stringify(ref.key)} of Secret ${ref.secret.name}`;
+  if (value === undefined) {
+    throw propError(scope, prop, where, 'must name a key the Secret holds');
+  }
+  if (!URL_SAFE_PASSWORD.test(value)) {
+    throw propError(scope, prop, where,
+      'must hold a password of letters, digits and \'-._~\' only (e.g. `openssl rand -hex 32`): it is written into a URL by $(VAR) expansion, which does not escape');
   }
 }
 
@@ -87,7 +117,7 @@ function redact(url: URL): string {
 
 /** Refuses a Size that is not a positive whole number of mebibytes. */
 export function mebibytes(scope: Construct, prop: string, size: Size): number {
-  const mib = size.toMebibytes({ rounding: 1 as any });
+  const mib = size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
   if (!Number.isInteger(mib) || mib < 1) {
     throw propError(scope, prop, `${mib}Mi`, 'must be a whole number of mebibytes, at least 1Mi');
   }

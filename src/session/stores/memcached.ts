@@ -105,6 +105,8 @@ export class MemcachedSessionStore extends SessionStore {
     deployment.addContainer({
       name: 'memcached',
       image: o.image ?? MEMCACHED_IMAGE,
+      // The tag is pinned: pull it once per node.
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       command: ['memcached'],
       args: ['-p', String(MEMCACHED_PORT), '-m', String(memory)],
       ports: [{ name: 'memcached', number: MEMCACHED_PORT }],

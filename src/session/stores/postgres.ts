@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  addVolumeClaimTemplate, checkEnvName, checkNames, checkSecretKey, containerSecurityContext,
+  addVolumeClaimTemplate, checkEnvName, checkNames, checkPassword, containerSecurityContext,
   parseStoreUrl, placement, podSecurityContext, storeDisruptionBudget, storeNetworkPolicy,
 } from './common';
 import { InChartStoreOptions } from './options';
@@ -119,7 +119,7 @@ export class PostgresSessionStore extends SessionStore {
     if (o.password === undefined) {
       throw propError(scope, 'store.password', 'not given', 'must name the Secret key holding the database user\'s password');
     }
-    checkSecretKey(scope, 'store.password', o.password);
+    checkPassword(scope, 'store.password', o.password);
 
     if (o.url !== undefined) {
       const url = parseStoreUrl(scope, 'store.url', o.url, POSTGRES_SCHEMES, 'PostgreSQL');
@@ -176,6 +176,8 @@ export class PostgresSessionStore extends SessionStore {
     const container = statefulSet.addContainer({
       name: 'postgres',
       image: o.image ?? POSTGRES_IMAGE,
+      // The tag is pinned: pull it once per node.
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       ports: [{ name: 'postgres', number: POSTGRES_PORT }],
       envVariables: {
         POSTGRES_USER: kplus.EnvValue.fromValue(user),

@@ -1,8 +1,8 @@
-import { Duration, Size } from 'cdk8s';
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  addVolumeClaimTemplate, checkEnvName, checkNames, checkSecretKey, containerSecurityContext,
+  addVolumeClaimTemplate, checkEnvName, checkNames, checkPassword, containerSecurityContext,
   parseStoreUrl, placement, podSecurityContext, storeDisruptionBudget, storeNetworkPolicy,
 } from './common';
 import { InChartStoreOptions } from './options';
@@ -100,7 +100,7 @@ export class RedisSessionStore extends SessionStore {
     checkEnvName(scope, 'store.urlEnv', urlEnv);
     checkEnvName(scope, 'store.passwordEnv', passwordEnv);
     if (o.password !== undefined) {
-      checkSecretKey(scope, 'store.password', o.password);
+      checkPassword(scope, 'store.password', o.password);
     }
 
     if (o.url !== undefined) {
@@ -128,6 +128,10 @@ export class RedisSessionStore extends SessionStore {
         'must name the Secret key holding the password of the Redis run in the chart (auth is always on); or pass \'url\' for an external Redis');
     }
     const place = placement(consumer, scope, 'redis', o);
+    const resources = o.resources ?? {
+      cpu: { request: kplus.Cpu.millis(50) },
+      memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
+    };
     const service = new kplus.Service(scope, 'StoreService', {
       metadata: place.metadata,
       ports: [{ name: 'redis', port: REDIS_PORT, targetPort: REDIS_PORT }],
@@ -145,12 +149,14 @@ export class RedisSessionStore extends SessionStore {
     const container = statefulSet.addContainer({
       name: 'redis',
       image: o.image ?? REDIS_IMAGE,
+      // The tag is pinned: pull it once per node.
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       // The password goes to redis-server as a config line on its standard
       // input, from a variable the shell expands inside the here-document:
       // no argv ever holds it. `exec` leaves redis-server as PID 1, so it gets
       // SIGTERM and writes its append-only file before the pod stops.
       command: ['sh', '-c', [
-        `exec redis-server - --port ${REDIS_PORT} --dir ${REDIS_DATA_DIR} --appendonly yes <<EOF`,
+        `exec redis-server - --port ${REDIS_PORT} --dir ${REDIS_DATA_DIR} --appendonly yes${maxMemoryArgs(resources)} <<EOF`,
         `requirepass $${REDISCLI_AUTH_ENV}`,
         'EOF',
       ].join('\n')],
@@ -159,10 +165,7 @@ export class RedisSessionStore extends SessionStore {
         [REDISCLI_AUTH_ENV]: kplus.EnvValue.fromSecretValue({ secret: o.password.secret, key: o.password.key }),
       },
       securityContext: containerSecurityContext(REDIS_UID),
-      resources: o.resources ?? {
-        cpu: { request: kplus.Cpu.millis(50) },
-        memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
-      },
+      resources,
       // redis-cli prints NOAUTH and still exits 0, so the answer is compared.
       readiness: kplus.Probe.fromCommand(['sh', '-c', `test "$(redis-cli -p ${REDIS_PORT} ping)" = PONG`], {
         periodSeconds: Duration.seconds(5), timeoutSeconds: Duration.seconds(3),
@@ -215,4 +218,21 @@ function redisEnv(urlEnv: string, passwordEnv: string, url: URL, password: Secre
     { name: passwordEnv, value: kplus.EnvValue.fromSecretValue({ secret: password.secret, key: password.key }) },
     { name: urlEnv, value: kplus.EnvValue.fromValue(withAuth) },
   ];
+}
+
+/**
+ * Keeps Redis under its container's memory limit: at a quarter below it,
+ * Redis evicts the least recently used keys that have an expiry (sessions
+ * do) instead of being killed for memory, which with an append-only file on
+ * an emptyDir would replay into the same limit at every restart.
+ *
+ * @see https://redis.io/docs/latest/develop/reference/eviction/
+ */
+function maxMemoryArgs(resources: kplus.ContainerResources): string {
+  const limit = resources.memory?.limit;
+  if (limit === undefined) {
+    return '';
+  }
+  const mib = Math.floor(limit.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) * 0.75);
+  return mib >= 1 ? ` --maxmemory ${mib}mb --maxmemory-policy volatile-lru` : '';
 }

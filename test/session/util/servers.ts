@@ -33,15 +33,15 @@ export function postgresBin(): string | undefined {
 
 /**
  * Whether the servers' tests can run. Without a server they skip and say so;
- * in CI (`CI` set) a missing server is a failure, so CI never passes by
- * skipping.
+ * in CI (`CI` or `SESSION_SERVERS_REQUIRED` set, as `.ci/run` does) a
+ * missing server is a failure, so CI never passes by skipping.
  */
 export function serverAvailable(what: string, present: boolean): boolean {
   if (present) {
     return true;
   }
-  if (process.env.CI) {
-    throw new Error(`${what} is not installed, and CI is set: .ci/run installs it (apt-get install redis-server memcached postgresql)`);
+  if (process.env.CI || process.env.SESSION_SERVERS_REQUIRED) {
+    throw new Error(`${what} is not installed, and CI or SESSION_SERVERS_REQUIRED is set: .ci/run installs it (apt-get install redis-server memcached postgresql)`);
   }
   // eslint-disable-next-line no-console
   console.warn(`${what} is not installed: its real-server tests are skipped (apt-get install redis-server memcached postgresql)`);

@@ -1,0 +1,135 @@
+// SharedSessionApp with a Redis store next to the same six objects written
+// by hand with cdk8s-plus (Deployment, Service, Redis StatefulSet and
+// Service, NetworkPolicy, PodDisruptionBudget) and a JSON patch for the volume
+// the StatefulSet lacks. Both render byte-for-byte the same manifests
+// (checked before timing), so the ratio is the library's own cost.
+import { App, Chart, Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { median, msSince, spreadPercent, table } from './stats';
+import { SessionStore, SharedSessionApp } from '../src';
+
+const SIZES = [10, 100];
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 15);
+
+type Build = (chart: Chart, n: number) => void;
+
+const library: Build = (chart, n) => {
+  const secret = kplus.Secret.fromSecretName(chart, 'Auth', 'sessions-auth');
+  for (let i = 0; i < n; i++) {
+    new SharedSessionApp(chart, `App${i}`, {
+      metadata: { name: `app-${i}` },
+      image: 'ghcr.io/example/shop:1.4.2',
+      port: 8080,
+      store: SessionStore.redis({ password: { secret, key: 'password' } }),
+    });
+  }
+};
+
+/** What a careful user writes today for one app and its Redis. */
+const handWritten: Build = (chart, n) => {
+  const secret = kplus.Secret.fromSecretName(chart, 'Auth', 'sessions-auth');
+  const ref = { secret, key: 'password' };
+  for (let i = 0; i < n; i++) {
+    const scope = new Construct(chart, `App${i}`);
+    const name = `app-${i}`;
+    const redis = `${name}-redis`;
+    const host = `${redis}.bench.svc.cluster.local`;
+    const deployment = new kplus.Deployment(scope, 'Resource', { metadata: { name }, replicas: 2 });
+    const service = new kplus.Service(scope, 'StoreService', { metadata: { name: redis, namespace: 'bench' }, ports: [{ name: 'redis', port: 6379, targetPort: 6379 }] });
+    const statefulSet = new kplus.StatefulSet(scope, 'Store', {
+      metadata: { name: redis, namespace: 'bench' },
+      service,
+      replicas: 1,
+      securityContext: { ensureNonRoot: true, user: 999, group: 999, fsGroup: 999 },
+    });
+    statefulSet.podMetadata.addLabel('app.kubernetes.io/name', 'redis');
+    statefulSet.podMetadata.addLabel('app.kubernetes.io/instance', redis);
+    const container = statefulSet.addContainer({
+      name: 'redis',
+      image: 'redis:7.4.1',
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      command: ['sh', '-c', 'exec redis-server - --port 6379 --dir /data --appendonly yes --maxmemory 192mb --maxmemory-policy volatile-lru <<EOF\nrequirepass $REDISCLI_AUTH\nEOF'],
+      ports: [{ name: 'redis', number: 6379 }],
+      envVariables: { REDISCLI_AUTH: kplus.EnvValue.fromSecretValue(ref) },
+      securityContext: {
+        ensureNonRoot: true, user: 999, group: 999, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false,
+      },
+      resources: { cpu: { request: kplus.Cpu.millis(50) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) } },
+      readiness: kplus.Probe.fromCommand(['sh', '-c', 'test "$(redis-cli -p 6379 ping)" = PONG'], { periodSeconds: Duration.seconds(5), timeoutSeconds: Duration.seconds(3) }),
+      liveness: kplus.Probe.fromTcpSocket({ port: 6379, initialDelaySeconds: Duration.seconds(10), periodSeconds: Duration.seconds(10) }),
+    });
+    container.mount('/tmp', kplus.Volume.fromEmptyDir(scope, 'StoreTmp', 'tmp'));
+    container.mount('/data', kplus.Volume.fromEmptyDir(scope, 'StoreData', 'data'));
+    new kplus.NetworkPolicy(scope, 'StoreNetworkPolicy', {
+      metadata: { name: redis, namespace: 'bench' },
+      selector: statefulSet,
+      ingress: { default: kplus.NetworkPolicyTrafficDefault.DENY, rules: [{ peer: deployment, ports: [kplus.NetworkPolicyPort.tcp(6379)] }] },
+    });
+    new kplus.k8s.KubePodDisruptionBudget(scope, 'StoreDisruptionBudget', {
+      metadata: { name: redis, namespace: 'bench' },
+      spec: { minAvailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: statefulSet.matchLabels } },
+    });
+    deployment.addContainer({
+      name: 'app',
+      image: 'ghcr.io/example/shop:1.4.2',
+      ports: [{ name: 'http', number: 8080 }],
+      envVariables: {
+        SESSION_STORE_PASSWORD: kplus.EnvValue.fromSecretValue(ref),
+        SESSION_STORE: kplus.EnvValue.fromValue(`redis://:$(SESSION_STORE_PASSWORD)@${host}:6379`),
+      },
+      readiness: kplus.Probe.fromTcpSocket({ port: 8080 }),
+      liveness: kplus.Probe.fromTcpSocket({ port: 8080, initialDelaySeconds: Duration.seconds(15) }),
+    });
+    new kplus.Service(scope, 'Service', {
+      metadata: { name, namespace: 'bench' },
+      selector: deployment,
+      ports: [{ name: 'http', port: 8080, targetPort: 8080 }],
+    });
+  }
+};
+
+export const SHARED_SESSION_VARIANTS: Array<[string, Build]> = [['library', library], ['hand-written', handWritten]];
+
+/** A chart in namespace `bench` with `n` apps of one variant. */
+export function sharedSessionChart(build: Build, n: number): Chart {
+  const chart = new Chart(new App({ outdir: '/dev/null' }), 'bench', { namespace: 'bench' });
+  build(chart, n);
+  return chart;
+}
+
+function measure(build: Build, n: number): number {
+  const rounds = Math.max(1, Math.round(100 / n));
+  let total = 0;
+  for (let i = 0; i < rounds; i++) {
+    const start = process.hrtime.bigint();
+    sharedSessionChart(build, n).toJson();
+    total += msSince(start);
+  }
+  return total / rounds;
+}
+
+/** Prints SharedSessionApp's synth time next to the hand-written objects. */
+export function benchSharedSessionApp(): void {
+  const expected = JSON.stringify(sharedSessionChart(library, 2).toJson());
+  if (JSON.stringify(sharedSessionChart(handWritten, 2).toJson()) !== expected) {
+    throw new Error('the hand-written SharedSessionApp variant renders differently from the library');
+  }
+  for (const n of SIZES) for (const [, build] of SHARED_SESSION_VARIANTS) measure(build, n);
+  const samples = new Map<string, number[]>();
+  for (let r = 0; r < REPEATS; r++) {
+    for (const n of SIZES) {
+      const order = r % 2 === 0 ? SHARED_SESSION_VARIANTS : [...SHARED_SESSION_VARIANTS].reverse();
+      for (const [name, build] of order) {
+        samples.set(`${name}@${n}`, [...(samples.get(`${name}@${n}`) ?? []), measure(build, n)]);
+      }
+    }
+  }
+  const rows = SIZES.flatMap(n => SHARED_SESSION_VARIANTS.map(([name]) => {
+    const t = samples.get(`${name}@${n}`)!;
+    const hand = median(samples.get(`hand-written@${n}`)!);
+    return [name, String(n), median(t).toFixed(2), `${spreadPercent(t).toFixed(0)}%`, ((median(t) / n) * 1000).toFixed(0), (median(t) / hand).toFixed(2)];
+  }));
+  console.log('\nSharedSessionApp + Redis store (6 objects per app) against the same objects by hand: build + toJson');
+  console.log(table(['variant', 'apps', 'total ms', 'spread', 'µs/app', 'vs hand-written'], rows));
+}

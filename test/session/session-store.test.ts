@@ -1,0 +1,390 @@
+import { Chart, Size, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { SessionStore, SessionStoreConfig, SessionStoreKind, SharedSessionApp } from '../../src';
+import { describeNameRule, NameRule } from '../../src/facts/names';
+import { Manifest, newChart, only, synthValid } from '../util/manifests';
+
+const PASSWORD = 'correct-horse-battery-staple';
+
+interface Shop {
+  chart: Chart;
+  app: SharedSessionApp;
+  manifests: Manifest[];
+}
+
+/** GIVEN a shop app in namespace `shop` whose store's password is in a Secret the user made. */
+function shop(store: (secret: kplus.ISecret) => SessionStore, namespace = 'shop', name = 'shop'): Shop {
+  const chart = newChart(namespace);
+  const secret = new kplus.Secret(chart, 'Auth', { metadata: { name: 'shop-sessions' }, stringData: { password: PASSWORD } });
+  const app = new SharedSessionApp(chart, 'Shop', {
+    metadata: { name },
+    image: 'ghcr.io/example/shop:1.4.2',
+    port: 8080,
+    store: store(secret),
+  });
+  return { chart, app, manifests: synthValid(chart) };
+}
+
+function appContainer(manifests: Manifest[]): any {
+  return only(manifests, 'Deployment', 'shop').spec.template.spec.containers[0];
+}
+
+const password = (secret: kplus.ISecret) => ({ secret, key: 'password' });
+
+/** The stores that run in the chart, with what each must render. */
+const IN_CHART = [
+  { store: 'redis', make: (s: kplus.ISecret) => SessionStore.redis({ password: password(s) }), kind: 'StatefulSet', port: 6379, uid: 999, env: 'SESSION_STORE', url: 'redis://:$(SESSION_STORE_PASSWORD)@shop-redis.shop.svc.cluster.local:6379' },
+  { store: 'memcached', make: () => SessionStore.memcached(), kind: 'Deployment', port: 11211, uid: 11211, env: 'SESSION_STORE', url: 'memcached://shop-memcached.shop.svc.cluster.local:11211' },
+  { store: 'postgres', make: (s: kplus.ISecret) => SessionStore.postgres({ password: password(s) }), kind: 'StatefulSet', port: 5432, uid: 999, env: 'SESSION_DATABASE', url: 'postgresql://sessions:$(SESSION_DATABASE_PASSWORD)@shop-postgres.shop.svc.cluster.local:5432/sessions' },
+];
+
+describe.each(IN_CHART)('every store run in the chart: $store', ({ store, make, kind, port, uid, env, url }) => {
+  const name = `shop-${store}`;
+
+  test('is valid Kubernetes, as in its snapshot', () => {
+    // WHEN
+    const { manifests } = shop(make);
+    // THEN
+    expect(manifests.map(m => `${m.kind}/${m.metadata.name}`).sort()).toEqual([
+      `${kind}/${name}`, 'Deployment/shop', `NetworkPolicy/${name}`, `PodDisruptionBudget/${name}`,
+      'Secret/shop-sessions', `Service/${name}`, 'Service/shop',
+    ].sort());
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('gives the app a URL naming the store\'s real Service and port', () => {
+    const { manifests } = shop(make);
+    const service = only(manifests, 'Service', name);
+    const workload = only(manifests, kind, name);
+    expect(service.spec.ports).toEqual([{ name: store, port, targetPort: port }]);
+    expect(workload.spec.template.metadata.labels).toMatchObject(service.spec.selector);
+    const variable = appContainer(manifests).env.find((e: any) => e.name === env);
+    expect(variable).toEqual({ name: env, value: url });
+  });
+
+  test('admits only the app\'s pods, on the store\'s port', () => {
+    const { manifests } = shop(make);
+    const policy = only(manifests, 'NetworkPolicy', name);
+    const storePods = only(manifests, kind, name).spec.selector.matchLabels;
+    const appPods = only(manifests, 'Deployment', 'shop').spec.selector.matchLabels;
+    expect(policy.spec).toEqual({
+      podSelector: { matchLabels: storePods },
+      policyTypes: ['Ingress'],
+      ingress: [{
+        from: [{ podSelector: { matchLabels: appPods }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } }],
+        ports: [{ port, protocol: 'TCP' }],
+      }],
+    });
+  });
+
+  test('keeps its one pod through voluntary disruptions', () => {
+    const { manifests } = shop(make);
+    const budget = only(manifests, 'PodDisruptionBudget', name);
+    expect(budget.spec).toEqual({ minAvailable: 1, selector: { matchLabels: only(manifests, kind, name).spec.selector.matchLabels } });
+  });
+
+  test('runs as the image\'s own non-root user, read-only, with probes and resource requests', () => {
+    const { manifests } = shop(make);
+    const pod = only(manifests, kind, name).spec.template.spec;
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid });
+    expect(pod.containers).toHaveLength(1);
+    const container = pod.containers[0];
+    expect(container.securityContext).toEqual({
+      runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false,
+    });
+    expect(container.readinessProbe).toBeDefined();
+    expect(container.livenessProbe).toBeDefined();
+    expect(Object.keys(container.resources.requests).sort()).toEqual(['cpu', 'memory']);
+    expect(container.resources.limits.memory).toBeDefined();
+  });
+
+  test('writes no password outside a Secret, and the app\'s Service has no affinity', () => {
+    const { manifests } = shop(make);
+    for (const m of manifests.filter(o => o.kind !== 'Secret')) {
+      expect({ object: `${m.kind}/${m.metadata.name}`, leaks: JSON.stringify(m).includes(PASSWORD) }).toEqual({ object: `${m.kind}/${m.metadata.name}`, leaks: false });
+    }
+    const service = only(manifests, 'Service', 'shop');
+    expect(service.spec.sessionAffinity).toBeUndefined();
+    expect(service.spec.sessionAffinityConfig).toBeUndefined();
+  });
+
+  test('returns its connection details as data', () => {
+    const { app, manifests } = shop(make);
+    expect(app.store).toMatchObject({
+      kind: store as SessionStoreKind,
+      host: `${name}.shop.svc.cluster.local`,
+      port,
+      tls: false,
+      runsInChart: true,
+    });
+    expect(app.store.url).toEqual(url.replace(/[^/]*:\$\([A-Z_]+\)@|:\$\([A-Z_]+\)@/, ''));
+    expect(app.store.workload).toBeDefined();
+    expect(app.store.service?.name).toEqual(name);
+    expect(app.store.networkPolicy).toBeDefined();
+    expect(app.store.disruptionBudget?.name).toEqual(name);
+    expect(manifests.length).toBeGreaterThan(0);
+  });
+});
+
+describe('every store, in the chart or external', () => {
+  const ALL: Array<[string, (s: kplus.ISecret) => SessionStore]> = [
+    ['redis', s => SessionStore.redis({ password: password(s) })],
+    ['external redis', s => SessionStore.redis({ url: 'rediss://me@cache.example.com:6380/1', password: password(s) })],
+    ['memcached', () => SessionStore.memcached()],
+    ['external memcached', () => SessionStore.memcached({ url: 'memcached://cache.example.com' })],
+    ['postgres', s => SessionStore.postgres({ password: password(s) })],
+    ['external postgres', s => SessionStore.postgres({ url: 'postgres://db.example.com:6432/app?sslmode=verify-full', password: password(s) })],
+    ['jwt', s => SessionStore.jwt({ secret: s, key: 'password' })],
+  ];
+
+  test.each(ALL)('%s: a credential in the app\'s env is a secretKeyRef, or a $(VAR) of one defined before it', (_name, make) => {
+    const env: any[] = appContainer(shop(make).manifests).env;
+    const fromSecrets: string[] = [];
+    for (const variable of env) {
+      if (variable.valueFrom !== undefined) {
+        expect(Object.keys(variable.valueFrom)).toEqual(['secretKeyRef']);
+        fromSecrets.push(variable.name);
+        continue;
+      }
+      const url = new URL(variable.value);
+      if (url.password !== '') {
+        expect(fromSecrets.map(n => `$(${n})`)).toContain(decodeURIComponent(url.password));
+      }
+      expect(variable.value).not.toContain(PASSWORD);
+    }
+  });
+});
+
+describe('SessionStore.redis()', () => {
+  test('hands redis-server its password on standard input and redis-cli in REDISCLI_AUTH, never on a command line', () => {
+    const { manifests } = shop(s => SessionStore.redis({ password: password(s) }));
+    const container = only(manifests, 'StatefulSet', 'shop-redis').spec.template.spec.containers[0];
+    expect(container.image).toEqual('redis:7.4.1');
+    expect(container.command).toEqual(['sh', '-c', [
+      'exec redis-server - --port 6379 --dir /data --appendonly yes --maxmemory 192mb --maxmemory-policy volatile-lru <<EOF',
+      'requirepass $REDISCLI_AUTH',
+      'EOF',
+    ].join('\n')]);
+    expect(container.env).toEqual([
+      { name: 'REDISCLI_AUTH', valueFrom: { secretKeyRef: { name: 'shop-sessions', key: 'password' } } },
+    ]);
+    expect(container.readinessProbe.exec.command).toEqual(['sh', '-c', 'test "$(redis-cli -p 6379 ping)" = PONG']);
+    expect(container.livenessProbe.tcpSocket).toEqual({ port: 6379 });
+  });
+
+  test('keeps Redis a quarter under its memory limit, evicting sessions rather than being killed', () => {
+    const limited = shop(s => SessionStore.redis({ password: password(s), resources: { memory: { limit: Size.gibibytes(1) } } }));
+    const command = only(limited.manifests, 'StatefulSet', 'shop-redis').spec.template.spec.containers[0].command[2];
+    expect(command.split('\n')[0]).toEqual('exec redis-server - --port 6379 --dir /data --appendonly yes --maxmemory 768mb --maxmemory-policy volatile-lru <<EOF');
+    const unlimited = shop(s => SessionStore.redis({ password: password(s), resources: { cpu: { request: kplus.Cpu.millis(100) } } }));
+    const plain = only(unlimited.manifests, 'StatefulSet', 'shop-redis').spec.template.spec.containers[0].command[2];
+    expect(plain.split('\n')[0]).toEqual('exec redis-server - --port 6379 --dir /data --appendonly yes <<EOF');
+  });
+
+  test('gives the app the password from the Secret and the URL that embeds it, in that order', () => {
+    const { manifests } = shop(s => SessionStore.redis({ password: password(s) }));
+    expect(appContainer(manifests).env).toEqual([
+      { name: 'SESSION_STORE_PASSWORD', valueFrom: { secretKeyRef: { name: 'shop-sessions', key: 'password' } } },
+      { name: 'SESSION_STORE', value: 'redis://:$(SESSION_STORE_PASSWORD)@shop-redis.shop.svc.cluster.local:6379' },
+    ]);
+  });
+
+  test('reproduces the seed\'s SESSION_STORE host and port for a Service named redis in default', () => {
+    // "Session Affinity in Kubernetes": value: "redis://redis.default.svc.cluster.local:6379"
+    const { manifests } = shop(s => SessionStore.redis({ password: password(s), name: 'redis' }), 'default');
+    const value = appContainer(manifests).env.find((e: any) => e.name === 'SESSION_STORE').value;
+    expect(value.replace(':$(SESSION_STORE_PASSWORD)@', '')).toEqual('redis://redis.default.svc.cluster.local:6379');
+  });
+
+  test('keeps data on an emptyDir by default, and on a volume claim template with storage', () => {
+    const ephemeral = only(shop(s => SessionStore.redis({ password: password(s) })).manifests, 'StatefulSet', 'shop-redis');
+    expect(ephemeral.spec.volumeClaimTemplates).toBeUndefined();
+    expect(ephemeral.spec.template.spec.volumes).toContainEqual({ name: 'data', emptyDir: {} });
+
+    const kept = only(shop(s => SessionStore.redis({ password: password(s), storage: Size.gibibytes(2), storageClassName: 'fast' })).manifests, 'StatefulSet', 'shop-redis');
+    expect(kept.spec.volumeClaimTemplates).toEqual([{
+      metadata: { name: 'data' },
+      spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '2Gi' } } },
+    }]);
+    expect(kept.spec.template.spec.volumes.map((v: any) => v.name)).not.toContain('data');
+    expect(kept.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'data', mountPath: '/data' });
+  });
+
+  test('with url, uses an external Redis and runs nothing', () => {
+    const { manifests, app } = shop(s => SessionStore.redis({ url: 'rediss://cache.example.com:6380', password: password(s), urlEnv: 'REDIS_URL' }));
+    expect(manifests.map(m => m.kind).sort()).toEqual(['Deployment', 'Secret', 'Service']);
+    expect(appContainer(manifests).env).toEqual([
+      { name: 'REDIS_URL_PASSWORD', valueFrom: { secretKeyRef: { name: 'shop-sessions', key: 'password' } } },
+      { name: 'REDIS_URL', value: 'rediss://:$(REDIS_URL_PASSWORD)@cache.example.com:6380' },
+    ]);
+    expect(app.store).toMatchObject({ host: 'cache.example.com', port: 6380, tls: true, runsInChart: false, url: 'rediss://cache.example.com:6380' });
+    expect(app.store.workload).toBeUndefined();
+  });
+
+  test('an external Redis without a password gets a plain URL', () => {
+    const { manifests } = shop(() => SessionStore.redis({ url: 'redis://cache.internal' }));
+    expect(appContainer(manifests).env).toEqual([{ name: 'SESSION_STORE', value: 'redis://cache.internal' }]);
+  });
+});
+
+describe('SessionStore.postgres()', () => {
+  test('creates the user and database from the Secret mounted as a file, with a volume claim template', () => {
+    const { manifests } = shop(s => SessionStore.postgres({ password: password(s) }));
+    const statefulSet = only(manifests, 'StatefulSet', 'shop-postgres');
+    const pod = statefulSet.spec.template.spec;
+    const container = pod.containers[0];
+    expect(container.image).toEqual('postgres:17.2');
+    expect(container.env).toEqual([
+      { name: 'POSTGRES_USER', value: 'sessions' },
+      { name: 'POSTGRES_DB', value: 'sessions' },
+      { name: 'POSTGRES_PASSWORD_FILE', value: '/etc/postgres-auth/password' },
+      { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
+    ]);
+    expect(pod.volumes).toContainEqual({ name: 'auth', secret: { secretName: 'shop-sessions', defaultMode: 0o440, items: [{ key: 'password', path: 'password' }] } });
+    expect(container.volumeMounts).toEqual(expect.arrayContaining([
+      { name: 'auth', mountPath: '/etc/postgres-auth', readOnly: true },
+      { name: 'run', mountPath: '/var/run/postgresql' },
+      { name: 'data', mountPath: '/var/lib/postgresql/data' },
+    ]));
+    expect(statefulSet.spec.volumeClaimTemplates).toEqual([{
+      metadata: { name: 'data' },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    }]);
+    expect(container.readinessProbe.exec.command).toEqual(['pg_isready', '-h', '127.0.0.1', '-p', '5432', '-U', 'sessions', '-d', 'sessions']);
+    expect(container.livenessProbe.exec.command).toEqual(['pg_isready', '-h', '/var/run/postgresql', '-p', '5432', '-U', 'sessions', '-d', 'sessions']);
+  });
+
+  test('reproduces the seed\'s SESSION_DATABASE for a Service named sessions-db in default', () => {
+    // "Session Affinity in Kubernetes": value: "postgresql://sessions-db.default.svc.cluster.local:5432/sessions"
+    const { manifests, app } = shop(s => SessionStore.postgres({ password: password(s), name: 'sessions-db' }), 'default');
+    const value = appContainer(manifests).env.find((e: any) => e.name === 'SESSION_DATABASE').value;
+    expect(value.replace('sessions:$(SESSION_DATABASE_PASSWORD)@', '')).toEqual('postgresql://sessions-db.default.svc.cluster.local:5432/sessions');
+    expect(app.store).toMatchObject({ url: 'postgresql://sessions-db.default.svc.cluster.local:5432/sessions', database: 'sessions', user: 'sessions' });
+    expect(app.store.password?.key).toEqual('password');
+  });
+
+  test('with url, uses an external database: user and database from the URL, TLS from sslmode', () => {
+    const { manifests, app } = shop(s => SessionStore.postgres({ url: 'postgresql://shop@db.example.com/shop_sessions?sslmode=require', password: password(s) }));
+    expect(manifests.map(m => m.kind).sort()).toEqual(['Deployment', 'Secret', 'Service']);
+    expect(appContainer(manifests).env).toEqual([
+      { name: 'SESSION_DATABASE_PASSWORD', valueFrom: { secretKeyRef: { name: 'shop-sessions', key: 'password' } } },
+      { name: 'SESSION_DATABASE', value: 'postgresql://shop:$(SESSION_DATABASE_PASSWORD)@db.example.com:5432/shop_sessions?sslmode=require' },
+    ]);
+    expect(app.store).toMatchObject({ host: 'db.example.com', port: 5432, user: 'shop', database: 'shop_sessions', tls: true, runsInChart: false });
+  });
+});
+
+describe('SessionStore.memcached()', () => {
+  test('runs memcached with its item memory and a limit above it', () => {
+    const { manifests } = shop(() => SessionStore.memcached({ memory: Size.mebibytes(128) }));
+    const container = only(manifests, 'Deployment', 'shop-memcached').spec.template.spec.containers[0];
+    expect(container.image).toEqual('memcached:1.6.32');
+    expect(container.command).toEqual(['memcached']);
+    expect(container.args).toEqual(['-p', '11211', '-m', '128']);
+    expect(container.resources).toEqual({ requests: { cpu: '50m', memory: '160Mi' }, limits: { memory: '192Mi' } });
+    expect(container.readinessProbe.tcpSocket).toEqual({ port: 11211 });
+  });
+
+  test('with url, uses an external Memcached and runs nothing', () => {
+    const { manifests, app } = shop(() => SessionStore.memcached({ url: 'memcached://cache.internal' }));
+    expect(manifests.map(m => m.kind).sort()).toEqual(['Deployment', 'Secret', 'Service']);
+    expect(appContainer(manifests).env).toEqual([{ name: 'SESSION_STORE', value: 'memcached://cache.internal:11211' }]);
+    expect(app.store).toMatchObject({ host: 'cache.internal', port: 11211, runsInChart: false });
+  });
+});
+
+describe('SessionStore.jwt()', () => {
+  test('gives the app JWT_SECRET from the Secret and runs nothing', () => {
+    const { manifests, app } = shop(s => SessionStore.jwt({ secret: s, key: 'jwt-secret' }));
+    expect(manifests.map(m => m.kind).sort()).toEqual(['Deployment', 'Secret', 'Service']);
+    // "Session Affinity in Kubernetes": JWT_SECRET valueFrom.secretKeyRef {name: app-secrets, key: jwt-secret}
+    expect(appContainer(manifests).env).toEqual([
+      { name: 'JWT_SECRET', valueFrom: { secretKeyRef: { name: 'shop-sessions', key: 'jwt-secret' } } },
+    ]);
+    expect(app.store).toMatchObject({ kind: SessionStoreKind.JWT, runsInChart: false, tls: false });
+    expect(app.store.signingKey?.key).toEqual('jwt-secret');
+  });
+});
+
+describe('a consumer other than SharedSessionApp', () => {
+  test('binds a store with its own scope, namespace and pods', () => {
+    // GIVEN a Grafana-like consumer: its own construct and pod selector
+    const chart = new Chart(Testing.app(), 'test');
+    const scope = new Construct(chart, 'Grafana');
+    const secret = kplus.Secret.fromSecretName(chart, 'DbAuth', 'grafana-db');
+    const pods = kplus.Pods.select(chart, 'GrafanaPods', { labels: { app: 'grafana' } });
+    // WHEN
+    const config: SessionStoreConfig = SessionStore.postgres({ password: { secret, key: 'password' }, database: 'grafana', user: 'grafana' })
+      .bind(scope, { name: 'grafana', namespace: 'observability', pods });
+    // THEN
+    expect(config).toMatchObject({
+      host: 'grafana-postgres.observability.svc.cluster.local', port: 5432, database: 'grafana', user: 'grafana', tls: false,
+    });
+    expect(config.password?.secret.name).toEqual('grafana-db');
+    const manifests = synthValid(chart);
+    const policy = only(manifests, 'NetworkPolicy', 'grafana-postgres');
+    expect(policy.metadata.namespace).toEqual('observability');
+    expect(policy.spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: { app: 'grafana' } } }]);
+    expect(only(manifests, 'StatefulSet', 'grafana-postgres').metadata.namespace).toEqual('observability');
+  });
+
+  test('without any namespace, names the Service without one', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const secret = kplus.Secret.fromSecretName(chart, 'Auth', 'auth');
+    const pods = kplus.Pods.select(chart, 'Pods', { labels: { app: 'x' } });
+    const config = SessionStore.redis({ password: { secret, key: 'password' } }).bind(new Construct(chart, 'X'), { name: 'x', pods });
+    expect(config.host).toEqual('x-redis');
+    expect(config.url).toEqual('redis://x-redis:6379');
+  });
+});
+
+describe('bad options are refused', () => {
+  const secret = () => kplus.Secret.fromSecretName(new Chart(Testing.app(), 'scratch'), 'S', 'shop-sessions');
+  const chartSecret = (stringData: Record<string, string>) =>
+    new kplus.Secret(new Chart(Testing.app(), 'scratch'), 'S', { metadata: { name: 'made-here' }, stringData });
+  const cases: Array<[string, () => SessionStore, string]> = [
+    ['an http URL for Redis', () => SessionStore.redis({ url: 'http://cache:6379' }),
+      'test/Shop: \'store.url\' ("http://cache:6379") must be a Redis URL: its scheme must be one of redis://, rediss://'],
+    ['a Redis URL with a password in it', () => SessionStore.redis({ url: 'redis://:hunter2@cache:6379' }),
+      'test/Shop: \'store.url\' ("redis://:***@cache:6379") must not hold a password: the URL is a plain env value; put the password in a Secret and pass it as \'password\''],
+    ['a PostgreSQL URL with a password in it', () => SessionStore.postgres({ url: 'postgresql://shop:hunter2@db/shop', password: { secret: secret(), key: 'password' } }),
+      'test/Shop: \'store.url\' ("postgresql://shop:***@db/shop") must not hold a password: the URL is a plain env value; put the password in a Secret and pass it as \'password\''],
+    ['not a URL', () => SessionStore.redis({ url: 'cache:6379:x' }),
+      'test/Shop: \'store.url\' ("cache:6379:x") must be a Redis URL: its scheme must be one of redis://, rediss://'],
+    ['a Redis in the chart without a password', () => SessionStore.redis({}),
+      'test/Shop: \'store.password\' (not given) must name the Secret key holding the password of the Redis run in the chart (auth is always on); or pass \'url\' for an external Redis'],
+    ['a JWT store without a key', () => SessionStore.jwt({ secret: secret() } as any),
+      'test/Shop: \'store.key\' (not given) must name the key of the Secret that holds the JWT signing key'],
+    ['a JWT store with an empty key', () => SessionStore.jwt({ secret: secret(), key: '' }),
+      'test/Shop: \'store.key\' ("") must be a Secret data key: letters, digits, \'-\', \'_\' or \'.\''],
+    ['storage for an external Redis', () => SessionStore.redis({ url: 'redis://cache', storage: Size.gibibytes(1) }),
+      'test/Shop: \'store.storage\' (given) applies only to a Redis run in the chart: drop it, or drop \'url\''],
+    ['a user that is not a PostgreSQL identifier', () => SessionStore.postgres({ password: { secret: secret(), key: 'password' }, user: 'Shop-User' }),
+      'test/Shop: \'store.user\' ("Shop-User") must be a lower-case PostgreSQL identifier: a letter or \'_\', then letters, digits or \'_\', at most 63 characters'],
+    ['a user that differs from the URL\'s', () => SessionStore.postgres({ url: 'postgresql://a@db/x', user: 'b', password: { secret: secret(), key: 'password' } }),
+      'test/Shop: \'store.user\' ("b") must match the user in \'url\' ("a"), or be left out'],
+    ['an env name a container cannot have', () => SessionStore.memcached({ urlEnv: 'SESSION-STORE' }),
+      'test/Shop: \'store.urlEnv\' ("SESSION-STORE") must be an environment variable name: a letter or \'_\', then letters, digits or \'_\''],
+    ['a Memcached URL with a user', () => SessionStore.memcached({ url: 'memcached://me@cache' }),
+      'test/Shop: \'store.url\' ("memcached://me@cache") must not hold a user: Memcached\'s plain protocol has no login'],
+    ['a store name the API server refuses', () => SessionStore.memcached({ name: 'Shop_Cache' }),
+      `test/Shop: 'store.name' ("Shop_Cache") must be ${describeNameRule(NameRule.DNS_1035_LABEL)}`],
+    ['a password the chart holds that a URL cannot carry', () => SessionStore.redis({ password: { secret: chartSecret({ password: 'p@ss word' }), key: 'password' } }),
+      'test/Shop: \'store.password\' (key "password" of Secret made-here) must hold a password of letters, digits and \'-._~\' only (e.g. `openssl rand -hex 32`): it is written into a URL by $(VAR) expansion, which does not escape'],
+    ['a key the chart\'s Secret does not hold', () => SessionStore.postgres({ password: { secret: chartSecret({ pw: 'x' }), key: 'password' } }),
+      'test/Shop: \'store.password\' (key "password" of Secret made-here) must name a key the Secret holds'],
+    ['less than a mebibyte of memory', () => SessionStore.memcached({ memory: Size.kibibytes(512) }),
+      'test/Shop: \'store.memory\' (0.5Mi) must be a whole number of mebibytes, at least 1Mi'],
+  ];
+
+  test.each(cases)('%s', (_what, store, message) => {
+    const chart = newChart('shop');
+    expect(() => new SharedSessionApp(chart, 'Shop', { image: 'shop:1', port: 8080, store: store() })).toThrow(message);
+    try {
+      new SharedSessionApp(newChart('shop'), 'Shop', { image: 'shop:1', port: 8080, store: store() });
+    } catch (e) {
+      expect((e as Error).message).toEqual(message);
+    }
+  });
+});

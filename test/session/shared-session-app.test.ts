@@ -1,0 +1,84 @@
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { SessionStore, SharedSessionApp } from '../../src';
+import { describeNameRule, nameRuleOfKind } from '../../src/facts/names';
+import { newChart, only, synthValid } from '../util/manifests';
+
+const jwt = (chart: any) => SessionStore.jwt({ secret: kplus.Secret.fromSecretName(chart, 'Keys', 'app-secrets'), key: 'jwt-secret' });
+
+describe('SharedSessionApp', () => {
+  test('runs two replicas behind a plain Service, as in its snapshot', () => {
+    // GIVEN
+    const chart = newChart('production');
+    // WHEN
+    new SharedSessionApp(chart, 'App', {
+      metadata: { name: 'stateless-app' },
+      image: 'myapp:1.0.0',
+      port: 8080,
+      servicePort: 80,
+      store: jwt(chart),
+    });
+    // THEN
+    const manifests = synthValid(chart);
+    expect(manifests).toMatchSnapshot();
+    const deployment = only(manifests, 'Deployment', 'stateless-app');
+    expect(deployment.metadata.namespace).toEqual('production');
+    expect(deployment.spec.replicas).toEqual(2);
+    // The seed's "Better approach": a ClusterIP Service, no session affinity, port 80 -> 8080.
+    const service = only(manifests, 'Service', 'stateless-app');
+    expect(service.spec).toEqual({
+      type: 'ClusterIP',
+      externalIPs: [],
+      selector: deployment.spec.selector.matchLabels,
+      ports: [{ name: 'http', port: 80, targetPort: 8080 }],
+    });
+    const container = deployment.spec.template.spec.containers[0];
+    expect(container.readinessProbe.tcpSocket).toEqual({ port: 8080 });
+    expect(container.livenessProbe).toMatchObject({ tcpSocket: { port: 8080 }, initialDelaySeconds: 15 });
+    expect(container.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+  });
+
+  test('puts the user\'s env before the store\'s, and passes the container knobs through', () => {
+    const chart = newChart();
+    const app = new SharedSessionApp(chart, 'App', {
+      image: 'myapp:1.0.0',
+      port: 3000,
+      replicas: 5,
+      store: jwt(chart),
+      env: { LOG_LEVEL: kplus.EnvValue.fromValue('info') },
+      args: ['--serve'],
+      resources: { cpu: { request: kplus.Cpu.millis(200) } },
+      readiness: kplus.Probe.fromHttpGet('/healthz', { port: 3000 }),
+      liveness: kplus.Probe.fromHttpGet('/healthz', { port: 3000, initialDelaySeconds: Duration.seconds(5) }),
+    });
+    const container = only(synthValid(chart), 'Deployment').spec.template.spec.containers[0];
+    expect(container.env).toEqual([
+      { name: 'LOG_LEVEL', value: 'info' },
+      { name: 'JWT_SECRET', valueFrom: { secretKeyRef: { name: 'app-secrets', key: 'jwt-secret' } } },
+    ]);
+    expect(container.args).toEqual(['--serve']);
+    expect(container.resources).toEqual({ requests: { cpu: '200m' } });
+    expect(container.readinessProbe.httpGet).toMatchObject({ path: '/healthz', port: 3000 });
+    expect(app.deployment.replicas).toEqual(5);
+    expect(app.service.ports[0].port).toEqual(3000);
+    expect(app.container.name).toEqual('app');
+  });
+
+  test.each([
+    ['replicas 0', { replicas: 0 }, 'test/App: \'replicas\' (0) must be a whole number, at least 1 (default 2)'],
+    ['replicas 1.5', { replicas: 1.5 }, 'test/App: \'replicas\' (1.5) must be a whole number, at least 1 (default 2)'],
+    ['port 0', { port: 0 }, 'test/App: \'port\' (0) must be a whole number from 1 to 65535'],
+    ['servicePort 70000', { servicePort: 70000 }, 'test/App: \'servicePort\' (70000) must be a whole number from 1 to 65535'],
+    ['an env variable the store sets', { env: { JWT_SECRET: kplus.EnvValue.fromValue('x') } },
+      'test/App: \'env\' (JWT_SECRET) must not set JWT_SECRET: the session store sets it (rename the store\'s variable with its env options)'],
+  ])('refuses %s', (_what, props, message) => {
+    const chart = newChart();
+    expect(() => new SharedSessionApp(chart, 'App', { image: 'myapp:1.0.0', port: 8080, store: jwt(chart), ...props })).toThrow(message);
+  });
+
+  test('refuses a name the API server refuses', () => {
+    const chart = newChart();
+    expect(() => new SharedSessionApp(chart, 'App', { metadata: { name: 'My_App' }, image: 'myapp:1.0.0', port: 8080, store: jwt(chart) }))
+      .toThrow(`test/App: 'metadata.name' ("My_App") must be ${describeNameRule(nameRuleOfKind('Deployment'))}`);
+  });
+});
