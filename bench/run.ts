@@ -4,11 +4,11 @@
 import { execFileSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
-import { benchLoadBalancerStickiness } from './load-balancer-stickiness';
+import { cookieIngressBench } from './cookie-ingress';
+import { runCookieRouteBench } from './cookie-route';
 import { doctorBench } from './doctor';
 import { benchGrafana } from './grafana';
-import { runCookieRouteBench } from './cookie-route';
-import { cookieIngressBench } from './cookie-ingress';
+import { benchLoadBalancerStickiness } from './load-balancer-stickiness';
 import { benchSharedSessionApp } from './shared-session-app';
 import { median, msSince, spreadPercent, table } from './stats';
 import { buildChart, HAND_WRITTEN, LIBRARY, renderedAffinity, Variant, VARIANTS } from './variants';
