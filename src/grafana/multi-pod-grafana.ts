@@ -102,7 +102,7 @@ export const GRAFANA_DEFAULT_REPLICAS = 4;
  * system, probes on `/api/health`, resources, and the admin password from a
  * Secret; `sessions` decides how logins survive several pods: ClientIP
  * affinity (the quick fix), a shared database (Grafana's high-availability
- * setup), or the seed's persistent volume (one pod, or ReadWriteMany).
+ * setup), or the seed's persistent volume (one pod).
  * `autoscaling` hands the replica count to a KEDA ScaledObject.
  */
 export class MultiPodGrafana extends Construct {

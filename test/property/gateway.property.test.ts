@@ -2,6 +2,7 @@ import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { buildAndCheck, check, mostly, objectName, seconds, validName } from './harness';
+import { doctorErrors, mixes as mixesOf } from './outcomes';
 import {
   AffinityCookie,
   BackendCookieAffinity,
@@ -15,7 +16,6 @@ import {
 import { GATEWAY_DURATION_PATTERN, sessionPersistenceProblem } from '../../src/facts/gateway-api';
 import { ISTIO_HASH_KEYS } from '../../src/facts/istio';
 import { Manifest } from '../util/manifests';
-import { doctorErrors, mixes as mixesOf } from './outcomes';
 
 // ---- generators ---------------------------------------------------------------
 
@@ -131,9 +131,16 @@ describe('Gateway API constructs on generated props', () => {
         const chart = new Chart(app, 'test');
         new CookieAffinityRoute(chart, 'Route', {
           metadata: { name: p.name, namespace: p.namespace },
-          gateway: p.gateway, gatewayNamespace: p.gatewayNamespace, sectionName: p.sectionName,
-          hostnames: p.hostnames, pathPrefix: p.pathPrefix, port: p.port, backend,
-          cookie: p.cookie, lifetime: life, sessionTimeout: timeout,
+          gateway: p.gateway,
+          gatewayNamespace: p.gatewayNamespace,
+          sectionName: p.sectionName,
+          hostnames: p.hostnames,
+          pathPrefix: p.pathPrefix,
+          port: p.port,
+          backend,
+          cookie: p.cookie,
+          lifetime: life,
+          sessionTimeout: timeout,
         });
         return chart;
       }));
@@ -165,7 +172,10 @@ describe('Gateway API constructs on generated props', () => {
         const chart = new Chart(app, 'test');
         new BackendCookieAffinity(chart, 'Policy', {
           metadata: { name: p.name, namespace: p.namespace },
-          service, cookie: p.cookie, lifetime: life, sessionTimeout: timeout,
+          service,
+          cookie: p.cookie,
+          lifetime: life,
+          sessionTimeout: timeout,
         });
         return chart;
       }));
@@ -186,8 +196,15 @@ describe('Gateway API constructs on generated props', () => {
         const chart = new Chart(app, 'test');
         new EnvoyCookieAffinity(chart, 'Envoy', {
           metadata: { name: p.name, namespace: p.namespace },
-          gateway: p.gateway, gatewayNamespace: p.gatewayNamespace, sectionName: p.sectionName,
-          hostnames: p.hostnames, pathPrefix: p.pathPrefix, port: p.port, backend, cookie: p.cookie, tls: p.tls,
+          gateway: p.gateway,
+          gatewayNamespace: p.gatewayNamespace,
+          sectionName: p.sectionName,
+          hostnames: p.hostnames,
+          pathPrefix: p.pathPrefix,
+          port: p.port,
+          backend,
+          cookie: p.cookie,
+          tls: p.tls,
         });
         return chart;
       }));
@@ -226,7 +243,11 @@ describe('Gateway API constructs on generated props', () => {
         const mesh = new Chart(app, 'test');
         new MeshCookieAffinity(mesh, 'Mesh', {
           metadata: { name: p.metadataName, namespace: p.metadataNamespace },
-          service, cookie: p.cookie, useSourceIp: p.useSourceIp, tls: p.tls, clusterDomain: p.clusterDomain,
+          service,
+          cookie: p.cookie,
+          useSourceIp: p.useSourceIp,
+          tls: p.tls,
+          clusterDomain: p.clusterDomain,
         });
         return mesh;
       }));
@@ -259,7 +280,12 @@ describe('Gateway API constructs on generated props', () => {
         const chart = new Chart(app, 'test');
         new TraefikCookieAffinityRoute(chart, 'Traefik', {
           metadata: { name: p.name, namespace: p.namespace },
-          hostnames: p.hostnames, pathPrefix: p.pathPrefix, port: p.port, backend, cookie: p.cookie, entryPoints,
+          hostnames: p.hostnames,
+          pathPrefix: p.pathPrefix,
+          port: p.port,
+          backend,
+          cookie: p.cookie,
+          entryPoints,
           tlsSecret: tlsSecret === undefined ? undefined : kplus.Secret.fromSecretName(chart, 'Tls', tlsSecret),
         });
         return chart;
