@@ -3,7 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { probeScript } from './script';
 import { propError } from '../errors';
-import { checkObjectNames } from '../names';
+import { NameRule } from '../facts/names';
+import { checkName, checkObjectNames } from '../names';
 import { AffinityTimeout, StickyService } from '../service';
 import { describeSeconds, secondsOf } from '../units';
 
@@ -164,6 +165,8 @@ export class AffinityProbe extends Construct {
             'only applies to the echo app the probe deploys: leave it out when probing an existing \'service\'');
         }
       }
+      // The name becomes the host of the probe's URL: one the API server refuses would make a URL curl cannot use.
+      checkName(this, 'service.metadata.name', props.service.name, NameRule.DNS_1035_LABEL);
       this.service = props.service;
     } else {
       const replicas = props.replicas ?? 3;

@@ -249,3 +249,13 @@ describe('example affinity-probe', () => {
     expect(envOf(only(manifests, 'Job')).PROBE_REQUESTS).toEqual('10');
   });
 });
+
+describe('AffinityProbe: what the property tests found', () => {
+  test('GIVEN an existing Service whose name is no DNS label THEN it is refused, since the name is the host of the probe\'s URL', () => {
+    // It used to synthesize a Job probing `http://?:80/`. Found by test/property/probe.property.test.ts.
+    const chart = newChart();
+    const service = new kplus.Service(newChart('apps'), 'Svc', { metadata: { name: '?' }, ports: [{ port: 80 }] });
+    expect(() => new AffinityProbe(chart, 'Probe', { service }))
+      .toThrow('test/Probe: \'service.metadata.name\' ("?") must be a DNS-1035 label: lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit, at most 63 characters');
+  });
+});
