@@ -13,6 +13,7 @@ import {
   SameSite,
   TraefikCookieAffinityRoute,
 } from '../../src';
+import { ENVOY_POLICY_TARGET_GROUP, ENVOY_POLICY_TARGET_KINDS } from '../../src/facts/envoy-gateway';
 import { GATEWAY_DURATION_PATTERN, sessionPersistenceProblem } from '../../src/facts/gateway-api';
 import { ISTIO_HASH_KEYS } from '../../src/facts/istio';
 import { Manifest } from '../util/manifests';
@@ -61,7 +62,8 @@ const cookie: fc.Arbitrary<AffinityCookie> = fc.record({
 /** Host names: valid, wildcard, and every way a route refuses one. */
 const hostname = mostly(
   fc.oneof(fc.constantFrom('shop.example.com', '*.example.com', 'a', 'x-1.example.org', '10.0.0.1'), validName),
-  fc.constantFrom('', 'Shop.example.com', 'shop.example.com:443', '*', '*.', 'a..b', 'a_b.com', '-a.com', '**.example.com', 'x'.repeat(254), `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}`, 'shop.example.com`'),
+  fc.constantFrom('', 'Shop.example.com', 'shop.example.com:443', '*', '*.', 'a..b', 'a_b.com', '-a.com', '**.example.com', 'x'.repeat(254),
+    `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}`, 'shop.example.com`'),
 );
 const hostnames = sometimes(fc.oneof(
   { arbitrary: fc.array(hostname, { maxLength: 3 }), weight: 5 },
@@ -71,7 +73,11 @@ const hostnames = sometimes(fc.oneof(
 const backendSpec = fc.record({
   name: mostly(validName, objectName),
   chartNamespace: fc.option(objectName, { nil: undefined }),
-  ports: fc.oneof({ arbitrary: fc.constant([8080]), weight: 10 }, { arbitrary: fc.constant([80, 8080]), weight: 1 }, { arbitrary: fc.constant([]), weight: 1 }),
+  ports: fc.oneof(
+    { arbitrary: fc.constant([8080]), weight: 10 },
+    { arbitrary: fc.constant([80, 8080]), weight: 1 },
+    { arbitrary: fc.constant([]), weight: 1 },
+  ),
 });
 type BackendSpec = typeof backendSpec extends fc.Arbitrary<infer T> ? T : never;
 
@@ -159,6 +165,8 @@ describe('Gateway API constructs on generated props', () => {
           expect(sp.absoluteTimeout).toBeUndefined();
         }
         expect(route.spec.rules[0].backendRefs[0].name).toBe(p.backend.name);
+        // CEL: a backendRef to a Service must name its port.
+        expect(route.spec.rules[0].backendRefs[0].port).toBeDefined();
         expectDoctorClean(outcome.manifests);
       }
     }, 400);
@@ -212,6 +220,14 @@ describe('Gateway API constructs on generated props', () => {
         const route = outcome.manifests.find(m => m.kind === 'HTTPRoute')!;
         const policy = outcome.manifests.find(m => m.kind === 'BackendTrafficPolicy')!;
         expect(policy.spec.targetRefs[0].name).toBe(route.metadata.name);
+        // The CRD's CEL rules, which the schema check does not run: targets in the Gateway API group, of
+        // a kind a policy may target; a ConsistentHash of type Cookie carries its cookie.
+        for (const ref of policy.spec.targetRefs) {
+          expect(ref.group).toBe(ENVOY_POLICY_TARGET_GROUP);
+          expect(ENVOY_POLICY_TARGET_KINDS).toContain(ref.kind);
+        }
+        expect(policy.spec.loadBalancer.type === 'ConsistentHash').toBe(policy.spec.loadBalancer.consistentHash !== undefined);
+        expect(policy.spec.loadBalancer.consistentHash.type === 'Cookie').toBe(policy.spec.loadBalancer.consistentHash.cookie !== undefined);
         expect(policy.metadata.namespace).toBe(route.metadata.namespace);
         const c = policy.spec.loadBalancer.consistentHash.cookie;
         expect(c.name).toBe(p.cookie?.name ?? 'INGRESSCOOKIE');

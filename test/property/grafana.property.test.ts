@@ -80,7 +80,8 @@ const props = fc.record({
   name: sometimes(objectName),
   chartNamespace: fc.option(objectName, { nil: undefined }),
   replicas: sometimes(fc.constantFrom(0, 1, 2, 4, 10, 1.5, -1)),
-  serviceType: fc.option(fc.constantFrom(kplus.ServiceType.CLUSTER_IP, kplus.ServiceType.LOAD_BALANCER, kplus.ServiceType.NODE_PORT), { nil: undefined }),
+  serviceType: fc.option(fc.constantFrom(kplus.ServiceType.CLUSTER_IP, kplus.ServiceType.LOAD_BALANCER, kplus.ServiceType.NODE_PORT),
+    { nil: undefined }),
   sessions,
   autoscaling: sometimes(fc.record({
     minReplicas: fc.constantFrom(0, 1, 2, 5, 10, -1, 1.5),

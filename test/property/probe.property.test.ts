@@ -68,7 +68,11 @@ describe('AffinityProbe on generated props', () => {
       ...common,
       sticky: fc.boolean(),
       serviceName: mostly(validName, objectName),
-      servicePorts: fc.oneof({ arbitrary: fc.constant([80]), weight: 4 }, { arbitrary: fc.constant([80, 8080]), weight: 1 }, { arbitrary: fc.constant([]), weight: 1 }),
+      servicePorts: fc.oneof(
+        { arbitrary: fc.constant([80]), weight: 4 },
+        { arbitrary: fc.constant([80, 8080]), weight: 1 },
+        { arbitrary: fc.constant([]), weight: 1 },
+      ),
       serviceTimeout: sometimes(fc.constantFrom(1, 2, 30, 10_800)),
       echoOnly: sometimes(fc.constantFrom('replicas', 'affinityTimeout', 'echoImage')),
     });
@@ -79,8 +83,11 @@ describe('AffinityProbe on generated props', () => {
         const apps = new Chart(app, 'apps', { namespace: p.chartNamespace });
         const ports = p.servicePorts.map(port => ({ port, name: `p${port}` }));
         const service = p.sticky
-          ? new StickyService(apps, 'Svc', { metadata: { name: p.serviceName }, ports: ports.length ? ports : [{ port: 80 }],
-            affinityTimeout: p.serviceTimeout === undefined ? undefined : Duration.seconds(p.serviceTimeout) })
+          ? new StickyService(apps, 'Svc', {
+            metadata: { name: p.serviceName },
+            ports: ports.length ? ports : [{ port: 80 }],
+            affinityTimeout: p.serviceTimeout === undefined ? undefined : Duration.seconds(p.serviceTimeout),
+          })
           : new kplus.Service(apps, 'Svc', { metadata: { name: p.serviceName }, ports });
         const chart = new Chart(app, p.chartId);
         new AffinityProbe(chart, p.id, {
