@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { probeScript } from './script';
 import { propError } from '../errors';
+import { IMAGE_RULE, isImageReference } from '../facts/kubernetes-images';
 import { NameRule } from '../facts/names';
 import { checkName, checkObjectNames } from '../names';
 import { AffinityTimeout, StickyService } from '../service';
@@ -152,6 +153,11 @@ export class AffinityProbe extends Construct {
     if (!Number.isInteger(intervalSeconds) || intervalSeconds < 0 || intervalSeconds > MAX_INTERVAL_SECONDS) {
       throw propError(this, 'interval', describeSeconds(interval),
         `must be a whole number of seconds from 0 to ${MAX_INTERVAL_SECONDS}`);
+    }
+    for (const [prop, image] of [['echoImage', props.echoImage], ['curlImage', props.curlImage]] as const) {
+      if (image !== undefined && !isImageReference(image)) {
+        throw propError(this, prop, JSON.stringify(image), IMAGE_RULE);
+      }
     }
     const path = props.path ?? '/';
     if (!/^\/[!-~]*$/.test(path)) {

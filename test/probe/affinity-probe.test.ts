@@ -259,3 +259,11 @@ describe('AffinityProbe: what the property tests found', () => {
       .toThrow('test/Probe: \'service.metadata.name\' ("?") must be a DNS-1035 label: lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit, at most 63 characters');
   });
 });
+
+describe('AffinityProbe images: what the property tests found', () => {
+  test.each([['echoImage', ''], ['curlImage', ' curlimages/curl'], ['curlImage', 'curl\t8']])('GIVEN %s %j THEN it is refused, naming the prop', (prop, image) => {
+    // These used to synthesize pods that cannot start. Found by test/property/probe.property.test.ts.
+    expect(() => new AffinityProbe(newChart(), 'Probe', { [prop]: image }))
+      .toThrow(`test/Probe: '${prop}' (${JSON.stringify(image)}) must be an image reference (such as 'grafana/grafana:11.3.0'): not empty, with no spaces or control characters`);
+  });
+});

@@ -2,8 +2,8 @@ import { Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { buildAndCheck, chartIn, check, mostly, objectName, seconds } from './harness';
-import { doctorErrors, mixes as mixesOf } from './outcomes';
-import { ExternalTrafficPolicy, GrafanaSessions, KedaTrigger, MultiPodGrafana, SessionStore } from '../../src';
+import { doctorErrors, imageProblems, mixes as mixesOf } from './outcomes';
+import { ExternalTrafficPolicy, GrafanaSessions, KedaScaledObject, KedaTrigger, MultiPodGrafana, SessionStore } from '../../src';
 import { GRAFANA_CREDENTIAL_ENV, GRAFANA_ENV } from '../../src/facts/grafana';
 
 const mixes = mixesOf();
@@ -89,6 +89,7 @@ const props = fc.record({
     triggers,
   })),
   resources: fc.constantFrom('default', 'no-cpu-request', 'memory-only'),
+  image: sometimes(mostly(fc.constantFrom('grafana/grafana:11.3.0', 'grafana/grafana-enterprise@sha256:0123abcd'), fc.constantFrom('', ' grafana/grafana', 'grafana grafana', 'grafana\n'))),
 });
 
 describe('MultiPodGrafana on generated props', () => {
@@ -121,6 +122,7 @@ describe('MultiPodGrafana on generated props', () => {
           name: p.name,
           replicas: p.replicas,
           serviceType: p.serviceType,
+          image: p.image,
           sessions: modes[s.mode](),
           autoscaling: p.autoscaling === undefined ? undefined : {
             minReplicas: p.autoscaling.minReplicas,
@@ -167,7 +169,53 @@ describe('MultiPodGrafana on generated props', () => {
         expect(deployment.spec.replicas).toBe(p.replicas ?? 4);
       }
       expect(doctorErrors(manifests)).toEqual([]);
+      expect(imageProblems(manifests)).toEqual([]);
     }, 400);
+  });
+
+  test('KedaScaledObject: refused in the library\'s format, or a valid ScaledObject whose bounds KEDA\'s CEL rule accepts', () => {
+    const scaled = fc.record({
+      metadata: sometimes(fc.record({ name: fc.option(objectName, { nil: undefined }), namespace: fc.option(objectName, { nil: undefined }) })),
+      deploymentReplicas: sometimes(fc.constantFrom(1, 3)),
+      cpuRequest: mostly(fc.constant(true), fc.constant(false)),
+      minReplicas: mostly(fc.constantFrom(1, 2), fc.constantFrom(0, 5, -1, 1.5)),
+      maxReplicas: mostly(fc.constantFrom(2, 5, 100), fc.constantFrom(0, 1, 2.5)),
+      triggers,
+      pollingInterval: sometimes(seconds),
+      cooldownPeriod: sometimes(seconds),
+      chartNamespace: fc.option(objectName, { nil: undefined }),
+    });
+    check(scaled, p => {
+      const outcome = mixes.of('KedaScaledObject').add(buildAndCheck(() => {
+        const chart = chartIn(p.chartNamespace);
+        const deployment = new kplus.Deployment(chart, 'App', { replicas: p.deploymentReplicas });
+        deployment.addContainer({
+          image: 'nginx:1.27',
+          resources: { cpu: p.cpuRequest ? { request: kplus.Cpu.millis(100) } : undefined, memory: { request: Size.mebibytes(64) } },
+        });
+        new KedaScaledObject(chart, 'Scaling', {
+          target: deployment,
+          metadata: p.metadata,
+          minReplicas: p.minReplicas,
+          maxReplicas: p.maxReplicas,
+          triggers: p.triggers?.map(t => t.kind === 'cpu' ? KedaTrigger.cpuUtilization(t.percent)
+            : t.kind === 'memory' ? KedaTrigger.memoryUtilization(t.percent)
+              : KedaTrigger.custom({ type: 'cron', metadata: { timezone: 'Etc/UTC', start: '0 8 * * *', end: '0 18 * * *', desiredReplicas: '2' } })),
+          pollingInterval: p.pollingInterval === undefined ? undefined : Duration.seconds(p.pollingInterval),
+          cooldownPeriod: p.cooldownPeriod === undefined ? undefined : Duration.seconds(p.cooldownPeriod),
+        });
+        return chart;
+      }));
+      if ('manifests' in outcome) {
+        const so = outcome.manifests.find(m => m.kind === 'ScaledObject')!;
+        const deployment = outcome.manifests.find(m => m.kind === 'Deployment')!;
+        // KEDA's CEL rule: minReplicaCount <= maxReplicaCount.
+        expect(so.spec.minReplicaCount).toBeLessThanOrEqual(so.spec.maxReplicaCount);
+        expect(so.spec.scaleTargetRef.name).toBe(deployment.metadata.name);
+        expect(deployment.spec.replicas).toBeUndefined();
+        expect(so.metadata.namespace ?? null).toBe(deployment.metadata.namespace ?? null);
+      }
+    }, 300);
   });
 
   test('a good share of the generated cases reaches synth', () => {

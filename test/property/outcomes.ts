@@ -45,3 +45,21 @@ export function mixes(): { of(name: string): Mix; all(): Array<[string, Mix]> } 
 export function doctorErrors(manifests: Manifest[]): Finding[] {
   return AffinityDoctor.check(manifests).filter(f => f.severity === Severity.ERROR);
 }
+
+/**
+ * Containers whose image no pod can start with: empty (the API server takes it
+ * in a template, then refuses the pods) or with whitespace (refused, or no
+ * image reference at all).
+ */
+export function imageProblems(manifests: Manifest[]): string[] {
+  const problems: string[] = [];
+  for (const m of manifests) {
+    const pod = m.spec?.template?.spec ?? m.spec?.jobTemplate?.spec?.template?.spec;
+    for (const c of [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])]) {
+      if (typeof c.image !== 'string' || !/^[\x21-\x7e]+$/.test(c.image)) {
+        problems.push(`${m.kind} ${m.metadata?.name} container ${c.name}: image ${JSON.stringify(c.image)}`);
+      }
+    }
+  }
+  return problems;
+}

@@ -2,7 +2,7 @@ import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { buildAndCheck, check, mostly, objectName, seconds, validName } from './harness';
-import { doctorErrors, mixes as mixesOf } from './outcomes';
+import { doctorErrors, imageProblems, mixes as mixesOf } from './outcomes';
 import { AffinityProbe, StickyService } from '../../src';
 
 const mixes = mixesOf();
@@ -28,7 +28,8 @@ describe('AffinityProbe on generated props', () => {
       ...common,
       replicas: sometimes(fc.constantFrom(0, 1, 2, 3, 10, 2.5, -1)),
       affinityTimeout: sometimes(mostly(fc.integer({ min: 1, max: 86_400 }), seconds)),
-      echoImage: sometimes(fc.constantFrom('hashicorp/http-echo:1.0', 'registry.example.com/echo@sha256:abc')),
+      echoImage: sometimes(mostly(fc.constantFrom('hashicorp/http-echo:1.0', 'registry.example.com/echo@sha256:abc'), fc.constantFrom('', ' echo', 'a b'))),
+      curlImage: sometimes(mostly(fc.constant('curlimages/curl:8.11.1'), fc.constantFrom('', 'curl\t'))),
     });
     check(props, p => {
       const outcome = mixes.of('AffinityProbe (echo app)').add(buildAndCheck(() => {
@@ -41,6 +42,7 @@ describe('AffinityProbe on generated props', () => {
           path: p.path,
           port: p.port,
           echoImage: p.echoImage,
+          curlImage: p.curlImage,
         });
         return chart;
       }));
@@ -60,6 +62,7 @@ describe('AffinityProbe on generated props', () => {
       expect(Number(env.PROBE_INTERVAL_SECONDS)).toBeLessThan(service.spec.sessionAffinityConfig.clientIP.timeoutSeconds);
       expect(job.spec.backoffLimit).toBe(0);
       expect(doctorErrors(manifests)).toEqual([]);
+      expect(imageProblems(manifests)).toEqual([]);
     }, 300);
   });
 
@@ -112,6 +115,7 @@ describe('AffinityProbe on generated props', () => {
       expect([80, 8080].map(port => `http://${p.serviceName}:${port}${p.path ?? '/'}`)).toContain(env.PROBE_URL);
       expect(job.metadata.namespace).toBe(p.chartNamespace);
       expect(doctorErrors(manifests)).toEqual([]);
+      expect(imageProblems(manifests)).toEqual([]);
     }, 300);
   });
 
