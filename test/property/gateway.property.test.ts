@@ -84,6 +84,7 @@ type BackendSpec = typeof backendSpec extends fc.Arbitrary<infer T> ? T : never;
 const port = sometimes(mostly(fc.constant(8080), fc.constantFrom(80, 443, 0, 70_000, 8080.5)));
 
 const routeOptions = fc.record({
+  chartId: mostly(fc.constantFrom('test', 'shop-chart'), fc.constantFrom('My_App', 'Shop', 'x'.repeat(70), 'a.b')),
   name: fc.option(objectName, { nil: undefined }),
   namespace: sometimes(objectName),
   gateway: mostly(fc.constantFrom('eg', 'istio-gateway', 'gw.example'), objectName),
@@ -134,7 +135,7 @@ describe('Gateway API constructs on generated props', () => {
       const outcome = mix('CookieAffinityRoute').add(buildAndCheck(() => {
         const app = Testing.app();
         const backend = backendIn(app, p.backend);
-        const chart = new Chart(app, 'test');
+        const chart = new Chart(app, p.chartId);
         new CookieAffinityRoute(chart, 'Route', {
           metadata: { name: p.name, namespace: p.namespace },
           gateway: p.gateway,
@@ -177,7 +178,7 @@ describe('Gateway API constructs on generated props', () => {
       const outcome = mix('BackendCookieAffinity').add(buildAndCheck(() => {
         const app = Testing.app();
         const service = backendIn(app, p.backend);
-        const chart = new Chart(app, 'test');
+        const chart = new Chart(app, p.chartId);
         new BackendCookieAffinity(chart, 'Policy', {
           metadata: { name: p.name, namespace: p.namespace },
           service,
@@ -201,7 +202,7 @@ describe('Gateway API constructs on generated props', () => {
       const outcome = mix('EnvoyCookieAffinity').add(buildAndCheck(() => {
         const app = Testing.app();
         const backend = backendIn(app, p.backend);
-        const chart = new Chart(app, 'test');
+        const chart = new Chart(app, p.chartId);
         new EnvoyCookieAffinity(chart, 'Envoy', {
           metadata: { name: p.name, namespace: p.namespace },
           gateway: p.gateway,
@@ -293,7 +294,7 @@ describe('Gateway API constructs on generated props', () => {
       const outcome = mix('TraefikCookieAffinityRoute').add(buildAndCheck(() => {
         const app = Testing.app();
         const backend = backendIn(app, p.backend);
-        const chart = new Chart(app, 'test');
+        const chart = new Chart(app, p.chartId);
         new TraefikCookieAffinityRoute(chart, 'Traefik', {
           metadata: { name: p.name, namespace: p.namespace },
           hostnames: p.hostnames,
@@ -315,6 +316,33 @@ describe('Gateway API constructs on generated props', () => {
         expectDoctorClean(outcome.manifests);
       }
     }, 300);
+  });
+
+  test('a SESSION cookie\'s sessionTimeout is taken exactly when the Gateway API duration format holds it', () => {
+    const MAX_MS = 99_999 * 3_600_000 + 3_599_999;
+    const millis = fc.oneof(
+      fc.integer({ min: 0, max: 5_000 }),
+      fc.integer({ min: MAX_MS - 5_000, max: MAX_MS + 5_000 }),
+      fc.integer({ min: 0, max: 2 * MAX_MS }),
+      fc.double({ min: 0, max: 10, noNaN: true }),
+    );
+    check(millis, ms => {
+      const outcome = buildAndCheck(() => {
+        const app = Testing.app();
+        const backend = backendIn(app, { name: 'shop', chartNamespace: 'shop', ports: [8080] });
+        const chart = new Chart(app, 'test');
+        new CookieAffinityRoute(chart, 'Route', { gateway: 'eg', backend, sessionTimeout: Duration.millis(ms) });
+        return chart;
+      });
+      const rounded = Math.round(ms);
+      if (rounded >= 1 && rounded <= MAX_MS) {
+        expect('manifests' in outcome).toBe(true);
+        const sp = (outcome as { manifests: Manifest[] }).manifests[0].spec.rules[0].sessionPersistence;
+        expect(gatewayMillis(sp.absoluteTimeout)).toBe(rounded);
+      } else {
+        expect(outcome).toEqual({ refused: ['sessionTimeout'] });
+      }
+    }, 200);
   });
 
   test('a good share of the generated cases reaches synth', () => {
