@@ -43,7 +43,9 @@ export function gatewayDuration(seconds: number): string | undefined {
     return undefined;
   }
   const totalMs = Math.round(seconds * 1000);
-  if (Math.abs(totalMs - seconds * 1000) > 1e-6) {
+  // Whole milliseconds, up to the float error of `seconds * 1000`, which grows with the value
+  // (34064135.707 s is 34064135707.000004 ms): a fixed tolerance refused long valid durations.
+  if (Math.abs(totalMs - seconds * 1000) > Math.max(1e-6, Math.abs(seconds * 1000) * 4 * Number.EPSILON)) {
     return undefined;
   }
   if (totalMs === 0) {

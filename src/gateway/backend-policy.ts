@@ -1,7 +1,7 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { namespaceOf } from './common';
+import { checkServiceRef, namespaceOf, objectMetadata } from './common';
 import { renderSessionPersistence, SessionPersistenceOptions } from './session-persistence';
 import {
   XBackendTrafficPolicy,
@@ -44,9 +44,10 @@ export class BackendCookieAffinity extends Construct {
 
   constructor(scope: Construct, id: string, props: BackendCookieAffinityProps) {
     super(scope, id);
+    checkServiceRef(this, 'service', props.service);
     const sp = renderSessionPersistence(this, props);
     this.resource = new XBackendTrafficPolicy(this, 'Resource', {
-      metadata: { ...props.metadata, namespace: props.metadata?.namespace ?? namespaceOf(props.service) },
+      metadata: objectMetadata(props.metadata, props.metadata?.namespace ?? namespaceOf(props.service)),
       spec: {
         targetRefs: [{ group: '', kind: 'Service', name: props.service.name }],
         sessionPersistence: {

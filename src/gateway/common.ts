@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { AffinityCookie, ResolvedCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
 import { isRouteHostname, isSectionName, ROUTE_HOSTNAMES_MAX } from '../facts/gateway-api';
-import { NameRule } from '../facts/names';
+import { NAMESPACE_NAME_RULE, NameRule } from '../facts/names';
 import { checkName } from '../names';
 import { describeSeconds } from '../units';
 
@@ -77,9 +77,34 @@ export interface RouteTarget {
   readonly pathPrefix: string;
 }
 
+/**
+ * The metadata to give an L1 object: the user's, without the keys they set to
+ * `undefined`, and the namespace chosen. cdk8s's ApiObject spreads the given
+ * metadata over the name it generates, so `{ name: undefined }` would write an
+ * object with no name at all, which the API server refuses.
+ */
+export function objectMetadata(metadata: ApiObjectMetadata | undefined, namespace: string | undefined): ApiObjectMetadata {
+  const given = Object.fromEntries(Object.entries(metadata ?? {}).filter(([, v]) => v !== undefined));
+  return namespace === undefined ? given : { ...given, namespace };
+}
+
 /** The namespace an object will be written to: its own, or its chart's. */
 export function namespaceOf(object: kplus.Resource): string | undefined {
   return object.metadata.namespace ?? Chart.of(object).namespace;
+}
+
+/**
+ * Refuses a Service whose name or namespace cannot be written where the
+ * library refers to it (a route's `backendRefs`, a policy's `targetRefs`, a
+ * DestinationRule's host): the user's Service is refused by the API server
+ * anyway, and the reference to it by the CRD's pattern.
+ */
+export function checkServiceRef(scope: IConstruct, prop: string, service: kplus.Service): void {
+  checkName(scope, `${prop}.metadata.name`, service.name, NameRule.DNS_1035_LABEL);
+  const namespace = namespaceOf(service);
+  if (namespace !== undefined) {
+    checkName(scope, `${prop}.metadata.namespace`, namespace, NAMESPACE_NAME_RULE);
+  }
 }
 
 /** The port of `backend` to use: `port` when it is one of its ports, else its only one. */
@@ -103,6 +128,7 @@ export function backendPort(scope: IConstruct, backend: kplus.Service, port: num
 
 /** Checks the Gateway reference and host names of a route, eagerly. */
 export function checkRouteOptions(scope: IConstruct, props: GatewayRouteOptions): RouteTarget {
+  checkServiceRef(scope, 'backend', props.backend);
   checkName(scope, 'gateway', props.gateway, NameRule.DNS_1123_SUBDOMAIN);
   if (props.gatewayNamespace !== undefined) {
     checkName(scope, 'gatewayNamespace', props.gatewayNamespace, NameRule.DNS_1123_LABEL);

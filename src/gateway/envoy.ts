@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkRouteOptions, GatewayRouteOptions, refuseGiven } from './common';
+import { checkRouteOptions, GatewayRouteOptions, objectMetadata, refuseGiven } from './common';
 import { writeRoute } from './route';
 import { AffinityCookie, resolveCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
@@ -96,7 +96,7 @@ export class EnvoyCookieAffinity extends Construct {
     this.route = writeRoute(this, 'Route', props, target);
     this.resource = new BackendTrafficPolicy(this, 'Resource', {
       // Same name as the route: one policy per route, easy to find.
-      metadata: { ...props.metadata, name: this.route.name, namespace: target.namespace },
+      metadata: { ...objectMetadata(props.metadata, target.namespace), name: this.route.name },
       spec: {
         targetRefs: [{ group: ENVOY_POLICY_TARGET_GROUP, kind: 'HTTPRoute', name: this.route.name }],
         loadBalancer: {

@@ -1,7 +1,7 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { namespaceOf, refuseGiven } from './common';
+import { checkServiceRef, namespaceOf, objectMetadata, refuseGiven } from './common';
 import { DEFAULT_HASH_COOKIE_NAME } from './envoy';
 import { AffinityCookie, resolveCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
@@ -88,6 +88,7 @@ export class MeshCookieAffinity extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshCookieAffinityProps) {
     super(scope, id);
+    checkServiceRef(this, 'service', props.service);
     const namespace = namespaceOf(props.service);
     if (namespace === undefined) {
       throw propError(this, 'service', props.service.name,
@@ -110,7 +111,7 @@ export class MeshCookieAffinity extends Construct {
       consistentHash = { httpCookie: this.httpCookie(props.cookie ?? {}, props.tls ?? false) };
     }
     this.resource = new DestinationRule(this, 'Resource', {
-      metadata: { ...props.metadata, namespace: props.metadata?.namespace ?? namespace },
+      metadata: objectMetadata(props.metadata, props.metadata?.namespace ?? namespace),
       spec: {
         host: this.host,
         trafficPolicy: { loadBalancer: { consistentHash } },

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkRouteOptions, GatewayRouteOptions, RouteTarget } from './common';
+import { checkRouteOptions, GatewayRouteOptions, objectMetadata, RouteTarget } from './common';
 import { renderSessionPersistence, SessionPersistenceOptions } from './session-persistence';
 import {
   HttpRoute,
@@ -15,7 +15,7 @@ import { checkObjectNames } from '../names';
 export function writeRoute(scope: Construct, id: string, props: GatewayRouteOptions, target: RouteTarget,
   extra: Partial<HttpRouteSpecRules> = {}): HttpRoute {
   const route = new HttpRoute(scope, id, {
-    metadata: { ...props.metadata, namespace: target.namespace },
+    metadata: objectMetadata(props.metadata, target.namespace),
     spec: {
       parentRefs: [{
         name: props.gateway,

@@ -1,7 +1,7 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { backendPort, namespaceOf } from './common';
+import { backendPort, checkServiceRef, namespaceOf, objectMetadata } from './common';
 import { AffinityCookie, resolveCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
 import { isRouteHostname } from '../facts/gateway-api';
@@ -88,6 +88,7 @@ export class TraefikCookieAffinityRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: TraefikCookieAffinityRouteProps) {
     super(scope, id);
+    checkServiceRef(this, 'backend', props.backend);
     const hostnames = props.hostnames ?? [];
     for (const host of hostnames) {
       // Traefik's Host() takes no wildcard (HostRegexp() does), and a backquote would end the rule's string.
@@ -104,7 +105,7 @@ export class TraefikCookieAffinityRoute extends Construct {
     const resolved = resolveCookie(this, 'cookie', cookie, { tls: props.tlsSecret !== undefined });
     const namespace = props.metadata?.namespace ?? namespaceOf(props.backend);
     this.resource = new IngressRoute(this, 'Resource', {
-      metadata: { ...props.metadata, namespace },
+      metadata: objectMetadata(props.metadata, namespace),
       spec: {
         entryPoints: props.entryPoints,
         routes: [{

@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectMetadata, Duration } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { propError } from '../errors';
@@ -157,7 +157,9 @@ export interface KedaScaledObjectProps {
   readonly cooldownPeriod?: Duration;
 
   /**
-   * Metadata of the ScaledObject.
+   * Metadata of the ScaledObject. Its namespace, if given, must be the
+   * target's: `scaleTargetRef` names a Deployment in the ScaledObject's own
+   * namespace.
    *
    * @default - a name cdk8s derives from the construct path, in the target's namespace
    */
@@ -219,9 +221,18 @@ export class KedaScaledObject extends Construct {
         'must leave \'replicas\' out: the ScaledObject owns the replica count');
     }
 
+    const namespace = target.metadata.namespace ?? Chart.of(target).namespace;
+    const givenNamespace = props.metadata?.namespace;
+    if (givenNamespace !== undefined && givenNamespace !== namespace) {
+      throw propError(this, 'metadata.namespace', JSON.stringify(givenNamespace),
+        `must be the target's namespace (${namespace === undefined ? 'none: the chart has none' : JSON.stringify(namespace)}) or left out: a ScaledObject scales a Deployment of its own namespace`);
+    }
+
     target.markHasAutoscaler();
     this.apiObject = new ScaledObject(this, 'Resource', {
-      metadata: { namespace: target.metadata.namespace, ...props.metadata },
+      // Keys set to undefined are dropped: cdk8s's ApiObject spreads the metadata over the
+      // name it generates, so `{ name: undefined }` would write a ScaledObject with no name.
+      metadata: { ...definedOnly(props.metadata ?? {}), namespace },
       spec: {
         scaleTargetRef: { apiVersion: target.apiVersion, kind: target.kind, name: target.name },
         minReplicaCount: this.minReplicas,
@@ -266,4 +277,9 @@ export class KedaScaledObject extends Construct {
     }
     return seconds;
   }
+}
+
+/** `obj` without the keys whose value is `undefined`. */
+function definedOnly<T extends object>(obj: T): Partial<T> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -12,6 +12,7 @@ import {
   GRAFANA_IMAGE_UID,
   isLegacyGrafanaSessionEnv,
 } from '../facts/grafana';
+import { IMAGE_RULE, isImageReference } from '../facts/kubernetes-images';
 import { NameRule } from '../facts/names';
 import { checkName, checkObjectNames } from '../names';
 import { SecretKeyRef } from '../session';
@@ -102,7 +103,7 @@ export const GRAFANA_DEFAULT_REPLICAS = 4;
  * system, probes on `/api/health`, resources, and the admin password from a
  * Secret; `sessions` decides how logins survive several pods: ClientIP
  * affinity (the quick fix), a shared database (Grafana's high-availability
- * setup), or the seed's persistent volume (one pod, or ReadWriteMany).
+ * setup), or the seed's persistent volume (one pod).
  * `autoscaling` hands the replica count to a KEDA ScaledObject.
  */
 export class MultiPodGrafana extends Construct {
@@ -158,6 +159,11 @@ export class MultiPodGrafana extends Construct {
       throw propError(this, 'replicas', String(this.replicas), 'must be a whole number of at least 1');
     }
 
+    const image = props.image ?? GRAFANA_IMAGE;
+    if (!isImageReference(image)) {
+      throw propError(this, 'image', JSON.stringify(image), IMAGE_RULE);
+    }
+
     this.deployment = new kplus.Deployment(this, 'Resource', {
       metadata: { name: this.name },
       replicas: this.replicas,
@@ -169,7 +175,7 @@ export class MultiPodGrafana extends Construct {
 
     this.container = this.deployment.addContainer({
       name: 'grafana',
-      image: props.image ?? GRAFANA_IMAGE,
+      image,
       ports: [{ number: GRAFANA_HTTP_PORT, name: 'http' }],
       readiness: kplus.Probe.fromHttpGet(GRAFANA_HEALTH_PATH, { port: GRAFANA_HTTP_PORT }),
       liveness: kplus.Probe.fromHttpGet(GRAFANA_HEALTH_PATH, { port: GRAFANA_HTTP_PORT }),

@@ -51,8 +51,9 @@ export interface GrafanaPersistentVolumeOptions {
   readonly storageClassName?: string;
 
   /**
-   * Access mode of the claim. Several replicas need `READ_WRITE_MANY`, and a
-   * storage class that provides it (NFS, CephFS, Azure Files, EFS).
+   * Access mode of the claim. `READ_WRITE_MANY` (with a storage class that
+   * provides it: NFS, CephFS, Azure Files, EFS) keeps rolling updates; it does
+   * not allow several replicas, which cannot share Grafana's SQLite file.
    *
    * @default kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE
    */
@@ -140,14 +141,14 @@ export abstract class GrafanaSessions {
    * The seed's PersistentVolumeClaim (`grafana-sessions`) on Grafana's data
    * folder, so sessions and dashboards survive a pod restart.
    *
-   * Its honest limit: a ReadWriteOnce volume can be mounted by the pods of
-   * one node only, and SQLite's locking is not safe across nodes, so with
-   * several replicas it is refused unless `accessMode` is ReadWriteMany
-   * (and even then SQLite on a network file system is slow and fragile:
-   * prefer `sharedDatabase()`). It is refused with autoscaling, which starts
-   * pods wherever the scheduler likes. With ReadWriteOnce the Deployment is
+   * Its honest limit: one replica. Grafana's embedded SQLite cannot be
+   * shared by several servers (Grafana's high-availability guide), even on a
+   * ReadWriteMany volume, so several replicas and autoscaling are refused:
+   * use `sharedDatabase()` for them. With ReadWriteOnce the Deployment is
    * updated by Recreate, since a new pod on another node could not mount the
-   * volume while the old one holds it.
+   * volume while the old one holds it; ReadWriteMany keeps rolling updates.
+   *
+   * @see https://grafana.com/docs/grafana/latest/setup-grafana/set-up-for-high-availability/
    *
    * @param options the claim's name, class, access mode and size
    */
@@ -218,9 +219,11 @@ class PersistentVolumeSessions extends GrafanaSessions {
       throw propError(grafana, 'sessions', 'persistentVolume()',
         'cannot be used with \'autoscaling\': pods started on other nodes cannot mount a volume another node holds, and SQLite cannot be shared safely; use sharedDatabase()');
     }
-    if ((grafana.replicas ?? 1) > 1 && !shared) {
+    if ((grafana.replicas ?? 1) > 1) {
+      // Grafana's HA guide: with several servers the embedded SQLite "will not work"; a
+      // ReadWriteMany volume only lets the pods open one file whose locks they cannot share.
       throw propError(grafana, 'sessions', `persistentVolume() with ${accessMode} and ${grafana.replicas} replicas`,
-        'needs accessMode ReadWriteMany (and a storage class that provides it) or replicas 1: a ReadWriteOnce volume is mounted by the pods of one node only; prefer sharedDatabase() for several replicas');
+        'needs replicas 1: Grafana\'s SQLite file cannot be shared by several pods, even on a ReadWriteMany volume; use sharedDatabase() for several replicas');
     }
 
     const claimName = this.options.claimName ?? 'grafana-sessions';

@@ -3,7 +3,9 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { probeScript } from './script';
 import { propError } from '../errors';
-import { checkObjectNames } from '../names';
+import { IMAGE_RULE, isImageReference } from '../facts/kubernetes-images';
+import { NameRule } from '../facts/names';
+import { checkName, checkObjectNames } from '../names';
 import { AffinityTimeout, StickyService } from '../service';
 import { describeSeconds, secondsOf } from '../units';
 
@@ -152,6 +154,11 @@ export class AffinityProbe extends Construct {
       throw propError(this, 'interval', describeSeconds(interval),
         `must be a whole number of seconds from 0 to ${MAX_INTERVAL_SECONDS}`);
     }
+    for (const [prop, image] of [['echoImage', props.echoImage], ['curlImage', props.curlImage]] as const) {
+      if (image !== undefined && !isImageReference(image)) {
+        throw propError(this, prop, JSON.stringify(image), IMAGE_RULE);
+      }
+    }
     const path = props.path ?? '/';
     if (!/^\/[!-~]*$/.test(path)) {
       throw propError(this, 'path', JSON.stringify(path), 'must start with \'/\' and contain no spaces or control characters');
@@ -164,6 +171,8 @@ export class AffinityProbe extends Construct {
             'only applies to the echo app the probe deploys: leave it out when probing an existing \'service\'');
         }
       }
+      // The name becomes the host of the probe's URL: one the API server refuses would make a URL curl cannot use.
+      checkName(this, 'service.metadata.name', props.service.name, NameRule.DNS_1035_LABEL);
       this.service = props.service;
     } else {
       const replicas = props.replicas ?? 3;

@@ -68,3 +68,17 @@ describe('route names', () => {
     expect(isSectionName('HTTPS')).toBe(false);
   });
 });
+
+describe('gatewayDuration of long durations: what the property tests found', () => {
+  test.each([
+    [34_064_135.707, '9462h15m35s707ms'],
+    [359_999_999.999, '99999h59m59s999ms'],
+  ])('GIVEN %p s THEN %p (the float error of seconds * 1000 is not a fraction of a millisecond)', (seconds, text) => {
+    // 34064135.707 s used to be refused as "not whole milliseconds". Found by test/property/gateway.property.test.ts.
+    expect(gatewayDuration(seconds)).toBe(text);
+  });
+  test('GIVEN half a millisecond THEN still undefined', () => {
+    expect(gatewayDuration(1.0005)).toBeUndefined();
+    expect(gatewayDuration(34_064_135.7075)).toBeUndefined();
+  });
+});

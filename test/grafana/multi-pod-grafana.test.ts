@@ -122,9 +122,9 @@ describe('MultiPodGrafana with the seed\'s persistent volume', () => {
     expect(manifests).toMatchSnapshot();
   });
 
-  test('several replicas on a ReadWriteMany class keep rolling updates', () => {
+  test('one replica on a ReadWriteMany class keeps rolling updates', () => {
     const manifests = synthGrafana({
-      replicas: 3,
+      replicas: 1,
       sessions: GrafanaSessions.persistentVolume({
         accessMode: kplus.PersistentVolumeAccessMode.READ_WRITE_MANY,
         storageClassName: 'nfs-client',
@@ -140,10 +140,18 @@ describe('MultiPodGrafana with the seed\'s persistent volume', () => {
       .toThrow("test/Grafana: 'sessions.claimName' (\"Grafana_Sessions\") must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit, at most 253 characters");
   });
 
-  test('refuses several replicas on ReadWriteOnce, and autoscaling', () => {
+  test('refuses several replicas, on ReadWriteOnce and ReadWriteMany alike, and autoscaling', () => {
     const chart = newChart();
     expect(() => new MultiPodGrafana(chart, 'Grafana', { adminPassword: adminPassword(chart), sessions: GrafanaSessions.persistentVolume() }))
-      .toThrow("test/Grafana: 'sessions' (persistentVolume() with ReadWriteOnce and 4 replicas) needs accessMode ReadWriteMany (and a storage class that provides it) or replicas 1: a ReadWriteOnce volume is mounted by the pods of one node only; prefer sharedDatabase() for several replicas");
+      .toThrow("test/Grafana: 'sessions' (persistentVolume() with ReadWriteOnce and 4 replicas) needs replicas 1: Grafana's SQLite file cannot be shared by several pods, even on a ReadWriteMany volume; use sharedDatabase() for several replicas");
+    // Found by test/property/grafana.property.test.ts: several pods on one SQLite file on a
+    // ReadWriteMany volume used to synthesize, and the doctor calls it local-sessions-without-affinity.
+    const chart3 = newChart();
+    expect(() => new MultiPodGrafana(chart3, 'Grafana3', {
+      adminPassword: adminPassword(chart3),
+      replicas: 3,
+      sessions: GrafanaSessions.persistentVolume({ accessMode: kplus.PersistentVolumeAccessMode.READ_WRITE_MANY }),
+    })).toThrow("test/Grafana3: 'sessions' (persistentVolume() with ReadWriteMany and 3 replicas) needs replicas 1: Grafana's SQLite file cannot be shared by several pods, even on a ReadWriteMany volume; use sharedDatabase() for several replicas");
     const chart2 = newChart();
     expect(() => new MultiPodGrafana(chart2, 'Grafana2', {
       adminPassword: adminPassword(chart2),

@@ -249,3 +249,21 @@ describe('example affinity-probe', () => {
     expect(envOf(only(manifests, 'Job')).PROBE_REQUESTS).toEqual('10');
   });
 });
+
+describe('AffinityProbe: what the property tests found', () => {
+  test('GIVEN an existing Service whose name is no DNS label THEN it is refused, since the name is the host of the probe\'s URL', () => {
+    // It used to synthesize a Job probing `http://?:80/`. Found by test/property/probe.property.test.ts.
+    const chart = newChart();
+    const service = new kplus.Service(newChart('apps'), 'Svc', { metadata: { name: '?' }, ports: [{ port: 80 }] });
+    expect(() => new AffinityProbe(chart, 'Probe', { service }))
+      .toThrow('test/Probe: \'service.metadata.name\' ("?") must be a DNS-1035 label: lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit, at most 63 characters');
+  });
+});
+
+describe('AffinityProbe images: what the property tests found', () => {
+  test.each([['echoImage', ''], ['curlImage', ' curlimages/curl'], ['curlImage', 'curl\t8']])('GIVEN %s %j THEN it is refused, naming the prop', (prop, image) => {
+    // These used to synthesize pods that cannot start. Found by test/property/probe.property.test.ts.
+    expect(() => new AffinityProbe(newChart(), 'Probe', { [prop]: image }))
+      .toThrow(`test/Probe: '${prop}' (${JSON.stringify(image)}) must be an image reference (such as 'grafana/grafana:11.3.0'): not empty, with no spaces or control characters`);
+  });
+});

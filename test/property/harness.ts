@@ -57,7 +57,9 @@ export function libraryFactProblems(manifests: Manifest[]): string[] {
     const pod = m.spec?.template?.spec ?? m.spec?.jobTemplate?.spec?.template?.spec;
     for (const c of [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])]) {
       for (const e of c.env ?? []) {
-        if (typeof e.value === 'string' && SECRET_ENV.test(e.name) && e.value !== '') {
+        // `<NAME>_FILE` holding an absolute path is the images' convention for "read the secret from this mounted file".
+        const fileReference = /_FILE$/.test(e.name) && typeof e.value === 'string' && e.value.startsWith('/');
+        if (typeof e.value === 'string' && SECRET_ENV.test(e.name) && e.value !== '' && !fileReference) {
           problems.push(`${where} container ${c.name}: env ${e.name} is a plain value; it must come from a Secret`);
         }
         if (typeof e.value === 'string' && /:\/\/[^/\s:@]*:[^/\s@$]+@/.test(e.value)) {
