@@ -1,4 +1,3 @@
-import { Manifest } from '../util/manifests';
 import { ALB_ANNOTATIONS, ALB_RESERVED_COOKIE_PREFIX, ALB_STICKINESS_ATTRIBUTES, ALB_STICKINESS_TYPES, isAlbStickinessSeconds } from '../../src/facts/aws-alb';
 import { isCookieDomain, isCookieName } from '../../src/facts/cookie';
 import { GKE_BACKEND_CONFIG_ANNOTATION, isGkeCookieTtl } from '../../src/facts/gke';
@@ -14,6 +13,7 @@ import {
   NGINX_SAMESITE_VALUES,
 } from '../../src/facts/ingress-nginx';
 import { TRAEFIK_SAMESITE_VALUES, TRAEFIK_STICKY_ANNOTATIONS } from '../../src/facts/traefik';
+import { Manifest } from '../util/manifests';
 
 /**
  * The controllers' own facts about the cookie annotations in a set of

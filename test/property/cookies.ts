@@ -7,14 +7,16 @@ import { COOKIE_MAX_AGE_MAX_SECONDS, COOKIE_NAME_SEPARATORS } from '../../src/fa
 /** Generators of cookies for the cookie, ingress and contract properties. */
 
 /** RFC 6265 token characters: printable US-ASCII minus the separators. */
-export const TOKEN_CHARS = Array.from({ length: 0x7f - 0x21 }, (_, i) => String.fromCharCode(0x21 + i)).filter(c => !COOKIE_NAME_SEPARATORS.includes(c));
+export const TOKEN_CHARS = Array.from({ length: 0x7f - 0x21 }, (_, i) => String.fromCharCode(0x21 + i))
+  .filter(c => !COOKIE_NAME_SEPARATORS.includes(c));
 
 /** Cookie names: mostly tokens, and every separator, control, unicode, empty and huge. */
 export const cookieName: fc.Arbitrary<string> = mostly(
   fc.string({ unit: fc.constantFrom(...TOKEN_CHARS), minLength: 1, maxLength: 24 }),
   fc.oneof(
     fc.constantFrom('', ' ', 'SID ', 'a\u0000b', 'a\u007fb', 'caf\u00e9', '\u{1F36A}', 'x'.repeat(5000)),
-    fc.tuple(fc.constantFrom(...TOKEN_CHARS), fc.constantFrom(...COOKIE_NAME_SEPARATORS), fc.constantFrom(...TOKEN_CHARS)).map(([a, s, b]) => a + s + b),
+    fc.tuple(fc.constantFrom(...TOKEN_CHARS), fc.constantFrom(...COOKIE_NAME_SEPARATORS), fc.constantFrom(...TOKEN_CHARS))
+      .map(([a, s, b]) => a + s + b),
     fc.tuple(fc.constantFrom('SID', 'x'), fc.integer({ min: 0, max: 0x1f })).map(([a, c]) => a + String.fromCharCode(c)),
     fc.string({ maxLength: 10 }),
     fc.string({ unit: 'binary', maxLength: 6 }),
@@ -25,7 +27,8 @@ export const cookieName: fc.Arbitrary<string> = mostly(
 export const maxAgeMillis: fc.Arbitrary<number> = mostly(
   fc.integer({ min: 1, max: 400 * 86400 }).map(s => s * 1000),
   fc.oneof(
-    fc.constantFrom(0, 1, 500, 999, 1000, 1001, 1500, (COOKIE_MAX_AGE_MAX_SECONDS - 1) * 1000, COOKIE_MAX_AGE_MAX_SECONDS * 1000, COOKIE_MAX_AGE_MAX_SECONDS * 1000 + 1, (COOKIE_MAX_AGE_MAX_SECONDS + 1) * 1000),
+    fc.constantFrom(0, 1, 500, 999, 1000, 1001, 1500,
+      (COOKIE_MAX_AGE_MAX_SECONDS - 1) * 1000, COOKIE_MAX_AGE_MAX_SECONDS * 1000, COOKIE_MAX_AGE_MAX_SECONDS * 1000 + 1, (COOKIE_MAX_AGE_MAX_SECONDS + 1) * 1000),
     fc.integer({ min: 0, max: 2 * COOKIE_MAX_AGE_MAX_SECONDS * 1000 }),
   ),
 );

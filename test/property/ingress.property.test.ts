@@ -68,13 +68,23 @@ function fittingCookie(spec: ControllerSpec): fc.Arbitrary<AffinityCookie> {
     case 'nginx':
       return fc.record({
         // Names and paths RFC 6265 takes but ingress-nginx may not: the renderer must refuse those.
-        name: mostly(v.name, v.rfcName), maxAge: seconds(COOKIE_MAX_AGE_MAX_SECONDS), path: mostly(v.path, v.rfcPath), domain: v.domain,
-        secure: fc.constant(true), httpOnly: fc.constant(true), sameSite: v.sameSite,
+        name: mostly(v.name, v.rfcName),
+        maxAge: seconds(COOKIE_MAX_AGE_MAX_SECONDS),
+        path: mostly(v.path, v.rfcPath),
+        domain: v.domain,
+        secure: fc.constant(true),
+        httpOnly: fc.constant(true),
+        sameSite: v.sameSite,
       }, { requiredKeys: [] });
     case 'traefik':
       return fc.record({
-        name: v.rfcName, maxAge: seconds(COOKIE_MAX_AGE_MAX_SECONDS), path: v.rfcPath, domain: v.domain,
-        secure: fc.boolean(), httpOnly: fc.boolean(), sameSite: v.sameSite,
+        name: v.rfcName,
+        maxAge: seconds(COOKIE_MAX_AGE_MAX_SECONDS),
+        path: v.rfcPath,
+        domain: v.domain,
+        secure: fc.boolean(),
+        httpOnly: fc.boolean(),
+        sameSite: v.sameSite,
       }, { requiredKeys: [] });
     case 'haproxy':
       return fc.record({ name: v.rfcName }, { requiredKeys: [] });
