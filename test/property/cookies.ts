@@ -28,7 +28,8 @@ export const maxAgeMillis: fc.Arbitrary<number> = mostly(
   fc.integer({ min: 1, max: 400 * 86400 }).map(s => s * 1000),
   fc.oneof(
     fc.constantFrom(0, 1, 500, 999, 1000, 1001, 1500,
-      (COOKIE_MAX_AGE_MAX_SECONDS - 1) * 1000, COOKIE_MAX_AGE_MAX_SECONDS * 1000, COOKIE_MAX_AGE_MAX_SECONDS * 1000 + 1, (COOKIE_MAX_AGE_MAX_SECONDS + 1) * 1000),
+      (COOKIE_MAX_AGE_MAX_SECONDS - 1) * 1000, COOKIE_MAX_AGE_MAX_SECONDS * 1000,
+      COOKIE_MAX_AGE_MAX_SECONDS * 1000 + 1, (COOKIE_MAX_AGE_MAX_SECONDS + 1) * 1000),
     fc.integer({ min: 0, max: 2 * COOKIE_MAX_AGE_MAX_SECONDS * 1000 }),
   ),
 );
