@@ -31,16 +31,16 @@ interface Seen { name?: string; maxAgeSeconds?: number }
 type Field = keyof AffinityCookie;
 
 interface Renderer {
-  /** Builds the renderer for `cookie` with a backend Service in `chart`. */
-  build(chart: Chart, backend: kplus.Service, cookie: AffinityCookie): void;
-  /** Where the renderer wrote the cookie's name and Max-Age. */
-  read(manifests: Manifest[]): Seen;
   /** The fields of the contract cookie (name, maxAge) it can write. */
   writes: Array<'name' | 'maxAge'>;
   /** The fields it cannot write, with a value that must be refused. */
   refuses: Partial<AffinityCookie>;
   /** The fields it cannot do without (refused when left out). */
   requires?: Field[];
+  /** Builds the renderer for `cookie` with a backend Service in `chart`. */
+  build(chart: Chart, backend: kplus.Service, cookie: AffinityCookie): void;
+  /** Where the renderer wrote the cookie's name and Max-Age. */
+  read(manifests: Manifest[]): Seen;
 }
 
 const int = (text: string | undefined) => (text === undefined ? undefined : Number(text));
@@ -201,7 +201,8 @@ describe('the cookie contract, over every cookie renderer', () => {
   test.each(CASES)('%s: on generated cookies, a given name or Max-Age is written as given or refused by field, never dropped', (_name, renderer) => {
     const cookies = fc.record({
       name: fc.stringMatching(/^[A-Za-z0-9_.~-]{1,20}$/),
-      maxAge: fc.oneof(fc.integer({ min: 1, max: 400 * 86400 }), fc.constantFrom(1, 60, 3600, 86400, 86401, 604800, 604801)).map(s => Duration.seconds(s)),
+      maxAge: fc.oneof(fc.integer({ min: 1, max: 400 * 86400 }), fc.constantFrom(1, 60, 3600, 86400, 86401, 604800, 604801))
+        .map(s => Duration.seconds(s)),
       path: fc.constantFrom('/', '/app'),
       domain: fc.constantFrom('example.com', '.example.com'),
       secure: fc.boolean(),

@@ -28,9 +28,13 @@ describe('resolveCookie on generated cookies', () => {
       // Whatever resolved is what the browser gets: RFC 6265 and the browsers' limits.
       if (resolved.name !== undefined) {
         expect(isCookieName(resolved.name)).toBe(true);
+        // Browsers ignore a cookie whose name and (non-empty) value exceed 4096 octets.
+        expect(resolved.name.length).toBeLessThanOrEqual(4095);
         expect(resolved.name).toBe(cookie.name);
       }
       expect(isCookiePath(resolved.path)).toBe(true);
+      // Browsers ignore a Path attribute longer than 1024 octets, and use the default path.
+      expect(resolved.path.length).toBeLessThanOrEqual(1024);
       expect(resolved.path).toBe(cookie.path ?? '/');
       if (resolved.domain !== undefined) {
         expect(isCookieDomain(resolved.domain)).toBe(true);

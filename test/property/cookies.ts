@@ -14,7 +14,7 @@ export const TOKEN_CHARS = Array.from({ length: 0x7f - 0x21 }, (_, i) => String.
 export const cookieName: fc.Arbitrary<string> = mostly(
   fc.string({ unit: fc.constantFrom(...TOKEN_CHARS), minLength: 1, maxLength: 24 }),
   fc.oneof(
-    fc.constantFrom('', ' ', 'SID ', 'a\u0000b', 'a\u007fb', 'caf\u00e9', '\u{1F36A}', 'x'.repeat(5000)),
+    fc.constantFrom('', ' ', 'SID ', 'a\u0000b', 'a\u007fb', 'caf\u00e9', '\u{1F36A}', 'x'.repeat(4095), 'x'.repeat(4096), 'x'.repeat(5000)),
     fc.tuple(fc.constantFrom(...TOKEN_CHARS), fc.constantFrom(...COOKIE_NAME_SEPARATORS), fc.constantFrom(...TOKEN_CHARS))
       .map(([a, s, b]) => a + s + b),
     fc.tuple(fc.constantFrom('SID', 'x'), fc.integer({ min: 0, max: 0x1f })).map(([a, c]) => a + String.fromCharCode(c)),
@@ -36,7 +36,7 @@ export const maxAgeMillis: fc.Arbitrary<number> = mostly(
 
 export const cookiePath: fc.Arbitrary<string> = mostly(
   fc.stringMatching(/^\/[a-zA-Z0-9/_.~-]{0,20}$/),
-  fc.oneof(fc.constantFrom('', 'app', '/a;b', '/caf\u00e9', '/a\nb', '/a b', '/?x=1&y=:2', 'x'.repeat(300)), fc.string({ maxLength: 8 })),
+  fc.oneof(fc.constantFrom('', 'app', '/a;b', '/caf\u00e9', '/a\nb', '/a b', '/?x=1&y=:2', 'x'.repeat(300), `/${'a'.repeat(1023)}`, `/${'a'.repeat(1024)}`), fc.string({ maxLength: 8 })),
 );
 
 export const cookieDomain: fc.Arbitrary<string> = mostly(
