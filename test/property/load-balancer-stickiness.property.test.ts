@@ -135,4 +135,51 @@ describe('StickyService with loadBalancerStickiness on generated props', () => {
     }
     expect(mix.synthesized).toBeGreaterThan(300 * 0.3);
   });
+
+  test('through StickyService.exposeWorkload(), with container ports named or not, refuses in the library\'s format or writes the same', () => {
+    const exposures = fc.record({
+      stickiness,
+      serviceType: mostly(fc.constant(kplus.ServiceType.LOAD_BALANCER), fc.option(fc.constantFrom(...Object.values(kplus.ServiceType)), { nil: undefined })),
+      name: fc.option(mostly(validName, objectName), { nil: undefined }),
+      containerPorts: mostly(
+        fc.uniqueArray(fc.integer({ min: 1, max: 65_535 }), { minLength: 1, maxLength: 3 }),
+        fc.uniqueArray(fc.integer({ min: 1, max: 65_535 }), { minLength: 0, maxLength: 3 })),
+      named: fc.boolean(),
+      later: cases.map(c => c.later),
+    });
+    let synthesized = 0;
+    check(exposures, e => {
+      const outcome = buildAndCheck(() => {
+        const chart = chartIn();
+        const deployment = new kplus.Deployment(chart, 'Web', {
+          containers: [{
+            image: 'nginx',
+            ports: e.containerPorts.map((number, i) => ({ number, ...(e.named ? { name: `p${i}` } : {}) })),
+          }],
+        });
+        const service = StickyService.exposeWorkload(deployment, {
+          name: e.name,
+          serviceType: e.serviceType,
+          loadBalancerStickiness: make(e.stickiness),
+        });
+        if (e.later) {
+          service.metadata.addAnnotation(e.later[0], e.later[1]);
+        }
+        return chart;
+      });
+      if ('manifests' in outcome) {
+        synthesized++;
+        const service = outcome.manifests.find(m => m.kind === 'Service')!;
+        expect(service.spec.type).toBe('LoadBalancer');
+        if (e.stickiness.provider === 'awsNlb') {
+          const pairs = parseAwsStringMap(service.metadata.annotations[AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION]);
+          expect(pairs).toEqual(expect.arrayContaining([['stickiness.enabled', 'true'], ['stickiness.type', 'source_ip']]));
+        }
+      }
+    }, 150);
+    if (process.env.PROP_MIX) {
+      console.log(`StickyService.exposeWorkload + loadBalancerStickiness: ${150 - synthesized} refused, ${synthesized} synthesized`);
+    }
+    expect(synthesized).toBeGreaterThan(150 * 0.2);
+  });
 });
