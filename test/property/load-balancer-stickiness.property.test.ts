@@ -139,7 +139,8 @@ describe('StickyService with loadBalancerStickiness on generated props', () => {
   test('through StickyService.exposeWorkload(), with container ports named or not, refuses in the library\'s format or writes the same', () => {
     const exposures = fc.record({
       stickiness,
-      serviceType: mostly(fc.constant(kplus.ServiceType.LOAD_BALANCER), fc.option(fc.constantFrom(...Object.values(kplus.ServiceType)), { nil: undefined })),
+      serviceType: mostly(fc.constant(kplus.ServiceType.LOAD_BALANCER),
+        fc.option(fc.constantFrom(...Object.values(kplus.ServiceType)), { nil: undefined })),
       name: fc.option(mostly(validName, objectName), { nil: undefined }),
       containerPorts: mostly(
         fc.uniqueArray(fc.integer({ min: 1, max: 65_535 }), { minLength: 1, maxLength: 3 }),
