@@ -55,7 +55,11 @@ const SERVICE_ANNOTATIONS = new WeakMap<ApiObject, Map<string, { value: string; 
  * an address that NAT shares and mobile clients change.
  *
  * It is a `kplus.Ingress` (`addRule`, `addHostRule`, `addDefaultBackend`,
- * `addTls` and `className` work as usual). The controller renders the one
+ * `addTls` and `className` work as usual), which refuses in the library's
+ * format what cdk8s-plus or the API server would refuse: no rule and no
+ * default backend, a second default backend, a repeated host and path, a
+ * path not starting with '/', a host that is not a DNS name, and an
+ * IngressClass name that is not a DNS-1123 subdomain. The controller renders the one
  * cookie model in its own syntax: annotations on the Ingress (ingress-nginx,
  * AWS ALB), on each backend Service (Traefik, HAProxy, GKE, found in the app
  * and annotated at synth), or a custom resource (GKE's BackendConfig).
