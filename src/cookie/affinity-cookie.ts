@@ -2,7 +2,9 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { propError } from '../errors';
 import {
+  COOKIE_ATTRIBUTE_VALUE_MAX_OCTETS,
   COOKIE_MAX_AGE_MAX_SECONDS,
+  COOKIE_NAME_MAX_LENGTH,
   isCookieDomain,
   isCookieName,
   isCookiePath,
@@ -30,7 +32,9 @@ export enum SameSite {
 export interface AffinityCookie {
   /**
    * Name of the cookie: an RFC 6265 token (US-ASCII, no spaces, controls or
-   * separators such as `;` `=` `,` `"`), and each controller's own limits.
+   * separators such as `;` `=` `,` `"`) of at most 4095 characters (browsers
+   * ignore a cookie whose name and value exceed 4096 octets), and each
+   * controller's own limits.
    *
    * @default - the controller's own default name (ingress-nginx `INGRESSCOOKIE`, for example)
    */
@@ -46,7 +50,8 @@ export interface AffinityCookie {
   readonly maxAge?: Duration;
 
   /**
-   * `Path` of the cookie: it must start with '/'.
+   * `Path` of the cookie: it must start with '/', and be at most 1024
+   * characters (browsers ignore a longer one).
    *
    * @default '/' (the whole site stays on one pod)
    */
@@ -120,6 +125,11 @@ export function resolveCookie(scope: IConstruct, prop: string, cookie: AffinityC
     throw propError(scope, where('name'), JSON.stringify(cookie.name),
       'must be an RFC 6265 token: one or more US-ASCII characters, with no spaces, controls or separators ( ) < > @ , ; : \\ " / [ ] ? = { }');
   }
+  // A token is US-ASCII, so characters are octets here.
+  if (cookie.name !== undefined && cookie.name.length > COOKIE_NAME_MAX_LENGTH) {
+    throw propError(scope, where('name'), abbreviated(cookie.name),
+      `must be at most ${COOKIE_NAME_MAX_LENGTH} characters: browsers ignore a cookie whose name and value together exceed ${COOKIE_NAME_MAX_LENGTH + 1} octets`);
+  }
   let maxAgeSeconds: number | undefined;
   if (cookie.maxAge !== undefined) {
     maxAgeSeconds = secondsOf(cookie.maxAge);
@@ -132,6 +142,10 @@ export function resolveCookie(scope: IConstruct, prop: string, cookie: AffinityC
   if (!isCookiePath(path)) {
     throw propError(scope, where('path'), JSON.stringify(path),
       'must start with \'/\' and hold only printable US-ASCII other than \';\'');
+  }
+  if (path.length > COOKIE_ATTRIBUTE_VALUE_MAX_OCTETS) {
+    throw propError(scope, where('path'), abbreviated(path),
+      `must be at most ${COOKIE_ATTRIBUTE_VALUE_MAX_OCTETS} characters: browsers ignore a longer Path and give the cookie the default path`);
   }
   if (cookie.domain !== undefined && !isCookieDomain(cookie.domain)) {
     throw propError(scope, where('domain'), JSON.stringify(cookie.domain),
@@ -160,4 +174,9 @@ export function resolveCookie(scope: IConstruct, prop: string, cookie: AffinityC
       sameSite: cookie.sameSite !== undefined,
     },
   };
+}
+
+/** A long value as an error shows it: its length and its start. */
+function abbreviated(value: string): string {
+  return `${value.length} characters: ${JSON.stringify(value.slice(0, 20))}...`;
 }

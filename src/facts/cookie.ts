@@ -15,6 +15,26 @@ export const COOKIE_NAME_SEPARATORS = '()<>@,;:\\"/[]?={} \t';
  */
 export const COOKIE_MAX_AGE_MAX_SECONDS = 400 * 24 * 3600;
 
+/**
+ * Most octets of a cookie's name and value together: browsers ignore a
+ * Set-Cookie whose pair is longer, without a word. The value is the load
+ * balancer's, so a name can take at most this less one octet.
+ *
+ * @see https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis#section-5.4
+ */
+export const COOKIE_NAME_VALUE_MAX_OCTETS = 4096;
+
+/** Longest name that leaves room for a one-octet value. */
+export const COOKIE_NAME_MAX_LENGTH = COOKIE_NAME_VALUE_MAX_OCTETS - 1;
+
+/**
+ * Most octets of an attribute value (`Path`, `Domain`): browsers ignore a
+ * longer attribute, so the cookie gets the default path instead.
+ *
+ * @see https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis#section-5.4
+ */
+export const COOKIE_ATTRIBUTE_VALUE_MAX_OCTETS = 1024;
+
 /** Longest cookie domain: a DNS name. */
 export const COOKIE_DOMAIN_MAX_LENGTH = 253;
 

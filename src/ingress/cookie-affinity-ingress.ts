@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import { IngressController } from './controller';
 import { AffinityCookie, resolveCookie, ResolvedCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
-import { checkObjectNames } from '../names';
+import { describeNameRule, followsNameRule, NameRule } from '../facts/names';
+import { checkName, checkObjectNames } from '../names';
 
 /**
  * Properties of a CookieAffinityIngress: a cdk8s-plus Ingress plus its
@@ -35,6 +36,9 @@ export interface CookieAffinityIngressProps extends kplus.IngressProps {
 const BACKENDS = new WeakMap<CookieAffinityIngress, kplus.IngressBackend[]>();
 const RULE_PATHS = new WeakMap<CookieAffinityIngress, string[]>();
 const WITH_TLS = new WeakSet<CookieAffinityIngress>();
+/** `host path` of every rule so far, and whether a default backend is set: cdk8s-plus refuses repeats in words that name no prop. */
+const ROUTES = new WeakMap<CookieAffinityIngress, Set<string>>();
+const WITH_DEFAULT = new WeakSet<CookieAffinityIngress>();
 
 /**
  * Errors found for each Ingress by the pass that annotated every backend
@@ -51,7 +55,11 @@ const SERVICE_ANNOTATIONS = new WeakMap<ApiObject, Map<string, { value: string; 
  * an address that NAT shares and mobile clients change.
  *
  * It is a `kplus.Ingress` (`addRule`, `addHostRule`, `addDefaultBackend`,
- * `addTls` and `className` work as usual). The controller renders the one
+ * `addTls` and `className` work as usual), which refuses in the library's
+ * format what cdk8s-plus or the API server would refuse: no rule and no
+ * default backend, a second default backend, a repeated host and path, a
+ * path not starting with '/', a host that is not a DNS name, and an
+ * IngressClass name that is not a DNS-1123 subdomain. The controller renders the one
  * cookie model in its own syntax: annotations on the Ingress (ingress-nginx,
  * AWS ALB), on each backend Service (Traefik, HAProxy, GKE, found in the app
  * and annotated at synth), or a custom resource (GKE's BackendConfig).
@@ -85,7 +93,20 @@ export class CookieAffinityIngress extends kplus.Ingress {
     super(scope, id, { ...props, className: props.className ?? controller.ingressClassName });
     this.cookie = props.cookie ?? {};
     this.controller = controller;
+    // cdk8s-plus reports an Ingress with no backend at synth in words that
+    // name no prop; this Ingress reports it in the library's format instead.
+    Object.defineProperty(this, '_validate', { value: () => [] });
+    this.node.addValidation({
+      validate: () => (ROUTES.get(this)?.size || WITH_DEFAULT.has(this) ? [] : [
+        '\'rules\' (none) must hold at least one rule, or a \'defaultBackend\' must be given: an Ingress with neither routes nothing; add one with addRule(), addHostRule() or addDefaultBackend()',
+      ]),
+    });
 
+    // spec.ingressClassName names an IngressClass object, so the API server holds it to that object's name rule.
+    const ingressClassName = props.className ?? controller.ingressClassName;
+    if (ingressClassName !== undefined) {
+      checkName(this, 'className', ingressClassName, NameRule.DNS_1123_SUBDOMAIN);
+    }
     if (props.className !== undefined && controller.ingressClassName !== undefined && props.className !== controller.ingressClassName) {
       throw propError(this, 'className', JSON.stringify(props.className),
         `must match the class ${controller.name} was given (${JSON.stringify(controller.ingressClassName)}): set it in one place`);
@@ -120,11 +141,69 @@ export class CookieAffinityIngress extends kplus.Ingress {
    * @param rules the rules to add
    */
   public addRules(...rules: kplus.IngressRule[]): void {
+    // Checked before any is added, so a refused call adds none of them.
+    const routes = new Set(ROUTES.get(this));
+    let withDefault = WITH_DEFAULT.has(this);
+    for (const rule of rules) {
+      if (!rule.host && !rule.path) {
+        if (withDefault) {
+          throw propError(this, 'defaultBackend', 'a second one',
+            'must be given once: an Ingress has one default backend; route other traffic with addRule() or addHostRule()');
+        }
+        withDefault = true;
+        continue;
+      }
+      const host = rule.host ?? '';
+      const path = rule.path ?? '/';
+      if (host !== '' && !isIngressHost(host)) {
+        throw propError(this, 'rules', `host ${JSON.stringify(host)}`,
+          `must be ${describeNameRule(NameRule.DNS_1123_SUBDOMAIN)}, optionally after '*.', and not an IP address`);
+      }
+      if (!path.startsWith('/')) {
+        throw propError(this, 'rules', `path ${JSON.stringify(path)}`, 'must begin with \'/\'');
+      }
+      const route = `${host}${path}`;
+      if (routes.has(route)) {
+        throw propError(this, 'rules', `${host ? `host ${JSON.stringify(host)} ` : ''}path ${JSON.stringify(path)}`,
+          'must be routed once: this Ingress already has a rule for it');
+      }
+      routes.add(route);
+    }
     super.addRules(...rules);
+    ROUTES.set(this, routes);
+    if (withDefault) {
+      WITH_DEFAULT.add(this);
+    }
     BACKENDS.set(this, [...(BACKENDS.get(this) ?? []), ...rules.map(r => r.backend)]);
     // A rule with neither host nor path is the default backend, which has no path.
     const paths = rules.filter(r => r.host !== undefined || r.path !== undefined).map(r => r.path ?? '/');
     RULE_PATHS.set(this, [...(RULE_PATHS.get(this) ?? []), ...paths]);
+  }
+
+  /**
+   * Adds a rule for a host, as `kplus.Ingress.addHostRule()` does; an empty
+   * host is refused in the library's format.
+   *
+   * @param host the host
+   * @param path the HTTP path
+   * @param backend the backend to route to
+   * @param pathType how the path is matched against request paths
+   */
+  public addHostRule(host: string, path: string, backend: kplus.IngressBackend, pathType?: kplus.HttpIngressPathType): void {
+    refuseEmptyHost(this, host);
+    super.addHostRule(host, path, backend, pathType);
+  }
+
+  /**
+   * Adds the default backend of a host, as `kplus.Ingress.addHostDefaultBackend()`
+   * does; an empty host is refused in the library's format.
+   *
+   * @param host the host
+   * @param backend the backend to route to
+   */
+  public addHostDefaultBackend(host: string, backend: kplus.IngressBackend): void {
+    refuseEmptyHost(this, host);
+    super.addHostDefaultBackend(host, backend);
   }
 
   /**
@@ -233,6 +312,23 @@ export class CookieAffinityIngress extends kplus.Ingress {
       service.metadata.addAnnotation(key, value);
     }
     return problems;
+  }
+}
+
+/**
+ * Whether the API server takes `host` as a rule's host: a DNS-1123 subdomain,
+ * or one after `*.`, and not an IP address.
+ *
+ * @see https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/networking/validation/validation.go
+ */
+function isIngressHost(host: string): boolean {
+  const name = host.startsWith('*.') ? host.slice(2) : host;
+  return followsNameRule(name, NameRule.DNS_1123_SUBDOMAIN) && !/^[0-9.]+$/.test(name);
+}
+
+function refuseEmptyHost(ingress: CookieAffinityIngress, host: string): void {
+  if (host === '') {
+    throw propError(ingress, 'host', '""', 'must not be empty: use addRule() or addDefaultBackend() for every host');
   }
 }
 

@@ -136,3 +136,22 @@ describe('cookie facts', () => {
     expect(['example.com', '.example.com', 'a-b.c', 'localhost', 'x'.repeat(63)].every(isCookieDomain)).toBe(true);
   });
 });
+
+describe('resolveCookie refuses what browsers would ignore without a word', () => {
+  // Found by the property tests: a 5000-character name and a 1100-character
+  // path resolved, and browsers drop the first cookie and the second Path.
+  test('GIVEN the longest name that leaves room for a value THEN it resolves', () => {
+    expect(resolve({ name: 'x'.repeat(4095) }).name).toHaveLength(4095);
+  });
+
+  test('GIVEN a name of 4096 characters THEN it is refused, shown by its length', () => {
+    expect(() => resolve({ name: 'x'.repeat(4096) })).toThrow(
+      'test/Owner: \'cookie.name\' (4096 characters: "xxxxxxxxxxxxxxxxxxxx"...) must be at most 4095 characters: browsers ignore a cookie whose name and value together exceed 4096 octets');
+  });
+
+  test('GIVEN a path of 1024 characters THEN it resolves; of 1025, it is refused', () => {
+    expect(resolve({ path: `/${'a'.repeat(1023)}` }).path).toHaveLength(1024);
+    expect(() => resolve({ path: `/${'a'.repeat(1024)}` })).toThrow(
+      'test/Owner: \'cookie.path\' (1025 characters: "/aaaaaaaaaaaaaaaaaaa"...) must be at most 1024 characters: browsers ignore a longer Path and give the cookie the default path');
+  });
+});

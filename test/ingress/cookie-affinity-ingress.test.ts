@@ -79,10 +79,81 @@ describe('CookieAffinityIngress with ingress-nginx (the default)', () => {
       .toThrow('test/Ingress: \'metadata.name\' ("App_Ingress") must be a DNS-1123 subdomain');
   });
 
-  test('GIVEN no backend at all THEN cdk8s-plus still reports it at synth', () => {
+  test('GIVEN no backend at all THEN it is reported at synth in the library\'s format', () => {
+    // Found by the property tests: cdk8s-plus's own message named no prop.
     const chart = newChart();
     new CookieAffinityIngress(chart, 'Ingress');
-    expect(() => Testing.synth(chart)).toThrow('ingress with no rules or default backend');
+    expect(() => Testing.synth(chart)).toThrow(
+      'Validation failed with the following errors:\n  [test/Ingress] \'rules\' (none) must hold at least one rule, or a \'defaultBackend\' must be given: an Ingress with neither routes nothing; add one with addRule(), addHostRule() or addDefaultBackend()');
+  });
+});
+
+describe('CookieAffinityIngress refuses the rules cdk8s-plus or the API server would refuse, in the library\'s format', () => {
+  // Found by the property tests: cdk8s-plus threw these in its own words
+  // (naming no prop), and let hosts and class names through that the API
+  // server refuses.
+  const backend = (chart: Chart) => kplus.IngressBackend.fromService(service(chart));
+
+  test('GIVEN a second default backend THEN it is refused', () => {
+    const chart = newChart();
+    const b = backend(chart);
+    const ingress = new CookieAffinityIngress(chart, 'Ingress', { defaultBackend: b });
+    expect(() => ingress.addDefaultBackend(b)).toThrow(
+      'test/Ingress: \'defaultBackend\' (a second one) must be given once: an Ingress has one default backend; route other traffic with addRule() or addHostRule()');
+  });
+
+  test('GIVEN a path that does not begin with / THEN it is refused', () => {
+    const chart = newChart();
+    const ingress = new CookieAffinityIngress(chart, 'Ingress');
+    expect(() => ingress.addRule('api', backend(chart))).toThrow('test/Ingress: \'rules\' (path "api") must begin with \'/\'');
+  });
+
+  test('GIVEN the same host and path twice THEN the second is refused, and a refused call adds none of its rules', () => {
+    const chart = newChart();
+    const b = backend(chart);
+    const ingress = new CookieAffinityIngress(chart, 'Ingress', { rules: [{ host: 'app.example.com', path: '/a', backend: b }] });
+    expect(() => ingress.addRules({ path: '/b', backend: b }, { host: 'app.example.com', path: '/a', backend: b })).toThrow(
+      'test/Ingress: \'rules\' (host "app.example.com" path "/a") must be routed once: this Ingress already has a rule for it');
+    ingress.addRule('/b', b);
+    expect(only(synthValid(chart), 'Ingress').spec.rules.map((r: any) => [r.host, r.http.paths.map((p: any) => p.path)]))
+      .toEqual([['app.example.com', ['/a']], [undefined, ['/b']]]);
+  });
+
+  test.each([
+    ['Upper.Example.com'],
+    ['app_1.example.com'],
+    ['10.0.0.1'],
+    ['*'],
+  ])('GIVEN the host %s THEN it is refused', host => {
+    const chart = newChart();
+    const ingress = new CookieAffinityIngress(chart, 'Ingress');
+    expect(() => ingress.addHostRule(host, '/', backend(chart))).toThrow(
+      `test/Ingress: 'rules' (host ${JSON.stringify(host)}) must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit, at most 253 characters, optionally after '*.', and not an IP address`);
+  });
+
+  test('GIVEN a wildcard host THEN it is kept', () => {
+    const chart = newChart();
+    const ingress = new CookieAffinityIngress(chart, 'Ingress');
+    ingress.addHostRule('*.example.com', '/', backend(chart));
+    expect(only(synthValid(chart), 'Ingress').spec.rules[0].host).toBe('*.example.com');
+  });
+
+  test('GIVEN an empty host THEN addHostRule and addHostDefaultBackend refuse it', () => {
+    const chart = newChart();
+    const ingress = new CookieAffinityIngress(chart, 'Ingress');
+    const b = backend(chart);
+    const message = 'test/Ingress: \'host\' ("") must not be empty: use addRule() or addDefaultBackend() for every host';
+    expect(() => ingress.addHostRule('', '/', b)).toThrow(message);
+    expect(() => ingress.addHostDefaultBackend('', b)).toThrow(message);
+  });
+
+  test.each([
+    ['className', { className: 'Nginx_Public' }, '"Nginx_Public"'],
+    ['the controller\'s class', { controller: IngressController.nginx({ ingressClassName: '' }) }, '""'],
+  ])('GIVEN an IngressClass name the API server refuses in %s THEN it is refused', (_where, props, shown) => {
+    const chart = newChart();
+    expect(() => new CookieAffinityIngress(chart, 'Ingress', props)).toThrow(
+      `test/Ingress: 'className' (${shown}) must be a DNS-1123 subdomain`);
   });
 });
 
