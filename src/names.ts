@@ -24,7 +24,14 @@ export function checkName(scope: IConstruct, prop: string, name: string, rule: N
  * @param prefix how the user set the metadata (`metadata`, `storeMetadata`)
  */
 export function checkObjectNames(scope: IConstruct, object: ApiObject, prefix = 'metadata'): void {
-  checkName(scope, `${prefix}.name`, object.metadata.name ?? object.name, nameRuleOfKind(object.kind));
+  // What is written, not what cdk8s generated: `metadata: { name: undefined }`
+  // replaces the generated name and leaves the object without one.
+  const name = object.metadata.name;
+  if (name === undefined) {
+    throw propError(scope, `${prefix}.name`, 'undefined',
+      'must be a name, or left out for the one cdk8s generates: an explicit undefined leaves the object without a name');
+  }
+  checkName(scope, `${prefix}.name`, name, nameRuleOfKind(object.kind));
   const namespace = object.metadata.namespace;
   if (namespace !== undefined) {
     checkName(scope, `${prefix}.namespace`, namespace, NAMESPACE_NAME_RULE);

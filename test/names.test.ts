@@ -42,6 +42,16 @@ describe('checkObjectNames', () => {
     expect(() => checkObjectNames(secret, ApiObject.of(secret))).toThrow(/^test\/My_Store: 'metadata\.name' \("test-my_store-c8[0-9a-f]{6}"\) must be a DNS-1123 subdomain/);
   });
 
+  test('refuses an explicit undefined name, which would leave the object without one', () => {
+    // GIVEN metadata whose name key is present but undefined (cdk8s spreads it over the generated name)
+    const chart = newChart();
+    const secret = new kplus.Secret(chart, 'Store', { metadata: { name: undefined } });
+    // THEN the object would be written without a name, and it is refused
+    expect(ApiObject.of(secret).toJson().metadata.name).toBeUndefined();
+    expect(() => checkObjectNames(secret, ApiObject.of(secret))).toThrow(
+      "test/Store: 'metadata.name' (undefined) must be a name, or left out for the one cdk8s generates: an explicit undefined leaves the object without a name");
+  });
+
   test('leaves an object without a namespace alone', () => {
     const chart = newChart();
     const secret = new kplus.Secret(chart, 'Store', { metadata: { name: 'store' } });
