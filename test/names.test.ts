@@ -47,7 +47,7 @@ describe('checkObjectNames', () => {
     const chart = newChart();
     const secret = new kplus.Secret(chart, 'Store', { metadata: { name: undefined } });
     // THEN the object would be written without a name, and it is refused
-    expect(ApiObject.of(secret).toJson().metadata.name).toBeUndefined();
+    expect(ApiObject.of(secret).toJson().metadata?.name).toBeUndefined();
     expect(() => checkObjectNames(secret, ApiObject.of(secret))).toThrow(
       "test/Store: 'metadata.name' (undefined) must be a name, or left out for the one cdk8s generates: an explicit undefined leaves the object without a name");
   });
