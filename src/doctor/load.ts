@@ -2,7 +2,7 @@
 // keeping the file and line of every object. Pure: no cdk8s.
 import * as fs from 'fs';
 import * as path from 'path';
-import * as yaml from 'yaml';
+import type * as Yaml from 'yaml';
 import { Doc, isObject } from './inventory';
 
 /** Unreadable or malformed input: the CLI prints the message and exits 2. */
@@ -18,7 +18,20 @@ export const STDIN_NAME = '<stdin>';
 
 const EXTENSIONS = ['.yaml', '.yml', '.json'];
 
-function lineOf(counter: yaml.LineCounter, node: unknown): number | undefined {
+let yamlModule: typeof Yaml | undefined;
+
+/**
+ * The YAML parser, loaded on first use: an app that only uses the
+ * constructs (the doctor's module is part of the package's index) does not
+ * pay for loading it, which is about as much as the rest of the library.
+ */
+function yamlParser(): typeof Yaml {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  yamlModule ??= require('yaml') as typeof Yaml;
+  return yamlModule;
+}
+
+function lineOf(counter: Yaml.LineCounter, node: unknown): number | undefined {
   const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
   return range ? counter.linePos(range[0]).line : undefined;
 }
@@ -32,6 +45,7 @@ function lineOf(counter: yaml.LineCounter, node: unknown): number | undefined {
  * @throws InputError naming the file and line of the first syntax error
  */
 export function parseManifests(text: string, file?: string): Doc[] {
+  const yaml = yamlParser();
   const counter = new yaml.LineCounter();
   const documents = yaml.parseAllDocuments(text, { lineCounter: counter, prettyErrors: false });
   const out: Doc[] = [];
