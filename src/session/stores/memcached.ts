@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   checkEnvName, checkNames, containerSecurityContext, mebibytes, parseStoreUrl, placement,
-  podSecurityContext, storeDisruptionBudget, storeNetworkPolicy,
+  podSecurityContext, storeDisruptionBudget, storeImage, storeNetworkPolicy,
 } from './common';
 import { InChartStoreOptions } from './options';
 import { propError } from '../../errors';
@@ -104,7 +104,7 @@ export class MemcachedSessionStore extends SessionStore {
     deployment.podMetadata.addLabel('app.kubernetes.io/instance', place.name);
     deployment.addContainer({
       name: 'memcached',
-      image: o.image ?? MEMCACHED_IMAGE,
+      image: storeImage(scope, o.image, MEMCACHED_IMAGE),
       // The tag is pinned: pull it once per node.
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       command: ['memcached'],

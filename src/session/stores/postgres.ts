@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   addVolumeClaimTemplate, checkEnvName, checkNames, checkPassword, containerSecurityContext,
-  parseStoreUrl, placement, podSecurityContext, storeDisruptionBudget, storeNetworkPolicy,
+  parseStoreUrl, placement, podSecurityContext, storeDisruptionBudget, storeImage, storeNetworkPolicy,
 } from './common';
 import { InChartStoreOptions } from './options';
 import { propError } from '../../errors';
@@ -119,7 +119,7 @@ export class PostgresSessionStore extends SessionStore {
     if (o.password === undefined) {
       throw propError(scope, 'store.password', 'not given', 'must name the Secret key holding the database user\'s password');
     }
-    checkPassword(scope, 'store.password', o.password);
+    checkPassword(scope, 'store.password', o.password, consumer);
 
     if (o.url !== undefined) {
       const url = parseStoreUrl(scope, 'store.url', o.url, POSTGRES_SCHEMES, 'PostgreSQL');
@@ -175,7 +175,7 @@ export class PostgresSessionStore extends SessionStore {
     const isReady = (host: string) => ['pg_isready', '-h', host, '-p', String(POSTGRES_PORT), '-U', user, '-d', database];
     const container = statefulSet.addContainer({
       name: 'postgres',
-      image: o.image ?? POSTGRES_IMAGE,
+      image: storeImage(scope, o.image, POSTGRES_IMAGE),
       // The tag is pinned: pull it once per node.
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       ports: [{ name: 'postgres', number: POSTGRES_PORT }],
@@ -211,7 +211,7 @@ export class PostgresSessionStore extends SessionStore {
     }), { readOnly: true });
     container.mount(POSTGRES_SOCKET_DIR, kplus.Volume.fromEmptyDir(scope, 'StoreRun', 'run'));
     container.mount('/tmp', kplus.Volume.fromEmptyDir(scope, 'StoreTmp', 'tmp'));
-    addVolumeClaimTemplate(statefulSet, 'data', POSTGRES_VOLUME_DIR, o.storage ?? Size.gibibytes(1), o.storageClassName);
+    addVolumeClaimTemplate(scope, statefulSet, 'data', POSTGRES_VOLUME_DIR, o.storage ?? Size.gibibytes(1), o.storageClassName);
 
     const networkPolicy = storeNetworkPolicy(scope, place, statefulSet, consumer, POSTGRES_PORT);
     const disruptionBudget = storeDisruptionBudget(scope, place, statefulSet);

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   addVolumeClaimTemplate, checkEnvName, checkNames, checkPassword, containerSecurityContext,
-  parseStoreUrl, placement, podSecurityContext, storeDisruptionBudget, storeNetworkPolicy,
+  parseStoreUrl, placement, podSecurityContext, storeDisruptionBudget, storeImage, storeNetworkPolicy,
 } from './common';
 import { InChartStoreOptions } from './options';
 import { propError } from '../../errors';
@@ -100,7 +100,7 @@ export class RedisSessionStore extends SessionStore {
     checkEnvName(scope, 'store.urlEnv', urlEnv);
     checkEnvName(scope, 'store.passwordEnv', passwordEnv);
     if (o.password !== undefined) {
-      checkPassword(scope, 'store.password', o.password);
+      checkPassword(scope, 'store.password', o.password, consumer);
     }
 
     if (o.url !== undefined) {
@@ -148,7 +148,7 @@ export class RedisSessionStore extends SessionStore {
 
     const container = statefulSet.addContainer({
       name: 'redis',
-      image: o.image ?? REDIS_IMAGE,
+      image: storeImage(scope, o.image, REDIS_IMAGE),
       // The tag is pinned: pull it once per node.
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       // The password goes to redis-server as a config line on its standard
@@ -176,7 +176,7 @@ export class RedisSessionStore extends SessionStore {
     });
     container.mount('/tmp', kplus.Volume.fromEmptyDir(scope, 'StoreTmp', 'tmp'));
     if (o.storage !== undefined) {
-      addVolumeClaimTemplate(statefulSet, 'data', REDIS_DATA_DIR, o.storage, o.storageClassName);
+      addVolumeClaimTemplate(scope, statefulSet, 'data', REDIS_DATA_DIR, o.storage, o.storageClassName);
     } else {
       container.mount(REDIS_DATA_DIR, kplus.Volume.fromEmptyDir(scope, 'StoreData', 'data'));
     }
