@@ -28,6 +28,9 @@ export function placement(consumer: SessionStoreConsumer, scope: Construct, suff
     checkName(scope, 'store.clusterDomain', options.clusterDomain, NameRule.DNS_1123_SUBDOMAIN);
   }
   const name = options.name ?? `${consumer.name}-${suffix}`;
+  if (name === consumer.name) {
+    throw propError(scope, 'store.name', JSON.stringify(name), 'must differ from the name of the app using the store: their Services would collide');
+  }
   const namespace = consumer.namespace ?? Chart.of(scope).namespace;
   return {
     name,
@@ -53,15 +56,17 @@ export function checkNames(scope: Construct, objects: Construct[]): void {
 
 /**
  * Refuses a Secret reference the consumer's pods could not read: a key that
- * is no Secret data key, and for a Secret made in the chart, one in another
- * namespace (pods read Secrets of their own namespace only) or without the
- * key (the pods would never start). A Secret made outside the chart cannot be
- * read at synth; its key is only named.
+ * is no Secret data key, a Secret name no Secret can have, and for a Secret
+ * made in the chart, one in another namespace (pods read Secrets of their own
+ * namespace only; a Secret or pods without one are placed by `kubectl -n`, so
+ * they are let be) or without the key (the pods would never start). A Secret
+ * made outside the chart cannot be read at synth; it is only named.
  *
  * @param secretProp the prop naming the Secret: `<prop>` for a SecretKeyRef, `store.secret` for JWT
+ * @param keyProp the prop naming the key: `<prop>` for a SecretKeyRef, `store.key` for JWT
  */
 export function checkSecretKey(scope: Construct, prop: string, ref: SecretKeyRef, consumer: SessionStoreConsumer,
-  secretProp = prop): void {
+  secretProp = prop, keyProp = prop): void {
   if (ref.key === '' || !/^[-._a-zA-Z0-9]+$/.test(ref.key)) {
     throw propError(scope, `${prop}.key`, JSON.stringify(ref.key),
       'must be a Secret data key: letters, digits, \'-\', \'_\' or \'.\'');
@@ -73,18 +78,15 @@ export function checkSecretKey(scope: Construct, prop: string, ref: SecretKeyRef
   }
   const secretNamespace = ApiObject.of(ref.secret).metadata.namespace;
   const podNamespace = consumer.namespace ?? Chart.of(scope).namespace;
-  if (secretNamespace !== podNamespace) {
-    throw propError(scope, secretProp, `Secret ${ref.secret.name} in ${namespaceOf(secretNamespace)}`,
-      `must be a Secret in the namespace of the pods that read it (${namespaceOf(podNamespace)})`);
+  if (secretNamespace !== undefined && podNamespace !== undefined && secretNamespace !== podNamespace) {
+    throw propError(scope, secretProp, `Secret ${ref.secret.name} in namespace ${secretNamespace}`,
+      `must be a Secret in the namespace of the pods that read it (${podNamespace})`);
   }
   if (ref.secret.getStringData(ref.key) === undefined) {
-    throw propError(scope, prop, `key ${JSON.stringify(ref.key)} of Secret ${ref.secret.name}`, 'must name a key the Secret holds');
+    throw propError(scope, keyProp, `key ${JSON.stringify(ref.key)} of Secret ${ref.secret.name}`, 'must name a key the Secret holds');
   }
 }
 
-function namespaceOf(namespace: string | undefined): string {
-  return namespace === undefined ? 'no namespace' : `namespace ${namespace}`;
-}
 
 /**
  * Checks a password the chart itself holds (a `kplus.Secret` made with
@@ -244,6 +246,10 @@ export function addVolumeClaimTemplate(scope: Construct, statefulSet: kplus.Stat
   storage: Size, storageClassName: string | undefined): void {
   // A claim asks for more than zero bytes, in a quantity cdk8s can write.
   mebibytes(scope, 'store.storage', storage);
+  // '' is meaningful: no class, so no dynamic provisioning.
+  if (storageClassName !== undefined && storageClassName !== '') {
+    checkName(scope, 'store.storageClassName', storageClassName, NameRule.DNS_1123_SUBDOMAIN);
+  }
   const template: kplus.k8s.KubePersistentVolumeClaimProps = {
     metadata: { name: claim },
     spec: {

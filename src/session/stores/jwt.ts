@@ -52,7 +52,7 @@ export class JwtSessionStore extends SessionStore {
     if (o.key === undefined) {
       throw propError(scope, 'store.key', 'not given', 'must name the key of the Secret that holds the JWT signing key');
     }
-    checkSecretKey(scope, 'store', { secret: o.secret, key: o.key }, consumer, 'store.secret');
+    checkSecretKey(scope, 'store', { secret: o.secret, key: o.key }, consumer, 'store.secret', 'store.key');
     const env = o.env ?? JWT_SECRET_ENV;
     checkEnvName(scope, 'store.env', env);
     const signingKey = { secret: o.secret, key: o.key };

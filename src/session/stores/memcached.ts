@@ -75,7 +75,8 @@ export class MemcachedSessionStore extends SessionStore {
       if (url.username !== '') {
         throw propError(scope, 'store.url', JSON.stringify(o.url), 'must not hold a user: Memcached\'s plain protocol has no login');
       }
-      for (const [prop, value] of [['memory', o.memory], ['image', o.image], ['name', o.name]] as const) {
+      for (const [prop, value] of [['memory', o.memory], ['image', o.image], ['name', o.name], ['resources', o.resources],
+        ['clusterDomain', o.clusterDomain]] as const) {
         if (value !== undefined) {
           throw propError(scope, `store.${prop}`, 'given', 'applies only to a Memcached run in the chart: drop it, or drop \'url\'');
         }

@@ -116,6 +116,9 @@ export class PostgresSessionStore extends SessionStore {
     const passwordEnv = o.passwordEnv ?? `${urlEnv}_PASSWORD`;
     checkEnvName(scope, 'store.urlEnv', urlEnv);
     checkEnvName(scope, 'store.passwordEnv', passwordEnv);
+    if (passwordEnv === urlEnv) {
+      throw propError(scope, 'store.passwordEnv', JSON.stringify(passwordEnv), 'must differ from urlEnv: the URL and the password are two variables');
+    }
     if (o.password === undefined) {
       throw propError(scope, 'store.password', 'not given', 'must name the Secret key holding the database user\'s password');
     }
@@ -123,7 +126,8 @@ export class PostgresSessionStore extends SessionStore {
 
     if (o.url !== undefined) {
       const url = parseStoreUrl(scope, 'store.url', o.url, POSTGRES_SCHEMES, 'PostgreSQL');
-      for (const [prop, value] of [['storage', o.storage], ['image', o.image], ['name', o.name]] as const) {
+      for (const [prop, value] of [['storage', o.storage], ['storageClassName', o.storageClassName], ['image', o.image], ['name', o.name],
+        ['resources', o.resources], ['clusterDomain', o.clusterDomain]] as const) {
         if (value !== undefined) {
           throw propError(scope, `store.${prop}`, 'given', 'applies only to a PostgreSQL run in the chart: drop it, or drop \'url\'');
         }

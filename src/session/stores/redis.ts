@@ -99,13 +99,17 @@ export class RedisSessionStore extends SessionStore {
     const passwordEnv = o.passwordEnv ?? `${urlEnv}_PASSWORD`;
     checkEnvName(scope, 'store.urlEnv', urlEnv);
     checkEnvName(scope, 'store.passwordEnv', passwordEnv);
+    if (passwordEnv === urlEnv) {
+      throw propError(scope, 'store.passwordEnv', JSON.stringify(passwordEnv), 'must differ from urlEnv: the URL and the password are two variables');
+    }
     if (o.password !== undefined) {
       checkPassword(scope, 'store.password', o.password, consumer);
     }
 
     if (o.url !== undefined) {
       const url = parseStoreUrl(scope, 'store.url', o.url, REDIS_SCHEMES, 'Redis');
-      for (const [prop, value] of [['storage', o.storage], ['image', o.image], ['name', o.name]] as const) {
+      for (const [prop, value] of [['storage', o.storage], ['storageClassName', o.storageClassName], ['image', o.image], ['name', o.name],
+        ['resources', o.resources], ['clusterDomain', o.clusterDomain]] as const) {
         if (value !== undefined) {
           throw propError(scope, `store.${prop}`, 'given', 'applies only to a Redis run in the chart: drop it, or drop \'url\'');
         }
@@ -126,6 +130,10 @@ export class RedisSessionStore extends SessionStore {
     if (o.password === undefined) {
       throw propError(scope, 'store.password', 'not given',
         'must name the Secret key holding the password of the Redis run in the chart (auth is always on); or pass \'url\' for an external Redis');
+    }
+    if (o.storageClassName !== undefined && o.storage === undefined) {
+      throw propError(scope, 'store.storageClassName', JSON.stringify(o.storageClassName),
+        'applies only to a volume claim: give \'storage\' too, or drop it (without \'storage\' Redis keeps its data on an emptyDir)');
     }
     const place = placement(consumer, scope, 'redis', o);
     const resources = o.resources ?? {
