@@ -135,16 +135,32 @@ function storeOf(chart: Chart, spec: StoreSpec, secretNamespace: string | undefi
   switch (s.kind) {
     case 'redis':
       return SessionStore.redis({
-        ...common, url: s.url, password, storage: s.storage === undefined ? undefined : Size.mebibytes(s.storage),
-        storageClassName: s.storageClassName, urlEnv: s.urlEnv, passwordEnv: s.passwordEnv,
+        ...common,
+        url: s.url,
+        password,
+        storage: s.storage === undefined ? undefined : Size.mebibytes(s.storage),
+        storageClassName: s.storageClassName,
+        urlEnv: s.urlEnv,
+        passwordEnv: s.passwordEnv,
       });
     case 'memcached':
-      return SessionStore.memcached({ ...common, url: s.url, memory: s.memory === undefined ? undefined : Size.mebibytes(s.memory), urlEnv: s.urlEnv });
+      return SessionStore.memcached({
+        ...common,
+        url: s.url,
+        memory: s.memory === undefined ? undefined : Size.mebibytes(s.memory),
+        urlEnv: s.urlEnv,
+      });
     case 'postgres':
       return SessionStore.postgres({
-        ...common, url: s.url, password: password!, user: s.user, database: s.database,
-        storage: s.storage === undefined ? undefined : Size.mebibytes(s.storage), storageClassName: s.storageClassName,
-        urlEnv: s.urlEnv, passwordEnv: s.passwordEnv,
+        ...common,
+        url: s.url,
+        password: password!,
+        user: s.user,
+        database: s.database,
+        storage: s.storage === undefined ? undefined : Size.mebibytes(s.storage),
+        storageClassName: s.storageClassName,
+        urlEnv: s.urlEnv,
+        passwordEnv: s.passwordEnv,
       });
     default:
       return SessionStore.jwt({ secret: password!.secret, key: password!.key, env: s.env });
