@@ -57,7 +57,8 @@ export interface PostgresSessionStoreOptions extends InChartStoreOptions {
   readonly storage?: Size;
 
   /**
-   * Storage class of the volume claim.
+   * Storage class of the volume claim. `''` asks for no class, so no dynamic
+   * provisioning.
    *
    * @default - the cluster's default storage class
    */
@@ -72,7 +73,7 @@ export interface PostgresSessionStoreOptions extends InChartStoreOptions {
 
   /**
    * Name of the app's variable with the password (a `secretKeyRef`), which the
-   * URL embeds as `$(<name>)`.
+   * URL embeds as `$(<name>)`; not `urlEnv`.
    *
    * @default - `<urlEnv>_PASSWORD`
    */

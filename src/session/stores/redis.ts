@@ -43,7 +43,8 @@ export interface RedisSessionStoreOptions extends InChartStoreOptions {
   readonly storage?: Size;
 
   /**
-   * Storage class of the volume claim.
+   * Storage class of the volume claim: only with `storage` (without it there
+   * is no claim). `''` asks for no class, so no dynamic provisioning.
    *
    * @default - the cluster's default storage class
    */
@@ -58,7 +59,7 @@ export interface RedisSessionStoreOptions extends InChartStoreOptions {
 
   /**
    * Name of the app's variable with the password (a `secretKeyRef`), which the
-   * URL embeds as `$(<name>)`.
+   * URL embeds as `$(<name>)`; not `urlEnv`.
    *
    * @default - `<urlEnv>_PASSWORD`
    */
