@@ -90,6 +90,9 @@ describe('session stores: what the properties found', () => {
       'test/Shop: \'store.resources.memory.request\' (0.5Mi) must be a whole number of mebibytes, at least 1Mi'],
     ['a store memory request above its limit', c => SessionStore.redis({ password: named(c), resources: { memory: { request: Size.gibibytes(1), limit: Size.mebibytes(256) } } }),
       'test/Shop: \'store.resources.memory.request\' (1024Mi) must not exceed the memory limit (256Mi)'],
+    ['Memcached memory at its container\'s limit (killed for memory when full)', () => SessionStore.memcached({
+      memory: Size.mebibytes(256), resources: { memory: { request: Size.mebibytes(256), limit: Size.mebibytes(256) } },
+    }), 'test/Shop: \'store.memory\' (256Mi) must stay below the container\'s memory limit (256Mi)'],
     ['a volume claim of zero bytes', c => SessionStore.postgres({ password: named(c), storage: Size.mebibytes(0) }),
       'test/Shop: \'store.storage\' (0Mi) must be a whole number of mebibytes, at least 1Mi'],
     ['a volume claim of half a mebibyte (it threw a plain error)', c => SessionStore.redis({ password: named(c), storage: Size.kibibytes(512) }),

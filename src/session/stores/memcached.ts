@@ -23,7 +23,8 @@ export interface MemcachedSessionStoreOptions extends InChartStoreOptions {
 
   /**
    * Memory Memcached may use for items (its `-m`); the container's memory
-   * limit leaves room for connections on top.
+   * limit leaves room for connections on top, and a limit given in
+   * `resources` must be above it.
    *
    * @default Size.mebibytes(64)
    */
@@ -96,6 +97,12 @@ export class MemcachedSessionStore extends SessionStore {
 
     const memory = mebibytes(scope, 'store.memory', o.memory ?? Size.mebibytes(64));
     const place = placement(consumer, scope, 'memcached', o);
+    const limit = o.resources?.memory?.limit;
+    if (limit !== undefined && mebibytes(scope, 'store.resources.memory.limit', limit) <= memory) {
+      // Memcached fills `-m` with items and needs room for connections on
+      // top: at the limit it is killed for memory, losing every session.
+      throw propError(scope, 'store.memory', `${memory}Mi`, `must stay below the container's memory limit (${mebibytes(scope, 'store.resources.memory.limit', limit)}Mi)`);
+    }
     const deployment = new kplus.Deployment(scope, 'Store', {
       metadata: place.metadata,
       replicas: 1,
