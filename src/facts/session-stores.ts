@@ -80,6 +80,14 @@ export const JWT_SECRET_ENV = 'JWT_SECRET';
 /** A Kubernetes environment variable name (C identifier rules are what shells need). */
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/**
+ * What the API server accepts as a container's environment variable name
+ * (the store's own variables keep to ENV_NAME, which shells can read too).
+ *
+ * @see https://github.com/kubernetes/apimachinery/blob/master/pkg/util/validation/validation.go (envVarNameFmt)
+ */
+export const KUBERNETES_ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
 /** The DNS name of a Service inside the cluster. */
 export function serviceHost(service: string, namespace: string | undefined, clusterDomain: string): string {
   return namespace === undefined ? service : `${service}.${namespace}.svc.${clusterDomain}`;

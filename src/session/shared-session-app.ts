@@ -3,7 +3,10 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SessionStore, SessionStoreConfig } from './session-store';
 import { propError } from '../errors';
+import { IMAGE_RULE, isImageReference } from '../facts/kubernetes-images';
+import { KUBERNETES_ENV_NAME } from '../facts/session-stores';
 import { checkObjectNames } from '../names';
+import { checkResources } from './stores/common';
 
 /** Properties of a SharedSessionApp. */
 export interface SharedSessionAppProps {
@@ -138,13 +141,17 @@ export class SharedSessionApp extends Construct {
     if (!Number.isInteger(replicas) || replicas < 1) {
       throw propError(this, 'replicas', String(replicas), 'must be a whole number, at least 1 (default 2)');
     }
+    if (!isImageReference(props.image)) {
+      throw propError(this, 'image', JSON.stringify(props.image), IMAGE_RULE);
+    }
     checkPort(this, 'port', props.port);
+    checkResources(this, 'resources', props.resources);
     if (props.servicePort !== undefined) {
       checkPort(this, 'servicePort', props.servicePort);
     }
 
     this.deployment = new kplus.Deployment(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: definedOnly(props.metadata),
       replicas,
       securityContext: props.podSecurityContext,
     });
@@ -158,6 +165,12 @@ export class SharedSessionApp extends Construct {
     });
 
     const env: { [name: string]: kplus.EnvValue } = { ...props.env };
+    for (const name of Object.keys(env)) {
+      if (!KUBERNETES_ENV_NAME.test(name)) {
+        throw propError(this, 'env', JSON.stringify(name),
+          'must hold environment variable names: a letter, \'_\', \'-\' or \'.\', then letters, digits, \'_\', \'-\' or \'.\'');
+      }
+    }
     for (const variable of this.store.env) {
       if (variable.name in env) {
         throw propError(this, 'env', variable.name, `must not set ${variable.name}: the session store sets it (rename the store's variable with its env options)`);
@@ -187,6 +200,18 @@ export class SharedSessionApp extends Construct {
     });
     checkObjectNames(this, ApiObject.of(this.service));
   }
+}
+
+/**
+ * The metadata without keys set to `undefined`: cdk8s spreads the given
+ * metadata over the name it derives, so `{ name: undefined }` would leave the
+ * Deployment with no name at all.
+ */
+function definedOnly(metadata: ApiObjectMetadata | undefined): ApiObjectMetadata | undefined {
+  if (metadata === undefined) {
+    return undefined;
+  }
+  return Object.fromEntries(Object.entries(metadata).filter(([, value]) => value !== undefined)) as ApiObjectMetadata;
 }
 
 function checkPort(scope: Construct, prop: string, port: number): void {

@@ -59,7 +59,9 @@ export function libraryFactProblems(manifests: Manifest[]): string[] {
       for (const e of c.env ?? []) {
         // `<NAME>_FILE` holding an absolute path is the images' convention for "read the secret from this mounted file".
         const fileReference = /_FILE$/.test(e.name) && typeof e.value === 'string' && e.value.startsWith('/');
-        if (typeof e.value === 'string' && SECRET_ENV.test(e.name) && e.value !== '' && !fileReference) {
+        // A URL whose password is `$(VAR)` takes it from an earlier variable, which is checked on its own.
+        const passwordByReference = typeof e.value === 'string' && /^[a-z][a-z0-9+.-]*:\/\/[^\s/@]*:\$\([-._A-Za-z0-9]+\)@/.test(e.value);
+        if (typeof e.value === 'string' && SECRET_ENV.test(e.name) && e.value !== '' && !fileReference && !passwordByReference) {
           problems.push(`${where} container ${c.name}: env ${e.name} is a plain value; it must come from a Secret`);
         }
         if (typeof e.value === 'string' && /:\/\/[^/\s:@]*:[^/\s@$]+@/.test(e.value)) {

@@ -296,7 +296,11 @@ describe('SessionStore.memcached()', () => {
 
 describe('SessionStore.jwt()', () => {
   test('gives the app JWT_SECRET from the Secret and runs nothing', () => {
-    const { manifests, app } = shop(s => SessionStore.jwt({ secret: s, key: 'jwt-secret' }));
+    // The Secret made in the chart holds the signing key under the key named.
+    const { manifests, app } = shop(s => {
+      (s as kplus.Secret).addStringData('jwt-secret', 'a-signing-key');
+      return SessionStore.jwt({ secret: s, key: 'jwt-secret' });
+    });
     expect(manifests.map(m => m.kind).sort()).toEqual(['Deployment', 'Secret', 'Service']);
     // "Session Affinity in Kubernetes": JWT_SECRET valueFrom.secretKeyRef {name: app-secrets, key: jwt-secret}
     expect(appContainer(manifests).env).toEqual([

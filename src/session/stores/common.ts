@@ -6,7 +6,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { InChartStoreOptions } from './options';
 import { propError } from '../../errors';
-import { NAMESPACE_NAME_RULE, nameRuleOfKind } from '../../facts/names';
+import { IMAGE_RULE, isImageReference } from '../../facts/kubernetes-images';
+import { NAMESPACE_NAME_RULE, NameRule, nameRuleOfKind } from '../../facts/names';
 import { ENV_NAME, serviceHost, URL_SAFE_PASSWORD } from '../../facts/session-stores';
 import { checkName } from '../../names';
 import { SecretKeyRef, SessionStoreConsumer } from '../session-store';
@@ -21,7 +22,15 @@ export interface Placement {
 
 /** Name and namespace of a store run in the chart, and its host name. */
 export function placement(consumer: SessionStoreConsumer, scope: Construct, suffix: string, options: InChartStoreOptions): Placement {
+  checkResources(scope, 'store.resources', options.resources);
+  if (options.clusterDomain !== undefined) {
+    // It becomes part of the host name in the app's URL.
+    checkName(scope, 'store.clusterDomain', options.clusterDomain, NameRule.DNS_1123_SUBDOMAIN);
+  }
   const name = options.name ?? `${consumer.name}-${suffix}`;
+  if (name === consumer.name) {
+    throw propError(scope, 'store.name', JSON.stringify(name), 'must differ from the name of the app using the store: their Services would collide');
+  }
   const namespace = consumer.namespace ?? Chart.of(scope).namespace;
   return {
     name,
@@ -45,34 +54,63 @@ export function checkNames(scope: Construct, objects: Construct[]): void {
   }
 }
 
-/** Refuses a Secret reference without a key. */
-export function checkSecretKey(scope: Construct, prop: string, ref: SecretKeyRef): void {
+/**
+ * Refuses a Secret reference the consumer's pods could not read: a key that
+ * is no Secret data key, a Secret name no Secret can have, and for a Secret
+ * made in the chart, one in another namespace (pods read Secrets of their own
+ * namespace only; a Secret or pods without one are placed by `kubectl -n`, so
+ * they are let be) or without the key (the pods would never start). A Secret
+ * made outside the chart cannot be read at synth; it is only named.
+ *
+ * @param secretProp the prop naming the Secret: `<prop>` for a SecretKeyRef, `store.secret` for JWT
+ * @param keyProp the prop naming the key: `<prop>` for a SecretKeyRef, `store.key` for JWT
+ */
+export function checkSecretKey(scope: Construct, prop: string, ref: SecretKeyRef, consumer: SessionStoreConsumer,
+  secretProp = prop, keyProp = prop): void {
   if (ref.key === '' || !/^[-._a-zA-Z0-9]+$/.test(ref.key)) {
     throw propError(scope, `${prop}.key`, JSON.stringify(ref.key),
       'must be a Secret data key: letters, digits, \'-\', \'_\' or \'.\'');
   }
+  // A Secret named with fromSecretName() is only as good as its name.
+  checkName(scope, secretProp, ref.secret.name, NameRule.DNS_1123_SUBDOMAIN);
+  if (!(ref.secret instanceof kplus.Secret)) {
+    return;
+  }
+  const secretNamespace = ApiObject.of(ref.secret).metadata.namespace;
+  const podNamespace = consumer.namespace ?? Chart.of(scope).namespace;
+  if (secretNamespace !== undefined && podNamespace !== undefined && secretNamespace !== podNamespace) {
+    throw propError(scope, secretProp, `Secret ${ref.secret.name} in namespace ${secretNamespace}`,
+      `must be a Secret in the namespace of the pods that read it (${podNamespace})`);
+  }
+  if (ref.secret.getStringData(ref.key) === undefined) {
+    throw propError(scope, keyProp, `key ${JSON.stringify(ref.key)} of Secret ${ref.secret.name}`, 'must name a key the Secret holds');
+  }
 }
+
 
 /**
  * Checks a password the chart itself holds (a `kplus.Secret` made with
  * `stringData`): `$(VAR)` expansion writes it into a URL unescaped and Redis
- * reads it from a config line, so it must be URL-safe. A Secret made outside
- * the chart cannot be read at synth; its key is only named.
+ * reads it from a config line, so it must be URL-safe.
  */
-export function checkPassword(scope: Construct, prop: string, ref: SecretKeyRef): void {
-  checkSecretKey(scope, prop, ref);
+export function checkPassword(scope: Construct, prop: string, ref: SecretKeyRef, consumer: SessionStoreConsumer): void {
+  checkSecretKey(scope, prop, ref, consumer);
   if (!(ref.secret instanceof kplus.Secret)) {
     return;
   }
-  const value = ref.secret.getStringData(ref.key);
-  const where = `key ${JSON.stringify(ref.key)} of Secret ${ref.secret.name}`;
-  if (value === undefined) {
-    throw propError(scope, prop, where, 'must name a key the Secret holds');
-  }
+  const value = ref.secret.getStringData(ref.key)!;
   if (!URL_SAFE_PASSWORD.test(value)) {
-    throw propError(scope, prop, where,
+    throw propError(scope, prop, `key ${JSON.stringify(ref.key)} of Secret ${ref.secret.name}`,
       'must hold a password of letters, digits and \'-._~\' only (e.g. `openssl rand -hex 32`): it is written into a URL by $(VAR) expansion, which does not escape');
   }
+}
+
+/** The store's image, refused when no pod could start with it. */
+export function storeImage(scope: Construct, image: string | undefined, official: string): string {
+  if (image !== undefined && !isImageReference(image)) {
+    throw propError(scope, 'store.image', JSON.stringify(image), IMAGE_RULE);
+  }
+  return image ?? official;
 }
 
 /** Refuses an environment variable name a container cannot have. */
@@ -122,6 +160,34 @@ export function mebibytes(scope: Construct, prop: string, size: Size): number {
     throw propError(scope, prop, `${mib}Mi`, 'must be a whole number of mebibytes, at least 1Mi');
   }
   return mib;
+}
+
+/**
+ * Refuses resources cdk8s-plus cannot write (memory that is not whole
+ * mebibytes) or the API server refuses (a request above its limit).
+ *
+ * @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#requests-and-limits
+ */
+export function checkResources(scope: Construct, prop: string, resources: kplus.ContainerResources | undefined): void {
+  const memory = resources?.memory;
+  const request = memory?.request === undefined ? undefined : mebibytes(scope, `${prop}.memory.request`, memory.request);
+  const limit = memory?.limit === undefined ? undefined : mebibytes(scope, `${prop}.memory.limit`, memory.limit);
+  if (request !== undefined && limit !== undefined && request > limit) {
+    throw propError(scope, `${prop}.memory.request`, `${request}Mi`, `must not exceed the memory limit (${limit}Mi)`);
+  }
+  const cpuRequest = cpuUnits(resources?.cpu?.request);
+  const cpuLimit = cpuUnits(resources?.cpu?.limit);
+  if (cpuRequest !== undefined && cpuLimit !== undefined && cpuRequest > cpuLimit) {
+    throw propError(scope, `${prop}.cpu.request`, resources!.cpu!.request!.amount, `must not exceed the CPU limit (${resources!.cpu!.limit!.amount})`);
+  }
+}
+
+/** A CPU amount (`250m`, `1.5`) in cores. */
+function cpuUnits(cpu: kplus.Cpu | undefined): number | undefined {
+  if (cpu === undefined) {
+    return undefined;
+  }
+  return cpu.amount.endsWith('m') ? Number(cpu.amount.slice(0, -1)) / 1000 : Number(cpu.amount);
 }
 
 /** The non-root security context of a store's pod: the image's own user, its group owning the volumes. */
@@ -176,8 +242,14 @@ export function storeDisruptionBudget(scope: Construct, place: Placement, worklo
  * Adds a volume claim template to a StatefulSet and mounts it, which
  * cdk8s-plus-28's StatefulSet has no props for.
  */
-export function addVolumeClaimTemplate(statefulSet: kplus.StatefulSet, claim: string, mountPath: string,
+export function addVolumeClaimTemplate(scope: Construct, statefulSet: kplus.StatefulSet, claim: string, mountPath: string,
   storage: Size, storageClassName: string | undefined): void {
+  // A claim asks for more than zero bytes, in a quantity cdk8s can write.
+  mebibytes(scope, 'store.storage', storage);
+  // '' is meaningful: no class, so no dynamic provisioning.
+  if (storageClassName !== undefined && storageClassName !== '') {
+    checkName(scope, 'store.storageClassName', storageClassName, NameRule.DNS_1123_SUBDOMAIN);
+  }
   const template: kplus.k8s.KubePersistentVolumeClaimProps = {
     metadata: { name: claim },
     spec: {

@@ -42,9 +42,9 @@ export class JwtSessionStore extends SessionStore {
    * Returns the signing key's variable; creates nothing.
    *
    * @param scope the consumer, named in errors
-   * @param _consumer unused: no store runs
+   * @param consumer the consumer: its namespace is where the Secret must be
    */
-  public bind(scope: Construct, _consumer: SessionStoreConsumer): SessionStoreConfig {
+  public bind(scope: Construct, consumer: SessionStoreConsumer): SessionStoreConfig {
     const o = this.options;
     if (o.secret === undefined) {
       throw propError(scope, 'store.secret', 'not given', 'must be the Secret holding the JWT signing key');
@@ -52,7 +52,7 @@ export class JwtSessionStore extends SessionStore {
     if (o.key === undefined) {
       throw propError(scope, 'store.key', 'not given', 'must name the key of the Secret that holds the JWT signing key');
     }
-    checkSecretKey(scope, 'store', { secret: o.secret, key: o.key });
+    checkSecretKey(scope, 'store', { secret: o.secret, key: o.key }, consumer, 'store.secret', 'store.key');
     const env = o.env ?? JWT_SECRET_ENV;
     checkEnvName(scope, 'store.env', env);
     const signingKey = { secret: o.secret, key: o.key };

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   checkEnvName, checkNames, containerSecurityContext, mebibytes, parseStoreUrl, placement,
-  podSecurityContext, storeDisruptionBudget, storeNetworkPolicy,
+  podSecurityContext, storeDisruptionBudget, storeImage, storeNetworkPolicy,
 } from './common';
 import { InChartStoreOptions } from './options';
 import { propError } from '../../errors';
@@ -23,7 +23,8 @@ export interface MemcachedSessionStoreOptions extends InChartStoreOptions {
 
   /**
    * Memory Memcached may use for items (its `-m`); the container's memory
-   * limit leaves room for connections on top.
+   * limit leaves room for connections on top, and a limit given in
+   * `resources` must be above it.
    *
    * @default Size.mebibytes(64)
    */
@@ -75,7 +76,8 @@ export class MemcachedSessionStore extends SessionStore {
       if (url.username !== '') {
         throw propError(scope, 'store.url', JSON.stringify(o.url), 'must not hold a user: Memcached\'s plain protocol has no login');
       }
-      for (const [prop, value] of [['memory', o.memory], ['image', o.image], ['name', o.name]] as const) {
+      for (const [prop, value] of [['memory', o.memory], ['image', o.image], ['name', o.name], ['resources', o.resources],
+        ['clusterDomain', o.clusterDomain]] as const) {
         if (value !== undefined) {
           throw propError(scope, `store.${prop}`, 'given', 'applies only to a Memcached run in the chart: drop it, or drop \'url\'');
         }
@@ -95,6 +97,12 @@ export class MemcachedSessionStore extends SessionStore {
 
     const memory = mebibytes(scope, 'store.memory', o.memory ?? Size.mebibytes(64));
     const place = placement(consumer, scope, 'memcached', o);
+    const limit = o.resources?.memory?.limit;
+    if (limit !== undefined && mebibytes(scope, 'store.resources.memory.limit', limit) <= memory) {
+      // Memcached fills `-m` with items and needs room for connections on
+      // top: at the limit it is killed for memory, losing every session.
+      throw propError(scope, 'store.memory', `${memory}Mi`, `must stay below the container's memory limit (${mebibytes(scope, 'store.resources.memory.limit', limit)}Mi)`);
+    }
     const deployment = new kplus.Deployment(scope, 'Store', {
       metadata: place.metadata,
       replicas: 1,
@@ -104,7 +112,7 @@ export class MemcachedSessionStore extends SessionStore {
     deployment.podMetadata.addLabel('app.kubernetes.io/instance', place.name);
     deployment.addContainer({
       name: 'memcached',
-      image: o.image ?? MEMCACHED_IMAGE,
+      image: storeImage(scope, o.image, MEMCACHED_IMAGE),
       // The tag is pinned: pull it once per node.
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       command: ['memcached'],

@@ -4,7 +4,8 @@ import * as kplus from 'cdk8s-plus-28';
 export interface InChartStoreOptions {
   /**
    * Name of the store's Service, workload, NetworkPolicy and
-   * PodDisruptionBudget.
+   * PodDisruptionBudget; not the consumer's own name, whose Service it would
+   * collide with.
    *
    * @default - `<consumer name>-<store>`, e.g. `shop-redis`
    */

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   addVolumeClaimTemplate, checkEnvName, checkNames, checkPassword, containerSecurityContext,
-  parseStoreUrl, placement, podSecurityContext, storeDisruptionBudget, storeNetworkPolicy,
+  parseStoreUrl, placement, podSecurityContext, storeDisruptionBudget, storeImage, storeNetworkPolicy,
 } from './common';
 import { InChartStoreOptions } from './options';
 import { propError } from '../../errors';
@@ -57,7 +57,8 @@ export interface PostgresSessionStoreOptions extends InChartStoreOptions {
   readonly storage?: Size;
 
   /**
-   * Storage class of the volume claim.
+   * Storage class of the volume claim. `''` asks for no class, so no dynamic
+   * provisioning.
    *
    * @default - the cluster's default storage class
    */
@@ -72,7 +73,7 @@ export interface PostgresSessionStoreOptions extends InChartStoreOptions {
 
   /**
    * Name of the app's variable with the password (a `secretKeyRef`), which the
-   * URL embeds as `$(<name>)`.
+   * URL embeds as `$(<name>)`; not `urlEnv`.
    *
    * @default - `<urlEnv>_PASSWORD`
    */
@@ -116,14 +117,18 @@ export class PostgresSessionStore extends SessionStore {
     const passwordEnv = o.passwordEnv ?? `${urlEnv}_PASSWORD`;
     checkEnvName(scope, 'store.urlEnv', urlEnv);
     checkEnvName(scope, 'store.passwordEnv', passwordEnv);
+    if (passwordEnv === urlEnv) {
+      throw propError(scope, 'store.passwordEnv', JSON.stringify(passwordEnv), 'must differ from urlEnv: the URL and the password are two variables');
+    }
     if (o.password === undefined) {
       throw propError(scope, 'store.password', 'not given', 'must name the Secret key holding the database user\'s password');
     }
-    checkPassword(scope, 'store.password', o.password);
+    checkPassword(scope, 'store.password', o.password, consumer);
 
     if (o.url !== undefined) {
       const url = parseStoreUrl(scope, 'store.url', o.url, POSTGRES_SCHEMES, 'PostgreSQL');
-      for (const [prop, value] of [['storage', o.storage], ['image', o.image], ['name', o.name]] as const) {
+      for (const [prop, value] of [['storage', o.storage], ['storageClassName', o.storageClassName], ['image', o.image], ['name', o.name],
+        ['resources', o.resources], ['clusterDomain', o.clusterDomain]] as const) {
         if (value !== undefined) {
           throw propError(scope, `store.${prop}`, 'given', 'applies only to a PostgreSQL run in the chart: drop it, or drop \'url\'');
         }
@@ -175,7 +180,7 @@ export class PostgresSessionStore extends SessionStore {
     const isReady = (host: string) => ['pg_isready', '-h', host, '-p', String(POSTGRES_PORT), '-U', user, '-d', database];
     const container = statefulSet.addContainer({
       name: 'postgres',
-      image: o.image ?? POSTGRES_IMAGE,
+      image: storeImage(scope, o.image, POSTGRES_IMAGE),
       // The tag is pinned: pull it once per node.
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       ports: [{ name: 'postgres', number: POSTGRES_PORT }],
@@ -211,7 +216,7 @@ export class PostgresSessionStore extends SessionStore {
     }), { readOnly: true });
     container.mount(POSTGRES_SOCKET_DIR, kplus.Volume.fromEmptyDir(scope, 'StoreRun', 'run'));
     container.mount('/tmp', kplus.Volume.fromEmptyDir(scope, 'StoreTmp', 'tmp'));
-    addVolumeClaimTemplate(statefulSet, 'data', POSTGRES_VOLUME_DIR, o.storage ?? Size.gibibytes(1), o.storageClassName);
+    addVolumeClaimTemplate(scope, statefulSet, 'data', POSTGRES_VOLUME_DIR, o.storage ?? Size.gibibytes(1), o.storageClassName);
 
     const networkPolicy = storeNetworkPolicy(scope, place, statefulSet, consumer, POSTGRES_PORT);
     const disruptionBudget = storeDisruptionBudget(scope, place, statefulSet);

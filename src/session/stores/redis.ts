@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   addVolumeClaimTemplate, checkEnvName, checkNames, checkPassword, containerSecurityContext,
-  parseStoreUrl, placement, podSecurityContext, storeDisruptionBudget, storeNetworkPolicy,
+  parseStoreUrl, placement, podSecurityContext, storeDisruptionBudget, storeImage, storeNetworkPolicy,
 } from './common';
 import { InChartStoreOptions } from './options';
 import { propError } from '../../errors';
@@ -43,7 +43,8 @@ export interface RedisSessionStoreOptions extends InChartStoreOptions {
   readonly storage?: Size;
 
   /**
-   * Storage class of the volume claim.
+   * Storage class of the volume claim: only with `storage` (without it there
+   * is no claim). `''` asks for no class, so no dynamic provisioning.
    *
    * @default - the cluster's default storage class
    */
@@ -58,7 +59,7 @@ export interface RedisSessionStoreOptions extends InChartStoreOptions {
 
   /**
    * Name of the app's variable with the password (a `secretKeyRef`), which the
-   * URL embeds as `$(<name>)`.
+   * URL embeds as `$(<name>)`; not `urlEnv`.
    *
    * @default - `<urlEnv>_PASSWORD`
    */
@@ -99,13 +100,17 @@ export class RedisSessionStore extends SessionStore {
     const passwordEnv = o.passwordEnv ?? `${urlEnv}_PASSWORD`;
     checkEnvName(scope, 'store.urlEnv', urlEnv);
     checkEnvName(scope, 'store.passwordEnv', passwordEnv);
+    if (passwordEnv === urlEnv) {
+      throw propError(scope, 'store.passwordEnv', JSON.stringify(passwordEnv), 'must differ from urlEnv: the URL and the password are two variables');
+    }
     if (o.password !== undefined) {
-      checkPassword(scope, 'store.password', o.password);
+      checkPassword(scope, 'store.password', o.password, consumer);
     }
 
     if (o.url !== undefined) {
       const url = parseStoreUrl(scope, 'store.url', o.url, REDIS_SCHEMES, 'Redis');
-      for (const [prop, value] of [['storage', o.storage], ['image', o.image], ['name', o.name]] as const) {
+      for (const [prop, value] of [['storage', o.storage], ['storageClassName', o.storageClassName], ['image', o.image], ['name', o.name],
+        ['resources', o.resources], ['clusterDomain', o.clusterDomain]] as const) {
         if (value !== undefined) {
           throw propError(scope, `store.${prop}`, 'given', 'applies only to a Redis run in the chart: drop it, or drop \'url\'');
         }
@@ -126,6 +131,10 @@ export class RedisSessionStore extends SessionStore {
     if (o.password === undefined) {
       throw propError(scope, 'store.password', 'not given',
         'must name the Secret key holding the password of the Redis run in the chart (auth is always on); or pass \'url\' for an external Redis');
+    }
+    if (o.storageClassName !== undefined && o.storage === undefined) {
+      throw propError(scope, 'store.storageClassName', JSON.stringify(o.storageClassName),
+        'applies only to a volume claim: give \'storage\' too, or drop it (without \'storage\' Redis keeps its data on an emptyDir)');
     }
     const place = placement(consumer, scope, 'redis', o);
     const resources = o.resources ?? {
@@ -148,7 +157,7 @@ export class RedisSessionStore extends SessionStore {
 
     const container = statefulSet.addContainer({
       name: 'redis',
-      image: o.image ?? REDIS_IMAGE,
+      image: storeImage(scope, o.image, REDIS_IMAGE),
       // The tag is pinned: pull it once per node.
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       // The password goes to redis-server as a config line on its standard
@@ -176,7 +185,7 @@ export class RedisSessionStore extends SessionStore {
     });
     container.mount('/tmp', kplus.Volume.fromEmptyDir(scope, 'StoreTmp', 'tmp'));
     if (o.storage !== undefined) {
-      addVolumeClaimTemplate(statefulSet, 'data', REDIS_DATA_DIR, o.storage, o.storageClassName);
+      addVolumeClaimTemplate(scope, statefulSet, 'data', REDIS_DATA_DIR, o.storage, o.storageClassName);
     } else {
       container.mount(REDIS_DATA_DIR, kplus.Volume.fromEmptyDir(scope, 'StoreData', 'data'));
     }
