@@ -176,6 +176,32 @@ new CookieAffinityRoute(chart, 'ShopRoute', {
 });
 new MeshCookieAffinity(chart, 'ShopMesh', { metadata: { name: 'shop' }, service: shop, cookie: { name: 'user' } });
 // --- end issue 10 ---
+// --- the other routes, and KEDA on its own (coordinator) ---
+import { BackendCookieAffinity, EnvoyCookieAffinity, KedaScaledObject, TraefikCookieAffinityRoute } from 'cdk8s-session-affinity';
+new BackendCookieAffinity(chart, 'ShopBackend', { metadata: { name: 'shop-backend' }, service: shop, cookie: { name: 'SHOP_BACKEND' } });
+new EnvoyCookieAffinity(chart, 'ShopEnvoy', {
+  metadata: { name: 'shop-envoy' },
+  gateway: 'eg',
+  hostnames: ['envoy.example.com'],
+  backend: shop,
+  cookie: { name: 'SHOP_ENVOY', maxAge: GatewayDuration.hours(1) },
+});
+new TraefikCookieAffinityRoute(chart, 'ShopTraefik', {
+  metadata: { name: 'shop-traefik' },
+  hostnames: ['traefik.example.com'],
+  backend: shop,
+  cookie: { name: 'SHOP_TRAEFIK' },
+});
+{
+  const api = new kplus.Deployment(chart, 'Api', { metadata: { name: 'api' } });
+  api.addContainer({
+    image: 'ghcr.io/example/api:2.3.0',
+    portNumber: 8080,
+    resources: { cpu: { request: kplus.Cpu.millis(200) } },
+  });
+  new KedaScaledObject(chart, 'ApiScale', { metadata: { name: 'api' }, target: api, minReplicas: 2, maxReplicas: 10 });
+}
+// --- end the other routes, and KEDA ---
 // --- CookieAffinityIngress (issue 8) ---
 // The seed's ingress-nginx Ingress, and a Traefik one that must annotate its
 // backend Service (declared after the Ingress).
@@ -350,7 +376,7 @@ step "checking the synthesized manifests"
   }
   const haDeployment = deploymentNamed("dashboards-ha");
   check(haDeployment !== undefined && !("replicas" in haDeployment.spec), true, "dashboards-ha Deployment leaves replicas to KEDA");
-  const scaled = docs.filter(d => d.kind === "ScaledObject");
+  const scaled = docs.filter(d => d.kind === "ScaledObject" && d.metadata.namespace === "observability");
   check(scaled.map(d => [d.apiVersion, get(d, "spec.scaleTargetRef.name"), get(d, "spec.minReplicaCount"), get(d, "spec.maxReplicaCount")]),
     [["keda.sh/v1alpha1", "dashboards-ha", 2, 6]], "one ScaledObject for dashboards-ha, 2 to 6");
   const haEnv = Object.fromEntries((get(haDeployment, "spec.template.spec.containers.0.env") || []).map(e => [e.name, e]));
@@ -382,6 +408,15 @@ step "checking the synthesized manifests"
     check(get(rule, "spec.trafficPolicy.loadBalancer.consistentHash.httpCookie.ttl"), "0s", "shop DestinationRule httpCookie.ttl (a session cookie)");
   }
   // --- end issue 10 ---
+  // --- the other routes, and KEDA on its own (coordinator) ---
+  check(get(one("XBackendTrafficPolicy", "shop-backend"), "spec.sessionPersistence.sessionName"), "SHOP_BACKEND", "shop-backend XBackendTrafficPolicy sessionName");
+  check(get(one("BackendTrafficPolicy", "shop-envoy"), "spec.loadBalancer.consistentHash.cookie.name"), "SHOP_ENVOY", "shop-envoy BackendTrafficPolicy cookie name");
+  check(get(one("IngressRoute", "shop-traefik"), "spec.routes.0.services.0.sticky.cookie.name"), "SHOP_TRAEFIK", "shop-traefik IngressRoute sticky cookie name");
+  const apiScale = one("ScaledObject", "api");
+  check(get(apiScale, "spec.scaleTargetRef.name"), "api", "api ScaledObject targets the api Deployment");
+  const apiDeployment = one("Deployment", "api");
+  check(apiDeployment !== undefined && !("replicas" in apiDeployment.spec), true, "api Deployment leaves replicas to KEDA");
+  // --- end the other routes, and KEDA ---
   // --- CookieAffinityIngress (issue 8) ---
   const seedIngress = docs.filter(d => d.kind === "Ingress" && d.metadata && d.metadata.name === "app-ingress");
   check(seedIngress.length, 1, "one app-ingress Ingress");

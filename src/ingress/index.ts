@@ -2,7 +2,6 @@ export * from './cookie-affinity-ingress';
 export * from './controller';
 export { AlbStickiness, AwsAlbControllerOptions } from './controllers/aws-alb';
 export { GkeControllerOptions } from './controllers/gke';
-export { GkeBackendConfig, GkeBackendConfigProps, GkeBackendConfigSpec, GkeSessionAffinityConfig } from './controllers/gke-backend-config';
 export { HaproxyControllerOptions } from './controllers/haproxy';
 export { NginxAffinityMode, NginxControllerOptions } from './controllers/nginx';
 export { TraefikControllerOptions } from './controllers/traefik';
