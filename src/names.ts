@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { propError } from './errors';
 import { describeNameRule, followsNameRule, NAMESPACE_NAME_RULE, NameRule, nameRuleOfKind } from './facts/names';
@@ -36,4 +36,17 @@ export function checkObjectNames(scope: IConstruct, object: ApiObject, prefix = 
   if (namespace !== undefined) {
     checkName(scope, `${prefix}.namespace`, namespace, NAMESPACE_NAME_RULE);
   }
+}
+
+/**
+ * The metadata a user gave, without the keys set to `undefined`. cdk8s's
+ * ApiObject spreads the given metadata over the name it generates, so an
+ * optional name passed through as `{ name: undefined }` would write an object
+ * with no name at all; without the key, cdk8s's generated name stays.
+ */
+export function definedMetadata(metadata: ApiObjectMetadata | undefined): ApiObjectMetadata | undefined {
+  if (metadata === undefined) {
+    return undefined;
+  }
+  return Object.fromEntries(Object.entries(metadata).filter(([, value]) => value !== undefined)) as ApiObjectMetadata;
 }

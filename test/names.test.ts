@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { NameRule } from '../src/facts/names';
-import { checkName, checkObjectNames } from '../src/names';
+import { checkName, checkObjectNames, definedMetadata } from '../src/names';
 import { newChart } from './util/manifests';
 
 describe('checkName', () => {
@@ -56,5 +56,16 @@ describe('checkObjectNames', () => {
     const chart = newChart();
     const secret = new kplus.Secret(chart, 'Store', { metadata: { name: 'store' } });
     expect(() => checkObjectNames(secret, ApiObject.of(secret))).not.toThrow();
+  });
+});
+
+describe('definedMetadata', () => {
+  test('drops the keys set to undefined, so cdk8s keeps the name it generates', () => {
+    // GIVEN metadata with an optional name passed through as undefined
+    const chart = newChart();
+    const secret = new kplus.Secret(chart, 'Store', { metadata: definedMetadata({ name: undefined, labels: { app: 'shop' } }) });
+    // THEN the generated name stays, and what was given is kept
+    expect(ApiObject.of(secret).toJson().metadata).toEqual({ name: expect.stringMatching(/^test-store-c8[0-9a-f]{6}$/), labels: { app: 'shop' } });
+    expect(definedMetadata(undefined)).toBeUndefined();
   });
 });

@@ -5,7 +5,7 @@ import { AffinityCookie, ResolvedCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
 import { isRouteHostname, isSectionName, ROUTE_HOSTNAMES_MAX } from '../facts/gateway-api';
 import { NAMESPACE_NAME_RULE, NameRule } from '../facts/names';
-import { checkName } from '../names';
+import { checkName, definedMetadata } from '../names';
 import { describeSeconds } from '../units';
 
 /**
@@ -84,7 +84,7 @@ export interface RouteTarget {
  * object with no name at all, which the API server refuses.
  */
 export function objectMetadata(metadata: ApiObjectMetadata | undefined, namespace: string | undefined): ApiObjectMetadata {
-  const given = Object.fromEntries(Object.entries(metadata ?? {}).filter(([, v]) => v !== undefined));
+  const given = definedMetadata(metadata) ?? {};
   return namespace === undefined ? given : { ...given, namespace };
 }
 

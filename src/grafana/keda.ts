@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { propError } from '../errors';
 import { canScaleToZero, KEDA_RESOURCE_TRIGGER_TYPES } from '../facts/keda';
 import { ScaledObject } from '../imports/keda-scaledobjects';
-import { checkObjectNames } from '../names';
+import { checkObjectNames, definedMetadata } from '../names';
 import { describeSeconds, secondsOf } from '../units';
 
 /** Options of the cpu and memory triggers. */
@@ -232,7 +232,7 @@ export class KedaScaledObject extends Construct {
     this.apiObject = new ScaledObject(this, 'Resource', {
       // Keys set to undefined are dropped: cdk8s's ApiObject spreads the metadata over the
       // name it generates, so `{ name: undefined }` would write a ScaledObject with no name.
-      metadata: { ...definedOnly(props.metadata ?? {}), namespace },
+      metadata: { ...definedMetadata(props.metadata), namespace },
       spec: {
         scaleTargetRef: { apiVersion: target.apiVersion, kind: target.kind, name: target.name },
         minReplicaCount: this.minReplicas,
@@ -277,9 +277,4 @@ export class KedaScaledObject extends Construct {
     }
     return seconds;
   }
-}
-
-/** `obj` without the keys whose value is `undefined`. */
-function definedOnly<T extends object>(obj: T): Partial<T> {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -14,7 +14,7 @@ import {
   servicePortProblem,
 } from '../facts/kubernetes';
 import { NameRule } from '../facts/names';
-import { checkName, checkObjectNames } from '../names';
+import { checkName, checkObjectNames, definedMetadata } from '../names';
 import { describeSeconds, secondsOf } from '../units';
 
 /**
@@ -249,7 +249,7 @@ export class StickyService extends kplus.Service {
    * @param props the cdk8s-plus Service props plus the affinity settings
    */
   public constructor(scope: Construct, id: string, props: StickyServiceProps = {}) {
-    super(scope, id, withoutUndefinedName(props));
+    super(scope, id, { ...props, metadata: definedMetadata(props.metadata) });
     checkObjectNames(this, this.apiObject);
 
     if (this.type === kplus.ServiceType.EXTERNAL_NAME) {
@@ -367,18 +367,6 @@ export class StickyService extends kplus.Service {
 
 }
 
-/**
- * cdk8s spreads `metadata` over the name it generates, so `metadata: { name:
- * undefined }` (easy to write with an optional name) would leave the Service
- * with no name at all, which the API server refuses.
- */
-function withoutUndefinedName(props: StickyServiceProps): StickyServiceProps {
-  if (props.metadata === undefined || props.metadata.name !== undefined || !('name' in props.metadata)) {
-    return props;
-  }
-  const { name: _unset, ...metadata } = props.metadata;
-  return { ...props, metadata };
-}
 
 function noPortsMessage(): string {
   return "'ports' (none) must list at least one port: pass 'ports', call bind(), or create the Service with StickyService.exposeWorkload() to take the ports of a workload's containers";

@@ -5,7 +5,7 @@ import { SessionStore, SessionStoreConfig } from './session-store';
 import { propError } from '../errors';
 import { IMAGE_RULE, isImageReference } from '../facts/kubernetes-images';
 import { KUBERNETES_ENV_NAME } from '../facts/session-stores';
-import { checkObjectNames } from '../names';
+import { checkObjectNames, definedMetadata } from '../names';
 import { checkResources } from './stores/common';
 
 /** Properties of a SharedSessionApp. */
@@ -151,7 +151,7 @@ export class SharedSessionApp extends Construct {
     }
 
     this.deployment = new kplus.Deployment(this, 'Resource', {
-      metadata: definedOnly(props.metadata),
+      metadata: definedMetadata(props.metadata),
       replicas,
       securityContext: props.podSecurityContext,
     });
@@ -202,17 +202,6 @@ export class SharedSessionApp extends Construct {
   }
 }
 
-/**
- * The metadata without keys set to `undefined`: cdk8s spreads the given
- * metadata over the name it derives, so `{ name: undefined }` would leave the
- * Deployment with no name at all.
- */
-function definedOnly(metadata: ApiObjectMetadata | undefined): ApiObjectMetadata | undefined {
-  if (metadata === undefined) {
-    return undefined;
-  }
-  return Object.fromEntries(Object.entries(metadata).filter(([, value]) => value !== undefined)) as ApiObjectMetadata;
-}
 
 function checkPort(scope: Construct, prop: string, port: number): void {
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
