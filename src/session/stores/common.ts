@@ -122,6 +122,22 @@ export function checkEnvName(scope: Construct, prop: string, name: string): void
 }
 
 /**
+ * The names of a store's two env vars, the URL and the password it embeds as
+ * `$(<password var>)`, checked: valid env names, and two of them.
+ */
+export function urlAndPasswordEnv(scope: Construct, options: { readonly urlEnv?: string; readonly passwordEnv?: string }, defaultUrlEnv: string):
+{ urlEnv: string; passwordEnv: string } {
+  const urlEnv = options.urlEnv ?? defaultUrlEnv;
+  const passwordEnv = options.passwordEnv ?? `${urlEnv}_PASSWORD`;
+  checkEnvName(scope, 'store.urlEnv', urlEnv);
+  checkEnvName(scope, 'store.passwordEnv', passwordEnv);
+  if (passwordEnv === urlEnv) {
+    throw propError(scope, 'store.passwordEnv', JSON.stringify(passwordEnv), 'must differ from urlEnv: the URL and the password are two variables');
+  }
+  return { urlEnv, passwordEnv };
+}
+
+/**
  * Parses an external store's URL: only the schemes its clients speak, and no
  * credential in it (the URL is a plain env value; a password belongs in a
  * Secret, passed as `password`).

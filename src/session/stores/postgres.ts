@@ -2,8 +2,8 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  addVolumeClaimTemplate, checkEnvName, checkNames, checkPassword, containerSecurityContext,
-  parseStoreUrl, placement, podSecurityContext, storeDisruptionBudget, storeImage, storeNetworkPolicy,
+  addVolumeClaimTemplate, checkNames, checkPassword, containerSecurityContext,
+  parseStoreUrl, placement, podSecurityContext, storeDisruptionBudget, storeImage, storeNetworkPolicy, urlAndPasswordEnv,
 } from './common';
 import { InChartStoreOptions } from './options';
 import { propError } from '../../errors';
@@ -113,13 +113,7 @@ export class PostgresSessionStore extends SessionStore {
    */
   public bind(scope: Construct, consumer: SessionStoreConsumer): SessionStoreConfig {
     const o = this.options;
-    const urlEnv = o.urlEnv ?? SESSION_DATABASE_ENV;
-    const passwordEnv = o.passwordEnv ?? `${urlEnv}_PASSWORD`;
-    checkEnvName(scope, 'store.urlEnv', urlEnv);
-    checkEnvName(scope, 'store.passwordEnv', passwordEnv);
-    if (passwordEnv === urlEnv) {
-      throw propError(scope, 'store.passwordEnv', JSON.stringify(passwordEnv), 'must differ from urlEnv: the URL and the password are two variables');
-    }
+    const { urlEnv, passwordEnv } = urlAndPasswordEnv(scope, o, SESSION_DATABASE_ENV);
     if (o.password === undefined) {
       throw propError(scope, 'store.password', 'not given', 'must name the Secret key holding the database user\'s password');
     }
