@@ -1,4 +1,4 @@
-import { legacySessionSettings } from './grafana';
+import { grafanaConfigNotInInputs, legacySessionSettings } from './grafana';
 import {
   nginxAffinityNotCookie,
   nginxCookieName,
@@ -7,6 +7,11 @@ import {
   nginxSameSiteNoneInsecure,
   traefikStickyOnIngress,
 } from './ingress';
+import {
+  nginxAffinityModeUnknown,
+  nginxAffinityPartialHost,
+  nginxRegexWithoutCookiePath,
+} from './nginx';
 import { Rule } from './rule';
 import {
   affinityWithoutProxy,
@@ -15,6 +20,7 @@ import {
   configIgnored,
   timeoutOutOfRange,
 } from './service';
+import { clientIpMultiPort } from './service-ports';
 import { affinitySingleReplica, clientIpAutoscaled, clientIpBehindIngress, sessionsLostRoundRobin } from './sessions';
 
 export type { Rule } from './rule';
@@ -30,11 +36,16 @@ export const RULES: readonly Rule[] = [
   nginxCookieName,
   nginxSameSiteNoneInsecure,
   nginxCookieWithoutAffinity,
+  nginxAffinityModeUnknown,
+  nginxRegexWithoutCookiePath,
+  nginxAffinityPartialHost,
   traefikStickyOnIngress,
   clientIpBehindIngress,
+  clientIpMultiPort,
   awsNlbWithoutStickiness,
   legacySessionSettings,
   clientIpSourceHidden,
   affinitySingleReplica,
   clientIpAutoscaled,
+  grafanaConfigNotInInputs,
 ];
