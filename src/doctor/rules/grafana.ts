@@ -201,7 +201,7 @@ function databaseFromIni(ini: string): { type?: string; url?: string } {
     } else if (section === GRAFANA_DATABASE_SETTINGS.section) {
       const m = /^(\w+)\s*=\s*(.*)$/.exec(line);
       if (m && (m[1] === GRAFANA_DATABASE_SETTINGS.type || m[1] === GRAFANA_DATABASE_SETTINGS.url)) {
-        out[m[1]] = m[2].replace(/^"""|"""$/g, '').replace(/^["'`]|["'`]$/g, '').trim();
+        out[m[1]] = m[2].replace(/\s[;#].*$/, '').trim().replace(/^"""|"""$/g, '').replace(/^["'`]|["'`]$/g, '').trim();
       }
     }
   }
