@@ -105,7 +105,7 @@ export const CASES: RuleCase[] = [
   {
     rule: 'nginx-affinity-not-on-every-ingress-of-host',
     trigger: [ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie' }), withPaths(ingress('app-ws', 'app'), '/ws')],
-    message: 'Ingress app-ws shares host app.example.com with Ingress app, which has cookie affinity, but has none itself: its paths "/ws" are not sticky',
+    message: 'Ingress app-ws shares host app.example.com with Ingress app, which has cookie affinity, but has none itself: its paths "/ws" (Service app) reach the same pods without the cookie',
     clean: [ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie' }), withPaths(ingress('app-ws', 'app', { [`${NGINX}affinity`]: 'cookie' }), '/ws')],
   },
   {

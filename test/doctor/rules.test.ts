@@ -294,6 +294,16 @@ describe('Grafana configuration, read as Grafana reads it', () => {
     expect(errorsOf([grafana({ ...mounted, env: [{ name: 'GF_DATABASE_TYPE', value: 'sqlite3' }] }), iniUrl, service('grafana')])).toEqual([]);
   });
 
+  test('$(NAME) references in env values are expanded as the kubelet does', () => {
+    const cm = configMap('db', { DB_KIND: 'postgres' });
+    const env = [{ name: 'DB_KIND', valueFrom: { configMapKeyRef: { name: 'db', key: 'DB_KIND' } } }, { name: 'GF_DATABASE_TYPE', value: '$(DB_KIND)' }];
+    expect(rulesOf([grafana({ env }), cm, service('grafana')])).toEqual([]);
+    // the ConfigMap elsewhere: not guessed
+    expect(rulesOf([grafana({ env }), service('grafana')])).toEqual(['grafana-database-source-missing']);
+    // an escaped reference stays literal
+    expect(errorsOf([grafana({ env: [{ name: 'GF_DATABASE_TYPE', value: '$$(DB_KIND)' }] }), service('grafana')])).toEqual(['local-sessions-without-affinity']);
+  });
+
   test('envFrom with a prefix', () => {
     const cm = configMap('db', { DATABASE_TYPE: 'postgres' });
     expect(rulesOf([grafana({ envFrom: [{ prefix: 'GF_', configMapRef: { name: 'db' } }] }), cm, service('grafana')])).toEqual([]);
@@ -318,6 +328,13 @@ describe('nginx-samesite-none-without-secure', () => {
   test('not when spec.tls covers the host: ingress-nginx marks the cookie Secure on HTTPS', () => {
     expect(rulesOf([withTls(ingress('app', 'app', none), 'app.example.com')])).toEqual([]);
     expect(rulesOf([withTls(ingress('app', 'app', none), '*.example.com')])).toEqual([]);
+  });
+
+  test('not when another Ingress of the host (same class) has its TLS: the controller serves the host from one server', () => {
+    const tlsSibling = withTls(withPaths(ingress('app-static', 'static'), '/static'), 'app.example.com');
+    expect(rulesOf([ingress('app', 'app', none), tlsSibling])).toEqual([]);
+    const otherClass = { ...tlsSibling, spec: { ...tlsSibling.spec, ingressClassName: 'haproxy' } };
+    expect(rulesOf([ingress('app', 'app', none), otherClass])).toEqual(['nginx-samesite-none-without-secure']);
   });
 
   test('still when spec.tls covers another host', () => {
@@ -364,6 +381,20 @@ describe('ingress-nginx rules across annotations and Ingresses', () => {
     const other = ingress('app-ws', 'app');
     expect(rulesOf([ingress('app', 'app', cookie), { ...other, spec: { ...other.spec, ingressClassName: 'traefik' } }])).toEqual([]);
     expect(rulesOf([ingress('app', 'app', cookie), { ...other, spec: { ...other.spec, rules: [{ ...other.spec.rules[0], host: 'ws.example.com' }] } }])).toEqual([]);
+  });
+
+  test('an Ingress of the host that reaches other pods is left alone', () => {
+    expect(rulesOf([ingress('app', 'app', cookie), withPaths(ingress('app-static', 'static'), '/static')])).toEqual([]);
+  });
+
+  test('the same pods through another Service count', () => {
+    // GIVEN two Services selecting the same pods, one behind the sticky Ingress
+    const manifests = [
+      workload('app', { replicas: 3 }), service('app'), service('app-ws', { selector: { app: 'app' } }),
+      ingress('app', 'app', cookie), withPaths(ingress('app-ws', 'app-ws'), '/ws'),
+    ];
+    // THEN the other Ingress is named
+    expect(rulesOf(manifests)).toEqual(['nginx-affinity-not-on-every-ingress-of-host']);
   });
 
   test('every unsticky Ingress of the host is named', () => {

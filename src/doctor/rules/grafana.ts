@@ -78,7 +78,7 @@ class GrafanaConfig {
   }
 
   /** An environment variable: `env` wins over `envFrom`, a later entry over an earlier one. */
-  public env(name: string): Lookup {
+  public env(name: string, depth = 0): Lookup {
     const ns = this.w.namespace;
     const env = (Array.isArray(this.container.env) ? this.container.env : []).filter(isObject);
     for (const e of [...env].reverse()) {
@@ -86,7 +86,7 @@ class GrafanaConfig {
         continue;
       }
       if (typeof e.value === 'string') {
-        return { value: e.value };
+        return depth < 4 ? this.expand(e.value, depth) : { value: e.value };
       }
       const ref = e.valueFrom?.configMapKeyRef ?? e.valueFrom?.secretKeyRef;
       if (!isObject(ref) || typeof ref.name !== 'string') {
@@ -118,6 +118,27 @@ class GrafanaConfig {
       }
     }
     return undefined;
+  }
+
+  /**
+   * An `env` value with the kubelet's `$(NAME)` references replaced by the
+   * variables they name (`$$` escapes; an unknown name stays as written).
+   *
+   * @see https://kubernetes.io/docs/tasks/inject-data-application/define-interdependent-environment-variables/
+   */
+  private expand(value: string, depth: number): Lookup {
+    let missing: string | undefined;
+    const out = value.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (ref: string, name?: string) => {
+      if (name === undefined) {
+        return '$';
+      }
+      const got = this.env(name, depth + 1);
+      if (got !== undefined && 'missing' in got) {
+        missing ??= got.missing;
+      }
+      return got !== undefined && 'value' in got ? got.value : ref;
+    });
+    return missing !== undefined ? { missing } : { value: out };
   }
 
   /** A setting given as `GF_<SECTION>_<KEY>`, or in the file `GF_<SECTION>_<KEY>__FILE` names. */

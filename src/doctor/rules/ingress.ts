@@ -1,5 +1,5 @@
 // Cookie-affinity annotations that a controller ignores or misreads.
-import { ingressHosts, tlsCovers } from './nginx';
+import { byHost, ingressClass, ingressHosts, tlsCovers } from './nginx';
 import { Rule, describe } from './rule';
 import { isCookieName } from '../../facts/cookie';
 import {
@@ -12,7 +12,7 @@ import {
   isNginxTrue,
 } from '../../facts/ingress-nginx';
 import { TRAEFIK_STICKY_PREFIX } from '../../facts/traefik';
-import { annotationsOf } from '../inventory';
+import { Doc, annotationsOf } from '../inventory';
 import { Severity } from '../model';
 
 const A = NGINX_AFFINITY_ANNOTATIONS;
@@ -76,12 +76,15 @@ export const nginxSameSiteNoneInsecure: Rule = {
   rationale: 'Browsers reject a SameSite=None cookie that is not Secure; ingress-nginx marks the cookie Secure only when session-cookie-secure is true or the request came over HTTPS.',
   fix: `Serve the host over TLS (spec.tls), or add ${A.secure}: "true", or use SameSite Lax.`,
   check(inventory, report) {
+    // ingress-nginx serves a host from one server block: TLS on any Ingress of the host covers the others.
+    const groups = byHost(inventory.ingresses);
+    const overTls = (ing: Doc, host: string) => (groups.get(`${ingressClass(ing)}|${host}`) ?? [ing]).some(i => tlsCovers(i, host));
     for (const ing of inventory.ingresses) {
       const annotations = annotationsOf(ing.obj);
       if ((annotations[A.sameSite] ?? '').toLowerCase() !== 'none' || isNginxTrue(annotations[A.secure])) {
         continue;
       }
-      const plain = ingressHosts(ing).filter(h => !tlsCovers(ing, h));
+      const plain = ingressHosts(ing).filter(h => !overTls(ing, h));
       if (plain.length > 0) {
         report(ing, `${describe(ing)}: ${A.sameSite} is None without ${A.secure}: "true", and spec.tls does not cover ${plain.map(h => (h === '' ? 'the rules without a host' : h)).join(', ')}; browsers reject the cookie on requests that are not HTTPS`);
       }

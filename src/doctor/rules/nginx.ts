@@ -12,7 +12,7 @@ import {
   isNginxAffinityMode,
   isNginxTrue,
 } from '../../facts/ingress-nginx';
-import { Doc, annotationsOf, isObject, nameOf } from '../inventory';
+import { Doc, Inventory, annotationsOf, isObject, nameOf, namespaceOf } from '../inventory';
 import { Severity } from '../model';
 
 const A = NGINX_AFFINITY_ANNOTATIONS;
@@ -39,7 +39,8 @@ function hasCookieAffinity(ing: Doc): boolean {
   return annotationsOf(ing.obj)[A.affinity] === NGINX_AFFINITY_COOKIE;
 }
 
-function ingressClass(ing: Doc): string {
+/** The class an Ingress names ('' for the cluster's default class). */
+export function ingressClass(ing: Doc): string {
   const name = ing.obj.spec?.ingressClassName ?? annotationsOf(ing.obj)[INGRESS_CLASS_ANNOTATION];
   return typeof name === 'string' ? name : '';
 }
@@ -54,8 +55,8 @@ function hostInWords(host: string): string {
   return host === '' ? 'the default host (rules without a host)' : `host ${host}`;
 }
 
-/** Ingresses of one controller (same class) by host. */
-function byHost(ingresses: Doc[]): Map<string, Doc[]> {
+/** Ingresses of one controller (same class) by host, keyed `class|host`. */
+export function byHost(ingresses: Doc[]): Map<string, Doc[]> {
   const groups = new Map<string, Doc[]>();
   for (const ing of ingresses) {
     for (const host of ingressHosts(ing)) {
@@ -111,12 +112,30 @@ export const nginxRegexWithoutCookiePath: Rule = {
   },
 };
 
+/** The (path, Service) pairs of an Ingress's rules for one host. */
+function routes(ing: Doc, host: string): Array<{ path: string; service: string }> {
+  return asArray(ing.obj.spec?.rules).filter(isObject)
+    .filter(r => (typeof r.host === 'string' ? r.host : '') === host)
+    .flatMap(r => asArray(r.http?.paths).filter(isObject).map(p => ({
+      path: typeof p.path === 'string' ? p.path : '/',
+      service: p.backend?.service?.name ?? p.backend?.serviceName,
+    })))
+    .filter((r): r is { path: string; service: string } => typeof r.service === 'string');
+}
+
+/** The pods behind a Service, as workload keys; the Service's own name when the manifests do not hold it or it selects none. */
+function podsOf(inventory: Inventory, ns: string, service: string): string[] {
+  const svc = inventory.find('Service', ns, service);
+  const workloads = svc ? inventory.workloadsOf(svc) : [];
+  return workloads.length > 0 ? workloads.map(w => `${w.kind}|${w.namespace}/${w.name}`) : [`Service|${ns}/${service}`];
+}
+
 /** @see https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#session-affinity */
 export const nginxAffinityPartialHost: Rule = {
   id: 'nginx-affinity-not-on-every-ingress-of-host',
   severity: Severity.WARNING,
-  rationale: 'ingress-nginx applies cookie affinity per Ingress: when several Ingresses share a host, the paths of those without affinity: cookie are balanced without the cookie.',
-  fix: `Add the same ${A.affinity}: "${NGINX_AFFINITY_COOKIE}" annotations to every Ingress of the host whose backends keep sessions, or merge them into one Ingress.`,
+  rationale: 'ingress-nginx applies cookie affinity per Ingress: when several Ingresses of a host reach the same pods and only some set affinity: cookie, the others\' paths reach those pods without the cookie.',
+  fix: `Add the same ${A.affinity}: "${NGINX_AFFINITY_COOKIE}" annotations to every Ingress of the host that reaches those pods, or merge them into one Ingress.`,
   check(inventory, report) {
     for (const [k, group] of byHost(inventory.ingresses)) {
       const sticky = group.filter(hasCookieAffinity);
@@ -124,11 +143,25 @@ export const nginxAffinityPartialHost: Rule = {
         continue;
       }
       const host = k.slice(k.indexOf('|') + 1);
+      // pods -> the sticky Ingresses that reach them
+      const stickyPods = new Map<string, string[]>();
+      for (const s of sticky) {
+        for (const r of routes(s, host)) {
+          for (const pods of podsOf(inventory, namespaceOf(s.obj), r.service)) {
+            stickyPods.set(pods, [...new Set([...(stickyPods.get(pods) ?? []), nameOf(s.obj)])]);
+          }
+        }
+      }
       for (const ing of group) {
         if (hasCookieAffinity(ing) || isNginxTrue(annotationsOf(ing.obj)[NGINX_CANARY_ANNOTATION])) {
           continue;
         }
-        report(ing, `${describe(ing)} shares ${hostInWords(host)} with ${sticky.map(s => `Ingress ${nameOf(s.obj)}`).join(', ')}, which ${sticky.length === 1 ? 'has' : 'have'} cookie affinity, but has none itself: its paths ${paths(ing, host).map(p => JSON.stringify(p)).join(', ')} are not sticky`);
+        const shared = routes(ing, host).filter(r => podsOf(inventory, namespaceOf(ing.obj), r.service).some(p => stickyPods.has(p)));
+        if (shared.length === 0) {
+          continue;
+        }
+        const by = [...new Set(shared.flatMap(r => podsOf(inventory, namespaceOf(ing.obj), r.service).flatMap(p => stickyPods.get(p) ?? [])))];
+        report(ing, `${describe(ing)} shares ${hostInWords(host)} with ${by.map(n => `Ingress ${n}`).join(', ')}, which ${by.length === 1 ? 'has' : 'have'} cookie affinity, but has none itself: its paths ${shared.map(r => `${JSON.stringify(r.path)} (Service ${r.service})`).join(', ')} reach the same pods without the cookie`);
       }
     }
   },
