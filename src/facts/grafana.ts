@@ -49,6 +49,7 @@ export function grafanaEnvName(section: string, key: string): string {
  *
  * @see https://github.com/grafana/grafana/blob/main/packaging/docker/run.sh
  * @see https://grafana.com/docs/grafana/latest/setup-grafana/configure-docker/#default-paths
+ * @see https://github.com/grafana/grafana/blob/main/Dockerfile (`GF_PATHS_CONFIG`)
  */
 export const GRAFANA_CONFIG_FILE = '/etc/grafana/grafana.ini';
 
