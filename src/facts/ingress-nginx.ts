@@ -82,15 +82,6 @@ export const NGINX_CANARY_ANNOTATION = `${NGINX_ANNOTATION_PREFIX}canary`;
 export const INGRESS_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 
 /**
- * When several Ingresses share a host and some set `affinity: cookie`, only
- * the paths of those Ingresses are sticky; the other Ingresses' paths are
- * balanced without a cookie.
- *
- * @see https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#session-affinity
- */
-export const NGINX_AFFINITY_IS_PER_INGRESS = true;
-
-/**
  * The strings Go's `strconv.ParseBool` reads as true; ingress-nginx parses
  * its boolean annotations with it.
  *
@@ -98,6 +89,18 @@ export const NGINX_AFFINITY_IS_PER_INGRESS = true;
  * @see https://github.com/kubernetes/ingress-nginx/blob/main/internal/ingress/annotations/parser/main.go
  */
 export const GO_PARSE_BOOL_TRUE: readonly string[] = ['1', 't', 'T', 'TRUE', 'true', 'True'];
+
+/**
+ * ingress-nginx marks the affinity cookie `Secure` on every HTTPS request,
+ * whatever `session-cookie-secure` says: the controller leaves a false value
+ * out of the backend's configuration (`secure,omitempty`), and the Lua
+ * balancer then takes `Secure` from nginx's `$https`. The annotation adds
+ * `Secure` on plain HTTP too.
+ *
+ * @see https://github.com/kubernetes/ingress-nginx/blob/main/pkg/apis/ingress/types.go
+ * @see https://github.com/kubernetes/ingress-nginx/blob/main/rootfs/etc/nginx/lua/balancer/sticky.lua
+ */
+export const NGINX_COOKIE_SECURE_ON_HTTPS = true;
 
 /** Whether ingress-nginx reads a boolean annotation's value as true. */
 export function isNginxTrue(value: string | undefined): boolean {
@@ -145,11 +148,8 @@ export const NGINX_COOKIE_DOMAIN_PATTERN = /^[-._~A-Za-z0-9/:]+$/;
 /**
  * ingress-nginx writes every affinity cookie `HttpOnly`; no annotation turns
  * it off. On HTTPS requests it also marks it `Secure`, whatever
- * `session-cookie-secure` says (a false value is left out of the backend's
- * configuration, and the Lua balancer then takes `Secure` from
- * `$https`); the annotation adds `Secure` on plain HTTP.
+ * `session-cookie-secure` says; the annotation adds `Secure` on plain HTTP.
  *
- * @see https://github.com/kubernetes/ingress-nginx/blob/main/pkg/apis/ingress/types.go (`secure,omitempty`)
  * @see https://github.com/kubernetes/ingress-nginx/blob/main/rootfs/etc/nginx/lua/balancer/sticky.lua
  */
 export const NGINX_COOKIE_ALWAYS_HTTP_ONLY = true;

@@ -7,6 +7,7 @@ import {
   NGINX_AFFINITY_COOKIE,
   NGINX_ANNOTATION_PREFIX,
   NGINX_COOKIE_NAME_PATTERN,
+  NGINX_COOKIE_SECURE_ON_HTTPS,
   NGINX_DEFAULT_COOKIE_NAME,
   isNginxCookieSeconds,
   isNginxTrue,
@@ -84,7 +85,7 @@ export const nginxSameSiteNoneInsecure: Rule = {
       if ((annotations[A.sameSite] ?? '').toLowerCase() !== 'none' || isNginxTrue(annotations[A.secure])) {
         continue;
       }
-      const plain = ingressHosts(ing).filter(h => !overTls(ing, h));
+      const plain = ingressHosts(ing).filter(h => !(NGINX_COOKIE_SECURE_ON_HTTPS && overTls(ing, h)));
       if (plain.length > 0) {
         report(ing, `${describe(ing)}: ${A.sameSite} is None without ${A.secure}: "true", and spec.tls does not cover ${plain.map(h => (h === '' ? 'the rules without a host' : h)).join(', ')}; browsers reject the cookie on requests that are not HTTPS`);
       }
