@@ -276,6 +276,13 @@ describe('Grafana configuration, read as Grafana reads it', () => {
     expect(found[0].message).toContain('ConfigMap grafana-ini (volume config at /etc/grafana/grafana.ini)');
   });
 
+  test('a subPathExpr over the configuration file could be any entry of the volume', () => {
+    const volumes = [{ name: 'config', configMap: { name: 'grafana-ini' } }];
+    const volumeMounts = [{ name: 'config', mountPath: '/etc/grafana/grafana.ini', subPathExpr: '$(POD_NAME).ini' }];
+    const manifests = [grafana({ volumes, volumeMounts }), configMap('grafana-ini', { 'grafana-0.ini': postgresIni }), service('grafana')];
+    expect(rulesOf(manifests)).toEqual(['grafana-database-source-missing']);
+  });
+
   test('an emptyDir over the configuration folder could hold anything', () => {
     const volumes = [{ name: 'config', emptyDir: {} }];
     const volumeMounts = [{ name: 'config', mountPath: '/etc/grafana' }];

@@ -177,6 +177,10 @@ class GrafanaConfig {
     if (!volume) {
       return undefined;
     }
+    if (typeof mount.subPathExpr === 'string') {
+      // The entry depends on the pod's environment: it could be any file of the volume.
+      return { missing: `volume ${mount.name} mounted at ${mount.mountPath} with subPathExpr ${JSON.stringify(mount.subPathExpr)}` };
+    }
     const rel = path === mount.mountPath ? '' : path.slice(mount.mountPath.replace(/\/+$/, '').length + 1);
     const entry = [typeof mount.subPath === 'string' ? mount.subPath : '', rel].filter(p => p !== '').join('/');
     const sources = isObject(volume.projected) ? (Array.isArray(volume.projected.sources) ? volume.projected.sources : []) : [volume];
