@@ -12,6 +12,7 @@ import {
   nginxAffinityPartialHost,
   nginxRegexWithoutCookiePath,
 } from './nginx';
+import { clientIpMultiPort } from './ports';
 import { Rule } from './rule';
 import {
   affinityWithoutProxy,
@@ -20,7 +21,6 @@ import {
   configIgnored,
   timeoutOutOfRange,
 } from './service';
-import { clientIpMultiPort } from './service-ports';
 import { affinitySingleReplica, clientIpAutoscaled, clientIpBehindIngress, sessionsLostRoundRobin } from './sessions';
 
 export type { Rule } from './rule';
