@@ -311,6 +311,14 @@ describe('Grafana configuration, read as Grafana reads it', () => {
     expect(errorsOf([grafana({ env: [{ name: 'GF_DATABASE_TYPE', value: '$$(DB_KIND)' }] }), service('grafana')])).toEqual(['local-sessions-without-affinity']);
   });
 
+  test('an envFrom Secret elsewhere does not hide a shared database in grafana.ini', () => {
+    // GIVEN admin credentials from a Secret the manifests do not hold, and postgres in grafana.ini
+    const mounted = { volumes: [{ name: 'c', configMap: { name: 'ini' } }], volumeMounts: [{ name: 'c', mountPath: '/etc/grafana/grafana.ini', subPath: 'grafana.ini' }] };
+    const manifests = [grafana({ ...mounted, envFrom: [{ secretRef: { name: 'grafana-admin' } }] }), configMap('ini', { 'grafana.ini': postgresIni }), service('grafana')];
+    // THEN nothing to say
+    expect(rulesOf(manifests)).toEqual([]);
+  });
+
   test('envFrom with a prefix', () => {
     const cm = configMap('db', { DATABASE_TYPE: 'postgres' });
     expect(rulesOf([grafana({ envFrom: [{ prefix: 'GF_', configMapRef: { name: 'db' } }] }), cm, service('grafana')])).toEqual([]);

@@ -277,9 +277,11 @@ export function grafanaDatabase(inventory: Inventory, w: Workload, container: an
   let iniUrl: { value: string; setBy: string } | undefined;
   const pathLookup = config.env(GRAFANA_CONFIG_PATH_ENV);
   if (pathLookup !== undefined && 'missing' in pathLookup) {
+    // The file may be elsewhere; what the default path holds still counts if it names a shared database.
     missing.push(pathLookup.missing);
-  } else {
-    const path = pathLookup?.value || GRAFANA_CONFIG_FILE;
+  }
+  {
+    const path = (pathLookup !== undefined && 'value' in pathLookup ? pathLookup.value : '') || GRAFANA_CONFIG_FILE;
     const ini = config.file(path);
     if (ini !== undefined && 'missing' in ini) {
       missing.push(ini.missing);
