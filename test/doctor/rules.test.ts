@@ -319,6 +319,11 @@ describe('Grafana configuration, read as Grafana reads it', () => {
     expect(rulesOf(manifests)).toEqual([]);
   });
 
+  test('a Secret\'s stringData wins over its data, as the API server merges them', () => {
+    const both = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, data: { GF_DATABASE_TYPE: Buffer.from('sqlite3').toString('base64') }, stringData: { GF_DATABASE_TYPE: 'postgres' } };
+    expect(rulesOf([grafana({ envFrom: [{ secretRef: { name: 'db' } }] }), both, service('grafana')])).toEqual([]);
+  });
+
   test('envFrom with a prefix', () => {
     const cm = configMap('db', { DATABASE_TYPE: 'postgres' });
     expect(rulesOf([grafana({ envFrom: [{ prefix: 'GF_', configMapRef: { name: 'db' } }] }), cm, service('grafana')])).toEqual([]);

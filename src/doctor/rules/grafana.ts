@@ -55,14 +55,17 @@ function kindAndName(source: any): ['ConfigMap' | 'Secret', string] | undefined 
   return undefined;
 }
 
-/** A key of a ConfigMap or Secret among the manifests (Secret `data` is base64). */
+/** A key of a ConfigMap or Secret among the manifests (Secret `data` is base64; its `stringData` wins, as the API server merges it). */
 function keyOf(doc: Doc, key: string): string | undefined {
+  const plain = doc.obj.kind === 'Secret' ? doc.obj.stringData?.[key] : undefined;
+  if (typeof plain === 'string') {
+    return plain;
+  }
   const data = doc.obj.data?.[key];
   if (typeof data === 'string') {
     return doc.obj.kind === 'Secret' ? Buffer.from(data, 'base64').toString('utf-8') : data;
   }
-  const plain = doc.obj.stringData?.[key];
-  return typeof plain === 'string' ? plain : undefined;
+  return undefined;
 }
 
 function keysOf(doc: Doc): string[] {
