@@ -39,7 +39,8 @@ export const NGINX_AFFINITY_COOKIE = 'cookie';
  *
  * @see https://github.com/kubernetes/ingress-nginx/blob/main/internal/ingress/annotations/sessionaffinity/main.go
  * @see https://github.com/kubernetes/ingress-nginx/blob/main/internal/ingress/annotations/parser/validators.go
- * @see https://github.com/kubernetes/ingress-nginx/pull/13480
+ * @see https://github.com/kubernetes/ingress-nginx/blob/main/rootfs/etc/nginx/lua/balancer.lua (sticky_persistent only for "persistent")
+ * @see https://github.com/kubernetes/ingress-nginx/pull/13480 (persistent-drainable, open, in no release up to controller-v1.15.1)
  */
 export const NGINX_AFFINITY_MODES = ['balanced', 'persistent'] as const;
 
