@@ -109,7 +109,8 @@ export function cookieFates(
         } else if (target === MigrationTarget.GATEWAY_API && !main && value.length > SESSION_NAME_MAX_LENGTH) {
           fate = dropped(`sessionName takes at most ${SESSION_NAME_MAX_LENGTH} characters`);
         } else {
-          fate = carried(`${holder} ${main ? 'cookie.name' : target === MigrationTarget.GATEWAY_API ? 'sessionName' : 'name'} ${value}`);
+          const field = main ? 'cookie.name' : target === MigrationTarget.GATEWAY_API ? 'sessionName' : target === MigrationTarget.KONG ? 'cookie' : 'name';
+          fate = carried(`${holder} ${field} ${value}`);
         }
         break;
       case A.path:
@@ -157,7 +158,7 @@ export function cookieFates(
         } else if (otherIsMaxAge) {
           fate = approximated('ingress-nginx writes both Expires and Max-Age; browsers keep Max-Age, which is what is written');
         } else if (target === MigrationTarget.KONG) {
-          fate = noField('cookie lifetime (Kong writes a session cookie)');
+          fate = dropped(`${holder} has no cookie lifetime field; Kong writes a session cookie`);
         } else if (target === MigrationTarget.CONTOUR) {
           fate = dropped('Contour writes a session cookie; no field sets its lifetime');
         } else {

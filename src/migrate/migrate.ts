@@ -644,31 +644,35 @@ export function migrateDocs(docs: readonly SourceDoc[], options: MigrationOption
       ctx.services.set(`${o.metadata.namespace ?? 'default'}/${o.metadata.name}`, o);
     }
   }
-  const allNotes: MigrationNote[] = [];
-  const mains: Array<{ ingress: SourceIngress; notes: Notes }> = [];
-  const canaries: Array<{ ingress: SourceIngress; notes: Notes }> = [];
-  for (const d of docs) {
+  // Notes are reported in input order: each Ingress's together.
+  const ignored: Array<{ index: number; note: MigrationNote }> = [];
+  const mains: Array<{ index: number; ingress: SourceIngress; notes: Notes }> = [];
+  const canaries: Array<{ index: number; ingress: SourceIngress; notes: Notes }> = [];
+  docs.forEach((d, index) => {
     const o = d.obj;
     if (o?.kind !== 'Ingress') {
-      continue;
+      return;
     }
     const file = d.file ?? options.file;
     if (!isNginxIngress(o)) {
       const ingress = readIngress(o, file, d.line);
       const cls = o.spec?.ingressClassName ?? o.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION];
-      allNotes.push({
-        ingress: `${ingress.namespace}/${ingress.name}`,
-        subject: 'spec.ingressClassName',
-        fate: MigrationFate.IGNORED,
-        detail: `not an ingress-nginx Ingress (class ${cls === undefined ? 'unset' : JSON.stringify(cls)}, no nginx annotation); left out`,
-        file,
-        line: d.line,
+      ignored.push({
+        index,
+        note: {
+          ingress: `${ingress.namespace}/${ingress.name}`,
+          subject: 'spec.ingressClassName',
+          fate: MigrationFate.IGNORED,
+          detail: `not an ingress-nginx Ingress (class ${cls === undefined ? 'unset' : JSON.stringify(cls)}, no nginx annotation); left out`,
+          file,
+          line: d.line,
+        },
       });
-      continue;
+      return;
     }
     const ingress = readIngress(o, file, d.line);
-    (ingress.canary ? canaries : mains).push({ ingress, notes: new Notes(ingress) });
-  }
+    (ingress.canary ? canaries : mains).push({ index, ingress, notes: new Notes(ingress) });
+  });
   for (const c of canaries) {
     mergeCanary(c.ingress, mains.map(m => m.ingress), c.notes, ctx.target);
     for (const k of Object.keys(c.ingress.annotations).sort()) {
@@ -697,10 +701,11 @@ export function migrateDocs(docs: readonly SourceDoc[], options: MigrationOption
         renderHttpRoutes(ctx, m.ingress, m.notes);
     }
   }
-  // Report in input order: each Ingress's notes together.
-  const byIngress = [...mains, ...canaries].sort((x, y) => docs.findIndex(d => d.obj?.metadata?.name === x.ingress.name && (d.obj?.metadata?.namespace ?? 'default') === x.ingress.namespace)
-    - docs.findIndex(d => d.obj?.metadata?.name === y.ingress.name && (d.obj?.metadata?.namespace ?? 'default') === y.ingress.namespace));
-  const notes = [...allNotes, ...byIngress.flatMap(m => m.notes.list)];
+  const notes = [
+    ...ignored.map(i => ({ index: i.index, notes: [i.note] })),
+    ...[...mains, ...canaries].map(m => ({ index: m.index, notes: m.notes.list })),
+  ].sort((x, y) => x.index - y.index)
+    .flatMap(x => x.notes);
   const exact = notes.every(n => n.fate === MigrationFate.CARRIED || n.fate === MigrationFate.IGNORED);
   return { objects: ctx.objects, notes, exact };
 }

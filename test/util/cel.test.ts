@@ -98,7 +98,7 @@ const CASES: Case[] = [
       metadata: meta,
       spec: { targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'web' }], loadBalancer: { type: 'ConsistentHash' } },
     },
-    message: "/spec/loadBalancer: If LoadBalancer type is consistentHash, consistentHash field needs to be set.",
+    message: '/spec/loadBalancer: If LoadBalancer type is consistentHash, consistentHash field needs to be set.',
   },
   {
     crd: 'HTTPRoute v1.6.1 (defaults read by a rule: backendRef group and kind)',
