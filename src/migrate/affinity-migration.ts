@@ -10,9 +10,6 @@ import { parseManifests } from '../doctor/load';
  * Every Ingress of class nginx (or with nginx annotations) becomes the
  * target's objects (an Ingress without affinity becomes the plain route), and
  * every annotation gets a note: carried, approximated (how) or dropped (why).
- *
- * @example
- * const result = AffinityMigration.migrate(manifests, { target: MigrationTarget.GATEWAY_API, gateway: 'public' });
  */
 export class AffinityMigration {
   /**
