@@ -4,10 +4,10 @@
 // the facts, the doctor's reader and the YAML parser, never cdk8s.
 import * as fs from 'fs';
 import * as path from 'path';
-import type * as Yaml from 'yaml';
 import { HTTPROUTE_TARGETS, SourceDoc, TARGETS, migrateDocs, optionsProblem } from './migrate';
 import { MigrationGatewayApi, MigrationNote, MigrationOptions, MigrationTarget } from './model';
 import { isNginxIngress } from './source';
+import { toYamlDocuments } from './yaml-out';
 import { InputError, expandPaths, readManifests } from '../doctor/load';
 
 const USAGE = `Usage: affinity-migrate --to TARGET [--gateway NAME] [--gateway-namespace NS]
@@ -117,9 +117,11 @@ function packageVersion(): string {
 }
 
 /**
- * Reads the inputs. The one place that knows the doctor's reader, so that a
- * reader which keeps going past a bad file is a one-line change here: it
- * returns the documents read and the problems met (`file:line: message`).
+ * Reads the inputs: the one place that knows the doctor's reader. It returns
+ * the documents read and the problems met (`file:line: message`); any problem
+ * is exit 2. With the reader that reads as kubectl does and keeps going past
+ * a bad file (`loadManifests`), the body is one line:
+ * `const r = loadManifests(paths); return { docs: r.docs, problems: r.errors.map(formatProblem) };`
  */
 export function loadInputs(paths: string[]): { docs: SourceDoc[]; problems: string[] } {
   try {
@@ -137,15 +139,6 @@ export function loadInputs(paths: string[]): { docs: SourceDoc[]; problems: stri
 export function formatNote(n: MigrationNote): string {
   const where = n.file ? `${n.file}${n.line ? `:${n.line}` : ''}: ` : '';
   return `${where}Ingress ${n.ingress}: ${n.subject}: ${n.fate}: ${n.detail}`;
-}
-
-let yamlModule: typeof Yaml | undefined;
-
-function toYaml(objects: unknown[]): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  yamlModule ??= require('yaml') as typeof Yaml;
-  const y = yamlModule;
-  return objects.map(o => y.stringify(o, { lineWidth: 0, version: '1.1' })).map(s => `---\n${s}`).join('');
 }
 
 /** What a run printed and its exit status; `main` writes it out. */
@@ -190,7 +183,7 @@ export function run(argv: string[]): CliResult {
     const stderr = result.notes.map(n => `${formatNote(n)}\n`).join('');
     const empty = !docs.some(d => d.obj && isNginxIngress(d.obj))
       ? 'affinity-migrate: no ingress-nginx Ingress in the input\n' : '';
-    return { stdout: toYaml(result.objects), stderr: stderr + empty, exitCode: result.exact ? 0 : 1 };
+    return { stdout: toYamlDocuments(result.objects), stderr: stderr + empty, exitCode: result.exact ? 0 : 1 };
   } catch (e) {
     return { stdout: '', stderr: `affinity-migrate: unexpected failure: ${(e as Error)?.message ?? String(e)}\n`, exitCode: 2 };
   }
