@@ -8,7 +8,7 @@ import {
   Backend, CANARY, INGRESS_CLASS_ANNOTATION, SourceCookie, SourceIngress, SourcePath, TOOL_ANNOTATIONS, USE_REGEX,
   annotationTrue, isNginxIngress, readIngress,
 } from './source';
-import { CONTOUR, GKE_GATEWAY, KONG, NGINX_PLUS } from './target-facts';
+import { CONTOUR, GKE_GATEWAY, KONG, NGINX_PLUS, httpRoutePathProblem } from './target-facts';
 import { ENVOY_POLICY_TARGET_GROUP } from '../facts/envoy-gateway';
 import { LIFETIME_PERMANENT, LIFETIME_SESSION, gatewayDuration } from '../facts/gateway-api';
 import { NGINX_AFFINITY_ANNOTATIONS as A, NGINX_ANNOTATION_PREFIX } from '../facts/ingress-nginx';
@@ -160,6 +160,11 @@ function renderHttpRoutes(ctx: Context, ingress: SourceIngress, notes: Notes): v
     const rules: Json[] = [];
     for (const p of h.paths) {
       const { type, note } = gatewayPathType(ingress, p);
+      const pathProblem = type === 'RegularExpression' ? undefined : httpRoutePathProblem(p.path);
+      if (pathProblem) {
+        notes.add(p.field, dropped(`path ${JSON.stringify(p.path)}: an HTTPRoute ${type} path ${pathProblem}; this path is not written`));
+        continue;
+      }
       if (note) {
         notes.add(p.field, note);
       }
