@@ -593,8 +593,11 @@ function otherAnnotationNotes(ctx: Context, ingress: SourceIngress, notes: Notes
     } else if (k === INGRESS_CLASS_ANNOTATION) {
       notes.add(k, carried(HTTPROUTE_TARGETS.includes(ctx.target) ? `the routes attach to Gateway ${ctx.options.gateway}` : 'the new objects are read by the target controller'));
     } else if (k === USE_REGEX) {
+      const how = HTTPROUTE_TARGETS.includes(ctx.target)
+        ? 'paths written as RegularExpression matches, whose support and dialect the Gateway API leaves to each implementation'
+        : 'paths written as regular expressions in the target\'s own dialect';
       notes.add(k, annotationTrue(ingress.annotations[k])
-        ? approximated('paths written as regular expressions; the target reads them in its own dialect (ingress-nginx matched case-insensitively from the path start)')
+        ? approximated(`${how} (ingress-nginx matched them case-insensitively from the path start)`)
         : carried('paths are not regular expressions'));
     } else if (k.startsWith(`${NGINX_ANNOTATION_PREFIX}canary`)) {
       notes.add(k, dropped('canary annotations act only with canary: "true"'));
