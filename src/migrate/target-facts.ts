@@ -3,8 +3,14 @@
  * cookie affinity (Kong, Contour, GKE Gateway, F5 NGINX Ingress Controller),
  * from their CRDs in `crds/` and their documentation. Pure: no imports.
  *
- * Kept here until the platform renderers' own facts (`src/facts/<platform>.ts`)
- * exist; then these move there.
+ * Kept here until the platform renderers' own facts (`src/facts/kong.ts`,
+ * `contour.ts`, `gke-gateway.ts`, `nginx-plus.ts`) are in this tree; then
+ * each constant below is an import from there (KONG_UPSTREAM_POLICY_*,
+ * KONG_STICKY_*, CONTOUR_COOKIE_STRATEGY, CONTOUR_SESSION_COOKIE_NAME,
+ * GCP_BACKEND_POLICY_*, GKE_GATEWAY_GENERATED_COOKIE,
+ * GKE_GATEWAY_COOKIE_TTL_MAX_SECONDS, GKE_GATEWAY_COOKIE_NAME,
+ * NGINX_VIRTUAL_SERVER_API_VERSION), and `httpRoutePathProblem` moves to
+ * `src/facts/gateway-api.ts`.
  */
 
 /** KongUpstreamPolicy, Kong Ingress Controller 3.5+ (configuration.konghq.com/v1beta1). */
