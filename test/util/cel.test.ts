@@ -1,4 +1,4 @@
-import { GATEWAY_API_MAIN_CRD_DIR, applyDefaults, celErrors, celPropertyName, celRules, crdSchema, unplannableRules } from './cel';
+import { GATEWAY_API_MAIN_CRD_DIR, applyDefaults, celErrors, celPropertyName, celRules, crdKeys, crdSchema, unplannableRules } from './cel';
 import { crdSchemaErrors } from './crd-schemas';
 
 // The CEL helper itself, on objects that every CRD in crds/ accepts and on
@@ -164,6 +164,13 @@ describe('CEL rules of the CRDs (test helper)', () => {
   test.each(CASES.filter(c => c.bad))('GIVEN a bad $crd WHEN checked THEN its CRD\'s rule refuses it with its message', ({ bad, dir, message }) => {
     // The bad objects pass the structural schema: only CEL catches them.
     expect(crdSchemaErrors(bad as any, dir)).toEqual([message]);
+  });
+
+  test('GIVEN every CRD in crds/ and crds/gateway-api-main WHEN listed THEN each kind has a known-good object here', () => {
+    const covered = new Set(CASES.map(c => `${c.dir ?? 'crds'} ${(c.good as any).apiVersion.split('/')[0]} ${(c.good as any).kind}`));
+    const kinds = (dir: string | undefined) => [...new Set(crdKeys(dir).map(k => `${dir ?? 'crds'} ${k.split('/')[0]} ${k.split('/').pop()}`))];
+    const missing = [...kinds(undefined), ...kinds(GATEWAY_API_MAIN_CRD_DIR)].filter(k => !covered.has(k));
+    expect(missing).toEqual([]);
   });
 
   test('GIVEN the CRDs without CEL rules WHEN listed THEN they really have none', () => {

@@ -77,6 +77,11 @@ function schemas(dir: string): Map<string, Schema> {
   return found;
 }
 
+/** `group/version/kind` of every CRD version in a folder. */
+export function crdKeys(dir: string = CRD_DIR): string[] {
+  return [...schemas(dir).keys()];
+}
+
 /** The `openAPIV3Schema` of an apiVersion and kind in a CRD folder, or `undefined`. */
 export function crdSchema(apiVersion: string, kind: string, dir: string = CRD_DIR): Schema | undefined {
   return schemas(dir).get(`${apiVersion}/${kind}`);
