@@ -97,6 +97,9 @@ export function cookieFates(
           fate = carried(`cookie affinity: ${holder} (Kong Gateway Enterprise only: stickySessions needs it)`);
         } else if (target === MigrationTarget.NGINX_PLUS) {
           fate = carried(`cookie affinity: ${holder} (NGINX Plus only)`);
+        } else if (annotations[A.name] === undefined && (target === MigrationTarget.GKE || target === MigrationTarget.CONTOUR)) {
+          const own = target === MigrationTarget.GKE ? GKE_GATEWAY.cookieName : CONTOUR.cookieName;
+          fate = approximated(`cookie affinity: ${holder}; the cookie is named ${own}, not ingress-nginx's ${NGINX_DEFAULT_COOKIE_NAME}`);
         }
         break;
       case A.name:
