@@ -524,4 +524,32 @@ grep -q 'Validations ended succesfully' "$tmp/synth-validate.log" \
 echo "    ok: cdk8s synth ran the doctor plugin and passed"
 cp "$tmp/cdk8s.yaml.orig" "$app/cdk8s.yaml"
 
+# --- affinity-migrate ------------------------------------------------------
+step "affinity-migrate: the README's nginx Ingress (app-ingress) to a Gateway API HTTPRoute"
+migrate="$app/node_modules/.bin/affinity-migrate"
+[[ -x "$migrate" ]] || fail "affinity-migrate bin not installed at $migrate"
+# Exit 1: the nginx renderer writes session-cookie-expires beside -max-age, and
+# v1.6.1 sessionPersistence has no cookie path; each is reported, not lost.
+got=0
+"$migrate" --to gateway-api --gateway public "$app/dist" >"$tmp/migrate.out" 2>"$tmp/migrate.err" || got=$?
+[[ "$got" == 1 ]] || { cat "$tmp/migrate.err" >&2; fail "affinity-migrate on dist/: exit $got, expected 1"; }
+grep -q 'Ingress default/app-ingress: nginx.ingress.kubernetes.io/session-cookie-name: carried' "$tmp/migrate.err" \
+  || { cat "$tmp/migrate.err" >&2; fail "affinity-migrate did not carry app-ingress's cookie name"; }
+node -e '
+  const YAML = require(process.argv[2]);
+  const docs = YAML.parseAllDocuments(require("fs").readFileSync(process.argv[1], "utf8")).map(d => d.toJS());
+  const route = docs.find(d => d.kind === "HTTPRoute" && d.metadata.name === "app-ingress");
+  const sp = route && route.spec.rules[0].sessionPersistence;
+  if (!sp || sp.sessionName !== "app-affinity" || sp.absoluteTimeout !== "1h" || route.spec.parentRefs[0].name !== "public") {
+    console.error(JSON.stringify(route)); process.exit(1);
+  }' "$tmp/migrate.out" "$app/node_modules/yaml" || fail "affinity-migrate did not write app-ingress's HTTPRoute with its cookie"
+echo "    ok: affinity-migrate wrote HTTPRoute app-ingress with sessionPersistence app-affinity, 1h, and exited 1"
+# From the tarball alone, in an empty folder: the CLI needs no cdk8s app.
+mkdir -p "$tmp/empty"
+got=0
+(cd "$tmp/empty" && npx --yes -p "$tarball" affinity-migrate --to traefik "$app/dist" >"$tmp/migrate-npx.out" 2>"$tmp/migrate-npx.err") || got=$?
+[[ "$got" == 1 ]] || { cat "$tmp/migrate-npx.err" >&2; fail "npx -p <tarball> affinity-migrate: exit $got, expected 1"; }
+grep -q '^kind: IngressRoute' "$tmp/migrate-npx.out" || fail "npx -p <tarball> affinity-migrate wrote no IngressRoute"
+echo "    ok: npx -p <tarball> affinity-migrate --to traefik runs in an empty folder"
+
 echo "consumer smoke test: passed in $((SECONDS - start))s"
