@@ -82,6 +82,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     },
   },
   devDeps: [
+    // The same src/ is also built and tested against the newer cdk8s-plus majors
+    // (scripts/majors.js): one package per major.
+    'cdk8s-plus-32@^2.5.92',
+    'cdk8s-plus-33@^2.5.57',
     'jest-util@^29',
     // 4.x is CommonJS and runs on Node 20; 5.x is ESM-only and wants Node 22.
     'kubernetes-models@^4.5.1',
@@ -116,6 +120,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 // Generated from the upstream CRDs by `npm run import`.
 project.eslint?.addIgnorePattern('src/imports/');
 
+// Snapshots per cdk8s-plus major: __snapshots__/ for 28, __snapshots__/plus-<major>/ for the others.
+project.jest?.addSnapshotResolver('<rootDir>/test/snapshot-resolver.js');
+
 // Same reason as jest 29: resolver 3.8+ depends on unrs-resolver.
 project.deps.removeDependency('eslint-import-resolver-typescript');
 project.addDevDeps('eslint-import-resolver-typescript@~3.6.3');
@@ -129,6 +136,23 @@ if (!packageJs) {
 }
 project.packageTask.reset();
 project.packageTask.spawn(packageJs);
+
+// One source, one package per cdk8s-plus major: the same src/ compiled by jsii
+// against cdk8s-plus-32 and 33, packed beside the main package in dist/js/.
+const packageMajors = project.addTask('package:majors', {
+  description: 'Build and pack cdk8s-session-affinity-plus-32 and -plus-33 from the same src/ (scripts/majors.js)',
+  exec: 'node scripts/majors.js build',
+});
+project.packageTask.spawn(packageMajors);
+
+// The suites every major must pass (examples, renderer contracts, the synth-time
+// doctor, the properties at a quarter of their runs), against 32 and 33.
+const testMajors = project.addTask('test:majors', {
+  description: 'Run the cross-major suites against cdk8s-plus-32 and 33 (test/majors/jest.config.js)',
+  exec: 'node scripts/majors.js test',
+  receiveArgs: true,
+});
+project.testTask.spawn(testMajors);
 
 // Examples and benchmarks are for this repository, not for the tarball.
 project.addPackageIgnore('/examples/');
@@ -182,7 +206,8 @@ project.addTask('import', {
 
 project.addTask('examples', {
   description: 'Synthesize every example app into dist/examples/<name>/',
-  exec: 'ts-node --project examples/tsconfig.json examples/synth-all.ts',
+  // The preload is a no-op unless CDK8S_PLUS_MAJOR names another major (scripts/majors.js test).
+  exec: 'ts-node -r ./scripts/majors-register.js --project examples/tsconfig.json examples/synth-all.ts',
 });
 
 // Benchmarks compile with the library's source into dist/bench and run on plain

@@ -41,7 +41,7 @@ cli="$repo/node_modules/.bin/cdk8s"
 
 # --- 1. The package tarball -------------------------------------------------
 shopt -s nullglob
-tarballs=("$repo"/dist/js/*.tgz)
+tarballs=("$repo"/dist/js/cdk8s-session-affinity@*.tgz)
 if (( ${#tarballs[@]} == 0 )); then
   step "no dist/js/*.tgz: packing with npm pack"
   (cd "$repo" && npm pack --pack-destination "$tmp" >"$tmp/npm-pack.log" 2>&1) \

@@ -1,7 +1,7 @@
 import { Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
-import { buildAndCheck, chartIn, check, mostly, objectName, validName } from './harness';
+import { buildAndCheck, chartIn, check, minSynthShare, mostly, objectName, validName } from './harness';
 import { doctorErrors, imageProblems, mixes as mixesOf } from './outcomes';
 import { SessionStore, SharedSessionApp } from '../../src';
 import { followsNameRule, NameRule } from '../../src/facts/names';
@@ -314,7 +314,7 @@ describe('SharedSessionApp on generated props', () => {
 
   test('a good share of the generated cases reaches synth', () => {
     for (const [name, m] of mixes.all()) {
-      expect({ name, share: m.synthesized / m.total > 0.2 }).toEqual({ name, share: true });
+      expect({ name, share: m.synthesized / m.total > minSynthShare() }).toEqual({ name, share: true });
     }
   });
 });

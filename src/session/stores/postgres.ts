@@ -11,6 +11,7 @@ import {
   POSTGRES_IMAGE, POSTGRES_PGDATA, POSTGRES_PORT, POSTGRES_SCHEMES, POSTGRES_SOCKET_DIR, POSTGRES_TLS_SSLMODES,
   POSTGRES_UID, POSTGRES_VOLUME_DIR, SESSION_DATABASE_ENV,
 } from '../../facts/session-stores';
+import { keepStatefulSetVolumes } from '../../plus-compat';
 import {
   SecretKeyRef, SessionEnvVariable, SessionStore, SessionStoreConfig, SessionStoreConsumer, SessionStoreKind,
 } from '../session-store';
@@ -166,6 +167,7 @@ export class PostgresSessionStore extends SessionStore {
       replicas: 1,
       securityContext: podSecurityContext(POSTGRES_UID),
     });
+    keepStatefulSetVolumes(statefulSet);
     statefulSet.podMetadata.addLabel('app.kubernetes.io/name', 'postgres');
     statefulSet.podMetadata.addLabel('app.kubernetes.io/instance', place.name);
     // The StatefulSet makes the Service it governs select its pods.

@@ -10,6 +10,7 @@ import { propError } from '../../errors';
 import {
   REDIS_DATA_DIR, REDIS_IMAGE, REDIS_PORT, REDIS_SCHEMES, REDIS_UID, REDISCLI_AUTH_ENV, SESSION_STORE_ENV,
 } from '../../facts/session-stores';
+import { keepStatefulSetVolumes } from '../../plus-compat';
 import {
   SecretKeyRef, SessionEnvVariable, SessionStore, SessionStoreConfig, SessionStoreConsumer, SessionStoreKind,
 } from '../session-store';
@@ -145,6 +146,7 @@ export class RedisSessionStore extends SessionStore {
       replicas: 1,
       securityContext: podSecurityContext(REDIS_UID),
     });
+    keepStatefulSetVolumes(statefulSet);
     statefulSet.podMetadata.addLabel('app.kubernetes.io/name', 'redis');
     statefulSet.podMetadata.addLabel('app.kubernetes.io/instance', place.name);
     // The StatefulSet makes the Service it governs select its pods.
