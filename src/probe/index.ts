@@ -1,1 +1,2 @@
 export * from './affinity-probe';
+export * from './identity';
