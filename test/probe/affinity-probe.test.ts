@@ -298,7 +298,7 @@ describe('the probe script with a response header naming the pod, run as rendere
   });
 
   test('fails when an answer lacks the header, even if every other answer names one pod', async () => {
-    const server = await standInWith(n => ({ headers: n === 4 ? {} : { 'X-Pod-Name': 'api-7d9f-aaaaa' }, body: healthy }));
+    const server = await standInWith(n => ({ headers: n === 4 ? {} as Record<string, string> : { 'X-Pod-Name': 'api-7d9f-aaaaa' }, body: healthy }));
     try {
       const run = await runScript(job, server.url);
       expect(run.stdout).toContain('request 4/10: (answer without a pod name in its response header X-Pod-Name)');

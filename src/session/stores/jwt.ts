@@ -33,9 +33,10 @@ export class JwtSessionStore extends SessionStore {
   private readonly options: JwtSessionStoreOptions;
 
   /** @param options the Secret and key holding the signing key */
-  public constructor(options: JwtSessionStoreOptions) {
+  public constructor(options: JwtSessionStoreOptions | undefined) {
     super();
-    this.options = options;
+    // A plain-JavaScript caller may pass nothing: each missing option is then reported by name in bind().
+    this.options = options ?? ({} as JwtSessionStoreOptions);
   }
 
   /**

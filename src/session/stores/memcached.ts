@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   checkEnvName, checkNames, containerSecurityContext, mebibytes, parseStoreUrl, placement,
-  podSecurityContext, storeDisruptionBudget, storeImage, storeNetworkPolicy,
+  podSecurityContext, storeImage, storeNetworkPolicy,
 } from './common';
 import { InChartStoreOptions } from './options';
 import { propError } from '../../errors';
@@ -55,9 +55,10 @@ export class MemcachedSessionStore extends SessionStore {
   private readonly options: MemcachedSessionStoreOptions;
 
   /** @param options the external URL, memory and the knobs */
-  public constructor(options: MemcachedSessionStoreOptions = {}) {
+  public constructor(options: MemcachedSessionStoreOptions | undefined) {
     super();
-    this.options = options;
+    // A plain-JavaScript caller may pass nothing: each missing option is then reported by name in bind().
+    this.options = options ?? ({} as MemcachedSessionStoreOptions);
   }
 
   /**
@@ -136,8 +137,7 @@ export class MemcachedSessionStore extends SessionStore {
     service.selectLabel('app.kubernetes.io/name', 'memcached');
 
     const networkPolicy = storeNetworkPolicy(scope, place, deployment, consumer, MEMCACHED_PORT);
-    const disruptionBudget = storeDisruptionBudget(scope, place, deployment);
-    checkNames(scope, [service, deployment, networkPolicy, disruptionBudget]);
+    checkNames(scope, [service, deployment, networkPolicy]);
 
     const href = `memcached://${place.host}:${MEMCACHED_PORT}`;
     return {
@@ -151,7 +151,6 @@ export class MemcachedSessionStore extends SessionStore {
       service,
       workload: deployment,
       networkPolicy,
-      disruptionBudget,
     };
   }
 }
