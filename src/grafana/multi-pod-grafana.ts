@@ -93,7 +93,7 @@ export interface MultiPodGrafanaProps {
 /** The Grafana image used unless another is given: Grafana OSS, pinned. */
 export const GRAFANA_IMAGE = 'grafana/grafana:11.3.0';
 
-/** How many Grafana pods run unless told otherwise: four. */
+/** Four pods, unless told otherwise. */
 export const GRAFANA_DEFAULT_REPLICAS = 4;
 
 /**
@@ -145,9 +145,6 @@ export class MultiPodGrafana extends Construct {
 
   public constructor(scope: Construct, id: string, props: MultiPodGrafanaProps) {
     super(scope, id);
-    if (props?.adminPassword === undefined) {
-      throw propError(this, 'adminPassword', 'not given', 'must name the Secret key holding Grafana\'s admin password');
-    }
     this.name = props.name ?? 'grafana';
     // The Service takes the same name, and Service names follow the strictest rule.
     checkName(this, 'name', this.name, NameRule.DNS_1035_LABEL);

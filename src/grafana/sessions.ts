@@ -184,7 +184,7 @@ export interface GrafanaSessionsConfig {
  * Since Grafana 6.2 a login is a token in Grafana's own database (SQLite in
  * each pod by default); the old `GF_SESSION_*` settings do nothing. With
  * several pods and SQLite, a user logged in on one pod is a stranger to the
- * others: logged in, then immediately logged out.
+ * others: "logged in, then immediately logged out".
  */
 export abstract class GrafanaSessions {
   /**
@@ -203,8 +203,8 @@ export abstract class GrafanaSessions {
   }
 
   /**
-   * A PersistentVolumeClaim (`grafana-sessions`) on Grafana's data folder,
-   * so sessions and dashboards survive a pod restart.
+   * A PersistentVolumeClaim (`grafana-sessions`) on Grafana's data
+   * folder, so sessions and dashboards survive a pod restart.
    *
    * Its honest limit: one replica. Grafana's embedded SQLite cannot be
    * shared by several servers (Grafana's high-availability guide), even on a
@@ -233,7 +233,7 @@ export abstract class GrafanaSessions {
    * @see https://grafana.com/docs/grafana/latest/setup-grafana/set-up-for-high-availability/
    */
   public static sharedDatabase(options: GrafanaSharedDatabaseOptions): GrafanaSessions {
-    return new SharedDatabaseSessions(options ?? ({} as GrafanaSharedDatabaseOptions));
+    return new SharedDatabaseSessions(options);
   }
 
   /**
@@ -253,7 +253,7 @@ export abstract class GrafanaSessions {
   public abstract bind(scope: Construct, grafana: GrafanaSessionsConsumer): GrafanaSessionsConfig;
 }
 
-/** The Service every mode puts in front of Grafana: its name, port and `app` selector. */
+/** The Service every mode puts in front of Grafana: its usual name, port and `app` selector. */
 function serviceProps(grafana: GrafanaSessionsConsumer): kplus.ServiceProps {
   return {
     metadata: { name: grafana.name },
@@ -329,12 +329,6 @@ class SharedDatabaseSessions extends GrafanaSessions {
   }
 
   public bind(scope: Construct, grafana: GrafanaSessionsConsumer): GrafanaSessionsConfig {
-    if (this.options.database === undefined) {
-      throw propError(scope, 'sessions.database', 'not given', 'must be the database every replica shares: SessionStore.postgres()');
-    }
-    if (this.options.secretKey === undefined) {
-      throw propError(scope, 'sessions.secretKey', 'not given', 'must name the Secret key holding the key every replica signs and encrypts with');
-    }
     const consumer: SessionStoreConsumer = { name: grafana.name, namespace: grafana.namespace, pods: grafana.pods };
     // Each store under its own scope: the stores' ids would clash side by side.
     const database = this.options.database.bind(new Construct(scope, 'Database'), consumer);

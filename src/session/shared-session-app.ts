@@ -140,11 +140,6 @@ export class SharedSessionApp extends Construct {
   public constructor(scope: Construct, id: string, props: SharedSessionAppProps) {
     super(scope, id);
 
-    for (const prop of ['image', 'port', 'store'] as const) {
-      if (props?.[prop] === undefined) {
-        throw propError(this, prop, 'not given', 'is required');
-      }
-    }
     const replicas = props.replicas;
     if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 1)) {
       throw propError(this, 'replicas', String(replicas), 'must be a whole number, at least 1 (default 2)');

@@ -150,11 +150,6 @@ describe('GrafanaSessions from plain JavaScript and as an open set', () => {
     expect(only(manifests, 'Service', 'grafana').spec.ports).toEqual([{ port: 3000, targetPort: 3000 }]);
   });
 
-  test('GIVEN MultiPodGrafana without adminPassword THEN the library names the prop', () => {
-    expect(() => new MultiPodGrafana(newChart(), 'Grafana', {} as any))
-      .toThrow("test/Grafana: 'adminPassword' (not given) must name the Secret key holding Grafana's admin password");
-  });
-
   test('GIVEN a session mode of the user\'s own THEN bind() returns plain data that MultiPodGrafana applies', () => {
     // GIVEN a mode written outside the library, as a jsii language would: it creates its Service and returns env and ports
     class Proxied extends GrafanaSessions {

@@ -185,16 +185,6 @@ describe('MultiPodGrafana with a shared database (Grafana\'s HA setup)', () => {
       .toThrow("test/Grafana: 'sessions.database' (redis) must be SessionStore.postgres(): several Grafana replicas share logins only through a shared MySQL or PostgreSQL database");
   });
 
-  test.each([
-    ['database', "test/Grafana: 'sessions.database' (not given) must be the database every replica shares: SessionStore.postgres()"],
-    ['secretKey', "test/Grafana: 'sessions.secretKey' (not given) must name the Secret key holding the key every replica signs and encrypts with"],
-  ])('refuses, from plain JavaScript, options without %s', (prop, message) => {
-    expect(() => build(c => {
-      const options: any = inChart(c);
-      delete options[prop];
-      return options;
-    })).toThrow(message);
-  });
 
   test('refuses a remote cache Grafana cannot use', () => {
     expect(() => build(c => ({ ...inChart(c), remoteCache: SessionStore.postgres({ password: secret(c, 'P', 'p', 'p') }) })))

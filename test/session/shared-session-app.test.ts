@@ -147,12 +147,3 @@ describe('SharedSessionApp under an autoscaler', () => {
     expect(only(synthValid(chart), 'Deployment', 'shop').spec.replicas).toEqual(2);
   });
 });
-
-describe('SharedSessionApp called from plain JavaScript', () => {
-  test.each(['image', 'port', 'store'])('GIVEN no %s THEN the library says which prop is missing', (prop) => {
-    const chart = newChart('shop');
-    const props: any = { image: 'ghcr.io/example/shop:1.4.2', port: 8080, store: jwt(chart) };
-    delete props[prop];
-    expect(() => new SharedSessionApp(chart, 'Shop', props)).toThrow(`test/Shop: '${prop}' (not given) is required`);
-  });
-});

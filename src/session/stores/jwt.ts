@@ -33,9 +33,9 @@ export class JwtSessionStore extends SessionStore {
   private readonly options: JwtSessionStoreOptions;
 
   /** @param options the Secret and key holding the signing key */
-  public constructor(options: JwtSessionStoreOptions | undefined) {
+  public constructor(options: JwtSessionStoreOptions) {
     super();
-    // A plain-JavaScript caller may pass nothing: each missing option is then reported by name in bind().
+    // Plain JavaScript may leave the options out: bind() then names what is missing.
     this.options = options ?? ({} as JwtSessionStoreOptions);
   }
 

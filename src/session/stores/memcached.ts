@@ -55,10 +55,9 @@ export class MemcachedSessionStore extends SessionStore {
   private readonly options: MemcachedSessionStoreOptions;
 
   /** @param options the external URL, memory and the knobs */
-  public constructor(options: MemcachedSessionStoreOptions | undefined) {
+  public constructor(options: MemcachedSessionStoreOptions = {}) {
     super();
-    // A plain-JavaScript caller may pass nothing: each missing option is then reported by name in bind().
-    this.options = options ?? ({} as MemcachedSessionStoreOptions);
+    this.options = options;
   }
 
   /**

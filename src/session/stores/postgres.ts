@@ -103,9 +103,9 @@ export class PostgresSessionStore extends SqlSessionStore {
   private readonly options: PostgresSessionStoreOptions;
 
   /** @param options the password Secret or external URL, and the knobs */
-  public constructor(options: PostgresSessionStoreOptions | undefined) {
+  public constructor(options: PostgresSessionStoreOptions) {
     super();
-    // A plain-JavaScript caller may pass nothing: each missing option is then reported by name in bind().
+    // Plain JavaScript may leave the options out: bind() then names what is missing.
     this.options = options ?? ({} as PostgresSessionStoreOptions);
   }
 

@@ -83,10 +83,9 @@ export class RedisSessionStore extends SessionStore {
   private readonly options: RedisSessionStoreOptions;
 
   /** @param options the password Secret or external URL, and the knobs */
-  public constructor(options: RedisSessionStoreOptions | undefined) {
+  public constructor(options: RedisSessionStoreOptions = {}) {
     super();
-    // A plain-JavaScript caller may pass nothing: each missing option is then reported by name in bind().
-    this.options = options ?? ({} as RedisSessionStoreOptions);
+    this.options = options;
   }
 
   /**
