@@ -272,7 +272,7 @@ export abstract class SqlSessionStore extends SessionStore {
   public abstract readonly dialect: SqlDialect;
 
   /**
-   * For subclasses: an SQL store this library does not cover implements `kind` and `bind()`.
+   * For subclasses: an SQL store this library does not cover implements `kind`, `dialect` and `bind()`.
    */
   protected constructor() {
     super();
