@@ -148,7 +148,12 @@ import { AffinityProbe, GrafanaSessions, MultiPodGrafana, SessionStore } from 'c
 const observability = new Chart(app, 'smoke-observability', { namespace: 'observability' });
 const fromSecret = (id: string, name: string, key: string) => ({ secret: kplus.Secret.fromSecretName(observability, id, name), key });
 const grafanaAdmin = fromSecret('GrafanaAdmin', 'grafana-admin', 'password');
-new MultiPodGrafana(observability, 'Dashboards', { name: 'dashboards', adminPassword: grafanaAdmin });
+// Grafana on EKS: ClientIP affinity, and source-IP stickiness on the NLB in front of it.
+new MultiPodGrafana(observability, 'Dashboards', {
+  name: 'dashboards',
+  adminPassword: grafanaAdmin,
+  sessions: GrafanaSessions.clientIpAffinity({ loadBalancerStickiness: LoadBalancerStickiness.awsNlb() }),
+});
 new MultiPodGrafana(observability, 'DashboardsHa', {
   name: 'dashboards-ha',
   adminPassword: grafanaAdmin,
@@ -237,7 +242,10 @@ const basket = new SharedSessionApp(chart, 'Basket', {
   image: 'ghcr.io/example/shop:1.4.2',
   port: 8080,
   store: SessionStores.redis({ password: { secret: sessionsAuth, key: 'password' } }),
+  resources: { cpu: { request: kplus.Cpu.millis(250) } },
 });
+// Under KEDA: the ScaledObject owns the replica count.
+new KedaScaledObject(chart, 'BasketScale', { metadata: { name: 'basket' }, target: basket.deployment, minReplicas: 2, maxReplicas: 8 });
 if (basket.store.host !== 'basket-redis' || basket.store.port !== 6379 || !basket.store.runsInChart) {
   throw new Error(`unexpected SharedSessionApp store: ${basket.store.host}:${basket.store.port}`);
 }
@@ -367,6 +375,8 @@ step "checking the synthesized manifests"
     check(get(dashboards, "spec.sessionAffinityConfig.clientIP.timeoutSeconds"), 10800, "dashboards spec.sessionAffinityConfig.clientIP.timeoutSeconds");
     check(get(dashboards, "spec.ports"), [{ port: 3000, targetPort: 3000 }], "dashboards spec.ports");
     check(get(dashboards, "spec.selector"), { app: "dashboards" }, "dashboards spec.selector");
+    check((get(dashboards, "metadata.annotations") || {})["service.beta.kubernetes.io/aws-load-balancer-target-group-attributes"],
+      "stickiness.enabled=true,stickiness.type=source_ip", "dashboards: source-IP stickiness on the EKS NLB");
   }
   const deploymentNamed = name => docs.find(d => d.kind === "Deployment" && d.metadata.name === name);
   check(get(deploymentNamed("dashboards"), "spec.replicas"), 4, "dashboards Deployment spec.replicas");
@@ -440,16 +450,20 @@ step "checking the synthesized manifests"
     check(get(basket, "spec.sessionAffinity"), undefined, "basket spec.sessionAffinity (none: sessions are in Redis)");
   }
   const basketApp = docs.find(d => d.kind === "Deployment" && d.metadata.name === "basket");
-  check(get(basketApp, "spec.replicas"), 2, "basket Deployment spec.replicas");
+  check(basketApp !== undefined && !("replicas" in basketApp.spec), true, "basket Deployment leaves replicas to KEDA");
+  check(docs.filter(d => d.kind === "ScaledObject" && get(d, "spec.scaleTargetRef.name") === "basket").length, 1, "one ScaledObject for basket");
   check(get(basketApp, "spec.template.spec.containers.0.env"), [
     { name: "SESSION_STORE_PASSWORD", valueFrom: { secretKeyRef: { key: "password", name: "basket-redis-auth" } } },
     { name: "SESSION_STORE", value: "redis://:$(SESSION_STORE_PASSWORD)@basket-redis:6379" },
   ], "basket env: password from the Secret, then the URL that embeds it");
   const redisService = service("basket-redis");
   check(get(redisService, "spec.ports.0.port"), 6379, "basket-redis Service port");
-  for (const kind of ["StatefulSet", "NetworkPolicy", "PodDisruptionBudget"]) {
+  for (const kind of ["StatefulSet", "NetworkPolicy"]) {
     check(docs.filter(d => d.kind === kind && d.metadata.name === "basket-redis").length, 1, `one ${kind} basket-redis`);
   }
+  check(docs.filter(d => d.kind === "PodDisruptionBudget").length, 0, "no PodDisruptionBudget on a one-pod store");
+  const redisSet = docs.find(d => d.kind === "StatefulSet" && d.metadata.name === "basket-redis");
+  check(get(service(get(redisSet, "spec.serviceName")), "spec.clusterIP"), "None", "basket-redis StatefulSet governed by a headless Service");
   // --- end SharedSessionApp (issue 9) ---
   process.exit(failed ? 1 : 0);
 ') || fail "the synthesized manifests are not what a user should get (see FAIL lines above)"

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { buildAndCheck, check, minSynthShare, mostly, objectName, seconds, validName } from './harness';
 import { doctorErrors, imageProblems, mixes as mixesOf } from './outcomes';
-import { AffinityProbe, StickyService } from '../../src';
+import { AffinityProbe, ProbeIdentity, StickyService } from '../../src';
 
 const mixes = mixesOf();
 
@@ -95,6 +95,7 @@ describe('AffinityProbe on generated props', () => {
         const chart = new Chart(app, p.chartId);
         new AffinityProbe(chart, p.id, {
           service,
+          podIdentity: ProbeIdentity.responseHeader('X-Pod-Name'),
           requests: p.requests,
           interval: p.interval === undefined ? undefined : Duration.seconds(p.interval),
           path: p.path,
