@@ -1,18 +1,42 @@
 // The CLI's three output formats. Pure: no cdk8s.
 import type * as sarif from 'sarif';
+import type { ReadProblem } from './load';
 import { Finding, RuleInfo, Severity } from './model';
+
+/** The id of an input that could not be read, in JSON and SARIF (not a rule: it is reported whatever --min-severity). */
+export const UNREADABLE_INPUT = 'unreadable-input';
+/** The id of an input left out on purpose (not a regular file, not a Kubernetes object), at info level. */
+export const SKIPPED_INPUT = 'skipped-input';
 
 /** The stable JSON shape of one finding (every key always present). */
 export interface JsonFinding {
   rule: string;
   severity: string;
-  resource: { apiVersion: string; kind: string; namespace: string | null; name: string; file: string | null };
+  resource: { apiVersion: string; kind: string; namespace: string | null; name: string; file: string | null; line: number | null };
   message: string;
   fix: string;
 }
 
-export function toJsonFindings(findings: Finding[]): JsonFinding[] {
-  return findings.map(f => ({
+function problemEntry(p: ReadProblem, rule: string, severity: Severity, fix: string): JsonFinding {
+  return {
+    rule,
+    severity,
+    resource: { apiVersion: '', kind: '', namespace: null, name: '', file: p.file, line: p.line ?? null },
+    message: p.message,
+    fix,
+  };
+}
+
+const UNREADABLE_FIX = 'Make the file valid YAML or JSON as kubectl reads it, or move it out of the folder (a template is checked once rendered, e.g. helm template | affinity-doctor -).';
+const SKIPPED_FIX = 'Nothing to do if the file holds no Kubernetes objects.';
+
+/**
+ * Findings in their stable JSON shape (every key always present), followed
+ * by the inputs that could not be read (`unreadable-input`, error) and those
+ * left out (`skipped-input`, info), with the file and line in `resource`.
+ */
+export function toJsonFindings(findings: Finding[], errors: readonly ReadProblem[] = [], notices: readonly ReadProblem[] = []): JsonFinding[] {
+  const entries: JsonFinding[] = findings.map(f => ({
     rule: f.rule,
     severity: f.severity,
     resource: {
@@ -21,10 +45,16 @@ export function toJsonFindings(findings: Finding[]): JsonFinding[] {
       namespace: f.resource.namespace ?? null,
       name: f.resource.name,
       file: f.resource.file ?? null,
+      line: f.resource.line ?? null,
     },
     message: f.message,
     fix: f.fix,
   }));
+  return [
+    ...entries,
+    ...errors.map(p => problemEntry(p, UNREADABLE_INPUT, Severity.ERROR, UNREADABLE_FIX)),
+    ...notices.map(p => problemEntry(p, SKIPPED_INPUT, Severity.INFO, SKIPPED_FIX)),
+  ];
 }
 
 function resourceTitle(f: Finding): string {
@@ -38,9 +68,10 @@ function plural(n: number, word: string): string {
 }
 
 /** Findings grouped by resource, in the order resources first appear, each with its fix. */
-export function formatText(findings: Finding[], manifestCount: number): string {
+export function formatText(findings: Finding[], manifestCount: number, unreadable: number = 0): string {
+  const unread = unreadable > 0 ? ` ${plural(unreadable, 'input')} could not be read (see above).` : '';
   if (findings.length === 0) {
-    return `affinity-doctor: no session-affinity problems found in ${plural(manifestCount, 'manifest')}.\n`;
+    return `affinity-doctor: no session-affinity problems found in ${plural(manifestCount, 'manifest')}.${unread}\n`;
   }
   const groups = new Map<string, Finding[]>();
   for (const f of findings) {
@@ -57,7 +88,7 @@ export function formatText(findings: Finding[], manifestCount: number): string {
     lines.push('');
   }
   const count = (s: Severity) => findings.filter(f => f.severity === s).length;
-  lines.push(`affinity-doctor: ${plural(findings.length, 'finding')} in ${plural(manifestCount, 'manifest')}: ${plural(count(Severity.ERROR), 'error')}, ${plural(count(Severity.WARNING), 'warning')}, ${count(Severity.INFO)} info.`);
+  lines.push(`affinity-doctor: ${plural(findings.length, 'finding')} in ${plural(manifestCount, 'manifest')}: ${plural(count(Severity.ERROR), 'error')}, ${plural(count(Severity.WARNING), 'warning')}, ${count(Severity.INFO)} info.${unread}`);
   return lines.join('\n') + '\n';
 }
 
@@ -67,8 +98,29 @@ const SARIF_LEVEL: Record<Severity, sarif.ReportingConfiguration.level> = {
   [Severity.INFO]: 'note',
 };
 
-/** A SARIF 2.1.0 log with one run, the rules as the tool's rules, a result per finding. */
-export function toSarif(findings: Finding[], rules: readonly RuleInfo[], version: string): sarif.Log {
+function notification(p: ReadProblem, id: string, level: sarif.Notification.level): sarif.Notification {
+  return {
+    descriptor: { id },
+    level,
+    message: { text: p.message },
+    locations: [{
+      physicalLocation: {
+        artifactLocation: { uri: p.file.split('\\').join('/') },
+        ...(p.line !== undefined ? { region: { startLine: p.line, ...(p.column !== undefined ? { startColumn: p.column } : {}) } } : {}),
+      },
+    }],
+  };
+}
+
+/**
+ * A SARIF 2.1.0 log with one run, the rules as the tool's rules, a result
+ * per finding, and the inputs that could not be read (error) or were left
+ * out (note) as tool execution notifications of the run's invocation.
+ */
+export function toSarif(
+  findings: Finding[], rules: readonly RuleInfo[], version: string,
+  errors: readonly ReadProblem[] = [], notices: readonly ReadProblem[] = [],
+): sarif.Log {
   const index = new Map(rules.map((r, i) => [r.id, i]));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -87,6 +139,13 @@ export function toSarif(findings: Finding[], rules: readonly RuleInfo[], version
           })),
         },
       },
+      invocations: [{
+        executionSuccessful: errors.length === 0,
+        toolExecutionNotifications: [
+          ...errors.map(p => notification(p, UNREADABLE_INPUT, 'error')),
+          ...notices.map(p => notification(p, SKIPPED_INPUT, 'note')),
+        ],
+      }],
       results: findings.map(f => {
         const r = f.resource;
         const location: sarif.Location = {
