@@ -130,7 +130,13 @@ function kubernetesSchema(yaml: typeof JsYaml): JsYaml.Schema {
   const float = new yaml.Type('tag:yaml.org,2002:float', {
     kind: 'scalar',
     resolve: (s: string) => s !== null && (s in SPECIAL_FLOATS || GO_YAML_FLOAT.test(s.split('_').join(''))),
-    construct: (s: string) => (s in SPECIAL_FLOATS ? SPECIAL_FLOATS[s] : parseFloat(s.split('_').join(''))),
+    construct: (s: string) => {
+      if (s in SPECIAL_FLOATS) {
+        // sigs.k8s.io/yaml cannot put these in JSON, so kubectl refuses the document.
+        throw new Error(`${s}: JSON has no infinity or NaN, so kubectl refuses this document`);
+      }
+      return parseFloat(s.split('_').join(''));
+    },
     predicate: (x: unknown) => typeof x === 'number',
   });
   // go-yaml decodes !!binary into the bytes, which JSON carries as a string.
@@ -201,6 +207,49 @@ function splitDocuments(text: string, problems: ReadProblem[], file: string): Ch
   }
   push(text.length);
   return chunks;
+}
+
+/**
+ * JSON values written one after another (`{...}{...}` or one per line), or
+ * undefined when the text is not exactly that.
+ */
+function concatenatedJson(text: string): Array<{ value: unknown; line: number }> | undefined {
+  const values: Array<{ value: unknown; line: number }> = [];
+  let depth = 0;
+  let inString = false;
+  let start = -1;
+  let line = 0;
+  let startLine = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') line++;
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') {
+      inString = true;
+    } else if (c === '{' || c === '[') {
+      if (depth === 0) {
+        start = i;
+        startLine = line;
+      }
+      depth++;
+    } else if (c === '}' || c === ']') {
+      depth--;
+      if (depth === 0) {
+        try {
+          values.push({ value: JSON.parse(text.slice(start, i + 1)), line: startLine + 1 });
+        } catch {
+          return undefined;
+        }
+      }
+    } else if (depth === 0 && c !== ' ' && c !== '\t' && c !== '\r' && c !== '\n') {
+      return undefined;
+    }
+  }
+  return depth === 0 && values.length > 1 ? values : undefined;
 }
 
 function lineOfOffset(text: string, offset: number): number {
@@ -283,7 +332,16 @@ export function parseText(text: string, file: string = STDIN_NAME): { docs: Doc[
         return { docs, errors };
       }
     } catch {
-      // Not plain JSON (several objects, comments, YAML in braces): read it as YAML below.
+      // Several JSON objects one after another, as kubectl's JSON decoder reads them.
+      const values = firstChar === '{' ? concatenatedJson(body) : undefined;
+      if (values) {
+        const out: Array<{ obj: any; line?: number }> = [];
+        for (const v of values) {
+          if (isObject(v.value)) flatten(v.value, v.line, undefined, out);
+        }
+        return { docs: out.map(o => ({ obj: o.obj, file, line: o.line })), errors };
+      }
+      // Otherwise (comments, YAML in braces, a syntax error): read it as YAML below.
     }
   }
   const { yaml, schema: s } = parser();
