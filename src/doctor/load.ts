@@ -264,7 +264,9 @@ function lineOfOffset(text: string, offset: number): number {
  * item with neither `kind` nor `apiVersion` takes them from the list
  * (`ConfigMapList` items are ConfigMaps).
  */
-function flatten(value: { [key: string]: any }, line: number | undefined, itemLines: Map<unknown, number> | undefined, out: Array<{ obj: any; line?: number }>): void {
+function flatten(
+  value: { [key: string]: any }, line: number | undefined, itemLines: Map<unknown, number> | undefined, out: Array<{ obj: any; line?: number }>,
+): void {
   if (!Array.isArray(value.items)) {
     out.push({ obj: value, line });
     return;
@@ -302,6 +304,16 @@ function loadChunk(
     },
   });
   return { value, itemLines };
+}
+
+/** Whether a mapping key somewhere is itself a mapping (js-yaml writes it as "[object Object]"). */
+function hasMappingKey(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasMappingKey);
+  if (!isObject(value)) return false;
+  for (const k of Object.keys(value)) {
+    if (k === '[object Object]' || hasMappingKey(value[k])) return true;
+  }
+  return false;
 }
 
 /** Whether an object may hold nested list items whose lines are worth a second, slower pass. */
@@ -366,6 +378,19 @@ export function parseText(text: string, file: string = STDIN_NAME): { docs: Doc[
     }
     const value = parsed.value;
     if (value === null || value === undefined) continue;
+    if (chunk.text.includes('{{') && hasMappingKey(value)) {
+      // `name: {{ .Release.Name }}` is a mapping used as a key: go-yaml
+      // refuses it, so kubectl does; js-yaml would have made it a string.
+      const m = /(^|[:-][ \t]+)\{\{/m.exec(chunk.text);
+      const at = m ? m.index + m[0].length - 2 : -1;
+      errors.push({
+        file,
+        line: chunk.line + (m ? lineOfOffset(chunk.text, at) : chunk.contentLine - chunk.line) + 1,
+        ...(m ? { column: at - chunk.text.lastIndexOf('\n', at - 1) } : {}),
+        message: 'a mapping used as a key, as in an unrendered template ({{ ... }}); kubectl cannot read it',
+      });
+      continue;
+    }
     const lineOf = (x: unknown, fallback: number) => {
       const l = parsed.itemLines?.get(x);
       return chunk.line + (l ?? fallback) + 1;

@@ -20,6 +20,7 @@
 // the JSON output. An input that could not be read appears as rule
 // "unreadable-input" with kind "" and, as name, its path relative to the case
 // folder; inputs skipped on purpose ("skipped-input") are not compared.
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { run } from '../../src/doctor/cli';
@@ -49,7 +50,7 @@ function make(dir: string, spec: Expected['make']): string[] {
     const p = path.join(dir, fifo);
     fs.rmSync(p, { force: true });
     // mkfifo is POSIX; node has no API for it.
-    require('child_process').execFileSync('mkfifo', [p]);
+    execFileSync('mkfifo', [p]);
     made.push(p);
   }
   for (const [link, target] of Object.entries(spec?.symlink ?? {})) {

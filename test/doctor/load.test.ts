@@ -47,6 +47,11 @@ describe('reads what kubectl reads', () => {
     });
     expect(KUBECTL['06-directive.yaml'].error).toContain('did not find expected <document start>');
     expect(read('06-directive.yaml').errors).toEqual([{ file: '06-directive.yaml', line: 2, column: 1, message: 'directives end mark is expected' }]);
+    expect(KUBECTL['10-template.yaml'].error).toContain('invalid map key');
+    expect(read('10-template.yaml')).toEqual({
+      docs: [],
+      errors: [{ file: '10-template.yaml', line: 4, column: 9, message: 'a mapping used as a key, as in an unrendered template ({{ ... }}); kubectl cannot read it' }],
+    });
   });
 
   test('beyond kubectl: a top-level JSON array and a List inside a List are read item by item', () => {
