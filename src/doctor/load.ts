@@ -114,6 +114,17 @@ function goInt(s: string): number {
   return negative ? -n : n;
 }
 
+/** go-yaml's hint: only a plain scalar starting with a digit, a sign or a dot can be a number. */
+function numeric(s: string | null): boolean {
+  if (s === null || s.length === 0) return false;
+  const c = s.charCodeAt(0);
+  return (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46; // 0-9 + - .
+}
+
+function noUnderscores(s: string): string {
+  return s.indexOf('_') === -1 ? s : s.split('_').join('');
+}
+
 function kubernetesSchema(yaml: typeof JsYaml): JsYaml.Schema {
   const bool = new yaml.Type('tag:yaml.org,2002:bool', {
     kind: 'scalar',
@@ -123,19 +134,19 @@ function kubernetesSchema(yaml: typeof JsYaml): JsYaml.Schema {
   });
   const int = new yaml.Type('tag:yaml.org,2002:int', {
     kind: 'scalar',
-    resolve: (s: string) => s !== null && GO_INT.test(s.split('_').join('')),
-    construct: (s: string) => goInt(s.split('_').join('')),
+    resolve: (s: string) => numeric(s) && GO_INT.test(noUnderscores(s)),
+    construct: (s: string) => goInt(noUnderscores(s)),
     predicate: (x: unknown) => typeof x === 'number' && Number.isInteger(x),
   });
   const float = new yaml.Type('tag:yaml.org,2002:float', {
     kind: 'scalar',
-    resolve: (s: string) => s !== null && (s in SPECIAL_FLOATS || GO_YAML_FLOAT.test(s.split('_').join(''))),
+    resolve: (s: string) => numeric(s) && (s in SPECIAL_FLOATS || GO_YAML_FLOAT.test(noUnderscores(s))),
     construct: (s: string) => {
       if (s in SPECIAL_FLOATS) {
         // sigs.k8s.io/yaml cannot put these in JSON, so kubectl refuses the document.
         throw new Error(`${s}: JSON has no infinity or NaN, so kubectl refuses this document`);
       }
-      return parseFloat(s.split('_').join(''));
+      return parseFloat(noUnderscores(s));
     },
     predicate: (x: unknown) => typeof x === 'number',
   });
