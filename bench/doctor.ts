@@ -169,7 +169,7 @@ function memoryRun(cli: string, dir: string): { ok: boolean; status: string; max
   const probe = `const r = require(${JSON.stringify(cli)}).run(['--format', 'json', ${JSON.stringify(dir)}]);
 process.stdout.write(JSON.stringify({ exitCode: r.exitCode, findings: JSON.parse(r.stdout).length, maxRssKb: process.resourceUsage().maxRSS }));`;
   const start = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, [`--max-old-space-size=${HEAP_MB}`, '-e', probe], { encoding: 'utf-8', maxBuffer: 1 << 30 });
+  const child = spawnSync(process.execPath, [`--max-old-space-size=${HEAP_MB}`, '-e', probe], { encoding: 'utf-8', maxBuffer: 1024 * 1024 * 1024 });
   const ms = msSince(start);
   if (child.status !== 0) {
     return { ok: false, status: `failed (${child.signal ?? `exit ${child.status}`}: ${(child.stderr || '').split('\n').find(l => /heap|memory/i.test(l)) ?? ''})`, maxRssMb: NaN, ms };
