@@ -506,7 +506,11 @@ done
 expect_exit 1 "- (broken.yaml on stdin)" sh -c '"$0" - <"$1"' "$doctor" "$broken"
 printf 'kind: Service\n  name: x\n' >"$tmp/malformed.yaml"
 expect_exit 2 "malformed.yaml" "$doctor" "$tmp/malformed.yaml"
-grep -q "malformed.yaml:1:" "$tmp/doctor.err" || fail "the malformed-input message does not name the file and line: $(cat "$tmp/doctor.err")"
+grep -q "malformed.yaml:2:" "$tmp/doctor.err" || fail "the malformed-input message does not name the file and line: $(cat "$tmp/doctor.err")"
+# A folder with the malformed file next to the broken app: exit 2, and the app's finding still shown.
+mkdir -p "$tmp/mixed" && cp "$broken" "$tmp/malformed.yaml" "$tmp/mixed/"
+expect_exit 2 "mixed/ (a malformed file next to broken.yaml)" "$doctor" "$tmp/mixed"
+grep -q 'error   local-sessions-without-affinity' "$tmp/doctor.out" || fail "an unreadable file hid the other file's finding"
 if grep -q '    at ' "$tmp/doctor.err"; then fail "affinity-doctor printed a stack trace"; fi
 
 step "affinity-doctor as a cdk8s CLI validation plugin (validations: in cdk8s.yaml)"
