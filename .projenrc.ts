@@ -103,6 +103,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@types/js-yaml@^4.0.9',
     // Tests and the bench read and write YAML with it; the doctor does not.
     'yaml@^2.6.0',
+    // Parses the doctor's JUnit XML in its test.
+    '@xmldom/xmldom@^0.9.0',
   ],
   // The doctor reads YAML at run time, so the parser ships inside the package:
   // js-yaml, chosen by measurement (bench/doctor.ts), read with a YAML 1.1 schema.

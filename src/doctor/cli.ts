@@ -5,12 +5,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { runRules } from './engine';
-import { formatText, toJsonFindings, toSarif } from './format';
+import { formatText, toJsonFindings, toJunit, toSarif } from './format';
 import { InputFile, ReadProblem, formatProblem, listInputs, readInput } from './load';
 import { Severity, atLeast } from './model';
 import { RULES } from './rules';
 
-const USAGE = `Usage: affinity-doctor [--format text|json|sarif] [--min-severity error|warning|info] [--together] PATH... | -
+const USAGE = `Usage: affinity-doctor [--format text|json|sarif|junit] [--min-severity error|warning|info] [--together] PATH... | -
 
 Finds session-affinity mistakes in Kubernetes manifests: YAML or JSON files,
 folders (searched recursively for .yaml, .yml and .json), or standard input (-),
@@ -22,7 +22,7 @@ environments side by side are checked apart), standard input is one app, and
 an object without a namespace is in "default".
 
 Options:
-  --format, -f        text (default), json or sarif (SARIF 2.1.0)
+  --format, -f        text (default), json, sarif (SARIF 2.1.0) or junit (JUnit XML)
   --min-severity, -s  leave out findings below this severity (default: info)
   --together          check every input as one app
   --help, -h          show this help
@@ -37,7 +37,7 @@ what is not a Kubernetes object are skipped with a notice.
 class UsageError extends Error {}
 
 interface Args {
-  format: 'text' | 'json' | 'sarif';
+  format: 'text' | 'json' | 'sarif' | 'junit';
   minSeverity: Severity;
   paths: string[];
   help: boolean;
@@ -45,7 +45,7 @@ interface Args {
   together: boolean;
 }
 
-const FORMATS = ['text', 'json', 'sarif'];
+const FORMATS = ['text', 'json', 'sarif', 'junit'];
 const SEVERITIES = Object.values(Severity) as string[];
 
 function parseArgs(argv: string[]): Args {
@@ -177,6 +177,9 @@ export function run(argv: string[], options: RunOptions = {}): CliResult {
         break;
       case 'sarif':
         stdout = JSON.stringify(toSarif(findings, RULES, packageVersion(), errors, shownNotices), undefined, 2) + '\n';
+        break;
+      case 'junit':
+        stdout = toJunit(findings, RULES, errors, manifests);
         break;
       default:
         stdout = formatText(findings, manifests, errors.length);

@@ -172,3 +172,52 @@ export function toSarif(
     }],
   };
 }
+
+function xml(text: string): string {
+  // Characters XML 1.0 cannot carry at all are dropped; the five special ones escaped.
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+function placeOf(file: string | undefined, line: number | undefined): string {
+  return file === undefined ? '' : ` (${file}${line !== undefined ? `:${line}` : ''})`;
+}
+
+/**
+ * JUnit XML as CI systems read it (Jenkins, GitLab, GitHub test reporters):
+ * one `<testsuite>` per rule, every rule listed so a clean run shows what
+ * passed. Each finding is a `<testcase>`: a `<failure>` at error level; at
+ * warning and info level the case passes with the message in
+ * `<system-out>`, as the exit status does. Inputs that could not be read are
+ * `<error>` cases of an `unreadable-input` suite.
+ */
+export function toJunit(findings: Finding[], rules: readonly RuleInfo[], errors: readonly ReadProblem[] = [], manifestCount = 0): string {
+  const suites: string[] = [];
+  let tests = 0;
+  let failures = 0;
+  for (const rule of rules) {
+    const own = findings.filter(f => f.rule === rule.id);
+    const cases = own.map(f => {
+      const title = resourceTitle(f);
+      const attrs = `name="${xml(title)}" classname="${xml(rule.id)}"${f.resource.file !== undefined ? ` file="${xml(f.resource.file)}"` : ''}${f.resource.line !== undefined ? ` line="${f.resource.line}"` : ''}`;
+      if (f.severity === Severity.ERROR) {
+        return `    <testcase ${attrs}>\n      <failure type="${f.severity}" message="${xml(f.message)}">${xml(`${f.message}\nfix: ${f.fix}`)}</failure>\n    </testcase>`;
+      }
+      return `    <testcase ${attrs}>\n      <system-out>${xml(`${f.severity}: ${f.message}\nfix: ${f.fix}`)}</system-out>\n    </testcase>`;
+    });
+    if (cases.length === 0) {
+      cases.push(`    <testcase name="${xml(`no finding in ${plural(manifestCount, 'manifest')}`)}" classname="${xml(rule.id)}"/>`);
+    }
+    const failed = own.filter(f => f.severity === Severity.ERROR).length;
+    tests += cases.length;
+    failures += failed;
+    suites.push(`  <testsuite name="${xml(rule.id)}" tests="${cases.length}" failures="${failed}" errors="0" skipped="0">\n${cases.join('\n')}\n  </testsuite>`);
+  }
+  if (errors.length > 0) {
+    const cases = errors.map(p => `    <testcase name="${xml(`read${placeOf(p.file, p.line)}`)}" classname="${UNREADABLE_INPUT}" file="${xml(p.file)}"${p.line !== undefined ? ` line="${p.line}"` : ''}>\n      <error type="${UNREADABLE_INPUT}" message="${xml(p.message)}">${xml(p.message)}</error>\n    </testcase>`);
+    tests += cases.length;
+    suites.push(`  <testsuite name="${UNREADABLE_INPUT}" tests="${cases.length}" failures="0" errors="${cases.length}" skipped="0">\n${cases.join('\n')}\n  </testsuite>`);
+  }
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="affinity-doctor" tests="${tests}" failures="${failures}" errors="${errors.length}">\n${suites.join('\n')}\n</testsuites>\n`;
+}

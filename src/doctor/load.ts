@@ -345,7 +345,7 @@ export function parseText(text: string, file: string = STDIN_NAME): { docs: Doc[
   const errors: ReadProblem[] = [];
   const docs: Doc[] = [];
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const firstChar = body.trimStart().charAt(0);
+  const firstChar = body.charAt(body.search(/\S/));
   // A JSON text (kubectl sniffs a leading '{'), parsed natively when it is one object.
   if (firstChar === '{' || firstChar === '[') {
     try {

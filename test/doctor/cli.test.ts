@@ -166,7 +166,7 @@ describe('errors: exit 2, a message naming the file and line, never a stack trac
 
   test.each([
     [[], 'no input: give files, folders, or - for standard input'],
-    [['--format', 'xml', 'x'], '--format must be one of text, json, sarif, not "xml"'],
+    [['--format', 'xml', 'x'], '--format must be one of text, json, sarif, junit, not "xml"'],
     [['--min-severity'], '--min-severity needs a value'],
     [['--fix', 'x'], 'unknown option --fix'],
   ])('usage: %j', (args, message) => {
@@ -243,5 +243,71 @@ describe('one app per folder', () => {
     const together = run(['--together', dir]);
     expect(together.exitCode).toBe(1);
     expect(together.stdout).toContain('local-sessions-without-affinity');
+  });
+});
+
+describe('junit', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { DOMParser } = require('@xmldom/xmldom');
+  const parse = (text: string) => new DOMParser({ onError: (level: string, message: string) => { throw new Error(`${level}: ${message}`); } })
+    .parseFromString(text, 'text/xml');
+  const children = (node: any, name: string): any[] => Array.from(node.childNodes as ArrayLike<any>).filter((n: any) => n.nodeName === name);
+
+  test('well-formed JUnit XML: testsuites > testsuite per rule > testcase, counts that add up, failures for errors only', () => {
+    // GIVEN an error, an info finding and a file that cannot be read
+    write('app/grafana.yaml', yamlOf(BROKEN));
+    write('app/lb.yaml', yamlOf([service('lb', { ...CLIENT_IP, type: 'LoadBalancer' })]));
+    write('app/bad.yaml', 'kind: [\n');
+    // WHEN
+    const result = run(['--format', 'junit', path.join(dir, 'app')]);
+    // THEN
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')).toBe(true);
+    const root = parse(result.stdout).documentElement;
+    expect(root.nodeName).toBe('testsuites');
+    const suites = children(root, 'testsuite');
+    const names = suites.map(s => s.getAttribute('name'));
+    expect(names).toEqual(expect.arrayContaining(['local-sessions-without-affinity', 'client-ip-without-local-traffic-policy', 'unreadable-input']));
+    let tests = 0;
+    let failures = 0;
+    let errors = 0;
+    for (const suite of suites) {
+      const cases = children(suite, 'testcase');
+      expect(cases.length).toBe(Number(suite.getAttribute('tests')));
+      expect(cases.reduce((n, c) => n + children(c, 'failure').length, 0)).toBe(Number(suite.getAttribute('failures')));
+      expect(cases.reduce((n, c) => n + children(c, 'error').length, 0)).toBe(Number(suite.getAttribute('errors')));
+      for (const c of cases) {
+        expect(c.getAttribute('name')).not.toBe('');
+        expect(c.getAttribute('classname')).toBe(suite.getAttribute('name'));
+        for (const f of [...children(c, 'failure'), ...children(c, 'error')]) {
+          expect(f.getAttribute('message')).not.toBe('');
+          expect(f.getAttribute('type')).not.toBe('');
+        }
+      }
+      tests += cases.length;
+      failures += Number(suite.getAttribute('failures'));
+      errors += Number(suite.getAttribute('errors'));
+    }
+    expect([tests, failures, errors]).toEqual(['tests', 'failures', 'errors'].map(a => Number(root.getAttribute(a))));
+    expect([failures, errors]).toEqual([1, 1]);
+    const grafanaCase = children(suites[names.indexOf('local-sessions-without-affinity')], 'testcase')[0];
+    expect(grafanaCase.getAttribute('name')).toBe(`Service observability/grafana (${path.join(dir, 'app', 'grafana.yaml')}:3)`);
+    expect(children(grafanaCase, 'failure')[0].textContent).toContain('fix: Pin each client to a pod');
+    const infoCase = children(suites[names.indexOf('client-ip-without-local-traffic-policy')], 'testcase')[0];
+    expect(children(infoCase, 'failure')).toEqual([]);
+    expect(children(infoCase, 'system-out')[0].textContent).toMatch(/^info: /);
+  });
+
+  test('a clean run: every rule a passing case', () => {
+    const root = parse(run(['-f', 'junit', write('ok.yaml', yamlOf([FIXED[0]]))]).stdout).documentElement;
+    expect(root.getAttribute('failures')).toBe('0');
+    expect(children(root, 'testsuite').every(s => children(s, 'testcase').length === 1)).toBe(true);
+  });
+
+  test('XML special characters in names are escaped', () => {
+    const file = write('a & <b> "c".yaml', yamlOf(BROKEN));
+    const root = parse(run(['-f', 'junit', file]).stdout).documentElement;
+    const suite = children(root, 'testsuite').find(s => s.getAttribute('name') === 'local-sessions-without-affinity');
+    expect(children(suite, 'testcase')[0].getAttribute('file')).toBe(file);
   });
 });
