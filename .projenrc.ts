@@ -206,7 +206,8 @@ project.addTask('bench', {
 });
 
 // The doctor's CLI: compiled by jsii like the rest of src/ (it keeps the shebang).
-project.addBins({ 'affinity-doctor': 'lib/doctor/cli.js' });
+// kubectl runs any `kubectl-<name>` on the PATH as `kubectl <name>` ('_' in the file name is '-' on the command line).
+project.addBins({ 'affinity-doctor': 'lib/doctor/cli.js', 'kubectl-affinity_doctor': 'lib/doctor/cli.js' });
 
 new TextFile(project, '.nvmrc', { lines: ['20'] });
 
