@@ -193,8 +193,9 @@ export function run(argv: string[], options: RunOptions = {}): CliResult {
 
 function main(): void {
   const result = run(process.argv.slice(2));
-  process.stdout.write(result.stdout);
+  // What could not be read first, so that in a terminal it comes before the summary that counts it.
   process.stderr.write(result.stderr);
+  process.stdout.write(result.stdout);
   process.exitCode = result.exitCode;
 }
 

@@ -69,7 +69,7 @@ function plural(n: number, word: string): string {
 
 /** Findings grouped by resource, in the order resources first appear, each with its fix. */
 export function formatText(findings: Finding[], manifestCount: number, unreadable: number = 0): string {
-  const unread = unreadable > 0 ? ` ${plural(unreadable, 'input')} could not be read (see above).` : '';
+  const unread = unreadable > 0 ? ` ${plural(unreadable, 'input')} could not be read (listed on standard error).` : '';
   if (findings.length === 0) {
     return `affinity-doctor: no session-affinity problems found in ${plural(manifestCount, 'manifest')}.${unread}\n`;
   }

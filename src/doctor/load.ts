@@ -383,7 +383,7 @@ export function parseText(text: string, file: string = STDIN_NAME): { docs: Doc[
         file,
         line: chunk.line + (mark ? mark.line : chunk.contentLine - chunk.line) + 1,
         ...(mark ? { column: mark.column + 1 } : {}),
-        message: reason,
+        message: chunk.text.includes('{{') ? `${reason} (an unrendered template? check the output of helm template instead)` : reason,
       });
       continue;
     }

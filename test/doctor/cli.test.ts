@@ -143,7 +143,7 @@ describe('errors: exit 2, a message naming the file and line, never a stack trac
     const file = write('bad.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: [app\n');
     const result = run([file]);
     expect(result).toEqual({
-      stdout: 'affinity-doctor: no session-affinity problems found in 0 manifests. 1 input could not be read (see above).\n',
+      stdout: 'affinity-doctor: no session-affinity problems found in 0 manifests. 1 input could not be read (listed on standard error).\n',
       stderr: `affinity-doctor: ${file}:5:1: unexpected end of the stream within a flow collection\n`,
       exitCode: 2,
     });
@@ -158,7 +158,7 @@ describe('errors: exit 2, a message naming the file and line, never a stack trac
 
   test('a missing file', () => {
     expect(run([path.join(dir, 'nope.yaml')])).toEqual({
-      stdout: 'affinity-doctor: no session-affinity problems found in 0 manifests. 1 input could not be read (see above).\n',
+      stdout: 'affinity-doctor: no session-affinity problems found in 0 manifests. 1 input could not be read (listed on standard error).\n',
       stderr: `affinity-doctor: ${path.join(dir, 'nope.yaml')}: no such file or folder\n`,
       exitCode: 2,
     });
@@ -206,7 +206,7 @@ describe('an input that cannot be read does not hide the others (exit 2)', () =>
     expect(result.exitCode).toBe(2);
     expect(result.stdout).toContain(`Service observability/grafana (${grafanaFile}:3)`);
     expect(result.stdout.trimEnd().split('\n').pop()).toBe(
-      'affinity-doctor: 1 finding in 2 manifests: 1 error, 0 warnings, 0 info. 1 input could not be read (see above).');
+      'affinity-doctor: 1 finding in 2 manifests: 1 error, 0 warnings, 0 info. 1 input could not be read (listed on standard error).');
     expect(result.stderr).toMatch(new RegExp(`^affinity-doctor: ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4:\\d+: .+\n$`));
   });
 
