@@ -458,6 +458,9 @@ step "checking the synthesized manifests"
 step "affinity-doctor: the packaged bin on the synthesized app, on stdin and on a broken manifest"
 doctor="$app/node_modules/.bin/affinity-doctor"
 [[ -x "$doctor" ]] || fail "affinity-doctor bin not installed at $doctor"
+# The same CLI as a kubectl plugin: kubectl runs kubectl-affinity_doctor for `kubectl affinity-doctor`.
+[[ -x "$app/node_modules/.bin/kubectl-affinity_doctor" ]] || fail "kubectl-affinity_doctor bin not installed"
+[[ "$("$app/node_modules/.bin/kubectl-affinity_doctor" --version)" == "$("$doctor" --version)" ]] || fail "kubectl-affinity_doctor is not the affinity-doctor CLI"
 broken="$tmp/broken.yaml"
 cat >"$broken" <<'EOF'
 apiVersion: apps/v1
