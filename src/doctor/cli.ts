@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { runRules } from './engine';
 import { formatText, toJsonFindings, toJunit, toSarif } from './format';
-import { InputFile, ReadProblem, formatProblem, listInputs, readInput } from './load';
+import { ReadProblem, formatProblem, groupByApp, listInputs, readInput } from './load';
 import { Severity, atLeast } from './model';
 import { RULES } from './rules';
 
@@ -150,10 +150,7 @@ export function run(argv: string[], options: RunOptions = {}): CliResult {
     const notices: ReadProblem[] = [...listing.notices];
     // One app at a time: its objects are read, checked and dropped before the
     // next app is read, so memory follows the largest app, not the inputs.
-    const apps = new Map<string, InputFile[]>();
-    for (const f of listing.files) {
-      apps.set(f.app, [...(apps.get(f.app) ?? []), f]);
-    }
+    const apps = groupByApp(listing.files);
     const findings = [];
     let manifests = 0;
     for (const files of apps.values()) {
