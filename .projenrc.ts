@@ -106,9 +106,15 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@types/sarif@^2.1.7',
     // Evaluates the CRDs' x-kubernetes-validations (CEL) rules in the tests.
     '@bufbuild/cel@^0.6.1',
+    '@types/js-yaml@^4.0.9',
+    // Tests and the bench read and write YAML with it; the doctor does not.
+    'yaml@^2.6.0',
+    // Parses the doctor's JUnit XML in its test.
+    '@xmldom/xmldom@^0.9.0',
   ],
-  // The doctor reads YAML at run time, so the parser ships inside the package.
-  bundledDeps: ['yaml@^2.6.0'],
+  // The doctor reads YAML at run time, so the parser ships inside the package:
+  // js-yaml, chosen by measurement (bench/doctor.ts), read with a YAML 1.1 schema.
+  bundledDeps: ['js-yaml@^4.1.0'],
 
   eslintOptions: {
     dirs: ['src'],
@@ -227,7 +233,8 @@ project.addTask('bench', {
 });
 
 // The doctor's CLI: compiled by jsii like the rest of src/ (it keeps the shebang).
-project.addBins({ 'affinity-doctor': 'lib/doctor/cli.js' });
+// kubectl runs any `kubectl-<name>` on the PATH as `kubectl <name>` ('_' in the file name is '-' on the command line).
+project.addBins({ 'affinity-doctor': 'lib/doctor/cli.js', 'kubectl-affinity_doctor': 'lib/doctor/cli.js' });
 // Rewrites ingress-nginx Ingresses for another controller; like the doctor, loads no cdk8s.
 project.addBins({ 'affinity-migrate': 'lib/migrate/cli.js' });
 

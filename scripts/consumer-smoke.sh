@@ -472,6 +472,9 @@ step "checking the synthesized manifests"
 step "affinity-doctor: the packaged bin on the synthesized app, on stdin and on a broken manifest"
 doctor="$app/node_modules/.bin/affinity-doctor"
 [[ -x "$doctor" ]] || fail "affinity-doctor bin not installed at $doctor"
+# The same CLI as a kubectl plugin: kubectl runs kubectl-affinity_doctor for `kubectl affinity-doctor`.
+[[ -x "$app/node_modules/.bin/kubectl-affinity_doctor" ]] || fail "kubectl-affinity_doctor bin not installed"
+[[ "$("$app/node_modules/.bin/kubectl-affinity_doctor" --version)" == "$("$doctor" --version)" ]] || fail "kubectl-affinity_doctor is not the affinity-doctor CLI"
 broken="$tmp/broken.yaml"
 cat >"$broken" <<'EOF'
 apiVersion: apps/v1
@@ -520,7 +523,11 @@ done
 expect_exit 1 "- (broken.yaml on stdin)" sh -c '"$0" - <"$1"' "$doctor" "$broken"
 printf 'kind: Service\n  name: x\n' >"$tmp/malformed.yaml"
 expect_exit 2 "malformed.yaml" "$doctor" "$tmp/malformed.yaml"
-grep -q "malformed.yaml:1:" "$tmp/doctor.err" || fail "the malformed-input message does not name the file and line: $(cat "$tmp/doctor.err")"
+grep -q "malformed.yaml:2:" "$tmp/doctor.err" || fail "the malformed-input message does not name the file and line: $(cat "$tmp/doctor.err")"
+# A folder with the malformed file next to the broken app: exit 2, and the app's finding still shown.
+mkdir -p "$tmp/mixed" && cp "$broken" "$tmp/malformed.yaml" "$tmp/mixed/"
+expect_exit 2 "mixed/ (a malformed file next to broken.yaml)" "$doctor" "$tmp/mixed"
+grep -q 'error   local-sessions-without-affinity' "$tmp/doctor.out" || fail "an unreadable file hid the other file's finding"
 if grep -q '    at ' "$tmp/doctor.err"; then fail "affinity-doctor printed a stack trace"; fi
 
 step "affinity-doctor as a cdk8s CLI validation plugin (validations: in cdk8s.yaml)"

@@ -4,43 +4,52 @@
 // starts about as fast as node itself.
 import * as fs from 'fs';
 import * as path from 'path';
-import { isManifest, runRules } from './engine';
-import { formatText, toJsonFindings, toSarif } from './format';
-import { InputError, expandPaths, readManifests } from './load';
+import { runRules } from './engine';
+import { formatText, toJsonFindings, toJunit, toSarif } from './format';
+import { ReadProblem, formatProblem, groupByApp, listInputs, readInput } from './load';
 import { Severity, atLeast } from './model';
 import { RULES } from './rules';
 
-const USAGE = `Usage: affinity-doctor [--format text|json|sarif] [--min-severity error|warning|info] PATH... | -
+const USAGE = `Usage: affinity-doctor [--format text|json|sarif|junit] [--min-severity error|warning|info] [--together] PATH... | -
 
 Finds session-affinity mistakes in Kubernetes manifests: YAML or JSON files,
-folders (searched recursively for .yaml, .yml and .json), or standard input (-).
-Multi-document YAML and kind: List are understood.
+folders (searched recursively for .yaml, .yml and .json), or standard input (-),
+read as kubectl reads them (YAML 1.1 with merge keys, several documents,
+JSON objects and arrays, List and every typed *List).
+
+Each folder is one app: objects in different folders never meet (two
+environments side by side are checked apart), standard input is one app, and
+an object without a namespace is in "default".
 
 Options:
-  --format, -f        text (default), json or sarif (SARIF 2.1.0)
+  --format, -f        text (default), json, sarif (SARIF 2.1.0) or junit (JUnit XML)
   --min-severity, -s  leave out findings below this severity (default: info)
+  --together          check every input as one app
   --help, -h          show this help
   --version, -v       show the version
 
-Exit status: 0 no error-level finding, 1 at least one, 2 usage error or
-unreadable or malformed input.
+Exit status: 0 no error-level finding, 1 at least one, 2 usage error or an
+input that could not be read (the findings of every other input are still
+printed). What is not a regular file (a named pipe in a folder, a device) and
+what is not a Kubernetes object are skipped with a notice.
 `;
 
 class UsageError extends Error {}
 
 interface Args {
-  format: 'text' | 'json' | 'sarif';
+  format: 'text' | 'json' | 'sarif' | 'junit';
   minSeverity: Severity;
   paths: string[];
   help: boolean;
   version: boolean;
+  together: boolean;
 }
 
-const FORMATS = ['text', 'json', 'sarif'];
+const FORMATS = ['text', 'json', 'sarif', 'junit'];
 const SEVERITIES = Object.values(Severity) as string[];
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { format: 'text', minSeverity: Severity.INFO, paths: [], help: false, version: false };
+  const args: Args = { format: 'text', minSeverity: Severity.INFO, paths: [], help: false, version: false, together: false };
   let onlyPaths = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -67,6 +76,9 @@ function parseArgs(argv: string[]): Args {
       case '--version':
       case '-v':
         args.version = true;
+        break;
+      case '--together':
+        args.together = true;
         break;
       case '--format':
       case '-f': {
@@ -109,8 +121,13 @@ export interface CliResult {
   readonly exitCode: number;
 }
 
+/** How `run` reads standard input (tests pass text). */
+export interface RunOptions {
+  readonly readStdin?: () => string;
+}
+
 /** Runs the CLI on these arguments (without `node` and the script). */
-export function run(argv: string[]): CliResult {
+export function run(argv: string[], options: RunOptions = {}): CliResult {
   let args: Args;
   try {
     args = parseArgs(argv);
@@ -127,35 +144,55 @@ export function run(argv: string[]): CliResult {
     return { stdout: '', stderr: `affinity-doctor: no input: give files, folders, or - for standard input\n\n${USAGE}`, exitCode: 2 };
   }
   try {
-    const files = args.paths.flatMap(p => (p === '-' ? ['-'] : expandPaths([p])));
-    const docs = files.flatMap(f => readManifests(f));
-    const findings = runRules(docs, { minSeverity: args.minSeverity });
-    const manifests = docs.filter(d => isManifest(d.obj)).length;
+    const loadOptions = { together: args.together, readStdin: options.readStdin };
+    const listing = listInputs(args.paths, loadOptions);
+    const errors: ReadProblem[] = [...listing.errors];
+    const notices: ReadProblem[] = [...listing.notices];
+    // One app at a time: its objects are read, checked and dropped before the
+    // next app is read, so memory follows the largest app, not the inputs.
+    const apps = groupByApp(listing.files);
+    const findings = [];
+    let manifests = 0;
+    for (const files of apps.values()) {
+      const docs = [];
+      for (const f of files) {
+        const r = readInput(f, loadOptions);
+        docs.push(...r.docs);
+        errors.push(...r.errors);
+        notices.push(...r.notices);
+      }
+      manifests += docs.length;
+      findings.push(...runRules(docs, { minSeverity: args.minSeverity }));
+    }
+    const shownNotices = atLeast(Severity.INFO, args.minSeverity) ? notices : [];
     const failed = findings.some(f => atLeast(f.severity, Severity.ERROR));
     let stdout: string;
+    let stderr = '';
     switch (args.format) {
       case 'json':
-        stdout = JSON.stringify(toJsonFindings(findings), undefined, 2) + '\n';
+        stdout = JSON.stringify(toJsonFindings(findings, errors, shownNotices), undefined, 2) + '\n';
         break;
       case 'sarif':
-        stdout = JSON.stringify(toSarif(findings, RULES, packageVersion()), undefined, 2) + '\n';
+        stdout = JSON.stringify(toSarif(findings, RULES, packageVersion(), errors, shownNotices), undefined, 2) + '\n';
+        break;
+      case 'junit':
+        stdout = toJunit(findings, RULES, errors, manifests);
         break;
       default:
-        stdout = formatText(findings, manifests);
+        stdout = formatText(findings, manifests, errors.length);
+        stderr = [...errors, ...shownNotices].map(p => `affinity-doctor: ${formatProblem(p)}\n`).join('');
     }
-    return { stdout, stderr: '', exitCode: failed ? 1 : 0 };
+    return { stdout, stderr, exitCode: errors.length > 0 ? 2 : failed ? 1 : 0 };
   } catch (e) {
-    if (e instanceof InputError) {
-      return { stdout: '', stderr: `affinity-doctor: ${e.message}\n`, exitCode: 2 };
-    }
     return { stdout: '', stderr: `affinity-doctor: unexpected failure: ${(e as Error)?.message ?? String(e)}\n`, exitCode: 2 };
   }
 }
 
 function main(): void {
   const result = run(process.argv.slice(2));
-  process.stdout.write(result.stdout);
+  // What could not be read first, so that in a terminal it comes before the summary that counts it.
   process.stderr.write(result.stderr);
+  process.stdout.write(result.stdout);
   process.exitCode = result.exitCode;
 }
 

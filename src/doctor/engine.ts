@@ -1,6 +1,7 @@
 // Runs every rule over a set of manifests. Pure: no cdk8s, no constructs, so
 // the CLI loads only this, the rules, the facts and the YAML parser.
-import { Doc, Inventory, isObject, nameOf, namespaceOf } from './inventory';
+import { Doc, Inventory, isObject, nameOf } from './inventory';
+import { groupByApp } from './load';
 import { Finding, ResourceRef, Severity, atLeast } from './model';
 import { RULES } from './rules';
 
@@ -11,7 +12,9 @@ export interface EngineOptions {
 }
 
 function refOf(doc: Doc): ResourceRef {
-  const ns = namespaceOf(doc.obj);
+  // The namespace as written: a finding shows what the file says.
+  const written = doc.obj.metadata?.namespace;
+  const ns = typeof written === 'string' ? written : '';
   return {
     apiVersion: String(doc.obj.apiVersion ?? ''),
     kind: String(doc.obj.kind ?? ''),
@@ -39,6 +42,20 @@ export function runRules(docs: Doc[], options: EngineOptions = {}): Finding[] {
     rule.check(inventory, (doc, message, fix) => {
       findings.push({ rule: rule.id, severity: rule.severity, resource: refOf(doc), message, fix: fix ?? rule.fix });
     });
+  }
+  return findings;
+}
+
+/**
+ * Runs the rules on each app alone (objects of different apps never meet),
+ * apps in the order they first appear. An app is what the loader says: the
+ * files of one folder, one file, standard input, or every input together.
+ */
+export function runRulesPerApp(docs: ReadonlyArray<Doc & { readonly app: string }>, options: EngineOptions = {}): Finding[] {
+  const apps = groupByApp(docs);
+  const findings: Finding[] = [];
+  for (const list of apps.values()) {
+    findings.push(...runRules(list, options));
   }
   return findings;
 }

@@ -45,10 +45,14 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'Daem
  */
 const HPA_DEFAULT_MIN_REPLICAS = 1;
 
-/** `metadata.namespace`, or '' when the manifest leaves it to `kubectl apply`. */
+/**
+ * `metadata.namespace`, or `default` when the manifest leaves it out (where
+ * `kubectl apply` without `-n` puts it), so an object with no namespace meets
+ * one in `default`.
+ */
 export function namespaceOf(obj: { [key: string]: any }): string {
   const ns = obj.metadata?.namespace;
-  return typeof ns === 'string' ? ns : '';
+  return typeof ns === 'string' && ns !== '' ? ns : 'default';
 }
 
 /** `metadata.name`, or '' when missing. */

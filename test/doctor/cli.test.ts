@@ -50,10 +50,10 @@ describe('inputs', () => {
     ].join('\n'));
   });
 
-  test('a clean folder exits 0; .yaml, .yml and .json are read recursively, other files and hidden folders are not', () => {
-    // GIVEN the fixed app spread over files, and broken YAML where it must not be read
+  test('a clean folder exits 0; .yaml, .yml and .json are read recursively, other files and hidden folders are not; what is not a manifest is skipped with a notice', () => {
+    // GIVEN the fixed app spread over files of one folder, and broken YAML where it must not be read
     write('a/deployment.yml', yamlOf([FIXED[0]]));
-    write('a/b/service.json', JSON.stringify(FIXED[1]));
+    write('a/service.json', JSON.stringify(FIXED[1]));
     write('values.yaml', 'replicaCount: 3\n');
     write('notes.txt', 'not: [yaml');
     write('.git/config.yaml', 'not: [yaml');
@@ -61,7 +61,12 @@ describe('inputs', () => {
     // WHEN
     const result = run([dir]);
     // THEN
-    expect(result).toEqual({ stdout: 'affinity-doctor: no session-affinity problems found in 2 manifests.\n', stderr: '', exitCode: 0 });
+    expect(result).toEqual({
+      stdout: 'affinity-doctor: no session-affinity problems found in 2 manifests.\n',
+      stderr: `affinity-doctor: ${path.join(dir, 'values.yaml')}:1: skipped: a document that is not a Kubernetes object (no apiVersion and kind)\n`,
+      exitCode: 0,
+    });
+    expect(run(['--min-severity', 'warning', dir]).stderr).toBe('');
   });
 
   test('the items of a kind: List are checked, with their own lines', () => {
@@ -69,11 +74,11 @@ describe('inputs', () => {
     const file = write('list.yaml', `# kubectl get -o yaml\n${JSON.stringify(list, undefined, 2)}\n`);
     const result = run(['--format', 'json', file]);
     expect(result.exitCode).toBe(1);
-    expect(JSON.parse(result.stdout).map((f: any) => f.resource)).toEqual([
-      { apiVersion: 'v1', kind: 'Service', namespace: 'observability', name: 'grafana', file },
-    ]);
     // The Service item starts at its "{", two lines above its "kind"; the comment line makes the 0-based index 1-based.
     const serviceLine = JSON.stringify(list, undefined, 2).split('\n').findIndex(l => l.includes('"kind": "Service"')) - 2 + 1 + 1;
+    expect(JSON.parse(result.stdout).map((f: any) => f.resource)).toEqual([
+      { apiVersion: 'v1', kind: 'Service', namespace: 'observability', name: 'grafana', file, line: serviceLine },
+    ]);
     expect(run([file]).stdout.split('\n')[0]).toBe(`Service observability/grafana (${file}:${serviceLine})`);
   });
 
@@ -96,7 +101,7 @@ describe('formats', () => {
     expect(JSON.parse(result.stdout)).toEqual([{
       rule: 'local-sessions-without-affinity',
       severity: 'error',
-      resource: { apiVersion: 'v1', kind: 'Service', namespace: 'observability', name: 'grafana', file },
+      resource: { apiVersion: 'v1', kind: 'Service', namespace: 'observability', name: 'grafana', file, line: 3 },
       message: expect.stringContaining('users are logged out at random'),
       fix: expect.stringContaining('sessionAffinity: ClientIP'),
     }]);
@@ -137,25 +142,31 @@ describe('errors: exit 2, a message naming the file and line, never a stack trac
   test('malformed YAML', () => {
     const file = write('bad.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: [app\n');
     const result = run([file]);
-    expect(result.exitCode).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(new RegExp(`^affinity-doctor: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5:1: .+\n$`));
+    expect(result).toEqual({
+      stdout: 'affinity-doctor: no session-affinity problems found in 0 manifests. 1 input could not be read (listed on standard error).\n',
+      stderr: `affinity-doctor: ${file}:5:1: unexpected end of the stream within a flow collection\n`,
+      exitCode: 2,
+    });
   });
 
   test('malformed YAML on standard input, from a fresh process', () => {
     const result = spawnCli(['-'], 'kind: Service\n  name: x\n');
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe('affinity-doctor: <stdin>:1:7: Nested mappings are not allowed in compact mappings\n');
+    expect(result.stderr).toBe('affinity-doctor: <stdin>:2:7: bad indentation of a mapping entry\n');
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
   test('a missing file', () => {
-    expect(run([path.join(dir, 'nope.yaml')])).toEqual({ stdout: '', stderr: `affinity-doctor: ${path.join(dir, 'nope.yaml')}: no such file or folder\n`, exitCode: 2 });
+    expect(run([path.join(dir, 'nope.yaml')])).toEqual({
+      stdout: 'affinity-doctor: no session-affinity problems found in 0 manifests. 1 input could not be read (listed on standard error).\n',
+      stderr: `affinity-doctor: ${path.join(dir, 'nope.yaml')}: no such file or folder\n`,
+      exitCode: 2,
+    });
   });
 
   test.each([
     [[], 'no input: give files, folders, or - for standard input'],
-    [['--format', 'xml', 'x'], '--format must be one of text, json, sarif, not "xml"'],
+    [['--format', 'xml', 'x'], '--format must be one of text, json, sarif, junit, not "xml"'],
     [['--min-severity'], '--min-severity needs a value'],
     [['--fix', 'x'], 'unknown option --fix'],
   ])('usage: %j', (args, message) => {
@@ -180,4 +191,123 @@ test('the CLI loads neither cdk8s, cdk8s-plus nor constructs', () => {
   expect(loaded.filter(f => /node_modules[\\/](cdk8s|cdk8s-plus-28|constructs)[\\/]/.test(f))).toEqual([]);
   expect(loaded.filter(f => f.includes(`${path.sep}src${path.sep}`)).every(f => /src[\\/](doctor|facts)[\\/]/.test(f))).toBe(true);
   expect(loaded.some(f => f.endsWith('validation.ts'))).toBe(false);
+});
+
+describe('an input that cannot be read does not hide the others (exit 2)', () => {
+  let broken: string;
+  let grafanaFile: string;
+  beforeEach(() => {
+    grafanaFile = write('app/grafana.yaml', yamlOf(BROKEN));
+    broken = write('app/templates/service.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n');
+  });
+
+  test('text: the findings on stdout, the unreadable file with its line on stderr', () => {
+    const result = run([path.join(dir, 'app')]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toContain(`Service observability/grafana (${grafanaFile}:3)`);
+    expect(result.stdout.trimEnd().split('\n').pop()).toBe(
+      'affinity-doctor: 1 finding in 2 manifests: 1 error, 0 warnings, 0 info. 1 input could not be read (listed on standard error).');
+    expect(result.stderr).toMatch(new RegExp(`^affinity-doctor: ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4:\\d+: .+\n$`));
+  });
+
+  test('json: the findings, then an unreadable-input entry with file and line', () => {
+    const out = JSON.parse(run(['-f', 'json', path.join(dir, 'app')]).stdout);
+    expect(out.map((f: any) => [f.rule, f.severity, f.resource.file, f.resource.line])).toEqual([
+      ['local-sessions-without-affinity', 'error', grafanaFile, 3],
+      ['unreadable-input', 'error', broken, 4],
+    ]);
+  });
+
+  test('sarif: the results, and the unreadable file as a tool execution notification; the run is not successful', () => {
+    const log = JSON.parse(run(['-f', 'sarif', path.join(dir, 'app')]).stdout);
+    expect(log.runs[0].results.map((r: any) => r.ruleId)).toEqual(['local-sessions-without-affinity']);
+    expect(log.runs[0].invocations).toEqual([{
+      executionSuccessful: false,
+      toolExecutionNotifications: [{
+        descriptor: { id: 'unreadable-input' },
+        level: 'error',
+        message: { text: expect.any(String) },
+        locations: [{ physicalLocation: { artifactLocation: { uri: broken }, region: { startLine: 4, startColumn: expect.any(Number) } } }],
+      }],
+    }]);
+  });
+});
+
+describe('one app per folder', () => {
+  test('objects in different folders never meet, unless --together', () => {
+    // GIVEN a Grafana in one folder and, in another, a Service without affinity that would select it
+    write('one/grafana.yaml', yamlOf([BROKEN[0]]));
+    write('two/service.yaml', yamlOf([BROKEN[1]]));
+    // WHEN / THEN
+    expect(run([dir]).exitCode).toBe(0);
+    const together = run(['--together', dir]);
+    expect(together.exitCode).toBe(1);
+    expect(together.stdout).toContain('local-sessions-without-affinity');
+  });
+});
+
+describe('junit', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { DOMParser } = require('@xmldom/xmldom');
+  const parse = (text: string) => new DOMParser({ onError: (level: string, message: string) => { throw new Error(`${level}: ${message}`); } })
+    .parseFromString(text, 'text/xml');
+  const children = (node: any, name: string): any[] => Array.from(node.childNodes as ArrayLike<any>).filter((n: any) => n.nodeName === name);
+
+  test('well-formed JUnit XML: testsuites > testsuite per rule > testcase, counts that add up, failures for errors only', () => {
+    // GIVEN an error, an info finding and a file that cannot be read
+    write('app/grafana.yaml', yamlOf(BROKEN));
+    write('app/lb.yaml', yamlOf([service('lb', { ...CLIENT_IP, type: 'LoadBalancer' })]));
+    write('app/bad.yaml', 'kind: [\n');
+    // WHEN
+    const result = run(['--format', 'junit', path.join(dir, 'app')]);
+    // THEN
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')).toBe(true);
+    const root = parse(result.stdout).documentElement;
+    expect(root.nodeName).toBe('testsuites');
+    const suites = children(root, 'testsuite');
+    const names = suites.map(s => s.getAttribute('name'));
+    expect(names).toEqual(expect.arrayContaining(['local-sessions-without-affinity', 'client-ip-without-local-traffic-policy', 'unreadable-input']));
+    let tests = 0;
+    let failures = 0;
+    let errors = 0;
+    for (const suite of suites) {
+      const cases = children(suite, 'testcase');
+      expect(cases.length).toBe(Number(suite.getAttribute('tests')));
+      expect(cases.reduce((n, c) => n + children(c, 'failure').length, 0)).toBe(Number(suite.getAttribute('failures')));
+      expect(cases.reduce((n, c) => n + children(c, 'error').length, 0)).toBe(Number(suite.getAttribute('errors')));
+      for (const c of cases) {
+        expect(c.getAttribute('name')).not.toBe('');
+        expect(c.getAttribute('classname')).toBe(suite.getAttribute('name'));
+        for (const f of [...children(c, 'failure'), ...children(c, 'error')]) {
+          expect(f.getAttribute('message')).not.toBe('');
+          expect(f.getAttribute('type')).not.toBe('');
+        }
+      }
+      tests += cases.length;
+      failures += Number(suite.getAttribute('failures'));
+      errors += Number(suite.getAttribute('errors'));
+    }
+    expect([tests, failures, errors]).toEqual(['tests', 'failures', 'errors'].map(a => Number(root.getAttribute(a))));
+    expect([failures, errors]).toEqual([1, 1]);
+    const grafanaCase = children(suites[names.indexOf('local-sessions-without-affinity')], 'testcase')[0];
+    expect(grafanaCase.getAttribute('name')).toBe(`Service observability/grafana (${path.join(dir, 'app', 'grafana.yaml')}:3)`);
+    expect(children(grafanaCase, 'failure')[0].textContent).toContain('fix: Pin each client to a pod');
+    const infoCase = children(suites[names.indexOf('client-ip-without-local-traffic-policy')], 'testcase')[0];
+    expect(children(infoCase, 'failure')).toEqual([]);
+    expect(children(infoCase, 'system-out')[0].textContent).toMatch(/^info: /);
+  });
+
+  test('a clean run: every rule a passing case', () => {
+    const root = parse(run(['-f', 'junit', write('ok.yaml', yamlOf([FIXED[0]]))]).stdout).documentElement;
+    expect(root.getAttribute('failures')).toBe('0');
+    expect(children(root, 'testsuite').every(s => children(s, 'testcase').length === 1)).toBe(true);
+  });
+
+  test('XML special characters in names are escaped', () => {
+    const file = write('a & <b> "c".yaml', yamlOf(BROKEN));
+    const root = parse(run(['-f', 'junit', file]).stdout).documentElement;
+    const suite = children(root, 'testsuite').find(s => s.getAttribute('name') === 'local-sessions-without-affinity');
+    expect(children(suite, 'testcase')[0].getAttribute('file')).toBe(file);
+  });
 });
