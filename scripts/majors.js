@@ -117,10 +117,19 @@ function build(major) {
     fs.readFileSync(path.join(repo, 'README.md'), 'utf-8'));
   fs.copyFileSync(path.join(repo, 'API.md'), path.join(stage, 'API.md'));
   fs.writeFileSync(path.join(stage, '.npmignore'), ['/src/', '/tsconfig.json', '/dist/', '*.tsbuildinfo', '!/lib/**/*.js', '!/lib/**/*.d.ts', '!.jsii', ''].join('\n'));
-  // Bundled dependencies travel inside the tarball, so npm pack needs them here.
-  for (const dep of base.bundledDependencies ?? []) {
-    copyDir(path.join(repo, 'node_modules', dep), path.join(stage, 'node_modules', dep));
-  }
+  // Bundled dependencies travel inside the tarball with their own
+  // dependencies, so npm pack needs them all here.
+  const bundled = new Set();
+  const bundle = (dep) => {
+    if (bundled.has(dep)) {
+      return;
+    }
+    bundled.add(dep);
+    const from = path.join(repo, 'node_modules', dep);
+    copyDir(from, path.join(stage, 'node_modules', dep));
+    Object.keys(require(path.join(from, 'package.json')).dependencies ?? {}).forEach(bundle);
+  };
+  (base.bundledDependencies ?? []).forEach(bundle);
 
   // jsii resolves cdk8s, constructs and cdk8s-plus-<major> from the repo's node_modules.
   run(path.join(repo, 'node_modules', '.bin', 'jsii'), ['--silence-warnings=reserved-word'], stage);
