@@ -17,7 +17,13 @@ for spec in \
   keda-scaledobjects:=crds/keda.sh_scaledobjects.yaml \
   traefik-ingressroutes:=crds/traefik.io_ingressroutes.yaml \
   traefik-middlewares:=crds/traefik.io_middlewares.yaml \
-  traefik-traefikservices:=crds/traefik.io_traefikservices.yaml; do
+  traefik-traefikservices:=crds/traefik.io_traefikservices.yaml \
+  kong-upstreampolicies:=crds/configuration.konghq.com_kongupstreampolicies.yaml \
+  contour-httpproxies:=crds/projectcontour.io_httpproxies.yaml \
+  gke-gcpbackendpolicies:=crds/networking.gke.io_gcpbackendpolicies.yaml \
+  nginx-virtualservers:=crds/k8s.nginx.org_virtualservers.yaml \
+  gateway-main-httproutes:=crds/gateway-api-main/gateway.networking.k8s.io_httproutes.yaml \
+  gateway-main-xbackendtrafficpolicies:=crds/gateway-api-main/gateway.networking.x-k8s.io_xbackendtrafficpolicies.yaml; do
   # One file per call: the CLI takes one import spec at a time. Offline, its
   # version check prints an http error after the import; harmless.
   "$cli" import --language typescript --output "$out" "$spec" >/dev/null 2>&1
