@@ -100,6 +100,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'memjs@^1.3.2',
     '@types/memjs@^1.3.3',
     '@types/sarif@^2.1.7',
+    // Evaluates the CRDs' x-kubernetes-validations (CEL) rules in the tests.
+    '@bufbuild/cel@^0.6.1',
   ],
   // The doctor reads YAML at run time, so the parser ships inside the package.
   bundledDeps: ['yaml@^2.6.0'],
@@ -201,6 +203,8 @@ project.addTask('bench', {
 
 // The doctor's CLI: compiled by jsii like the rest of src/ (it keeps the shebang).
 project.addBins({ 'affinity-doctor': 'lib/doctor/cli.js' });
+// Rewrites ingress-nginx Ingresses for another controller; like the doctor, loads no cdk8s.
+project.addBins({ 'affinity-migrate': 'lib/migrate/cli.js' });
 
 new TextFile(project, '.nvmrc', { lines: ['20'] });
 
