@@ -9,3 +9,5 @@ export { GatewayApiRelease } from './session-persistence';
 export { GatewayImplementation, GatewayImplementationConfig, GatewayRouteBinding } from './implementation';
 export { KongCookieAffinity, KongCookieAffinityProps } from './kong';
 export { GkeGatewayCookieAffinity, GkeGatewayCookieAffinityProps } from './gke-gateway';
+export { ContourCookieAffinityProxy, ContourCookieAffinityProxyProps } from './contour';
+export { NginxPlusCookieAffinity, NginxPlusCookieAffinityProps } from './nginx-plus';
