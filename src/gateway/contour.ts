@@ -121,7 +121,8 @@ export class ContourCookieAffinityProxy extends Construct {
     const rewrite: HttpProxySpecRoutesCookieRewritePolicies = {
       name: CONTOUR_SESSION_COOKIE_NAME,
       pathRewrite: resolved.path !== CONTOUR_SESSION_COOKIE_PATH ? { value: resolved.path } : undefined,
-      domainRewrite: resolved.domain !== undefined ? { value: resolved.domain } : undefined,
+      // The CRD takes a bare lowercase DNS name; browsers ignore a leading '.' and the case (RFC 6265 5.2.3).
+      domainRewrite: resolved.domain !== undefined ? { value: resolved.domain.replace(/^\./, '').toLowerCase() } : undefined,
       secure: resolved.secure ? true : undefined,
       sameSite: resolved.sameSite as string as HttpProxySpecRoutesCookieRewritePoliciesSameSite,
     };

@@ -124,7 +124,8 @@ export class NginxPlusCookieAffinity extends Construct {
             name: resolved.name ?? DEFAULT_HASH_COOKIE_NAME,
             path: resolved.path,
             expires: resolved.maxAgeSeconds !== undefined ? nginxPlusExpires(resolved.maxAgeSeconds) : undefined,
-            domain: resolved.domain,
+            // The controller checks a lowercase DNS name (after an optional leading '.'); browsers ignore the case.
+            domain: resolved.domain?.toLowerCase(),
             httpOnly: resolved.httpOnly,
             secure: resolved.secure,
             samesite: nginxPlusSameSite(resolved.sameSite),
