@@ -5,50 +5,48 @@ import { GatewayImplementation } from './implementation';
 import { annotateService } from './kong';
 import {
   GatewayApiRelease,
+  RenderedMainSessionPersistence,
   refuseSessionPersistenceOptions,
   renderMainSessionPersistence,
   renderSessionPersistence,
   SessionPersistenceOptions,
 } from './session-persistence';
-import {
-  HttpRoute,
-  HttpRouteSpec,
+import { customResource, HTTP_ROUTE } from '../imports/custom-resource';
+import type {
+  HttpRouteProps,
   HttpRouteSpecRules,
   HttpRouteSpecRulesMatchesPathType,
 } from '../imports/gateway-httproutes';
-import { HttpRoute as MainHttpRoute, HttpRouteSpec as MainHttpRouteSpec } from '../imports/gateway-main-httproutes';
 import { checkObjectNames } from '../names';
 
 /**
- * Writes the HTTPRoute of a checked target, with `extra` on its one rule, in
- * the shape of the given Gateway API release (the two differ only in
- * `sessionPersistence`, which `extra` carries).
+ * Writes the HTTPRoute of a checked target, with `extra` on its one rule.
+ * The HTTPRoute of Gateway API `main` differs from v1.6.1's only in
+ * `sessionPersistence`, which `extra` carries in either shape.
  */
 export function writeRoute(scope: Construct, id: string, props: GatewayRouteOptions, target: RouteTarget,
-  extra: Partial<HttpRouteSpecRules> | Record<string, unknown> = {}, release: GatewayApiRelease = GatewayApiRelease.V1_6_1): ApiObject {
-  const spec: HttpRouteSpec = {
-    parentRefs: [{
-      name: props.gateway,
-      namespace: props.gatewayNamespace,
-      sectionName: props.sectionName,
-    }],
-    hostnames: target.hostnames,
-    rules: [{
-      matches: [{ path: { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: target.pathPrefix } }],
-      backendRefs: [{
-        name: target.serviceName,
-        // A backend in another namespace needs a ReferenceGrant there; same-namespace refs stay short.
-        namespace: target.serviceNamespace !== target.namespace ? target.serviceNamespace : undefined,
-        port: target.port,
+  extra: Partial<HttpRouteSpecRules> | { sessionPersistence: RenderedMainSessionPersistence } = {}): ApiObject {
+  const route = customResource<HttpRouteProps>(scope, id, HTTP_ROUTE, {
+    metadata: objectMetadata(props.metadata, target.namespace),
+    spec: {
+      parentRefs: [{
+        name: props.gateway,
+        namespace: props.gatewayNamespace,
+        sectionName: props.sectionName,
       }],
-      ...extra,
-    }],
-  };
-  const metadata = objectMetadata(props.metadata, target.namespace);
-  // The generated enums of both releases hold the same strings; only the serialiser of sessionPersistence differs.
-  const route = release === GatewayApiRelease.MAIN
-    ? new MainHttpRoute(scope, id, { metadata, spec: spec as unknown as MainHttpRouteSpec })
-    : new HttpRoute(scope, id, { metadata, spec });
+      hostnames: target.hostnames,
+      rules: [{
+        matches: [{ path: { type: 'PathPrefix' as HttpRouteSpecRulesMatchesPathType, value: target.pathPrefix } }],
+        backendRefs: [{
+          name: target.serviceName,
+          // A backend in another namespace needs a ReferenceGrant there; same-namespace refs stay short.
+          namespace: target.serviceNamespace !== target.namespace ? target.serviceNamespace : undefined,
+          port: target.port,
+        }],
+        ...extra as Partial<HttpRouteSpecRules>,
+      }],
+    },
+  });
   checkObjectNames(scope, route);
   return route;
 }
@@ -102,16 +100,15 @@ export class CookieAffinityRoute extends Construct {
   constructor(scope: Construct, id: string, props: CookieAffinityRouteProps) {
     super(scope, id);
     const target = checkRouteOptions(this, props);
+<<<<<<< HEAD
     const implementation = props.implementation ?? GatewayImplementation.gatewayApi();
     const release = props.gatewayApiRelease ?? GatewayApiRelease.V1_6_1;
     const config = implementation.bind(this, { backend: props.backend, cookie: props.cookie });
-    let extra: Record<string, unknown> = {};
+    let extra: Partial<HttpRouteSpecRules> | { sessionPersistence: RenderedMainSessionPersistence } = {};
     if (config.sessionPersistence) {
-      extra = {
-        sessionPersistence: release === GatewayApiRelease.MAIN
-          ? renderMainSessionPersistence(this, props)
-          : renderSessionPersistence(this, props),
-      };
+      extra = release === GatewayApiRelease.MAIN
+        ? { sessionPersistence: renderMainSessionPersistence(this, props) }
+        : { sessionPersistence: renderSessionPersistence(this, props) as HttpRouteSpecRules['sessionPersistence'] };
     } else {
       refuseSessionPersistenceOptions(this, props,
         `applies to Gateway API sessionPersistence, which the ${implementation.name} implementation does not read: its own policy sets the cookie`);
@@ -119,7 +116,18 @@ export class CookieAffinityRoute extends Construct {
     if (config.serviceAnnotations !== undefined) {
       annotateService(this, 'backend', props.backend, config.serviceAnnotations);
     }
-    this.resource = writeRoute(this, 'Resource', props, target, extra, release);
+    this.resource = writeRoute(this, 'Resource', props, target, extra);
+=======
+    const sp = renderSessionPersistence(this, props);
+    this.resource = writeRoute(this, 'Resource', props, target, {
+      sessionPersistence: {
+        sessionName: sp.sessionName,
+        type: 'Cookie' as HttpRouteSpecRulesSessionPersistenceType,
+        absoluteTimeout: sp.absoluteTimeout,
+        cookieConfig: { lifetimeType: sp.cookieConfig.lifetimeType as HttpRouteSpecRulesSessionPersistenceCookieConfigLifetimeType },
+      },
+    });
+>>>>>>> f600aed (Generated CRD modules are types only: constructs write custom resources with customResource() (a plain ApiObject) and import the generated module with 'import type', so loading the library loads none of them (convention in src/imports/README.md). CookieAffinityRoute follows it; the two Traefik modules nothing used are gone, and npm run import regenerates only the used ones)
     this.name = this.resource.name;
   }
 }
