@@ -3,8 +3,9 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkServiceRef, namespaceOf, objectMetadata } from './common';
 import { GatewayApiRelease, renderMainSessionPersistence, renderSessionPersistence, SessionPersistenceOptions } from './session-persistence';
-import { XBackendTrafficPolicy as MainXBackendTrafficPolicy } from '../imports/gateway-main-xbackendtrafficpolicies';
-import { XBackendTrafficPolicy } from '../imports/gateway-xbackendtrafficpolicies';
+import { customResource, X_BACKEND_TRAFFIC_POLICY } from '../imports/custom-resource';
+import type { XBackendTrafficPolicyProps as MainXBackendTrafficPolicyProps } from '../imports/gateway-main-xbackendtrafficpolicies';
+import type { XBackendTrafficPolicyProps, XBackendTrafficPolicySpecSessionPersistence } from '../imports/gateway-xbackendtrafficpolicies';
 import { checkObjectNames } from '../names';
 
 /**
@@ -44,10 +45,14 @@ export class BackendCookieAffinity extends Construct {
     checkServiceRef(this, 'service', props.service);
     const metadata = objectMetadata(props.metadata, props.metadata?.namespace ?? namespaceOf(props.service));
     const targetRefs = [{ group: '', kind: 'Service', name: props.service.name }];
-    // The rendered sessionPersistence holds the CRD's own strings; the generated enums only name them.
+    // The rendered sessionPersistence holds the CRD's own strings; the generated enum types only name them.
     this.resource = props.gatewayApiRelease === GatewayApiRelease.MAIN
-      ? new MainXBackendTrafficPolicy(this, 'Resource', { metadata, spec: { targetRefs, sessionPersistence: renderMainSessionPersistence(this, props) as any } })
-      : new XBackendTrafficPolicy(this, 'Resource', { metadata, spec: { targetRefs, sessionPersistence: renderSessionPersistence(this, props) as any } });
+      ? customResource<MainXBackendTrafficPolicyProps>(this, 'Resource', X_BACKEND_TRAFFIC_POLICY, {
+        metadata, spec: { targetRefs, sessionPersistence: renderMainSessionPersistence(this, props) as MainXBackendTrafficPolicyProps['spec']['sessionPersistence'] },
+      })
+      : customResource<XBackendTrafficPolicyProps>(this, 'Resource', X_BACKEND_TRAFFIC_POLICY, {
+        metadata, spec: { targetRefs, sessionPersistence: renderSessionPersistence(this, props) as XBackendTrafficPolicySpecSessionPersistence },
+      });
     checkObjectNames(this, this.resource);
   }
 }
