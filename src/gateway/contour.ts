@@ -6,7 +6,8 @@ import { AffinityCookie, resolveCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
 import { CONTOUR_COOKIE_STRATEGY, CONTOUR_SESSION_COOKIE_NAME, CONTOUR_SESSION_COOKIE_PATH } from '../facts/contour';
 import { isRouteHostname } from '../facts/gateway-api';
-import { HttpProxy, HttpProxySpecRoutesCookieRewritePolicies, HttpProxySpecRoutesCookieRewritePoliciesSameSite } from '../imports/contour-httpproxies';
+import type { HttpProxyProps, HttpProxySpecRoutesCookieRewritePolicies, HttpProxySpecRoutesCookieRewritePoliciesSameSite } from '../imports/contour-httpproxies';
+import { CONTOUR_HTTP_PROXY, customResource } from '../imports/custom-resource';
 import { checkObjectNames } from '../names';
 
 /**
@@ -126,7 +127,7 @@ export class ContourCookieAffinityProxy extends Construct {
       secure: resolved.secure ? true : undefined,
       sameSite: resolved.sameSite as string as HttpProxySpecRoutesCookieRewritePoliciesSameSite,
     };
-    this.resource = new HttpProxy(this, 'Resource', {
+    this.resource = customResource<HttpProxyProps>(this, 'Resource', CONTOUR_HTTP_PROXY, {
       // The CRD lists metadata as required, so the generated props do too.
       metadata: objectMetadata(props.metadata, namespace),
       spec: {

@@ -4,8 +4,9 @@ import { Construct } from 'constructs';
 import { checkServiceRef, namespaceOf, objectMetadata, refuseGiven } from './common';
 import { AffinityCookie, resolveCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
-import { GKE_GATEWAY_COOKIE_NAME, GKE_GATEWAY_COOKIE_TTL_MAX_SECONDS } from '../facts/gke-gateway';
-import { GcpBackendPolicy, GcpBackendPolicySpecDefaultSessionAffinityType } from '../imports/gke-gcpbackendpolicies';
+import { GKE_GATEWAY_COOKIE_NAME, GKE_GATEWAY_COOKIE_TTL_MAX_SECONDS, GKE_GATEWAY_GENERATED_COOKIE } from '../facts/gke-gateway';
+import { customResource, GCP_BACKEND_POLICY } from '../imports/custom-resource';
+import type { GcpBackendPolicyProps, GcpBackendPolicySpecDefaultSessionAffinityType } from '../imports/gke-gcpbackendpolicies';
 import { checkObjectNames } from '../names';
 
 const GKE_NO_FIELD = (field: string) => () =>
@@ -34,12 +35,12 @@ export function renderGkeGatewayPolicy(scope: Construct, id: string, prop: strin
     throw propError(scope, 'metadata.namespace', JSON.stringify(metadata.namespace),
       `must be left out or be the Service's namespace (${namespace ?? 'none'}): a GCPBackendPolicy applies to a Service in its own namespace`);
   }
-  const policy = new GcpBackendPolicy(scope, id, {
+  const policy = customResource<GcpBackendPolicyProps>(scope, id, GCP_BACKEND_POLICY, {
     metadata: objectMetadata(metadata, namespace),
     spec: {
       default: {
         sessionAffinity: {
-          type: GcpBackendPolicySpecDefaultSessionAffinityType.GENERATED_UNDERSCORE_COOKIE,
+          type: GKE_GATEWAY_GENERATED_COOKIE as GcpBackendPolicySpecDefaultSessionAffinityType,
           // 0: a session cookie, as the cookie model's default.
           cookieTtlSec: resolved.maxAgeSeconds ?? 0,
         },

@@ -6,11 +6,14 @@ import { DEFAULT_HASH_COOKIE_NAME } from './envoy';
 import { AffinityCookie, resolveCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
 import {
+  KONG_STICKY_HASH_ON_INPUT,
+  KONG_STICKY_SESSIONS_ALGORITHM,
   KONG_STICKY_SESSIONS_MIN_KIC,
   KONG_UPSTREAM_POLICY_ANNOTATION,
 } from '../facts/kong';
-import {
-  KongUpstreamPolicy,
+import { customResource, KONG_UPSTREAM_POLICY } from '../imports/custom-resource';
+import type {
+  KongUpstreamPolicyProps,
   KongUpstreamPolicySpecAlgorithm,
   KongUpstreamPolicySpecHashOnInput,
 } from '../imports/kong-upstreampolicies';
@@ -40,12 +43,12 @@ export function renderKongPolicy(scope: Construct, id: string, prop: string, ser
     throw propError(scope, 'metadata.namespace', JSON.stringify(metadata.namespace),
       `must be left out or be the Service's namespace (${namespace ?? 'none'}): the ${KONG_UPSTREAM_POLICY_ANNOTATION} annotation names a policy in the Service's own namespace`);
   }
-  const policy = new KongUpstreamPolicy(scope, id, {
+  const policy = customResource<KongUpstreamPolicyProps>(scope, id, KONG_UPSTREAM_POLICY, {
     metadata: objectMetadata(metadata, namespace),
     spec: {
-      algorithm: KongUpstreamPolicySpecAlgorithm.STICKY_HYPHEN_SESSIONS,
+      algorithm: KONG_STICKY_SESSIONS_ALGORITHM as KongUpstreamPolicySpecAlgorithm,
       // The CRD's CEL: stickySessions needs hashOn.input none, and no other hashOn field.
-      hashOn: { input: KongUpstreamPolicySpecHashOnInput.NONE },
+      hashOn: { input: KONG_STICKY_HASH_ON_INPUT as KongUpstreamPolicySpecHashOnInput },
       stickySessions: {
         cookie: resolved.name ?? DEFAULT_HASH_COOKIE_NAME,
         cookiePath: resolved.path,

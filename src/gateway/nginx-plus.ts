@@ -7,7 +7,8 @@ import { AffinityCookie, resolveCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
 import { isRouteHostname } from '../facts/gateway-api';
 import { nginxPlusExpires, nginxPlusSameSite } from '../facts/nginx-plus';
-import { VirtualServer } from '../imports/nginx-virtualservers';
+import { customResource, NGINX_VIRTUAL_SERVER } from '../imports/custom-resource';
+import type { VirtualServerProps } from '../imports/nginx-virtualservers';
 import { checkObjectNames } from '../names';
 
 /** The upstream name the VirtualServer's route refers to. */
@@ -108,7 +109,7 @@ export class NginxPlusCookieAffinity extends Construct {
         `must be the backend Service's namespace (${namespaceOf(props.backend) ?? 'none'}): a VirtualServer's upstreams are Services in its own namespace`);
     }
     const resolved = resolveCookie(this, 'cookie', props.cookie ?? {}, { tls: props.tlsSecret !== undefined });
-    this.resource = new VirtualServer(this, 'Resource', {
+    this.resource = customResource<VirtualServerProps>(this, 'Resource', NGINX_VIRTUAL_SERVER, {
       metadata: objectMetadata(props.metadata, namespace),
       spec: {
         host: props.host,

@@ -100,7 +100,6 @@ export class CookieAffinityRoute extends Construct {
   constructor(scope: Construct, id: string, props: CookieAffinityRouteProps) {
     super(scope, id);
     const target = checkRouteOptions(this, props);
-<<<<<<< HEAD
     const implementation = props.implementation ?? GatewayImplementation.gatewayApi();
     const release = props.gatewayApiRelease ?? GatewayApiRelease.V1_6_1;
     const config = implementation.bind(this, { backend: props.backend, cookie: props.cookie });
@@ -117,17 +116,6 @@ export class CookieAffinityRoute extends Construct {
       annotateService(this, 'backend', props.backend, config.serviceAnnotations);
     }
     this.resource = writeRoute(this, 'Resource', props, target, extra);
-=======
-    const sp = renderSessionPersistence(this, props);
-    this.resource = writeRoute(this, 'Resource', props, target, {
-      sessionPersistence: {
-        sessionName: sp.sessionName,
-        type: 'Cookie' as HttpRouteSpecRulesSessionPersistenceType,
-        absoluteTimeout: sp.absoluteTimeout,
-        cookieConfig: { lifetimeType: sp.cookieConfig.lifetimeType as HttpRouteSpecRulesSessionPersistenceCookieConfigLifetimeType },
-      },
-    });
->>>>>>> f600aed (Generated CRD modules are types only: constructs write custom resources with customResource() (a plain ApiObject) and import the generated module with 'import type', so loading the library loads none of them (convention in src/imports/README.md). CookieAffinityRoute follows it; the two Traefik modules nothing used are gone, and npm run import regenerates only the used ones)
     this.name = this.resource.name;
   }
 }

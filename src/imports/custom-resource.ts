@@ -16,6 +16,14 @@ export const ENVOY_BACKEND_TRAFFIC_POLICY: GroupVersionKind = { apiVersion: 'gat
 export const ISTIO_DESTINATION_RULE: GroupVersionKind = { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule' };
 /** KEDA ScaledObject. */
 export const KEDA_SCALED_OBJECT: GroupVersionKind = { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject' };
+/** Kong KongUpstreamPolicy. */
+export const KONG_UPSTREAM_POLICY: GroupVersionKind = { apiVersion: 'configuration.konghq.com/v1beta1', kind: 'KongUpstreamPolicy' };
+/** Contour HTTPProxy. */
+export const CONTOUR_HTTP_PROXY: GroupVersionKind = { apiVersion: 'projectcontour.io/v1', kind: 'HTTPProxy' };
+/** GKE Gateway GCPBackendPolicy. */
+export const GCP_BACKEND_POLICY: GroupVersionKind = { apiVersion: 'networking.gke.io/v1', kind: 'GCPBackendPolicy' };
+/** F5 NGINX Ingress Controller VirtualServer. */
+export const NGINX_VIRTUAL_SERVER: GroupVersionKind = { apiVersion: 'k8s.nginx.org/v1', kind: 'VirtualServer' };
 /** Traefik IngressRoute. */
 export const TRAEFIK_INGRESS_ROUTE: GroupVersionKind = { apiVersion: 'traefik.io/v1alpha1', kind: 'IngressRoute' };
 

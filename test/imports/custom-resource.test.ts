@@ -7,6 +7,12 @@ import { HttpRoute } from '../../src/imports/gateway-httproutes';
 import { XBackendTrafficPolicy } from '../../src/imports/gateway-xbackendtrafficpolicies';
 import { DestinationRule } from '../../src/imports/istio-destinationrules';
 import { ScaledObject } from '../../src/imports/keda-scaledobjects';
+import { HttpProxy } from '../../src/imports/contour-httpproxies';
+import { HttpRoute as MainHttpRoute } from '../../src/imports/gateway-main-httproutes';
+import { XBackendTrafficPolicy as MainXBackendTrafficPolicy } from '../../src/imports/gateway-main-xbackendtrafficpolicies';
+import { GcpBackendPolicy } from '../../src/imports/gke-gcpbackendpolicies';
+import { KongUpstreamPolicy } from '../../src/imports/kong-upstreampolicies';
+import { VirtualServer } from '../../src/imports/nginx-virtualservers';
 import { IngressRoute } from '../../src/imports/traefik-ingressroutes';
 
 describe('custom resources written as plain ApiObjects', () => {
@@ -17,6 +23,12 @@ describe('custom resources written as plain ApiObjects', () => {
     ['ISTIO_DESTINATION_RULE', kinds.ISTIO_DESTINATION_RULE, DestinationRule.GVK],
     ['KEDA_SCALED_OBJECT', kinds.KEDA_SCALED_OBJECT, ScaledObject.GVK],
     ['TRAEFIK_INGRESS_ROUTE', kinds.TRAEFIK_INGRESS_ROUTE, IngressRoute.GVK],
+    ['HTTP_ROUTE (Gateway API main)', kinds.HTTP_ROUTE, MainHttpRoute.GVK],
+    ['X_BACKEND_TRAFFIC_POLICY (Gateway API main)', kinds.X_BACKEND_TRAFFIC_POLICY, MainXBackendTrafficPolicy.GVK],
+    ['KONG_UPSTREAM_POLICY', kinds.KONG_UPSTREAM_POLICY, KongUpstreamPolicy.GVK],
+    ['CONTOUR_HTTP_PROXY', kinds.CONTOUR_HTTP_PROXY, HttpProxy.GVK],
+    ['GCP_BACKEND_POLICY', kinds.GCP_BACKEND_POLICY, GcpBackendPolicy.GVK],
+    ['NGINX_VIRTUAL_SERVER', kinds.NGINX_VIRTUAL_SERVER, VirtualServer.GVK],
   ])('GIVEN %s THEN it is the generated class\'s apiVersion and kind', (_name, gvk, generated) => {
     expect(gvk).toEqual(generated);
   });
