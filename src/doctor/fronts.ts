@@ -4,13 +4,17 @@
 // front the library renders without a detector here fails the contract test
 // (test/doctor/contract.test.ts). Pure: no cdk8s, no constructs.
 import { AWS_ALB_DETECTOR } from '../facts/aws-alb';
+import { CONTOUR_DETECTOR } from '../facts/contour';
 import { ENVOY_GATEWAY_DETECTOR } from '../facts/envoy-gateway';
 import { GATEWAY_API_DETECTOR } from '../facts/gateway-api';
 import { GKE_INGRESS_DETECTOR } from '../facts/gke';
+import { GKE_GATEWAY_DETECTOR } from '../facts/gke-gateway';
 import { HAPROXY_DETECTOR } from '../facts/haproxy';
 import { INGRESS_NGINX_DETECTOR } from '../facts/ingress-nginx';
 import { KUBERNETES_INGRESS_DETECTOR } from '../facts/ingress-upstreams';
 import { ISTIO_DETECTOR } from '../facts/istio';
+import { KONG_DETECTOR } from '../facts/kong';
+import { NGINX_PLUS_DETECTOR } from '../facts/nginx-plus';
 import { TRAEFIK_DETECTOR } from '../facts/traefik';
 import { TRAEFIK_CRD_DETECTOR } from '../facts/traefik-crd';
 
@@ -76,6 +80,10 @@ export const FRONT_DETECTORS: readonly FrontDetector[] = [
   ENVOY_GATEWAY_DETECTOR,
   TRAEFIK_CRD_DETECTOR,
   ISTIO_DETECTOR,
+  KONG_DETECTOR,
+  GKE_GATEWAY_DETECTOR,
+  CONTOUR_DETECTOR,
+  NGINX_PLUS_DETECTOR,
 ];
 
 /** Every reach of every object, by detector. */

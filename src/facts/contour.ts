@@ -1,6 +1,10 @@
+import { groupOf, listOf, manifestName } from './manifests';
+import type { FrontDetector, FrontReach } from '../doctor/fronts';
+
 /**
  * What Contour's `HTTPProxy` (projectcontour.io/v1, Contour v1.33.6) accepts
- * for cookie session affinity, and the cookie Contour writes. Pure: no imports.
+ * for cookie session affinity, the cookie Contour writes, and the doctor's
+ * detector. Pure: no cdk8s, no constructs.
  *
  * @see https://projectcontour.io/docs/1.33/config/request-routing/#session-affinity
  * @see https://projectcontour.io/docs/1.33/config/cookie-rewriting/
@@ -37,3 +41,42 @@ export const CONTOUR_REWRITABLE_COOKIE_FIELDS = ['path', 'domain', 'secure', 'sa
  * cookie affinity exists for HTTP routes only.
  */
 export const CONTOUR_HTTP_ONLY_STRATEGIES = ['Cookie', 'RequestHash'] as const;
+
+/** The API group of HTTPProxy. */
+export const CONTOUR_GROUP = 'projectcontour.io';
+
+/**
+ * Contour's HTTPProxy: each route sends to Services in the proxy's namespace,
+ * over their pod IPs (Envoy balances itself); `loadBalancerPolicy.strategy:
+ * Cookie` pins a browser to a pod with Contour's cookie.
+ *
+ * @see https://projectcontour.io/docs/1.33/config/request-routing/#session-affinity
+ */
+export const CONTOUR_DETECTOR: FrontDetector = {
+  front: 'contour',
+  kinds: ['HTTPProxy'],
+  detect(proxy, context) {
+    if (groupOf(proxy) !== CONTOUR_GROUP) {
+      return [];
+    }
+    const via = `HTTPProxy ${manifestName(proxy)}`;
+    const out: FrontReach[] = [];
+    for (const route of listOf(proxy.spec?.routes)) {
+      const cookie = route?.loadBalancerPolicy?.strategy === CONTOUR_COOKIE_STRATEGY;
+      for (const svc of listOf(route?.services)) {
+        if (typeof svc?.name !== 'string') {
+          continue;
+        }
+        out.push({
+          namespace: context.namespace,
+          name: svc.name,
+          ...(typeof svc.port === 'number' ? { port: svc.port } : {}),
+          bypassesVirtualIp: true,
+          via,
+          ...(cookie ? { affinity: `Contour cookie affinity (${CONTOUR_SESSION_COOKIE_NAME}) on ${via}` } : {}),
+        });
+      }
+    }
+    return out;
+  },
+};

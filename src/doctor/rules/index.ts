@@ -7,6 +7,7 @@ import {
   nginxSameSiteNoneInsecure,
   traefikStickyOnIngress,
 } from './ingress';
+import { gkeGatewayAffinityUnsupported, kongStickyPolicyUnused, nginxPlusSessionCookieUnnamed } from './platforms';
 import { Rule } from './rule';
 import {
   affinityWithoutProxy,
@@ -37,4 +38,7 @@ export const RULES: readonly Rule[] = [
   clientIpSourceHidden,
   affinitySingleReplica,
   clientIpAutoscaled,
+  kongStickyPolicyUnused,
+  gkeGatewayAffinityUnsupported,
+  nginxPlusSessionCookieUnnamed,
 ];
