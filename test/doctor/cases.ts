@@ -170,24 +170,24 @@ export const CASES: RuleCase[] = [
   },
 ];
 
-function gcpBackendPolicy(service: string, sessionAffinity: Obj): Obj {
+function gcpBackendPolicy(target: string, sessionAffinity: Obj): Obj {
   return {
     apiVersion: 'networking.gke.io/v1',
     kind: 'GCPBackendPolicy',
-    metadata: { name: service },
-    spec: { default: { sessionAffinity }, targetRef: { group: '', kind: 'Service', name: service } },
+    metadata: { name: target },
+    spec: { default: { sessionAffinity }, targetRef: { group: '', kind: 'Service', name: target } },
   };
 }
 
-function virtualServer(service: string, sessionCookie: Obj): Obj {
+function virtualServer(target: string, sessionCookie: Obj): Obj {
   return {
     apiVersion: 'k8s.nginx.org/v1',
     kind: 'VirtualServer',
-    metadata: { name: service },
+    metadata: { name: target },
     spec: {
       host: 'shop.example.com',
-      upstreams: [{ name: service, service, port: 80, sessionCookie }],
-      routes: [{ path: '/', action: { pass: service } }],
+      upstreams: [{ name: target, service: target, port: 80, sessionCookie }],
+      routes: [{ path: '/', action: { pass: target } }],
     },
   };
 }
