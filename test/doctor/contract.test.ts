@@ -12,11 +12,17 @@ import {
   AffinityDoctor,
   AffinityDoctorValidation,
   BackendCookieAffinity,
+  ContourCookieAffinityProxy,
   CookieAffinityIngress,
   CookieAffinityRoute,
   EnvoyCookieAffinity,
+  GatewayApiRelease,
+  GatewayImplementation,
+  GkeGatewayCookieAffinity,
   IngressController,
+  KongCookieAffinity,
   MeshCookieAffinity,
+  NginxPlusCookieAffinity,
   Severity,
   TraefikCookieAffinityRoute,
 } from '../../src';
@@ -55,6 +61,33 @@ const FRONT_CONSTRUCTS: Record<string, Front> = {
   EnvoyCookieAffinity: { build: (chart, backend) => new EnvoyCookieAffinity(chart, 'Front', { gateway: 'eg', backend }), detector: 'envoy-gateway' },
   MeshCookieAffinity: { build: (chart, service) => new MeshCookieAffinity(chart, 'Front', { service }), detector: 'istio' },
   TraefikCookieAffinityRoute: { build: (chart, backend) => new TraefikCookieAffinityRoute(chart, 'Front', { backend }), detector: 'traefik-crd' },
+  KongCookieAffinity: {
+    // The policy pins nothing without a Kong route to the Service: an Ingress of class kong here.
+    build: (chart, service) => {
+      new KongCookieAffinity(chart, 'Front', { service });
+      new kplus.Ingress(chart, 'KongIngress', { className: 'kong', defaultBackend: kplus.IngressBackend.fromService(service) });
+    },
+    detector: 'kong',
+  },
+  GkeGatewayCookieAffinity: { build: (chart, service) => new GkeGatewayCookieAffinity(chart, 'Front', { service }), detector: 'gke-gateway' },
+  ContourCookieAffinityProxy: { build: (chart, backend) => new ContourCookieAffinityProxy(chart, 'Front', { fqdn: 'shop.example.com', backend }), detector: 'contour' },
+  NginxPlusCookieAffinity: { build: (chart, backend) => new NginxPlusCookieAffinity(chart, 'Front', { host: 'shop.example.com', backend }), detector: 'nginx-plus' },
+};
+
+/** The other implementations of a front construct, each a front of its own. */
+const IMPLEMENTATIONS: Record<string, Front> = {
+  'CookieAffinityRoute, GatewayImplementation.kong()': {
+    build: (chart, backend) => new CookieAffinityRoute(chart, 'Front', { gateway: 'kong', backend, implementation: GatewayImplementation.kong() }),
+    detector: 'kong',
+  },
+  'CookieAffinityRoute, GatewayImplementation.gkeGateway()': {
+    build: (chart, backend) => new CookieAffinityRoute(chart, 'Front', { gateway: 'gke', backend, implementation: GatewayImplementation.gkeGateway() }),
+    detector: 'gke-gateway',
+  },
+  'CookieAffinityRoute, Gateway API main': {
+    build: (chart, backend) => new CookieAffinityRoute(chart, 'Front', { gateway: 'eg', backend, gatewayApiRelease: GatewayApiRelease.MAIN }),
+    detector: 'gateway-api',
+  },
 };
 
 /**
@@ -71,11 +104,12 @@ const NOT_FRONTS: Record<string, string> = {
 };
 
 /** Objects a front renders that the doctor reads through another object's reference, not by their kind. */
-const READ_BY_REFERENCE = new Set(['BackendConfig']);
+const READ_BY_REFERENCE = new Set(['BackendConfig', 'KongUpstreamPolicy']);
 
 const FRONTS: Array<[string, Front]> = [
   ...Object.entries(INGRESS_CONTROLLERS).map(([k, f]) => [`IngressController.${k}()`, f] as [string, Front]),
   ...Object.entries(FRONT_CONSTRUCTS),
+  ...Object.entries(IMPLEMENTATIONS),
 ];
 
 /** A Grafana of 3 pods on its default SQLite: sessions local to each pod. */
@@ -113,6 +147,14 @@ function rulesOnFiles(app: App): string[] {
 }
 
 describe('the list of fronts is complete', () => {
+  test('every GatewayImplementation factory has a row', () => {
+    const factories = Object.getOwnPropertyNames(GatewayImplementation)
+      .filter(k => typeof (GatewayImplementation as any)[k] === 'function' && !['prototype', 'length', 'name'].includes(k));
+    // gatewayApi() is CookieAffinityRoute's default, in FRONT_CONSTRUCTS.
+    expect(factories.sort()).toEqual(['gatewayApi', 'gkeGateway', 'kong']);
+    expect(Object.keys(IMPLEMENTATIONS).filter(k => k.includes('GatewayImplementation.')).length).toBe(factories.length - 1);
+  });
+
   test('every IngressController factory has a row', () => {
     const factories = Object.getOwnPropertyNames(IngressController)
       .filter(k => typeof (IngressController as any)[k] === 'function' && (IngressController as any)[k].length <= 1 && !['prototype', 'length', 'name'].includes(k));
