@@ -2,6 +2,7 @@ import { Duration, Testing } from 'cdk8s';
 import { backendService } from './helpers';
 import { CookieAffinityRoute, CookieLifetime, GatewayImplementation, KongCookieAffinity, SameSite } from '../../src';
 import { KONG_UPSTREAM_POLICY_ANNOTATION } from '../../src/facts/kong';
+import { crdSchemaErrors } from '../util/crd-schemas';
 import { newChart, only, synthValid } from '../util/manifests';
 
 describe('KongCookieAffinity', () => {
@@ -48,6 +49,15 @@ describe('KongCookieAffinity', () => {
     const chart = newChart();
     expect(() => new KongCookieAffinity(chart, 'Sticky', { service: backendService(chart), cookie })).toThrow(
       `test/Sticky: 'cookie.${field}' (${shown}) cannot be written in a KongUpstreamPolicy, whose sticky-session cookie has a name and a path only`);
+  });
+
+  test('GIVEN the rendered policy without hashOn.input none THEN the CRD\'s own CEL rule refuses it (what the construct always writes)', () => {
+    const chart = newChart();
+    new KongCookieAffinity(chart, 'Sticky', { service: backendService(chart) });
+    const policy = only(synthValid(chart), 'KongUpstreamPolicy');
+    expect(crdSchemaErrors(policy)).toEqual([]);
+    const { hashOn: _dropped, ...spec } = policy.spec;
+    expect(crdSchemaErrors({ ...policy, spec }).join('\n')).toMatch(/hashOn/);
   });
 
   test('GIVEN a Service already attached to another policy THEN refused, naming both', () => {
