@@ -96,7 +96,7 @@ export abstract class GatewayImplementation {
 }
 
 class GatewayApiImplementation extends GatewayImplementation {
-  public readonly name = 'gateway-api';
+  public readonly name: string = 'gateway-api';
 
   public bind(_scope: Construct, _route: GatewayRouteBinding): GatewayImplementationConfig {
     return { sessionPersistence: true };
@@ -104,7 +104,7 @@ class GatewayApiImplementation extends GatewayImplementation {
 }
 
 class KongImplementation extends GatewayImplementation {
-  public readonly name = 'kong';
+  public readonly name: string = 'kong';
 
   public bind(scope: Construct, route: GatewayRouteBinding): GatewayImplementationConfig {
     const { annotations } = renderKongPolicy(scope, 'KongUpstreamPolicy', 'backend', route.backend, route.cookie ?? {}, undefined);
@@ -113,7 +113,7 @@ class KongImplementation extends GatewayImplementation {
 }
 
 class GkeGatewayImplementation extends GatewayImplementation {
-  public readonly name = 'gke-gateway';
+  public readonly name: string = 'gke-gateway';
 
   public bind(scope: Construct, route: GatewayRouteBinding): GatewayImplementationConfig {
     renderGkeGatewayPolicy(scope, 'GCPBackendPolicy', 'backend', route.backend, route.cookie ?? {}, undefined);
