@@ -23,12 +23,10 @@ const KONG_NO_FIELD = (field: string) => () =>
   `cannot be written in a KongUpstreamPolicy, whose sticky-session cookie has a name and a path only: Kong chooses the ${field}; leave it out`;
 
 /**
- * Writes the KongUpstreamPolicy for `cookie` in the Service's namespace and
- * returns it with the annotation that attaches it to the Service.
+ * The spec of a sticky-sessions KongUpstreamPolicy for `cookie`, refusing
+ * (naming `cookie.<field>`) what Kong's cookie cannot carry.
  */
-export function renderKongPolicy(scope: Construct, id: string, prop: string, service: kplus.Service,
-  cookie: AffinityCookie, metadata: ApiObjectMetadata | undefined): { policy: ApiObject; annotations: Record<string, string> } {
-  checkServiceRef(scope, prop, service);
+export function kongStickySpec(scope: IConstruct, cookie: AffinityCookie): KongUpstreamPolicyProps['spec'] {
   const resolved = resolveCookie(scope, 'cookie', cookie, { tls: false });
   refuseGiven(scope, 'cookie', cookie, resolved, {
     maxAge: KONG_NO_FIELD('lifetime (it has no Max-Age field)'),
@@ -37,26 +35,40 @@ export function renderKongPolicy(scope: Construct, id: string, prop: string, ser
     httpOnly: KONG_NO_FIELD('HttpOnly attribute'),
     sameSite: KONG_NO_FIELD('SameSite attribute'),
   });
+  return {
+    algorithm: KONG_STICKY_SESSIONS_ALGORITHM as KongUpstreamPolicySpecAlgorithm,
+    // The CRD's CEL: stickySessions needs hashOn.input none, and no other hashOn field.
+    hashOn: { input: KONG_STICKY_HASH_ON_INPUT as KongUpstreamPolicySpecHashOnInput },
+    stickySessions: {
+      cookie: resolved.name ?? DEFAULT_HASH_COOKIE_NAME,
+      cookiePath: resolved.path,
+    },
+  };
+}
+
+/** Writes a sticky-sessions KongUpstreamPolicy and returns it with the Service annotation that attaches it. */
+export function writeKongPolicy(scope: Construct, id: string, metadata: ApiObjectMetadata,
+  spec: KongUpstreamPolicyProps['spec']): { policy: ApiObject; annotations: Record<string, string> } {
+  const policy = customResource<KongUpstreamPolicyProps>(scope, id, KONG_UPSTREAM_POLICY, { metadata, spec });
+  checkObjectNames(scope, policy);
+  return { policy, annotations: { [KONG_UPSTREAM_POLICY_ANNOTATION]: policy.name } };
+}
+
+/**
+ * Writes the KongUpstreamPolicy for `cookie` in the Service's namespace and
+ * returns it with the annotation that attaches it to the Service.
+ */
+export function renderKongPolicy(scope: Construct, id: string, prop: string, service: kplus.Service,
+  cookie: AffinityCookie, metadata: ApiObjectMetadata | undefined): { policy: ApiObject; annotations: Record<string, string> } {
+  checkServiceRef(scope, prop, service);
+  const spec = kongStickySpec(scope, cookie);
   // The annotation names a policy in the Service's own namespace.
   const namespace = namespaceOf(service);
   if (metadata?.namespace !== undefined && metadata.namespace !== namespace) {
     throw propError(scope, 'metadata.namespace', JSON.stringify(metadata.namespace),
       `must be left out or be the Service's namespace (${namespace ?? 'none'}): the ${KONG_UPSTREAM_POLICY_ANNOTATION} annotation names a policy in the Service's own namespace`);
   }
-  const policy = customResource<KongUpstreamPolicyProps>(scope, id, KONG_UPSTREAM_POLICY, {
-    metadata: objectMetadata(metadata, namespace),
-    spec: {
-      algorithm: KONG_STICKY_SESSIONS_ALGORITHM as KongUpstreamPolicySpecAlgorithm,
-      // The CRD's CEL: stickySessions needs hashOn.input none, and no other hashOn field.
-      hashOn: { input: KONG_STICKY_HASH_ON_INPUT as KongUpstreamPolicySpecHashOnInput },
-      stickySessions: {
-        cookie: resolved.name ?? DEFAULT_HASH_COOKIE_NAME,
-        cookiePath: resolved.path,
-      },
-    },
-  });
-  checkObjectNames(scope, policy);
-  return { policy, annotations: { [KONG_UPSTREAM_POLICY_ANNOTATION]: policy.name } };
+  return writeKongPolicy(scope, id, objectMetadata(metadata, namespace), spec);
 }
 
 /**

@@ -186,6 +186,12 @@ const RENDERERS: Record<string, Renderer> = {
     writes: ['name', 'maxAge'],
     refuses: { domain: 'example.com', secure: true, httpOnly: true, sameSite: SameSite.STRICT },
   },
+  'Kong Ingress Controller (KongUpstreamPolicy)': {
+    build: ingress(() => IngressController.kong()),
+    read: m => ({ name: only(m, 'KongUpstreamPolicy').spec.stickySessions.cookie }),
+    writes: ['name'],
+    refuses: { maxAge: Duration.hours(2), domain: 'example.com', secure: true, httpOnly: true, sameSite: SameSite.STRICT },
+  },
   'KongCookieAffinity (KongUpstreamPolicy)': {
     build: (chart, service, cookie) => new KongCookieAffinity(chart, 'Subject', { service, cookie }),
     read: m => ({ name: only(m, 'KongUpstreamPolicy').spec.stickySessions.cookie }),

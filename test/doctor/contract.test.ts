@@ -52,6 +52,7 @@ const INGRESS_CONTROLLERS: Record<string, Front> = {
   haproxy: ingress(IngressController.haproxy(), 'haproxy'),
   awsAlb: ingress(IngressController.awsAlb(), 'aws-alb'),
   gke: ingress(IngressController.gke(), 'gke-ingress'),
+  kong: ingress(IngressController.kong(), 'kong'),
 };
 
 /** One row per exported construct that renders a front: a new front construct without a row fails below. */
