@@ -192,3 +192,33 @@ export const GATEWAY_API_DETECTOR: FrontDetector = {
     return out;
   },
 };
+
+/**
+ * The CEL rules and pattern the HTTPRoute CRD (v1.6.1 and main) puts on a
+ * `PathPrefix` or `Exact` path value. Returns the first rule a value breaks,
+ * in the CRD's words, or `undefined`.
+ *
+ * @see https://github.com/kubernetes-sigs/gateway-api/blob/v1.6.1/config/crd/experimental/gateway.networking.k8s.io_httproutes.yaml
+ */
+export function httpRoutePathProblem(value: string): string | undefined {
+  if (value.length > 1024) {
+    return 'must be at most 1024 characters';
+  }
+  if (!value.startsWith('/')) {
+    return 'must be an absolute path and start with \'/\'';
+  }
+  for (const part of ['//', '/./', '/../', '%2f', '%2F', '#']) {
+    if (value.includes(part)) {
+      return `must not contain '${part}'`;
+    }
+  }
+  for (const end of ['/..', '/.']) {
+    if (value.endsWith(end)) {
+      return `must not end with '${end}'`;
+    }
+  }
+  if (!/^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$/.test(value)) {
+    return 'must only contain valid characters (letters, digits, -/._~!$&\'()*+,;=:@ and %XX escapes)';
+  }
+  return undefined;
+}

@@ -58,7 +58,9 @@ export interface CookieAffinityRouteProps extends GatewayRouteOptions, SessionPe
   /**
    * The Gateway API implementation that serves the route, which decides
    * where the cookie is written: the rule's `sessionPersistence`, or the
-   * implementation's own policy next to the route.
+   * implementation's own policy next to the route. With an implementation
+   * that writes its own policy, `lifetime` and `sessionTimeout` are errors,
+   * and the HTTPRoute is the same in every `gatewayApiRelease`.
    *
    * @default GatewayImplementation.gatewayApi()
    */
