@@ -1,5 +1,7 @@
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { envoyHashCookie, writeEnvoyPolicy } from './envoy';
 import { renderGkeGatewayPolicy } from './gke-gateway';
 import { renderKongPolicy } from './kong';
 import { AffinityCookie } from '../cookie/affinity-cookie';
@@ -10,6 +12,9 @@ import { AffinityCookie } from '../cookie/affinity-cookie';
 export interface GatewayRouteBinding {
   /** The Service the route sends traffic to. */
   readonly backend: kplus.Service;
+
+  /** The HTTPRoute, already named and in its namespace, for policies that attach to it. */
+  readonly route: ApiObject;
 
   /**
    * The cookie given to the route.
@@ -41,6 +46,19 @@ export interface GatewayImplementationConfig {
 }
 
 /**
+ * Options for `GatewayImplementation.envoyGateway()`.
+ */
+export interface EnvoyGatewayImplementationOptions {
+  /**
+   * Whether clients reach the route over HTTPS, which makes the cookie
+   * `Secure` unless `cookie.secure` says otherwise.
+   *
+   * @default false
+   */
+  readonly tls?: boolean;
+}
+
+/**
  * The Gateway API implementation behind a `CookieAffinityRoute`: how the
  * route's cookie reaches the controller that serves it. Gateway API's own
  * `sessionPersistence` is the default; implementations that do not read it
@@ -58,6 +76,18 @@ export abstract class GatewayImplementation {
    */
   public static gatewayApi(): GatewayImplementation {
     return new GatewayApiImplementation();
+  }
+
+  /**
+   * Envoy Gateway: a `BackendTrafficPolicy` attached to the route, with
+   * `loadBalancer.type: ConsistentHash` on a cookie Envoy generates; every
+   * field of the cookie is written but `httpOnly: false` (Envoy's cookie is
+   * always HttpOnly). The same output as `EnvoyCookieAffinity`.
+   *
+   * @see https://gateway.envoyproxy.io/docs/tasks/traffic/load-balancing/#cookie
+   */
+  public static envoyGateway(options: EnvoyGatewayImplementationOptions = {}): GatewayImplementation {
+    return new EnvoyGatewayImplementation(options);
   }
 
   /**
@@ -100,6 +130,23 @@ class GatewayApiImplementation extends GatewayImplementation {
 
   public bind(_scope: Construct, _route: GatewayRouteBinding): GatewayImplementationConfig {
     return { sessionPersistence: true };
+  }
+}
+
+class EnvoyGatewayImplementation extends GatewayImplementation {
+  public readonly name: string = 'envoy-gateway';
+
+  public constructor(private readonly options: EnvoyGatewayImplementationOptions) {
+    super();
+  }
+
+  public bind(scope: Construct, route: GatewayRouteBinding): GatewayImplementationConfig {
+    const cookie = envoyHashCookie(scope, route.cookie ?? {}, this.options.tls ?? false);
+    // Same name and namespace as the route: one policy per route, easy to find.
+    const metadata = route.route.metadata.namespace === undefined
+      ? { name: route.route.name } : { name: route.route.name, namespace: route.route.metadata.namespace };
+    writeEnvoyPolicy(scope, 'BackendTrafficPolicy', metadata, route.route.name, cookie);
+    return { sessionPersistence: false };
   }
 }
 

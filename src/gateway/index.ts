@@ -6,7 +6,7 @@ export { EnvoyCookieAffinity, EnvoyCookieAffinityProps } from './envoy';
 export { MeshCookieAffinity, MeshCookieAffinityProps } from './mesh';
 export { TraefikCookieAffinityRoute, TraefikCookieAffinityRouteProps } from './traefik';
 export { GatewayApiRelease } from './session-persistence';
-export { GatewayImplementation, GatewayImplementationConfig, GatewayRouteBinding } from './implementation';
+export { EnvoyGatewayImplementationOptions, GatewayImplementation, GatewayImplementationConfig, GatewayRouteBinding } from './implementation';
 export { KongCookieAffinity, KongCookieAffinityProps } from './kong';
 export { GkeGatewayCookieAffinity, GkeGatewayCookieAffinityProps } from './gke-gateway';
 export { ContourCookieAffinityProxy, ContourCookieAffinityProxyProps } from './contour';

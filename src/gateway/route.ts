@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkRouteOptions, GatewayRouteOptions, objectMetadata, RouteTarget } from './common';
 import { GatewayImplementation } from './implementation';
@@ -104,12 +104,12 @@ export class CookieAffinityRoute extends Construct {
     const target = checkRouteOptions(this, props);
     const implementation = props.implementation ?? GatewayImplementation.gatewayApi();
     const release = props.gatewayApiRelease ?? GatewayApiRelease.V1_6_1;
-    const config = implementation.bind(this, { backend: props.backend, cookie: props.cookie });
-    let extra: Partial<HttpRouteSpecRules> | { sessionPersistence: RenderedMainSessionPersistence } = {};
+    this.resource = writeRoute(this, 'Resource', props, target);
+    const config = implementation.bind(this, { backend: props.backend, route: this.resource, cookie: props.cookie });
     if (config.sessionPersistence) {
-      extra = release === GatewayApiRelease.MAIN
-        ? { sessionPersistence: renderMainSessionPersistence(this, props) }
-        : { sessionPersistence: renderSessionPersistence(this, props) as HttpRouteSpecRules['sessionPersistence'] };
+      const sp = release === GatewayApiRelease.MAIN ? renderMainSessionPersistence(this, props) : renderSessionPersistence(this, props);
+      // A plain ApiObject: the patch writes exactly this (no generated serialiser to drop a field).
+      this.resource.addJsonPatch(JsonPatch.add('/spec/rules/0/sessionPersistence', definedOnly(sp)));
     } else {
       refuseSessionPersistenceOptions(this, props,
         `applies to Gateway API sessionPersistence, which the ${implementation.name} implementation does not read: its own policy sets the cookie`);
@@ -117,7 +117,11 @@ export class CookieAffinityRoute extends Construct {
     if (config.serviceAnnotations !== undefined) {
       annotateService(this, 'backend', props.backend, config.serviceAnnotations);
     }
-    this.resource = writeRoute(this, 'Resource', props, target, extra);
     this.name = this.resource.name;
   }
+}
+
+/** A JSON value without its undefined fields, as a JSON patch must carry it. */
+function definedOnly<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value));
 }

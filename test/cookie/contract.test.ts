@@ -198,6 +198,15 @@ const RENDERERS: Record<string, Renderer> = {
     writes: ['name'],
     refuses: { maxAge: Duration.hours(2), domain: 'example.com', secure: true, httpOnly: true, sameSite: SameSite.STRICT },
   },
+  'CookieAffinityRoute, Envoy Gateway (HTTPRoute and BackendTrafficPolicy)': {
+    build: (chart, backend, cookie) => new CookieAffinityRoute(chart, 'Subject', { gateway: 'eg', backend, cookie, implementation: GatewayImplementation.envoyGateway() }),
+    read: m => {
+      const c = only(m, 'BackendTrafficPolicy').spec.loadBalancer.consistentHash.cookie;
+      return { name: c.name, maxAgeSeconds: gatewaySeconds(c.ttl) || undefined };
+    },
+    writes: ['name', 'maxAge'],
+    refuses: { httpOnly: false },
+  },
   'CookieAffinityRoute, Kong (HTTPRoute and KongUpstreamPolicy)': {
     build: (chart, backend, cookie) => new CookieAffinityRoute(chart, 'Subject', { gateway: 'kong', backend, cookie, implementation: GatewayImplementation.kong() }),
     read: m => ({ name: only(m, 'KongUpstreamPolicy').spec.stickySessions.cookie }),

@@ -85,6 +85,10 @@ const IMPLEMENTATIONS: Record<string, Front> = {
     build: (chart, backend) => new CookieAffinityRoute(chart, 'Front', { gateway: 'gke', backend, implementation: GatewayImplementation.gkeGateway() }),
     detector: 'gke-gateway',
   },
+  'CookieAffinityRoute, GatewayImplementation.envoyGateway()': {
+    build: (chart, backend) => new CookieAffinityRoute(chart, 'Front', { gateway: 'eg', backend, implementation: GatewayImplementation.envoyGateway() }),
+    detector: 'envoy-gateway',
+  },
   'CookieAffinityRoute, Gateway API main': {
     build: (chart, backend) => new CookieAffinityRoute(chart, 'Front', { gateway: 'eg', backend, gatewayApiRelease: GatewayApiRelease.MAIN }),
     detector: 'gateway-api',
@@ -152,7 +156,7 @@ describe('the list of fronts is complete', () => {
     const factories = Object.getOwnPropertyNames(GatewayImplementation)
       .filter(k => typeof (GatewayImplementation as any)[k] === 'function' && !['prototype', 'length', 'name'].includes(k));
     // gatewayApi() is CookieAffinityRoute's default, in FRONT_CONSTRUCTS.
-    expect(factories.sort()).toEqual(['gatewayApi', 'gkeGateway', 'kong']);
+    expect(factories.sort()).toEqual(['envoyGateway', 'gatewayApi', 'gkeGateway', 'kong']);
     expect(Object.keys(IMPLEMENTATIONS).filter(k => k.includes('GatewayImplementation.')).length).toBe(factories.length - 1);
   });
 
