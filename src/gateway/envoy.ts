@@ -72,7 +72,8 @@ export class EnvoyCookieAffinity extends Construct {
     const cookie = envoyHashCookie(this, props.cookie ?? {}, props.tls ?? false);
     this.route = writeRoute(this, 'Route', props, target);
     // Same name as the route: one policy per route, easy to find.
-    this.resource = writeEnvoyPolicy(this, 'Resource', { ...objectMetadata(props.metadata, target.namespace), name: this.route.name }, this.route.name, cookie);
+    const metadata = { ...objectMetadata(props.metadata, target.namespace), name: this.route.name };
+    this.resource = writeEnvoyPolicy(this, 'Resource', metadata, this.route.name, cookie);
   }
 }
 
