@@ -77,8 +77,15 @@ export class EnvoyCookieAffinity extends Construct {
   }
 }
 
+/** `consistentHash.cookie` of a BackendTrafficPolicy, as written. */
+interface EnvoyHashCookie {
+  readonly name: string;
+  readonly ttl: string;
+  readonly attributes: Record<string, string>;
+}
+
 /** The cookie of an Envoy Gateway cookie hash (`consistentHash.cookie`), refusing what Envoy cannot write. */
-export function envoyHashCookie(scope: IConstruct, cookie: AffinityCookie, tls: boolean): { name: string; ttl: string; attributes: Record<string, string> } {
+export function envoyHashCookie(scope: IConstruct, cookie: AffinityCookie, tls: boolean): EnvoyHashCookie {
   const resolved = resolveCookie(scope, 'cookie', cookie, { tls });
   refuseGiven(scope, 'cookie', cookie, resolved, {
     httpOnly: () => resolved.httpOnly ? undefined
@@ -107,8 +114,7 @@ export function envoyHashCookie(scope: IConstruct, cookie: AffinityCookie, tls: 
 }
 
 /** Writes the BackendTrafficPolicy that hashes `cookie` on the named HTTPRoute. */
-export function writeEnvoyPolicy(scope: Construct, id: string, metadata: ApiObjectMetadata, routeName: string,
-  cookie: { name: string; ttl: string; attributes: Record<string, string> }): ApiObject {
+export function writeEnvoyPolicy(scope: Construct, id: string, metadata: ApiObjectMetadata, routeName: string, cookie: EnvoyHashCookie): ApiObject {
   const policy = customResource<BackendTrafficPolicyProps>(scope, id, ENVOY_BACKEND_TRAFFIC_POLICY, {
     metadata,
     spec: {
