@@ -207,6 +207,25 @@ new TraefikCookieAffinityRoute(chart, 'ShopTraefik', {
   new KedaScaledObject(chart, 'ApiScale', { metadata: { name: 'api' }, target: api, minReplicas: 2, maxReplicas: 10 });
 }
 // --- end the other routes, and KEDA ---
+// --- Kong, GKE Gateway, Contour, NGINX Plus and Gateway API main ---
+import {
+  ContourCookieAffinityProxy, CookieAffinityRoute as PlatformRoute, GatewayApiRelease, GatewayImplementation,
+  GkeGatewayCookieAffinity, KongCookieAffinity, NginxPlusCookieAffinity,
+} from 'cdk8s-session-affinity';
+{
+  const platformService = (name: string) => {
+    const svc = new kplus.Service(chart, `${name}-svc`, { metadata: { name }, ports: [{ port: 80, targetPort: 8080 }] });
+    svc.selectLabel('app', name);
+    return svc;
+  };
+  new PlatformRoute(chart, 'KongRoute', { metadata: { name: 'kong-shop' }, gateway: 'kong', backend: platformService('kong-shop'), implementation: GatewayImplementation.kong(), cookie: { name: 'KONG_SHOP' } });
+  new KongCookieAffinity(chart, 'KongIngressAffinity', { metadata: { name: 'kong-admin-sticky' }, service: platformService('kong-admin') });
+  new GkeGatewayCookieAffinity(chart, 'GkeAffinity', { metadata: { name: 'gke-shop' }, service: platformService('gke-shop'), cookie: { maxAge: GatewayDuration.hours(3) } });
+  new ContourCookieAffinityProxy(chart, 'ContourProxy', { metadata: { name: 'contour-shop' }, fqdn: 'contour.example.com', backend: platformService('contour-shop') });
+  new NginxPlusCookieAffinity(chart, 'NginxPlus', { metadata: { name: 'nginx-plus-shop' }, host: 'nginx-plus.example.com', backend: platformService('nginx-plus-shop'), cookie: { name: 'NGINX_PLUS_SHOP' } });
+  new PlatformRoute(chart, 'MainRoute', { metadata: { name: 'main-shop' }, gateway: 'eg', backend: platformService('main-shop'), gatewayApiRelease: GatewayApiRelease.MAIN, cookie: { name: 'MAIN_SHOP', path: '/shop' } });
+}
+// --- end Kong, GKE Gateway, Contour, NGINX Plus and Gateway API main ---
 // --- CookieAffinityIngress (issue 8) ---
 // The seed's ingress-nginx Ingress, and a Traefik one that must annotate its
 // backend Service (declared after the Ingress).
@@ -427,6 +446,15 @@ step "checking the synthesized manifests"
   const apiDeployment = one("Deployment", "api");
   check(apiDeployment !== undefined && !("replicas" in apiDeployment.spec), true, "api Deployment leaves replicas to KEDA");
   // --- end the other routes, and KEDA ---
+  // --- Kong, GKE Gateway, Contour, NGINX Plus and Gateway API main ---
+  check(get(one("KongUpstreamPolicy", "kong-admin-sticky"), "spec"), { algorithm: "sticky-sessions", hashOn: { input: "none" }, stickySessions: { cookie: "INGRESSCOOKIE", cookiePath: "/" } }, "kong-admin-sticky KongUpstreamPolicy spec");
+  check(get(one("Service", "kong-admin"), "metadata.annotations"), { "konghq.com/upstream-policy": "kong-admin-sticky" }, "kong-admin Service upstream-policy annotation");
+  check(docs.filter(d => d.kind === "KongUpstreamPolicy" && get(d, "spec.stickySessions.cookie") === "KONG_SHOP").length, 1, "the KongUpstreamPolicy of the kong-shop route");
+  check(get(one("GCPBackendPolicy", "gke-shop"), "spec.default.sessionAffinity"), { cookieTtlSec: 10800, type: "GENERATED_COOKIE" }, "gke-shop GCPBackendPolicy sessionAffinity");
+  check(get(one("HTTPProxy", "contour-shop"), "spec.routes.0.loadBalancerPolicy.strategy"), "Cookie", "contour-shop HTTPProxy Cookie strategy");
+  check(get(one("VirtualServer", "nginx-plus-shop"), "spec.upstreams.0.sessionCookie.name"), "NGINX_PLUS_SHOP", "nginx-plus-shop VirtualServer sessionCookie name");
+  check(get(one("HTTPRoute", "main-shop"), "spec.rules.0.sessionPersistence"), { cookie: { lifetimeType: "Session", name: "MAIN_SHOP", path: "/shop" }, type: "Cookie" }, "main-shop HTTPRoute sessionPersistence (Gateway API main)");
+  // --- end Kong, GKE Gateway, Contour, NGINX Plus and Gateway API main ---
   // --- CookieAffinityIngress (issue 8) ---
   const seedIngress = docs.filter(d => d.kind === "Ingress" && d.metadata && d.metadata.name === "app-ingress");
   check(seedIngress.length, 1, "one app-ingress Ingress");

@@ -2,12 +2,10 @@ import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkServiceRef, namespaceOf, objectMetadata } from './common';
-import { renderSessionPersistence, SessionPersistenceOptions } from './session-persistence';
-import {
-  XBackendTrafficPolicy,
-  XBackendTrafficPolicySpecSessionPersistenceCookieConfigLifetimeType,
-  XBackendTrafficPolicySpecSessionPersistenceType,
-} from '../imports/gateway-xbackendtrafficpolicies';
+import { GatewayApiRelease, renderMainSessionPersistence, renderSessionPersistence, SessionPersistenceOptions } from './session-persistence';
+import { customResource, X_BACKEND_TRAFFIC_POLICY } from '../imports/custom-resource';
+import type { XBackendTrafficPolicyProps as MainXBackendTrafficPolicyProps } from '../imports/gateway-main-xbackendtrafficpolicies';
+import type { XBackendTrafficPolicyProps, XBackendTrafficPolicySpecSessionPersistence } from '../imports/gateway-xbackendtrafficpolicies';
 import { checkObjectNames } from '../names';
 
 /**
@@ -45,19 +43,16 @@ export class BackendCookieAffinity extends Construct {
   constructor(scope: Construct, id: string, props: BackendCookieAffinityProps) {
     super(scope, id);
     checkServiceRef(this, 'service', props.service);
-    const sp = renderSessionPersistence(this, props);
-    this.resource = new XBackendTrafficPolicy(this, 'Resource', {
-      metadata: objectMetadata(props.metadata, props.metadata?.namespace ?? namespaceOf(props.service)),
-      spec: {
-        targetRefs: [{ group: '', kind: 'Service', name: props.service.name }],
-        sessionPersistence: {
-          sessionName: sp.sessionName,
-          type: XBackendTrafficPolicySpecSessionPersistenceType.COOKIE,
-          absoluteTimeout: sp.absoluteTimeout,
-          cookieConfig: { lifetimeType: sp.cookieConfig.lifetimeType as XBackendTrafficPolicySpecSessionPersistenceCookieConfigLifetimeType },
-        },
-      },
-    });
+    const metadata = objectMetadata(props.metadata, props.metadata?.namespace ?? namespaceOf(props.service));
+    const targetRefs = [{ group: '', kind: 'Service', name: props.service.name }];
+    // The rendered sessionPersistence holds the CRD's own strings; the generated enum types only name them.
+    this.resource = props.gatewayApiRelease === GatewayApiRelease.MAIN
+      ? customResource<MainXBackendTrafficPolicyProps>(this, 'Resource', X_BACKEND_TRAFFIC_POLICY, {
+        metadata, spec: { targetRefs, sessionPersistence: renderMainSessionPersistence(this, props) as MainXBackendTrafficPolicyProps['spec']['sessionPersistence'] },
+      })
+      : customResource<XBackendTrafficPolicyProps>(this, 'Resource', X_BACKEND_TRAFFIC_POLICY, {
+        metadata, spec: { targetRefs, sessionPersistence: renderSessionPersistence(this, props) as XBackendTrafficPolicySpecSessionPersistence },
+      });
     checkObjectNames(this, this.resource);
   }
 }

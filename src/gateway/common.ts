@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { AffinityCookie, ResolvedCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
-import { isRouteHostname, isSectionName, ROUTE_HOSTNAMES_MAX } from '../facts/gateway-api';
+import { httpRoutePathProblem, isRouteHostname, isSectionName, ROUTE_HOSTNAMES_MAX } from '../facts/gateway-api';
 import { NAMESPACE_NAME_RULE, NameRule } from '../facts/names';
 import { checkName, definedMetadata } from '../names';
 import { describeSeconds } from '../units';
@@ -150,8 +150,10 @@ export function checkRouteOptions(scope: IConstruct, props: GatewayRouteOptions)
     }
   }
   const pathPrefix = props.pathPrefix ?? '/';
-  if (!/^\/[^\s]*$/.test(pathPrefix) || pathPrefix.length > 1024) {
-    throw propError(scope, 'pathPrefix', JSON.stringify(pathPrefix), 'must start with \'/\' and hold no spaces, at most 1024 characters');
+  // The HTTPRoute CRD's CEL rules on a path, which API servers before 1.25 do not run.
+  const pathProblem = httpRoutePathProblem(pathPrefix);
+  if (pathProblem !== undefined) {
+    throw propError(scope, 'pathPrefix', JSON.stringify(pathPrefix), pathProblem);
   }
   return {
     pathPrefix,

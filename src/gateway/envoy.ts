@@ -1,5 +1,5 @@
-import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import { ApiObject, ApiObjectMetadata } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
 import { checkRouteOptions, GatewayRouteOptions, objectMetadata, refuseGiven } from './common';
 import { writeRoute } from './route';
 import { AffinityCookie, resolveCookie } from '../cookie/affinity-cookie';
@@ -10,8 +10,9 @@ import {
   ENVOY_SESSION_COOKIE_TTL,
 } from '../facts/envoy-gateway';
 import { gatewayDuration } from '../facts/gateway-api';
-import {
-  BackendTrafficPolicy,
+import { customResource, ENVOY_BACKEND_TRAFFIC_POLICY } from '../imports/custom-resource';
+import type {
+  BackendTrafficPolicyProps,
   BackendTrafficPolicySpecLoadBalancerConsistentHashType,
   BackendTrafficPolicySpecLoadBalancerType,
 } from '../imports/envoy-backendtrafficpolicies';
@@ -68,46 +69,65 @@ export class EnvoyCookieAffinity extends Construct {
   constructor(scope: Construct, id: string, props: EnvoyCookieAffinityProps) {
     super(scope, id);
     const target = checkRouteOptions(this, props);
-    const cookie = props.cookie ?? {};
-    const resolved = resolveCookie(this, 'cookie', cookie, { tls: props.tls ?? false });
-    refuseGiven(this, 'cookie', cookie, resolved, {
-      httpOnly: () => resolved.httpOnly ? undefined
-        : 'must be true or left out: Envoy marks the cookie it generates for hashing HttpOnly, always',
-    });
-    let ttl = ENVOY_SESSION_COOKIE_TTL;
-    if (resolved.maxAgeSeconds !== undefined) {
-      const text = gatewayDuration(resolved.maxAgeSeconds);
-      if (text === undefined) {
-        // The cookie model caps maxAge at 400 days, which the format holds; kept for a model that allows more.
-        throw propError(this, 'cookie.maxAge', `${resolved.maxAgeSeconds}s`, 'must fit the Gateway API duration format ^([0-9]{1,5}(h|m|s|ms)){1,4}$');
-      }
-      ttl = text;
-    }
-    const attributes: Record<string, string> = {
-      [ENVOY_COOKIE_ATTRIBUTES.path]: resolved.path,
-      [ENVOY_COOKIE_ATTRIBUTES.sameSite]: resolved.sameSite,
-    };
-    if (resolved.domain !== undefined) {
-      attributes[ENVOY_COOKIE_ATTRIBUTES.domain] = resolved.domain;
-    }
-    if (resolved.secure) {
-      attributes[ENVOY_COOKIE_ATTRIBUTES.secure] = '';
-    }
+    const cookie = envoyHashCookie(this, props.cookie ?? {}, props.tls ?? false);
     this.route = writeRoute(this, 'Route', props, target);
-    this.resource = new BackendTrafficPolicy(this, 'Resource', {
-      // Same name as the route: one policy per route, easy to find.
-      metadata: { ...objectMetadata(props.metadata, target.namespace), name: this.route.name },
-      spec: {
-        targetRefs: [{ group: ENVOY_POLICY_TARGET_GROUP, kind: 'HTTPRoute', name: this.route.name }],
-        loadBalancer: {
-          type: BackendTrafficPolicySpecLoadBalancerType.CONSISTENT_HASH,
-          consistentHash: {
-            type: BackendTrafficPolicySpecLoadBalancerConsistentHashType.COOKIE,
-            cookie: { name: resolved.name ?? DEFAULT_HASH_COOKIE_NAME, ttl, attributes },
-          },
+    // Same name as the route: one policy per route, easy to find.
+    const metadata = { ...objectMetadata(props.metadata, target.namespace), name: this.route.name };
+    this.resource = writeEnvoyPolicy(this, 'Resource', metadata, this.route.name, cookie);
+  }
+}
+
+/** `consistentHash.cookie` of a BackendTrafficPolicy, as written. */
+interface EnvoyHashCookie {
+  readonly name: string;
+  readonly ttl: string;
+  readonly attributes: Record<string, string>;
+}
+
+/** The cookie of an Envoy Gateway cookie hash (`consistentHash.cookie`), refusing what Envoy cannot write. */
+export function envoyHashCookie(scope: IConstruct, cookie: AffinityCookie, tls: boolean): EnvoyHashCookie {
+  const resolved = resolveCookie(scope, 'cookie', cookie, { tls });
+  refuseGiven(scope, 'cookie', cookie, resolved, {
+    httpOnly: () => resolved.httpOnly ? undefined
+      : 'must be true or left out: Envoy marks the cookie it generates for hashing HttpOnly, always',
+  });
+  let ttl = ENVOY_SESSION_COOKIE_TTL;
+  if (resolved.maxAgeSeconds !== undefined) {
+    const text = gatewayDuration(resolved.maxAgeSeconds);
+    if (text === undefined) {
+      // The cookie model caps maxAge at 400 days, which the format holds; kept for a model that allows more.
+      throw propError(scope, 'cookie.maxAge', `${resolved.maxAgeSeconds}s`, 'must fit the Gateway API duration format ^([0-9]{1,5}(h|m|s|ms)){1,4}$');
+    }
+    ttl = text;
+  }
+  const attributes: Record<string, string> = {
+    [ENVOY_COOKIE_ATTRIBUTES.path]: resolved.path,
+    [ENVOY_COOKIE_ATTRIBUTES.sameSite]: resolved.sameSite,
+  };
+  if (resolved.domain !== undefined) {
+    attributes[ENVOY_COOKIE_ATTRIBUTES.domain] = resolved.domain;
+  }
+  if (resolved.secure) {
+    attributes[ENVOY_COOKIE_ATTRIBUTES.secure] = '';
+  }
+  return { name: resolved.name ?? DEFAULT_HASH_COOKIE_NAME, ttl, attributes };
+}
+
+/** Writes the BackendTrafficPolicy that hashes `cookie` on the named HTTPRoute. */
+export function writeEnvoyPolicy(scope: Construct, id: string, metadata: ApiObjectMetadata, routeName: string, cookie: EnvoyHashCookie): ApiObject {
+  const policy = customResource<BackendTrafficPolicyProps>(scope, id, ENVOY_BACKEND_TRAFFIC_POLICY, {
+    metadata,
+    spec: {
+      targetRefs: [{ group: ENVOY_POLICY_TARGET_GROUP, kind: 'HTTPRoute', name: routeName }],
+      loadBalancer: {
+        type: 'ConsistentHash' as BackendTrafficPolicySpecLoadBalancerType,
+        consistentHash: {
+          type: 'Cookie' as BackendTrafficPolicySpecLoadBalancerConsistentHashType,
+          cookie,
         },
       },
-    });
-    checkObjectNames(this, this.resource);
-  }
+    },
+  });
+  checkObjectNames(scope, policy);
+  return policy;
 }

@@ -5,3 +5,9 @@ export { BackendCookieAffinity, BackendCookieAffinityProps } from './backend-pol
 export { EnvoyCookieAffinity, EnvoyCookieAffinityProps } from './envoy';
 export { MeshCookieAffinity, MeshCookieAffinityProps } from './mesh';
 export { TraefikCookieAffinityRoute, TraefikCookieAffinityRouteProps } from './traefik';
+export { GatewayApiRelease } from './session-persistence';
+export { EnvoyGatewayImplementationOptions, GatewayImplementation, GatewayImplementationConfig, GatewayRouteBinding } from './implementation';
+export { KongCookieAffinity, KongCookieAffinityProps } from './kong';
+export { GkeGatewayCookieAffinity, GkeGatewayCookieAffinityProps } from './gke-gateway';
+export { ContourCookieAffinityProxy, ContourCookieAffinityProxyProps } from './contour';
+export { NginxPlusCookieAffinity, NginxPlusCookieAffinityProps } from './nginx-plus';

@@ -1,20 +1,32 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkRouteOptions, GatewayRouteOptions, objectMetadata, RouteTarget } from './common';
-import { renderSessionPersistence, SessionPersistenceOptions } from './session-persistence';
+import { GatewayImplementation } from './implementation';
+import { annotateService } from './kong';
 import {
-  HttpRoute,
+  GatewayApiRelease,
+  RenderedMainSessionPersistence,
+  refuseSessionPersistenceOptions,
+  renderMainSessionPersistence,
+  renderSessionPersistence,
+  SessionPersistenceOptions,
+} from './session-persistence';
+import { customResource, HTTP_ROUTE } from '../imports/custom-resource';
+import type {
+  HttpRouteProps,
   HttpRouteSpecRules,
   HttpRouteSpecRulesMatchesPathType,
-  HttpRouteSpecRulesSessionPersistenceCookieConfigLifetimeType,
-  HttpRouteSpecRulesSessionPersistenceType,
 } from '../imports/gateway-httproutes';
 import { checkObjectNames } from '../names';
 
-/** Writes the HTTPRoute of a checked target, with `extra` on its one rule. */
+/**
+ * Writes the HTTPRoute of a checked target, with `extra` on its one rule.
+ * The HTTPRoute of Gateway API `main` differs from v1.6.1's only in
+ * `sessionPersistence`, which `extra` carries in either shape.
+ */
 export function writeRoute(scope: Construct, id: string, props: GatewayRouteOptions, target: RouteTarget,
-  extra: Partial<HttpRouteSpecRules> = {}): HttpRoute {
-  const route = new HttpRoute(scope, id, {
+  extra: Partial<HttpRouteSpecRules> | { sessionPersistence: RenderedMainSessionPersistence } = {}): ApiObject {
+  const route = customResource<HttpRouteProps>(scope, id, HTTP_ROUTE, {
     metadata: objectMetadata(props.metadata, target.namespace),
     spec: {
       parentRefs: [{
@@ -24,14 +36,14 @@ export function writeRoute(scope: Construct, id: string, props: GatewayRouteOpti
       }],
       hostnames: target.hostnames,
       rules: [{
-        matches: [{ path: { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: target.pathPrefix } }],
+        matches: [{ path: { type: 'PathPrefix' as HttpRouteSpecRulesMatchesPathType, value: target.pathPrefix } }],
         backendRefs: [{
           name: target.serviceName,
           // A backend in another namespace needs a ReferenceGrant there; same-namespace refs stay short.
           namespace: target.serviceNamespace !== target.namespace ? target.serviceNamespace : undefined,
           port: target.port,
         }],
-        ...extra,
+        ...extra as Partial<HttpRouteSpecRules>,
       }],
     },
   });
@@ -42,20 +54,34 @@ export function writeRoute(scope: Construct, id: string, props: GatewayRouteOpti
 /**
  * Properties of a CookieAffinityRoute.
  */
-export interface CookieAffinityRouteProps extends GatewayRouteOptions, SessionPersistenceOptions {}
+export interface CookieAffinityRouteProps extends GatewayRouteOptions, SessionPersistenceOptions {
+  /**
+   * The Gateway API implementation that serves the route, which decides
+   * where the cookie is written: the rule's `sessionPersistence`, or the
+   * implementation's own policy next to the route. With an implementation
+   * that writes its own policy, `lifetime` and `sessionTimeout` are errors,
+   * and the HTTPRoute is the same in every `gatewayApiRelease`.
+   *
+   * @default GatewayImplementation.gatewayApi()
+   */
+  readonly implementation?: GatewayImplementation;
+}
 
 /**
- * A Gateway API HTTPRoute whose rule keeps each browser on one backend pod
- * with a cookie (`sessionPersistence` of type `Cookie`).
+ * A Gateway API HTTPRoute whose traffic keeps each browser on one backend
+ * pod with a cookie.
  *
- * It targets Gateway API v1.6.1, experimental channel: `sessionPersistence`
- * is in no standard-channel release, so the cluster needs the experimental
- * HTTPRoute CRD and an implementation that supports it (Envoy Gateway does).
- * The CRD's CEL rules are enforced here, for clusters that do not run them.
+ * By default the rule carries `sessionPersistence` of type `Cookie`, in the
+ * shape of Gateway API v1.6.1, experimental channel (or of its `main` branch,
+ * with `gatewayApiRelease`): `sessionPersistence` is in no standard-channel
+ * release, so the cluster needs the experimental HTTPRoute CRD (the standard
+ * one drops the field without a word) and an implementation that supports it
+ * (Envoy Gateway does). The CRD's CEL rules are enforced here, for clusters
+ * that do not run them.
  *
- * The next Gateway API release replaces `sessionName` and `cookieConfig`
- * with `cookie: {name, path, lifetimeType}`; the cookie model (`cookie.name`,
- * `cookie.path`) stays the same and only this construct's output changes.
+ * Implementations that do not read `sessionPersistence` keep affinity in
+ * their own policy: `implementation: GatewayImplementation.kong()` or
+ * `GatewayImplementation.gkeGateway()` writes it next to the route.
  *
  * @example
  *
@@ -76,15 +102,26 @@ export class CookieAffinityRoute extends Construct {
   constructor(scope: Construct, id: string, props: CookieAffinityRouteProps) {
     super(scope, id);
     const target = checkRouteOptions(this, props);
-    const sp = renderSessionPersistence(this, props);
-    this.resource = writeRoute(this, 'Resource', props, target, {
-      sessionPersistence: {
-        sessionName: sp.sessionName,
-        type: HttpRouteSpecRulesSessionPersistenceType.COOKIE,
-        absoluteTimeout: sp.absoluteTimeout,
-        cookieConfig: { lifetimeType: sp.cookieConfig.lifetimeType as HttpRouteSpecRulesSessionPersistenceCookieConfigLifetimeType },
-      },
-    });
+    const implementation = props.implementation ?? GatewayImplementation.gatewayApi();
+    const release = props.gatewayApiRelease ?? GatewayApiRelease.V1_6_1;
+    this.resource = writeRoute(this, 'Resource', props, target);
+    const config = implementation.bind(this, { backend: props.backend, route: this.resource, cookie: props.cookie });
+    if (config.sessionPersistence) {
+      const sp = release === GatewayApiRelease.MAIN ? renderMainSessionPersistence(this, props) : renderSessionPersistence(this, props);
+      // A plain ApiObject: the patch writes exactly this (no generated serialiser to drop a field).
+      this.resource.addJsonPatch(JsonPatch.add('/spec/rules/0/sessionPersistence', definedOnly(sp)));
+    } else {
+      refuseSessionPersistenceOptions(this, props,
+        `applies to Gateway API sessionPersistence, which the ${implementation.name} implementation does not read: its own policy sets the cookie`);
+    }
+    if (config.serviceAnnotations !== undefined) {
+      annotateService(this, 'backend', props.backend, config.serviceAnnotations);
+    }
     this.name = this.resource.name;
   }
+}
+
+/** A JSON value without its undefined fields, as a JSON patch must carry it. */
+function definedOnly<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value));
 }

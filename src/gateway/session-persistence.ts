@@ -11,7 +11,31 @@ import {
   SESSION_NAME_MAX_LENGTH,
   sessionPersistenceProblem,
 } from '../facts/gateway-api';
+import {
+  MAIN_COOKIE_NAME_MAX_LENGTH,
+  MAIN_COOKIE_NAME_PATTERN,
+  mainSessionPersistenceProblem,
+} from '../facts/gateway-api-main';
 import { describeSeconds, secondsOf } from '../units';
+
+/**
+ * The Gateway API release whose `sessionPersistence` shape a construct writes.
+ * The two are not compatible: load the matching HTTPRoute (and
+ * XBackendTrafficPolicy) CRDs in the cluster.
+ */
+export enum GatewayApiRelease {
+  /**
+   * v1.6.1, experimental channel: `sessionName` names the cookie and
+   * `cookieConfig.lifetimeType` sets its lifetime; no cookie path.
+   */
+  V1_6_1 = 'v1.6.1',
+  /**
+   * Gateway API's `main` branch (after v1.6.1, in no release yet):
+   * `cookie.name`, `cookie.path` and `cookie.lifetimeType`; no `sessionName`
+   * or `cookieConfig`.
+   */
+  MAIN = 'main',
+}
 
 /**
  * How long the browser keeps a Gateway API session-persistence cookie
@@ -55,6 +79,14 @@ export interface SessionPersistenceOptions {
    * @default - no limit
    */
   readonly sessionTimeout?: Duration;
+
+  /**
+   * The Gateway API release whose `sessionPersistence` shape is written.
+   * `MAIN` also writes the cookie's `path`, which v1.6.1 cannot.
+   *
+   * @default GatewayApiRelease.V1_6_1
+   */
+  readonly gatewayApiRelease?: GatewayApiRelease;
 }
 
 /** `sessionPersistence` as written in the HTTPRoute rule and the XBackendTrafficPolicy. */
@@ -65,8 +97,15 @@ export interface RenderedSessionPersistence {
   readonly cookieConfig: { readonly lifetimeType: string };
 }
 
-const NO_FIELD = (field: string) => () =>
-  `cannot be written in Gateway API ${GATEWAY_API_RELEASE} sessionPersistence, which has no cookie ${field}: the implementation chooses it; leave it out, or use EnvoyCookieAffinity or MeshCookieAffinity, which write it`;
+/** `sessionPersistence` in the shape of Gateway API's `main` branch. */
+export interface RenderedMainSessionPersistence {
+  readonly type: 'Cookie';
+  readonly absoluteTimeout?: string;
+  readonly cookie: { readonly name?: string; readonly path?: string; readonly lifetimeType: string };
+}
+
+const NO_FIELD = (field: string, release: string = GATEWAY_API_RELEASE) => () =>
+  `cannot be written in Gateway API ${release} sessionPersistence, which has no cookie ${field}: the implementation chooses it; leave it out, or use EnvoyCookieAffinity or MeshCookieAffinity, which write it`;
 
 function durationIn(scope: IConstruct, prop: string, duration: Duration): string {
   const seconds = secondsOf(duration);
@@ -79,9 +118,9 @@ function durationIn(scope: IConstruct, prop: string, duration: Duration): string
 }
 
 /**
- * Turns the cookie model into Gateway API `sessionPersistence`, enforcing the
- * CRD's CEL rules here, since API servers without CEL (before 1.25) would
- * store a broken object.
+ * Turns the cookie model into Gateway API v1.6.1 `sessionPersistence`,
+ * enforcing the CRD's CEL rules here, since API servers without CEL (before
+ * 1.25) would store a broken object.
  */
 export function renderSessionPersistence(scope: IConstruct, options: SessionPersistenceOptions): RenderedSessionPersistence {
   const cookie = options.cookie ?? {};
@@ -97,6 +136,66 @@ export function renderSessionPersistence(scope: IConstruct, options: SessionPers
     throw propError(scope, 'cookie.name', `${resolved.name.length} characters: ${JSON.stringify(resolved.name.slice(0, 20))}...`,
       `must be at most ${SESSION_NAME_MAX_LENGTH} characters (sessionPersistence.sessionName)`);
   }
+  const { lifetime, absoluteTimeout } = lifetimeOf(scope, options);
+  const rendered: RenderedSessionPersistence = {
+    sessionName: resolved.name,
+    type: 'Cookie',
+    absoluteTimeout,
+    cookieConfig: { lifetimeType: lifetime },
+  };
+  const problem = sessionPersistenceProblem(rendered);
+  if (problem !== undefined) {
+    // Unreachable by the checks above; kept so a later change cannot write what the CRD's CEL refuses.
+    throw propError(scope, 'cookie', JSON.stringify(rendered), `breaks the HTTPRoute CRD's rule: ${problem}`);
+  }
+  return rendered;
+}
+
+/**
+ * Turns the cookie model into `sessionPersistence` in the shape of Gateway
+ * API's `main` branch (`cookie.name`, `cookie.path`), enforcing its five CEL
+ * rules here.
+ */
+export function renderMainSessionPersistence(scope: IConstruct, options: SessionPersistenceOptions): RenderedMainSessionPersistence {
+  const cookie = options.cookie ?? {};
+  const resolved = resolveCookie(scope, 'cookie', cookie, { tls: false });
+  refuseGiven(scope, 'cookie', cookie, resolved, {
+    domain: NO_FIELD('domain', 'main'),
+    secure: NO_FIELD('Secure attribute', 'main'),
+    httpOnly: NO_FIELD('HttpOnly attribute', 'main'),
+    sameSite: NO_FIELD('SameSite attribute', 'main'),
+  });
+  if (resolved.name !== undefined && (resolved.name.length > MAIN_COOKIE_NAME_MAX_LENGTH || !MAIN_COOKIE_NAME_PATTERN.test(resolved.name))) {
+    throw propError(scope, 'cookie.name', `${resolved.name.length} characters: ${JSON.stringify(resolved.name.slice(0, 20))}...`,
+      `must be at most ${MAIN_COOKIE_NAME_MAX_LENGTH} characters (sessionPersistence.cookie.name)`);
+  }
+  const { lifetime, absoluteTimeout } = lifetimeOf(scope, options);
+  const rendered: RenderedMainSessionPersistence = {
+    type: 'Cookie',
+    absoluteTimeout,
+    cookie: { name: resolved.name, path: resolved.given.path ? resolved.path : undefined, lifetimeType: lifetime },
+  };
+  const problem = mainSessionPersistenceProblem(rendered);
+  if (problem !== undefined) {
+    // Unreachable by the checks above; kept so a later change cannot write what the CRD's CEL refuses.
+    throw propError(scope, 'cookie', JSON.stringify(rendered), `breaks the HTTPRoute CRD's rule: ${problem}`);
+  }
+  return rendered;
+}
+
+/** Refuses lifetime options given to a construct that writes no Gateway API `sessionPersistence`. */
+export function refuseSessionPersistenceOptions(scope: IConstruct, options: SessionPersistenceOptions, why: string): void {
+  if (options.lifetime !== undefined) {
+    throw propError(scope, 'lifetime', options.lifetime.toUpperCase(), why);
+  }
+  if (options.sessionTimeout !== undefined) {
+    throw propError(scope, 'sessionTimeout', describeSeconds(options.sessionTimeout), why);
+  }
+}
+
+/** The lifetime type and `absoluteTimeout`, with the CRD's rules on them (the same in both releases). */
+function lifetimeOf(scope: IConstruct, options: SessionPersistenceOptions): { lifetime: string; absoluteTimeout?: string } {
+  const cookie = options.cookie ?? {};
   const lifetime = options.lifetime ?? (cookie.maxAge !== undefined ? CookieLifetime.PERMANENT : CookieLifetime.SESSION);
   let absoluteTimeout: string | undefined;
   if (lifetime === CookieLifetime.PERMANENT) {
@@ -118,16 +217,5 @@ export function renderSessionPersistence(scope: IConstruct, options: SessionPers
       absoluteTimeout = durationIn(scope, 'sessionTimeout', options.sessionTimeout);
     }
   }
-  const rendered: RenderedSessionPersistence = {
-    sessionName: resolved.name,
-    type: 'Cookie',
-    absoluteTimeout,
-    cookieConfig: { lifetimeType: lifetime === CookieLifetime.PERMANENT ? LIFETIME_PERMANENT : LIFETIME_SESSION },
-  };
-  const problem = sessionPersistenceProblem(rendered);
-  if (problem !== undefined) {
-    // Unreachable by the checks above; kept so a later change cannot write what the CRD's CEL refuses.
-    throw propError(scope, 'cookie', JSON.stringify(rendered), `breaks the HTTPRoute CRD's rule: ${problem}`);
-  }
-  return rendered;
+  return { lifetime: lifetime === CookieLifetime.PERMANENT ? LIFETIME_PERMANENT : LIFETIME_SESSION, absoluteTimeout };
 }

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { awsAlbRenderer, AwsAlbControllerOptions } from './controllers/aws-alb';
 import { gkeRenderer, GkeControllerOptions } from './controllers/gke';
 import { haproxyRenderer, HaproxyControllerOptions } from './controllers/haproxy';
+import { kongRenderer, KongControllerOptions } from './controllers/kong';
 import { nginxRenderer, NginxControllerOptions } from './controllers/nginx';
 import { ControllerRenderer } from './controllers/renderer';
 import { traefikRenderer, TraefikControllerOptions } from './controllers/traefik';
@@ -106,6 +107,19 @@ export abstract class IngressController {
    */
   public static gke(options: GkeControllerOptions = {}): IngressController {
     return new RenderedController(gkeRenderer(options));
+  }
+
+  /**
+   * Kong Ingress Controller 3.5 or later (Kong Gateway 3.11 or later): a
+   * `KongUpstreamPolicy` with `algorithm: sticky-sessions`, named by each
+   * backend **Service**'s `konghq.com/upstream-policy` annotation. Kong's
+   * cookie has a name and a path only; the CRD describes `stickySessions` as
+   * a Kong Enterprise feature.
+   *
+   * @see https://developer.konghq.com/kubernetes-ingress-controller/sticky-sessions/
+   */
+  public static kong(options: KongControllerOptions = {}): IngressController {
+    return new RenderedController(kongRenderer(options));
   }
 
   /** The controller's name, as messages write it. */

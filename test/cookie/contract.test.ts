@@ -1,4 +1,4 @@
-import { Chart, Duration } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import {
@@ -6,16 +6,24 @@ import {
   AlbStickiness,
   BackendCookieAffinity,
   CookieAffinityIngress,
+  ContourCookieAffinityProxy,
   CookieAffinityRoute,
   EnvoyCookieAffinity,
+  GatewayApiRelease,
+  GatewayImplementation,
+  GkeGatewayCookieAffinity,
   IngressController,
+  KongCookieAffinity,
+  NginxPlusCookieAffinity,
   MeshCookieAffinity,
   SameSite,
   TraefikCookieAffinityRoute,
 } from '../../src';
 import { gatewaySeconds } from '../gateway/helpers';
 import { check, propsNamedBy } from '../property/harness';
-import { Manifest, newChart, only, synthValid } from '../util/manifests';
+import { GATEWAY_API_MAIN_CRD_DIR } from '../util/cel';
+import { crdSchemaErrors } from '../util/crd-schemas';
+import { Manifest, newChart, only, synthValid, validateManifests } from '../util/manifests';
 
 /**
  * The one cookie contract, over every renderer of the cookie model: the
@@ -41,6 +49,20 @@ interface Renderer {
   build(chart: Chart, backend: kplus.Service, cookie: AffinityCookie): void;
   /** Where the renderer wrote the cookie's name and Max-Age. */
   read(manifests: Manifest[]): Seen;
+  /** Synthesizes and validates, when the renderer's objects need other CRDs than `crds/`. */
+  synth?(chart: Chart): Manifest[];
+}
+
+/** Gateway API kinds against the main-branch CRDs (schema and CEL), the rest as usual. */
+function synthGatewayMain(chart: Chart): Manifest[] {
+  const manifests = Testing.synth(chart) as Manifest[];
+  const gateway = manifests.filter(m => m.apiVersion.startsWith('gateway.networking.'));
+  validateManifests(manifests.filter(m => !gateway.includes(m)));
+  const problems = gateway.flatMap(m => crdSchemaErrors(m, GATEWAY_API_MAIN_CRD_DIR));
+  if (problems.length > 0) {
+    throw new Error(`manifests fail the Gateway API main CRDs:\n${problems.join('\n')}`);
+  }
+  return manifests;
 }
 
 const int = (text: string | undefined) => (text === undefined ? undefined : Number(text));
@@ -154,6 +176,71 @@ const RENDERERS: Record<string, Renderer> = {
     writes: ['name', 'maxAge'],
     refuses: {},
   },
+  'CookieAffinityRoute, Gateway API main (HTTPRoute)': {
+    build: (chart, backend, cookie) => new CookieAffinityRoute(chart, 'Subject', { gateway: 'eg', backend, cookie, gatewayApiRelease: GatewayApiRelease.MAIN }),
+    read: m => {
+      const sp = only(m, 'HTTPRoute').spec.rules[0].sessionPersistence;
+      return { name: sp.cookie.name, maxAgeSeconds: sp.cookie.lifetimeType === 'Permanent' ? gatewaySeconds(sp.absoluteTimeout) : undefined };
+    },
+    synth: synthGatewayMain,
+    writes: ['name', 'maxAge'],
+    refuses: { domain: 'example.com', secure: true, httpOnly: true, sameSite: SameSite.STRICT },
+  },
+  'Kong Ingress Controller (KongUpstreamPolicy)': {
+    build: ingress(() => IngressController.kong()),
+    read: m => ({ name: only(m, 'KongUpstreamPolicy').spec.stickySessions.cookie }),
+    writes: ['name'],
+    refuses: { maxAge: Duration.hours(2), domain: 'example.com', secure: true, httpOnly: true, sameSite: SameSite.STRICT },
+  },
+  'KongCookieAffinity (KongUpstreamPolicy)': {
+    build: (chart, service, cookie) => new KongCookieAffinity(chart, 'Subject', { service, cookie }),
+    read: m => ({ name: only(m, 'KongUpstreamPolicy').spec.stickySessions.cookie }),
+    writes: ['name'],
+    refuses: { maxAge: Duration.hours(2), domain: 'example.com', secure: true, httpOnly: true, sameSite: SameSite.STRICT },
+  },
+  'CookieAffinityRoute, Envoy Gateway (HTTPRoute and BackendTrafficPolicy)': {
+    build: (chart, backend, cookie) => new CookieAffinityRoute(chart, 'Subject', { gateway: 'eg', backend, cookie, implementation: GatewayImplementation.envoyGateway() }),
+    read: m => {
+      const c = only(m, 'BackendTrafficPolicy').spec.loadBalancer.consistentHash.cookie;
+      return { name: c.name, maxAgeSeconds: gatewaySeconds(c.ttl) || undefined };
+    },
+    writes: ['name', 'maxAge'],
+    refuses: { httpOnly: false },
+  },
+  'CookieAffinityRoute, Kong (HTTPRoute and KongUpstreamPolicy)': {
+    build: (chart, backend, cookie) => new CookieAffinityRoute(chart, 'Subject', { gateway: 'kong', backend, cookie, implementation: GatewayImplementation.kong() }),
+    read: m => ({ name: only(m, 'KongUpstreamPolicy').spec.stickySessions.cookie }),
+    writes: ['name'],
+    refuses: { maxAge: Duration.hours(2), domain: 'example.com', secure: true, httpOnly: true, sameSite: SameSite.STRICT },
+  },
+  'GkeGatewayCookieAffinity (GCPBackendPolicy)': {
+    build: (chart, service, cookie) => new GkeGatewayCookieAffinity(chart, 'Subject', { service, cookie }),
+    read: m => ({ maxAgeSeconds: only(m, 'GCPBackendPolicy').spec.default.sessionAffinity.cookieTtlSec || undefined }),
+    writes: ['maxAge'],
+    refuses: { name: 'SID', ...ONLY_NAME_AND_MAX_AGE },
+  },
+  'CookieAffinityRoute, GKE Gateway (HTTPRoute and GCPBackendPolicy)': {
+    build: (chart, backend, cookie) => new CookieAffinityRoute(chart, 'Subject', { gateway: 'gke', backend, cookie, implementation: GatewayImplementation.gkeGateway() }),
+    read: m => ({ maxAgeSeconds: only(m, 'GCPBackendPolicy').spec.default.sessionAffinity.cookieTtlSec || undefined }),
+    writes: ['maxAge'],
+    refuses: { name: 'SID', ...ONLY_NAME_AND_MAX_AGE },
+  },
+  'ContourCookieAffinityProxy (HTTPProxy)': {
+    build: (chart, backend, cookie) => new ContourCookieAffinityProxy(chart, 'Subject', { fqdn: 'shop.example.com', backend, cookie }),
+    // Contour's cookie is named X-Contour-Session-Affinity and has no Max-Age, whatever is asked.
+    read: () => ({}),
+    writes: [],
+    refuses: { name: 'SID', maxAge: Duration.hours(2), httpOnly: false },
+  },
+  'NginxPlusCookieAffinity (VirtualServer)': {
+    build: (chart, backend, cookie) => new NginxPlusCookieAffinity(chart, 'Subject', { host: 'shop.example.com', backend, cookie }),
+    read: m => {
+      const c = only(m, 'VirtualServer').spec.upstreams[0].sessionCookie;
+      return { name: c.name, maxAgeSeconds: c.expires === undefined ? undefined : Number(c.expires.replace(/s$/, '')) };
+    },
+    writes: ['name', 'maxAge'],
+    refuses: {},
+  },
 };
 
 const CASES = Object.entries(RENDERERS);
@@ -163,7 +250,7 @@ function render(renderer: Renderer, cookie: AffinityCookie): Manifest[] {
   const chart = newChart();
   const backend = new kplus.Service(chart, 'Backend', { metadata: { name: 'backend', namespace: 'default' }, ports: [{ port: 3000 }] });
   renderer.build(chart, backend, cookie);
-  return synthValid(chart);
+  return renderer.synth ? renderer.synth(chart) : synthValid(chart);
 }
 
 /** The contract cookie, with the fields this renderer writes. */

@@ -17,6 +17,14 @@ const sessionVolume = {
   volumeMounts: [{ name: 'sessions', mountPath: '/var/lib/app/sessions' }],
 };
 
+/** A sticky-sessions KongUpstreamPolicy named sticky, as Kong's guide writes it. */
+const KONG_STICKY: Obj = {
+  apiVersion: 'configuration.konghq.com/v1beta1',
+  kind: 'KongUpstreamPolicy',
+  metadata: { name: 'sticky' },
+  spec: { algorithm: 'sticky-sessions', hashOn: { input: 'none' }, stickySessions: { cookie: 'session-id' } },
+};
+
 export const CASES: RuleCase[] = [
   {
     rule: 'local-sessions-without-affinity',
@@ -166,4 +174,50 @@ export const CASES: RuleCase[] = [
     message: 'Service app: ClientIP affinity on Deployment app, which runs 0 to 100 pods (scaled by ScaledObject app): after a scale-out, the new pods get only new clients',
     clean: [workload('app', { replicas: 2 }), scaledObject('app'), service('app')],
   },
+  {
+    rule: 'kong-sticky-policy-unused',
+    trigger: [service('shop', {}, { 'konghq.com/upstream-policy': 'sticky' }), KONG_STICKY],
+    message: 'Service shop carries the sticky-sessions KongUpstreamPolicy sticky, but no Ingress or route among the manifests reaches it: the cookie is never set',
+    clean: [service('shop', {}, { 'konghq.com/upstream-policy': 'sticky' }), KONG_STICKY, { ...ingress('shop', 'shop'), spec: { ...ingress('shop', 'shop').spec, ingressClassName: 'kong' } }],
+  },
+  {
+    rule: 'kong-sticky-policy-unused',
+    trigger: [service('shop'), KONG_STICKY],
+    message: 'KongUpstreamPolicy sticky asks for sticky sessions, but no Service in its namespace names it in konghq.com/upstream-policy: it applies to nothing',
+    clean: [service('shop', {}, { 'konghq.com/upstream-policy': 'sticky' }), KONG_STICKY, ingress('shop', 'shop')],
+  },
+  {
+    rule: 'gke-gateway-affinity-unsupported',
+    trigger: [service('shop'), gcpBackendPolicy('shop', { type: 'HTTP_COOKIE', cookieTtlSec: 60 })],
+    message: 'GCPBackendPolicy shop: spec.default.sessionAffinity.type HTTP_COOKIE is not supported by GCPBackendPolicy; the Service gets no affinity',
+    clean: [service('shop'), gcpBackendPolicy('shop', { type: 'GENERATED_COOKIE', cookieTtlSec: 60 })],
+  },
+  {
+    rule: 'nginx-plus-session-cookie-unnamed',
+    trigger: [service('shop'), virtualServer('shop', { enable: true, path: '/' })],
+    message: 'VirtualServer shop: upstream "shop" has a sessionCookie without a name, which the controller refuses',
+    clean: [service('shop'), virtualServer('shop', { enable: true, name: 'srv_id', path: '/' })],
+  },
 ];
+
+function gcpBackendPolicy(target: string, sessionAffinity: Obj): Obj {
+  return {
+    apiVersion: 'networking.gke.io/v1',
+    kind: 'GCPBackendPolicy',
+    metadata: { name: target },
+    spec: { default: { sessionAffinity }, targetRef: { group: '', kind: 'Service', name: target } },
+  };
+}
+
+function virtualServer(target: string, sessionCookie: Obj): Obj {
+  return {
+    apiVersion: 'k8s.nginx.org/v1',
+    kind: 'VirtualServer',
+    metadata: { name: target },
+    spec: {
+      host: 'shop.example.com',
+      upstreams: [{ name: target, service: target, port: 80, sessionCookie }],
+      routes: [{ path: '/', action: { pass: target } }],
+    },
+  };
+}

@@ -8,6 +8,7 @@ import {
   CookieAffinityRoute,
   EnvoyCookieAffinity,
   MeshCookieAffinity,
+  NginxPlusCookieAffinity,
   TraefikCookieAffinityRoute,
 } from '../../src';
 import { Manifest, newChart, only, synthValid } from '../util/manifests';
@@ -61,6 +62,13 @@ const RENDERERS: Record<string, Renderer> = {
     read: m => {
       const c = only(m, 'IngressRoute').spec.routes[0].services[0].sticky.cookie;
       return { name: c.name, maxAgeSeconds: c.maxAge };
+    },
+  },
+  'NginxPlusCookieAffinity (VirtualServer)': {
+    build: (chart, backend, cookie) => new NginxPlusCookieAffinity(chart, 'Subject', { host: 'shop.example.com', backend, cookie }),
+    read: m => {
+      const c = only(m, 'VirtualServer').spec.upstreams[0].sessionCookie;
+      return { name: c.name === 'INGRESSCOOKIE' ? undefined : c.name, maxAgeSeconds: c.expires === undefined ? undefined : Number(c.expires.replace(/s$/, '')) };
     },
   },
 };

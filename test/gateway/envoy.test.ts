@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { backendService } from './helpers';
-import { EnvoyCookieAffinity, SameSite } from '../../src';
+import { CookieAffinityRoute, CookieLifetime, EnvoyCookieAffinity, GatewayImplementation, SameSite } from '../../src';
 import { newChart, only, synthValid } from '../util/manifests';
 
 describe('EnvoyCookieAffinity', () => {
@@ -84,5 +84,36 @@ describe('EnvoyCookieAffinity', () => {
     expect(() => new EnvoyCookieAffinity(chart, 'Affinity', { gateway: 'eg', backend: backendService(chart), cookie: { httpOnly: false } })).toThrow(
       'test/Affinity: \'cookie.httpOnly\' (false) must be true or left out: Envoy marks the cookie it generates for hashing HttpOnly, always');
     expect(() => new EnvoyCookieAffinity(newChart(), 'Affinity', { gateway: 'eg', backend: backendService(newChart()), cookie: { httpOnly: true } })).not.toThrow();
+  });
+});
+
+describe('CookieAffinityRoute with GatewayImplementation.envoyGateway()', () => {
+  test('GIVEN the same route and cookie THEN the same HTTPRoute and BackendTrafficPolicy as EnvoyCookieAffinity', () => {
+    const props = {
+      metadata: { name: 'cookie-route' },
+      gateway: 'eg',
+      hostnames: ['www.example.com'],
+      pathPrefix: '/cookie',
+      cookie: { name: 'FooBar', maxAge: Duration.seconds(60), sameSite: SameSite.STRICT },
+    };
+    const viaConstruct = newChart();
+    new EnvoyCookieAffinity(viaConstruct, 'Cookie', { ...props, backend: backendService(viaConstruct), tls: true });
+    const viaImplementation = newChart();
+    new CookieAffinityRoute(viaImplementation, 'Cookie', {
+      ...props, backend: backendService(viaImplementation), implementation: GatewayImplementation.envoyGateway({ tls: true }),
+    });
+    const a = synthValid(viaConstruct);
+    const b = synthValid(viaImplementation);
+    for (const kind of ['HTTPRoute', 'BackendTrafficPolicy']) {
+      expect(only(b, kind).metadata).toEqual(only(a, kind).metadata);
+      expect(only(b, kind).spec).toEqual(only(a, kind).spec);
+    }
+  });
+
+  test('GIVEN lifetime THEN refused: Envoy Gateway\'s cookie hash is not sessionPersistence', () => {
+    const chart = newChart();
+    expect(() => new CookieAffinityRoute(chart, 'Route', {
+      gateway: 'eg', backend: backendService(chart), implementation: GatewayImplementation.envoyGateway(), lifetime: CookieLifetime.SESSION,
+    })).toThrow('test/Route: \'lifetime\' (SESSION) applies to Gateway API sessionPersistence, which the envoy-gateway implementation does not read');
   });
 });

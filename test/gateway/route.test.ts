@@ -136,7 +136,13 @@ describe('CookieAffinityRoute', () => {
     });
     test('a path prefix that is no path', () => {
       expect(attempt({ pathPrefix: 'cart' })).toThrow(
-        'test/Route: \'pathPrefix\' ("cart") must start with \'/\' and hold no spaces, at most 1024 characters');
+        'test/Route: \'pathPrefix\' ("cart") must be an absolute path and start with \'/\'');
+    });
+    test('a path the HTTPRoute CRD\'s CEL rules refuse (found by the CEL check of the tests)', () => {
+      expect(attempt({ pathPrefix: '/`x`' })).toThrow(
+        'test/Route: \'pathPrefix\' ("/`x`") must only contain valid characters (letters, digits, -/._~!$&\'()*+,;=:@ and %XX escapes)');
+      expect(attempt({ pathPrefix: '/a//b' })).toThrow('test/Route: \'pathPrefix\' ("/a//b") must not contain \'//\'');
+      expect(attempt({ pathPrefix: '/a/..' })).toThrow('test/Route: \'pathPrefix\' ("/a/..") must not end with \'/..\'');
     });
     test('a port the Service does not have, or none when it has several', () => {
       expect(attempt({ port: 8080 })).toThrow('test/Route: \'port\' (8080) must be a port of the backend Service backend (3000)');

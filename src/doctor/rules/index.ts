@@ -13,6 +13,7 @@ import {
   nginxRegexWithoutCookiePath,
 } from './nginx';
 import { clientIpMultiPort } from './ports';
+import { gkeGatewayAffinityUnsupported, kongStickyPolicyUnused, nginxPlusSessionCookieUnnamed } from './platforms';
 import { Rule } from './rule';
 import {
   affinityWithoutProxy,
@@ -48,4 +49,7 @@ export const RULES: readonly Rule[] = [
   affinitySingleReplica,
   clientIpAutoscaled,
   grafanaConfigNotInInputs,
+  kongStickyPolicyUnused,
+  gkeGatewayAffinityUnsupported,
+  nginxPlusSessionCookieUnnamed,
 ];
