@@ -1,12 +1,8 @@
 // An index of the manifests the rules ask about: Services and the workloads
 // they select, the autoscalers of each workload, and what routes to each
 // Service. Built once, so every rule is a few lookups rather than a scan.
-import { ALB_ANNOTATIONS, ALB_STICKINESS_ATTRIBUTES } from '../facts/aws-alb';
-import { GKE_BACKEND_CONFIG_ANNOTATION, GKE_BACKEND_CONFIG_KIND, GKE_GENERATED_COOKIE } from '../facts/gke';
-import { HAPROXY_COOKIE_PERSISTENCE_ANNOTATION } from '../facts/haproxy';
-import { NGINX_AFFINITY_ANNOTATIONS, NGINX_AFFINITY_COOKIE } from '../facts/ingress-nginx';
+import { FRONT_DETECTORS, FrontDetector, FrontReach, detectFronts } from './fronts';
 import { KEDA_DEFAULT_MAX_REPLICAS, KEDA_DEFAULT_MIN_REPLICAS } from '../facts/keda';
-import { TRAEFIK_STICKY_ANNOTATIONS } from '../facts/traefik';
 
 /** A manifest as read: any JSON object, with where it came from. */
 export interface Doc {
@@ -121,10 +117,15 @@ export class Inventory {
   // namespace -> "key=value" -> workloads whose pod labels include it
   private readonly workloadsByLabel = new Map<string, Map<string, Workload[]>>();
   private readonly ingressesByService = new Map<string, Doc[]>();
-  private readonly cookieFronts = new Map<string, string>();
+  // namespace/name of a Service -> what reaches it (ingresses, routes, meshes)
+  private readonly frontsByService = new Map<string, Array<FrontReach & { front: string }>>();
   private readonly workloadsOfService = new Map<Doc, Workload[]>();
 
-  public constructor(docs: Doc[]) {
+  /**
+   * @param docs the manifests
+   * @param detectors what the doctor knows of each front (every front the library renders, by default)
+   */
+  public constructor(docs: Doc[], detectors: readonly FrontDetector[] = FRONT_DETECTORS) {
     this.docs = docs;
     const scalers: Doc[] = [];
     const pending: Array<{ doc: Doc; ns: string; name: string }> = [];
@@ -191,17 +192,16 @@ export class Inventory {
 
     for (const ing of this.ingresses) {
       const ns = namespaceOf(ing.obj);
-      const annotations = annotationsOf(ing.obj);
-      const cookie = ingressCookieAffinity(annotations);
       for (const svc of ingressBackends(ing.obj)) {
         const k = key(ns, svc);
         this.ingressesByService.set(k, [...(this.ingressesByService.get(k) ?? []), ing]);
-        if (cookie) {
-          this.cookieFronts.set(k, `${cookie} on Ingress ${nameOf(ing.obj)}`);
-        }
       }
     }
-    this.findOtherCookieFronts();
+    const reaches = detectFronts(docs.map(d => d.obj), namespaceOf, (kind, ns, name) => this.find(kind, ns, name)?.obj, detectors);
+    for (const reach of reaches) {
+      const k = key(reach.namespace, reach.name);
+      this.frontsByService.set(k, [...(this.frontsByService.get(k) ?? []), reach]);
+    }
   }
 
   /** The object of this kind, namespace and name, if it is among the manifests. */
@@ -238,46 +238,21 @@ export class Inventory {
   }
 
   /**
-   * What gives a Service's clients cookie affinity in front of it (an
-   * ingress, a route, a mesh), in words; undefined when nothing does.
+   * What pins a Service's clients to a pod in front of it (an ingress, a
+   * route, a mesh, a load balancer), in words; undefined when nothing does.
    */
   public cookieAffinityFor(service: Doc): string | undefined {
-    const annotations = annotationsOf(service.obj);
-    if (annotations[TRAEFIK_STICKY_ANNOTATIONS.enabled] === 'true') {
-      return 'Traefik sticky-cookie annotations on the Service';
-    }
-    const onService = ingressCookieAffinity(annotations);
-    if (onService) {
-      return `${onService} on the Service`;
-    }
-    const gke = this.gkeAffinity(service);
-    if (gke) {
-      return gke;
-    }
-    return this.cookieFronts.get(key(namespaceOf(service.obj), nameOf(service.obj)));
+    return this.frontsOf(service).find(r => r.affinity !== undefined)?.affinity;
   }
 
-  // GKE: the BackendConfig(s) named in the Service's annotation, for all or some ports.
-  private gkeAffinity(service: Doc): string | undefined {
-    const value = annotationsOf(service.obj)[GKE_BACKEND_CONFIG_ANNOTATION];
-    if (value === undefined) {
-      return undefined;
-    }
-    let parsed: any;
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      return undefined;
-    }
-    const names = [parsed?.default, ...Object.values(isObject(parsed?.ports) ? parsed.ports : {})].filter((n): n is string => typeof n === 'string');
-    for (const name of names) {
-      const config = this.find(GKE_BACKEND_CONFIG_KIND, namespaceOf(service.obj), name);
-      const type = config?.obj.spec?.sessionAffinity?.affinityType;
-      if (typeof type === 'string' && type !== 'NONE') {
-        return `GKE ${type === GKE_GENERATED_COOKIE ? 'cookie' : 'client IP'} affinity in BackendConfig ${name}`;
-      }
-    }
-    return undefined;
+  /** Everything the detectors found reaching a Service. */
+  public frontsOf(service: Doc): ReadonlyArray<FrontReach & { front: string }> {
+    return this.frontsByService.get(key(namespaceOf(service.obj), nameOf(service.obj))) ?? [];
+  }
+
+  /** The fronts that reach a Service's pods without its virtual IP (and so without kube-proxy's ClientIP affinity). */
+  public frontsBypassingVirtualIp(service: Doc): ReadonlyArray<FrontReach & { front: string }> {
+    return this.frontsOf(service).filter(r => r.bypassesVirtualIp === true);
   }
 
   /** The pods a workload runs: fixed, one per node, or an autoscaler's range. */
@@ -301,96 +276,6 @@ export class Inventory {
     return { min, max, autoscaled: true };
   }
 
-  // Gateway API routes, Traefik CRDs, Istio and Envoy Gateway policies that
-  // pin a client to a pod by cookie, keyed by the Service they reach.
-  private findOtherCookieFronts(): void {
-    const routesByName = new Map<string, Doc>();
-    for (const doc of this.docs) {
-      const obj = doc.obj;
-      const ns = namespaceOf(obj);
-      const group = String(obj.apiVersion ?? '').split('/')[0];
-      if (obj.kind === 'HTTPRoute' && group === 'gateway.networking.k8s.io') {
-        routesByName.set(key(ns, nameOf(obj)), doc);
-        for (const rule of asArray(obj.spec?.rules)) {
-          if (isObject(rule?.sessionPersistence)) {
-            this.addRouteBackends(ns, rule, `Gateway API sessionPersistence on HTTPRoute ${nameOf(obj)}`);
-          }
-        }
-      } else if (obj.kind === 'IngressRoute' && group.startsWith('traefik.')) {
-        for (const route of asArray(obj.spec?.routes)) {
-          for (const svc of asArray(route?.services)) {
-            if (isObject(svc?.sticky?.cookie) && typeof svc.name === 'string' && (svc.kind ?? 'Service') === 'Service') {
-              this.cookieFronts.set(key(typeof svc.namespace === 'string' ? svc.namespace : ns, svc.name), `Traefik sticky cookie on IngressRoute ${nameOf(obj)}`);
-            }
-          }
-        }
-      } else if (obj.kind === 'TraefikService' && group.startsWith('traefik.') && isObject(obj.spec?.weighted?.sticky?.cookie)) {
-        for (const svc of asArray(obj.spec.weighted.services)) {
-          if (typeof svc?.name === 'string' && (svc.kind ?? 'Service') === 'Service') {
-            this.cookieFronts.set(key(typeof svc.namespace === 'string' ? svc.namespace : ns, svc.name), `Traefik sticky cookie on TraefikService ${nameOf(obj)}`);
-          }
-        }
-      } else if (obj.kind === 'DestinationRule' && group === 'networking.istio.io') {
-        const host = obj.spec?.host;
-        const policies = [obj.spec?.trafficPolicy, ...asArray(obj.spec?.trafficPolicy?.portLevelSettings)];
-        if (typeof host === 'string' && policies.some(p => isObject(p?.loadBalancer?.consistentHash?.httpCookie))) {
-          // host is "name", "name.ns", or "name.ns.svc.cluster.local" (a short name is in the rule's namespace).
-          const [name, hostNs] = host.split('.');
-          this.cookieFronts.set(key(hostNs ?? ns, name), `Istio consistent-hash cookie on DestinationRule ${nameOf(obj)}`);
-        }
-      } else if (obj.kind === 'XBackendTrafficPolicy' && isObject(obj.spec?.sessionPersistence)) {
-        for (const ref of asArray(obj.spec.targetRefs)) {
-          if (ref?.kind === 'Service' && typeof ref.name === 'string') {
-            this.cookieFronts.set(key(ns, ref.name), `Gateway API sessionPersistence on XBackendTrafficPolicy ${nameOf(obj)}`);
-          }
-        }
-      }
-    }
-    // Envoy Gateway's policy targets routes: a cookie hash there covers the route's backends.
-    for (const doc of this.docs) {
-      const obj = doc.obj;
-      if (obj.kind !== 'BackendTrafficPolicy' || !String(obj.apiVersion ?? '').startsWith('gateway.envoyproxy.io/')) {
-        continue;
-      }
-      if (obj.spec?.loadBalancer?.consistentHash?.type !== 'Cookie') {
-        continue;
-      }
-      const ns = namespaceOf(obj);
-      const refs = [...asArray(obj.spec.targetRefs), ...(isObject(obj.spec.targetRef) ? [obj.spec.targetRef] : [])];
-      for (const ref of refs) {
-        const route = ref?.kind === 'HTTPRoute' ? routesByName.get(key(ns, ref.name)) : undefined;
-        for (const rule of asArray(route?.obj.spec?.rules)) {
-          this.addRouteBackends(ns, rule, `Envoy Gateway cookie hash on BackendTrafficPolicy ${nameOf(obj)}`);
-        }
-      }
-    }
-  }
-
-  private addRouteBackends(ns: string, rule: any, what: string): void {
-    for (const ref of asArray(rule?.backendRefs)) {
-      if (typeof ref?.name === 'string' && (ref.kind ?? 'Service') === 'Service' && (ref.group ?? '') === '') {
-        this.cookieFronts.set(key(typeof ref.namespace === 'string' ? ref.namespace : ns, ref.name), what);
-      }
-    }
-  }
-}
-
-/**
- * The cookie affinity an Ingress (or, for the controllers that read them
- * there too, a Service) asks of its controller through annotations, in words.
- */
-function ingressCookieAffinity(annotations: Record<string, string>): string | undefined {
-  if (annotations[NGINX_AFFINITY_ANNOTATIONS.affinity] === NGINX_AFFINITY_COOKIE) {
-    return 'ingress-nginx cookie affinity';
-  }
-  if ((annotations[HAPROXY_COOKIE_PERSISTENCE_ANNOTATION] ?? '') !== '') {
-    return 'HAProxy cookie persistence';
-  }
-  const alb = annotations[ALB_ANNOTATIONS.targetGroupAttributes];
-  if (alb !== undefined && alb.split(',').some(kv => kv.replace(/\s/g, '') === `${ALB_STICKINESS_ATTRIBUTES.enabled}=true`)) {
-    return 'AWS ALB target-group stickiness';
-  }
-  return undefined;
 }
 
 function numberOr(x: unknown, fallback: number): number {

@@ -1,3 +1,6 @@
+import { ingressBackendRefs, manifestAnnotations, manifestName } from './manifests';
+import type { FrontDetector } from '../doctor/fronts';
+
 /**
  * What the AWS Load Balancer Controller and the Application Load Balancer
  * accept for sticky sessions, written once for the ALB renderer and the
@@ -59,3 +62,28 @@ export const ALB_RESERVED_COOKIE_PREFIX = 'AWSALB';
 export function isAlbStickinessSeconds(seconds: number): boolean {
   return Number.isInteger(seconds) && seconds >= ALB_STICKINESS_MIN_SECONDS && seconds <= ALB_STICKINESS_MAX_SECONDS;
 }
+
+/**
+ * The AWS Load Balancer Controller keeps a browser on one target when the
+ * Ingress's target-group attributes enable stickiness. Only with `ip`
+ * targets is that target a pod: with `instance` targets (the default) it is a
+ * node, and kube-proxy then spreads the requests over the pods.
+ *
+ * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#target-type
+ */
+export const AWS_ALB_DETECTOR: FrontDetector = {
+  front: 'aws-alb',
+  kinds: ['Ingress'],
+  detect(ingress, context) {
+    const annotations = manifestAnnotations(ingress);
+    const attributes = annotations[ALB_ANNOTATIONS.targetGroupAttributes];
+    const sticky = attributes !== undefined && attributes.split(',').some(kv => kv.replace(/\s/g, '') === `${ALB_STICKINESS_ATTRIBUTES.enabled}=true`);
+    if (!sticky || annotations[ALB_ANNOTATIONS.targetType] !== ALB_STICKY_TARGET_TYPE) {
+      return [];
+    }
+    const via = `Ingress ${manifestName(ingress)}`;
+    return ingressBackendRefs(ingress).map(ref => ({
+      namespace: context.namespace, name: ref.name, port: ref.port, affinity: `AWS ALB target-group stickiness on ${via}`, via,
+    }));
+  },
+};

@@ -1,3 +1,7 @@
+import { GATEWAY_API_GROUP, routeRuleBackends } from './gateway-api';
+import { listOf, manifestName } from './manifests';
+import type { FrontDetector, FrontReach } from '../doctor/fronts';
+
 /**
  * What Envoy Gateway's BackendTrafficPolicy (gateway.envoyproxy.io/v1alpha1,
  * Envoy Gateway v1.9.0) accepts for cookie-based consistent hashing, and how
@@ -44,3 +48,34 @@ export const ENVOY_COOKIE_ATTRIBUTES = {
   sameSite: 'SameSite',
   secure: 'Secure',
 } as const;
+
+/**
+ * Envoy Gateway's BackendTrafficPolicy with a cookie hash pins a client to a
+ * pod of every backend of the routes it targets.
+ *
+ * @see https://gateway.envoyproxy.io/docs/tasks/traffic/load-balancing/#cookie
+ */
+export const ENVOY_GATEWAY_DETECTOR: FrontDetector = {
+  front: 'envoy-gateway',
+  kinds: ['BackendTrafficPolicy'],
+  detect(policy, context) {
+    if (!String(policy.apiVersion ?? '').startsWith('gateway.envoyproxy.io/') || policy.spec?.loadBalancer?.consistentHash?.type !== 'Cookie') {
+      return [];
+    }
+    const via = `BackendTrafficPolicy ${manifestName(policy)}`;
+    const refs = [...listOf(policy.spec.targetRefs), ...(typeof policy.spec.targetRef === 'object' && policy.spec.targetRef !== null ? [policy.spec.targetRef] : [])];
+    const out: FrontReach[] = [];
+    for (const ref of refs) {
+      if ((ref?.group ?? GATEWAY_API_GROUP) !== GATEWAY_API_GROUP || typeof ref?.kind !== 'string' || typeof ref.name !== 'string') {
+        continue;
+      }
+      const route = context.find(ref.kind, context.namespace, ref.name);
+      for (const rule of listOf(route?.spec?.rules)) {
+        for (const backend of routeRuleBackends(rule, context.namespace)) {
+          out.push({ ...backend, affinity: `Envoy Gateway cookie hash on ${via}`, bypassesVirtualIp: true, via });
+        }
+      }
+    }
+    return out;
+  },
+};

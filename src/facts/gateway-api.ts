@@ -1,3 +1,6 @@
+import { groupOf, listOf, manifestName } from './manifests';
+import type { FrontDetector, FrontReach, Manifest } from '../doctor/fronts';
+
 /**
  * What the Gateway API's HTTPRoute and XBackendTrafficPolicy accept for
  * session persistence, in the release this library writes: v1.6.1,
@@ -121,3 +124,71 @@ export function isSectionName(name: string): boolean {
   return name.length >= 1 && name.length <= 253
     && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name);
 }
+
+/** The Gateway API's group. */
+export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+
+/** The group of the Gateway API's experimental kinds (XBackendTrafficPolicy). */
+export const GATEWAY_API_EXPERIMENTAL_GROUP = 'gateway.networking.x-k8s.io';
+
+/** The route kinds whose `backendRefs` name Services. */
+export const GATEWAY_ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'] as const;
+
+/**
+ * The Services a Gateway API route rule reaches (a `backendRef` is a core
+ * Service unless it names another group or kind), in the route's namespace
+ * unless the ref names one.
+ */
+export function routeRuleBackends(rule: any, namespace: string): Array<{ namespace: string; name: string; port?: number }> {
+  const out: Array<{ namespace: string; name: string; port?: number }> = [];
+  for (const ref of listOf(rule?.backendRefs)) {
+    if (typeof ref?.name === 'string' && (ref.kind ?? 'Service') === 'Service' && (ref.group ?? '') === '') {
+      out.push({
+        namespace: typeof ref.namespace === 'string' ? ref.namespace : namespace,
+        name: ref.name,
+        ...(typeof ref.port === 'number' ? { port: ref.port } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Every Gateway API implementation sends a route's traffic to the backend
+ * Service's endpoints, not to its cluster IP: the Gateway picks the pod, so
+ * ClientIP affinity on the Service is never applied. A rule's
+ * `sessionPersistence`, or an XBackendTrafficPolicy's on the Service, pins a
+ * client to a pod.
+ *
+ * @see https://gateway-api.sigs.k8s.io/geps/gep-1619/
+ * @see https://gateway-api.sigs.k8s.io/reference/spec/#backendref
+ */
+export const GATEWAY_API_DETECTOR: FrontDetector = {
+  front: 'gateway-api',
+  kinds: [...GATEWAY_ROUTE_KINDS, 'XBackendTrafficPolicy'],
+  detect(obj: Manifest, context) {
+    const via = `${obj.kind} ${manifestName(obj)}`;
+    if (obj.kind === 'XBackendTrafficPolicy') {
+      if (groupOf(obj) !== GATEWAY_API_EXPERIMENTAL_GROUP) {
+        return [];
+      }
+      if (typeof obj.spec?.sessionPersistence !== 'object' || obj.spec.sessionPersistence === null) {
+        return [];
+      }
+      return listOf(obj.spec.targetRefs)
+        .filter(ref => ref?.kind === 'Service' && typeof ref.name === 'string')
+        .map(ref => ({ namespace: context.namespace, name: ref.name, affinity: `Gateway API sessionPersistence on ${via}`, via }));
+    }
+    if (groupOf(obj) !== GATEWAY_API_GROUP) {
+      return [];
+    }
+    const out: FrontReach[] = [];
+    for (const rule of listOf(obj.spec?.rules)) {
+      const persistent = typeof rule?.sessionPersistence === 'object' && rule.sessionPersistence !== null;
+      for (const backend of routeRuleBackends(rule, context.namespace)) {
+        out.push({ ...backend, bypassesVirtualIp: true, via, ...(persistent ? { affinity: `Gateway API sessionPersistence on ${via}` } : {}) });
+      }
+    }
+    return out;
+  },
+};

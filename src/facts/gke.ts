@@ -1,3 +1,6 @@
+import { manifestAnnotations, manifestName } from './manifests';
+import type { FrontDetector } from '../doctor/fronts';
+
 /**
  * What GKE Ingress (ingress-gce) reads for cookie affinity, written once for
  * the GKE renderer and the doctor. Pure: no imports.
@@ -55,3 +58,42 @@ export function isGkeCookieTtl(seconds: number): boolean {
 
 /** The annotation GKE reads an Ingress's class from: it does not read `spec.ingressClassName`. */
 export const GKE_INGRESS_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
+
+/**
+ * GKE Ingress reads session affinity from the BackendConfig a Service names
+ * in `cloud.google.com/backend-config` (for all ports, or per port).
+ *
+ * @see https://cloud.google.com/kubernetes-engine/docs/how-to/ingress-configuration#session_affinity
+ */
+export const GKE_INGRESS_DETECTOR: FrontDetector = {
+  front: 'gke-ingress',
+  kinds: ['Service'],
+  detect(service, context) {
+    const value = manifestAnnotations(service)[GKE_BACKEND_CONFIG_ANNOTATION];
+    if (value === undefined) {
+      return [];
+    }
+    let parsed: any;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      return [];
+    }
+    const ports = typeof parsed?.ports === 'object' && parsed.ports !== null ? Object.values(parsed.ports) : [];
+    for (const name of [parsed?.default, ...ports]) {
+      if (typeof name !== 'string') {
+        continue;
+      }
+      const type = context.find(GKE_BACKEND_CONFIG_KIND, context.namespace, name)?.spec?.sessionAffinity?.affinityType;
+      if (typeof type === 'string' && type !== 'NONE') {
+        return [{
+          namespace: context.namespace,
+          name: manifestName(service),
+          affinity: `GKE ${type === GKE_GENERATED_COOKIE ? 'cookie' : 'client IP'} affinity in BackendConfig ${name}`,
+          via: `Service ${manifestName(service)}`,
+        }];
+      }
+    }
+    return [];
+  },
+};

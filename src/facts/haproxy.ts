@@ -1,3 +1,6 @@
+import { groupOf, ingressBackendRefs, manifestAnnotations, manifestName } from './manifests';
+import type { FrontDetector } from '../doctor/fronts';
+
 /**
  * What the HAProxy Kubernetes Ingress Controller (haproxytech) reads for
  * cookie persistence, written once for the HAProxy renderer and the doctor.
@@ -32,3 +35,26 @@ export const HAPROXY_COOKIE_PERSISTENCE_NO_DYNAMIC_ANNOTATION = 'haproxy.org/coo
  * configuration manual uses in its `cookie` examples.
  */
 export const HAPROXY_DEFAULT_COOKIE_NAME = 'SERVERID';
+
+/**
+ * The HAProxy controller reads `cookie-persistence` from the backend Service,
+ * or from the Ingress for all its backends.
+ *
+ * @see https://github.com/haproxytech/kubernetes-ingress/blob/master/documentation/annotations.md#cookie-persistence
+ */
+export const HAPROXY_DETECTOR: FrontDetector = {
+  front: 'haproxy',
+  kinds: ['Service', 'Ingress'],
+  detect(obj, context) {
+    if ((manifestAnnotations(obj)[HAPROXY_COOKIE_PERSISTENCE_ANNOTATION] ?? '') === '') {
+      return [];
+    }
+    const via = `${obj.kind} ${manifestName(obj)}`;
+    if (obj.kind === 'Service') {
+      return groupOf(obj) === '' ? [{ namespace: context.namespace, name: manifestName(obj), affinity: 'HAProxy cookie persistence on the Service', via }] : [];
+    }
+    return ingressBackendRefs(obj).map(ref => ({
+      namespace: context.namespace, name: ref.name, port: ref.port, affinity: `HAProxy cookie persistence on ${via}`, via,
+    }));
+  },
+};

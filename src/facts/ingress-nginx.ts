@@ -1,3 +1,6 @@
+import { groupOf, ingressBackendRefs, manifestAnnotations, manifestName } from './manifests';
+import type { FrontDetector } from '../doctor/fronts';
+
 /**
  * What ingress-nginx reads for cookie affinity, written once for the nginx
  * renderer and the doctor. Pure: no imports.
@@ -80,3 +83,26 @@ export const NGINX_COOKIE_DOMAIN_PATTERN = /^[-._~A-Za-z0-9/:]+$/;
  * @see https://github.com/kubernetes/ingress-nginx/blob/main/rootfs/etc/nginx/lua/balancer/sticky.lua
  */
 export const NGINX_COOKIE_ALWAYS_HTTP_ONLY = true;
+
+/**
+ * ingress-nginx gives cookie affinity to the backends of an Ingress that
+ * asks for `affinity: cookie` (and only to that Ingress's paths).
+ *
+ * @see https://kubernetes.github.io/ingress-nginx/examples/affinity/cookie/
+ */
+export const INGRESS_NGINX_DETECTOR: FrontDetector = {
+  front: 'ingress-nginx',
+  kinds: ['Ingress'],
+  detect(ingress, context) {
+    if (groupOf(ingress) !== 'networking.k8s.io' && groupOf(ingress) !== 'extensions') {
+      return [];
+    }
+    if (manifestAnnotations(ingress)[NGINX_AFFINITY_ANNOTATIONS.affinity] !== NGINX_AFFINITY_COOKIE) {
+      return [];
+    }
+    const via = `Ingress ${manifestName(ingress)}`;
+    return ingressBackendRefs(ingress).map(ref => ({
+      namespace: context.namespace, name: ref.name, port: ref.port, affinity: `ingress-nginx cookie affinity on ${via}`, via,
+    }));
+  },
+};

@@ -3,8 +3,10 @@
  * endpoints and connect to pod IPs themselves, so the Service's virtual IP,
  * and with it kube-proxy's ClientIP affinity, is never on the path. These
  * annotations make a controller send traffic to the Service's cluster IP
- * instead. Pure: no imports.
+ * instead. Pure: reads plain manifests only.
  */
+import { groupOf, ingressBackendRefs, ingressClassOf, manifestAnnotations, manifestName } from './manifests';
+import type { FrontDetector } from '../doctor/fronts';
 
 /**
  * ingress-nginx: `"true"` on the Ingress makes the upstream the Service's
@@ -28,3 +30,90 @@ export function ingressUsesClusterIp(annotations: Record<string, string>): boole
   return annotations[NGINX_SERVICE_UPSTREAM_ANNOTATION] === 'true'
     || (annotations[NGINX_INC_USE_CLUSTER_IP_ANNOTATION] ?? '').toLowerCase() === 'true';
 }
+
+/**
+ * Traefik (Kubernetes Ingress provider): `"true"` on the backend Service
+ * makes Traefik send to the Service's cluster IP instead of to the pod IPs
+ * it reads from the EndpointSlices (the default).
+ *
+ * @see https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/ingress/#on-service
+ */
+export const TRAEFIK_NATIVE_LB_ANNOTATION = 'traefik.ingress.kubernetes.io/service.nativelb';
+
+/**
+ * The AWS Load Balancer Controller's target type: `ip` registers the pods in
+ * the ALB's target group (the virtual IP is bypassed); `instance`, its
+ * default, registers the nodes' NodePort, so traffic passes kube-proxy.
+ *
+ * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#target-type
+ */
+export const ALB_TARGET_TYPE_ANNOTATION = 'alb.ingress.kubernetes.io/target-type';
+
+/** The IngressClass of the AWS Load Balancer Controller. */
+const ALB_CLASS = 'alb';
+
+/**
+ * GKE's container-native load balancing: `cloud.google.com/neg` on the
+ * Service with `"ingress": true` puts the pods in network endpoint groups, and
+ * the load balancer sends to them directly. It is the default for Services
+ * of VPC-native clusters, so only an explicit `"ingress": false` keeps
+ * traffic on instance groups and kube-proxy.
+ *
+ * @see https://cloud.google.com/kubernetes-engine/docs/how-to/container-native-load-balancing
+ */
+const GKE_NEG_ANNOTATION_KEY = 'cloud.google.com/neg';
+
+/**
+ * Whether an Ingress's controller reaches this backend Service's pods
+ * without its virtual IP. ingress-nginx, Traefik, HAProxy, Kong, Contour,
+ * GKE with NEGs and the AWS ALB with `ip` targets all read the endpoints and
+ * connect to pod IPs; only the opt-outs above, and the ALB in its default
+ * `instance` mode, pass kube-proxy. An Ingress of a class not known here is
+ * taken to bypass it, as most controllers do.
+ *
+ * @see https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#service-upstream
+ */
+export function ingressBypassesVirtualIp(
+  ingressAnnotations: Record<string, string>,
+  ingressClass: string | undefined,
+  serviceAnnotations: Record<string, string>,
+): boolean {
+  if (ingressUsesClusterIp(ingressAnnotations) || serviceAnnotations[TRAEFIK_NATIVE_LB_ANNOTATION] === 'true') {
+    return false;
+  }
+  if (ingressClass === ALB_CLASS || ingressAnnotations[ALB_TARGET_TYPE_ANNOTATION] !== undefined) {
+    return ingressAnnotations[ALB_TARGET_TYPE_ANNOTATION] === 'ip';
+  }
+  const neg = serviceAnnotations[GKE_NEG_ANNOTATION_KEY];
+  if (neg !== undefined && /"ingress"\s*:\s*false/.test(neg)) {
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Every Ingress reaches its backend Services; whether it bypasses their
+ * virtual IP is decided by the controller facts above. Cookie affinity is
+ * each controller's own detector's business.
+ */
+export const KUBERNETES_INGRESS_DETECTOR: FrontDetector = {
+  front: 'kubernetes-ingress',
+  kinds: ['Ingress'],
+  detect(ingress, context) {
+    const group = groupOf(ingress);
+    if (group !== 'networking.k8s.io' && group !== 'extensions') {
+      return [];
+    }
+    const annotations = manifestAnnotations(ingress);
+    const ingressClass = ingressClassOf(ingress);
+    const via = `Ingress ${manifestName(ingress)}`;
+    return ingressBackendRefs(ingress).map(ref => ({
+      namespace: context.namespace,
+      name: ref.name,
+      port: ref.port,
+      bypassesVirtualIp: ingressBypassesVirtualIp(annotations, ingressClass,
+        manifestAnnotations(context.find('Service', context.namespace, ref.name) ?? {})),
+      via,
+    }));
+  },
+};

@@ -1,3 +1,6 @@
+import { groupOf, listOf, manifestName } from './manifests';
+import type { FrontDetector } from '../doctor/fronts';
+
 /**
  * What Istio's DestinationRule (networking.istio.io/v1, Istio 1.30.3) accepts
  * for cookie-based consistent hashing. Pure: no imports.
@@ -52,3 +55,34 @@ export function serviceFqdn(name: string, namespace: string, clusterDomain: stri
 export function isClusterDomain(domain: string): boolean {
   return domain.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(domain);
 }
+
+/**
+ * Istio's sidecars (and gateways) pick the destination pod themselves, from
+ * the endpoints, so a DestinationRule's host is reached without its virtual
+ * IP; `consistentHash.httpCookie` pins a client to a pod. The host is
+ * `name`, `name.namespace` or the Service's FQDN (a short name is in the
+ * rule's namespace).
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/
+ */
+export const ISTIO_DETECTOR: FrontDetector = {
+  front: 'istio',
+  kinds: ['DestinationRule'],
+  detect(rule, context) {
+    const host = rule.spec?.host;
+    if (groupOf(rule) !== 'networking.istio.io' || typeof host !== 'string' || host.startsWith('*')) {
+      return [];
+    }
+    const [name, namespace] = host.split('.');
+    const policies = [rule.spec?.trafficPolicy, ...listOf(rule.spec?.trafficPolicy?.portLevelSettings)];
+    const cookie = policies.some(p => typeof p?.loadBalancer?.consistentHash?.httpCookie === 'object');
+    const via = `DestinationRule ${manifestName(rule)}`;
+    return [{
+      namespace: namespace ?? context.namespace,
+      name,
+      bypassesVirtualIp: true,
+      via,
+      ...(cookie ? { affinity: `Istio consistent-hash cookie on ${via}` } : {}),
+    }];
+  },
+};

@@ -1,3 +1,6 @@
+import { manifestAnnotations, manifestName } from './manifests';
+import type { FrontDetector } from '../doctor/fronts';
+
 /**
  * What Traefik's Kubernetes Ingress provider reads for sticky sessions: it
  * reads them from annotations on the backend **Service**, not the Ingress.
@@ -36,3 +39,21 @@ export const TRAEFIK_SAMESITE_VALUES = ['none', 'lax', 'strict'] as const;
  * @see https://doc.traefik.io/traefik/reference/routing-configuration/http/load-balancing/service/#sticky-sessions
  */
 export const TRAEFIK_DEFAULT_COOKIE_PATH = '/';
+
+/**
+ * Traefik's Kubernetes Ingress provider reads its sticky cookie from the
+ * backend Service's own annotations.
+ *
+ * @see https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/ingress/#on-service
+ */
+export const TRAEFIK_DETECTOR: FrontDetector = {
+  front: 'traefik',
+  kinds: ['Service'],
+  detect(service, context) {
+    if (manifestAnnotations(service)[TRAEFIK_STICKY_ANNOTATIONS.enabled] !== 'true') {
+      return [];
+    }
+    const via = `Service ${manifestName(service)}`;
+    return [{ namespace: context.namespace, name: manifestName(service), affinity: 'Traefik sticky-cookie annotations on the Service', via }];
+  },
+};

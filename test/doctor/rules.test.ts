@@ -147,8 +147,18 @@ describe('cookie affinity in front of a Service', () => {
 
   test('HAProxy cookie persistence on the Ingress, AWS ALB stickiness on the Ingress', () => {
     expect(rulesOf([...round, ingress('grafana', 'grafana', { 'haproxy.org/cookie-persistence': 'grafana' })])).toEqual([]);
-    expect(rulesOf([...round, ingress('grafana', 'grafana', { 'alb.ingress.kubernetes.io/target-group-attributes': 'stickiness.enabled=true,stickiness.lb_cookie.duration_seconds=3600' })])).toEqual([]);
+    expect(rulesOf([...round, ingress('grafana', 'grafana', {
+      'alb.ingress.kubernetes.io/target-group-attributes': 'stickiness.enabled=true,stickiness.lb_cookie.duration_seconds=3600',
+      'alb.ingress.kubernetes.io/target-type': 'ip',
+    })])).toEqual([]);
     expect(rulesOf([...round, ingress('grafana', 'grafana', { 'alb.ingress.kubernetes.io/target-group-attributes': 'stickiness.enabled=false' })])).toEqual(['local-sessions-without-affinity']);
+  });
+
+  test('AWS ALB stickiness with instance targets (the default) pins a client to a node, not a pod', () => {
+    // GIVEN stickiness on an ALB Ingress without target-type ip
+    const front = ingress('grafana', 'grafana', { 'alb.ingress.kubernetes.io/target-group-attributes': 'stickiness.enabled=true' });
+    // THEN kube-proxy on that node still spreads the requests over the pods
+    expect(rulesOf([...round, front])).toEqual(['local-sessions-without-affinity']);
   });
 
   test('a GKE BackendConfig with cookie affinity named on the Service', () => {

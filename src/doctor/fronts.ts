@@ -1,0 +1,108 @@
+// What the doctor knows of the fronts that reach a Service: ingress
+// controllers, gateways, meshes. Each front has one detector, written beside
+// that front's facts in src/facts/, and the doctor walks the list below. A
+// front the library renders without a detector here fails the contract test
+// (test/doctor/contract.test.ts). Pure: no cdk8s, no constructs.
+import { AWS_ALB_DETECTOR } from '../facts/aws-alb';
+import { ENVOY_GATEWAY_DETECTOR } from '../facts/envoy-gateway';
+import { GATEWAY_API_DETECTOR } from '../facts/gateway-api';
+import { GKE_INGRESS_DETECTOR } from '../facts/gke';
+import { HAPROXY_DETECTOR } from '../facts/haproxy';
+import { INGRESS_NGINX_DETECTOR } from '../facts/ingress-nginx';
+import { KUBERNETES_INGRESS_DETECTOR } from '../facts/ingress-upstreams';
+import { ISTIO_DETECTOR } from '../facts/istio';
+import { TRAEFIK_DETECTOR } from '../facts/traefik';
+import { TRAEFIK_CRD_DETECTOR } from '../facts/traefik-crd';
+
+/** A manifest as the doctor reads it: any JSON object. */
+export type Manifest = { [key: string]: any };
+
+export { groupOf, manifestName, manifestAnnotations, listOf, ingressBackendRefs, ingressClassOf } from '../facts/manifests';
+
+/** A Service one front object sends traffic to, and how. */
+export interface FrontReach {
+  /** The Service's namespace ('' when the front names none and has none itself). */
+  readonly namespace: string;
+  /** The Service's name. */
+  readonly name: string;
+  /** The Service port the front names (number or name); undefined for every port. */
+  readonly port?: number | string;
+  /**
+   * What pins a client to a pod there, in words ("ingress-nginx cookie
+   * affinity on Ingress web"): a cookie, or a load balancer's own affinity
+   * on the client's address; undefined when the front only routes.
+   */
+  readonly affinity?: string;
+  /**
+   * Whether the front picks the Service's endpoints itself and connects to
+   * pod IPs, so the Service's virtual IP (where kube-proxy applies ClientIP
+   * affinity) is not on the path; undefined when this detector does not say.
+   */
+  readonly bypassesVirtualIp?: boolean;
+  /** The front object, for messages ("Ingress web", "HTTPRoute shop"). */
+  readonly via: string;
+}
+
+/** What a detector may look up besides the object it reads. */
+export interface FrontContext {
+  /** The namespace of the object being read, as the doctor places it. */
+  readonly namespace: string;
+  /** Another object of the app, by kind, namespace and name. */
+  find(kind: string, namespace: string, name: string): Manifest | undefined;
+}
+
+/**
+ * One front's knowledge: which objects it reads, and what each says about
+ * the Services behind it.
+ */
+export interface FrontDetector {
+  /** The front, as messages and tests name it ('ingress-nginx', 'gateway-api'). */
+  readonly front: string;
+  /** The kinds of object this detector reads (`kind`, any apiVersion; the detector checks the group). */
+  readonly kinds: readonly string[];
+  /** The Services this object reaches, with cookie affinity or not. */
+  detect(obj: Manifest, context: FrontContext): FrontReach[];
+}
+
+/** Every front's detector. A new front adds its detector here. */
+export const FRONT_DETECTORS: readonly FrontDetector[] = [
+  KUBERNETES_INGRESS_DETECTOR,
+  INGRESS_NGINX_DETECTOR,
+  TRAEFIK_DETECTOR,
+  HAPROXY_DETECTOR,
+  AWS_ALB_DETECTOR,
+  GKE_INGRESS_DETECTOR,
+  GATEWAY_API_DETECTOR,
+  ENVOY_GATEWAY_DETECTOR,
+  TRAEFIK_CRD_DETECTOR,
+  ISTIO_DETECTOR,
+];
+
+/** Every reach of every object, by detector. */
+export function detectFronts(
+  docs: readonly Manifest[],
+  namespaceOf: (obj: Manifest) => string,
+  find: (kind: string, namespace: string, name: string) => Manifest | undefined,
+  detectors: readonly FrontDetector[] = FRONT_DETECTORS,
+): Array<FrontReach & { front: string; obj: Manifest }> {
+  const byKind = new Map<string, FrontDetector[]>();
+  for (const d of detectors) {
+    for (const k of d.kinds) {
+      byKind.set(k, [...(byKind.get(k) ?? []), d]);
+    }
+  }
+  const out: Array<FrontReach & { front: string; obj: Manifest }> = [];
+  for (const obj of docs) {
+    const ds = byKind.get(String(obj.kind));
+    if (!ds) {
+      continue;
+    }
+    const context: FrontContext = { namespace: namespaceOf(obj), find };
+    for (const d of ds) {
+      for (const reach of d.detect(obj, context)) {
+        out.push({ ...reach, front: d.front, obj });
+      }
+    }
+  }
+  return out;
+}
