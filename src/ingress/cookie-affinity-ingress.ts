@@ -53,9 +53,11 @@ interface RelatedBackend {
 const SERVICE_ANNOTATIONS = new WeakMap<ApiObject, Map<string, { value: string; by: CookieAffinityIngress }>>();
 
 /**
- * The app's Services by name, built by one walk of the app when an Ingress
- * first looks a backend up, and walked again only when a name is not found
- * (a Service declared since), rather than once per Ingress or per backend.
+ * The app's Services by name. It is built by one walk of the app when an
+ * Ingress first looks a backend up; a name not in it is looked for first
+ * among the latest children of the Ingress's scopes (a Service is usually
+ * declared just before the rule that routes to it), and only then by a new
+ * walk, so N Ingresses do not walk the app N times.
  */
 class ServiceIndex {
   /** The index of the app `scope` is in. */
@@ -73,18 +75,65 @@ class ServiceIndex {
 
   private constructor(private readonly root: IConstruct) {}
 
-  /** The Services of the app with this name, in any namespace. */
-  public named(name: string): ApiObject[] {
-    if (!this.byName || !this.byName.has(name)) {
-      this.byName = new Map();
-      for (const c of this.root.node.findAll()) {
-        if (c instanceof ApiObject && c.kind === 'Service' && c.apiVersion === 'v1') {
-          this.byName.set(c.name, [...(this.byName.get(c.name) ?? []), c]);
-        }
+  /**
+   * The Services of the app with this name, in any namespace, as far as the
+   * index knows them.
+   *
+   * @param near where to look first for a Service the index does not know
+   * @param walk whether to walk the app again when none is found
+   */
+  public named(name: string, near: IConstruct, walk: boolean): ApiObject[] {
+    if (!this.byName) {
+      this.build();
+    }
+    const known = this.byName!.get(name);
+    if (known) {
+      return known;
+    }
+    const found = nearService(near, name);
+    if (found) {
+      this.byName!.set(name, [found]);
+      return [found];
+    }
+    if (walk) {
+      this.build();
+    }
+    return this.byName!.get(name) ?? [];
+  }
+
+  /** Walks the app again: for a Service declared since, before a refusal. */
+  public refreshed(name: string): ApiObject[] {
+    this.build();
+    return this.byName!.get(name) ?? [];
+  }
+
+  private build(): void {
+    this.byName = new Map();
+    for (const c of this.root.node.findAll()) {
+      if (isService(c)) {
+        this.byName.set(c.name, [...(this.byName.get(c.name) ?? []), c]);
       }
     }
-    return this.byName.get(name) ?? [];
   }
+}
+
+function isService(c: IConstruct | undefined): c is ApiObject {
+  return c instanceof ApiObject && c.kind === 'Service' && c.apiVersion === 'v1';
+}
+
+/** A Service of this name among the children of `from`'s scopes, latest first (a construct keeps its object as `Resource`). */
+function nearService(from: IConstruct, name: string): ApiObject | undefined {
+  for (let scope = from.node.scope; scope !== undefined; scope = scope.node.scope) {
+    const children = scope.node.children;
+    for (let i = children.length - 1; i >= 0; i--) {
+      const c = children[i];
+      const obj = isService(c) ? c : c.node.tryFindChild('Resource');
+      if (isService(obj) && obj.name === name) {
+        return obj;
+      }
+    }
+  }
+  return undefined;
 }
 const SERVICE_INDEXES = new WeakMap<IConstruct, ServiceIndex>();
 
@@ -314,10 +363,17 @@ export class CookieAffinityIngress extends kplus.Ingress {
     }
     const name = kube.service.name;
     const namespace = this.metadata.namespace;
-    const candidates = ServiceIndex.of(this).named(name);
-    const same = candidates.filter(s => s.metadata.namespace === namespace);
+    const index = ServiceIndex.of(this);
+    let candidates = index.named(name, this, wantsService);
+    let same = candidates.filter(s => s.metadata.namespace === namespace);
     // Refused only when both namespaces are written: an object without one goes wherever it is applied.
-    const elsewhere = candidates.filter(s => s.metadata.namespace !== undefined && s.metadata.namespace !== namespace);
+    const elsewhereOf = (all: ApiObject[]) => all.filter(s => s.metadata.namespace !== undefined && s.metadata.namespace !== namespace);
+    if (same.length === 0 && elsewhereOf(candidates).length > 0) {
+      // Before refusing: the one in this namespace may have been declared since the index was built.
+      candidates = index.refreshed(name);
+      same = candidates.filter(s => s.metadata.namespace === namespace);
+    }
+    const elsewhere = elsewhereOf(candidates);
     if (same.length === 0 && elsewhere.length > 0 && namespace !== undefined) {
       const theirs = [...new Set(elsewhere.map(s => s.metadata.namespace))].map(n => JSON.stringify(n)).join(', ');
       throw propError(this, 'backend', `Service ${JSON.stringify(name)} in namespace ${theirs}`,
