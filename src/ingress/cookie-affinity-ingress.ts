@@ -101,6 +101,14 @@ class ServiceIndex {
     return this.byName!.get(name) ?? [];
   }
 
+  /** The Services of the app with this name, as the index knows them (built on first use). */
+  public known(name: string): ApiObject[] {
+    if (!this.byName) {
+      this.build();
+    }
+    return this.byName!.get(name) ?? [];
+  }
+
   /** Walks the app again: for a Service declared since, before a refusal. */
   public refreshed(name: string): ApiObject[] {
     this.build();
@@ -362,6 +370,11 @@ export class CookieAffinityIngress extends kplus.Ingress {
       return;
     }
     const name = kube.service.name;
+    if (!wantsService) {
+      // Nothing to write: the namespace is checked at synth, by one lookup for the whole app.
+      this.backends.push({ name });
+      return;
+    }
     const namespace = this.metadata.namespace;
     const index = ServiceIndex.of(this);
     let candidates = index.named(name, this, wantsService);
@@ -375,13 +388,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
     }
     const elsewhere = elsewhereOf(candidates);
     if (same.length === 0 && elsewhere.length > 0 && namespace !== undefined) {
-      const theirs = [...new Set(elsewhere.map(s => s.metadata.namespace))].map(n => JSON.stringify(n)).join(', ');
-      throw propError(this, 'backend', `Service ${JSON.stringify(name)} in namespace ${theirs}`,
-        `must be in the Ingress's namespace, ${JSON.stringify(namespace)}: an Ingress routes only to Services of its own namespace, so the controller would find no such Service; create the Ingress in the Service's namespace, or route to a Service in ${JSON.stringify(namespace)}`);
-    }
-    if (!wantsService) {
-      this.backends.push({ name });
-      return;
+      throw propError(this, 'backend', `Service ${JSON.stringify(name)} in namespace ${namespacesOf(elsewhere)}`, otherNamespace(namespace));
     }
     if (same.length > 1) {
       throw propError(this, 'backend', this.describeService(name),
@@ -403,15 +410,19 @@ export class CookieAffinityIngress extends kplus.Ingress {
   private annotate(service: ApiObject, name: string): void {
     const written = SERVICE_ANNOTATIONS.get(service) ?? new Map<string, { value: string; by: CookieAffinityIngress }>();
     SERVICE_ANNOTATIONS.set(service, written);
-    const present: Record<string, string> = service.metadata.toJson().annotations ?? {};
+    // Only a Service this library has not annotated yet can hold someone else's value.
+    const present: Record<string, string> = written.size === 0 ? service.metadata.toJson().annotations ?? {} : {};
     for (const [key, value] of Object.entries(this.serviceAnnotations)) {
-      const now = concrete(value);
       const before = written.get(key);
+      if (before === undefined && !(key in present)) {
+        continue;
+      }
+      const now = concrete(value);
       if (before !== undefined && before.by !== this && concrete(before.value) !== now) {
         throw propError(this, 'backend', this.describeService(name),
           `is also a backend of ${before.by.node.path}, which annotates it ${key}: ${JSON.stringify(concrete(before.value))} where this Ingress needs ${JSON.stringify(now)}; ${this.controller.name} keeps one cookie per Service: give both Ingresses the same cookie and controller, or route them to different Services`);
       }
-      if (before === undefined && key in present && present[key] !== now) {
+      if (before === undefined && present[key] !== now) {
         throw propError(this, 'backend', this.describeService(name),
           `already has the annotation ${key}: ${JSON.stringify(present[key])} where this Ingress needs ${JSON.stringify(now)}: remove it from the Service, and let 'cookie' render it`);
       }
@@ -431,7 +442,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
    */
   private backendErrors(): string[] {
     if (Object.keys(this.serviceAnnotations).length === 0) {
-      return [];
+      return this.namespaceErrors();
     }
     const errors = new Set<string>();
     for (const backend of this.backends) {
@@ -453,6 +464,36 @@ export class CookieAffinityIngress extends kplus.Ingress {
     }
     return [...errors];
   }
+
+  /** A backend that is a Service of the app in another namespace only, for a controller that writes nothing into it. */
+  private namespaceErrors(): string[] {
+    const namespace = this.metadata.namespace;
+    if (namespace === undefined || this.backends.length === 0) {
+      return [];
+    }
+    const index = ServiceIndex.of(this);
+    const errors: string[] = [];
+    for (const name of new Set(this.backends.map(b => b.name))) {
+      const elsewhere = (all: ApiObject[]) => all.some(s => s.metadata.namespace === namespace)
+        ? [] : all.filter(s => s.metadata.namespace !== undefined);
+      // The index as it is, then, before reporting, the app walked again.
+      if (elsewhere(index.known(name)).length > 0) {
+        const found = elsewhere(index.refreshed(name));
+        if (found.length > 0) {
+          errors.push(`'backend' (Service ${JSON.stringify(name)} in namespace ${namespacesOf(found)}) ${otherNamespace(namespace)}`);
+        }
+      }
+    }
+    return errors;
+  }
+}
+
+function namespacesOf(services: ApiObject[]): string {
+  return [...new Set(services.map(s => s.metadata.namespace))].map(n => JSON.stringify(n)).join(', ');
+}
+
+function otherNamespace(namespace: string): string {
+  return `must be in the Ingress's namespace, ${JSON.stringify(namespace)}: an Ingress routes only to Services of its own namespace, so the controller would find no such Service; create the Ingress in the Service's namespace, or route to a Service in ${JSON.stringify(namespace)}`;
 }
 
 /**

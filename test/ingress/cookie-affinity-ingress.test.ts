@@ -336,20 +336,27 @@ describe('CookieAffinityIngress writes into a backend Service when the backend i
 });
 
 describe('CookieAffinityIngress refuses a backend Service in another namespace', () => {
-  test.each([
-    ['ingress-nginx', IngressController.nginx()],
-    ['Traefik', IngressController.traefik()],
-  ])('GIVEN %s and a rule to a Service of another namespace THEN the rule is refused, naming the backend and both namespaces', (_name, controller) => {
+  const MESSAGE = '\'backend\' (Service "cart" in namespace "shop") must be in the Ingress\'s namespace, "web": an Ingress routes only to Services of its own namespace, so the controller would find no such Service; create the Ingress in the Service\'s namespace, or route to a Service in "web"';
+
+  function crossNamespace(controller: IngressController) {
     // GIVEN an Ingress in "web" and a Service in "shop"
     const app = Testing.app();
     const web = new Chart(app, 'web', { namespace: 'web' });
     const shop = new Chart(app, 'shop', { namespace: 'shop' });
     const svc = service(shop, 'cart');
     const ingress = new CookieAffinityIngress(web, 'Ingress', { controller });
-    // WHEN a rule routes to it
-    // THEN it is refused
-    expect(() => ingress.addRule('/cart', kplus.IngressBackend.fromService(svc))).toThrow(
-      'web/Ingress: \'backend\' (Service "cart" in namespace "shop") must be in the Ingress\'s namespace, "web": an Ingress routes only to Services of its own namespace, so the controller would find no such Service; create the Ingress in the Service\'s namespace, or route to a Service in "web"');
+    return { web, route: () => ingress.addRule('/cart', kplus.IngressBackend.fromService(svc)) };
+  }
+
+  test('GIVEN a controller that writes into the Service (Traefik) THEN the rule is refused when added, naming the backend and both namespaces', () => {
+    const { route } = crossNamespace(IngressController.traefik());
+    expect(route).toThrow(`web/Ingress: ${MESSAGE}`);
+  });
+
+  test('GIVEN ingress-nginx, which writes nothing into the Service THEN the synth fails with the same words', () => {
+    const { web, route } = crossNamespace(IngressController.nginx());
+    route();
+    expect(() => Testing.synth(web)).toThrow(`[web/Ingress] ${MESSAGE}`);
   });
 
   test('GIVEN the backend in the Ingress\'s own namespace, beside one of the same name elsewhere THEN it is taken', () => {
