@@ -8,6 +8,60 @@ import { nginxRenderer, NginxControllerOptions } from './controllers/nginx';
 import { ControllerRenderer } from './controllers/renderer';
 import { traefikRenderer, TraefikControllerOptions } from './controllers/traefik';
 import type { CookieAffinityIngress } from './cookie-affinity-ingress';
+import { AffinityCookie, SameSite } from '../cookie/affinity-cookie';
+
+/**
+ * The affinity cookie with every default applied, as a controller renders it.
+ * `secure` follows the TLS the Ingress has when it is resolved: TLS may be
+ * added later, so a controller that writes `Secure` reads
+ * `ingress.resolveCookie()` again in a `Lazy` value.
+ */
+export interface ResolvedAffinityCookie {
+  /**
+   * The cookie's name.
+   *
+   * @default - not given: the controller's own name
+   */
+  readonly name?: string;
+
+  /**
+   * `Max-Age` in whole seconds.
+   *
+   * @default - not given: a session cookie
+   */
+  readonly maxAgeSeconds?: number;
+
+  /** The cookie's `Path`. */
+  readonly path: string;
+
+  /**
+   * The cookie's `Domain`.
+   *
+   * @default - not given: the host that set it
+   */
+  readonly domain?: string;
+
+  /** Whether the cookie is `Secure`. */
+  readonly secure: boolean;
+
+  /** Whether the cookie is `HttpOnly`. */
+  readonly httpOnly: boolean;
+
+  /** The cookie's `SameSite`. */
+  readonly sameSite: SameSite;
+}
+
+/** What `IngressController.bind()` is given: the Ingress and its cookie, resolved and as given. */
+export interface IngressControllerBindOptions {
+  /** The Ingress to render the cookie for (its name, namespace, `resolveCookie()` and `rulePaths()` at synth). */
+  readonly ingress: CookieAffinityIngress;
+
+  /** The cookie with every default applied, for the TLS the Ingress has now. */
+  readonly cookie: ResolvedAffinityCookie;
+
+  /** The cookie as given, so that a controller refuses the fields it cannot express. */
+  readonly givenCookie: AffinityCookie;
+}
 
 /**
  * What an ingress controller needs written for cookie affinity: plain data
@@ -23,8 +77,8 @@ export interface IngressControllerConfig {
 
   /**
    * Annotations for every backend Service of the Ingress. The Ingress finds
-   * each Service in the app at synth and annotates it; a backend that is not
-   * a Service of the app is an error.
+   * each Service in the app when the backend is added and annotates it; a
+   * backend that is not a Service of the app is an error.
    *
    * @default - none: the controller reads nothing from the Services
    */
@@ -44,7 +98,9 @@ export interface IngressControllerConfig {
  * cookie model into exactly what that controller reads, and refuses cookie
  * fields the controller cannot express.
  *
- * To support another controller, extend this class and implement `bind()`.
+ * To support another controller, extend this class and implement `bind()`,
+ * which gets the resolved cookie as plain data and returns plain data (in
+ * any jsii language).
  */
 export abstract class IngressController {
   /**
@@ -136,12 +192,14 @@ export abstract class IngressController {
   /**
    * Checks the Ingress's cookie against this controller's limits, creates
    * what the controller needs under `scope`, and returns what to write.
-   * Called once, from the Ingress's constructor.
+   * Called once, from the Ingress's constructor. The Ingress writes the
+   * returned annotations on itself, and on each backend Service as the
+   * backend is added.
    *
    * @param scope where to create objects (the Ingress)
-   * @param ingress the Ingress whose `cookie` to render
+   * @param options the Ingress and its cookie
    */
-  public abstract bind(scope: Construct, ingress: CookieAffinityIngress): IngressControllerConfig;
+  public abstract bind(scope: Construct, options: IngressControllerBindOptions): IngressControllerConfig;
 }
 
 /** A controller made by a factory: one renderer file per controller. */
@@ -155,7 +213,7 @@ class RenderedController extends IngressController {
     this.ingressClassName = renderer.ingressClassName;
   }
 
-  public bind(scope: Construct, ingress: CookieAffinityIngress): IngressControllerConfig {
-    return this.renderer.bind(scope, ingress);
+  public bind(scope: Construct, options: IngressControllerBindOptions): IngressControllerConfig {
+    return this.renderer.bind(scope, options);
   }
 }

@@ -1,8 +1,8 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
-import { IngressController } from './controller';
-import { AffinityCookie, resolveCookie, ResolvedCookie } from '../cookie/affinity-cookie';
+import { Construct, IConstruct } from 'constructs';
+import { IngressController, ResolvedAffinityCookie } from './controller';
+import { AffinityCookie, resolveCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
 import { describeNameRule, followsNameRule, NameRule } from '../facts/names';
 import { checkName, checkObjectNames } from '../names';
@@ -33,21 +33,117 @@ export interface CookieAffinityIngressProps extends kplus.IngressProps {
 
 // Rules and TLS may be added by the base constructor, before this class's
 // fields exist, so they are kept beside the object rather than in fields.
-const BACKENDS = new WeakMap<CookieAffinityIngress, kplus.IngressBackend[]>();
 const RULE_PATHS = new WeakMap<CookieAffinityIngress, string[]>();
 const WITH_TLS = new WeakSet<CookieAffinityIngress>();
 /** `host path` of every rule so far, and whether a default backend is set: cdk8s-plus refuses repeats in words that name no prop. */
 const ROUTES = new WeakMap<CookieAffinityIngress, Set<string>>();
 const WITH_DEFAULT = new WeakSet<CookieAffinityIngress>();
+/** Backends added by the base constructor, before the controller is known: related once it is. */
+const EARLY_BACKENDS = new WeakMap<CookieAffinityIngress, kplus.IngressBackend[]>();
 
-/**
- * Errors found for each Ingress by the pass that annotated every backend
- * Service of the app, until that Ingress's own validation reports them.
- */
-const PENDING = new WeakMap<CookieAffinityIngress, string[]>();
+/** A backend Service as the Ingress found it when the backend was added. */
+interface RelatedBackend {
+  /** The Service's name, as the Ingress writes it. */
+  readonly name: string;
+  /** The Service of the app, when it was found. */
+  readonly service?: ApiObject;
+}
 
 /** Who wrote each Service annotation, so two Ingresses that disagree are caught. */
 const SERVICE_ANNOTATIONS = new WeakMap<ApiObject, Map<string, { value: string; by: CookieAffinityIngress }>>();
+
+/**
+ * The app's Services by name. It is built by one walk of the app when an
+ * Ingress first looks a backend up; a name not in it is looked for first
+ * among the latest children of the Ingress's scopes (a Service is usually
+ * declared just before the rule that routes to it), and only then by a new
+ * walk, so N Ingresses do not walk the app N times.
+ */
+class ServiceIndex {
+  /** The index of the app `scope` is in. */
+  public static of(scope: IConstruct): ServiceIndex {
+    const root = scope.node.root;
+    let index = SERVICE_INDEXES.get(root);
+    if (!index) {
+      index = new ServiceIndex(root);
+      SERVICE_INDEXES.set(root, index);
+    }
+    return index;
+  }
+
+  private byName?: Map<string, ApiObject[]>;
+
+  private constructor(private readonly root: IConstruct) {}
+
+  /**
+   * The Services of the app with this name, in any namespace, as far as the
+   * index knows them.
+   *
+   * @param near where to look first for a Service the index does not know
+   * @param walk whether to walk the app again when none is found
+   */
+  public named(name: string, near: IConstruct, walk: boolean): ApiObject[] {
+    if (!this.byName) {
+      this.build();
+    }
+    const known = this.byName!.get(name);
+    if (known) {
+      return known;
+    }
+    const found = nearService(near, name);
+    if (found) {
+      this.byName!.set(name, [found]);
+      return [found];
+    }
+    if (walk) {
+      this.build();
+    }
+    return this.byName!.get(name) ?? [];
+  }
+
+  /** The Services of the app with this name, as the index knows them (built on first use). */
+  public known(name: string): ApiObject[] {
+    if (!this.byName) {
+      this.build();
+    }
+    return this.byName!.get(name) ?? [];
+  }
+
+  /** Walks the app again: for a Service declared since, before a refusal. */
+  public refreshed(name: string): ApiObject[] {
+    this.build();
+    return this.byName!.get(name) ?? [];
+  }
+
+  private build(): void {
+    this.byName = new Map();
+    for (const c of this.root.node.findAll()) {
+      if (isService(c)) {
+        this.byName.set(c.name, [...(this.byName.get(c.name) ?? []), c]);
+      }
+    }
+  }
+}
+
+function isService(c: IConstruct | undefined): c is ApiObject {
+  return c instanceof ApiObject && c.kind === 'Service' && c.apiVersion === 'v1';
+}
+
+/** A Service of this name among the children of `from`'s scopes, latest first (a construct keeps its object as `Resource`). */
+function nearService(from: IConstruct, name: string): ApiObject | undefined {
+  for (let scope = from.node.scope; scope !== undefined; scope = scope.node.scope) {
+    const children = scope.node.children;
+    for (let i = children.length - 1; i >= 0; i--) {
+      const c = children[i];
+      const obj = isService(c) ? c : c.node.tryFindChild('Resource');
+      if (isService(obj) && obj.name === name) {
+        return obj;
+      }
+    }
+  }
+  return undefined;
+}
+const SERVICE_INDEXES = new WeakMap<IConstruct, ServiceIndex>();
 
 /**
  * An Ingress whose controller keeps each browser on one pod with a cookie:
@@ -59,10 +155,12 @@ const SERVICE_ANNOTATIONS = new WeakMap<ApiObject, Map<string, { value: string; 
  * format what cdk8s-plus or the API server would refuse: no rule and no
  * default backend, a second default backend, a repeated host and path, a
  * path not starting with '/', a host that is not a DNS name, and an
- * IngressClass name that is not a DNS-1123 subdomain. The controller renders the one
+ * IngressClass name that is not a DNS-1123 subdomain, and a backend Service
+ * in another namespace than the Ingress's. The controller renders the one
  * cookie model in its own syntax: annotations on the Ingress (ingress-nginx,
- * AWS ALB), on each backend Service (Traefik, HAProxy, GKE, found in the app
- * and annotated at synth), or a custom resource (GKE's BackendConfig).
+ * AWS ALB), on each backend Service (Traefik, HAProxy, GKE: written on the
+ * Service of the app when the backend is added), or a custom resource (GKE's
+ * BackendConfig).
  *
  * @example
  *
@@ -83,19 +181,21 @@ export class CookieAffinityIngress extends kplus.Ingress {
   public readonly controllerObjects: ApiObject[];
 
   /**
-   * Annotations each backend Service gets at synth (empty for controllers
-   * that read only the Ingress).
+   * Annotations each backend Service gets when it is added (empty for
+   * controllers that read only the Ingress).
    */
   public readonly serviceAnnotations: { [key: string]: string };
+
+  /** The backends added so far, each with the Service of the app it names, if found. */
+  private readonly backends: RelatedBackend[] = [];
 
   public constructor(scope: Construct, id: string, props: CookieAffinityIngressProps = {}) {
     const controller = props.controller ?? IngressController.nginx();
     super(scope, id, { ...props, className: props.className ?? controller.ingressClassName });
     this.cookie = props.cookie ?? {};
     this.controller = controller;
-    // cdk8s-plus reports an Ingress with no backend at synth in words that
-    // name no prop; this Ingress reports it in the library's format instead.
-    Object.defineProperty(this, '_validate', { value: () => [] });
+    // cdk8s-plus reports an Ingress with no backend in words that name no
+    // prop; this check says the same beside it, naming the ways to add one.
     this.node.addValidation({
       validate: () => (ROUTES.get(this)?.size || WITH_DEFAULT.has(this) ? [] : [
         '\'rules\' (none) must hold at least one rule, or a \'defaultBackend\' must be given: an Ingress with neither routes nothing; add one with addRule(), addHostRule() or addDefaultBackend()',
@@ -113,9 +213,9 @@ export class CookieAffinityIngress extends kplus.Ingress {
     }
     checkObjectNames(this, this.apiObject);
     // The model's own rules, before the controller's; Secure is decided at synth.
-    this._resolveCookie();
+    const cookie = this.resolveCookie();
 
-    const config = controller.bind(this, this);
+    const config = controller.bind(this, { ingress: this, cookie, givenCookie: this.cookie });
     const userAnnotations = props.metadata?.annotations ?? {};
     for (const [key, value] of Object.entries(config.ingressAnnotations ?? {})) {
       if (key in userAnnotations) {
@@ -126,17 +226,19 @@ export class CookieAffinityIngress extends kplus.Ingress {
     }
     this.controllerObjects = config.apiObjects ?? [];
     this.serviceAnnotations = { ...config.serviceAnnotations };
-    if (Object.keys(this.serviceAnnotations).length > 0) {
-      // Backends and Services may be added after this constructor, in any
-      // order, so the Services are found and annotated when the app is
-      // synthesized (cdk8s validates the whole app before it writes any object).
-      this.node.addValidation({ validate: () => this.backendServiceErrors() });
+
+    // Backends given in props were added by the base constructor, before the controller was known.
+    for (const backend of EARLY_BACKENDS.get(this) ?? []) {
+      this.relateBackend(backend);
     }
+    EARLY_BACKENDS.delete(this);
+    this.node.addValidation({ validate: () => this.backendErrors() });
   }
 
   /**
-   * Adds rules to this Ingress, as `kplus.Ingress.addRules()` does, keeping
-   * their backends so that controllers that read the Service can annotate it.
+   * Adds rules to this Ingress, as `kplus.Ingress.addRules()` does, and
+   * relates each backend: a Service in another namespace is refused, and
+   * controllers that read the Service get their annotations written on it.
    *
    * @param rules the rules to add
    */
@@ -169,12 +271,19 @@ export class CookieAffinityIngress extends kplus.Ingress {
       }
       routes.add(route);
     }
+    if (this.controller === undefined) {
+      // Called by the base constructor: related once the controller is known.
+      EARLY_BACKENDS.set(this, [...(EARLY_BACKENDS.get(this) ?? []), ...rules.map(r => r.backend)]);
+    } else {
+      for (const rule of rules) {
+        this.relateBackend(rule.backend);
+      }
+    }
     super.addRules(...rules);
     ROUTES.set(this, routes);
     if (withDefault) {
       WITH_DEFAULT.add(this);
     }
-    BACKENDS.set(this, [...(BACKENDS.get(this) ?? []), ...rules.map(r => r.backend)]);
     // A rule with neither host nor path is the default backend, which has no path.
     const paths = rules.filter(r => r.host !== undefined || r.path !== undefined).map(r => r.path ?? '/');
     RULE_PATHS.set(this, [...(RULE_PATHS.get(this) ?? []), ...paths]);
@@ -207,11 +316,10 @@ export class CookieAffinityIngress extends kplus.Ingress {
   }
 
   /**
-   * The paths of this Ingress's rules, as they are now.
-   *
-   * @internal
+   * The paths of this Ingress's rules, as they are now (a controller that
+   * writes a cookie path reads them at synth, in a `Lazy` value).
    */
-  public _rulePaths(): string[] {
+  public rulePaths(): string[] {
     return [...(RULE_PATHS.get(this) ?? [])];
   }
 
@@ -229,90 +337,163 @@ export class CookieAffinityIngress extends kplus.Ingress {
   }
 
   /**
-   * The cookie with every default applied, for the TLS the Ingress has now.
-   *
-   * @internal
+   * The cookie with every default applied, for the TLS the Ingress has now
+   * (a controller that writes `Secure` reads it again at synth, in a `Lazy`
+   * value, since TLS may be added after construction).
    */
-  public _resolveCookie(): ResolvedCookie {
-    return resolveCookie(this, 'cookie', this.cookie, { tls: WITH_TLS.has(this) });
+  public resolveCookie(): ResolvedAffinityCookie {
+    const r = resolveCookie(this, 'cookie', this.cookie, { tls: WITH_TLS.has(this) });
+    return {
+      name: r.name,
+      maxAgeSeconds: r.maxAgeSeconds,
+      path: r.path,
+      domain: r.domain,
+      secure: r.secure,
+      httpOnly: r.httpOnly,
+      sameSite: r.sameSite,
+    };
   }
 
   /**
-   * The first Ingress validated in a synth walks the app once for every
-   * Ingress, so that N Ingresses do not walk it N times; each then reports
-   * its own errors, under its own path.
+   * Relates one backend when it is added: refuses a Service in another
+   * namespace, and writes the controller's annotations on the Service.
    */
-  private backendServiceErrors(): string[] {
-    if (!PENDING.has(this)) {
-      const all = this.node.root.node.findAll();
-      const services = new Map<string, ApiObject[]>();
-      for (const c of all) {
-        if (c instanceof ApiObject && c.kind === 'Service' && c.apiVersion === 'v1') {
-          const key = serviceKey(c.name, c.metadata.namespace);
-          services.set(key, [...(services.get(key) ?? []), c]);
-        }
+  private relateBackend(backend: kplus.IngressBackend): void {
+    // cdk8s-plus keeps the backend's manifest behind this call; reading it is the only way to the Service's name.
+    const kube = backend._toKube();
+    const wantsService = Object.keys(this.serviceAnnotations).length > 0;
+    if (kube.service === undefined) {
+      if (wantsService) {
+        throw propError(this, 'backend', `${kube.resource?.kind ?? 'resource'} ${JSON.stringify(kube.resource?.name)}`,
+          `must be a Service: ${this.controller.name} reads the cookie from annotations on the backend Service; route to one with kplus.IngressBackend.fromService()`);
       }
-      for (const c of all) {
-        if (c instanceof CookieAffinityIngress && Object.keys(c.serviceAnnotations).length > 0) {
-          PENDING.set(c, c.annotateBackendServices(services));
-        }
-      }
+      return;
     }
-    const errors = PENDING.get(this) ?? [];
-    PENDING.delete(this);
-    return errors;
+    const name = kube.service.name;
+    if (!wantsService) {
+      // Nothing to write: the namespace is checked at synth, by one lookup for the whole app.
+      this.backends.push({ name });
+      return;
+    }
+    const namespace = this.metadata.namespace;
+    const index = ServiceIndex.of(this);
+    let candidates = index.named(name, this, wantsService);
+    let same = candidates.filter(s => s.metadata.namespace === namespace);
+    // Refused only when both namespaces are written: an object without one goes wherever it is applied.
+    const elsewhereOf = (all: ApiObject[]) => all.filter(s => s.metadata.namespace !== undefined && s.metadata.namespace !== namespace);
+    if (same.length === 0 && elsewhereOf(candidates).length > 0) {
+      // Before refusing: the one in this namespace may have been declared since the index was built.
+      candidates = index.refreshed(name);
+      same = candidates.filter(s => s.metadata.namespace === namespace);
+    }
+    const elsewhere = elsewhereOf(candidates);
+    if (same.length === 0 && elsewhere.length > 0 && namespace !== undefined) {
+      throw propError(this, 'backend', `Service ${JSON.stringify(name)} in namespace ${namespacesOf(elsewhere)}`, otherNamespace(namespace));
+    }
+    if (same.length > 1) {
+      throw propError(this, 'backend', this.describeService(name),
+        `must match one Service of the app, not ${same.length} (${same.map(s => s.node.path).join(', ')}): give them distinct names or namespaces`);
+    }
+    const service = same[0];
+    this.backends.push({ name, service });
+    if (service !== undefined) {
+      this.annotate(service, name);
+    }
   }
 
-  private annotateBackendServices(services: Map<string, ApiObject[]>): string[] {
-    const wanted = Object.entries(this.serviceAnnotations).map(([key, value]) => [key, concrete(value)] as const);
-    const errors = new Set<string>();
+  private describeService(name: string): string {
     const namespace = this.metadata.namespace;
-    const where = (name: string) => `Service ${JSON.stringify(name)}${namespace ? ` in namespace ${JSON.stringify(namespace)}` : ''}`;
-    for (const backend of BACKENDS.get(this) ?? []) {
-      const kube = backend._toKube();
-      if (kube.service === undefined) {
-        errors.add(`'backend' (${kube.resource?.kind ?? 'resource'} ${JSON.stringify(kube.resource?.name)}) must be a Service: ${this.controller.name} reads the cookie from annotations on the backend Service; route to one with kplus.IngressBackend.fromService()`);
+    return `Service ${JSON.stringify(name)}${namespace ? ` in namespace ${JSON.stringify(namespace)}` : ''}`;
+  }
+
+  /** Writes the controller's annotations on a backend Service, refusing to overwrite another's. */
+  private annotate(service: ApiObject, name: string): void {
+    const written = SERVICE_ANNOTATIONS.get(service) ?? new Map<string, { value: string; by: CookieAffinityIngress }>();
+    SERVICE_ANNOTATIONS.set(service, written);
+    // Only a Service this library has not annotated yet can hold someone else's value.
+    const present: Record<string, string> = written.size === 0 ? service.metadata.toJson().annotations ?? {} : {};
+    for (const [key, value] of Object.entries(this.serviceAnnotations)) {
+      const before = written.get(key);
+      if (before === undefined && !(key in present)) {
         continue;
       }
-      const name = kube.service.name;
-      const found = services.get(serviceKey(name, namespace)) ?? [];
-      if (found.length === 0) {
-        errors.add(`'backend' (${where(name)}) must be a Service declared in this app: ${this.controller.name} reads the cookie from annotations on the Service, which cannot be written to one the app does not declare; declare it in the app (a kplus.Service, or an ApiObject or Include of it), or use a controller that reads the Ingress, such as IngressController.nginx()`);
+      const now = concrete(value);
+      if (before !== undefined && before.by !== this && concrete(before.value) !== now) {
+        throw propError(this, 'backend', this.describeService(name),
+          `is also a backend of ${before.by.node.path}, which annotates it ${key}: ${JSON.stringify(concrete(before.value))} where this Ingress needs ${JSON.stringify(now)}; ${this.controller.name} keeps one cookie per Service: give both Ingresses the same cookie and controller, or route them to different Services`);
+      }
+      if (before === undefined && present[key] !== now) {
+        throw propError(this, 'backend', this.describeService(name),
+          `already has the annotation ${key}: ${JSON.stringify(present[key])} where this Ingress needs ${JSON.stringify(now)}: remove it from the Service, and let 'cookie' render it`);
+      }
+    }
+    for (const [key, value] of Object.entries(this.serviceAnnotations)) {
+      if (!written.has(key)) {
+        written.set(key, { value, by: this });
+      }
+      service.metadata.addAnnotation(key, value);
+    }
+  }
+
+  /**
+   * What only synth can tell, read and never written: a backend Service the
+   * app did not declare when it was added, and an annotation of this
+   * Ingress's controller that something changed on the Service since.
+   */
+  private backendErrors(): string[] {
+    if (Object.keys(this.serviceAnnotations).length === 0) {
+      return this.namespaceErrors();
+    }
+    const errors = new Set<string>();
+    for (const backend of this.backends) {
+      const what = this.describeService(backend.name);
+      if (backend.service === undefined) {
+        errors.add(`'backend' (${what}) must be a Service declared in this app, before the rule that routes to it: ${this.controller.name} reads the cookie from annotations on the Service, which cannot be written to one the app does not declare; declare it in the app (a kplus.Service, or an ApiObject or Include of it), or use a controller that reads the Ingress, such as IngressController.nginx()`);
         continue;
       }
-      if (found.length > 1) {
-        errors.add(`'backend' (${where(name)}) must match one Service of the app, not ${found.length} (${found.map(s => s.node.path).join(', ')}): give them distinct names or namespaces`);
-        continue;
-      }
-      for (const problem of this.annotate(found[0], where(name), wanted)) {
-        errors.add(problem);
+      const now: Record<string, string> = backend.service.metadata.toJson().annotations ?? {};
+      for (const [key, value] of Object.entries(this.serviceAnnotations)) {
+        const wanted = concrete(value);
+        if (now[key] !== wanted) {
+          const writer = SERVICE_ANNOTATIONS.get(backend.service)?.get(key)?.by;
+          errors.add(writer !== undefined && writer !== this
+            ? `'backend' (${what}) is also a backend of ${writer.node.path}, which annotates it ${key}: ${JSON.stringify(now[key])} where this Ingress needs ${JSON.stringify(wanted)}; ${this.controller.name} keeps one cookie per Service: give both Ingresses the same cookie and controller, or route them to different Services`
+            : `'backend' (${what}) has the annotation ${key}: ${JSON.stringify(now[key] ?? null)} where this Ingress needs ${JSON.stringify(wanted)}: something set it after the Ingress wrote it; remove that, and let 'cookie' render it`);
+        }
       }
     }
     return [...errors];
   }
 
-  private annotate(service: ApiObject, what: string, wanted: ReadonlyArray<readonly [string, string]>): string[] {
-    const written = SERVICE_ANNOTATIONS.get(service) ?? new Map<string, { value: string; by: CookieAffinityIngress }>();
-    SERVICE_ANNOTATIONS.set(service, written);
-    const present: Record<string, string> = service.metadata.toJson().annotations ?? {};
-    const problems: string[] = [];
-    for (const [key, value] of wanted) {
-      const before = written.get(key);
-      if (before !== undefined && before.by !== this && before.value !== value) {
-        problems.push(`'backend' (${what}) is also a backend of ${before.by.node.path}, which annotates it ${key}: ${JSON.stringify(before.value)} where this Ingress needs ${JSON.stringify(value)}; ${this.controller.name} keeps one cookie per Service: give both Ingresses the same cookie and controller, or route them to different Services`);
-        continue;
-      }
-      if (before === undefined && key in present && present[key] !== value) {
-        problems.push(`'backend' (${what}) already has the annotation ${key}: ${JSON.stringify(present[key])} where this Ingress needs ${JSON.stringify(value)}: remove it from the Service, and let 'cookie' render it`);
-        continue;
-      }
-      if (before === undefined) {
-        written.set(key, { value, by: this });
-      }
-      service.metadata.addAnnotation(key, value);
+  /** A backend that is a Service of the app in another namespace only, for a controller that writes nothing into it. */
+  private namespaceErrors(): string[] {
+    const namespace = this.metadata.namespace;
+    if (namespace === undefined || this.backends.length === 0) {
+      return [];
     }
-    return problems;
+    const index = ServiceIndex.of(this);
+    const errors: string[] = [];
+    for (const name of new Set(this.backends.map(b => b.name))) {
+      const elsewhere = (all: ApiObject[]) => all.some(s => s.metadata.namespace === namespace)
+        ? [] : all.filter(s => s.metadata.namespace !== undefined);
+      // The index as it is, then, before reporting, the app walked again.
+      if (elsewhere(index.known(name)).length > 0) {
+        const found = elsewhere(index.refreshed(name));
+        if (found.length > 0) {
+          errors.push(`'backend' (Service ${JSON.stringify(name)} in namespace ${namespacesOf(found)}) ${otherNamespace(namespace)}`);
+        }
+      }
+    }
+    return errors;
   }
+}
+
+function namespacesOf(services: ApiObject[]): string {
+  return [...new Set(services.map(s => s.metadata.namespace))].map(n => JSON.stringify(n)).join(', ');
+}
+
+function otherNamespace(namespace: string): string {
+  return `must be in the Ingress's namespace, ${JSON.stringify(namespace)}: an Ingress routes only to Services of its own namespace, so the controller would find no such Service; create the Ingress in the Service's namespace, or route to a Service in ${JSON.stringify(namespace)}`;
 }
 
 /**
@@ -330,10 +511,6 @@ function refuseEmptyHost(ingress: CookieAffinityIngress, host: string): void {
   if (host === '') {
     throw propError(ingress, 'host', '""', 'must not be empty: use addRule() or addDefaultBackend() for every host');
   }
-}
-
-function serviceKey(name: string, namespace: string | undefined): string {
-  return `${namespace ?? ''}/${name}`;
 }
 
 /** A rendered annotation value now: lazy values (Secure after TLS) are produced. */

@@ -1,6 +1,6 @@
-import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
+import { Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { LoadBalancerStickiness } from './load-balancer-stickiness';
 import { AffinityTimeout } from './timeouts';
 import { ExternalTrafficPolicy, InternalTrafficPolicy } from './traffic-policy';
@@ -300,14 +300,10 @@ export class StickyService extends kplus.Service {
     }
     this.apiObject.addJsonPatch(...patches);
 
+    // cdk8s-plus throws its own "must be configured with a port" when the
+    // Service is written, which names none of the ways to give one; this
+    // check says it beside it, at synth.
     this.node.addValidation({ validate: () => (this.ports.length === 0 ? [noPortsMessage()] : []) });
-    // One scan of the app for all its StickyServices: a scan per Service
-    // would make synth quadratic in the number of Services.
-    const root = this.node.root;
-    if (!WARNED_INGRESSES.has(root)) {
-      WARNED_INGRESSES.set(root, new Set());
-      root.node.addValidation({ validate: () => warnAboutIngresses(root) });
-    }
   }
 
   /**
@@ -328,19 +324,6 @@ export class StickyService extends kplus.Service {
       throw propError(this, 'ports', problem.value, problem.allowed);
     }
     super.bind(port, options);
-  }
-
-  /**
-   * @internal
-   */
-  public _toKube(): kplus.k8s.ServiceSpec {
-    // cdk8s-plus would throw its own "must be configured with a port", which
-    // names none of the ways to give one; `Testing.synth()` and `toJson()`
-    // reach here without running validations, so say it here too.
-    if (this.ports.length === 0) {
-      throw new Error(`${this.node.path}: ${noPortsMessage()}`);
-    }
-    return super._toKube();
   }
 
   private applyLoadBalancerStickiness(stickiness: LoadBalancerStickiness, given: { [key: string]: string }): JsonPatch[] {
@@ -370,63 +353,6 @@ export class StickyService extends kplus.Service {
 
 function noPortsMessage(): string {
   return "'ports' (none) must list at least one port: pass 'ports', call bind(), or create the Service with StickyService.exposeWorkload() to take the ports of a workload's containers";
-}
-
-/** Per app: the (Ingress, StickyService) pairs already warned about, since cdk8s validates the app again for every chart it writes. */
-const WARNED_INGRESSES = new WeakMap<IConstruct, Set<string>>();
-
-/**
- * Prints a warning for each Ingress in the app that routes to a
- * StickyService. cdk8s has no warnings API, and refusing would break apps
- * that work (the pods still answer; users are just not sticky).
- *
- * An Ingress names its backends without a namespace, so they are the
- * Services of that name in the Ingress's own namespace. Any Ingress object
- * counts (cdk8s-plus of any version, the L1 `KubeIngress`, a plain
- * ApiObject), reported by the path of the construct that owns it.
- */
-function warnAboutIngresses(root: IConstruct): string[] {
-  const services = new Map<string, StickyService>();
-  const ingresses: ApiObject[] = [];
-  for (const construct of root.node.findAll()) {
-    if (construct instanceof StickyService) {
-      services.set(`${construct.metadata.namespace ?? Chart.of(construct).namespace}/${construct.name}`, construct);
-    } else if (construct instanceof ApiObject && construct.kind === 'Ingress') {
-      ingresses.push(construct);
-    }
-  }
-  const warned = WARNED_INGRESSES.get(root)!;
-  for (const ingress of ingresses) {
-    // A cdk8s-plus resource keeps its ApiObject as the child `Resource`.
-    const owner = ingress.node.id === 'Resource' && ingress.node.scope ? ingress.node.scope : ingress;
-    // A CookieAffinityIngress (issue 8) gives users cookie affinity itself.
-    if (owner.constructor.name === 'CookieAffinityIngress') {
-      continue;
-    }
-    let manifest: any;
-    try {
-      manifest = ingress.toJson();
-    } catch {
-      continue; // the Ingress reports its own problems
-    }
-    const backends = [
-      manifest.spec?.defaultBackend,
-      ...(manifest.spec?.rules ?? []).flatMap((rule: any) => (rule.http?.paths ?? []).map((path: any) => path.backend)),
-    ];
-    for (const name of new Set(backends.map(backend => backend?.service?.name).filter(n => n !== undefined))) {
-      const service = services.get(`${manifest.metadata?.namespace}/${name}`);
-      const key = `${owner.node.path} ${service?.node.path}`;
-      if (service === undefined || warned.has(key)) {
-        continue;
-      }
-      warned.add(key);
-      // eslint-disable-next-line no-console
-      console.warn(`Warning: ${owner.node.path}: routes to StickyService ${service.node.path}, whose ClientIP affinity does not make users sticky there: `
-        + 'the Service sees the ingress controller\'s pods as its clients, and controllers such as ingress-nginx and Traefik send traffic straight to the pod endpoints. '
-        + 'Use cookie affinity at the ingress (CookieAffinityIngress) in front of a plain Service.');
-    }
-  }
-  return [];
 }
 
 const AFFINITY_FIELDS = ['sessionAffinity', 'sessionAffinityConfig', 'externalTrafficPolicy', 'internalTrafficPolicy'] as const;

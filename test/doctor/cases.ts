@@ -12,6 +12,16 @@ export interface RuleCase {
 }
 
 const NGINX = 'nginx.ingress.kubernetes.io/';
+
+/** A Gateway API HTTPRoute with one rule to a Service. */
+function httpRoute(name: string, backend: string, rule: Obj = {}): Obj {
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name },
+    spec: { parentRefs: [{ name: 'gateway' }], rules: [{ backendRefs: [{ name: backend, port: 80 }], ...rule }] },
+  };
+}
 const sessionVolume = {
   volumes: [{ name: 'sessions', emptyDir: {} }],
   volumeMounts: [{ name: 'sessions', mountPath: '/var/lib/app/sessions' }],
@@ -139,6 +149,18 @@ export const CASES: RuleCase[] = [
     trigger: [workload('app', { replicas: 3 }), service('app', CLIENT_IP), ingress('app', 'app')],
     message: 'Service app: ClientIP affinity on a ClusterIP Service reached through Ingress app; the ingress controller connects to the pods directly, so the affinity does nothing for that traffic',
     clean: [workload('app', { replicas: 3 }), service('app'), ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie' })],
+  },
+  {
+    rule: 'client-ip-bypassed',
+    trigger: [workload('shop', { replicas: 3, ...sessionVolume }), service('shop', CLIENT_IP), ingress('shop', 'shop')],
+    message: 'Service shop: ClientIP is its only affinity, but Ingress shop picks the pods of Deployment shop itself, past the Service\'s virtual IP where kube-proxy applies ClientIP; container app keeps sessions in /var/lib/app/sessions on emptyDir (volume sessions), local to each pod, so users reaching it there are spread over 3 pods and logged out at random',
+    clean: [workload('shop', { replicas: 3, ...sessionVolume }), service('shop', CLIENT_IP), ingress('shop', 'shop', { [`${NGINX}affinity`]: 'cookie' })],
+  },
+  {
+    rule: 'client-ip-bypassed',
+    trigger: [grafana(), service('grafana', CLIENT_IP), httpRoute('grafana', 'grafana')],
+    message: 'Service grafana: ClientIP is its only affinity, but HTTPRoute grafana picks the pods of Deployment grafana itself, past the Service\'s virtual IP where kube-proxy applies ClientIP; Grafana keeps sessions in its database, here the default SQLite on each pod (no GF_DATABASE_TYPE of mysql or postgres), so users reaching it there are spread over 4 pods and logged out at random',
+    clean: [grafana(), service('grafana', CLIENT_IP), httpRoute('grafana', 'grafana', { sessionPersistence: { sessionName: 'grafana', type: 'Cookie' } })],
   },
   {
     rule: 'aws-nlb-client-ip-without-stickiness',

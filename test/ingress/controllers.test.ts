@@ -1,7 +1,17 @@
-import { Duration } from 'cdk8s';
+import { Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import { service } from './util';
-import { AffinityCookie, AlbStickiness, CookieAffinityIngress, IngressController, NginxAffinityMode, SameSite } from '../../src';
+import {
+  AffinityCookie,
+  AlbStickiness,
+  CookieAffinityIngress,
+  IngressController,
+  IngressControllerBindOptions,
+  IngressControllerConfig,
+  NginxAffinityMode,
+  SameSite,
+} from '../../src';
 import { Manifest, newChart, only, synthValid } from '../util/manifests';
 
 /** Every controller the library renders, with the cookie fields it can take. */
@@ -250,3 +260,44 @@ describe('GKE Ingress', () => {
 function attributes(ing: Manifest): Record<string, string> {
   return Object.fromEntries(ing.metadata.annotations['alb.ingress.kubernetes.io/target-group-attributes'].split(',').map((kv: string) => kv.split('=')));
 }
+
+describe('a controller written outside the library', () => {
+  // Only public members: what a controller in Python, Java, .NET or Go can use.
+  class StickyHeaderController extends IngressController {
+    public readonly name = 'my-controller';
+    public readonly ingressClassName = 'mine';
+    public readonly given: IngressControllerBindOptions[] = [];
+    public bind(_scope: Construct, options: IngressControllerBindOptions): IngressControllerConfig {
+      this.given.push(options);
+      const { ingress, cookie } = options;
+      return {
+        ingressAnnotations: {
+          'example.com/cookie': cookie.name ?? 'route',
+          'example.com/max-age': String(cookie.maxAgeSeconds ?? 0),
+          'example.com/secure': Lazy.any({ produce: () => String(ingress.resolveCookie().secure) }),
+        },
+        serviceAnnotations: { 'example.com/sticky': 'true' },
+      };
+    }
+  }
+
+  test('GIVEN a subclass that uses only public members THEN it gets the resolved cookie as plain data and its annotations are written', () => {
+    // GIVEN
+    const chart = newChart();
+    const svc = service(chart);
+    const controller = new StickyHeaderController();
+    // WHEN
+    const ingress = new CookieAffinityIngress(chart, 'Ingress', { controller, cookie: { name: 'mine', maxAge: Duration.minutes(5) } });
+    ingress.addRule('/', kplus.IngressBackend.fromService(svc));
+    ingress.addTls([{ hosts: ['app.example.com'] }]);
+    // THEN bind() got the cookie with its defaults applied, and the cookie as given
+    expect(controller.given).toHaveLength(1);
+    expect(controller.given[0].cookie).toEqual({ name: 'mine', maxAgeSeconds: 300, path: '/', domain: undefined, secure: false, httpOnly: true, sameSite: SameSite.LAX });
+    expect(controller.given[0].givenCookie).toEqual({ name: 'mine', maxAge: Duration.minutes(5) });
+    // AND what it returned is written: on the Ingress, and on the backend Service
+    const manifests = synthValid(chart);
+    expect(only(manifests, 'Ingress').metadata.annotations).toEqual({ 'example.com/cookie': 'mine', 'example.com/max-age': '300', 'example.com/secure': 'true' });
+    expect(only(manifests, 'Ingress').spec.ingressClassName).toBe('mine');
+    expect(only(manifests, 'Service').metadata.annotations).toEqual({ 'example.com/sticky': 'true' });
+  });
+});

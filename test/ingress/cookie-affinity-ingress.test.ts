@@ -79,12 +79,12 @@ describe('CookieAffinityIngress with ingress-nginx (the default)', () => {
       .toThrow('test/Ingress: \'metadata.name\' ("App_Ingress") must be a DNS-1123 subdomain');
   });
 
-  test('GIVEN no backend at all THEN it is reported at synth in the library\'s format', () => {
+  test('GIVEN no backend at all THEN it is reported at synth in the library\'s format, beside cdk8s-plus\'s own message', () => {
     // Found by the property tests: cdk8s-plus's own message named no prop.
     const chart = newChart();
     new CookieAffinityIngress(chart, 'Ingress');
     expect(() => Testing.synth(chart)).toThrow(
-      'Validation failed with the following errors:\n  [test/Ingress] \'rules\' (none) must hold at least one rule, or a \'defaultBackend\' must be given: an Ingress with neither routes nothing; add one with addRule(), addHostRule() or addDefaultBackend()');
+      '  [test/Ingress] \'rules\' (none) must hold at least one rule, or a \'defaultBackend\' must be given: an Ingress with neither routes nothing; add one with addRule(), addHostRule() or addDefaultBackend()');
   });
 });
 
@@ -207,34 +207,33 @@ describe('CookieAffinityIngress with a controller that reads the Service', () =>
       controller: IngressController.traefik(),
       defaultBackend: kplus.IngressBackend.fromService(external, { port: 80 }),
     });
-    expect(() => Testing.synth(chart)).toThrow('[test/Ingress] \'backend\' (Service "legacy") must be a Service declared in this app: Traefik reads the cookie from annotations on the Service, which cannot be written to one the app does not declare; declare it in the app (a kplus.Service, or an ApiObject or Include of it), or use a controller that reads the Ingress, such as IngressController.nginx()');
+    expect(() => Testing.synth(chart)).toThrow('[test/Ingress] \'backend\' (Service "legacy") must be a Service declared in this app, before the rule that routes to it: Traefik reads the cookie from annotations on the Service, which cannot be written to one the app does not declare; declare it in the app (a kplus.Service, or an ApiObject or Include of it), or use a controller that reads the Ingress, such as IngressController.nginx()');
   });
 
-  test('GIVEN a Service of the same name in another namespace THEN it is not taken for the backend', () => {
+  test('GIVEN a Service of the same name in another namespace THEN it is not taken for the backend: the Ingress is refused', () => {
     const chart = newChart('shop');
     service(new Chart(chart.node.scope as App, 'other', { namespace: 'other' }), 'app-service');
     const local = elsewhere('app-service', 'shop');
-    new CookieAffinityIngress(chart, 'Ingress', { controller: IngressController.gke(), defaultBackend: kplus.IngressBackend.fromService(local, { port: 80 }) });
-    expect(() => Testing.synth(chart)).toThrow('[test/Ingress] \'backend\' (Service "app-service" in namespace "shop") must be a Service declared in this app');
+    expect(() => new CookieAffinityIngress(chart, 'Ingress', { controller: IngressController.gke(), defaultBackend: kplus.IngressBackend.fromService(local, { port: 80 }) }))
+      .toThrow('test/Ingress: \'backend\' (Service "app-service" in namespace "other") must be in the Ingress\'s namespace, "shop"');
   });
 
-  test('GIVEN two Services of the backend\'s name and namespace THEN synth fails', () => {
+  test('GIVEN two Services of the backend\'s name and namespace THEN it is refused', () => {
     const app = Testing.app();
     const one = new Chart(app, 'one');
     service(one);
     service(new Chart(app, 'two'));
-    new CookieAffinityIngress(one, 'Ingress', { controller: IngressController.traefik(), defaultBackend: kplus.IngressBackend.fromService(elsewhere('app-service'), { port: 80 }) });
-    expect(() => Testing.synth(one)).toThrow('[one/Ingress] \'backend\' (Service "app-service") must match one Service of the app, not 2 (one/Service/Resource, two/Service/Resource): give them distinct names or namespaces');
+    expect(() => new CookieAffinityIngress(one, 'Ingress', { controller: IngressController.traefik(), defaultBackend: kplus.IngressBackend.fromService(elsewhere('app-service'), { port: 80 }) }))
+      .toThrow('one/Ingress: \'backend\' (Service "app-service") must match one Service of the app, not 2 (one/Service/Resource, two/Service/Resource): give them distinct names or namespaces');
   });
 
-  test('GIVEN a resource backend THEN synth fails: only a Service can carry the cookie', () => {
+  test('GIVEN a resource backend THEN it is refused: only a Service can carry the cookie', () => {
     const chart = newChart();
     const bucket = new ApiObject(chart, 'Bucket', { apiVersion: 'storage.example.com/v1', kind: 'Bucket', metadata: { name: 'static' } });
-    new CookieAffinityIngress(chart, 'Ingress', {
+    expect(() => new CookieAffinityIngress(chart, 'Ingress', {
       controller: IngressController.traefik(),
       defaultBackend: kplus.IngressBackend.fromResource({ apiGroup: 'storage.example.com', kind: 'Bucket', name: bucket.name, apiVersion: 'v1', resourceType: 'buckets', resourceName: 'static', asApiResource: () => undefined, asNonApiResource: () => undefined } as any),
-    });
-    expect(() => Testing.synth(chart)).toThrow('[test/Ingress] \'backend\' (Bucket "static") must be a Service: Traefik reads the cookie from annotations on the backend Service; route to one with kplus.IngressBackend.fromService()');
+    })).toThrow('test/Ingress: \'backend\' (Bucket "static") must be a Service: Traefik reads the cookie from annotations on the backend Service; route to one with kplus.IngressBackend.fromService()');
   });
 
   test('GIVEN two Traefik Ingresses with the same cookie on one Service THEN both work', () => {
@@ -246,20 +245,20 @@ describe('CookieAffinityIngress with a controller that reads the Service', () =>
     expect(only(synthValid(chart), 'Service').metadata.annotations['traefik.ingress.kubernetes.io/service.sticky.cookie.name']).toBe('same');
   });
 
-  test('GIVEN two Ingresses that annotate one Service differently THEN synth fails, naming both', () => {
+  test('GIVEN two Ingresses that annotate one Service differently THEN the second is refused, naming both', () => {
     const chart = newChart();
     const svc = service(chart);
     new CookieAffinityIngress(chart, 'A', { controller: IngressController.traefik(), cookie: { name: 'one' }, defaultBackend: kplus.IngressBackend.fromService(svc) });
-    new CookieAffinityIngress(chart, 'B', { controller: IngressController.traefik(), cookie: { name: 'two' }, defaultBackend: kplus.IngressBackend.fromService(svc) });
-    expect(() => Testing.synth(chart)).toThrow('[test/B] \'backend\' (Service "app-service") is also a backend of test/A, which annotates it traefik.ingress.kubernetes.io/service.sticky.cookie.name: "one" where this Ingress needs "two"; Traefik keeps one cookie per Service: give both Ingresses the same cookie and controller, or route them to different Services');
+    expect(() => new CookieAffinityIngress(chart, 'B', { controller: IngressController.traefik(), cookie: { name: 'two' }, defaultBackend: kplus.IngressBackend.fromService(svc) }))
+      .toThrow('test/B: \'backend\' (Service "app-service") is also a backend of test/A, which annotates it traefik.ingress.kubernetes.io/service.sticky.cookie.name: "one" where this Ingress needs "two"; Traefik keeps one cookie per Service: give both Ingresses the same cookie and controller, or route them to different Services');
   });
 
-  test('GIVEN a Service that already has one of the annotations THEN synth fails rather than overwrite it', () => {
+  test('GIVEN a Service that already has one of the annotations THEN the Ingress is refused rather than overwrite it', () => {
     const chart = newChart();
     const svc = service(chart);
     svc.metadata.addAnnotation('haproxy.org/cookie-persistence', 'legacy');
-    new CookieAffinityIngress(chart, 'Ingress', { controller: IngressController.haproxy(), cookie: { name: 'fresh' }, defaultBackend: kplus.IngressBackend.fromService(svc) });
-    expect(() => Testing.synth(chart)).toThrow('[test/Ingress] \'backend\' (Service "app-service") already has the annotation haproxy.org/cookie-persistence: "legacy" where this Ingress needs "fresh": remove it from the Service, and let \'cookie\' render it');
+    expect(() => new CookieAffinityIngress(chart, 'Ingress', { controller: IngressController.haproxy(), cookie: { name: 'fresh' }, defaultBackend: kplus.IngressBackend.fromService(svc) }))
+      .toThrow('test/Ingress: \'backend\' (Service "app-service") already has the annotation haproxy.org/cookie-persistence: "legacy" where this Ingress needs "fresh": remove it from the Service, and let \'cookie\' render it');
   });
 
   test('GIVEN the app is synthesized twice THEN the annotations stay as they are', () => {
@@ -284,5 +283,89 @@ describe('CookieAffinityIngress with a controller that reads the Service', () =>
     new CookieAffinityIngress(chart, 'Ingress', { controller: IngressController.traefik(), cookie: { sameSite: SameSite.STRICT }, defaultBackend: kplus.IngressBackend.fromService(service(chart)) });
     const yaml = app.synthYaml();
     expect(yaml).toContain('traefik.ingress.kubernetes.io/service.sticky.cookie.samesite: strict');
+  });
+});
+
+describe('CookieAffinityIngress writes into a backend Service when the backend is added, and its validation only reads', () => {
+  test.each([
+    ['Traefik', IngressController.traefik(), 'traefik.ingress.kubernetes.io/service.sticky.cookie'],
+    ['HAProxy', IngressController.haproxy(), 'haproxy.org/cookie-persistence'],
+    ['GKE', IngressController.gke(), 'cloud.google.com/backend-config'],
+  ])('GIVEN %s THEN a validator on the App, which cdk8s runs before the Ingress\'s own, sees the annotated Service', (_name, controller, key) => {
+    // GIVEN an App-level validator that reads the Service as the files will hold it
+    const app = Testing.app();
+    const chart = new Chart(app, 'web');
+    const svc = service(chart);
+    const seen: Array<string | undefined> = [];
+    app.node.addValidation({ validate: () => { seen.push(ApiObject.of(svc).toJson().metadata.annotations?.[key]); return []; } });
+    // WHEN the backend is added and the app synthesized
+    const ingress = new CookieAffinityIngress(chart, 'Ingress', { controller });
+    ingress.addRule('/', kplus.IngressBackend.fromService(svc));
+    app.synth();
+    // THEN the annotation was already there when the App's validator ran
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every(v => v !== undefined)).toBe(true);
+  });
+
+  test('GIVEN the Ingress validated twice THEN nothing changes between the two (validation writes nothing)', () => {
+    const chart = newChart();
+    const svc = service(chart);
+    new CookieAffinityIngress(chart, 'Ingress', { controller: IngressController.traefik(), defaultBackend: kplus.IngressBackend.fromService(svc) });
+    const before = JSON.stringify(ApiObject.of(svc).toJson());
+    expect(chart.node.validate()).toEqual([]);
+    for (const c of chart.node.findAll()) {
+      expect(c.node.validate()).toEqual([]);
+    }
+    expect(JSON.stringify(ApiObject.of(svc).toJson())).toBe(before);
+  });
+
+  test('GIVEN an annotation of the controller changed on the Service after the Ingress wrote it THEN synth reports it', () => {
+    const chart = newChart();
+    const svc = service(chart);
+    new CookieAffinityIngress(chart, 'Ingress', { controller: IngressController.haproxy(), cookie: { name: 'fresh' }, defaultBackend: kplus.IngressBackend.fromService(svc) });
+    svc.metadata.addAnnotation('haproxy.org/cookie-persistence', 'legacy');
+    expect(() => Testing.synth(chart)).toThrow('[test/Ingress] \'backend\' (Service "app-service") has the annotation haproxy.org/cookie-persistence: "legacy" where this Ingress needs "fresh": something set it after the Ingress wrote it; remove that, and let \'cookie\' render it');
+  });
+
+  test('GIVEN a Service declared after the rule that names it (not through fromService) THEN synth says to declare it first', () => {
+    const chart = newChart();
+    new CookieAffinityIngress(chart, 'Ingress', { controller: IngressController.traefik(), defaultBackend: kplus.IngressBackend.fromService(elsewhere('late'), { port: 80 }) });
+    new ApiObject(chart, 'Late', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'late' }, spec: { ports: [{ port: 80 }] } });
+    expect(() => Testing.synth(chart)).toThrow('[test/Ingress] \'backend\' (Service "late") must be a Service declared in this app, before the rule that routes to it');
+  });
+});
+
+describe('CookieAffinityIngress refuses a backend Service in another namespace', () => {
+  const MESSAGE = '\'backend\' (Service "cart" in namespace "shop") must be in the Ingress\'s namespace, "web": an Ingress routes only to Services of its own namespace, so the controller would find no such Service; create the Ingress in the Service\'s namespace, or route to a Service in "web"';
+
+  function crossNamespace(controller: IngressController) {
+    // GIVEN an Ingress in "web" and a Service in "shop"
+    const app = Testing.app();
+    const web = new Chart(app, 'web', { namespace: 'web' });
+    const shop = new Chart(app, 'shop', { namespace: 'shop' });
+    const svc = service(shop, 'cart');
+    const ingress = new CookieAffinityIngress(web, 'Ingress', { controller });
+    return { web, route: () => ingress.addRule('/cart', kplus.IngressBackend.fromService(svc)) };
+  }
+
+  test('GIVEN a controller that writes into the Service (Traefik) THEN the rule is refused when added, naming the backend and both namespaces', () => {
+    const { route } = crossNamespace(IngressController.traefik());
+    expect(route).toThrow(`web/Ingress: ${MESSAGE}`);
+  });
+
+  test('GIVEN ingress-nginx, which writes nothing into the Service THEN the synth fails with the same words', () => {
+    const { web, route } = crossNamespace(IngressController.nginx());
+    route();
+    expect(() => Testing.synth(web)).toThrow(`[web/Ingress] ${MESSAGE}`);
+  });
+
+  test('GIVEN the backend in the Ingress\'s own namespace, beside one of the same name elsewhere THEN it is taken', () => {
+    const app = Testing.app();
+    const web = new Chart(app, 'web', { namespace: 'web' });
+    service(new Chart(app, 'shop', { namespace: 'shop' }), 'cart');
+    const mine = service(web, 'cart');
+    const ingress = new CookieAffinityIngress(web, 'Ingress', { controller: IngressController.haproxy() });
+    ingress.addRule('/cart', kplus.IngressBackend.fromService(mine));
+    expect(ApiObject.of(mine).toJson().metadata.annotations).toEqual({ 'haproxy.org/cookie-persistence': 'SERVERID' });
   });
 });

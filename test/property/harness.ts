@@ -27,8 +27,13 @@ export function propsNamedBy(error: unknown): string[] | undefined {
   const validation = VALIDATION_ERROR.exec(error.message);
   if (validation) {
     const lines = validation[1].split('\n').map(l => l.trim()).filter(Boolean);
-    const props = lines.map(l => /^\[\S+\] '([^']+)' \(.*\) \S/.exec(l)?.[1]);
-    return props.every(p => p !== undefined) ? props as string[] : undefined;
+    const named = lines.map(l => ({ path: /^\[(\S+)\]/.exec(l)?.[1], prop: /^\[\S+\] '([^']+)' \(.*\) \S/.exec(l)?.[1] }));
+    // cdk8s-plus's own message may stand, when the library says it too, in its format, for the same construct.
+    const explained = (path: string | undefined) => named.some(n => n.path === path && n.prop !== undefined);
+    if (!named.every(n => n.prop !== undefined || explained(n.path))) {
+      return undefined;
+    }
+    return named.filter(n => n.prop !== undefined).map(n => n.prop as string);
   }
   return undefined;
 }

@@ -1,9 +1,11 @@
-import { ApiObject, Chart, Duration, Testing } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
+  AffinityDoctorValidation,
   AffinityTimeout,
   ExternalTrafficPolicy,
   InternalTrafficPolicy,
+  Severity,
   StickyService,
   StickyServiceProps,
 } from '../../src';
@@ -467,12 +469,10 @@ describe('StickyService without ports', () => {
     expect(() => app.synth()).toThrow(`Validation failed with the following errors:\n  [grafana/Service] ${NO_PORTS}`);
   });
 
-  test('Testing.synth() validates the same way, and the object\'s own toJson() says it with the construct path', () => {
+  test('Testing.synth() validates the same way', () => {
     const chart = newChart();
-    const service = new StickyService(chart, 'Service', { metadata: { name: 'grafana' } });
+    new StickyService(chart, 'Service', { metadata: { name: 'grafana' } });
     expect(() => Testing.synth(chart)).toThrow(`Validation failed with the following errors:\n  [test/Service] ${NO_PORTS}`);
-    // cdk8s-plus's own "A service must be configured with a port" never shows
-    expect(() => ApiObject.of(service).toJson()).toThrow(`test/Service: ${NO_PORTS}`);
   });
 
   test('a port bound after construction is enough', () => {
@@ -484,69 +484,38 @@ describe('StickyService without ports', () => {
 });
 
 describe('StickyService behind an Ingress', () => {
-  let warn: jest.SpyInstance;
-  beforeEach(() => {
-    warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-  });
-  afterEach(() => warn.mockRestore());
-
-  test('synth warns, once per Ingress, and points to cookie affinity', () => {
-    // GIVEN a StickyService that an Ingress in the same app routes to
-    const chart = newChart();
-    const service = new StickyService(chart, 'Grafana', { metadata: { name: 'grafana' }, ports: [{ port: 3000 }] });
-    new kplus.Ingress(chart, 'Web', { rules: [{ path: '/', backend: kplus.IngressBackend.fromService(service) }] });
-    // WHEN it is synthesized
-    synthValid(chart);
-    // THEN the user sees why it is not sticky and what to use instead
-    expect(warn.mock.calls).toEqual([[
-      'Warning: test/Web: routes to StickyService test/Grafana, whose ClientIP affinity does not make users sticky there: '
-      + 'the Service sees the ingress controller\'s pods as its clients, and controllers such as ingress-nginx and Traefik send traffic straight to the pod endpoints. '
-      + 'Use cookie affinity at the ingress (CookieAffinityIngress) in front of a plain Service.',
-    ]]);
-  });
-
-  test('finds exposeViaIngress() and default backends too', () => {
-    const chart = newChart();
-    const service = new StickyService(chart, 'Grafana', { metadata: { name: 'grafana' }, ports: [{ port: 3000 }] });
-    service.exposeViaIngress('/');
-    new kplus.Ingress(chart, 'Fallback', { defaultBackend: kplus.IngressBackend.fromService(service) });
-    synthValid(chart);
-    expect(warn.mock.calls.map(([message]) => (message as string).split(':')[1].trim())).toEqual(['test/Grafana/Ingress', 'test/Fallback']);
-  });
-
-  test('stays quiet for an Ingress that routes to another Service or namespace', () => {
-    const chart = newChart();
-    new StickyService(chart, 'Grafana', { metadata: { name: 'grafana' }, ports: [{ port: 3000 }] });
-    const other = new kplus.Service(chart, 'Other', { metadata: { name: 'other' }, ports: [{ port: 80 }] });
-    const elsewhere = new kplus.Service(chart, 'Elsewhere', { metadata: { name: 'grafana', namespace: 'other' }, ports: [{ port: 80 }] });
-    new kplus.Ingress(chart, 'Web', { rules: [{ path: '/', backend: kplus.IngressBackend.fromService(other) }] });
-    new kplus.Ingress(chart, 'OtherWeb', {
-      metadata: { namespace: 'other' },
-      rules: [{ path: '/g', backend: kplus.IngressBackend.fromService(elsewhere) }],
-    });
-    synthValid(chart);
-    expect(warn).not.toHaveBeenCalled();
-  });
-});
-
-describe('StickyService behind an Ingress written without cdk8s-plus', () => {
-  test('an L1 KubeIngress in another chart of the app is found too', () => {
-    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  test('synth prints nothing; the doctor reports it, at synth and on the files', () => {
+    // GIVEN a StickyService that an Ingress in the same app routes to, and the doctor on the App
+    const out = jest.spyOn(process.stdout, 'write');
+    const err = jest.spyOn(process.stderr, 'write');
+    const warn = jest.spyOn(console, 'warn');
     try {
       const app = Testing.app();
-      const services = new Chart(app, 'services');
-      new StickyService(services, 'Grafana', { metadata: { name: 'grafana' }, ports: [{ port: 3000 }] });
-      const edge = new Chart(app, 'edge');
-      new kplus.k8s.KubeIngress(edge, 'Web', {
-        metadata: { name: 'web' },
-        spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'grafana', port: { number: 3000 } } } }] } }] },
-      });
-      app.synth();
-      expect(warn).toHaveBeenCalledTimes(1);
-      expect(warn.mock.calls[0][0]).toMatch(/^Warning: edge\/Web: routes to StickyService services\/Grafana,/);
+      const chart = new Chart(app, 'test');
+      const service = new StickyService(chart, 'Grafana', { metadata: { name: 'grafana' }, ports: [{ port: 3000 }] });
+      new kplus.Ingress(chart, 'Web', { rules: [{ path: '/', backend: kplus.IngressBackend.fromService(service) }] });
+      AffinityDoctorValidation.addTo(app, { failOn: Severity.WARNING });
+      // WHEN it is synthesized
+      // THEN the doctor names the rule, the Service and the Ingress
+      expect(() => app.synth()).toThrow(/\[client-ip-behind-ingress\] Service grafana: ClientIP affinity on a ClusterIP Service reached through Ingress test-web-c8[0-9a-f]+;/);
+      // AND nothing was printed
+      expect(warn).not.toHaveBeenCalled();
+      expect(out).not.toHaveBeenCalled();
+      expect(err).not.toHaveBeenCalled();
     } finally {
+      out.mockRestore();
+      err.mockRestore();
       warn.mockRestore();
     }
+  });
+
+  test('with the default failOn (error), the same app synthesizes: a warning does not fail it', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'test');
+    const service = new StickyService(chart, 'Grafana', { metadata: { name: 'grafana' }, ports: [{ port: 3000 }] });
+    new kplus.Ingress(chart, 'Web', { rules: [{ path: '/', backend: kplus.IngressBackend.fromService(service) }] });
+    AffinityDoctorValidation.addTo(app);
+    expect(() => app.synth()).not.toThrow();
   });
 });
 

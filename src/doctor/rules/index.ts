@@ -22,13 +22,14 @@ import {
   configIgnored,
   timeoutOutOfRange,
 } from './service';
-import { affinitySingleReplica, clientIpAutoscaled, clientIpBehindIngress, sessionsLostRoundRobin } from './sessions';
+import { affinitySingleReplica, clientIpAutoscaled, clientIpBehindIngress, clientIpBypassed, sessionsLostRoundRobin } from './sessions';
 
 export type { Rule } from './rule';
 
 /** Every rule, in the order findings are reported. */
 export const RULES: readonly Rule[] = [
   sessionsLostRoundRobin,
+  clientIpBypassed,
   timeoutOutOfRange,
   configIgnored,
   affinityWithoutProxy,

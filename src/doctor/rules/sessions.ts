@@ -3,8 +3,7 @@
 import { localSessions } from './grafana';
 import { Rule, describe } from './rule';
 import { hasClientIpAffinity, serviceType } from './service';
-import { ingressUsesClusterIp } from '../../facts/ingress-upstreams';
-import { Doc, Inventory, Workload, annotationsOf, nameOf } from '../inventory';
+import { Doc, Inventory, Workload, nameOf } from '../inventory';
 import { Severity } from '../model';
 
 function podsInWords(inventory: Inventory, w: Workload): string {
@@ -85,24 +84,68 @@ export const clientIpAutoscaled: Rule = {
   },
 };
 
+/** The fronts that reach a Service's pods past its virtual IP, as "Ingress a, HTTPRoute b". */
+function bypassingFronts(inventory: Inventory, svc: Doc): string[] {
+  return [...new Set(inventory.frontsBypassingVirtualIp(svc).map(r => r.via))];
+}
+
+/** Pods with local sessions behind a Service, and why, for the first workload that has them. */
+function localSessionPods(inventory: Inventory, svc: Doc): { w: Workload; why: string } | undefined {
+  for (const w of inventory.workloadsOf(svc)) {
+    if (inventory.podCount(w).max <= 1) {
+      continue;
+    }
+    const why = localSessions(inventory, w);
+    if (why) {
+      return { w, why };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * @see https://kubernetes.io/docs/reference/networking/virtual-ips/#session-affinity
+ */
+export const clientIpBypassed: Rule = {
+  id: 'client-ip-bypassed',
+  severity: Severity.ERROR,
+  rationale: 'ClientIP affinity is applied by kube-proxy on the Service\'s virtual IP. Ingress controllers (ingress-nginx, Traefik, HAProxy, the AWS ALB with ip targets, GKE with NEGs), every Gateway API implementation and mesh sidecars pick the pod themselves and never pass that virtual IP, so for pods that keep sessions to themselves, users are logged out at random.',
+  fix: 'Give the front cookie affinity (CookieAffinityIngress or nginx.ingress.kubernetes.io/affinity: cookie for an Ingress, sessionPersistence or the gateway\'s cookie policy for a route, a consistent-hash cookie for a mesh), or keep the sessions in a store every pod shares.',
+  check(inventory, report) {
+    for (const svc of inventory.services) {
+      if (!hasClientIpAffinity(svc) || inventory.cookieAffinityFor(svc) !== undefined) {
+        continue;
+      }
+      const fronts = bypassingFronts(inventory, svc);
+      const local = fronts.length > 0 ? localSessionPods(inventory, svc) : undefined;
+      if (local) {
+        report(svc, `${describe(svc)}: ClientIP is its only affinity, but ${fronts.join(', ')} ${fronts.length > 1 ? 'pick' : 'picks'} the pods of ${workloadName(local.w)} itself, past the Service's virtual IP where kube-proxy applies ClientIP; ${local.why}, so users reaching it there are spread over ${podsInWords(inventory, local.w)} and logged out at random`);
+      }
+    }
+  },
+};
+
 export const clientIpBehindIngress: Rule = {
   id: 'client-ip-behind-ingress',
   severity: Severity.WARNING,
-  rationale: 'ingress-nginx and most other controllers read a Service\'s endpoints and connect to the pods directly, bypassing the virtual IP where kube-proxy applies ClientIP affinity.',
-  fix: 'Use the controller\'s cookie affinity instead (for ingress-nginx: nginx.ingress.kubernetes.io/affinity: cookie on the Ingress).',
+  rationale: 'ingress-nginx and most other controllers, every Gateway API implementation and mesh sidecars read a Service\'s endpoints and connect to the pods directly, bypassing the virtual IP where kube-proxy applies ClientIP affinity.',
+  fix: 'Use the front\'s cookie affinity instead (for ingress-nginx: nginx.ingress.kubernetes.io/affinity: cookie on the Ingress; for a route, sessionPersistence), or drop the ClientIP setting if nothing needs it.',
   check(inventory, report) {
     for (const svc of inventory.services) {
-      if (!hasClientIpAffinity(svc) || serviceType(svc) !== 'ClusterIP' || inventory.cookieAffinityFor(svc) !== undefined) {
+      if (!hasClientIpAffinity(svc) || inventory.cookieAffinityFor(svc) !== undefined) {
         continue;
       }
+      // A Service reachable from outside keeps its affinity for that traffic.
       const externalIps = svc.obj.spec?.externalIPs;
-      if (Array.isArray(externalIps) && externalIps.length > 0) {
+      if (serviceType(svc) !== 'ClusterIP' || (Array.isArray(externalIps) && externalIps.length > 0)) {
         continue;
       }
-      const bypassing = inventory.ingressesOf(svc).filter(ing => !ingressUsesClusterIp(annotationsOf(ing.obj)));
-      if (bypassing.length > 0) {
-        report(svc, `${describe(svc)}: ClientIP affinity on a ClusterIP Service reached through Ingress ${bypassing.map(i => nameOf(i.obj)).join(', ')}; the ingress controller connects to the pods directly, so the affinity does nothing for that traffic`);
+      const fronts = bypassingFronts(inventory, svc);
+      // Pods with local sessions get client-ip-bypassed, an error, instead.
+      if (fronts.length === 0 || localSessionPods(inventory, svc) !== undefined) {
+        continue;
       }
+      report(svc, `${describe(svc)}: ClientIP affinity on a ClusterIP Service reached through ${fronts.join(', ')}; ${fronts.length > 1 ? 'these connect' : fronts[0].startsWith('Ingress ') ? 'the ingress controller connects' : 'it connects'} to the pods directly, so the affinity does nothing for that traffic`);
     }
   },
 };

@@ -62,7 +62,7 @@ export function awsAlbRenderer(options: AwsAlbControllerOptions): ControllerRend
   return {
     name,
     ingressClassName: options.ingressClassName ?? ALB_INGRESS_CLASS,
-    bind(_scope, ingress): IngressControllerConfig {
+    bind(_scope, { ingress, cookie: resolved }): IngressControllerConfig {
       const cookie = ingress.cookie;
       refuseGiven(ingress, name, {
         path: `${albOwnsCookie}; leave 'path' out`,
@@ -72,7 +72,7 @@ export function awsAlbRenderer(options: AwsAlbControllerOptions): ControllerRend
         sameSite: `${albOwnsCookie}; leave 'sameSite' out`,
       });
       const s = ALB_STICKINESS_ATTRIBUTES;
-      const seconds = ingress._resolveCookie().maxAgeSeconds ?? ALB_STICKINESS_DEFAULT_SECONDS;
+      const seconds = resolved.maxAgeSeconds ?? ALB_STICKINESS_DEFAULT_SECONDS;
       if (!isAlbStickinessSeconds(seconds)) {
         throw propError(ingress, 'cookie.maxAge', describeSeconds(cookie.maxAge!),
           `must be a whole number of seconds from ${ALB_STICKINESS_MIN_SECONDS} to ${ALB_STICKINESS_MAX_SECONDS} (7 days) with ${name}`);

@@ -39,7 +39,7 @@ export function gkeRenderer(options: GkeControllerOptions): ControllerRenderer {
   const gkeOwnsCookie = `the load balancer writes its own ${GKE_COOKIE_NAME} cookie and sets only its lifetime`;
   return {
     name,
-    bind(scope, ingress): IngressControllerConfig {
+    bind(scope, { ingress, cookie: resolved }): IngressControllerConfig {
       const cookie = ingress.cookie;
       refuseGiven(ingress, name, {
         name: `${gkeOwnsCookie}; leave 'name' out`,
@@ -50,7 +50,7 @@ export function gkeRenderer(options: GkeControllerOptions): ControllerRenderer {
         sameSite: `${gkeOwnsCookie}; leave 'sameSite' out`,
       });
       // No maxAge is a session cookie, which GKE writes for a TTL of 0.
-      const ttl = ingress._resolveCookie().maxAgeSeconds ?? 0;
+      const ttl = resolved.maxAgeSeconds ?? 0;
       if (!isGkeCookieTtl(ttl)) {
         throw propError(ingress, 'cookie.maxAge', describeSeconds(cookie.maxAge!),
           `must be a whole number of seconds up to ${GKE_COOKIE_TTL_MAX_SECONDS} (1 day) with ${name}`);

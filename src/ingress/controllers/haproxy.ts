@@ -25,7 +25,7 @@ export function haproxyRenderer(options: HaproxyControllerOptions): ControllerRe
   return {
     name,
     ingressClassName: options.ingressClassName,
-    bind(_scope, ingress): IngressControllerConfig {
+    bind(_scope, { ingress }): IngressControllerConfig {
       refuseGiven(ingress, name, {
         maxAge: `${only}, and HAProxy writes a session cookie; leave 'maxAge' out`,
         path: `${only}; leave 'path' out`,

@@ -63,7 +63,7 @@ export function nginxRenderer(options: NginxControllerOptions): ControllerRender
   return {
     name,
     ingressClassName: options.ingressClassName,
-    bind(_scope, ingress): IngressControllerConfig {
+    bind(_scope, { ingress, cookie: resolved }): IngressControllerConfig {
       const cookie = ingress.cookie;
       if (cookie.name !== undefined && !NGINX_COOKIE_NAME_PATTERN.test(cookie.name)) {
         throw propError(ingress, 'cookie.name', JSON.stringify(cookie.name),
@@ -85,7 +85,6 @@ export function nginxRenderer(options: NginxControllerOptions): ControllerRender
       if (cookie.name !== undefined) {
         annotations[a.name] = cookie.name;
       }
-      const resolved = ingress._resolveCookie();
       if (resolved.maxAgeSeconds !== undefined) {
         // max-age for current browsers, expires (the same seconds from now)
         // for those that ignore Max-Age, as the controller's example does.
@@ -96,7 +95,7 @@ export function nginxRenderer(options: NginxControllerOptions): ControllerRender
       // path, so the model's default '/' is written only when some rule has
       // another path (rules may still be added, so it is decided at synth).
       annotations[a.path] = cookie.path ?? Lazy.any({
-        produce: () => (ingress._rulePaths().every(p => p === DEFAULT_COOKIE_PATH) ? undefined : DEFAULT_COOKIE_PATH),
+        produce: () => (ingress.rulePaths().every(p => p === DEFAULT_COOKIE_PATH) ? undefined : DEFAULT_COOKIE_PATH),
       });
       if (cookie.domain !== undefined) {
         annotations[a.domain] = cookie.domain;
@@ -107,7 +106,7 @@ export function nginxRenderer(options: NginxControllerOptions): ControllerRender
       // Secure may follow TLS added after construction, so it is decided at
       // synth; over HTTPS the controller marks the cookie Secure anyway, and
       // the annotation makes sure of it.
-      annotations[a.secure] = Lazy.any({ produce: () => (ingress._resolveCookie().secure ? 'true' : undefined) });
+      annotations[a.secure] = Lazy.any({ produce: () => (ingress.resolveCookie().secure ? 'true' : undefined) });
       if (options.changeOnFailure !== undefined) {
         annotations[a.changeOnFailure] = String(options.changeOnFailure);
       }

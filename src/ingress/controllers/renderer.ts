@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { AffinityCookie } from '../../cookie/affinity-cookie';
 import { propError } from '../../errors';
 import { describeSeconds } from '../../units';
-import type { IngressControllerConfig } from '../controller';
+import type { IngressControllerBindOptions, IngressControllerConfig } from '../controller';
 import type { CookieAffinityIngress } from '../cookie-affinity-ingress';
 
 /**
@@ -12,7 +12,7 @@ import type { CookieAffinityIngress } from '../cookie-affinity-ingress';
 export interface ControllerRenderer {
   readonly name: string;
   readonly ingressClassName?: string;
-  bind(scope: Construct, ingress: CookieAffinityIngress): IngressControllerConfig;
+  bind(scope: Construct, options: IngressControllerBindOptions): IngressControllerConfig;
 }
 
 /** A cookie field as a user reads it in an error. */

@@ -25,12 +25,11 @@ export function traefikRenderer(options: TraefikControllerOptions): ControllerRe
   return {
     name: 'Traefik',
     ingressClassName: options.ingressClassName,
-    bind(_scope, ingress): IngressControllerConfig {
+    bind(_scope, { ingress, cookie }): IngressControllerConfig {
       const a = TRAEFIK_STICKY_ANNOTATIONS;
-      const cookie = ingress._resolveCookie();
       const annotations: Record<string, string> = {
         [a.enabled]: 'true',
-        [a.secure]: Lazy.any({ produce: () => String(ingress._resolveCookie().secure) }),
+        [a.secure]: Lazy.any({ produce: () => String(ingress.resolveCookie().secure) }),
         [a.httpOnly]: String(cookie.httpOnly),
         [a.sameSite]: cookie.sameSite.toLowerCase(),
         [a.path]: cookie.path,
