@@ -4,6 +4,13 @@ import { propError } from './errors';
 import { describeNameRule, followsNameRule, NAMESPACE_NAME_RULE, NameRule, nameRuleOfKind } from './facts/names';
 
 /**
+ * The namespace an object written without one lands in, as this library
+ * reasons about it (comparing namespaces, writing a cross-namespace
+ * reference): `kubectl apply` without `-n` and a context without a namespace.
+ */
+export const DEFAULT_NAMESPACE = 'default';
+
+/**
  * Refuses a name the API server would refuse for `kind`, with the library's
  * message format. `prop` is what the user set (`metadata.name`, `name`).
  */

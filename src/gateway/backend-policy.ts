@@ -2,13 +2,15 @@ import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkServiceRef, namespaceOf, objectMetadata } from './common';
+import { crossesNamespaces } from './reference-grant';
 import { renderSessionPersistence, SessionPersistenceOptions } from './session-persistence';
+import { propError } from '../errors';
 import {
   XBackendTrafficPolicy,
   XBackendTrafficPolicySpecSessionPersistenceCookieConfigLifetimeType,
   XBackendTrafficPolicySpecSessionPersistenceType,
 } from '../imports/gateway-xbackendtrafficpolicies';
-import { checkObjectNames } from '../names';
+import { checkObjectNames, DEFAULT_NAMESPACE } from '../names';
 
 /**
  * Properties of a BackendCookieAffinity.
@@ -46,8 +48,15 @@ export class BackendCookieAffinity extends Construct {
     super(scope, id);
     checkServiceRef(this, 'service', props.service);
     const sp = renderSessionPersistence(this, props);
+    const serviceNamespace = namespaceOf(props.service);
+    const namespace = props.metadata?.namespace ?? serviceNamespace;
+    if (crossesNamespaces(namespace, serviceNamespace)) {
+      // targetRefs has no namespace field: a policy only ever targets its own namespace.
+      throw propError(this, 'metadata.namespace', JSON.stringify(namespace),
+        `must be the Service's namespace (${serviceNamespace ?? DEFAULT_NAMESPACE}) or left out: an XBackendTrafficPolicy targets a Service in its own namespace only`);
+    }
     this.resource = new XBackendTrafficPolicy(this, 'Resource', {
-      metadata: objectMetadata(props.metadata, props.metadata?.namespace ?? namespaceOf(props.service)),
+      metadata: objectMetadata(props.metadata, namespace),
       spec: {
         targetRefs: [{ group: '', kind: 'Service', name: props.service.name }],
         sessionPersistence: {

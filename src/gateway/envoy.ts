@@ -56,6 +56,9 @@ export interface EnvoyCookieAffinityProps extends GatewayRouteOptions {
  * Envoy Gateway's cookie has `name`, `ttl` and free-form `attributes`; the
  * cookie's `Path`, `Domain`, `SameSite` and `Secure` are written as attributes.
  *
+ * A backend in another namespace than the route's gets the `ReferenceGrant`
+ * Gateway API requires, in the backend's namespace (`referenceGrant`).
+ *
  * @see https://gateway.envoyproxy.io/docs/tasks/traffic/load-balancing/#cookie
  */
 export class EnvoyCookieAffinity extends Construct {
@@ -64,6 +67,15 @@ export class EnvoyCookieAffinity extends Construct {
 
   /** The BackendTrafficPolicy. */
   public readonly resource: ApiObject;
+
+  /**
+   * The ReferenceGrant (gateway.networking.k8s.io/v1beta1) that lets the
+   * route reach a backend in another namespace, written in the backend's
+   * namespace.
+   *
+   * @default - none: the backend is in the route's namespace
+   */
+  public readonly referenceGrant?: ApiObject;
 
   constructor(scope: Construct, id: string, props: EnvoyCookieAffinityProps) {
     super(scope, id);
@@ -93,7 +105,9 @@ export class EnvoyCookieAffinity extends Construct {
     if (resolved.secure) {
       attributes[ENVOY_COOKIE_ATTRIBUTES.secure] = '';
     }
-    this.route = writeRoute(this, 'Route', props, target);
+    const written = writeRoute(this, 'Route', props, target);
+    this.route = written.route;
+    this.referenceGrant = written.referenceGrant;
     this.resource = new BackendTrafficPolicy(this, 'Resource', {
       // Same name as the route: one policy per route, easy to find.
       metadata: { ...objectMetadata(props.metadata, target.namespace), name: this.route.name },

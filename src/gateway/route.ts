@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkRouteOptions, GatewayRouteOptions, objectMetadata, RouteTarget } from './common';
+import { crossesNamespaces, grantReference } from './reference-grant';
 import { renderSessionPersistence, SessionPersistenceOptions } from './session-persistence';
 import {
   HttpRoute,
@@ -9,11 +10,21 @@ import {
   HttpRouteSpecRulesSessionPersistenceCookieConfigLifetimeType,
   HttpRouteSpecRulesSessionPersistenceType,
 } from '../imports/gateway-httproutes';
-import { checkObjectNames } from '../names';
+import { checkObjectNames, DEFAULT_NAMESPACE } from '../names';
 
-/** Writes the HTTPRoute of a checked target, with `extra` on its one rule. */
+/** What writeRoute wrote: the HTTPRoute, and the ReferenceGrant when its backend is in another namespace. */
+export interface WrittenRoute {
+  readonly route: HttpRoute;
+  readonly referenceGrant?: ApiObject;
+}
+
+/**
+ * Writes the HTTPRoute of a checked target, with `extra` on its one rule, and
+ * (as `ReferenceGrant` beside it) the grant a backend in another namespace needs.
+ */
 export function writeRoute(scope: Construct, id: string, props: GatewayRouteOptions, target: RouteTarget,
-  extra: Partial<HttpRouteSpecRules> = {}): HttpRoute {
+  extra: Partial<HttpRouteSpecRules> = {}): WrittenRoute {
+  const crossNamespace = crossesNamespaces(target.namespace, target.serviceNamespace);
   const route = new HttpRoute(scope, id, {
     metadata: objectMetadata(props.metadata, target.namespace),
     spec: {
@@ -27,8 +38,8 @@ export function writeRoute(scope: Construct, id: string, props: GatewayRouteOpti
         matches: [{ path: { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: target.pathPrefix } }],
         backendRefs: [{
           name: target.serviceName,
-          // A backend in another namespace needs a ReferenceGrant there; same-namespace refs stay short.
-          namespace: target.serviceNamespace !== target.namespace ? target.serviceNamespace : undefined,
+          // Same-namespace refs stay short; a Service without a namespace is in `default`.
+          namespace: crossNamespace ? target.serviceNamespace ?? DEFAULT_NAMESPACE : undefined,
           port: target.port,
         }],
         ...extra,
@@ -36,7 +47,13 @@ export function writeRoute(scope: Construct, id: string, props: GatewayRouteOpti
     },
   });
   checkObjectNames(scope, route);
-  return route;
+  const referenceGrant = grantReference(scope, 'ReferenceGrant', {
+    fromKind: route.kind,
+    fromNamespace: target.namespace,
+    serviceName: target.serviceName,
+    serviceNamespace: target.serviceNamespace,
+  });
+  return { route, referenceGrant };
 }
 
 /**
@@ -52,6 +69,9 @@ export interface CookieAffinityRouteProps extends GatewayRouteOptions, SessionPe
  * is in no standard-channel release, so the cluster needs the experimental
  * HTTPRoute CRD and an implementation that supports it (Envoy Gateway does).
  * The CRD's CEL rules are enforced here, for clusters that do not run them.
+ *
+ * A backend in another namespace than the route's gets the `ReferenceGrant`
+ * Gateway API requires, in the backend's namespace (`referenceGrant`).
  *
  * The next Gateway API release replaces `sessionName` and `cookieConfig`
  * with `cookie: {name, path, lifetimeType}`; the cookie model (`cookie.name`,
@@ -73,11 +93,20 @@ export class CookieAffinityRoute extends Construct {
   /** Name of the HTTPRoute. */
   public readonly name: string;
 
+  /**
+   * The ReferenceGrant (gateway.networking.k8s.io/v1beta1) that lets the
+   * route reach a backend in another namespace, written in the backend's
+   * namespace.
+   *
+   * @default - none: the backend is in the route's namespace
+   */
+  public readonly referenceGrant?: ApiObject;
+
   constructor(scope: Construct, id: string, props: CookieAffinityRouteProps) {
     super(scope, id);
     const target = checkRouteOptions(this, props);
     const sp = renderSessionPersistence(this, props);
-    this.resource = writeRoute(this, 'Resource', props, target, {
+    const written = writeRoute(this, 'Resource', props, target, {
       sessionPersistence: {
         sessionName: sp.sessionName,
         type: HttpRouteSpecRulesSessionPersistenceType.COOKIE,
@@ -85,6 +114,8 @@ export class CookieAffinityRoute extends Construct {
         cookieConfig: { lifetimeType: sp.cookieConfig.lifetimeType as HttpRouteSpecRulesSessionPersistenceCookieConfigLifetimeType },
       },
     });
+    this.resource = written.route;
+    this.referenceGrant = written.referenceGrant;
     this.name = this.resource.name;
   }
 }
