@@ -48,7 +48,7 @@ export interface MultiPodGrafanaProps {
   /**
    * Number of Grafana pods, when not autoscaled.
    *
-   * @default 4 (the seed's four pods), or none with `autoscaling`
+   * @default 4, or none with `autoscaling`
    */
   readonly replicas?: number;
 
@@ -77,7 +77,7 @@ export interface MultiPodGrafanaProps {
   /**
    * Grafana's image, pinned.
    *
-   * @default GRAFANA_IMAGE
+   * @default 'grafana/grafana:11.3.0'
    */
   readonly image?: string;
 

@@ -100,7 +100,7 @@ export interface AffinityProbeProps {
   /**
    * Image of the echo app.
    *
-   * @default HTTP_ECHO_IMAGE
+   * @default 'hashicorp/http-echo:1.0'
    */
   readonly echoImage?: string;
 
@@ -108,7 +108,7 @@ export interface AffinityProbeProps {
    * Image the Job runs the probe script in: it needs `sh`, `curl`, `sort`,
    * `uniq`, `head` and `wc`.
    *
-   * @default CURL_IMAGE
+   * @default 'curlimages/curl:8.11.1'
    */
   readonly curlImage?: string;
 }

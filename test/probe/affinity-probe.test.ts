@@ -3,7 +3,8 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { AffinityProbe, AffinityProbeProps, AffinityTimeout, CURL_IMAGE, HTTP_ECHO_IMAGE, StickyService } from '../../src';
+import { AffinityProbe, AffinityProbeProps, AffinityTimeout, StickyService } from '../../src';
+import { CURL_IMAGE, HTTP_ECHO_IMAGE } from '../../src/probe/affinity-probe';
 import { synthExample } from '../util/examples';
 import { Manifest, newChart, only, synthValid, validateManifests } from '../util/manifests';
 
