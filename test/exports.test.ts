@@ -9,12 +9,15 @@ import * as ts from 'typescript';
  */
 function exportsJsiiCannotSee(): string[] {
   const index = path.resolve(__dirname, '..', 'src', 'index.ts');
-  const program = ts.createProgram([index], { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, strict: true, skipLibCheck: true, noEmit: true });
+  const program = ts.createProgram([index], {
+    target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, strict: true, skipLibCheck: true, noEmit: true,
+  });
   const checker = program.getTypeChecker();
   const module = checker.getSymbolAtLocation(program.getSourceFile(index)!)!;
   const jsiiKinds = new Set([ts.SyntaxKind.ClassDeclaration, ts.SyntaxKind.InterfaceDeclaration, ts.SyntaxKind.EnumDeclaration]);
   const unseen: string[] = [];
   for (const exported of checker.getExportsOfModule(module)) {
+    // eslint-disable-next-line no-bitwise
     const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
     for (const declaration of symbol.declarations ?? []) {
       if (!jsiiKinds.has(declaration.kind)) {

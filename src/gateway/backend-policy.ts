@@ -11,6 +11,7 @@ import {
   XBackendTrafficPolicySpecSessionPersistenceType,
 } from '../imports/gateway-xbackendtrafficpolicies';
 import { checkObjectNames, DEFAULT_NAMESPACE } from '../names';
+import { untypedProps } from '../units';
 
 /**
  * Properties of a BackendCookieAffinity.
@@ -46,6 +47,7 @@ export class BackendCookieAffinity extends Construct {
 
   constructor(scope: Construct, id: string, props: BackendCookieAffinityProps) {
     super(scope, id);
+    props = untypedProps(this, props, { required: ['service'], durations: ['cookie.maxAge', 'sessionTimeout'] });
     checkServiceRef(this, 'service', props.service);
     const sp = renderSessionPersistence(this, props);
     const serviceNamespace = namespaceOf(props.service);

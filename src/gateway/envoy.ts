@@ -16,6 +16,7 @@ import {
   BackendTrafficPolicySpecLoadBalancerType,
 } from '../imports/envoy-backendtrafficpolicies';
 import { checkObjectNames } from '../names';
+import { untypedProps } from '../units';
 
 /** The cookie name when none is given: ingress-nginx's, so a migrated app keeps its cookie's name. */
 export const DEFAULT_HASH_COOKIE_NAME = 'INGRESSCOOKIE';
@@ -79,6 +80,7 @@ export class EnvoyCookieAffinity extends Construct {
 
   constructor(scope: Construct, id: string, props: EnvoyCookieAffinityProps) {
     super(scope, id);
+    props = untypedProps(this, props, { required: ['gateway', 'backend'], durations: ['cookie.maxAge'] });
     const target = checkRouteOptions(this, props);
     const cookie = props.cookie ?? {};
     const resolved = resolveCookie(this, 'cookie', cookie, { tls: props.tls ?? false });

@@ -14,6 +14,7 @@ import {
 } from '../facts/istio';
 import { DestinationRule, DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHash } from '../imports/istio-destinationrules';
 import { checkObjectNames } from '../names';
+import { untypedProps } from '../units';
 
 /**
  * Properties of a MeshCookieAffinity.
@@ -88,6 +89,7 @@ export class MeshCookieAffinity extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshCookieAffinityProps) {
     super(scope, id);
+    props = untypedProps(this, props, { required: ['service'], durations: ['cookie.maxAge'] });
     checkServiceRef(this, 'service', props.service);
     const namespace = namespaceOf(props.service);
     if (namespace === undefined) {

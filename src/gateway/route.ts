@@ -11,6 +11,7 @@ import {
   HttpRouteSpecRulesSessionPersistenceType,
 } from '../imports/gateway-httproutes';
 import { checkObjectNames, DEFAULT_NAMESPACE } from '../names';
+import { untypedProps } from '../units';
 
 /** What writeRoute wrote: the HTTPRoute, and the ReferenceGrant when its backend is in another namespace. */
 export interface WrittenRoute {
@@ -104,6 +105,7 @@ export class CookieAffinityRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: CookieAffinityRouteProps) {
     super(scope, id);
+    props = untypedProps(this, props, { required: ['gateway', 'backend'], durations: ['cookie.maxAge', 'sessionTimeout'] });
     const target = checkRouteOptions(this, props);
     const sp = renderSessionPersistence(this, props);
     const written = writeRoute(this, 'Resource', props, target, {

@@ -14,6 +14,7 @@ import {
   IngressRouteSpecRoutesServicesStickyCookieSameSite,
 } from '../imports/traefik-ingressroutes';
 import { checkObjectNames, DEFAULT_NAMESPACE } from '../names';
+import { untypedProps } from '../units';
 
 /**
  * Properties of a TraefikCookieAffinityRoute.
@@ -104,6 +105,7 @@ export class TraefikCookieAffinityRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: TraefikCookieAffinityRouteProps) {
     super(scope, id);
+    props = untypedProps(this, props, { required: ['backend'], durations: ['cookie.maxAge'] });
     checkServiceRef(this, 'backend', props.backend);
     const hostnames = props.hostnames ?? [];
     for (const host of hostnames) {

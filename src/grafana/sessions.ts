@@ -14,6 +14,7 @@ import { NameRule } from '../facts/names';
 import { checkName, checkObjectNames } from '../names';
 import { ExternalTrafficPolicy, StickyService } from '../service';
 import { SecretKeyRef, SessionStore, SessionStoreConfig, SessionStoreKind } from '../session';
+import { untypedProps } from '../units';
 
 /** Options of `GrafanaSessions.clientIpAffinity()`. */
 export interface GrafanaClientIpAffinityOptions {
@@ -196,6 +197,7 @@ class ClientIpAffinitySessions extends GrafanaSessions {
   }
 
   public bind(grafana: MultiPodGrafana): GrafanaSessionsConfig {
+    untypedProps(grafana, this.options, { durations: ['affinityTimeout'] }, 'sessions.');
     const service = new StickyService(grafana, 'Service', {
       ...serviceProps(grafana),
       affinityTimeout: this.options.affinityTimeout,
@@ -255,6 +257,7 @@ class SharedDatabaseSessions extends GrafanaSessions {
   }
 
   public bind(grafana: MultiPodGrafana): GrafanaSessionsConfig {
+    untypedProps(grafana, this.options, { required: ['database', 'secretKey'] }, 'sessions.');
     const consumer = { name: grafana.name, namespace: grafana.deployment.metadata.namespace, pods: grafana.deployment };
     // Each store under its own scope: the stores' ids would clash side by side.
     const database = this.options.database.bind(new Construct(grafana, 'Database'), consumer);

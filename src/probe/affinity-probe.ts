@@ -7,7 +7,7 @@ import { IMAGE_RULE, isImageReference } from '../facts/kubernetes-images';
 import { NameRule } from '../facts/names';
 import { checkName, checkObjectNames } from '../names';
 import { AffinityTimeout, StickyService } from '../service';
-import { describeSeconds, secondsOf } from '../units';
+import { describeSeconds, secondsOf, untypedProps } from '../units';
 
 /**
  * The echo server the probe deploys: it answers every request with the text
@@ -142,6 +142,7 @@ export class AffinityProbe extends Construct {
 
   public constructor(scope: Construct, id: string, props: AffinityProbeProps = {}) {
     super(scope, id);
+    untypedProps(this, props, { durations: ['affinityTimeout', 'interval'] });
 
     this.requests = props.requests ?? 10;
     if (!Number.isInteger(this.requests) || this.requests < 2 || this.requests > MAX_REQUESTS) {

@@ -189,7 +189,7 @@ export abstract class SessionStore {
    *
    * @param options the password Secret, or the external URL, and the knobs
    */
-  public static redis(options: RedisSessionStoreOptions): SessionStore {
+  public static redis(options: RedisSessionStoreOptions = {}): SessionStore {
     return new (stores().RedisSessionStore)(options);
   }
 

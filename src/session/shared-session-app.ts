@@ -6,6 +6,7 @@ import { propError } from '../errors';
 import { IMAGE_RULE, isImageReference } from '../facts/kubernetes-images';
 import { KUBERNETES_ENV_NAME } from '../facts/session-stores';
 import { checkObjectNames, definedMetadata } from '../names';
+import { untypedProps } from '../units';
 import { checkResources } from './stores/common';
 
 /** Properties of a SharedSessionApp. */
@@ -136,6 +137,7 @@ export class SharedSessionApp extends Construct {
 
   public constructor(scope: Construct, id: string, props: SharedSessionAppProps) {
     super(scope, id);
+    props = untypedProps(this, props, { required: ['image', 'port', 'store'] });
 
     const replicas = props.replicas ?? 2;
     if (!Number.isInteger(replicas) || replicas < 1) {

@@ -35,7 +35,8 @@ export class JwtSessionStore extends SessionStore {
   /** @param options the Secret and key holding the signing key */
   public constructor(options: JwtSessionStoreOptions) {
     super();
-    this.options = options;
+    // Plain JavaScript may leave the options out: bind() then names what is missing.
+    this.options = options ?? ({} as JwtSessionStoreOptions);
   }
 
   /**

@@ -102,7 +102,8 @@ export class PostgresSessionStore extends SessionStore {
   /** @param options the password Secret or external URL, and the knobs */
   public constructor(options: PostgresSessionStoreOptions) {
     super();
-    this.options = options;
+    // Plain JavaScript may leave the options out: bind() then names what is missing.
+    this.options = options ?? ({} as PostgresSessionStoreOptions);
   }
 
   /**

@@ -83,7 +83,7 @@ export class RedisSessionStore extends SessionStore {
   private readonly options: RedisSessionStoreOptions;
 
   /** @param options the password Secret or external URL, and the knobs */
-  public constructor(options: RedisSessionStoreOptions) {
+  public constructor(options: RedisSessionStoreOptions = {}) {
     super();
     this.options = options;
   }
