@@ -56,7 +56,7 @@ export interface MultiPodGrafanaProps {
   /**
    * Type of the Service users reach Grafana through.
    *
-   * @default kplus.ServiceType.LOAD_BALANCER (the seed's)
+   * @default kplus.ServiceType.LOAD_BALANCER
    */
   readonly serviceType?: kplus.ServiceType;
 
@@ -94,7 +94,7 @@ export interface MultiPodGrafanaProps {
 /** The Grafana image used unless another is given: Grafana OSS, pinned. */
 export const GRAFANA_IMAGE = 'grafana/grafana:11.3.0';
 
-/** What the seed ran: four pods. */
+/** Four pods, unless told otherwise. */
 export const GRAFANA_DEFAULT_REPLICAS = 4;
 
 /**
@@ -104,7 +104,7 @@ export const GRAFANA_DEFAULT_REPLICAS = 4;
  * system, probes on `/api/health`, resources, and the admin password from a
  * Secret; `sessions` decides how logins survive several pods: ClientIP
  * affinity (the quick fix), a shared database (Grafana's high-availability
- * setup), or the seed's persistent volume (one pod).
+ * setup), or a persistent volume (one pod).
  * `autoscaling` hands the replica count to a KEDA ScaledObject.
  */
 export class MultiPodGrafana extends Construct {

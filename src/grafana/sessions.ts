@@ -22,7 +22,7 @@ export interface GrafanaClientIpAffinityOptions {
    * How long a user's IP stays on the pod that logged them in, after their
    * last request.
    *
-   * @default - 3 hours (`AffinityTimeout.KUBERNETES_DEFAULT`, the seed's 10800 s)
+   * @default - 3 hours (`AffinityTimeout.KUBERNETES_DEFAULT`, 10800 s)
    */
   readonly affinityTimeout?: Duration;
 
@@ -40,7 +40,7 @@ export interface GrafanaPersistentVolumeOptions {
   /**
    * Name of the PersistentVolumeClaim.
    *
-   * @default 'grafana-sessions' (the seed's claim)
+   * @default 'grafana-sessions'
    */
   readonly claimName?: string;
 
@@ -123,7 +123,7 @@ export interface GrafanaSessionsConfig {
  * Since Grafana 6.2 a login is a token in Grafana's own database (SQLite in
  * each pod by default); the old `GF_SESSION_*` settings do nothing. With
  * several pods and SQLite, a user logged in on one pod is a stranger to the
- * others: the seed's "logged in, then immediately logged out".
+ * others: "logged in, then immediately logged out".
  */
 export abstract class GrafanaSessions {
   /**
@@ -139,7 +139,7 @@ export abstract class GrafanaSessions {
   }
 
   /**
-   * The seed's PersistentVolumeClaim (`grafana-sessions`) on Grafana's data
+   * A PersistentVolumeClaim (`grafana-sessions`) on Grafana's data
    * folder, so sessions and dashboards survive a pod restart.
    *
    * Its honest limit: one replica. Grafana's embedded SQLite cannot be
@@ -182,7 +182,7 @@ export abstract class GrafanaSessions {
   public abstract bind(grafana: MultiPodGrafana): GrafanaSessionsConfig;
 }
 
-/** The Service every mode puts in front of Grafana: the seed's name, port and `app` selector. */
+/** The Service every mode puts in front of Grafana: its usual name, port and `app` selector. */
 function serviceProps(grafana: MultiPodGrafana): kplus.ServiceProps {
   return {
     metadata: { name: grafana.name },

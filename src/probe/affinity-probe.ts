@@ -68,7 +68,7 @@ export interface AffinityProbeProps {
    * Number of echo pods. At least 2: with one pod every answer comes from it
    * and the probe proves nothing. Only for the echo app the probe deploys.
    *
-   * @default 3 (the seed's test app)
+   * @default 3
    */
   readonly replicas?: number;
 
@@ -84,7 +84,7 @@ export interface AffinityProbeProps {
    * Number of requests the Job makes; every answer must come from one pod.
    * From 2 to 1000.
    *
-   * @default 10 (the seed's curl loop)
+   * @default 10
    */
   readonly requests?: number;
 
@@ -93,7 +93,7 @@ export interface AffinityProbeProps {
    * shorter than the affinity timeout, or affinity may lapse between
    * requests and the probe would fail a Service that works.
    *
-   * @default Duration.seconds(1) (the seed's `sleep 1`)
+   * @default Duration.seconds(1)
    */
   readonly interval?: Duration;
 

@@ -400,7 +400,7 @@ function warnAboutIngresses(root: IConstruct): string[] {
   for (const ingress of ingresses) {
     // A cdk8s-plus resource keeps its ApiObject as the child `Resource`.
     const owner = ingress.node.id === 'Resource' && ingress.node.scope ? ingress.node.scope : ingress;
-    // A CookieAffinityIngress (issue 8) gives users cookie affinity itself.
+    // A CookieAffinityIngress gives users cookie affinity itself.
     if (owner.constructor.name === 'CookieAffinityIngress') {
       continue;
     }
