@@ -79,7 +79,10 @@ export interface CookieAffinityRouteProps extends GatewayRouteOptions, SessionPe
  * `cookie.path`) stays the same and only this construct's output changes.
  *
  * @example
+ * import { CookieAffinityRoute } from 'cdk8s-session-affinity';
  *
+ * declare const chart: Chart;
+ * declare const shopService: kplus.Service;
  * new CookieAffinityRoute(chart, 'Shop', {
  *   gateway: 'eg',
  *   hostnames: ['shop.example.com'],
