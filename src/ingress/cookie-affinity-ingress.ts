@@ -65,7 +65,10 @@ const SERVICE_ANNOTATIONS = new WeakMap<ApiObject, Map<string, { value: string; 
  * and annotated at synth), or a custom resource (GKE's BackendConfig).
  *
  * @example
+ * import { CookieAffinityIngress } from 'cdk8s-session-affinity';
  *
+ * declare const chart: Chart;
+ * declare const service: kplus.Service;
  * const ingress = new CookieAffinityIngress(chart, 'Ingress', {
  *   metadata: { name: 'app-ingress' },
  *   cookie: { name: 'app-affinity', maxAge: Duration.hours(1) },

@@ -114,7 +114,9 @@ export interface SharedSessionAppProps {
  * every credential from a Secret.
  *
  * @example
+ * import { SessionStore, SharedSessionApp } from 'cdk8s-session-affinity';
  *
+ * declare const chart: Chart;
  * new SharedSessionApp(chart, 'Shop', {
  *   metadata: { name: 'shop', namespace: 'production' },
  *   image: 'ghcr.io/example/shop:1.4.2',
