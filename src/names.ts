@@ -68,7 +68,17 @@ export function registerObject(owner: IConstruct, object: ApiObject): void {
     const registered = new Map<ApiObject, IConstruct>();
     objects = registered;
     registries.set(root, registered);
-    root.node.addValidation({ validate: () => duplicateObjects(registered) });
+    // cdk8s validates the whole app once per chart it synthesizes; names and
+    // namespaces are fixed when an object is made, so one answer per size of the list.
+    let checked: { size: number; errors: string[] } | undefined;
+    root.node.addValidation({
+      validate: () => {
+        if (checked?.size !== registered.size) {
+          checked = { size: registered.size, errors: duplicateObjects(registered) };
+        }
+        return checked.errors;
+      },
+    });
   }
   if (!objects.has(object)) {
     objects.set(object, owner);
