@@ -85,6 +85,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     },
   },
   devDeps: [
+    // The same src/ is also built and tested against the newer cdk8s-plus majors
+    // (scripts/majors.js): one package per major.
+    'cdk8s-plus-32@^2.5.92',
+    'cdk8s-plus-33@^2.5.57',
     'jest-util@^29',
     // 4.x is CommonJS and runs on Node 20; 5.x is ESM-only and wants Node 22.
     'kubernetes-models@^4.5.1',
@@ -103,6 +107,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'memjs@^1.3.2',
     '@types/memjs@^1.3.3',
     '@types/sarif@^2.1.7',
+    // Evaluates the CRDs' x-kubernetes-validations (CEL) rules in the tests.
+    '@bufbuild/cel@^0.6.1',
   ],
   // The doctor reads YAML at run time, so the parser ships inside the package.
   bundledDeps: ['yaml@^2.6.0'],
@@ -123,6 +129,9 @@ project.eslint?.addIgnorePattern('src/imports/');
 // @see https://docs.npmjs.com/cli/v11/commands/npm-deny-scripts
 project.package.addField('allowScripts', { backport: false });
 
+// Snapshots per cdk8s-plus major: __snapshots__/ for 28, __snapshots__/plus-<major>/ for the others.
+project.jest?.addSnapshotResolver('<rootDir>/test/snapshot-resolver.js');
+
 // Same reason as jest 29: resolver 3.8+ depends on unrs-resolver.
 project.deps.removeDependency('eslint-import-resolver-typescript');
 project.addDevDeps('eslint-import-resolver-typescript@~3.6.3');
@@ -136,6 +145,23 @@ if (!packageJs) {
 }
 project.packageTask.reset();
 project.packageTask.spawn(packageJs);
+
+// One source, one package per cdk8s-plus major: the same src/ compiled by jsii
+// against cdk8s-plus-32 and 33, packed beside the main package in dist/js/.
+const packageMajors = project.addTask('package:majors', {
+  description: 'Build and pack cdk8s-session-affinity-plus-32 and -plus-33 from the same src/ (scripts/majors.js)',
+  exec: 'node scripts/majors.js build',
+});
+project.packageTask.spawn(packageMajors);
+
+// The suites every major must pass (examples, renderer contracts, the synth-time
+// doctor, the properties at a quarter of their runs), against 32 and 33.
+const testMajors = project.addTask('test:majors', {
+  description: 'Run the cross-major suites against cdk8s-plus-32 and 33 (test/majors/jest.config.js)',
+  exec: 'node scripts/majors.js test',
+  receiveArgs: true,
+});
+project.testTask.spawn(testMajors);
 
 // Examples and benchmarks are for this repository, not for the tarball.
 project.addPackageIgnore('/examples/');
@@ -189,7 +215,8 @@ project.addTask('import', {
 
 project.addTask('examples', {
   description: 'Synthesize every example app into dist/examples/<name>/',
-  exec: 'ts-node --project examples/tsconfig.json examples/synth-all.ts',
+  // The preload is a no-op unless CDK8S_PLUS_MAJOR names another major (scripts/majors.js test).
+  exec: 'ts-node -r ./scripts/majors-register.js --project examples/tsconfig.json examples/synth-all.ts',
 });
 
 // Benchmarks compile with the library's source into dist/bench and run on plain
@@ -210,6 +237,8 @@ project.addTask('bench', {
 
 // The doctor's CLI: compiled by jsii like the rest of src/ (it keeps the shebang).
 project.addBins({ 'affinity-doctor': 'lib/doctor/cli.js' });
+// Rewrites ingress-nginx Ingresses for another controller; like the doctor, loads no cdk8s.
+project.addBins({ 'affinity-migrate': 'lib/migrate/cli.js' });
 
 new TextFile(project, '.nvmrc', { lines: ['20'] });
 

@@ -33,6 +33,17 @@ export const QUICK_FIX_BY_HAND: GrafanaVariant = {
   build(chart, n) {
     const admin = kplus.Secret.fromSecretName(chart, 'Admin', 'grafana-admin');
     for (let i = 0; i < n; i++) {
+      const service = new kplus.Service(chart, `Grafana${i}Service`, {
+        metadata: { name: `grafana-${i}` },
+        type: kplus.ServiceType.LOAD_BALANCER,
+        ports: [{ port: 3000, targetPort: 3000 }],
+      });
+      service.selectLabel('app', `grafana-${i}`);
+      ApiObject.of(service).addJsonPatch(
+        JsonPatch.add('/spec/sessionAffinity', 'ClientIP'),
+        JsonPatch.add('/spec/sessionAffinityConfig', { clientIp: { timeoutSeconds: 10800 } }),
+        JsonPatch.add('/spec/externalTrafficPolicy', 'Local'),
+      );
       const scope = new kplus.Deployment(chart, `Grafana${i}`, {
         metadata: { name: `grafana-${i}` },
         replicas: 4,
@@ -56,17 +67,6 @@ export const QUICK_FIX_BY_HAND: GrafanaVariant = {
       container.mount('/var/lib/grafana', kplus.Volume.fromEmptyDir(scope, 'Data', 'data'));
       container.mount('/var/log/grafana', kplus.Volume.fromEmptyDir(scope, 'Logs', 'logs'));
       container.mount('/tmp', kplus.Volume.fromEmptyDir(scope, 'Tmp', 'tmp'));
-      const service = new kplus.Service(scope, 'Service', {
-        metadata: { name: `grafana-${i}` },
-        type: kplus.ServiceType.LOAD_BALANCER,
-        ports: [{ port: 3000, targetPort: 3000 }],
-      });
-      service.selectLabel('app', `grafana-${i}`);
-      ApiObject.of(service).addJsonPatch(
-        JsonPatch.add('/spec/sessionAffinity', 'ClientIP'),
-        JsonPatch.add('/spec/sessionAffinityConfig', { clientIp: { timeoutSeconds: 10800 } }),
-        JsonPatch.add('/spec/externalTrafficPolicy', 'Local'),
-      );
     }
   },
 };

@@ -6,7 +6,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 const examplesDir = __dirname;
-const outRoot = path.resolve(examplesDir, '..', 'dist', 'examples');
+// With CDK8S_PLUS_MAJOR set (scripts/majors-register.js swaps cdk8s-plus-28
+// for that major), the manifests go to dist/majors/examples-plus-<major>/.
+const major = process.env.CDK8S_PLUS_MAJOR;
+const outRoot = major && major !== '28'
+  ? path.resolve(examplesDir, '..', 'dist', 'majors', `examples-plus-${major}`)
+  : path.resolve(examplesDir, '..', 'dist', 'examples');
 const only = process.argv.slice(2);
 
 const names = fs.readdirSync(examplesDir)

@@ -41,7 +41,7 @@ cli="$repo/node_modules/.bin/cdk8s"
 
 # --- 1. The package tarball -------------------------------------------------
 shopt -s nullglob
-tarballs=("$repo"/dist/js/*.tgz)
+tarballs=("$repo"/dist/js/cdk8s-session-affinity@*.tgz)
 if (( ${#tarballs[@]} == 0 )); then
   step "no dist/js/*.tgz: packing with npm pack"
   (cd "$repo" && npm pack --pack-destination "$tmp" >"$tmp/npm-pack.log" 2>&1) \
@@ -148,7 +148,12 @@ import { AffinityProbe, GrafanaSessions, MultiPodGrafana, SessionStore } from 'c
 const observability = new Chart(app, 'smoke-observability', { namespace: 'observability' });
 const fromSecret = (id: string, name: string, key: string) => ({ secret: kplus.Secret.fromSecretName(observability, id, name), key });
 const grafanaAdmin = fromSecret('GrafanaAdmin', 'grafana-admin', 'password');
-new MultiPodGrafana(observability, 'Dashboards', { name: 'dashboards', adminPassword: grafanaAdmin });
+// Grafana on EKS: ClientIP affinity, and source-IP stickiness on the NLB in front of it.
+new MultiPodGrafana(observability, 'Dashboards', {
+  name: 'dashboards',
+  adminPassword: grafanaAdmin,
+  sessions: GrafanaSessions.clientIpAffinity({ loadBalancerStickiness: LoadBalancerStickiness.awsNlb() }),
+});
 new MultiPodGrafana(observability, 'DashboardsHa', {
   name: 'dashboards-ha',
   adminPassword: grafanaAdmin,
@@ -245,7 +250,10 @@ const basket = new SharedSessionApp(chart, 'Basket', {
   image: 'ghcr.io/example/shop:1.4.2',
   port: 8080,
   store: SessionStores.redis({ password: { secret: sessionsAuth, key: 'password' } }),
+  resources: { cpu: { request: kplus.Cpu.millis(250) } },
 });
+// Under KEDA: the ScaledObject owns the replica count.
+new KedaScaledObject(chart, 'BasketScale', { metadata: { name: 'basket' }, target: basket.deployment, minReplicas: 2, maxReplicas: 8 });
 if (basket.store.host !== 'basket-redis' || basket.store.port !== 6379 || !basket.store.runsInChart) {
   throw new Error(`unexpected SharedSessionApp store: ${basket.store.host}:${basket.store.port}`);
 }
@@ -375,6 +383,8 @@ step "checking the synthesized manifests"
     check(get(dashboards, "spec.sessionAffinityConfig.clientIP.timeoutSeconds"), 10800, "dashboards spec.sessionAffinityConfig.clientIP.timeoutSeconds");
     check(get(dashboards, "spec.ports"), [{ port: 3000, targetPort: 3000 }], "dashboards spec.ports");
     check(get(dashboards, "spec.selector"), { app: "dashboards" }, "dashboards spec.selector");
+    check((get(dashboards, "metadata.annotations") || {})["service.beta.kubernetes.io/aws-load-balancer-target-group-attributes"],
+      "stickiness.enabled=true,stickiness.type=source_ip", "dashboards: source-IP stickiness on the EKS NLB");
   }
   const deploymentNamed = name => docs.find(d => d.kind === "Deployment" && d.metadata.name === name);
   check(get(deploymentNamed("dashboards"), "spec.replicas"), 4, "dashboards Deployment spec.replicas");
@@ -458,16 +468,20 @@ step "checking the synthesized manifests"
     check(get(basket, "spec.sessionAffinity"), undefined, "basket spec.sessionAffinity (none: sessions are in Redis)");
   }
   const basketApp = docs.find(d => d.kind === "Deployment" && d.metadata.name === "basket");
-  check(get(basketApp, "spec.replicas"), 2, "basket Deployment spec.replicas");
+  check(basketApp !== undefined && !("replicas" in basketApp.spec), true, "basket Deployment leaves replicas to KEDA");
+  check(docs.filter(d => d.kind === "ScaledObject" && get(d, "spec.scaleTargetRef.name") === "basket").length, 1, "one ScaledObject for basket");
   check(get(basketApp, "spec.template.spec.containers.0.env"), [
     { name: "SESSION_STORE_PASSWORD", valueFrom: { secretKeyRef: { key: "password", name: "basket-redis-auth" } } },
     { name: "SESSION_STORE", value: "redis://:$(SESSION_STORE_PASSWORD)@basket-redis:6379" },
   ], "basket env: password from the Secret, then the URL that embeds it");
   const redisService = service("basket-redis");
   check(get(redisService, "spec.ports.0.port"), 6379, "basket-redis Service port");
-  for (const kind of ["StatefulSet", "NetworkPolicy", "PodDisruptionBudget"]) {
+  for (const kind of ["StatefulSet", "NetworkPolicy"]) {
     check(docs.filter(d => d.kind === kind && d.metadata.name === "basket-redis").length, 1, `one ${kind} basket-redis`);
   }
+  check(docs.filter(d => d.kind === "PodDisruptionBudget").length, 0, "no PodDisruptionBudget on a one-pod store");
+  const redisSet = docs.find(d => d.kind === "StatefulSet" && d.metadata.name === "basket-redis");
+  check(get(service(get(redisSet, "spec.serviceName")), "spec.clusterIP"), "None", "basket-redis StatefulSet governed by a headless Service");
   // --- end SharedSessionApp (issue 9) ---
   process.exit(failed ? 1 : 0);
 ') || fail "the synthesized manifests are not what a user should get (see FAIL lines above)"
@@ -541,5 +555,33 @@ grep -q 'Validations ended succesfully' "$tmp/synth-validate.log" \
   || { tail -n 40 "$tmp/synth-validate.log" >&2; fail "cdk8s synth did not run the doctor plugin"; }
 echo "    ok: cdk8s synth ran the doctor plugin and passed"
 cp "$tmp/cdk8s.yaml.orig" "$app/cdk8s.yaml"
+
+# --- affinity-migrate ------------------------------------------------------
+step "affinity-migrate: the README's nginx Ingress (app-ingress) to a Gateway API HTTPRoute"
+migrate="$app/node_modules/.bin/affinity-migrate"
+[[ -x "$migrate" ]] || fail "affinity-migrate bin not installed at $migrate"
+# Exit 1: the nginx renderer writes session-cookie-expires beside -max-age, and
+# v1.6.1 sessionPersistence has no cookie path; each is reported, not lost.
+got=0
+"$migrate" --to gateway-api --gateway public "$app/dist" >"$tmp/migrate.out" 2>"$tmp/migrate.err" || got=$?
+[[ "$got" == 1 ]] || { cat "$tmp/migrate.err" >&2; fail "affinity-migrate on dist/: exit $got, expected 1"; }
+grep -q 'Ingress default/app-ingress: nginx.ingress.kubernetes.io/session-cookie-name: carried' "$tmp/migrate.err" \
+  || { cat "$tmp/migrate.err" >&2; fail "affinity-migrate did not carry app-ingress's cookie name"; }
+node -e '
+  const YAML = require(process.argv[2]);
+  const docs = YAML.parseAllDocuments(require("fs").readFileSync(process.argv[1], "utf8")).map(d => d.toJS());
+  const route = docs.find(d => d.kind === "HTTPRoute" && d.metadata.name === "app-ingress");
+  const sp = route && route.spec.rules[0].sessionPersistence;
+  if (!sp || sp.sessionName !== "app-affinity" || sp.absoluteTimeout !== "1h" || route.spec.parentRefs[0].name !== "public") {
+    console.error(JSON.stringify(route)); process.exit(1);
+  }' "$tmp/migrate.out" "$app/node_modules/yaml" || fail "affinity-migrate did not write app-ingress's HTTPRoute with its cookie"
+echo "    ok: affinity-migrate wrote HTTPRoute app-ingress with sessionPersistence app-affinity, 1h, and exited 1"
+# From the tarball alone, in an empty folder: the CLI needs no cdk8s app.
+mkdir -p "$tmp/empty"
+got=0
+(cd "$tmp/empty" && npx --yes -p "$tarball" affinity-migrate --to traefik "$app/dist" >"$tmp/migrate-npx.out" 2>"$tmp/migrate-npx.err") || got=$?
+[[ "$got" == 1 ]] || { cat "$tmp/migrate-npx.err" >&2; fail "npx -p <tarball> affinity-migrate: exit $got, expected 1"; }
+grep -q '^kind: IngressRoute' "$tmp/migrate-npx.out" || fail "npx -p <tarball> affinity-migrate wrote no IngressRoute"
+echo "    ok: npx -p <tarball> affinity-migrate --to traefik runs in an empty folder"
 
 echo "consumer smoke test: passed in $((SECONDS - start))s"

@@ -7,3 +7,4 @@ export * from './session';
 export * from './grafana';
 export * from './probe';
 export * from './doctor';
+export * from './migrate';

@@ -40,9 +40,16 @@ beforeAll(() => {
   run = spawnSync('npm', ['run', 'examples'], { cwd: root, encoding: 'utf-8' });
 });
 
+/**
+ * Where `npm run examples` writes: dist/examples/, or, run against another
+ * cdk8s-plus major (`node scripts/majors.js test`), dist/majors/examples-plus-<major>/.
+ */
+const major = process.env.CDK8S_PLUS_MAJOR;
+const outRoot = major && major !== '28' ? `dist/majors/examples-plus-${major}` : 'dist/examples';
+
 /** The manifests `npm run examples` wrote for one example. */
 function manifestsOf(name: string): Manifest[] {
-  const dir = path.join(root, 'dist', 'examples', name);
+  const dir = path.join(root, outRoot, name);
   return fs.readdirSync(dir)
     .filter(f => f.endsWith('.k8s.yaml'))
     .flatMap(f => yaml.parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf-8')).map(d => d.toJSON()));
@@ -50,7 +57,7 @@ function manifestsOf(name: string): Manifest[] {
 
 test('npm run examples synthesizes every example', () => {
   expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: expect.anything() });
-  expect(run.stdout).toContain(`${examples.length} examples synthesized into dist/examples/`);
+  expect(run.stdout).toContain(`${examples.length} examples synthesized into ${outRoot}/`);
   expect(examples).toEqual(expect.arrayContaining(Object.keys(EXPECTED)));
 });
 

@@ -20,6 +20,8 @@ interface Case {
   readonly valid?: (chart: Chart) => Props;
   /** Props (paths) that hold a Duration. */
   readonly durations?: string[];
+  /** How the error names a prop, where it is a positional argument checked by the consumer. */
+  readonly namedInError?: { [prop: string]: string };
 }
 
 const backend = (chart: Chart) => new kplus.Service(chart, 'Backend', { metadata: { name: 'backend' }, ports: [{ port: 3000 }] });
@@ -54,10 +56,6 @@ const cases: Case[] = [
   { name: 'SessionStore.memcached', make: (c, o) => storeConsumer(c, lib.SessionStore.memcached(o)) },
   { name: 'SessionStore.postgres', make: (c, o) => storeConsumer(c, lib.SessionStore.postgres(o)), valid: c => ({ password: secretRef(c) }) },
   { name: 'SessionStore.jwt', make: (c, o) => storeConsumer(c, lib.SessionStore.jwt(o)), valid: c => secretRef(c, 'jwt') },
-  { name: 'RedisSessionStore', make: (c, o) => storeConsumer(c, new lib.RedisSessionStore(o)), valid: c => ({ password: secretRef(c) }) },
-  { name: 'MemcachedSessionStore', make: (c, o) => storeConsumer(c, new lib.MemcachedSessionStore(o)) },
-  { name: 'PostgresSessionStore', make: (c, o) => storeConsumer(c, new lib.PostgresSessionStore(o)), valid: c => ({ password: secretRef(c) }) },
-  { name: 'JwtSessionStore', make: (c, o) => storeConsumer(c, new lib.JwtSessionStore(o)), valid: c => secretRef(c, 'jwt') },
   { name: 'SharedSessionApp', make: (c, o) => new lib.SharedSessionApp(c, 'Shop', o), valid: c => ({ image: 'shop:1.0.0', port: 8080, store: lib.SessionStore.jwt(secretRef(c, 'jwt')) }) },
   { name: 'KedaScaledObject', make: (c, o) => new lib.KedaScaledObject(c, 'K', o), valid: c => ({ target: deployment(c), minReplicas: 1, maxReplicas: 3 }), durations: ['pollingInterval', 'cooldownPeriod'] },
   { name: 'KedaTrigger.custom', make: (c, o) => new lib.KedaScaledObject(c, 'K', { target: deployment(c), minReplicas: 1, maxReplicas: 3, triggers: [lib.KedaTrigger.custom(o)] }), valid: () => ({ type: 'cron', metadata: { timezone: 'UTC' } }) },
@@ -68,6 +66,13 @@ const cases: Case[] = [
     name: 'GrafanaSessions.sharedDatabase',
     make: (c, o) => grafana(c, lib.GrafanaSessions.sharedDatabase(o)),
     valid: c => ({ database: lib.SessionStore.postgres({ password: secretRef(c) }), secretKey: secretRef(c, 'secret-key') }),
+  },
+  { name: 'ProbeIdentity.firstBodyLine', make: c => new lib.AffinityProbe(c, 'Probe', { podIdentity: lib.ProbeIdentity.firstBodyLine() }) },
+  {
+    name: 'ProbeIdentity.responseHeader',
+    make: (c, o) => new lib.AffinityProbe(c, 'Probe', { service: backend(c), podIdentity: lib.ProbeIdentity.responseHeader(o?.name) }),
+    valid: () => ({ name: 'X-Pod-Name' }),
+    namedInError: { name: 'podIdentity' },
   },
   { name: 'AffinityProbe', make: (c, o) => new lib.AffinityProbe(c, 'Probe', o), durations: ['affinityTimeout', 'interval'] },
   { name: 'AffinityDoctorValidation', make: (c, o) => new lib.AffinityDoctorValidation(c, o) },
@@ -105,14 +110,15 @@ function withPath(props: Props, path: string, value: unknown): Props {
 describe('called from plain JavaScript', () => {
   test('GIVEN the table THEN it names every public class with a factory or constructor', () => {
     // A class added later must be added to the table too. Left out: classes
-    // with neither (AffinityTimeout's constants, AffinityDoctor's checks of
-    // manifests, which take no options object).
+    // with neither (AffinityTimeout's constants, SqlSessionStore, which
+    // SessionStore.postgres() makes) and the calls on manifests
+    // (AffinityDoctor, AffinityMigration), which are not factories.
     const covered = new Set(cases.map(c => c.name.split('.')[0]));
     const uncovered = Object.entries(lib)
       .filter(([name, value]) => typeof value === 'function' && !covered.has(name))
       .map(([name]) => name)
       .sort();
-    expect(uncovered).toEqual(['AffinityDoctor', 'AffinityTimeout']);
+    expect(uncovered).toEqual(['AffinityDoctor', 'AffinityMigration', 'AffinityTimeout', 'SqlSessionStore']);
   });
 
   describe.each(cases.map(c => [c.name, c] as const))('%s', (_name, c) => {
@@ -138,7 +144,7 @@ describe('called from plain JavaScript', () => {
       const required = Object.keys(c.valid(newChart('shop')));
       test.each(required)('GIVEN no %s THEN the library\'s error names it', prop => {
         const chart = newChart('shop');
-        expectPropError(thrown(() => c.make(chart, without(c.valid!(chart), prop))), prop);
+        expectPropError(thrown(() => c.make(chart, without(c.valid!(chart), prop))), c.namedInError?.[prop] ?? prop);
       });
     }
 

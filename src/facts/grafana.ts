@@ -42,6 +42,51 @@ export function grafanaEnvName(section: string, key: string): string {
 }
 
 /**
+ * Where the official image reads its configuration file: run.sh starts
+ * `grafana server --config="$GF_PATHS_CONFIG"`, and the image sets
+ * `GF_PATHS_CONFIG` to this path. Settings in it are overridden by
+ * `GF_<SECTION>_<KEY>` variables.
+ *
+ * @see https://github.com/grafana/grafana/blob/main/packaging/docker/run.sh
+ * @see https://grafana.com/docs/grafana/latest/setup-grafana/configure-docker/#default-paths
+ * @see https://github.com/grafana/grafana/blob/main/Dockerfile (`GF_PATHS_CONFIG`)
+ */
+export const GRAFANA_CONFIG_FILE = '/etc/grafana/grafana.ini';
+
+/** The variable that moves the configuration file (`GF_PATHS_CONFIG`). */
+export const GRAFANA_CONFIG_PATH_ENV = 'GF_PATHS_CONFIG';
+
+/**
+ * The name of the variable that gives a setting's value in a file: the
+ * image's run.sh reads every `GF_*__FILE` variable, exports the file's
+ * content under the name without `__FILE`, and refuses to start when both
+ * are set.
+ *
+ * @see https://github.com/grafana/grafana/blob/main/packaging/docker/run.sh
+ * @see https://grafana.com/docs/grafana/latest/setup-grafana/configure-docker/#configure-grafana-with-docker-secrets
+ */
+export function grafanaFileEnvName(envName: string): string {
+  return `${envName}${GRAFANA_FILE_ENV_SUFFIX}`;
+}
+
+/**
+ * The settings that choose Grafana's database. A non-empty `url` wins over
+ * `type`: its scheme is the type.
+ *
+ * @see https://github.com/grafana/grafana/blob/main/pkg/services/sqlstore/database_config.go
+ */
+export const GRAFANA_DATABASE_SETTINGS = { section: 'database', type: 'type', url: 'url' } as const;
+
+/**
+ * The start of a value Grafana expands when it loads its configuration
+ * (`$__env{NAME}`, `$__file{path}`, `$__vault{...}`): what it becomes is
+ * not in the manifests.
+ *
+ * @see https://grafana.com/docs/grafana/latest/setup-grafana/configure-grafana/#variable-expansion
+ */
+export const GRAFANA_EXPANSION_PREFIX = '$__';
+
+/**
  * The legacy `[session]` section (`GF_SESSION_PROVIDER`, `GF_SESSION_REDIS_ADDR`, ...)
  * that Grafana removed in 6.2: since then login sessions are tokens in
  * Grafana's own database, so setting these does nothing and several replicas

@@ -31,8 +31,82 @@ export const NGINX_AFFINITY_ANNOTATIONS = {
  */
 export const NGINX_AFFINITY_COOKIE = 'cookie';
 
-/** `affinity-mode` values: `balanced` (the default) or `persistent`. */
+/**
+ * `affinity-mode` values: `balanced` (the default) or `persistent`. The
+ * controller's validator accepts only these (case-sensitive, spaces trimmed);
+ * any other value is logged and dropped, and the Ingress gets `balanced`.
+ * `persistent-drainable` was proposed but never merged or released.
+ *
+ * @see https://github.com/kubernetes/ingress-nginx/blob/main/internal/ingress/annotations/sessionaffinity/main.go
+ * @see https://github.com/kubernetes/ingress-nginx/blob/main/internal/ingress/annotations/parser/validators.go
+ * @see https://github.com/kubernetes/ingress-nginx/blob/main/rootfs/etc/nginx/lua/balancer.lua (sticky_persistent only for "persistent")
+ * @see https://github.com/kubernetes/ingress-nginx/pull/13480 (persistent-drainable, open, in no release up to controller-v1.15.1)
+ */
 export const NGINX_AFFINITY_MODES = ['balanced', 'persistent'] as const;
+
+/** Whether the controller takes an `affinity-mode` value (anything else is read as `balanced`). */
+export function isNginxAffinityMode(value: string): boolean {
+  return (NGINX_AFFINITY_MODES as readonly string[]).includes(value.trim());
+}
+
+/**
+ * `use-regex: "true"` makes every path of the host, on every Ingress of
+ * that host, a regular expression; so does `rewrite-target` on any of them.
+ * The affinity cookie's Path is then the path as written, a regular
+ * expression no browser matches, unless `session-cookie-path` sets it.
+ *
+ * @see https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#use-regex
+ * @see https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#cookie-affinity
+ * @see https://github.com/kubernetes/ingress-nginx/blob/main/rootfs/etc/nginx/lua/balancer/sticky.lua
+ */
+export const NGINX_REGEX_ANNOTATIONS = {
+  useRegex: `${NGINX_ANNOTATION_PREFIX}use-regex`,
+  rewriteTarget: `${NGINX_ANNOTATION_PREFIX}rewrite-target`,
+} as const;
+
+/** Characters that make a path a regular expression rather than a literal prefix (`.` is left out: literal paths have dots). */
+export const REGEX_PATH_CHARACTERS = /[\^$*+?()[\]{}|\\]/;
+
+/**
+ * A canary Ingress (`canary: "true"`) shares the main Ingress's host and
+ * path and, by default (`affinity-canary-behavior: sticky`), its affinity.
+ *
+ * @see https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#canary
+ */
+export const NGINX_CANARY_ANNOTATION = `${NGINX_ANNOTATION_PREFIX}canary`;
+
+/**
+ * The annotation that named an Ingress's class before `spec.ingressClassName`.
+ *
+ * @see https://kubernetes.io/docs/concepts/services-networking/ingress/#deprecated-annotation
+ */
+export const INGRESS_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
+
+/**
+ * The strings Go's `strconv.ParseBool` reads as true; ingress-nginx parses
+ * its boolean annotations with it.
+ *
+ * @see https://pkg.go.dev/strconv#ParseBool
+ * @see https://github.com/kubernetes/ingress-nginx/blob/main/internal/ingress/annotations/parser/main.go
+ */
+export const GO_PARSE_BOOL_TRUE: readonly string[] = ['1', 't', 'T', 'TRUE', 'true', 'True'];
+
+/**
+ * ingress-nginx marks the affinity cookie `Secure` on every HTTPS request,
+ * whatever `session-cookie-secure` says: the controller leaves a false value
+ * out of the backend's configuration (`secure,omitempty`), and the Lua
+ * balancer then takes `Secure` from nginx's `$https`. The annotation adds
+ * `Secure` on plain HTTP too.
+ *
+ * @see https://github.com/kubernetes/ingress-nginx/blob/main/pkg/apis/ingress/types.go
+ * @see https://github.com/kubernetes/ingress-nginx/blob/main/rootfs/etc/nginx/lua/balancer/sticky.lua
+ */
+export const NGINX_COOKIE_SECURE_ON_HTTPS = true;
+
+/** Whether ingress-nginx reads a boolean annotation's value as true. */
+export function isNginxTrue(value: string | undefined): boolean {
+  return value !== undefined && GO_PARSE_BOOL_TRUE.includes(value);
+}
 
 /** `session-cookie-samesite` values the controller writes as they are. */
 export const NGINX_SAMESITE_VALUES = ['None', 'Lax', 'Strict'] as const;

@@ -1,4 +1,4 @@
-import { ApiObject, Size } from 'cdk8s';
+import { ApiObject, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { KedaScaledObject, KedaTrigger } from './keda';
@@ -166,9 +166,24 @@ export class MultiPodGrafana extends Construct {
       throw propError(this, 'image', JSON.stringify(image), IMAGE_RULE);
     }
 
+    // The session mode first: it decides the Deployment's update strategy,
+    // which cdk8s-plus takes only at construction.
+    const namespace = Chart.of(this).namespace;
+    const sessions = (props.sessions ?? GrafanaSessions.clientIpAffinity()).bind(this, {
+      name: this.name,
+      namespace,
+      serviceType: this.serviceType,
+      replicas: this.replicas,
+      autoscaled: props.autoscaling !== undefined,
+      // The pods carry `app: <name>`, as the Service selects them.
+      pods: kplus.Pods.select(this, 'Pods', { labels: { app: this.name } }),
+    });
+    this.service = sessions.service;
+
     this.deployment = new kplus.Deployment(this, 'Resource', {
       metadata: { name: this.name },
       replicas: this.replicas,
+      strategy: sessions.strategy,
       securityContext: { user: GRAFANA_IMAGE_UID, group: GRAFANA_IMAGE_UID, fsGroup: GRAFANA_IMAGE_UID },
       automountServiceAccountToken: false,
     });
@@ -178,7 +193,7 @@ export class MultiPodGrafana extends Construct {
     this.container = this.deployment.addContainer({
       name: 'grafana',
       image,
-      ports: [{ number: GRAFANA_HTTP_PORT, name: 'http' }],
+      ports: [{ number: GRAFANA_HTTP_PORT, name: 'http' }, ...sessions.ports ?? []],
       readiness: kplus.Probe.fromHttpGet(GRAFANA_HEALTH_PATH, { port: GRAFANA_HTTP_PORT }),
       liveness: kplus.Probe.fromHttpGet(GRAFANA_HEALTH_PATH, { port: GRAFANA_HTTP_PORT }),
       securityContext: { user: GRAFANA_IMAGE_UID, group: GRAFANA_IMAGE_UID },
@@ -193,9 +208,10 @@ export class MultiPodGrafana extends Construct {
         }),
       },
     });
-
-    const sessions = (props.sessions ?? GrafanaSessions.clientIpAffinity()).bind(this);
-    this.service = sessions.service;
+    // In the order the session mode gives: a variable expanded with $(VAR) comes after VAR.
+    for (const variable of sessions.env) {
+      this.container.env.addVariable(variable.name, variable.value);
+    }
 
     // The root file system is read-only: Grafana writes its data and logs here.
     this.container.mount(GRAFANA_DATA_PATH, sessions.dataVolume

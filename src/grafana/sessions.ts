@@ -1,7 +1,6 @@
-import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
+import { ApiObject, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { MultiPodGrafana } from './multi-pod-grafana';
 import { propError } from '../errors';
 import {
   GRAFANA_ALERTING_HA_PEER_TIMEOUT,
@@ -12,8 +11,10 @@ import {
 } from '../facts/grafana';
 import { NameRule } from '../facts/names';
 import { checkName, checkObjectNames } from '../names';
-import { ExternalTrafficPolicy, StickyService } from '../service';
-import { SecretKeyRef, SessionStore, SessionStoreConfig, SessionStoreKind } from '../session';
+import { ExternalTrafficPolicy, LoadBalancerStickiness, StickyService } from '../service';
+import {
+  SecretKeyRef, SessionEnvVariable, SessionStore, SessionStoreConfig, SessionStoreConsumer, SessionStoreKind, SqlSessionStore,
+} from '../session';
 import { untypedProps } from '../units';
 
 /** Options of `GrafanaSessions.clientIpAffinity()`. */
@@ -33,6 +34,17 @@ export interface GrafanaClientIpAffinityOptions {
    * user's own IP; unset otherwise
    */
   readonly externalTrafficPolicy?: ExternalTrafficPolicy;
+
+  /**
+   * Make the cloud load balancer in front of a LoadBalancer Service keep each
+   * user on one node, as kube-proxy keeps them on one pod: needed on EKS
+   * (`LoadBalancerStickiness.awsNlb()`), written down on GKE and AKS
+   * (`gcp()`, `azure()`), whose load balancers follow `sessionAffinity`. Only
+   * with a LoadBalancer `serviceType`.
+   *
+   * @default - none: the cloud load balancer is left as its provider sets it up
+   */
+  readonly loadBalancerStickiness?: LoadBalancerStickiness;
 }
 
 /** Options of `GrafanaSessions.persistentVolume()`. */
@@ -74,9 +86,10 @@ export interface GrafanaSharedDatabaseOptions {
    * The database every replica shares, where Grafana keeps users,
    * dashboards and login sessions: `SessionStore.postgres()`, run in the
    * chart (the store's default) or external (its `url`). Grafana reads it
-   * from `GF_DATABASE_*`, the password from the store's Secret.
+   * from `GF_DATABASE_*`, the password from the store's Secret. The type
+   * admits only SQL stores: Redis, Memcached and JWT cannot hold Grafana's data.
    */
-  readonly database: SessionStore;
+  readonly database: SqlSessionStore;
 
   /**
    * The key Grafana signs and encrypts with (`GF_SECURITY_SECRET_KEY`). Every
@@ -103,10 +116,52 @@ export interface GrafanaSharedDatabaseOptions {
   readonly alertingHighAvailability?: boolean;
 }
 
-/** What a session mode gives MultiPodGrafana once bound. */
+/** What a session mode needs to know of the Grafana it sets up. */
+export interface GrafanaSessionsConsumer {
+  /** Name of Grafana's Deployment and Service, and its pods' `app` label. */
+  readonly name: string;
+
+  /**
+   * Grafana's namespace.
+   *
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+
+  /** Type of the Service users reach Grafana through. */
+  readonly serviceType: kplus.ServiceType;
+
+  /**
+   * The fixed number of Grafana pods.
+   *
+   * @default - none: an autoscaler owns the replica count
+   */
+  readonly replicas?: number;
+
+  /** Whether an autoscaler owns the replica count. */
+  readonly autoscaled: boolean;
+
+  /** Grafana's pods, which a store's NetworkPolicy admits. */
+  readonly pods: kplus.INetworkPolicyPeer;
+}
+
+/** What a session mode gives MultiPodGrafana once bound: plain data it applies to its pods. */
 export interface GrafanaSessionsConfig {
-  /** The Service users reach Grafana through. */
+  /** The Service users reach Grafana through, created by the session mode. */
   readonly service: kplus.Service;
+
+  /**
+   * Environment variables for the Grafana container, in order: a variable
+   * another expands with `$(VAR)` comes before it.
+   */
+  readonly env: SessionEnvVariable[];
+
+  /**
+   * More ports for the Grafana container (alerting gossip).
+   *
+   * @default - none
+   */
+  readonly ports?: kplus.ContainerPort[];
 
   /**
    * The volume to mount on Grafana's data folder (`/var/lib/grafana`).
@@ -114,6 +169,13 @@ export interface GrafanaSessionsConfig {
    * @default - an emptyDir: the pod's data dies with it
    */
   readonly dataVolume?: kplus.Volume;
+
+  /**
+   * How the Deployment replaces its pods.
+   *
+   * @default - cdk8s-plus's rolling update
+   */
+  readonly strategy?: kplus.DeploymentStrategy;
 }
 
 /**
@@ -131,8 +193,11 @@ export abstract class GrafanaSessions {
    * ClientIP StickyService (LoadBalancer, 3000 to 3000, 3 hours by default).
    * A user whose pod goes away, or whose IP changes (VPN, mobile), logs in
    * again; dashboards and users made on one pod are not seen on the others.
+   * Behind a cloud load balancer that does not follow `sessionAffinity`
+   * (an NLB from the AWS Load Balancer Controller), pass its
+   * `loadBalancerStickiness`.
    *
-   * @param options the affinity timeout and traffic policy
+   * @param options the affinity timeout, traffic policy and load balancer stickiness
    */
   public static clientIpAffinity(options: GrafanaClientIpAffinityOptions = {}): GrafanaSessions {
     return new ClientIpAffinitySessions(options);
@@ -173,17 +238,24 @@ export abstract class GrafanaSessions {
   }
 
   /**
-   * Set Grafana up for this session mode: add what it needs to the pods,
-   * create the Service (and anything else) under `grafana`. Called once, by
-   * MultiPodGrafana's constructor.
-   *
-   * @param grafana the Grafana being built
+   * For subclasses: another session mode implements `bind()`.
    */
-  public abstract bind(grafana: MultiPodGrafana): GrafanaSessionsConfig;
+  protected constructor() {}
+
+  /**
+   * Set Grafana up for this session mode: create the Service (and anything
+   * else the mode runs, such as a database) under `scope`, and return what
+   * Grafana's pods need. Called once, by MultiPodGrafana's constructor,
+   * before it creates the Deployment.
+   *
+   * @param scope where to create the mode's objects (the MultiPodGrafana)
+   * @param grafana the Grafana being built: its name, namespace, Service type, replicas and pods
+   */
+  public abstract bind(scope: Construct, grafana: GrafanaSessionsConsumer): GrafanaSessionsConfig;
 }
 
 /** The Service every mode puts in front of Grafana: its usual name, port and `app` selector. */
-function serviceProps(grafana: MultiPodGrafana): kplus.ServiceProps {
+function serviceProps(grafana: GrafanaSessionsConsumer): kplus.ServiceProps {
   return {
     metadata: { name: grafana.name },
     type: grafana.serviceType,
@@ -196,16 +268,17 @@ class ClientIpAffinitySessions extends GrafanaSessions {
     super();
   }
 
-  public bind(grafana: MultiPodGrafana): GrafanaSessionsConfig {
-    untypedProps(grafana, this.options, { durations: ['affinityTimeout'] }, 'sessions.');
-    const service = new StickyService(grafana, 'Service', {
+  public bind(scope: Construct, grafana: GrafanaSessionsConsumer): GrafanaSessionsConfig {
+    untypedProps(scope, this.options, { durations: ['affinityTimeout'] }, 'sessions.');
+    const service = new StickyService(scope, 'Service', {
       ...serviceProps(grafana),
       affinityTimeout: this.options.affinityTimeout,
       externalTrafficPolicy: this.options.externalTrafficPolicy,
+      loadBalancerStickiness: this.options.loadBalancerStickiness,
     });
     service.selectLabel('app', grafana.name);
-    checkObjectNames(grafana, ApiObject.of(service));
-    return { service };
+    checkObjectNames(scope, ApiObject.of(service));
+    return { service, env: [] };
   }
 }
 
@@ -214,40 +287,41 @@ class PersistentVolumeSessions extends GrafanaSessions {
     super();
   }
 
-  public bind(grafana: MultiPodGrafana): GrafanaSessionsConfig {
+  public bind(scope: Construct, grafana: GrafanaSessionsConsumer): GrafanaSessionsConfig {
     const accessMode = this.options.accessMode ?? kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE;
     const shared = accessMode === kplus.PersistentVolumeAccessMode.READ_WRITE_MANY;
-    if (grafana.autoscaling !== undefined) {
-      throw propError(grafana, 'sessions', 'persistentVolume()',
+    if (grafana.autoscaled) {
+      throw propError(scope, 'sessions', 'persistentVolume()',
         'cannot be used with \'autoscaling\': pods started on other nodes cannot mount a volume another node holds, and SQLite cannot be shared safely; use sharedDatabase()');
     }
     if ((grafana.replicas ?? 1) > 1) {
       // Grafana's HA guide: with several servers the embedded SQLite "will not work"; a
       // ReadWriteMany volume only lets the pods open one file whose locks they cannot share.
-      throw propError(grafana, 'sessions', `persistentVolume() with ${accessMode} and ${grafana.replicas} replicas`,
+      throw propError(scope, 'sessions', `persistentVolume() with ${accessMode} and ${grafana.replicas} replicas`,
         'needs replicas 1: Grafana\'s SQLite file cannot be shared by several pods, even on a ReadWriteMany volume; use sharedDatabase() for several replicas');
     }
 
     const claimName = this.options.claimName ?? 'grafana-sessions';
-    checkName(grafana, 'sessions.claimName', claimName, NameRule.DNS_1123_SUBDOMAIN);
-    const claim = new kplus.PersistentVolumeClaim(grafana, 'Sessions', {
+    checkName(scope, 'sessions.claimName', claimName, NameRule.DNS_1123_SUBDOMAIN);
+    const claim = new kplus.PersistentVolumeClaim(scope, 'Sessions', {
       metadata: { name: claimName },
       accessModes: [accessMode],
       storage: this.options.storage ?? Size.gibibytes(1),
       storageClassName: this.options.storageClassName,
     });
-    const dataVolume = kplus.Volume.fromPersistentVolumeClaim(grafana, 'SessionData', claim, { name: 'session-data' });
-
-    if (!shared) {
-      // A rolling update would start the new pod while the old one holds the volume.
-      ApiObject.of(grafana.deployment).addJsonPatch(JsonPatch.replace('/spec/strategy', { type: 'Recreate' }));
-    }
+    const dataVolume = kplus.Volume.fromPersistentVolumeClaim(scope, 'SessionData', claim, { name: 'session-data' });
 
     // One pod, or pods sharing one SQLite file: every pod knows every session.
-    const service = new kplus.Service(grafana, 'Service', serviceProps(grafana));
+    const service = new kplus.Service(scope, 'Service', serviceProps(grafana));
     service.selectLabel('app', grafana.name);
-    checkObjectNames(grafana, ApiObject.of(service));
-    return { service, dataVolume };
+    checkObjectNames(scope, ApiObject.of(service));
+    return {
+      service,
+      env: [],
+      dataVolume,
+      // A rolling update would start the new pod while the old one holds the volume.
+      strategy: shared ? undefined : kplus.DeploymentStrategy.recreate(),
+    };
   }
 }
 
@@ -256,62 +330,68 @@ class SharedDatabaseSessions extends GrafanaSessions {
     super();
   }
 
-  public bind(grafana: MultiPodGrafana): GrafanaSessionsConfig {
-    untypedProps(grafana, this.options, { required: ['database', 'secretKey'] }, 'sessions.');
-    const consumer = { name: grafana.name, namespace: grafana.deployment.metadata.namespace, pods: grafana.deployment };
+  public bind(scope: Construct, grafana: GrafanaSessionsConsumer): GrafanaSessionsConfig {
+    untypedProps(scope, this.options, { required: ['database', 'secretKey'] }, 'sessions.');
+    const consumer: SessionStoreConsumer = { name: grafana.name, namespace: grafana.namespace, pods: grafana.pods };
     // Each store under its own scope: the stores' ids would clash side by side.
-    const database = this.options.database.bind(new Construct(grafana, 'Database'), consumer);
+    const database = this.options.database.bind(new Construct(scope, 'Database'), consumer);
     if (database.kind !== SessionStoreKind.POSTGRES) {
-      throw propError(grafana, 'sessions.database', database.kind,
+      throw propError(scope, 'sessions.database', database.kind,
         'must be SessionStore.postgres(): several Grafana replicas share logins only through a shared MySQL or PostgreSQL database');
     }
-    const container = grafana.container;
-    const env = (name: string, value: kplus.EnvValue) => container.env.addVariable(name, value);
-    env(GRAFANA_ENV.DATABASE_TYPE, kplus.EnvValue.fromValue('postgres'));
-    env(GRAFANA_ENV.DATABASE_HOST, kplus.EnvValue.fromValue(`${database.host}:${database.port}`));
-    env(GRAFANA_ENV.DATABASE_NAME, kplus.EnvValue.fromValue(database.database!));
-    env(GRAFANA_ENV.DATABASE_USER, kplus.EnvValue.fromValue(database.user!));
-    env(GRAFANA_ENV.DATABASE_PASSWORD, secretEnv(database.password!));
-    env(GRAFANA_ENV.DATABASE_SSL_MODE, kplus.EnvValue.fromValue(sslModeOf(grafana, database)));
-    env(GRAFANA_ENV.SECURITY_SECRET_KEY, secretEnv(this.options.secretKey));
+    const env: SessionEnvVariable[] = [];
+    const add = (name: string, value: kplus.EnvValue) => env.push({ name, value });
+    add(GRAFANA_ENV.DATABASE_TYPE, kplus.EnvValue.fromValue('postgres'));
+    add(GRAFANA_ENV.DATABASE_HOST, kplus.EnvValue.fromValue(`${database.host}:${database.port}`));
+    add(GRAFANA_ENV.DATABASE_NAME, kplus.EnvValue.fromValue(database.database!));
+    add(GRAFANA_ENV.DATABASE_USER, kplus.EnvValue.fromValue(database.user!));
+    add(GRAFANA_ENV.DATABASE_PASSWORD, secretEnv(database.password!));
+    add(GRAFANA_ENV.DATABASE_SSL_MODE, kplus.EnvValue.fromValue(sslModeOf(scope, database)));
+    add(GRAFANA_ENV.SECURITY_SECRET_KEY, secretEnv(this.options.secretKey));
 
     if (this.options.remoteCache) {
-      this.remoteCache(grafana, consumer, this.options.remoteCache);
+      env.push(...remoteCache(scope, consumer, this.options.remoteCache));
     }
+    const ports: kplus.ContainerPort[] = [];
     if (this.options.alertingHighAvailability ?? true) {
-      alertingHighAvailability(grafana);
+      const ha = alertingHighAvailability(scope, grafana);
+      env.push(...ha.env);
+      ports.push(...ha.ports);
     }
 
     // Any replica knows every login: no affinity.
-    const service = new kplus.Service(grafana, 'Service', serviceProps(grafana));
+    const service = new kplus.Service(scope, 'Service', serviceProps(grafana));
     service.selectLabel('app', grafana.name);
-    checkObjectNames(grafana, ApiObject.of(service));
-    return { service };
+    checkObjectNames(scope, ApiObject.of(service));
+    return { service, env, ports };
   }
+}
 
-  private remoteCache(grafana: MultiPodGrafana, consumer: { name: string; namespace?: string; pods: kplus.Deployment }, store: SessionStore): void {
-    const cache = store.bind(new Construct(grafana, 'RemoteCache'), consumer);
-    const env = grafana.container.env;
-    const address = `${cache.host}:${cache.port}`;
-    if (cache.kind === SessionStoreKind.MEMCACHED) {
-      env.addVariable(GRAFANA_ENV.REMOTE_CACHE_TYPE, kplus.EnvValue.fromValue('memcached'));
-      env.addVariable(GRAFANA_ENV.REMOTE_CACHE_CONNSTR, kplus.EnvValue.fromValue(address));
-      return;
-    }
-    if (cache.kind !== SessionStoreKind.REDIS) {
-      throw propError(grafana, 'sessions.remoteCache', cache.kind, 'must be SessionStore.redis() or SessionStore.memcached(): the remote caches Grafana supports');
-    }
-    const parts = [`addr=${address}`];
-    if (cache.password) {
-      // Kubernetes expands $(VAR) from variables defined before, so the
-      // connection string never holds the password in the manifest.
-      env.addVariable(REMOTE_CACHE_PASSWORD_ENV, secretEnv(cache.password));
-      parts.push(`password=$(${REMOTE_CACHE_PASSWORD_ENV})`);
-    }
-    parts.push(`ssl=${cache.tls}`);
-    env.addVariable(GRAFANA_ENV.REMOTE_CACHE_TYPE, kplus.EnvValue.fromValue('redis'));
-    env.addVariable(GRAFANA_ENV.REMOTE_CACHE_CONNSTR, kplus.EnvValue.fromValue(parts.join(',')));
+/** The remote cache's env: Redis or Memcached, as Grafana's `[remote_cache]` reads them. */
+function remoteCache(scope: Construct, consumer: SessionStoreConsumer, store: SessionStore): SessionEnvVariable[] {
+  const cache = store.bind(new Construct(scope, 'RemoteCache'), consumer);
+  const address = `${cache.host}:${cache.port}`;
+  if (cache.kind === SessionStoreKind.MEMCACHED) {
+    return [
+      { name: GRAFANA_ENV.REMOTE_CACHE_TYPE, value: kplus.EnvValue.fromValue('memcached') },
+      { name: GRAFANA_ENV.REMOTE_CACHE_CONNSTR, value: kplus.EnvValue.fromValue(address) },
+    ];
   }
+  if (cache.kind !== SessionStoreKind.REDIS) {
+    throw propError(scope, 'sessions.remoteCache', cache.kind, 'must be SessionStore.redis() or SessionStore.memcached(): the remote caches Grafana supports');
+  }
+  const env: SessionEnvVariable[] = [];
+  const parts = [`addr=${address}`];
+  if (cache.password) {
+    // Kubernetes expands $(VAR) from variables defined before, so the
+    // connection string never holds the password in the manifest.
+    env.push({ name: REMOTE_CACHE_PASSWORD_ENV, value: secretEnv(cache.password) });
+    parts.push(`password=$(${REMOTE_CACHE_PASSWORD_ENV})`);
+  }
+  parts.push(`ssl=${cache.tls}`);
+  env.push({ name: GRAFANA_ENV.REMOTE_CACHE_TYPE, value: kplus.EnvValue.fromValue('redis') });
+  env.push({ name: GRAFANA_ENV.REMOTE_CACHE_CONNSTR, value: kplus.EnvValue.fromValue(parts.join(',')) });
+  return env;
 }
 
 /**
@@ -328,13 +408,13 @@ function secretEnv(ref: SecretKeyRef): kplus.EnvValue {
  * Grafana's `ssl_mode` for the store: the URL's `sslmode` when it is one
  * Grafana knows, else `require` over TLS and `disable` without.
  */
-function sslModeOf(grafana: MultiPodGrafana, database: SessionStoreConfig): string {
+function sslModeOf(scope: Construct, database: SessionStoreConfig): string {
   const given = database.url ? new URL(database.url).searchParams.get('sslmode') : null;
   if (given === null) {
     return database.tls ? 'require' : 'disable';
   }
   if (!(GRAFANA_POSTGRES_SSL_MODES as readonly string[]).includes(given)) {
-    throw propError(grafana, 'sessions.database', `sslmode=${given}`,
+    throw propError(scope, 'sessions.database', `sslmode=${given}`,
       `must be one of Grafana's PostgreSQL ssl modes: ${GRAFANA_POSTGRES_SSL_MODES.join(', ')}`);
   }
   return given;
@@ -347,8 +427,8 @@ function sslModeOf(grafana: MultiPodGrafana, database: SessionStoreConfig): stri
  *
  * @see https://grafana.com/docs/grafana/latest/alerting/set-up/configure-high-availability/
  */
-function alertingHighAvailability(grafana: MultiPodGrafana): void {
-  const peers = new kplus.Service(grafana, 'AlertingPeers', {
+function alertingHighAvailability(scope: Construct, grafana: GrafanaSessionsConsumer): { env: SessionEnvVariable[]; ports: kplus.ContainerPort[] } {
+  const peers = new kplus.Service(scope, 'AlertingPeers', {
     metadata: { name: `${grafana.name}-alerting` },
     clusterIP: 'None',
     ports: [
@@ -357,15 +437,20 @@ function alertingHighAvailability(grafana: MultiPodGrafana): void {
     ],
   });
   peers.selectLabel('app', grafana.name);
-  checkObjectNames(grafana, ApiObject.of(peers));
+  checkObjectNames(scope, ApiObject.of(peers));
 
-  const container = grafana.container;
-  container.addPort({ number: GRAFANA_ALERTING_HA_PORT, protocol: kplus.Protocol.TCP, name: 'gossip-tcp' });
-  container.addPort({ number: GRAFANA_ALERTING_HA_PORT, protocol: kplus.Protocol.UDP, name: 'gossip-udp' });
-  const env = container.env;
-  env.addVariable('POD_IP', kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_IP));
-  env.addVariable(GRAFANA_ENV.UNIFIED_ALERTING_HA_PEERS, kplus.EnvValue.fromValue(`${peers.name}:${GRAFANA_ALERTING_HA_PORT}`));
-  env.addVariable(GRAFANA_ENV.UNIFIED_ALERTING_HA_LISTEN_ADDRESS, kplus.EnvValue.fromValue(`$(POD_IP):${GRAFANA_ALERTING_HA_PORT}`));
-  env.addVariable(GRAFANA_ENV.UNIFIED_ALERTING_HA_ADVERTISE_ADDRESS, kplus.EnvValue.fromValue(`$(POD_IP):${GRAFANA_ALERTING_HA_PORT}`));
-  env.addVariable(GRAFANA_ENV.UNIFIED_ALERTING_HA_PEER_TIMEOUT, kplus.EnvValue.fromValue(GRAFANA_ALERTING_HA_PEER_TIMEOUT));
+  const value = kplus.EnvValue.fromValue;
+  return {
+    ports: [
+      { number: GRAFANA_ALERTING_HA_PORT, protocol: kplus.Protocol.TCP, name: 'gossip-tcp' },
+      { number: GRAFANA_ALERTING_HA_PORT, protocol: kplus.Protocol.UDP, name: 'gossip-udp' },
+    ],
+    env: [
+      { name: 'POD_IP', value: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_IP) },
+      { name: GRAFANA_ENV.UNIFIED_ALERTING_HA_PEERS, value: value(`${peers.name}:${GRAFANA_ALERTING_HA_PORT}`) },
+      { name: GRAFANA_ENV.UNIFIED_ALERTING_HA_LISTEN_ADDRESS, value: value(`$(POD_IP):${GRAFANA_ALERTING_HA_PORT}`) },
+      { name: GRAFANA_ENV.UNIFIED_ALERTING_HA_ADVERTISE_ADDRESS, value: value(`$(POD_IP):${GRAFANA_ALERTING_HA_PORT}`) },
+      { name: GRAFANA_ENV.UNIFIED_ALERTING_HA_PEER_TIMEOUT, value: value(GRAFANA_ALERTING_HA_PEER_TIMEOUT) },
+    ],
+  };
 }

@@ -1,6 +1,7 @@
 import { ApiObject, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ProbeIdentity, ProbeIdentityConfig } from './identity';
 import { probeScript } from './script';
 import { propError } from '../errors';
 import { IMAGE_RULE, isImageReference } from '../facts/kubernetes-images';
@@ -42,13 +43,23 @@ const WAIT_SECONDS = 120;
 export interface AffinityProbeProps {
   /**
    * An existing Service to probe instead of deploying the echo app. Its pods
-   * must answer with something that names the pod (http-echo does, with
-   * `-text=$(POD_NAME)`): the probe compares the first line of every answer.
-   * The Job runs in the Service's namespace.
+   * must say which pod answered, and `podIdentity` must say where: pods that
+   * answer alike would pass whether or not the Service is sticky. The Job
+   * runs in the Service's namespace.
    *
    * @default - the probe deploys http-echo pods behind a StickyService
    */
   readonly service?: kplus.Service;
+
+  /**
+   * Where each answer names the pod that served it: the first line of the
+   * body, or a response header. Required with `service`; an answer without
+   * the identity is a failed answer.
+   *
+   * @default - ProbeIdentity.firstBodyLine() for the probe's own echo pods,
+   * which answer with their pod's name; none with `service`, where it must be given
+   */
+  readonly podIdentity?: ProbeIdentity;
 
   /**
    * The port of `service` to call.
@@ -119,10 +130,11 @@ export interface AffinityProbeProps {
  * Configure Kubernetes Service Session Affinity with clientIP"), and a Job
  * whose script calls the Service `requests` times from one pod.
  *
- * The Job succeeds only when every answer came from the same pod; its log
- * lists which pods answered and how often. `kubectl wait --for=condition=complete
- * job/<name>` in a pipeline turns it into a test. With `service` it probes an
- * existing Service instead.
+ * The Job succeeds only when every answer named its pod and all named the
+ * same one; its log lists which pods answered and how often. `kubectl wait
+ * --for=condition=complete job/<name>` in a pipeline turns it into a test.
+ * With `service` it probes an existing Service instead, reading the pod's
+ * name where `podIdentity` says.
  */
 export class AffinityProbe extends Construct {
   /** The echo pods, unless an existing Service is probed. */
@@ -139,6 +151,9 @@ export class AffinityProbe extends Construct {
 
   /** Number of requests the Job makes. */
   public readonly requests: number;
+
+  /** Where the Job reads, in each answer, which pod served it. */
+  public readonly podIdentity: ProbeIdentityConfig;
 
   public constructor(scope: Construct, id: string, props: AffinityProbeProps = {}) {
     super(scope, id);
@@ -172,14 +187,24 @@ export class AffinityProbe extends Construct {
             'only applies to the echo app the probe deploys: leave it out when probing an existing \'service\'');
         }
       }
+      if (props.podIdentity === undefined) {
+        throw propError(this, 'podIdentity', 'not given',
+          'must say where each answer of an existing \'service\' names its pod (ProbeIdentity.responseHeader(\'X-Pod-Name\') or ProbeIdentity.firstBodyLine()): pods that answer alike, as every health endpoint does, give identical answers whether or not the Service is sticky, so identical answers prove nothing');
+      }
       // The name becomes the host of the probe's URL: one the API server refuses would make a URL curl cannot use.
       checkName(this, 'service.metadata.name', props.service.name, NameRule.DNS_1035_LABEL);
       this.service = props.service;
+      this.podIdentity = props.podIdentity.bind(this);
     } else {
       const replicas = props.replicas ?? 3;
       if (!Number.isInteger(replicas) || replicas < 2) {
         throw propError(this, 'replicas', String(replicas),
           'must be a whole number of at least 2: with one pod every answer comes from it, and the probe proves nothing');
+      }
+      this.podIdentity = (props.podIdentity ?? ProbeIdentity.firstBodyLine()).bind(this);
+      if (this.podIdentity.responseHeader !== undefined) {
+        throw propError(this, 'podIdentity', this.podIdentity.description,
+          'must be ProbeIdentity.firstBodyLine() (or left out) for the echo app the probe deploys: http-echo names its pod in its body, in no header');
       }
       const deployment = this.echoApp(replicas, props.echoImage ?? HTTP_ECHO_IMAGE);
       this.deployment = deployment;
@@ -260,6 +285,10 @@ export class AffinityProbe extends Construct {
         PROBE_REQUESTS: kplus.EnvValue.fromValue(String(this.requests)),
         PROBE_INTERVAL_SECONDS: kplus.EnvValue.fromValue(String(intervalSeconds)),
         PROBE_WAIT_SECONDS: kplus.EnvValue.fromValue(String(WAIT_SECONDS)),
+        ...(this.podIdentity.responseHeader !== undefined ? {
+          // Kubernetes reduces `$$` to `$` in env values; a token may hold a `$`.
+          PROBE_IDENTITY_HEADER: kplus.EnvValue.fromValue(this.podIdentity.responseHeader.replace(/\$/g, '$$$$')),
+        } : {}),
       },
       securityContext: { user: NON_ROOT_ID, group: NON_ROOT_ID },
       resources: {

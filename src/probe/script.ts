@@ -7,11 +7,14 @@
  * - PROBE_REQUESTS: how many answers to compare
  * - PROBE_INTERVAL_SECONDS: pause between requests
  * - PROBE_WAIT_SECONDS: how long to wait for a first answer (pods starting)
+ * - PROBE_IDENTITY_HEADER: the response header naming the pod; unset, the
+ *   first line of the body names it (http-echo's `-text=$(POD_NAME)`)
  *
- * Each answer's first line names the pod that served it (http-echo's
- * `-text=$(POD_NAME)`). The script prints every answer, then each pod with
- * its count, and exits 0 only when all answers came from one pod and none
- * failed.
+ * The script prints every answer's pod, then each pod with its count, and
+ * exits 0 only when every request got an answer, every answer named its pod,
+ * and all named the same one. An answer that does not name its pod is a
+ * failure, never a pod of its own: pods that answer alike would otherwise
+ * pass whether or not the Service is sticky.
  *
  * Kubernetes expands `$(NAME)` in a container's command when NAME is one of
  * its env variables, and reduces `$$` to `$`; the script uses neither form.
@@ -25,8 +28,35 @@ url="$PROBE_URL"
 requests="$PROBE_REQUESTS"
 interval="$PROBE_INTERVAL_SECONDS"
 wait_left="$PROBE_WAIT_SECONDS"
+header="\${PROBE_IDENTITY_HEADER:-}"
+if [ -n "$header" ]; then
+  identity="response header $header"
+else
+  identity="first line of the body"
+fi
 
-echo "affinity probe: waiting for $url to answer (up to \${wait_left}s)"
+# One answer: the headers when a header names the pod, else the body.
+fetch() {
+  if [ -n "$header" ]; then
+    curl -fsS --max-time 5 -o /dev/null -D - "$1"
+  else
+    curl -fsS --max-time 5 "$1"
+  fi
+}
+
+# The pod's name in an answer, or nothing. Field names are matched without
+# regard to case, as HTTP defines them.
+pod_of() {
+  if [ -n "$header" ]; then
+    awk -v h="$header" 'BEGIN { h = tolower(h) }
+      { sub(/\\r$/, ""); i = index($0, ":") }
+      i > 1 && tolower(substr($0, 1, i - 1)) == h { v = substr($0, i + 1); gsub(/^[ \\t]+|[ \\t]+$/, "", v); print v; exit }'
+  else
+    head -n 1 | tr -d '\\r'
+  fi
+}
+
+echo "affinity probe: waiting for $url to answer (up to \${wait_left}s); each answer names its pod in its $identity"
 until curl -fsS -o /dev/null --max-time 5 "$url"; do
   if [ "$wait_left" -le 0 ]; then
     echo "affinity probe: FAIL: $url never answered"
@@ -39,19 +69,24 @@ done
 # Kept in a variable: the container's root filesystem is read-only.
 answers=""
 failed=0
+unnamed=0
 i=0
 while [ "$i" -lt "$requests" ]; do
   i=$((i + 1))
-  if body=$(curl -fsS --max-time 5 "$url"); then
-    answer=$(printf '%s\\n' "$body" | head -n 1)
-    [ -n "$answer" ] || answer="(empty answer)"
+  if reply=$(fetch "$url"); then
+    pod=$(printf '%s\\n' "$reply" | pod_of)
+    if [ -n "$pod" ]; then
+      echo "request $i/$requests: $pod"
+      answers="$answers$pod
+"
+    else
+      echo "request $i/$requests: (answer without a pod name in its $identity)"
+      unnamed=$((unnamed + 1))
+    fi
   else
-    answer="(no answer)"
+    echo "request $i/$requests: (no answer)"
     failed=$((failed + 1))
   fi
-  echo "request $i/$requests: $answer"
-  answers="$answers$answer
-"
   if [ "$i" -lt "$requests" ] && [ "$interval" -gt 0 ]; then
     sleep "$interval"
   fi
@@ -62,6 +97,10 @@ printf '%s' "$answers" | sort | uniq -c | sort -rn
 pods=$(printf '%s' "$answers" | sort -u | wc -l | tr -d ' ')
 if [ "$failed" -gt 0 ]; then
   echo "affinity probe: FAIL: $failed of $requests requests got no answer"
+  exit 1
+fi
+if [ "$unnamed" -gt 0 ]; then
+  echo "affinity probe: FAIL: $unnamed of $requests answers did not name their pod in the $identity; an answer that does not say which pod sent it proves nothing"
   exit 1
 fi
 if [ "$pods" -ne 1 ]; then

@@ -1,10 +1,12 @@
-import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { JwtSessionStoreOptions } from './stores/jwt';
 import type { MemcachedSessionStoreOptions } from './stores/memcached';
 import type { PostgresSessionStoreOptions } from './stores/postgres';
 import type { RedisSessionStoreOptions } from './stores/redis';
+
+// The concrete stores are private to the library: users pick one with
+// SessionStore's factories and hold it as a SessionStore (or SqlSessionStore).
 
 /**
  * One key of a Kubernetes Secret: how every credential reaches this library.
@@ -166,11 +168,12 @@ export interface SessionStoreConfig {
   readonly networkPolicy?: kplus.NetworkPolicy;
 
   /**
-   * The store's PodDisruptionBudget.
+   * The headless Service that governs the store's StatefulSet (its
+   * `serviceName`), giving each pod a stable DNS name; clients use `service`.
    *
-   * @default - none: the store does not run in the chart
+   * @default - none: the store runs no StatefulSet in the chart
    */
-  readonly disruptionBudget?: ApiObject;
+  readonly governingService?: kplus.Service;
 }
 
 /**
@@ -179,8 +182,15 @@ export interface SessionStoreConfig {
  *
  * Pick one with the static factories; a consumer (SharedSessionApp,
  * MultiPodGrafana) calls `bind()` once, and the store creates what it needs
- * (workload, Service, NetworkPolicy, PodDisruptionBudget) under the scope it
- * is given and returns the env and connection details.
+ * (workload, Services, NetworkPolicy) under the scope it is given and returns
+ * the env and connection details.
+ *
+ * A store run in the chart is one pod, and gets no PodDisruptionBudget: with
+ * one pod a budget either forbids every eviction (`minAvailable: 1`, and a
+ * node drain waits forever) or allows every one (and protects nothing). A
+ * drain restarts the store elsewhere: PostgreSQL, and Redis with `storage`,
+ * keep their sessions on the volume; Memcached, and Redis without
+ * `storage`, lose them.
  */
 export abstract class SessionStore {
   /**
@@ -207,9 +217,12 @@ export abstract class SessionStore {
    * PostgreSQL: run in the chart (a StatefulSet with a volume claim template,
    * credentials from a Secret) or, with `url`, an external database.
    *
+   * The result is a `SqlSessionStore`, which is what Grafana's
+   * `GrafanaSessions.sharedDatabase()` takes.
+   *
    * @param options the password Secret, or the external URL, and the knobs
    */
-  public static postgres(options: PostgresSessionStoreOptions): SessionStore {
+  public static postgres(options: PostgresSessionStoreOptions): SqlSessionStore {
     return new (stores().PostgresSessionStore)(options);
   }
 
@@ -226,6 +239,11 @@ export abstract class SessionStore {
   public abstract readonly kind: SessionStoreKind;
 
   /**
+   * For subclasses: a store this library does not cover implements `kind` and `bind()`.
+   */
+  protected constructor() {}
+
+  /**
    * Create what the store needs under `scope` and say how to reach it. Called
    * once per consumer, from its constructor; the ids it uses start with
    * `Store`, so they cannot clash with the consumer's own children. To bind
@@ -238,12 +256,36 @@ export abstract class SessionStore {
   public abstract bind(scope: Construct, consumer: SessionStoreConsumer): SessionStoreConfig;
 }
 
+/** The SQL dialect a database speaks. */
+export enum SqlDialect {
+  /** PostgreSQL. */
+  POSTGRES = 'postgres',
+}
+
+/**
+ * A session store that is an SQL database, which an application can also keep
+ * its own data in: what `GrafanaSessions.sharedDatabase()` accepts.
+ * `SessionStore.postgres()` makes one.
+ */
+export abstract class SqlSessionStore extends SessionStore {
+  /** The SQL dialect the database speaks. */
+  public abstract readonly dialect: SqlDialect;
+
+  /**
+   * For subclasses: an SQL store this library does not cover implements `kind`, `dialect` and `bind()`.
+   */
+  protected constructor() {
+    super();
+  }
+}
+
 /**
  * The stores subclass SessionStore, and SessionStore's factories name the
  * stores: loading them when a factory is first called, not when this module
  * loads, keeps the cycle from handing a store an undefined base class.
  */
-function stores(): typeof import('./stores') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('./stores');
+function stores(): typeof import('./stores/jwt') & typeof import('./stores/memcached') & typeof import('./stores/postgres') & typeof import('./stores/redis') {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return { ...require('./stores/jwt'), ...require('./stores/memcached'), ...require('./stores/postgres'), ...require('./stores/redis') };
+  /* eslint-enable @typescript-eslint/no-require-imports */
 }

@@ -30,9 +30,11 @@ export interface SharedSessionAppProps {
 
   /**
    * How many replicas of the app run. At least 1; with one, a shared store
-   * buys nothing but restarts without logouts.
+   * buys nothing but restarts without logouts. Leave it out when an
+   * autoscaler (`KedaScaledObject`, `kplus.HorizontalPodAutoscaler`) targets
+   * `deployment`: the autoscaler then owns the replica count.
    *
-   * @default 2
+   * @default - 2, or none once an autoscaler targets the Deployment
    */
   readonly replicas?: number;
 
@@ -108,10 +110,11 @@ export interface SharedSessionAppProps {
  * request rather than by client.
  *
  * It creates a Deployment and a ClusterIP Service, binds the store (which
- * may run its own workload, Service, NetworkPolicy and PodDisruptionBudget
- * beside the app) and gives the app the store's environment: `SESSION_STORE`
+ * may run its own workload, Services and NetworkPolicy beside the app) and gives the app the store's environment: `SESSION_STORE`
  * (Redis, Memcached), `SESSION_DATABASE` (PostgreSQL) or `JWT_SECRET`, with
- * every credential from a Secret.
+ * every credential from a Secret. To autoscale it, leave `replicas` out and
+ * target `deployment` with a `KedaScaledObject` or a cdk8s-plus
+ * `HorizontalPodAutoscaler`.
  *
  * @example
  * import { SessionStore, SharedSessionApp } from 'cdk8s-session-affinity';
@@ -141,8 +144,8 @@ export class SharedSessionApp extends Construct {
     super(scope, id);
     props = untypedProps(this, props, { required: ['image', 'port', 'store'] });
 
-    const replicas = props.replicas ?? 2;
-    if (!Number.isInteger(replicas) || replicas < 1) {
+    const replicas = props.replicas;
+    if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 1)) {
       throw propError(this, 'replicas', String(replicas), 'must be a whole number, at least 1 (default 2)');
     }
     if (!isImageReference(props.image)) {
@@ -154,6 +157,8 @@ export class SharedSessionApp extends Construct {
       checkPort(this, 'servicePort', props.servicePort);
     }
 
+    // Without `replicas` cdk8s-plus writes 2, and none once an autoscaler
+    // calls markHasAutoscaler(): KEDA or an HPA can then own the count.
     this.deployment = new kplus.Deployment(this, 'Resource', {
       metadata: definedMetadata(props.metadata),
       replicas,

@@ -1,5 +1,5 @@
 // One triggering and one clean set of manifests for every rule.
-import { CLIENT_IP, Obj, grafana, hpa, ingress, scaledObject, service, workload } from './fixtures';
+import { CLIENT_IP, Obj, grafana, hpa, ingress, scaledObject, service, withPaths, workload } from './fixtures';
 
 export interface RuleCase {
   readonly rule: string;
@@ -81,7 +81,7 @@ export const CASES: RuleCase[] = [
   {
     rule: 'nginx-samesite-none-without-secure',
     trigger: [ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}session-cookie-samesite`]: 'None' })],
-    message: 'Ingress app: nginx.ingress.kubernetes.io/session-cookie-samesite is None without nginx.ingress.kubernetes.io/session-cookie-secure: "true"; browsers reject the cookie whenever it is not marked Secure',
+    message: 'Ingress app: nginx.ingress.kubernetes.io/session-cookie-samesite is None without nginx.ingress.kubernetes.io/session-cookie-secure: "true", and spec.tls does not cover app.example.com; browsers reject the cookie on requests that are not HTTPS',
     clean: [ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}session-cookie-samesite`]: 'None', [`${NGINX}session-cookie-secure`]: 'true' })],
   },
   {
@@ -89,6 +89,36 @@ export const CASES: RuleCase[] = [
     trigger: [ingress('app', 'app', { [`${NGINX}session-cookie-name`]: 'app-affinity', [`${NGINX}session-cookie-max-age`]: '3600' })],
     message: 'Ingress app: session-cookie-name, session-cookie-max-age set without nginx.ingress.kubernetes.io/affinity; ingress-nginx ignores them',
     clean: [ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}session-cookie-name`]: 'app-affinity', [`${NGINX}session-cookie-max-age`]: '3600' })],
+  },
+  {
+    rule: 'nginx-affinity-mode-unknown',
+    trigger: [ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}affinity-mode`]: 'persistent-drainable' })],
+    message: 'Ingress app: nginx.ingress.kubernetes.io/affinity-mode is "persistent-drainable", which ingress-nginx does not know; it uses balanced, which moves some sessions to new pods when the app scales up',
+    clean: [ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}affinity-mode`]: 'persistent' })],
+  },
+  {
+    rule: 'nginx-regex-path-without-cookie-path',
+    trigger: [withPaths(ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}use-regex`]: 'true' }), '/api(/|$)(.*)')],
+    message: 'Ingress app: cookie affinity without nginx.ingress.kubernetes.io/session-cookie-path on host app.example.com, whose paths are regular expressions (use-regex on Ingress app); the cookie\'s Path is "/api(/|$)(.*)", which browsers never match, so the cookie is not sent back',
+    clean: [withPaths(ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}use-regex`]: 'true', [`${NGINX}session-cookie-path`]: '/api' }), '/api(/|$)(.*)')],
+  },
+  {
+    rule: 'nginx-affinity-not-on-every-ingress-of-host',
+    trigger: [ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie' }), withPaths(ingress('app-ws', 'app'), '/ws')],
+    message: 'Ingress app-ws shares host app.example.com with Ingress app, which has cookie affinity, but has none itself: its paths "/ws" (Service app) reach the same pods without the cookie',
+    clean: [ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie' }), withPaths(ingress('app-ws', 'app', { [`${NGINX}affinity`]: 'cookie' }), '/ws')],
+  },
+  {
+    rule: 'client-ip-multi-port',
+    trigger: [service('chat', { ...CLIENT_IP, ports: [{ name: 'http', port: 80, targetPort: 8080 }, { name: 'ws', port: 8081, targetPort: 8081 }] })],
+    message: 'Service chat: ClientIP affinity on 2 ports, http (80/TCP), ws (8081/TCP); kube-proxy keeps a client\'s pod per port, so its connections to different ports can reach different pods',
+    clean: [service('chat', { ...CLIENT_IP, ports: [{ name: 'http', port: 80, targetPort: 8080 }] })],
+  },
+  {
+    rule: 'grafana-database-source-missing',
+    trigger: [grafana({ envFrom: [{ configMapRef: { name: 'grafana-env' } }] }), service('grafana')],
+    message: 'Deployment grafana: Grafana (container app) may take its database from ConfigMap grafana-env (envFrom of container app), not among the manifests; without it the doctor cannot tell whether the pods share sessions',
+    clean: [grafana({ envFrom: [{ configMapRef: { name: 'grafana-env' } }] }), service('grafana'), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'grafana-env' }, data: { GF_DATABASE_TYPE: 'postgres' } }],
   },
   {
     rule: 'traefik-sticky-on-ingress',

@@ -71,6 +71,18 @@ export function ingress(name: string, backend: string, annotations: Record<strin
   };
 }
 
+/** The Ingress with its one rule's paths replaced (each to the same backend). */
+export function withPaths(ing: Obj, ...paths: string[]): Obj {
+  const rule = ing.spec.rules[0];
+  const backend = rule.http.paths[0].backend;
+  return { ...ing, spec: { ...ing.spec, rules: [{ ...rule, http: { paths: paths.map(path => ({ path, pathType: 'ImplementationSpecific', backend })) } }] } };
+}
+
+/** The Ingress with spec.tls for these hosts. */
+export function withTls(ing: Obj, ...hosts: string[]): Obj {
+  return { ...ing, spec: { ...ing.spec, tls: [{ hosts, secretName: `${ing.metadata.name}-tls` }] } };
+}
+
 export function hpa(target: string, min = 2, max = 10): Obj {
   return {
     apiVersion: 'autoscaling/v2',

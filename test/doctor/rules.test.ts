@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CASES } from './cases';
-import { CLIENT_IP, grafana, ingress, service, workload } from './fixtures';
+import { CLIENT_IP, Obj, grafana, ingress, service, withPaths, withTls, workload } from './fixtures';
 import { AffinityDoctor, Severity } from '../../src';
 
 const rulesOf = (manifests: any[]) => AffinityDoctor.check(manifests).map(f => f.rule);
@@ -84,8 +84,12 @@ describe('where Grafana keeps sessions', () => {
     expect(rulesOf([grafana({ volumes, volumeMounts }), cm, service('grafana')])).toEqual([]);
   });
 
-  test('configuration the manifests do not hold is not guessed', () => {
-    expect(rulesOf([grafana({ envFrom: [{ secretRef: { name: 'elsewhere' } }] }), service('grafana')])).toEqual([]);
+  test('configuration the manifests do not hold is not guessed: an info finding names it', () => {
+    // GIVEN a Grafana whose environment comes from a Secret the manifests do not hold
+    const found = AffinityDoctor.check([grafana({ envFrom: [{ secretRef: { name: 'elsewhere' } }] }), service('grafana')]);
+    // THEN no error, and the doctor says what it could not read
+    expect(found.map(f => [f.rule, f.severity])).toEqual([['grafana-database-source-missing', Severity.INFO]]);
+    expect(found[0].message).toContain('Secret elsewhere (envFrom of container app)');
   });
 
   test('an explicit sqlite3 is local', () => {
@@ -179,5 +183,255 @@ describe('severity filter', () => {
     const manifests = [grafana(), service('grafana', { ...CLIENT_IP, type: 'LoadBalancer' })];
     expect(AffinityDoctor.check(manifests).map(f => f.severity)).toEqual([Severity.INFO]);
     expect(AffinityDoctor.check(manifests, { minSeverity: Severity.WARNING })).toEqual([]);
+  });
+});
+
+describe('Grafana configuration, read as Grafana reads it', () => {
+  const secret = (name: string, data: Record<string, string>): Obj => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, stringData: data });
+  const configMap = (name: string, data: Record<string, string>): Obj => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
+  const postgresIni = '[database]\ntype = postgres\nhost = db:5432\n';
+  const errorsOf = (manifests: Obj[]) => AffinityDoctor.check(manifests).filter(f => f.severity === Severity.ERROR).map(f => f.rule);
+
+  test('GF_DATABASE_TYPE__FILE names a file from a mounted Secret', () => {
+    // GIVEN the type in a Secret mounted at /run/secrets/grafana, named by GF_DATABASE_TYPE__FILE
+    const opts = {
+      env: [{ name: 'GF_DATABASE_TYPE__FILE', value: '/run/secrets/grafana/db-type' }],
+      volumes: [{ name: 'db', secret: { secretName: 'grafana-db' } }],
+      volumeMounts: [{ name: 'db', mountPath: '/run/secrets/grafana', readOnly: true }],
+    };
+    // THEN postgres is read from the file; SQLite in the file is still local
+    expect(rulesOf([grafana(opts), secret('grafana-db', { 'db-type': 'postgres\n' }), service('grafana')])).toEqual([]);
+    expect(rulesOf([grafana(opts), secret('grafana-db', { 'db-type': 'sqlite3' }), service('grafana')])).toEqual(['local-sessions-without-affinity']);
+  });
+
+  test('GF_DATABASE_TYPE__FILE on a Secret not among the manifests is not an error, and is named', () => {
+    const opts = {
+      env: [{ name: 'GF_DATABASE_TYPE__FILE', value: '/run/secrets/grafana/db-type' }],
+      volumes: [{ name: 'db', secret: { secretName: 'grafana-db' } }],
+      volumeMounts: [{ name: 'db', mountPath: '/run/secrets/grafana' }],
+    };
+    const found = AffinityDoctor.check([grafana(opts), service('grafana')]);
+    expect(found.map(f => f.rule)).toEqual(['grafana-database-source-missing']);
+    expect(found[0].message).toContain('Secret grafana-db (volume db at /run/secrets/grafana)');
+  });
+
+  test('GF_DATABASE_URL__FILE from a Secret key mapped by items', () => {
+    const opts = {
+      env: [{ name: 'GF_DATABASE_URL__FILE', value: '/secrets/url' }],
+      volumes: [{ name: 'db', secret: { secretName: 'grafana-db', items: [{ key: 'database-url', path: 'url' }] } }],
+      volumeMounts: [{ name: 'db', mountPath: '/secrets' }],
+    };
+    expect(rulesOf([grafana(opts), secret('grafana-db', { 'database-url': 'mysql://grafana:pw@mysql:3306/grafana' }), service('grafana')])).toEqual([]);
+  });
+
+  test('grafana.ini with type = postgres through a projected volume', () => {
+    const volumes = [{ name: 'config', projected: { sources: [{ configMap: { name: 'grafana-ini' } }, { secret: { name: 'grafana-creds' } }] } }];
+    const volumeMounts = [{ name: 'config', mountPath: '/etc/grafana' }];
+    const manifests = [grafana({ volumes, volumeMounts }), configMap('grafana-ini', { 'grafana.ini': postgresIni }), secret('grafana-creds', { password: 'x' }), service('grafana')];
+    expect(rulesOf(manifests)).toEqual([]);
+  });
+
+  test('grafana.ini mounted with subPath, from a key of another name', () => {
+    const volumes = [{ name: 'config', configMap: { name: 'grafana' } }];
+    const volumeMounts = [{ name: 'config', mountPath: '/etc/grafana/grafana.ini', subPath: 'grafana-config.ini' }];
+    expect(rulesOf([grafana({ volumes, volumeMounts }), configMap('grafana', { 'grafana-config.ini': postgresIni }), service('grafana')])).toEqual([]);
+    const sqlite = configMap('grafana', { 'grafana-config.ini': '[server]\nroot_url = https://grafana.example.com\n' });
+    expect(rulesOf([grafana({ volumes, volumeMounts }), sqlite, service('grafana')])).toEqual(['local-sessions-without-affinity']);
+  });
+
+  test('grafana.ini at GF_PATHS_CONFIG, not at the default path', () => {
+    const volumes = [{ name: 'config', configMap: { name: 'grafana' } }];
+    const volumeMounts = [{ name: 'config', mountPath: '/config' }];
+    const moved = grafana({ env: [{ name: 'GF_PATHS_CONFIG', value: '/config/custom.ini' }], volumes, volumeMounts });
+    expect(rulesOf([moved, configMap('grafana', { 'custom.ini': postgresIni }), service('grafana')])).toEqual([]);
+    // a grafana.ini in a folder Grafana does not read changes nothing
+    expect(rulesOf([grafana({ volumes, volumeMounts }), configMap('grafana', { 'grafana.ini': postgresIni }), service('grafana')])).toEqual(['local-sessions-without-affinity']);
+  });
+
+  test('dashboards, provisioning and plugins from ConfigMaps not among the manifests never hide SQLite', () => {
+    // GIVEN a 3-replica Grafana mounting dashboards and provisioning the manifests do not hold
+    const volumes = [
+      { name: 'storage', emptyDir: {} },
+      { name: 'dashboards', configMap: { name: 'grafana-dashboards' } },
+      { name: 'dashboard-nodes', configMap: { name: 'grafana-dashboard-nodes' } },
+      { name: 'datasources', secret: { secretName: 'grafana-datasources' } },
+      { name: 'plugins', persistentVolumeClaim: { claimName: 'grafana-plugins' } },
+    ];
+    const volumeMounts = [
+      { name: 'storage', mountPath: '/var/lib/grafana' },
+      { name: 'dashboards', mountPath: '/etc/grafana/provisioning/dashboards' },
+      { name: 'dashboard-nodes', mountPath: '/grafana-dashboard-definitions/0/nodes' },
+      { name: 'datasources', mountPath: '/etc/grafana/provisioning/datasources' },
+      { name: 'plugins', mountPath: '/var/lib/grafana/plugins' },
+    ];
+    // THEN it is an error
+    expect(rulesOf([grafana({ replicas: 3, volumes, volumeMounts }), service('grafana')])).toEqual(['local-sessions-without-affinity']);
+  });
+
+  test('a grafana.ini ConfigMap not among the manifests is named at info level', () => {
+    const volumes = [{ name: 'config', configMap: { name: 'grafana-ini' } }];
+    const volumeMounts = [{ name: 'config', mountPath: '/etc/grafana/grafana.ini', subPath: 'grafana.ini' }];
+    const found = AffinityDoctor.check([grafana({ volumes, volumeMounts }), service('grafana')]);
+    expect(found.map(f => f.rule)).toEqual(['grafana-database-source-missing']);
+    expect(found[0].message).toContain('ConfigMap grafana-ini (volume config at /etc/grafana/grafana.ini)');
+  });
+
+  test('a subPathExpr over the configuration file could be any entry of the volume', () => {
+    const volumes = [{ name: 'config', configMap: { name: 'grafana-ini' } }];
+    const volumeMounts = [{ name: 'config', mountPath: '/etc/grafana/grafana.ini', subPathExpr: '$(POD_NAME).ini' }];
+    const manifests = [grafana({ volumes, volumeMounts }), configMap('grafana-ini', { 'grafana-0.ini': postgresIni }), service('grafana')];
+    expect(rulesOf(manifests)).toEqual(['grafana-database-source-missing']);
+  });
+
+  test('an emptyDir over the configuration folder could hold anything', () => {
+    const volumes = [{ name: 'config', emptyDir: {} }];
+    const volumeMounts = [{ name: 'config', mountPath: '/etc/grafana' }];
+    const found = AffinityDoctor.check([grafana({ volumes, volumeMounts }), service('grafana')]);
+    expect(found.map(f => f.rule)).toEqual(['grafana-database-source-missing']);
+    expect(found[0].message).toContain('volume config (emptyDir) mounted at /etc/grafana');
+  });
+
+  test('env wins over envFrom; a url wins over type', () => {
+    const cm = configMap('grafana-env', { GF_DATABASE_TYPE: 'postgres' });
+    const envFrom = [{ configMapRef: { name: 'grafana-env' } }];
+    expect(errorsOf([grafana({ envFrom, env: [{ name: 'GF_DATABASE_TYPE', value: 'sqlite3' }] }), cm, service('grafana')])).toEqual(['local-sessions-without-affinity']);
+    expect(errorsOf([grafana({ env: [{ name: 'GF_DATABASE_TYPE', value: 'sqlite3' }, { name: 'GF_DATABASE_URL', value: 'postgres://g@db/grafana' }] }), service('grafana')])).toEqual([]);
+    const iniUrl = configMap('ini', { 'grafana.ini': '[database]\nurl = mysql://g@db/grafana\n' });
+    const mounted = { volumes: [{ name: 'c', configMap: { name: 'ini' } }], volumeMounts: [{ name: 'c', mountPath: '/etc/grafana' }] };
+    expect(errorsOf([grafana({ ...mounted, env: [{ name: 'GF_DATABASE_TYPE', value: 'sqlite3' }] }), iniUrl, service('grafana')])).toEqual([]);
+  });
+
+  test('$(NAME) references in env values are expanded as the kubelet does', () => {
+    const cm = configMap('db', { DB_KIND: 'postgres' });
+    const env = [{ name: 'DB_KIND', valueFrom: { configMapKeyRef: { name: 'db', key: 'DB_KIND' } } }, { name: 'GF_DATABASE_TYPE', value: '$(DB_KIND)' }];
+    expect(rulesOf([grafana({ env }), cm, service('grafana')])).toEqual([]);
+    // the ConfigMap elsewhere: not guessed
+    expect(rulesOf([grafana({ env }), service('grafana')])).toEqual(['grafana-database-source-missing']);
+    // an escaped reference stays literal
+    expect(errorsOf([grafana({ env: [{ name: 'GF_DATABASE_TYPE', value: '$$(DB_KIND)' }] }), service('grafana')])).toEqual(['local-sessions-without-affinity']);
+  });
+
+  test('an envFrom Secret elsewhere does not hide a shared database in grafana.ini', () => {
+    // GIVEN admin credentials from a Secret the manifests do not hold, and postgres in grafana.ini
+    const mounted = { volumes: [{ name: 'c', configMap: { name: 'ini' } }], volumeMounts: [{ name: 'c', mountPath: '/etc/grafana/grafana.ini', subPath: 'grafana.ini' }] };
+    const manifests = [grafana({ ...mounted, envFrom: [{ secretRef: { name: 'grafana-admin' } }] }), configMap('ini', { 'grafana.ini': postgresIni }), service('grafana')];
+    // THEN nothing to say
+    expect(rulesOf(manifests)).toEqual([]);
+  });
+
+  test('a Secret\'s stringData wins over its data, as the API server merges them', () => {
+    const both = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, data: { GF_DATABASE_TYPE: Buffer.from('sqlite3').toString('base64') }, stringData: { GF_DATABASE_TYPE: 'postgres' } };
+    expect(rulesOf([grafana({ envFrom: [{ secretRef: { name: 'db' } }] }), both, service('grafana')])).toEqual([]);
+  });
+
+  test('envFrom with a prefix', () => {
+    const cm = configMap('db', { DATABASE_TYPE: 'postgres' });
+    expect(rulesOf([grafana({ envFrom: [{ prefix: 'GF_', configMapRef: { name: 'db' } }] }), cm, service('grafana')])).toEqual([]);
+    expect(rulesOf([grafana({ envFrom: [{ prefix: 'APP_', configMapRef: { name: 'db' } }] }), cm, service('grafana')])).toEqual(['local-sessions-without-affinity']);
+  });
+
+  test('a value Grafana expands at start is not guessed', () => {
+    const ini = configMap('ini', { 'grafana.ini': '[database]\ntype = $__file{/run/secrets/db-type}\n' });
+    const mounted = { volumes: [{ name: 'c', configMap: { name: 'ini' } }], volumeMounts: [{ name: 'c', mountPath: '/etc/grafana' }] };
+    expect(rulesOf([grafana(mounted), ini, service('grafana')])).toEqual(['grafana-database-source-missing']);
+  });
+
+  test('the info finding is only for several pods', () => {
+    expect(rulesOf([grafana({ replicas: 1, envFrom: [{ secretRef: { name: 'elsewhere' } }] }), service('grafana')])).toEqual([]);
+  });
+});
+
+describe('nginx-samesite-none-without-secure', () => {
+  const NGINX = 'nginx.ingress.kubernetes.io/';
+  const none = { [`${NGINX}affinity`]: 'cookie', [`${NGINX}session-cookie-samesite`]: 'None' };
+
+  test('not when spec.tls covers the host: ingress-nginx marks the cookie Secure on HTTPS', () => {
+    expect(rulesOf([withTls(ingress('app', 'app', none), 'app.example.com')])).toEqual([]);
+    expect(rulesOf([withTls(ingress('app', 'app', none), '*.example.com')])).toEqual([]);
+  });
+
+  test('not when another Ingress of the host (same class) has its TLS: the controller serves the host from one server', () => {
+    const tlsSibling = withTls(withPaths(ingress('app-static', 'static'), '/static'), 'app.example.com');
+    expect(rulesOf([ingress('app', 'app', none), tlsSibling])).toEqual([]);
+    const otherClass = { ...tlsSibling, spec: { ...tlsSibling.spec, ingressClassName: 'haproxy' } };
+    expect(rulesOf([ingress('app', 'app', none), otherClass])).toEqual(['nginx-samesite-none-without-secure']);
+  });
+
+  test('still when spec.tls covers another host', () => {
+    expect(rulesOf([withTls(ingress('app', 'app', none), 'other.example.com')])).toEqual(['nginx-samesite-none-without-secure']);
+    expect(rulesOf([withTls(ingress('app', 'app', none), '*.app.example.com')])).toEqual(['nginx-samesite-none-without-secure']);
+  });
+
+  test.each(['1', 't', 'T', 'TRUE', 'true', 'True'])('not with session-cookie-secure %j, which Go\'s ParseBool reads as true', value => {
+    expect(rulesOf([ingress('app', 'app', { ...none, [`${NGINX}session-cookie-secure`]: value })])).toEqual([]);
+  });
+
+  test.each(['yes', 'on', 'false', '0'])('still with session-cookie-secure %j', value => {
+    expect(rulesOf([ingress('app', 'app', { ...none, [`${NGINX}session-cookie-secure`]: value })])).toEqual(['nginx-samesite-none-without-secure']);
+  });
+});
+
+describe('ingress-nginx rules across annotations and Ingresses', () => {
+  const NGINX = 'nginx.ingress.kubernetes.io/';
+  const cookie = { [`${NGINX}affinity`]: 'cookie' };
+
+  test('affinity-mode: the validator trims spaces but is case-sensitive', () => {
+    expect(rulesOf([ingress('app', 'app', { ...cookie, [`${NGINX}affinity-mode`]: ' persistent ' })])).toEqual([]);
+    expect(rulesOf([ingress('app', 'app', { ...cookie, [`${NGINX}affinity-mode`]: 'Persistent' })])).toEqual(['nginx-affinity-mode-unknown']);
+  });
+
+  test('rewrite-target on another Ingress of the host makes its paths regular expressions too', () => {
+    const sticky = withPaths(ingress('app', 'app', cookie), '/app/.*');
+    const rewriting = withPaths(ingress('api', 'api', { [`${NGINX}rewrite-target`]: '/$2' }), '/api(/|$)(.*)');
+    expect(rulesOf([sticky, rewriting])).toContain('nginx-regex-path-without-cookie-path');
+    expect(rulesOf([sticky])).toEqual([]);
+  });
+
+  test('use-regex with literal paths leaves the cookie path working', () => {
+    expect(rulesOf([withPaths(ingress('app', 'app', { ...cookie, [`${NGINX}use-regex`]: 'true' }), '/', '/api')])).toEqual([]);
+    expect(rulesOf([withPaths(ingress('app', 'app', { ...cookie, [`${NGINX}use-regex`]: 'false' }), '/api/.*')])).toEqual([]);
+  });
+
+  test('a canary Ingress of the host follows the main Ingress\'s affinity', () => {
+    const canary = ingress('app-canary', 'app-v2', { [`${NGINX}canary`]: 'true', [`${NGINX}canary-weight`]: '10' });
+    expect(rulesOf([ingress('app', 'app', cookie), canary])).toEqual([]);
+  });
+
+  test('Ingresses of another class or another host are not compared', () => {
+    const other = ingress('app-ws', 'app');
+    expect(rulesOf([ingress('app', 'app', cookie), { ...other, spec: { ...other.spec, ingressClassName: 'traefik' } }])).toEqual([]);
+    expect(rulesOf([ingress('app', 'app', cookie), { ...other, spec: { ...other.spec, rules: [{ ...other.spec.rules[0], host: 'ws.example.com' }] } }])).toEqual([]);
+  });
+
+  test('an Ingress of the host that reaches other pods is left alone', () => {
+    expect(rulesOf([ingress('app', 'app', cookie), withPaths(ingress('app-static', 'static'), '/static')])).toEqual([]);
+  });
+
+  test('the same pods through another Service count', () => {
+    // GIVEN two Services selecting the same pods, one behind the sticky Ingress
+    const manifests = [
+      workload('app', { replicas: 3 }), service('app'), service('app-ws', { selector: { app: 'app' } }),
+      ingress('app', 'app', cookie), withPaths(ingress('app-ws', 'app-ws'), '/ws'),
+    ];
+    // THEN the other Ingress is named
+    expect(rulesOf(manifests)).toEqual(['nginx-affinity-not-on-every-ingress-of-host']);
+  });
+
+  test('every unsticky Ingress of the host is named', () => {
+    const found = AffinityDoctor.check([ingress('app', 'app', cookie), withPaths(ingress('app-ws', 'app'), '/ws'), withPaths(ingress('app-api', 'app'), '/api')])
+      .filter(f => f.rule === 'nginx-affinity-not-on-every-ingress-of-host');
+    expect(found.map(f => f.resource.name)).toEqual(['app-ws', 'app-api']);
+  });
+});
+
+describe('client-ip-multi-port', () => {
+  test('not on a headless Service (affinity-without-virtual-ip says it does nothing)', () => {
+    const ports = [{ name: 'http', port: 80 }, { name: 'grpc', port: 9090 }];
+    expect(rulesOf([service('app', { ...CLIENT_IP, clusterIP: 'None', ports })])).toEqual(['affinity-without-virtual-ip']);
+  });
+
+  test('ports without names are written as port/protocol', () => {
+    const found = AffinityDoctor.check([service('dns', { ...CLIENT_IP, ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] })]);
+    expect(found.map(f => f.message)).toEqual(['Service dns: ClientIP affinity on 2 ports, 53/UDP, 53/TCP; kube-proxy keeps a client\'s pod per port, so its connections to different ports can reach different pods']);
   });
 });

@@ -2,8 +2,11 @@ import { Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   AffinityTimeout,
+  AwsLoadBalancerScheme,
   GrafanaSessions,
+  GrafanaSessionsConfig,
   KedaTrigger,
+  LoadBalancerStickiness,
   MultiPodGrafana,
   MultiPodGrafanaProps,
   StickyService,
@@ -106,6 +109,75 @@ describe('MultiPodGrafana with ClientIP affinity (the seed\'s fix)', () => {
   });
 });
 
+describe('MultiPodGrafana with ClientIP affinity behind a cloud load balancer', () => {
+  test('GIVEN an EKS NLB THEN the LoadBalancer Service carries source-IP stickiness on its target group', () => {
+    // WHEN
+    const manifests = synthGrafana({
+      sessions: GrafanaSessions.clientIpAffinity({
+        loadBalancerStickiness: LoadBalancerStickiness.awsNlb({ scheme: AwsLoadBalancerScheme.INTERNET_FACING }),
+      }),
+    });
+    // THEN
+    const service = only(manifests, 'Service', 'grafana');
+    expect(service.spec).toMatchObject({ type: 'LoadBalancer', sessionAffinity: 'ClientIP', externalTrafficPolicy: 'Local' });
+    expect(service.metadata.annotations).toEqual({
+      'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
+      'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'instance',
+      'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
+      'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes': 'stickiness.enabled=true,stickiness.type=source_ip',
+    });
+  });
+
+  test.each([['gcp', LoadBalancerStickiness.gcp()], ['azure', LoadBalancerStickiness.azure()]])(
+    'GIVEN %s, whose load balancer follows sessionAffinity THEN nothing more is written', (_provider, loadBalancerStickiness) => {
+      const manifests = synthGrafana({ sessions: GrafanaSessions.clientIpAffinity({ loadBalancerStickiness }) });
+      const service = only(manifests, 'Service', 'grafana');
+      expect(service.spec.sessionAffinity).toEqual('ClientIP');
+      expect(service.metadata.annotations).toBeUndefined();
+    });
+
+  test('GIVEN a ClusterIP Service THEN load balancer stickiness is refused, as StickyService refuses it', () => {
+    expect(() => synthGrafana({
+      serviceType: kplus.ServiceType.CLUSTER_IP,
+      sessions: GrafanaSessions.clientIpAffinity({ loadBalancerStickiness: LoadBalancerStickiness.awsNlb() }),
+    })).toThrow(/^test\/Grafana\/Service: 'loadBalancerStickiness'/);
+  });
+});
+
+describe('GrafanaSessions from plain JavaScript and as an open set', () => {
+  test.each(['clientIpAffinity', 'persistentVolume'])('GIVEN GrafanaSessions.%s() with no options THEN it works', (factory) => {
+    const manifests = synthGrafana({ replicas: 1, sessions: (GrafanaSessions as any)[factory]() });
+    expect(only(manifests, 'Service', 'grafana').spec.ports).toEqual([{ port: 3000, targetPort: 3000 }]);
+  });
+
+  test('GIVEN a session mode of the user\'s own THEN bind() returns plain data that MultiPodGrafana applies', () => {
+    // GIVEN a mode written outside the library, as a jsii language would: it creates its Service and returns env and ports
+    class Proxied extends GrafanaSessions {
+      public constructor() {
+        super();
+      }
+      public bind(scope: any, grafana: any): GrafanaSessionsConfig {
+        const service = new kplus.Service(scope, 'Service', { metadata: { name: grafana.name }, ports: [{ port: 3000 }] });
+        service.selectLabel('app', grafana.name);
+        return {
+          service,
+          env: [{ name: 'GF_AUTH_PROXY_ENABLED', value: kplus.EnvValue.fromValue('true') }],
+          ports: [{ number: 9100, name: 'metrics' }],
+          strategy: kplus.DeploymentStrategy.recreate(),
+        };
+      }
+    }
+    // WHEN
+    const manifests = synthGrafana({ sessions: new Proxied() });
+    // THEN
+    const deployment = only(manifests, 'Deployment', 'grafana');
+    const container = deployment.spec.template.spec.containers[0];
+    expect(container.env.map((e: any) => e.name)).toEqual(['GF_SECURITY_ADMIN_PASSWORD', 'GF_AUTH_PROXY_ENABLED']);
+    expect(container.ports).toEqual([{ containerPort: 3000, name: 'http' }, { containerPort: 9100, name: 'metrics' }]);
+    expect(deployment.spec.strategy).toEqual({ type: 'Recreate' });
+  });
+});
+
 describe('MultiPodGrafana with the seed\'s persistent volume', () => {
   test('one replica: the grafana-sessions claim on the data folder, Recreate updates, a plain Service', () => {
     const manifests = synthGrafana({ replicas: 1, sessions: GrafanaSessions.persistentVolume() });
@@ -113,6 +185,10 @@ describe('MultiPodGrafana with the seed\'s persistent volume', () => {
     expect(claim.spec).toMatchObject({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } });
     const deployment = only(manifests, 'Deployment');
     expect(deployment.spec.strategy).toEqual({ type: 'Recreate' });
+    // cdk8s-plus's own Recreate strategy, not a JSON patch over its rolling update
+    const chart = newChart();
+    const grafana = new MultiPodGrafana(chart, 'Grafana', { adminPassword: adminPassword(chart), replicas: 1, sessions: GrafanaSessions.persistentVolume() });
+    expect(grafana.deployment.strategy).toEqual(kplus.DeploymentStrategy.recreate());
     const volume = deployment.spec.template.spec.volumes.find((v: any) => v.persistentVolumeClaim);
     expect(volume).toEqual({ name: 'session-data', persistentVolumeClaim: { claimName: 'grafana-sessions', readOnly: false } });
     expect(grafanaContainer(manifests).volumeMounts[0]).toMatchObject({ name: 'session-data', mountPath: '/var/lib/grafana' });

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { GrafanaSessions, GrafanaSharedDatabaseOptions, MultiPodGrafana, MultiPodGrafanaProps, SessionStore } from '../../src';
+import { GrafanaSessions, GrafanaSharedDatabaseOptions, MultiPodGrafana, MultiPodGrafanaProps, SessionStore, SqlSessionStore } from '../../src';
 import { GRAFANA_CREDENTIAL_ENV } from '../../src/facts/grafana';
 import { synthExample } from '../util/examples';
 import { Manifest, newChart, only, synthValid, validateManifests } from '../util/manifests';
@@ -167,10 +167,24 @@ describe('MultiPodGrafana with a shared database (Grafana\'s HA setup)', () => {
     expect(grafana.scaledObject?.maxReplicas).toEqual(10);
   });
 
-  test('refuses a database that is not PostgreSQL', () => {
-    expect(() => build(c => ({ ...inChart(c), database: SessionStore.redis({ password: secret(c, 'R', 'r', 'p') }) })))
+  test('takes only an SQL store as its database: the type refuses Redis, Memcached and JWT', () => {
+    const c = newChart('observability');
+    const base = inChart(c);
+    const options = (database: SqlSessionStore): GrafanaSharedDatabaseOptions => ({ ...base, database });
+    // @ts-expect-error Redis cannot hold Grafana's data
+    options(SessionStore.redis({ password: secret(c, 'R', 'r', 'p') }));
+    // @ts-expect-error nor can Memcached
+    options(SessionStore.memcached());
+    // @ts-expect-error nor a JWT key
+    options(SessionStore.jwt({ secret: kplus.Secret.fromSecretName(c, 'J', 'j'), key: 'k' }));
+    expect(options(SessionStore.postgres({ password: secret(c, 'P', 'p', 'p') })).database).toBeInstanceOf(SqlSessionStore);
+  });
+
+  test('refuses, from an untyped caller, a database that is not PostgreSQL', () => {
+    expect(() => build(c => ({ ...inChart(c), database: SessionStore.redis({ password: secret(c, 'R', 'r', 'p') }) as any })))
       .toThrow("test/Grafana: 'sessions.database' (redis) must be SessionStore.postgres(): several Grafana replicas share logins only through a shared MySQL or PostgreSQL database");
   });
+
 
   test('refuses a remote cache Grafana cannot use', () => {
     expect(() => build(c => ({ ...inChart(c), remoteCache: SessionStore.postgres({ password: secret(c, 'P', 'p', 'p') }) })))

@@ -3,7 +3,7 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { AffinityProbe, AffinityProbeProps, AffinityTimeout, StickyService } from '../../src';
+import { AffinityProbe, AffinityProbeProps, AffinityTimeout, ProbeIdentity, StickyService } from '../../src';
 import { CURL_IMAGE, HTTP_ECHO_IMAGE } from '../../src/probe/affinity-probe';
 import { synthExample } from '../util/examples';
 import { Manifest, newChart, only, synthValid, validateManifests } from '../util/manifests';
@@ -89,7 +89,7 @@ describe('AffinityProbe against an existing Service', () => {
     grafana.selectLabel('app', 'grafana');
 
     // WHEN
-    const probe = new AffinityProbe(chart, 'Probe', { service: grafana, path: '/whoami' });
+    const probe = new AffinityProbe(chart, 'Probe', { service: grafana, path: '/whoami', podIdentity: ProbeIdentity.firstBodyLine() });
 
     // THEN
     const manifests = synthValid(chart);
@@ -98,12 +98,36 @@ describe('AffinityProbe against an existing Service', () => {
     const job = only(manifests, 'Job');
     expect(job.metadata.namespace).toEqual('observability');
     expect(envOf(job).PROBE_URL).toEqual('http://grafana:3000/whoami');
+    expect(envOf(job).PROBE_IDENTITY_HEADER).toBeUndefined();
+  });
+
+  test('reads the pod\'s name from the response header podIdentity names', () => {
+    // GIVEN an app whose health endpoint answers alike on every pod, naming the pod in a header
+    const chart = newChart();
+    const api = new kplus.Service(chart, 'Api', { metadata: { name: 'api' }, ports: [{ port: 8080 }] });
+
+    // WHEN
+    const probe = new AffinityProbe(chart, 'Probe', { service: api, path: '/api/health', podIdentity: ProbeIdentity.responseHeader('X-Pod-Name') });
+
+    // THEN
+    const job = only(synthValid(chart), 'Job');
+    expect(envOf(job).PROBE_IDENTITY_HEADER).toEqual('X-Pod-Name');
+    expect(probe.podIdentity).toEqual({ responseHeader: 'X-Pod-Name', description: 'response header X-Pod-Name' });
+  });
+
+  test('GIVEN a header name with a $ THEN it is written so that Kubernetes\' $$ reduction gives it back', () => {
+    const chart = newChart();
+    const api = new kplus.Service(chart, 'Api', { metadata: { name: 'api' }, ports: [{ port: 8080 }] });
+    new AffinityProbe(chart, 'Probe', { service: api, podIdentity: ProbeIdentity.responseHeader('X-Pod$$Name') });
+    const job = only(synthValid(chart), 'Job');
+    expect(envOf(job).PROBE_IDENTITY_HEADER).toEqual('X-Pod$$$$Name');
+    expect(kubernetesExpansion(envOf(job).PROBE_IDENTITY_HEADER)).toEqual('X-Pod$$Name');
   });
 
   test('picks the named port of a Service with several', () => {
     const chart = newChart();
     const service = new kplus.Service(chart, 'Web', { ports: [{ port: 80, name: 'http' }, { port: 8080, name: 'admin' }] });
-    const probe = new AffinityProbe(chart, 'Probe', { service, port: 8080 });
+    const probe = new AffinityProbe(chart, 'Probe', { service, port: 8080, podIdentity: ProbeIdentity.firstBodyLine() });
     expect(probe.url).toEqual(`http://${service.name}:8080/`);
   });
 });
@@ -129,6 +153,28 @@ describe('AffinityProbe refuses', () => {
     expect(() => new AffinityProbe(newChart(), 'Probe', props)).toThrow(message);
   });
 
+  test('an existing Service without podIdentity, since identical answers prove nothing', () => {
+    // GIVEN a Service whose pods all answer /api/health alike
+    const chart = newChart();
+    const service = new kplus.Service(chart, 'Api', { metadata: { name: 'api' }, ports: [{ port: 8080 }] });
+
+    // WHEN probed without saying where an answer names its pod THEN it is refused
+    expect(() => new AffinityProbe(chart, 'Probe', { service, path: '/api/health' })).toThrow(
+      "test/Probe: 'podIdentity' (not given) must say where each answer of an existing 'service' names its pod (ProbeIdentity.responseHeader('X-Pod-Name') or ProbeIdentity.firstBodyLine()): pods that answer alike, as every health endpoint does, give identical answers whether or not the Service is sticky, so identical answers prove nothing");
+  });
+
+  test.each(['', 'X Pod', 'X-Pod:', 'Pod\u00e9', 'X-(Pod)'])('a response header name that is no HTTP token: %j', (name) => {
+    const chart = newChart();
+    const service = new kplus.Service(chart, 'Api', { metadata: { name: 'api' }, ports: [{ port: 8080 }] });
+    expect(() => new AffinityProbe(chart, 'Probe', { service, podIdentity: ProbeIdentity.responseHeader(name) })).toThrow(
+      `test/Probe: 'podIdentity' (responseHeader(${JSON.stringify(name)})) must name an HTTP header: one or more letters, digits or !#$%&'*+-.^_\`|~ (an RFC 9110 token)`);
+  });
+
+  test('a response header for the echo app, whose pods name themselves in the body only', () => {
+    expect(() => new AffinityProbe(newChart(), 'Probe', { podIdentity: ProbeIdentity.responseHeader('X-Pod-Name') })).toThrow(
+      "test/Probe: 'podIdentity' (response header X-Pod-Name) must be ProbeIdentity.firstBodyLine() (or left out) for the echo app the probe deploys: http-echo names its pod in its body, in no header");
+  });
+
   test('echo-app settings with an existing Service', () => {
     const chart = newChart();
     const service = new kplus.Service(chart, 'Web', { ports: [{ port: 80 }] });
@@ -141,9 +187,9 @@ describe('AffinityProbe refuses', () => {
   test('a Service with several ports and no port chosen, or a port it lacks', () => {
     const chart = newChart();
     const service = new kplus.Service(chart, 'Web', { ports: [{ port: 80, name: 'http' }, { port: 8080, name: 'admin' }] });
-    expect(() => new AffinityProbe(chart, 'Probe', { service }))
+    expect(() => new AffinityProbe(chart, 'Probe', { service, podIdentity: ProbeIdentity.firstBodyLine() }))
       .toThrow("test/Probe: 'port' (not given) must name one of the Service's ports (80, 8080): it has several");
-    expect(() => new AffinityProbe(chart, 'Probe2', { service, port: 9090 }))
+    expect(() => new AffinityProbe(chart, 'Probe2', { service, port: 9090, podIdentity: ProbeIdentity.firstBodyLine() }))
       .toThrow("test/Probe2: 'port' (9090) must be one of the Service's ports (80, 8080)");
   });
 
@@ -160,14 +206,20 @@ function envOf(job: Manifest): Record<string, string> {
   return Object.fromEntries(job.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
 }
 
+/** What the kubelet does to an env value before the container sees it: `$$` becomes `$` (no `$(VAR)` here). */
+function kubernetesExpansion(value: string): string {
+  return value.replace(/\$\$/g, '$');
+}
+
 interface Run { code: number; stdout: string }
 
-/** Runs the Job's script with sh and curl, its env as rendered but for the URL. */
+/** Runs the Job's script with sh and curl, its env as the container gets it but for the URL. */
 function runScript(job: Manifest, url: string): Promise<Run> {
   const [shell, flag, script] = job.spec.template.spec.containers[0].command;
   expect(shell).toEqual('/bin/sh');
+  const env = Object.fromEntries(Object.entries(envOf(job)).map(([k, v]) => [k, kubernetesExpansion(v)]));
   return new Promise(resolve => {
-    execFile('sh', [flag, script], { env: { PATH: process.env.PATH, ...envOf(job), PROBE_URL: url }, timeout: 30_000 },
+    execFile('sh', [flag, script], { env: { PATH: process.env.PATH, ...env, PROBE_URL: url }, timeout: 30_000 },
       (error, stdout) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout }));
   });
 }
@@ -189,6 +241,99 @@ async function standIn(names: string[]): Promise<{ url: string; hits: () => numb
     close: () => new Promise(resolve => server.close(() => resolve())),
   };
 }
+
+/** One answer of a stand-in backend. */
+interface Answer { status?: number; headers?: Record<string, string>; body: string }
+
+/** A local stand-in for the Service whose n-th answer is `answer(n)` (from 0; the first is the readiness check). */
+async function standInWith(answer: (n: number) => Answer): Promise<{ url: string; close: () => Promise<void> }> {
+  let hits = 0;
+  const server = http.createServer((_req, res) => {
+    const a = answer(hits++);
+    res.writeHead(a.status ?? 200, { 'content-type': 'text/plain', ...a.headers });
+    res.end(a.body);
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/health`,
+    close: () => new Promise(resolve => server.close(() => resolve())),
+  };
+}
+
+describe('the probe script with a response header naming the pod, run as rendered against a local stand-in', () => {
+  // GIVEN the Job probing an existing Service whose pods name themselves in X-Pod-Name
+  const chart = newChart();
+  const api = new kplus.Service(chart, 'Api', { metadata: { name: 'api' }, ports: [{ port: 8080 }] });
+  new AffinityProbe(chart, 'Probe', {
+    service: api, path: '/api/health', interval: Duration.seconds(0), podIdentity: ProbeIdentity.responseHeader('X-Pod-Name'),
+  });
+  const job = only(synthValid(chart), 'Job');
+  const healthy = '{"database":"ok","version":"11.3.0"}\n';
+
+  test('fails when two backends answer the same body with different identity headers', async () => {
+    // WHEN the answers alternate between two pods whose bodies are identical
+    const server = await standInWith(n => ({ headers: { 'X-Pod-Name': n % 2 === 0 ? 'api-7d9f-aaaaa' : 'api-7d9f-bbbbb' }, body: healthy }));
+    try {
+      const run = await runScript(job, server.url);
+      // THEN the probe sees two pods and fails
+      expect(run.stdout).toMatch(/^\s+5 api-7d9f-aaaaa$/m);
+      expect(run.stdout).toMatch(/^\s+5 api-7d9f-bbbbb$/m);
+      expect(run.stdout).toContain('affinity probe: FAIL: 10 answers came from 2 pods');
+      expect(run.code).toEqual(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('passes when one backend answers every request, matching the header name without regard to case', async () => {
+    const server = await standInWith(() => ({ headers: { 'x-pod-name': ' api-7d9f-aaaaa ' }, body: healthy }));
+    try {
+      const run = await runScript(job, server.url);
+      expect(run.stdout).toContain('each answer names its pod in its response header X-Pod-Name');
+      expect(run.stdout).toContain('request 10/10: api-7d9f-aaaaa');
+      expect(run.stdout).toContain('affinity probe: PASS: all 10 answers came from api-7d9f-aaaaa');
+      expect(run.code).toEqual(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('fails when an answer lacks the header, even if every other answer names one pod', async () => {
+    const server = await standInWith(n => ({ headers: n === 4 ? {} as Record<string, string> : { 'X-Pod-Name': 'api-7d9f-aaaaa' }, body: healthy }));
+    try {
+      const run = await runScript(job, server.url);
+      expect(run.stdout).toContain('request 4/10: (answer without a pod name in its response header X-Pod-Name)');
+      expect(run.stdout).toContain('affinity probe: FAIL: 1 of 10 answers did not name their pod in the response header X-Pod-Name; an answer that does not say which pod sent it proves nothing');
+      expect(run.code).toEqual(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('fails when no answer has the header: identical answers are not one pod', async () => {
+    const server = await standInWith(() => ({ body: healthy }));
+    try {
+      const run = await runScript(job, server.url);
+      expect(run.stdout).toContain('affinity probe: FAIL: 10 of 10 answers did not name their pod');
+      expect(run.code).toEqual(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('reads a header whose name holds a $, as the container gets it', async () => {
+    const dollar = newChart();
+    const svc = new kplus.Service(dollar, 'Api', { metadata: { name: 'api' }, ports: [{ port: 8080 }] });
+    new AffinityProbe(dollar, 'Probe', { service: svc, interval: Duration.seconds(0), podIdentity: ProbeIdentity.responseHeader('X-Pod$$Name') });
+    const server = await standInWith(() => ({ headers: { 'X-Pod$$Name': 'api-a' }, body: healthy }));
+    try {
+      const run = await runScript(only(synthValid(dollar), 'Job'), server.url);
+      expect(run.stdout).toContain('affinity probe: PASS: all 10 answers came from api-a');
+    } finally {
+      await server.close();
+    }
+  });
+});
 
 describe('the probe script, run as rendered with sh and curl against a local stand-in', () => {
   // The rendered Job, with no pause so the test runs in well under a second.
@@ -216,6 +361,18 @@ describe('the probe script, run as rendered with sh and curl against a local sta
       expect(run.stdout).toMatch(/^\s+5 echo-a$/m);
       expect(run.stdout).toMatch(/^\s+5 echo-b$/m);
       expect(run.stdout).toContain('affinity probe: FAIL: 10 answers came from 2 pods');
+      expect(run.code).toEqual(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('fails when an answer\'s body is empty: an empty line names no pod', async () => {
+    const server = await standInWith(() => ({ body: '' }));
+    try {
+      const run = await runScript(job, server.url);
+      expect(run.stdout).toContain('request 1/10: (answer without a pod name in its first line of the body)');
+      expect(run.stdout).toContain('affinity probe: FAIL: 10 of 10 answers did not name their pod in the first line of the body');
       expect(run.code).toEqual(1);
     } finally {
       await server.close();
@@ -256,7 +413,7 @@ describe('AffinityProbe: what the property tests found', () => {
     // It used to synthesize a Job probing `http://?:80/`. Found by test/property/probe.property.test.ts.
     const chart = newChart();
     const service = new kplus.Service(newChart('apps'), 'Svc', { metadata: { name: '?' }, ports: [{ port: 80 }] });
-    expect(() => new AffinityProbe(chart, 'Probe', { service }))
+    expect(() => new AffinityProbe(chart, 'Probe', { service, podIdentity: ProbeIdentity.firstBodyLine() }))
       .toThrow('test/Probe: \'service.metadata.name\' ("?") must be a DNS-1035 label: lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit, at most 63 characters');
   });
 });

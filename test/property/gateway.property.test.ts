@@ -1,7 +1,7 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
-import { buildAndCheck, check, mostly, objectName, seconds, validName } from './harness';
+import { buildAndCheck, check, minSynthShare, mostly, objectName, seconds, validName } from './harness';
 import { doctorErrors, mixes as mixesOf } from './outcomes';
 import {
   AffinityCookie,
@@ -352,7 +352,7 @@ describe('Gateway API constructs on generated props', () => {
 
   test('a good share of the generated cases reaches synth', () => {
     for (const [name, m] of mixes.all()) {
-      expect({ name, share: m.synthesized / m.total > 0.2 }).toEqual({ name, share: true });
+      expect({ name, share: m.synthesized / m.total > minSynthShare() }).toEqual({ name, share: true });
     }
   });
 });

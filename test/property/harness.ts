@@ -104,11 +104,26 @@ export function buildAndCheck(build: () => Chart): Outcome {
 /**
  * Runs a property bounded and seeded, so CI is repeatable; set FC_SEED to
  * replay another seed. fast-check prints the seed, the path and the shrunk
- * counterexample of a failure.
+ * counterexample of a failure. FC_RUNS_FRACTION (0 to 1) runs fewer cases, as
+ * the runs against the other cdk8s-plus majors do.
  */
 export function check<T>(arbitrary: fc.Arbitrary<T>, predicate: (value: T) => void, numRuns = 300): void {
   const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : 20261124;
-  fc.assert(fc.property(arbitrary, predicate), { seed, numRuns, verbose: 1 });
+  fc.assert(fc.property(arbitrary, predicate), { seed, numRuns: runs(numRuns), verbose: 1 });
+}
+
+/**
+ * The share of generated cases that must reach synth for a generator to be
+ * any good; a reduced run (FC_RUNS_FRACTION) samples too few to hold it as tightly.
+ */
+export function minSynthShare(): number {
+  return runs(100) < 100 ? 0.1 : 0.2;
+}
+
+/** How many cases `check(..., numRuns)` runs: all of them, or FC_RUNS_FRACTION of them. */
+export function runs(numRuns: number): number {
+  const fraction = process.env.FC_RUNS_FRACTION ? Number(process.env.FC_RUNS_FRACTION) : 1;
+  return Math.max(1, Math.round(numRuns * Math.min(1, Math.max(0, fraction))));
 }
 
 // ---- generators shared by the properties ------------------------------------

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { cookieFactProblems } from './cookie-facts';
 import { affinityCookie, validCookieFields as v } from './cookies';
-import { buildAndCheck, check, mostly, objectName, validName } from './harness';
+import { buildAndCheck, check, mostly, objectName, runs, validName } from './harness';
 import { AffinityCookie, AlbStickiness, CookieAffinityIngress, IngressController, NginxAffinityMode } from '../../src';
 import { ALB_STICKINESS_MAX_SECONDS } from '../../src/facts/aws-alb';
 import { COOKIE_MAX_AGE_MAX_SECONDS } from '../../src/facts/cookie';
@@ -242,6 +242,6 @@ describe('CookieAffinityIngress on generated props, controllers, cookies and bac
     if (process.env.PROP_MIX) {
       console.log(`CookieAffinityIngress: ${mix.refused} refused, ${mix.synthesized} synthesized; refused by prop: ${JSON.stringify(byProp)}`);
     }
-    expect(mix.synthesized).toBeGreaterThan(400 * 0.25);
+    expect(mix.synthesized).toBeGreaterThan(runs(400) * 0.25);
   });
 });

@@ -1,7 +1,7 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { SessionStore, SessionStoreConfig, SessionStoreKind, SharedSessionApp } from '../../src';
+import { SessionStore, SessionStoreConfig, SessionStoreKind, SharedSessionApp, SqlDialect, SqlSessionStore } from '../../src';
 import { describeNameRule, NameRule } from '../../src/facts/names';
 import { Manifest, newChart, only, synthValid } from '../util/manifests';
 
@@ -47,8 +47,9 @@ describe.each(IN_CHART)('every store run in the chart: $store', ({ store, make, 
     const { manifests } = shop(make);
     // THEN
     expect(manifests.map(m => `${m.kind}/${m.metadata.name}`).sort()).toEqual([
-      `${kind}/${name}`, 'Deployment/shop', `NetworkPolicy/${name}`, `PodDisruptionBudget/${name}`,
+      `${kind}/${name}`, 'Deployment/shop', `NetworkPolicy/${name}`,
       'Secret/shop-sessions', `Service/${name}`, 'Service/shop',
+      ...kind === 'StatefulSet' ? [`Service/${name}-headless`] : [],
     ].sort());
     expect(manifests).toMatchSnapshot();
   });
@@ -78,10 +79,34 @@ describe.each(IN_CHART)('every store run in the chart: $store', ({ store, make, 
     });
   });
 
-  test('keeps its one pod through voluntary disruptions', () => {
+  test('has no PodDisruptionBudget: on its one pod, a budget would forbid every eviction and a node drain would wait forever', () => {
+    // WHEN
     const { manifests } = shop(make);
-    const budget = only(manifests, 'PodDisruptionBudget', name);
-    expect(budget.spec).toEqual({ minAvailable: 1, selector: { matchLabels: only(manifests, kind, name).spec.selector.matchLabels } });
+    // THEN nothing stops a drain from moving the store's one pod
+    expect(manifests.filter(m => m.kind === 'PodDisruptionBudget')).toEqual([]);
+    expect(only(manifests, kind, name).spec.replicas).toEqual(1);
+  });
+
+  test('a StatefulSet is governed by a headless Service; clients keep a ClusterIP Service', () => {
+    // WHEN
+    const { app, manifests } = shop(make);
+    // THEN
+    const workload = only(manifests, kind, name);
+    const clients = only(manifests, 'Service', name);
+    expect(clients.spec.clusterIP).toBeUndefined();
+    expect(clients.spec.type).toEqual('ClusterIP');
+    expect(workload.spec.template.metadata.labels).toMatchObject(clients.spec.selector);
+    if (kind !== 'StatefulSet') {
+      expect(app.store.governingService).toBeUndefined();
+      return;
+    }
+    const governing = only(manifests, 'Service', workload.spec.serviceName);
+    expect(workload.spec.serviceName).toEqual(`${name}-headless`);
+    expect(governing.spec.clusterIP).toEqual('None');
+    expect(governing.metadata.namespace).toEqual('shop');
+    expect(governing.spec.ports).toEqual([{ name: store, port, targetPort: port }]);
+    expect(workload.spec.template.metadata.labels).toMatchObject(governing.spec.selector);
+    expect(app.store.governingService?.name).toEqual(`${name}-headless`);
   });
 
   test('runs as the image\'s own non-root user, read-only, with probes and resource requests', () => {
@@ -122,7 +147,6 @@ describe.each(IN_CHART)('every store run in the chart: $store', ({ store, make, 
     expect(app.store.workload).toBeDefined();
     expect(app.store.service?.name).toEqual(name);
     expect(app.store.networkPolicy).toBeDefined();
-    expect(app.store.disruptionBudget?.name).toEqual(name);
     expect(manifests.length).toBeGreaterThan(0);
   });
 });
@@ -390,5 +414,54 @@ describe('bad options are refused', () => {
     } catch (e) {
       expect((e as Error).message).toEqual(message);
     }
+  });
+});
+
+describe('SessionStore called from plain JavaScript', () => {
+  // What a JavaScript (or untyped) caller can write: no options at all.
+  const untyped = SessionStore as any;
+
+  test('GIVEN SessionStore.redis() with no options THEN it is a store, and binding it names the missing password', () => {
+    // WHEN
+    const store: SessionStore = untyped.redis();
+    // THEN
+    expect(store.kind).toEqual(SessionStoreKind.REDIS);
+    expect(() => new SharedSessionApp(newChart('shop'), 'Shop', { image: 'shop:1', port: 8080, store })).toThrow(
+      'test/Shop: \'store.password\' (not given) must name the Secret key holding the password of the Redis run in the chart (auth is always on); or pass \'url\' for an external Redis');
+  });
+
+  test('GIVEN SessionStore.memcached() with no options THEN it runs Memcached in the chart', () => {
+    const chart = newChart('shop');
+    new SharedSessionApp(chart, 'Shop', { metadata: { name: 'shop' }, image: 'shop:1', port: 8080, store: untyped.memcached() });
+    expect(only(synthValid(chart), 'Deployment', 'shop-memcached').spec.replicas).toEqual(1);
+  });
+
+  test.each([
+    ['postgres', 'test/Shop: \'store.password\' (not given) must name the Secret key holding the database user\'s password'],
+    ['jwt', 'test/Shop: \'store.secret\' (not given) must be the Secret holding the JWT signing key'],
+  ])('GIVEN SessionStore.%s() with no options THEN binding it names the missing prop', (factory, message) => {
+    const store: SessionStore = untyped[factory]();
+    expect(() => new SharedSessionApp(newChart('shop'), 'Shop', { image: 'shop:1', port: 8080, store })).toThrow(message);
+  });
+});
+
+describe('the stores are an open set of one shape', () => {
+  test('the concrete stores are not exported: only SessionStore, SqlSessionStore and the options are', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const api = require('../../src');
+    for (const name of ['RedisSessionStore', 'MemcachedSessionStore', 'PostgresSessionStore', 'JwtSessionStore']) {
+      expect({ name, exported: name in api }).toEqual({ name, exported: false });
+    }
+    expect(typeof api.SessionStore).toEqual('function');
+    expect(typeof api.SqlSessionStore).toEqual('function');
+  });
+
+  test('SessionStore.postgres() is an SqlSessionStore; the other stores are not', () => {
+    const secret = kplus.Secret.fromSecretName(newChart(), 'S', 's');
+    expect(SessionStore.postgres({ password: { secret, key: 'password' } })).toBeInstanceOf(SqlSessionStore);
+    expect(SessionStore.postgres({ password: { secret, key: 'password' } }).dialect).toEqual(SqlDialect.POSTGRES);
+    expect(SessionStore.redis({ password: { secret, key: 'password' } })).not.toBeInstanceOf(SqlSessionStore);
+    expect(SessionStore.memcached()).not.toBeInstanceOf(SqlSessionStore);
+    expect(SessionStore.jwt({ secret, key: 'k' })).not.toBeInstanceOf(SqlSessionStore);
   });
 });

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { SessionStore, SharedSessionApp } from '../../src';
+import { KedaScaledObject, SessionStore, SharedSessionApp } from '../../src';
 import { describeNameRule, nameRuleOfKind } from '../../src/facts/names';
 import { newChart, only, synthValid } from '../util/manifests';
 
@@ -80,5 +80,70 @@ describe('SharedSessionApp', () => {
     const chart = newChart();
     expect(() => new SharedSessionApp(chart, 'App', { metadata: { name: 'My_App' }, image: 'myapp:1.0.0', port: 8080, store: jwt(chart) }))
       .toThrow(`test/App: 'metadata.name' ("My_App") must be ${describeNameRule(nameRuleOfKind('Deployment'))}`);
+  });
+});
+
+describe('SharedSessionApp under an autoscaler', () => {
+  test('GIVEN KEDA targeting app.deployment THEN the ScaledObject owns the replica count and the Deployment writes none', () => {
+    // GIVEN
+    const chart = newChart('shop');
+    const app = new SharedSessionApp(chart, 'Shop', {
+      metadata: { name: 'shop' },
+      image: 'ghcr.io/example/shop:1.4.2',
+      port: 8080,
+      resources: { cpu: { request: kplus.Cpu.millis(250) } },
+      store: jwt(chart),
+    });
+    // WHEN
+    new KedaScaledObject(chart, 'Scaling', { target: app.deployment, minReplicas: 2, maxReplicas: 10 });
+    // THEN
+    const manifests = synthValid(chart);
+    expect(only(manifests, 'Deployment', 'shop').spec).not.toHaveProperty('replicas');
+    expect(only(manifests, 'ScaledObject').spec).toMatchObject({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'shop' },
+      minReplicaCount: 2,
+      maxReplicaCount: 10,
+    });
+  });
+
+  test('GIVEN a cdk8s-plus HorizontalPodAutoscaler targeting app.deployment THEN the Deployment writes no replicas', () => {
+    // GIVEN
+    const chart = newChart('shop');
+    const app = new SharedSessionApp(chart, 'Shop', {
+      metadata: { name: 'shop' },
+      image: 'ghcr.io/example/shop:1.4.2',
+      port: 8080,
+      store: jwt(chart),
+    });
+    // WHEN
+    new kplus.HorizontalPodAutoscaler(chart, 'Hpa', {
+      target: app.deployment,
+      minReplicas: 2,
+      maxReplicas: 6,
+      metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(70))],
+    });
+    // THEN
+    const manifests = synthValid(chart);
+    expect(only(manifests, 'Deployment', 'shop').spec).not.toHaveProperty('replicas');
+    expect(only(manifests, 'HorizontalPodAutoscaler').spec).toMatchObject({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'shop' },
+      minReplicas: 2,
+      maxReplicas: 6,
+    });
+  });
+
+  test('GIVEN replicas given explicitly THEN KEDA is refused, since the two would disagree on the count', () => {
+    const chart = newChart('shop');
+    const app = new SharedSessionApp(chart, 'Shop', {
+      metadata: { name: 'shop' }, image: 'ghcr.io/example/shop:1.4.2', port: 8080, replicas: 3, store: jwt(chart),
+    });
+    expect(() => new KedaScaledObject(chart, 'Scaling', { target: app.deployment, minReplicas: 2, maxReplicas: 10 }))
+      .toThrow("test/Scaling: 'target' (shop with replicas 3) must leave 'replicas' out: the ScaledObject owns the replica count");
+  });
+
+  test('GIVEN no autoscaler and no replicas THEN two replicas run', () => {
+    const chart = newChart('shop');
+    new SharedSessionApp(chart, 'Shop', { metadata: { name: 'shop' }, image: 'ghcr.io/example/shop:1.4.2', port: 8080, store: jwt(chart) });
+    expect(only(synthValid(chart), 'Deployment', 'shop').spec.replicas).toEqual(2);
   });
 });

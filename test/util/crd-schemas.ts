@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ValidateFunction } from 'ajv';
 import * as yaml from 'yaml';
+import { celErrors } from './cel';
 
 /**
  * Strict validators for custom resources, built from the upstream CRDs in
@@ -9,8 +10,9 @@ import * as yaml from 'yaml';
  *
  * The API server prunes fields a structural schema does not declare, without
  * a word; here an unknown field is an error, so a misspelt field fails a test
- * instead of vanishing in the cluster. CEL rules (`x-kubernetes-validations`)
- * are not evaluated: the constructs enforce the ones that matter themselves.
+ * instead of vanishing in the cluster. An object the schema accepts is then
+ * checked against the CRD's CEL rules (`x-kubernetes-validations`, see
+ * ./cel.ts): the constructs' own checks explain, this one proves.
  */
 
 const CRD_DIR = path.resolve(__dirname, '..', '..', 'crds');
@@ -43,6 +45,18 @@ function strict(schema: Schema): Schema {
       ? Object.fromEntries(Object.entries(v as Schema).map(([name, sub]) => [name, strict(sub)]))
       : strict(v);
   }
+  // OpenAPI 3.0 writes exclusive bounds as booleans beside minimum/maximum
+  // (Contour's CRD); JSON Schema, which Ajv reads, as the bound itself.
+  for (const [flag, bound] of [['exclusiveMaximum', 'maximum'], ['exclusiveMinimum', 'minimum']]) {
+    if (typeof out[flag] === 'boolean') {
+      if (out[flag] && out[bound] !== undefined) {
+        out[flag] = out[bound];
+        delete out[bound];
+      } else {
+        delete out[flag];
+      }
+    }
+  }
   if (out['x-kubernetes-int-or-string']) {
     // Either type; an anyOf in the CRD (with patterns) already says which.
     delete out.type;
@@ -55,13 +69,17 @@ function strict(schema: Schema): Schema {
   return out;
 }
 
-let validators: Map<string, ValidateFunction> | undefined;
+const validatorsByDir = new Map<string, Map<string, ValidateFunction>>();
 
-function load(): Map<string, ValidateFunction> {
+function load(dir: string = CRD_DIR): Map<string, ValidateFunction> {
+  const cached = validatorsByDir.get(dir);
+  if (cached) {
+    return cached;
+  }
   const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
   const result = new Map<string, ValidateFunction>();
-  for (const file of fs.readdirSync(CRD_DIR).filter(f => f.endsWith('.yaml')).sort()) {
-    for (const doc of yaml.parseAllDocuments(fs.readFileSync(path.join(CRD_DIR, file), 'utf-8'))) {
+  for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.yaml')).sort()) {
+    for (const doc of yaml.parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf-8'))) {
       const crd = doc.toJSON();
       if (crd?.kind !== 'CustomResourceDefinition') {
         continue;
@@ -75,27 +93,29 @@ function load(): Map<string, ValidateFunction> {
       }
     }
   }
+  validatorsByDir.set(dir, result);
   return result;
 }
 
 /** Whether `crds/` has a schema for this apiVersion and kind. */
 export function hasCrdSchema(apiVersion: string, kind: string): boolean {
-  validators ??= load();
-  return validators.has(key(apiVersion, kind));
+  return load().has(key(apiVersion, kind));
 }
 
 /**
  * The schema errors of a custom resource, one line each (`/spec/x: must ...`),
- * empty when it is valid. Unknown fields are errors.
+ * empty when it is valid. Unknown fields are errors. When the schema holds,
+ * the CRD's CEL rules are evaluated and their failures returned.
+ *
+ * @param dir the CRD folder (default `crds/`; `crds/gateway-api-main` for Gateway API's main branch)
  */
-export function crdSchemaErrors(manifest: { apiVersion: string; kind: string }): string[] {
-  validators ??= load();
-  const validate = validators.get(key(manifest.apiVersion, manifest.kind));
+export function crdSchemaErrors(manifest: { apiVersion: string; kind: string }, dir: string = CRD_DIR): string[] {
+  const validate = load(dir).get(key(manifest.apiVersion, manifest.kind));
   if (!validate) {
-    throw new Error(`no CRD in crds/ for ${manifest.apiVersion} ${manifest.kind}`);
+    throw new Error(`no CRD in ${path.relative(process.cwd(), dir) || dir} for ${manifest.apiVersion} ${manifest.kind}`);
   }
   if (validate(manifest)) {
-    return [];
+    return celErrors(manifest, dir);
   }
   return (validate.errors ?? []).map(e => {
     const extra = e.keyword === 'additionalProperties' ? ` '${(e.params as any).additionalProperty}'` : '';

@@ -1,4 +1,4 @@
-import { legacySessionSettings } from './grafana';
+import { grafanaConfigNotInInputs, legacySessionSettings } from './grafana';
 import {
   nginxAffinityNotCookie,
   nginxCookieName,
@@ -7,6 +7,12 @@ import {
   nginxSameSiteNoneInsecure,
   traefikStickyOnIngress,
 } from './ingress';
+import {
+  nginxAffinityModeUnknown,
+  nginxAffinityPartialHost,
+  nginxRegexWithoutCookiePath,
+} from './nginx';
+import { clientIpMultiPort } from './ports';
 import { Rule } from './rule';
 import {
   affinityWithoutProxy,
@@ -30,11 +36,16 @@ export const RULES: readonly Rule[] = [
   nginxCookieName,
   nginxSameSiteNoneInsecure,
   nginxCookieWithoutAffinity,
+  nginxAffinityModeUnknown,
+  nginxRegexWithoutCookiePath,
+  nginxAffinityPartialHost,
   traefikStickyOnIngress,
   clientIpBehindIngress,
   awsNlbWithoutStickiness,
+  clientIpMultiPort,
   legacySessionSettings,
   clientIpSourceHidden,
   affinitySingleReplica,
   clientIpAutoscaled,
+  grafanaConfigNotInInputs,
 ];

@@ -1,4 +1,5 @@
 // Cookie-affinity annotations that a controller ignores or misreads.
+import { byHost, ingressClass, ingressHosts, tlsCovers } from './nginx';
 import { Rule, describe } from './rule';
 import { isCookieName } from '../../facts/cookie';
 import {
@@ -6,11 +7,13 @@ import {
   NGINX_AFFINITY_COOKIE,
   NGINX_ANNOTATION_PREFIX,
   NGINX_COOKIE_NAME_PATTERN,
+  NGINX_COOKIE_SECURE_ON_HTTPS,
   NGINX_DEFAULT_COOKIE_NAME,
   isNginxCookieSeconds,
+  isNginxTrue,
 } from '../../facts/ingress-nginx';
 import { TRAEFIK_STICKY_PREFIX } from '../../facts/traefik';
-import { annotationsOf } from '../inventory';
+import { Doc, annotationsOf } from '../inventory';
 import { Severity } from '../model';
 
 const A = NGINX_AFFINITY_ANNOTATIONS;
@@ -64,17 +67,27 @@ export const nginxCookieName: Rule = {
   },
 };
 
-/** @see https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Set-Cookie#samesitesamesite-value */
+/**
+ * @see https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Set-Cookie#samesitesamesite-value
+ * @see https://github.com/kubernetes/ingress-nginx/blob/main/rootfs/etc/nginx/lua/balancer/sticky.lua
+ */
 export const nginxSameSiteNoneInsecure: Rule = {
   id: 'nginx-samesite-none-without-secure',
   severity: Severity.WARNING,
-  rationale: 'Browsers reject a SameSite=None cookie that is not Secure; ingress-nginx marks the cookie Secure only when asked or when the request came over HTTPS.',
-  fix: `Add ${A.secure}: "true" (and serve the host over TLS), or use SameSite Lax.`,
+  rationale: 'Browsers reject a SameSite=None cookie that is not Secure; ingress-nginx marks the cookie Secure only when session-cookie-secure is true or the request came over HTTPS.',
+  fix: `Serve the host over TLS (spec.tls), or add ${A.secure}: "true", or use SameSite Lax.`,
   check(inventory, report) {
+    // ingress-nginx serves a host from one server block: TLS on any Ingress of the host covers the others.
+    const groups = byHost(inventory.ingresses);
+    const overTls = (ing: Doc, host: string) => (groups.get(`${ingressClass(ing)}|${host}`) ?? [ing]).some(i => tlsCovers(i, host));
     for (const ing of inventory.ingresses) {
       const annotations = annotationsOf(ing.obj);
-      if ((annotations[A.sameSite] ?? '').toLowerCase() === 'none' && annotations[A.secure] !== 'true') {
-        report(ing, `${describe(ing)}: ${A.sameSite} is None without ${A.secure}: "true"; browsers reject the cookie whenever it is not marked Secure`);
+      if ((annotations[A.sameSite] ?? '').toLowerCase() !== 'none' || isNginxTrue(annotations[A.secure])) {
+        continue;
+      }
+      const plain = ingressHosts(ing).filter(h => !(NGINX_COOKIE_SECURE_ON_HTTPS && overTls(ing, h)));
+      if (plain.length > 0) {
+        report(ing, `${describe(ing)}: ${A.sameSite} is None without ${A.secure}: "true", and spec.tls does not cover ${plain.map(h => (h === '' ? 'the rules without a host' : h)).join(', ')}; browsers reject the cookie on requests that are not HTTPS`);
       }
     }
   },

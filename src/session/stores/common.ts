@@ -1,5 +1,5 @@
 // What every store that runs in the chart shares: names, the NetworkPolicy,
-// the PodDisruptionBudget, volume claims, URL checks. Internal, not exported
+// the Services of a StatefulSet, volume claims, URL checks. Internal, not exported
 // from the package.
 import { ApiObject, Chart, JsonPatch, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
@@ -241,18 +241,24 @@ export function storeNetworkPolicy(scope: Construct, place: Placement, workload:
 }
 
 /**
- * The store's PodDisruptionBudget. A store runs one pod, so `minAvailable: 1`
- * makes a node drain wait until someone moves the store on purpose: evicting
- * it would cut every replica of the app off its sessions at once.
+ * The Services of a store run as a StatefulSet: a ClusterIP Service for
+ * clients, and the headless Service (`clusterIP: None`) that governs the
+ * StatefulSet, as Kubernetes requires of a StatefulSet's `serviceName`, which
+ * gives each pod a stable DNS name. The client Service is given the
+ * StatefulSet's selector when the StatefulSet is made (`selectStatefulSet`).
+ *
+ * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#limitations
  */
-export function storeDisruptionBudget(scope: Construct, place: Placement, workload: kplus.Workload): ApiObject {
-  return new kplus.k8s.KubePodDisruptionBudget(scope, 'StoreDisruptionBudget', {
-    metadata: place.metadata,
-    spec: {
-      minAvailable: kplus.k8s.IntOrString.fromNumber(1),
-      selector: { matchLabels: workload.matchLabels },
-    },
+export function statefulStoreServices(scope: Construct, place: Placement, port: { name: string; number: number }):
+{ service: kplus.Service; governingService: kplus.Service } {
+  const ports = [{ name: port.name, port: port.number, targetPort: port.number }];
+  const service = new kplus.Service(scope, 'StoreService', { metadata: place.metadata, ports });
+  const governingService = new kplus.Service(scope, 'StoreHeadlessService', {
+    metadata: { ...place.metadata, name: `${place.name}-headless` },
+    clusterIP: 'None',
+    ports,
   });
+  return { service, governingService };
 }
 
 /**

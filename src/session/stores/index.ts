@@ -1,5 +1,7 @@
-export * from './jwt';
-export * from './memcached';
-export * from './postgres';
-export * from './redis';
-export * from './options';
+// Only the options are public: the stores themselves are made with
+// SessionStore's factories and held as a SessionStore.
+export { JwtSessionStoreOptions } from './jwt';
+export { MemcachedSessionStoreOptions } from './memcached';
+export { PostgresSessionStoreOptions } from './postgres';
+export { RedisSessionStoreOptions } from './redis';
+export { InChartStoreOptions } from './options';

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   checkEnvName, checkNames, containerSecurityContext, mebibytes, parseStoreUrl, placement,
-  podSecurityContext, storeDisruptionBudget, storeImage, storeNetworkPolicy,
+  podSecurityContext, storeImage, storeNetworkPolicy,
 } from './common';
 import { InChartStoreOptions } from './options';
 import { propError } from '../../errors';
@@ -136,8 +136,7 @@ export class MemcachedSessionStore extends SessionStore {
     service.selectLabel('app.kubernetes.io/name', 'memcached');
 
     const networkPolicy = storeNetworkPolicy(scope, place, deployment, consumer, MEMCACHED_PORT);
-    const disruptionBudget = storeDisruptionBudget(scope, place, deployment);
-    checkNames(scope, [service, deployment, networkPolicy, disruptionBudget]);
+    checkNames(scope, [service, deployment, networkPolicy]);
 
     const href = `memcached://${place.host}:${MEMCACHED_PORT}`;
     return {
@@ -151,7 +150,6 @@ export class MemcachedSessionStore extends SessionStore {
       service,
       workload: deployment,
       networkPolicy,
-      disruptionBudget,
     };
   }
 }

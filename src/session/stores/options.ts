@@ -3,9 +3,9 @@ import * as kplus from 'cdk8s-plus-28';
 /** Knobs shared by the stores that can run in the chart. */
 export interface InChartStoreOptions {
   /**
-   * Name of the store's Service, workload, NetworkPolicy and
-   * PodDisruptionBudget; not the consumer's own name, whose Service it would
-   * collide with.
+   * Name of the store's Service, workload and NetworkPolicy (a StatefulSet's
+   * headless Service is `<name>-headless`); not the consumer's own name,
+   * whose Service it would collide with.
    *
    * @default - `<consumer name>-<store>`, e.g. `shop-redis`
    */

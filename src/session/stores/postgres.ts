@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   addVolumeClaimTemplate, checkNames, checkPassword, containerSecurityContext,
-  parseStoreUrl, placement, podSecurityContext, storeDisruptionBudget, storeImage, storeNetworkPolicy, urlAndPasswordEnv,
+  parseStoreUrl, placement, podSecurityContext, statefulStoreServices, storeImage, storeNetworkPolicy, urlAndPasswordEnv,
 } from './common';
 import { InChartStoreOptions } from './options';
 import { propError } from '../../errors';
@@ -11,8 +11,9 @@ import {
   POSTGRES_IMAGE, POSTGRES_PGDATA, POSTGRES_PORT, POSTGRES_SCHEMES, POSTGRES_SOCKET_DIR, POSTGRES_TLS_SSLMODES,
   POSTGRES_UID, POSTGRES_VOLUME_DIR, SESSION_DATABASE_ENV,
 } from '../../facts/session-stores';
+import { keepStatefulSetVolumes } from '../../plus-compat';
 import {
-  SecretKeyRef, SessionEnvVariable, SessionStore, SessionStoreConfig, SessionStoreConsumer, SessionStoreKind,
+  SecretKeyRef, SessionEnvVariable, SessionStoreConfig, SessionStoreConsumer, SessionStoreKind, SqlDialect, SqlSessionStore,
 } from '../session-store';
 
 /** Options of `SessionStore.postgres()`. */
@@ -92,9 +93,12 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
  *
  * @see https://hub.docker.com/_/postgres
  */
-export class PostgresSessionStore extends SessionStore {
+export class PostgresSessionStore extends SqlSessionStore {
   /** Which store this is. */
   public readonly kind = SessionStoreKind.POSTGRES;
+
+  /** The SQL dialect the database speaks. */
+  public readonly dialect = SqlDialect.POSTGRES;
 
   /** The options given. */
   private readonly options: PostgresSessionStoreOptions;
@@ -157,19 +161,18 @@ export class PostgresSessionStore extends SessionStore {
     const user = checkIdentifier(scope, 'store.user', o.user ?? 'sessions');
     const database = checkIdentifier(scope, 'store.database', o.database ?? 'sessions');
     const place = placement(consumer, scope, 'postgres', o);
-    const service = new kplus.Service(scope, 'StoreService', {
-      metadata: place.metadata,
-      ports: [{ name: 'postgres', port: POSTGRES_PORT, targetPort: POSTGRES_PORT }],
-    });
+    const { service, governingService } = statefulStoreServices(scope, place, { name: 'postgres', number: POSTGRES_PORT });
     const statefulSet = new kplus.StatefulSet(scope, 'Store', {
       metadata: place.metadata,
-      service,
+      service: governingService,
       replicas: 1,
       securityContext: podSecurityContext(POSTGRES_UID),
     });
+    keepStatefulSetVolumes(statefulSet);
     statefulSet.podMetadata.addLabel('app.kubernetes.io/name', 'postgres');
     statefulSet.podMetadata.addLabel('app.kubernetes.io/instance', place.name);
-    // The StatefulSet makes the Service it governs select its pods.
+    // The StatefulSet makes its headless Service select its pods; the clients' Service too:
+    service.select(statefulSet);
 
     const passwordFile = '/etc/postgres-auth/password';
     const isReady = (host: string) => ['pg_isready', '-h', host, '-p', String(POSTGRES_PORT), '-U', user, '-d', database];
@@ -214,8 +217,7 @@ export class PostgresSessionStore extends SessionStore {
     addVolumeClaimTemplate(scope, statefulSet, 'data', POSTGRES_VOLUME_DIR, o.storage ?? Size.gibibytes(1), o.storageClassName);
 
     const networkPolicy = storeNetworkPolicy(scope, place, statefulSet, consumer, POSTGRES_PORT);
-    const disruptionBudget = storeDisruptionBudget(scope, place, statefulSet);
-    checkNames(scope, [service, statefulSet, networkPolicy, disruptionBudget]);
+    checkNames(scope, [service, governingService, statefulSet, networkPolicy]);
 
     return {
       kind: this.kind,
@@ -231,7 +233,7 @@ export class PostgresSessionStore extends SessionStore {
       service,
       workload: statefulSet,
       networkPolicy,
-      disruptionBudget,
+      governingService,
     };
   }
 }

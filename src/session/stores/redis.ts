@@ -3,13 +3,14 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   addVolumeClaimTemplate, checkNames, checkPassword, containerSecurityContext,
-  parseStoreUrl, placement, podSecurityContext, storeDisruptionBudget, storeImage, storeNetworkPolicy, urlAndPasswordEnv,
+  parseStoreUrl, placement, podSecurityContext, statefulStoreServices, storeImage, storeNetworkPolicy, urlAndPasswordEnv,
 } from './common';
 import { InChartStoreOptions } from './options';
 import { propError } from '../../errors';
 import {
   REDIS_DATA_DIR, REDIS_IMAGE, REDIS_PORT, REDIS_SCHEMES, REDIS_UID, REDISCLI_AUTH_ENV, SESSION_STORE_ENV,
 } from '../../facts/session-stores';
+import { keepStatefulSetVolumes } from '../../plus-compat';
 import {
   SecretKeyRef, SessionEnvVariable, SessionStore, SessionStoreConfig, SessionStoreConsumer, SessionStoreKind,
 } from '../session-store';
@@ -135,19 +136,18 @@ export class RedisSessionStore extends SessionStore {
       cpu: { request: kplus.Cpu.millis(50) },
       memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
     };
-    const service = new kplus.Service(scope, 'StoreService', {
-      metadata: place.metadata,
-      ports: [{ name: 'redis', port: REDIS_PORT, targetPort: REDIS_PORT }],
-    });
+    const { service, governingService } = statefulStoreServices(scope, place, { name: 'redis', number: REDIS_PORT });
     const statefulSet = new kplus.StatefulSet(scope, 'Store', {
       metadata: place.metadata,
-      service,
+      service: governingService,
       replicas: 1,
       securityContext: podSecurityContext(REDIS_UID),
     });
+    keepStatefulSetVolumes(statefulSet);
     statefulSet.podMetadata.addLabel('app.kubernetes.io/name', 'redis');
     statefulSet.podMetadata.addLabel('app.kubernetes.io/instance', place.name);
-    // The StatefulSet makes the Service it governs select its pods.
+    // The StatefulSet makes its headless Service select its pods; the clients' Service too:
+    service.select(statefulSet);
 
     const container = statefulSet.addContainer({
       name: 'redis',
@@ -185,8 +185,7 @@ export class RedisSessionStore extends SessionStore {
     }
 
     const networkPolicy = storeNetworkPolicy(scope, place, statefulSet, consumer, REDIS_PORT);
-    const disruptionBudget = storeDisruptionBudget(scope, place, statefulSet);
-    checkNames(scope, [service, statefulSet, networkPolicy, disruptionBudget]);
+    checkNames(scope, [service, governingService, statefulSet, networkPolicy]);
 
     const url = new URL(`redis://${place.host}:${REDIS_PORT}`);
     return {
@@ -201,7 +200,7 @@ export class RedisSessionStore extends SessionStore {
       service,
       workload: statefulSet,
       networkPolicy,
-      disruptionBudget,
+      governingService,
     };
   }
 }

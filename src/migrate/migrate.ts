@@ -1,0 +1,719 @@
+// Turns ingress-nginx Ingresses (plain JSON) into another controller's
+// objects (plain JSON) and a note for every annotation. Pure: no cdk8s, no
+// printing; the CLI and AffinityMigration both call migrateDocs.
+import { envoyCookie, istioCookie } from './cookies';
+import { COOKIE_ANNOTATIONS, Fate, cookieFates, writtenLifetime } from './fates';
+import { MigrationFate, MigrationGatewayApi, MigrationNote, MigrationOptions, MigrationResult, MigrationTarget } from './model';
+import {
+  Backend, CANARY, INGRESS_CLASS_ANNOTATION, SourceCookie, SourceIngress, SourcePath, TOOL_ANNOTATIONS, USE_REGEX,
+  annotationTrue, isNginxIngress, readIngress,
+} from './source';
+import { CONTOUR, GKE_GATEWAY, KONG, NGINX_PLUS, httpRoutePathProblem } from './target-facts';
+import { ENVOY_POLICY_TARGET_GROUP } from '../facts/envoy-gateway';
+import { LIFETIME_PERMANENT, LIFETIME_SESSION, gatewayDuration } from '../facts/gateway-api';
+import { NGINX_AFFINITY_ANNOTATIONS as A, NGINX_ANNOTATION_PREFIX } from '../facts/ingress-nginx';
+import { serviceFqdn } from '../facts/istio';
+import { traefikSameSite } from '../facts/traefik-crd';
+
+/** A manifest and where it was read. */
+export interface SourceDoc {
+  readonly obj: { [key: string]: any };
+  readonly file?: string;
+  readonly line?: number;
+}
+
+type Json = { [key: string]: any };
+
+const GATEWAY_API_VERSION = 'gateway.networking.k8s.io/v1';
+
+/** The targets whose routes are Gateway API HTTPRoutes. */
+export const HTTPROUTE_TARGETS: readonly MigrationTarget[] = [
+  MigrationTarget.GATEWAY_API, MigrationTarget.ENVOY_GATEWAY, MigrationTarget.ISTIO, MigrationTarget.KONG, MigrationTarget.GKE,
+];
+
+/** Every target, by the name the CLI takes. */
+export const TARGETS: readonly MigrationTarget[] = Object.values(MigrationTarget);
+
+class Notes {
+  public readonly list: MigrationNote[] = [];
+  public constructor(private readonly ingress: SourceIngress) {}
+  public add(subject: string, fate: Fate): void {
+    this.list.push({
+      ingress: `${this.ingress.namespace}/${this.ingress.name}`,
+      subject,
+      fate: fate.fate,
+      detail: fate.detail,
+      file: this.ingress.file,
+      line: this.ingress.line,
+    });
+  }
+}
+
+const carried = (detail: string): Fate => ({ fate: MigrationFate.CARRIED, detail });
+const approximated = (detail: string): Fate => ({ fate: MigrationFate.APPROXIMATED, detail });
+const dropped = (detail: string): Fate => ({ fate: MigrationFate.DROPPED, detail });
+
+/** The checks on options that the CLI reports as usage errors. */
+export function optionsProblem(options: MigrationOptions): string | undefined {
+  if (!TARGETS.includes(options.target)) {
+    return `'target' must be one of ${TARGETS.join(', ')}, not ${JSON.stringify(options.target)}`;
+  }
+  if (HTTPROUTE_TARGETS.includes(options.target) && !options.gateway) {
+    return `target ${options.target} writes HTTPRoutes: 'gateway' (--gateway NAME) names the Gateway they attach to`;
+  }
+  if (options.gatewayApi !== undefined && !Object.values(MigrationGatewayApi).includes(options.gatewayApi)) {
+    return `'gatewayApi' must be one of ${Object.values(MigrationGatewayApi).join(', ')}, not ${JSON.stringify(options.gatewayApi)}`;
+  }
+  const dns = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+  if (options.gateway !== undefined && !dns.test(options.gateway)) {
+    return `'gateway' must be a Kubernetes object name, not ${JSON.stringify(options.gateway)}`;
+  }
+  if (options.gatewayNamespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(options.gatewayNamespace)) {
+    return `'gatewayNamespace' must be a namespace name, not ${JSON.stringify(options.gatewayNamespace)}`;
+  }
+  return undefined;
+}
+
+/** Object names for the routes of an Ingress: its own name when it has one host. */
+function routeName(ingress: SourceIngress, index: number): string {
+  return ingress.hosts.length <= 1 ? ingress.name : `${ingress.name}-${index}`;
+}
+
+/** The Gateway API path type of an Ingress path, and the note it earns. */
+function gatewayPathType(ingress: SourceIngress, p: SourcePath): { type: string; note?: Fate } {
+  if (ingress.useRegex) {
+    return { type: 'RegularExpression' };
+  }
+  switch (p.pathType) {
+    case 'Exact':
+      return { type: 'Exact' };
+    case 'Prefix':
+      return { type: 'PathPrefix' };
+    default:
+      return { type: 'PathPrefix', note: approximated(`pathType ${p.pathType} written as PathPrefix ${p.path}, the match ingress-nginx makes of it`) };
+  }
+}
+
+interface Context {
+  readonly options: MigrationOptions;
+  readonly target: MigrationTarget;
+  readonly gatewayApi: MigrationGatewayApi;
+  readonly services: Map<string, Json>;
+  readonly objects: Json[];
+  /** Per-Service policies already written (Kong, Istio, GKE), by namespace/name: the Ingress and cookie that wrote them. */
+  readonly servicePolicies: Map<string, { ingress: string; signature: string }>;
+  /** Services written with an annotation added (Kong), by namespace/name. */
+  readonly patchedServices: Map<string, Json>;
+}
+
+/** Resolves a backend's port to a number (named ports through the Service in the input). */
+function portNumber(ctx: Context, ns: string, b: Backend): number | undefined {
+  if (b.port !== undefined) {
+    return b.port;
+  }
+  const svc = ctx.services.get(`${ns}/${b.service}`);
+  const port = (svc?.spec?.ports ?? []).find((p: Json) => p?.name === b.portName);
+  return typeof port?.port === 'number' ? port.port : undefined;
+}
+
+/** The backends of a path with numeric ports; the others are noted as dropped. */
+type NumericBackend = { service: string; port: number; weight?: number };
+
+function numericBackends(ctx: Context, ingress: SourceIngress, p: SourcePath, notes: Notes): NumericBackend[] {
+  const out: NumericBackend[] = [];
+  for (const b of p.backends) {
+    const port = portNumber(ctx, ingress.namespace, b);
+    if (port === undefined) {
+      notes.add(p.field, dropped(`backend ${b.service} port ${JSON.stringify(b.portName ?? '')}: the target needs a port number, and Service ${ingress.namespace}/${b.service} is not in the input to look it up`));
+      continue;
+    }
+    out.push({ service: b.service, port, weight: b.weight });
+  }
+  return out;
+}
+
+function httpRouteSessionPersistence(ctx: Context, cookie: SourceCookie): Json {
+  const lifetime = writtenLifetime(MigrationTarget.GATEWAY_API, cookie);
+  const timeout = lifetime !== undefined ? gatewayDuration(lifetime) : undefined;
+  const lifetimeType = timeout !== undefined ? LIFETIME_PERMANENT : LIFETIME_SESSION;
+  if (ctx.gatewayApi === MigrationGatewayApi.MAIN) {
+    return {
+      type: 'Cookie',
+      ...(timeout !== undefined ? { absoluteTimeout: timeout } : {}),
+      cookie: { name: cookie.name, ...(cookie.path !== undefined ? { path: cookie.path } : {}), lifetimeType },
+    };
+  }
+  return {
+    sessionName: cookie.name,
+    type: 'Cookie',
+    ...(timeout !== undefined ? { absoluteTimeout: timeout } : {}),
+    cookieConfig: { lifetimeType },
+  };
+}
+
+/** HTTPRoutes (one per host) for the Gateway API targets, with the per-target cookie objects. */
+function renderHttpRoutes(ctx: Context, ingress: SourceIngress, notes: Notes): void {
+  const parentRef = { name: ctx.options.gateway!, ...(ctx.options.gatewayNamespace ? { namespace: ctx.options.gatewayNamespace } : {}) };
+  const cookie = ingress.cookie;
+  const services = new Set<string>();
+  ingress.hosts.forEach((h, index) => {
+    const rules: Json[] = [];
+    for (const p of h.paths) {
+      const { type, note } = gatewayPathType(ingress, p);
+      const pathProblem = type === 'RegularExpression' ? undefined : httpRoutePathProblem(p.path);
+      if (pathProblem) {
+        notes.add(p.field, dropped(`path ${JSON.stringify(p.path)}: an HTTPRoute ${type} path ${pathProblem}; this path is not written`));
+        continue;
+      }
+      if (note) {
+        notes.add(p.field, note);
+      }
+      const backends = numericBackends(ctx, ingress, p, notes);
+      if (backends.length === 0) {
+        continue;
+      }
+      backends.forEach(b => services.add(b.service));
+      const match: Json = { path: { type, value: p.path } };
+      if (p.header) {
+        match.headers = [{ type: p.header.regex ? 'RegularExpression' : 'Exact', name: p.header.name, value: p.header.value }];
+      }
+      const rule: Json = {
+        matches: [match],
+        backendRefs: backends.map(b => ({ name: b.service, port: b.port, ...(b.weight !== undefined ? { weight: b.weight } : {}) })),
+      };
+      if (cookie && ctx.target === MigrationTarget.GATEWAY_API) {
+        rule.sessionPersistence = httpRouteSessionPersistence(ctx, cookie);
+      }
+      rules.push(rule);
+    }
+    if (rules.length === 0) {
+      return;
+    }
+    const name = routeName(ingress, index);
+    ctx.objects.push({
+      apiVersion: GATEWAY_API_VERSION,
+      kind: 'HTTPRoute',
+      metadata: { name, namespace: ingress.namespace },
+      spec: { parentRefs: [parentRef], ...(h.host ? { hostnames: [h.host] } : {}), rules },
+    });
+    if (cookie && ctx.target === MigrationTarget.ENVOY_GATEWAY) {
+      ctx.objects.push({
+        apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+        kind: 'BackendTrafficPolicy',
+        metadata: { name: `${name}-affinity`, namespace: ingress.namespace },
+        spec: {
+          targetRefs: [{ group: ENVOY_POLICY_TARGET_GROUP, kind: 'HTTPRoute', name }],
+          loadBalancer: { type: 'ConsistentHash', consistentHash: { type: 'Cookie', cookie: envoyCookie(cookie, writtenLifetime(ctx.target, cookie)) } },
+        },
+      });
+    }
+  });
+  if (!cookie) {
+    return;
+  }
+  for (const service of services) {
+    renderServicePolicy(ctx, ingress, cookie, service, notes);
+  }
+}
+
+/** The per-Service cookie objects (Istio, Kong, GKE), once per Service. */
+function renderServicePolicy(ctx: Context, ingress: SourceIngress, cookie: SourceCookie, service: string, notes: Notes): void {
+  if (![MigrationTarget.ISTIO, MigrationTarget.KONG, MigrationTarget.GKE].includes(ctx.target)) {
+    return;
+  }
+  const key = `${ingress.namespace}/${service}`;
+  const signature = JSON.stringify(cookie);
+  const earlier = ctx.servicePolicies.get(key);
+  if (earlier) {
+    if (earlier.signature !== signature) {
+      notes.add(A.affinity, dropped(`Service ${key} already has the cookie of Ingress ${earlier.ingress}; the target holds one cookie per Service, so this Ingress's cookie settings are not written`));
+    }
+    return;
+  }
+  ctx.servicePolicies.set(key, { ingress: `${ingress.namespace}/${ingress.name}`, signature });
+  const metadata = (suffix: string) => ({ name: `${service}-${suffix}`, namespace: ingress.namespace });
+  switch (ctx.target) {
+    case MigrationTarget.ISTIO:
+      ctx.objects.push({
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'DestinationRule',
+        metadata: metadata('affinity'),
+        spec: {
+          host: serviceFqdn(service, ingress.namespace),
+          trafficPolicy: { loadBalancer: { consistentHash: { httpCookie: istioCookie(cookie, writtenLifetime(ctx.target, cookie)) } } },
+        },
+      });
+      break;
+    case MigrationTarget.KONG: {
+      const policy = `${service}-sticky`;
+      ctx.objects.push({
+        apiVersion: KONG.apiVersion,
+        kind: KONG.kind,
+        metadata: metadata('sticky'),
+        spec: {
+          algorithm: KONG.algorithm,
+          hashOn: { input: KONG.hashOnInput },
+          stickySessions: { cookie: cookie.name, cookiePath: cookie.path ?? KONG.defaultCookiePath },
+        },
+      });
+      const svc = ctx.services.get(key);
+      if (svc) {
+        const patched = structuredClone(svc);
+        patched.metadata = { ...patched.metadata, annotations: { ...(patched.metadata?.annotations ?? {}), [KONG.policyAnnotation]: policy } };
+        ctx.patchedServices.set(key, patched);
+        ctx.objects.push(patched);
+        notes.add(`Service ${key}`, carried(`written with the annotation ${KONG.policyAnnotation}: ${policy}, which attaches the policy`));
+      } else {
+        notes.add(`Service ${key}`, approximated(`not in the input: attach the policy with kubectl annotate service -n ${ingress.namespace} ${service} ${KONG.policyAnnotation}=${policy}`));
+      }
+      break;
+    }
+    case MigrationTarget.GKE: {
+      const lifetime = writtenLifetime(ctx.target, cookie);
+      ctx.objects.push({
+        apiVersion: GKE_GATEWAY.apiVersion,
+        kind: GKE_GATEWAY.kind,
+        metadata: metadata('affinity'),
+        spec: {
+          targetRef: { group: '', kind: 'Service', name: service },
+          default: { sessionAffinity: { type: GKE_GATEWAY.affinityType, cookieTtlSec: lifetime ?? 0 } },
+        },
+      });
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+/** The TLS secret of a host, from `spec.tls`. */
+function tlsSecret(ingress: SourceIngress, host: string | undefined): string | undefined {
+  const entry = ingress.tls.find(t => (host !== undefined && t.hosts.includes(host)) || t.hosts.length === 0);
+  return entry?.secretName;
+}
+
+function traefikPathMatch(ingress: SourceIngress, p: SourcePath, notes: Notes): string {
+  if (ingress.useRegex) {
+    return `PathRegexp(\`${p.path}\`)`;
+  }
+  if (p.pathType === 'Exact') {
+    return `Path(\`${p.path}\`)`;
+  }
+  if (p.pathType !== 'Prefix') {
+    notes.add(p.field, approximated(`pathType ${p.pathType} written as PathPrefix(\`${p.path}\`), the match ingress-nginx makes of it`));
+  }
+  return `PathPrefix(\`${p.path}\`)`;
+}
+
+function renderTraefik(ctx: Context, ingress: SourceIngress, notes: Notes): void {
+  const cookie = ingress.cookie;
+  ingress.hosts.forEach((h, index) => {
+    const routes: Json[] = [];
+    for (const p of h.paths) {
+      const parts = [...(h.host ? [`Host(\`${h.host}\`)`] : []), traefikPathMatch(ingress, p, notes)];
+      if (p.header) {
+        parts.push(p.header.regex ? `HeaderRegexp(\`${p.header.name}\`, \`${p.header.value}\`)` : `Header(\`${p.header.name}\`, \`${p.header.value}\`)`);
+      }
+      const services = p.backends.map(b => {
+        const svc: Json = { name: b.service, port: b.port ?? b.portName };
+        if (b.weight !== undefined) {
+          svc.weight = b.weight;
+        }
+        if (cookie) {
+          const lifetime = writtenLifetime(ctx.target, cookie);
+          svc.sticky = {
+            cookie: {
+              name: cookie.name,
+              httpOnly: true,
+              ...(cookie.secure ? { secure: true } : {}),
+              ...(cookie.sameSite ? { sameSite: traefikSameSite(cookie.sameSite) } : {}),
+              ...(lifetime !== undefined ? { maxAge: lifetime } : {}),
+              ...(cookie.path !== undefined ? { path: cookie.path } : {}),
+              ...(cookie.domain !== undefined ? { domain: cookie.domain } : {}),
+            },
+          };
+        }
+        return svc;
+      });
+      if (services.length > 0) {
+        routes.push({ kind: 'Rule', match: parts.join(' && '), services });
+      }
+    }
+    if (routes.length === 0) {
+      return;
+    }
+    const secret = tlsSecret(ingress, h.host);
+    ctx.objects.push({
+      apiVersion: 'traefik.io/v1alpha1',
+      kind: 'IngressRoute',
+      metadata: { name: routeName(ingress, index), namespace: ingress.namespace },
+      spec: { routes, ...(secret ? { tls: { secretName: secret } } : {}) },
+    });
+  });
+}
+
+function contourCondition(ingress: SourceIngress, p: SourcePath, notes: Notes): Json {
+  if (ingress.useRegex) {
+    return { regex: p.path };
+  }
+  if (p.pathType === 'Exact') {
+    return { exact: p.path };
+  }
+  if (p.pathType !== 'Prefix') {
+    notes.add(p.field, approximated(`pathType ${p.pathType} written as the prefix condition ${p.path}, the match ingress-nginx makes of it`));
+  }
+  return { prefix: p.path };
+}
+
+function renderContour(ctx: Context, ingress: SourceIngress, notes: Notes): void {
+  const cookie = ingress.cookie;
+  ingress.hosts.forEach((h, index) => {
+    if (!h.host) {
+      notes.add(h.paths[0]?.field ?? 'spec.rules', dropped('an HTTPProxy needs a host (virtualhost.fqdn); the paths for any host are not written'));
+      return;
+    }
+    const routes: Json[] = [];
+    for (const p of h.paths) {
+      const services = numericBackends(ctx, ingress, p, notes);
+      if (services.length === 0) {
+        continue;
+      }
+      const conditions: Json[] = [contourCondition(ingress, p, notes)];
+      if (p.header) {
+        const h2 = p.header;
+        conditions.push({ header: h2.regex ? { name: h2.name, regex: h2.value } : { name: h2.name, exact: h2.value } });
+      }
+      const route: Json = {
+        conditions,
+        services: services.map(s => ({ name: s.service, port: s.port, ...(s.weight !== undefined ? { weight: s.weight } : {}) })),
+      };
+      if (cookie) {
+        route.loadBalancerPolicy = { strategy: CONTOUR.strategy };
+        const rewrite: Json = {
+          ...(cookie.path !== undefined ? { pathRewrite: { value: cookie.path } } : {}),
+          ...(cookie.domain !== undefined ? { domainRewrite: { value: cookie.domain } } : {}),
+          ...(cookie.secure ? { secure: true } : {}),
+          ...(cookie.sameSite ? { sameSite: cookie.sameSite } : {}),
+        };
+        if (Object.keys(rewrite).length > 0) {
+          route.cookieRewritePolicies = [{ name: CONTOUR.cookieName, ...rewrite }];
+        }
+      }
+      routes.push(route);
+    }
+    if (routes.length === 0) {
+      return;
+    }
+    const secret = tlsSecret(ingress, h.host);
+    ctx.objects.push({
+      apiVersion: CONTOUR.apiVersion,
+      kind: CONTOUR.kind,
+      metadata: { name: routeName(ingress, index), namespace: ingress.namespace },
+      spec: { virtualhost: { fqdn: h.host, ...(secret ? { tls: { secretName: secret } } : {}) }, routes },
+    });
+  });
+}
+
+function nginxPlusPath(ingress: SourceIngress, p: SourcePath, notes: Notes): string {
+  if (ingress.useRegex) {
+    return `~* ${p.path}`;
+  }
+  if (p.pathType === 'Exact') {
+    return `=${p.path}`;
+  }
+  if (p.pathType !== 'Prefix') {
+    notes.add(p.field, approximated(`pathType ${p.pathType} written as the prefix path ${p.path}, the match ingress-nginx makes of it`));
+  }
+  return p.path;
+}
+
+/** Weights as whole percentages that sum to 100 (VirtualServer splits). */
+function percentages(weights: number[]): number[] {
+  const total = weights.reduce((a, b) => a + b, 0) || 1;
+  const out = weights.map(w => Math.floor((w * 100) / total));
+  out[0] += 100 - out.reduce((a, b) => a + b, 0);
+  return out;
+}
+
+function renderNginxPlus(ctx: Context, ingress: SourceIngress, notes: Notes): void {
+  const cookie = ingress.cookie;
+  ingress.hosts.forEach((h, index) => {
+    if (!h.host) {
+      notes.add(h.paths[0]?.field ?? 'spec.rules', dropped('a VirtualServer needs a host; the paths for any host are not written'));
+      return;
+    }
+    const upstreams = new Map<string, Json>();
+    const upstream = (service: string, port: number): string => {
+      const name = `${service}-${port}`.replace(/[^a-z0-9-]/g, '-');
+      if (!upstreams.has(name)) {
+        const lifetime = cookie ? writtenLifetime(ctx.target, cookie) : undefined;
+        upstreams.set(name, {
+          name,
+          service,
+          port,
+          ...(cookie ? {
+            sessionCookie: {
+              enable: true,
+              name: cookie.name,
+              ...(cookie.path !== undefined ? { path: cookie.path } : {}),
+              ...(lifetime !== undefined ? { expires: `${lifetime}s` } : {}),
+              ...(cookie.domain !== undefined ? { domain: cookie.domain } : {}),
+              httpOnly: true,
+              ...(cookie.secure ? { secure: true } : {}),
+              ...(cookie.sameSite ? { samesite: cookie.sameSite.toLowerCase() } : {}),
+            },
+          } : {}),
+        });
+      }
+      return name;
+    };
+    const routes = new Map<string, Json>();
+    for (const p of h.paths) {
+      const backends = numericBackends(ctx, ingress, p, notes);
+      if (backends.length === 0) {
+        continue;
+      }
+      const path = nginxPlusPath(ingress, p, notes);
+      const names = backends.map(b => upstream(b.service, b.port));
+      const action: Json = names.length === 1
+        ? { action: { pass: names[0] } }
+        : { splits: percentages(backends.map(b => b.weight ?? 1)).map((weight, i) => ({ weight, action: { pass: names[i] } })) };
+      const route = routes.get(path) ?? { path };
+      if (p.header) {
+        route.matches = [...(route.matches ?? []), { conditions: [{ header: p.header.name, value: p.header.regex ? `~${p.header.value}` : p.header.value }], ...action }];
+      } else {
+        Object.assign(route, action);
+      }
+      routes.set(path, route);
+    }
+    const finished = [...routes.values()].filter(r => r.action || r.splits);
+    if (finished.length === 0) {
+      return;
+    }
+    const secret = tlsSecret(ingress, h.host);
+    ctx.objects.push({
+      apiVersion: NGINX_PLUS.apiVersion,
+      kind: NGINX_PLUS.kind,
+      metadata: { name: routeName(ingress, index), namespace: ingress.namespace },
+      spec: { host: h.host, ...(secret ? { tls: { secret } } : {}), upstreams: [...upstreams.values()], routes: finished },
+    });
+  });
+}
+
+/** Merges canary Ingresses into their main Ingress's paths; notes the canary annotations. */
+function mergeCanary(canary: SourceIngress, mains: SourceIngress[], notes: Notes, target: MigrationTarget): void {
+  const a = canary.annotations;
+  const weightRaw = a[CANARY.weight];
+  const totalRaw = a[CANARY.weightTotal];
+  const weight = weightRaw !== undefined && /^[0-9]+$/.test(weightRaw) ? Number(weightRaw) : undefined;
+  const total = totalRaw !== undefined && /^[0-9]+$/.test(totalRaw) && Number(totalRaw) > 0 ? Number(totalRaw) : 100;
+  const headerName = a[CANARY.byHeader];
+  const headerValue = a[CANARY.byHeaderValue];
+  const headerPattern = a[CANARY.byHeaderPattern];
+  let merged: SourceIngress | undefined;
+  for (const h of canary.hosts) {
+    for (const p of h.paths) {
+      const servesPath = (mh: SourceIngress['hosts'][number]) => mh.host === h.host && mh.paths.some(mp => mp.path === p.path && !mp.header);
+      const main = mains.find(m => m.namespace === canary.namespace && m.hosts.some(servesPath));
+      if (!main) {
+        continue;
+      }
+      merged = main;
+      const mainHost = main.hosts.find(mh => mh.host === h.host)!;
+      const mainPath = mainHost.paths.find(mp => mp.path === p.path && !mp.header)!;
+      if (headerName) {
+        const value = headerValue ?? headerPattern ?? 'always';
+        mainHost.paths.push({
+          field: `${mainPath.field} (canary by header)`,
+          path: mainPath.path,
+          pathType: mainPath.pathType,
+          backends: p.backends.map(b => ({ ...b })),
+          header: { name: headerName, value, regex: headerValue === undefined && headerPattern !== undefined },
+        });
+      }
+      if (weight !== undefined && weight > 0) {
+        const mainWeight = Math.max(total - weight, 0);
+        for (const b of mainPath.backends) {
+          b.weight = mainWeight;
+        }
+        mainPath.backends.push(...p.backends.map(b => ({ ...b, weight: Math.min(weight, total) })));
+      }
+    }
+  }
+  const keys = Object.keys(a).filter(k => k.startsWith(`${NGINX_ANNOTATION_PREFIX}canary`)).sort();
+  for (const k of keys) {
+    if (!merged) {
+      notes.add(k, dropped(`no main Ingress in namespace ${canary.namespace} serves the same host and path; the canary is not written`));
+      continue;
+    }
+    const into = `${merged.namespace}/${merged.name}`;
+    switch (k) {
+      case CANARY.canary:
+        notes.add(k, carried(`merged into the objects of Ingress ${into}`));
+        break;
+      case CANARY.weight:
+        notes.add(k, weight === undefined ? dropped('not a whole number; ingress-nginx ignores it')
+          : target === MigrationTarget.NGINX_PLUS && total !== 100 ? approximated(`split ${weight} of ${total} written as whole percentages`)
+            : carried(`backend weights ${Math.max(total - weight, 0)} (main) and ${Math.min(weight, total)} (canary)`));
+        break;
+      case CANARY.weightTotal:
+        notes.add(k, carried(`weights kept relative to ${total}`));
+        break;
+      case CANARY.byHeader:
+        notes.add(k, headerValue !== undefined || headerPattern !== undefined
+          ? carried(`a rule matching header ${headerName}`)
+          : approximated(`a rule matching header ${headerName}: always; the value never (forced off the canary) is not written`));
+        break;
+      case CANARY.byHeaderValue:
+        notes.add(k, carried(`header ${headerName} exactly ${headerValue}`));
+        break;
+      case CANARY.byHeaderPattern:
+        notes.add(k, headerValue !== undefined ? dropped('canary-by-header-value is set and wins, as in ingress-nginx')
+          : approximated(`header ${headerName} matched as a regular expression in the target's dialect, not ingress-nginx's PCRE`));
+        break;
+      case CANARY.byCookie:
+        notes.add(k, dropped('no target routes on a cookie whose value is always; use canary-by-header instead'));
+        break;
+      default:
+        notes.add(k, dropped('not an ingress-nginx canary annotation'));
+    }
+  }
+}
+
+/** Notes for every annotation of a main Ingress that the cookie and canary notes do not cover. */
+function otherAnnotationNotes(ctx: Context, ingress: SourceIngress, notes: Notes): void {
+  const fates = cookieFates(ctx.target, ingress.annotations, ingress.cookie, ctx.gatewayApi);
+  for (const k of Object.keys(ingress.annotations).sort()) {
+    if (TOOL_ANNOTATIONS.includes(k)) {
+      continue;
+    }
+    const fate = fates.get(k);
+    if (fate) {
+      notes.add(k, fate);
+    } else if (k === INGRESS_CLASS_ANNOTATION) {
+      notes.add(k, carried(HTTPROUTE_TARGETS.includes(ctx.target) ? `the routes attach to Gateway ${ctx.options.gateway}` : 'the new objects are read by the target controller'));
+    } else if (k === USE_REGEX) {
+      const how = HTTPROUTE_TARGETS.includes(ctx.target)
+        ? 'paths written as RegularExpression matches, whose support and dialect the Gateway API leaves to each implementation'
+        : 'paths written as regular expressions in the target\'s own dialect';
+      notes.add(k, annotationTrue(ingress.annotations[k])
+        ? approximated(`${how} (ingress-nginx matched them case-insensitively from the path start)`)
+        : carried('paths are not regular expressions'));
+    } else if (k.startsWith(`${NGINX_ANNOTATION_PREFIX}canary`)) {
+      notes.add(k, dropped('canary annotations act only with canary: "true"'));
+    } else if (k.startsWith(NGINX_ANNOTATION_PREFIX)) {
+      notes.add(k, dropped('not about affinity or routing; affinity-migrate does not translate it (see the target\'s documentation)'));
+    } else {
+      notes.add(k, dropped('not an ingress-nginx annotation; not copied to the new objects'));
+    }
+  }
+}
+
+function tlsNotes(ctx: Context, ingress: SourceIngress, notes: Notes): void {
+  ingress.tls.forEach((t, i) => {
+    const subject = `spec.tls[${i}]`;
+    const hosts = t.hosts.length > 0 ? t.hosts.join(', ') : 'every host';
+    if (HTTPROUTE_TARGETS.includes(ctx.target)) {
+      const gw = `${ctx.options.gatewayNamespace ?? ingress.namespace}/${ctx.options.gateway}`;
+      const secret = t.secretName ? `Secret ${ingress.namespace}/${t.secretName}` : 'the default certificate';
+      const grant = ctx.options.gatewayNamespace && ctx.options.gatewayNamespace !== ingress.namespace
+        ? ` (a ReferenceGrant in ${ingress.namespace} must let the Gateway read it)` : '';
+      notes.add(subject, approximated(`TLS moves to the Gateway: give a listener of Gateway ${gw} for ${hosts} the certificateRefs ${secret}${grant}`));
+    } else if (t.secretName) {
+      notes.add(subject, carried(`TLS secret ${t.secretName} for ${hosts}`));
+    } else {
+      notes.add(subject, approximated(`no secretName: the target's default certificate serves ${hosts}`));
+    }
+  });
+}
+
+/**
+ * The migration of a set of manifests: every ingress-nginx Ingress becomes
+ * the target's objects, with a note for each annotation and field that did
+ * not carry over as is.
+ */
+export function migrateDocs(docs: readonly SourceDoc[], options: MigrationOptions): MigrationResult {
+  const problem = optionsProblem(options);
+  if (problem) {
+    throw new Error(problem);
+  }
+  const ctx: Context = {
+    options,
+    target: options.target,
+    gatewayApi: options.gatewayApi ?? MigrationGatewayApi.V1_6,
+    services: new Map(),
+    objects: [],
+    servicePolicies: new Map(),
+    patchedServices: new Map(),
+  };
+  for (const d of docs) {
+    const o = d.obj;
+    if (o?.kind === 'Service' && o.apiVersion === 'v1' && typeof o.metadata?.name === 'string') {
+      ctx.services.set(`${o.metadata.namespace ?? 'default'}/${o.metadata.name}`, o);
+    }
+  }
+  // Notes are reported in input order: each Ingress's together.
+  const ignored: Array<{ index: number; note: MigrationNote }> = [];
+  const mains: Array<{ index: number; ingress: SourceIngress; notes: Notes }> = [];
+  const canaries: Array<{ index: number; ingress: SourceIngress; notes: Notes }> = [];
+  docs.forEach((d, index) => {
+    const o = d.obj;
+    if (o?.kind !== 'Ingress') {
+      return;
+    }
+    const file = d.file ?? options.file;
+    if (!isNginxIngress(o)) {
+      const ingress = readIngress(o, file, d.line);
+      const cls = o.spec?.ingressClassName ?? o.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION];
+      ignored.push({
+        index,
+        note: {
+          ingress: `${ingress.namespace}/${ingress.name}`,
+          subject: 'spec.ingressClassName',
+          fate: MigrationFate.IGNORED,
+          detail: `not an ingress-nginx Ingress (class ${cls === undefined ? 'unset' : JSON.stringify(cls)}, no nginx annotation); left out`,
+          file,
+          line: d.line,
+        },
+      });
+      return;
+    }
+    const ingress = readIngress(o, file, d.line);
+    (ingress.canary ? canaries : mains).push({ index, ingress, notes: new Notes(ingress) });
+  });
+  for (const c of canaries) {
+    mergeCanary(c.ingress, mains.map(m => m.ingress), c.notes, ctx.target);
+    for (const k of Object.keys(c.ingress.annotations).sort()) {
+      if (k.startsWith(`${NGINX_ANNOTATION_PREFIX}canary`) || TOOL_ANNOTATIONS.includes(k)) {
+        continue;
+      }
+      c.notes.add(k, COOKIE_ANNOTATIONS.includes(k)
+        ? dropped('a canary Ingress takes its affinity from its main Ingress; ingress-nginx ignores this')
+        : k === INGRESS_CLASS_ANNOTATION ? carried('merged into the main Ingress\'s objects') : dropped('on a canary Ingress; not translated'));
+    }
+  }
+  for (const m of mains) {
+    otherAnnotationNotes(ctx, m.ingress, m.notes);
+    tlsNotes(ctx, m.ingress, m.notes);
+    switch (ctx.target) {
+      case MigrationTarget.TRAEFIK:
+        renderTraefik(ctx, m.ingress, m.notes);
+        break;
+      case MigrationTarget.CONTOUR:
+        renderContour(ctx, m.ingress, m.notes);
+        break;
+      case MigrationTarget.NGINX_PLUS:
+        renderNginxPlus(ctx, m.ingress, m.notes);
+        break;
+      default:
+        renderHttpRoutes(ctx, m.ingress, m.notes);
+    }
+  }
+  const notes = [
+    ...ignored.map(i => ({ index: i.index, notes: [i.note] })),
+    ...[...mains, ...canaries].map(m => ({ index: m.index, notes: m.notes.list })),
+  ].sort((x, y) => x.index - y.index)
+    .flatMap(x => x.notes);
+  const exact = notes.every(n => n.fate === MigrationFate.CARRIED || n.fate === MigrationFate.IGNORED);
+  return { objects: ctx.objects, notes, exact };
+}

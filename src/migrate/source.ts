@@ -1,0 +1,191 @@
+// Reads ingress-nginx Ingresses (plain JSON) into a controller-neutral route
+// model. Pure: no cdk8s.
+import {
+  NGINX_AFFINITY_ANNOTATIONS as A,
+  NGINX_AFFINITY_COOKIE,
+  NGINX_ANNOTATION_PREFIX,
+  NGINX_COOKIE_NAME_PATTERN,
+  NGINX_DEFAULT_COOKIE_NAME,
+  isNginxCookieSeconds,
+} from '../facts/ingress-nginx';
+
+/** The canary annotations of ingress-nginx. */
+export const CANARY = {
+  canary: `${NGINX_ANNOTATION_PREFIX}canary`,
+  byHeader: `${NGINX_ANNOTATION_PREFIX}canary-by-header`,
+  byHeaderValue: `${NGINX_ANNOTATION_PREFIX}canary-by-header-value`,
+  byHeaderPattern: `${NGINX_ANNOTATION_PREFIX}canary-by-header-pattern`,
+  byCookie: `${NGINX_ANNOTATION_PREFIX}canary-by-cookie`,
+  weight: `${NGINX_ANNOTATION_PREFIX}canary-weight`,
+  weightTotal: `${NGINX_ANNOTATION_PREFIX}canary-weight-total`,
+} as const;
+
+/** `use-regex`: every path of the host is a regular expression. */
+export const USE_REGEX = `${NGINX_ANNOTATION_PREFIX}use-regex`;
+
+/** The annotation older Ingresses name their class with. */
+export const INGRESS_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
+
+/** Annotations kubectl writes for itself; not the Ingress's configuration. */
+export const TOOL_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration'];
+
+/** One backend of a path: a Service port, by number or name. */
+export interface Backend {
+  readonly service: string;
+  readonly port?: number;
+  readonly portName?: string;
+  /** Relative weight among the rule's backends (canary). */
+  weight?: number;
+}
+
+/** A path of the Ingress, with the Ingress field it came from. */
+export interface SourcePath {
+  readonly field: string;
+  readonly path: string;
+  /** `Prefix`, `Exact` or `ImplementationSpecific`. */
+  readonly pathType: string;
+  readonly backends: Backend[];
+  /** A header the request must carry (canary by header). */
+  header?: { name: string; value: string; regex: boolean };
+}
+
+/** The paths of one host (`undefined`: any host). */
+export interface SourceHost {
+  readonly host?: string;
+  readonly paths: SourcePath[];
+}
+
+/** What the cookie annotations ask of ingress-nginx, after its own rules for odd values. */
+export interface SourceCookie {
+  readonly name: string;
+  readonly path?: string;
+  readonly domain?: string;
+  readonly sameSite?: string;
+  readonly secure: boolean;
+  /** Max-Age, or else Expires, in seconds; `undefined` for a session cookie. */
+  readonly lifetimeSeconds?: number;
+}
+
+/** An ingress-nginx Ingress as the migration reads it. */
+export interface SourceIngress {
+  readonly name: string;
+  readonly namespace: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly annotations: { [key: string]: string };
+  readonly hosts: SourceHost[];
+  /** `spec.tls` entries. */
+  readonly tls: Array<{ hosts: string[]; secretName?: string }>;
+  /** The cookie, when `affinity: cookie`; `undefined` when the source has no affinity. */
+  readonly cookie?: SourceCookie;
+  readonly canary: boolean;
+  readonly useRegex: boolean;
+}
+
+function isObject(v: unknown): v is { [k: string]: any } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Whether a manifest is an Ingress ingress-nginx serves: class nginx, or nginx annotations. */
+export function isNginxIngress(obj: { [k: string]: any }): boolean {
+  if (obj.kind !== 'Ingress' || !String(obj.apiVersion ?? '').startsWith('networking.k8s.io/')) {
+    return false;
+  }
+  const annotations = isObject(obj.metadata?.annotations) ? obj.metadata.annotations : {};
+  const cls = obj.spec?.ingressClassName ?? annotations[INGRESS_CLASS_ANNOTATION];
+  return cls === 'nginx' || Object.keys(annotations).some(k => k.startsWith(NGINX_ANNOTATION_PREFIX));
+}
+
+/** `true`, as ingress-nginx reads a boolean annotation. */
+export function annotationTrue(value: string | undefined): boolean {
+  return value !== undefined && value.trim().toLowerCase() === 'true';
+}
+
+function backendOf(backend: any): Backend | undefined {
+  const svc = backend?.service;
+  if (!isObject(svc) || typeof svc.name !== 'string') {
+    return undefined;
+  }
+  const port = svc.port ?? {};
+  return typeof port.number === 'number' ? { service: svc.name, port: port.number } : { service: svc.name, portName: port.name };
+}
+
+/** The cookie ingress-nginx writes for these annotations, or `undefined` without `affinity: cookie`. */
+export function readCookie(annotations: { [key: string]: string }): SourceCookie | undefined {
+  if (annotations[A.affinity] !== NGINX_AFFINITY_COOKIE) {
+    return undefined;
+  }
+  const rawName = annotations[A.name];
+  const name = rawName !== undefined && NGINX_COOKIE_NAME_PATTERN.test(rawName) ? rawName : NGINX_DEFAULT_COOKIE_NAME;
+  const seconds = (key: string): number | undefined => {
+    const v = annotations[key];
+    return v !== undefined && isNginxCookieSeconds(v) ? Number(v) : undefined;
+  };
+  const sameSite = annotations[A.sameSite];
+  return {
+    name,
+    path: annotations[A.path],
+    domain: annotations[A.domain],
+    sameSite: sameSite !== undefined && ['None', 'Lax', 'Strict'].includes(sameSite) ? sameSite : undefined,
+    secure: annotationTrue(annotations[A.secure]),
+    lifetimeSeconds: seconds(A.maxAge) ?? seconds(A.expires),
+  };
+}
+
+/** Reads an Ingress (already known to be ingress-nginx's). */
+export function readIngress(obj: { [k: string]: any }, file?: string, line?: number): SourceIngress {
+  const metadata = isObject(obj.metadata) ? obj.metadata : {};
+  const annotations: { [key: string]: string } = {};
+  for (const [k, v] of Object.entries(isObject(metadata.annotations) ? metadata.annotations : {})) {
+    annotations[k] = String(v);
+  }
+  const spec = isObject(obj.spec) ? obj.spec : {};
+  const hosts: SourceHost[] = [];
+  const rules: any[] = Array.isArray(spec.rules) ? spec.rules : [];
+  rules.forEach((rule, r) => {
+    const paths: SourcePath[] = [];
+    const httpPaths: any[] = Array.isArray(rule?.http?.paths) ? rule.http.paths : [];
+    httpPaths.forEach((p, i) => {
+      const backend = backendOf(p?.backend);
+      paths.push({
+        field: `spec.rules[${r}].http.paths[${i}]`,
+        path: typeof p?.path === 'string' && p.path !== '' ? p.path : '/',
+        pathType: typeof p?.pathType === 'string' ? p.pathType : 'ImplementationSpecific',
+        backends: backend ? [backend] : [],
+      });
+    });
+    const host = typeof rule?.host === 'string' && rule.host !== '' ? rule.host : undefined;
+    const same = hosts.find(h => h.host === host);
+    if (same) {
+      same.paths.push(...paths);
+    } else {
+      hosts.push({ host, paths });
+    }
+  });
+  const defaultBackend = backendOf(spec.defaultBackend);
+  if (defaultBackend) {
+    const anyHost = hosts.find(h => h.host === undefined);
+    const path: SourcePath = { field: 'spec.defaultBackend', path: '/', pathType: 'Prefix', backends: [defaultBackend] };
+    if (anyHost) {
+      anyHost.paths.push(path);
+    } else {
+      hosts.push({ host: undefined, paths: [path] });
+    }
+  }
+  const tls = (Array.isArray(spec.tls) ? spec.tls : []).filter(isObject).map((t: any) => ({
+    hosts: Array.isArray(t.hosts) ? t.hosts.map(String) : [],
+    secretName: typeof t.secretName === 'string' ? t.secretName : undefined,
+  }));
+  return {
+    name: String(metadata.name ?? ''),
+    namespace: String(metadata.namespace ?? 'default'),
+    file,
+    line,
+    annotations,
+    hosts,
+    tls,
+    cookie: readCookie(annotations),
+    canary: annotationTrue(annotations[CANARY.canary]),
+    useRegex: annotationTrue(annotations[USE_REGEX]),
+  };
+}

@@ -1,0 +1,390 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as yaml from 'yaml';
+import { AffinityMigration, MigrationFate, MigrationGatewayApi, MigrationTarget } from '../../src';
+import { run } from '../../src/migrate/cli';
+import { GATEWAY_API_MAIN_CRD_DIR } from '../util/cel';
+import { crdSchemaErrors, hasCrdSchema } from '../util/crd-schemas';
+import { validateManifests } from '../util/manifests';
+
+// affinity-migrate on a folder of real-world-shaped ingress-nginx Ingresses
+// (test/migrate/fixtures/nginx): per target, the objects (each checked
+// against its CRD, strict schema and CEL), the report and the exit status.
+
+const ROOT = path.resolve(__dirname, '..', '..');
+// Relative, as a user types it (jest runs in the repository root).
+const FIXTURES = path.relative(process.cwd(), path.join(__dirname, 'fixtures', 'nginx'));
+const GATEWAY_ARGS = ['--gateway', 'public', '--gateway-namespace', 'infra'];
+
+function objectsOf(stdout: string): any[] {
+  return yaml.parseAllDocuments(stdout).map(d => d.toJSON()).filter(o => o !== null);
+}
+
+/** Every object against its CRD (strict schema, then CEL) or, for core kinds, the Kubernetes schema. */
+function expectValid(objects: any[], gatewayApi: MigrationGatewayApi = MigrationGatewayApi.V1_6): void {
+  const problems: string[] = [];
+  for (const o of objects) {
+    const main = gatewayApi === MigrationGatewayApi.MAIN && o.apiVersion.startsWith('gateway.networking');
+    if (main || hasCrdSchema(o.apiVersion, o.kind)) {
+      problems.push(...crdSchemaErrors(o, main ? GATEWAY_API_MAIN_CRD_DIR : undefined).map(e => `${o.kind} ${o.metadata.name}: ${e}`));
+    } else {
+      validateManifests([o]);
+    }
+  }
+  expect(problems).toEqual([]);
+}
+
+function linesOf(stderr: string): string[] {
+  return stderr.split('\n').filter(l => l !== '');
+}
+
+function line(stderr: string, ingress: string, subject: string): string {
+  const found = linesOf(stderr).filter(l => l.includes(`Ingress ${ingress}: ${subject}: `));
+  expect(found).toHaveLength(1);
+  return found[0].slice(found[0].indexOf(`Ingress ${ingress}: `));
+}
+
+const A = 'nginx.ingress.kubernetes.io/';
+
+describe.each(Object.values(MigrationTarget))('GIVEN the nginx fixtures WHEN migrated --to %s', target => {
+  const result = run(['--to', target, ...GATEWAY_ARGS, FIXTURES]);
+  const objects = objectsOf(result.stdout);
+
+  test('THEN every object its CRD accepts (strict schema and CEL), and the exit status says something was not exact', () => {
+    expect(result.exitCode).toBe(1);
+    expect(objects.length).toBeGreaterThan(0);
+    expectValid(objects);
+  });
+
+  test('THEN standard output is YAML documents only, and the report names each Ingress', () => {
+    expect(result.stdout.startsWith('---\n')).toBe(true);
+    for (const l of linesOf(result.stderr)) {
+      expect(l).toMatch(/^test\/migrate\/fixtures\/nginx\/[a-z-]+\.yaml:\d+: Ingress [a-z-]+\/[a-z-]+: \S.*: (carried|approximated|dropped|ignored): /);
+    }
+    expect(relative(result.stdout)).toMatchSnapshot('stdout');
+    expect(relative(result.stderr)).toMatchSnapshot('stderr');
+  });
+
+  test('THEN "Cookie" is no affinity in the source, and nothing persists for it', () => {
+    expect(line(result.stderr, 'web/legacy', `${A}affinity`)).toContain('dropped: no affinity in the source');
+    const legacy = JSON.stringify(objects.filter(o => o.metadata.name.startsWith('legacy')));
+    expect(legacy).not.toMatch(/sessionPersistence|sticky|LEGACY|Cookie/);
+  });
+
+  test('THEN the Ingress of another class is left out, and said so', () => {
+    expect(line(result.stderr, 'web/intranet', 'spec.ingressClassName')).toContain('ignored');
+    expect(objects.some(o => o.metadata.name === 'intranet')).toBe(false);
+  });
+
+  test('THEN every cookie annotation of the shop has an explicit fate', () => {
+    for (const a of ['affinity', 'affinity-mode', 'session-cookie-name', 'session-cookie-path', 'session-cookie-max-age',
+      'session-cookie-expires', 'session-cookie-samesite', 'session-cookie-secure', 'session-cookie-change-on-failure']) {
+      expect(line(result.stderr, 'shop/shop', `${A}${a}`)).toMatch(/: (carried|approximated|dropped): /);
+    }
+  });
+});
+
+describe('fates that differ per target', () => {
+  const stderrOf = (target: MigrationTarget) => run(['--to', target, ...GATEWAY_ARGS, FIXTURES]).stderr;
+
+  test.each([
+    [MigrationTarget.GATEWAY_API, 'carried'],
+    [MigrationTarget.ENVOY_GATEWAY, 'carried'],
+    [MigrationTarget.ISTIO, 'carried'],
+    [MigrationTarget.KONG, 'carried'],
+    [MigrationTarget.GKE, 'dropped: GKE\'s load balancer names its cookie GCLB'],
+    [MigrationTarget.TRAEFIK, 'carried'],
+    [MigrationTarget.CONTOUR, 'dropped: Contour names its cookie X-Contour-Session-Affinity'],
+    [MigrationTarget.NGINX_PLUS, 'carried'],
+  ])('GIVEN session-cookie-name WHEN --to %s THEN %s', (target, fate) => {
+    expect(line(stderrOf(target), 'shop/shop', `${A}session-cookie-name`)).toContain(`: ${fate}`);
+  });
+
+  test.each([
+    [MigrationTarget.GATEWAY_API, 'dropped'],
+    [MigrationTarget.ENVOY_GATEWAY, 'carried: cookie attribute SameSite=Lax'],
+    [MigrationTarget.ISTIO, 'carried: cookie attribute SameSite=Lax'],
+    [MigrationTarget.KONG, 'dropped'],
+    [MigrationTarget.GKE, 'dropped'],
+    [MigrationTarget.TRAEFIK, 'carried'],
+    [MigrationTarget.CONTOUR, 'carried: cookieRewritePolicies X-Contour-Session-Affinity sameSite'],
+    [MigrationTarget.NGINX_PLUS, 'carried'],
+  ])('GIVEN session-cookie-samesite WHEN --to %s THEN %s', (target, fate) => {
+    expect(line(stderrOf(target), 'shop/shop', `${A}session-cookie-samesite`)).toContain(`: ${fate}`);
+  });
+
+  test.each([
+    [MigrationTarget.GATEWAY_API, 'carried: absoluteTimeout with cookieConfig.lifetimeType Permanent 3600s'],
+    [MigrationTarget.ENVOY_GATEWAY, 'carried: ttl 3600s'],
+    [MigrationTarget.KONG, 'dropped'],
+    [MigrationTarget.GKE, 'carried: cookieTtlSec 3600s'],
+    [MigrationTarget.CONTOUR, 'dropped: Contour writes a session cookie'],
+    [MigrationTarget.NGINX_PLUS, 'carried: expires 3600s'],
+  ])('GIVEN session-cookie-max-age WHEN --to %s THEN %s', (target, fate) => {
+    expect(line(stderrOf(target), 'shop/shop', `${A}session-cookie-max-age`)).toContain(`: ${fate}`);
+  });
+
+  test('GIVEN TLS WHEN --to a Gateway API target THEN it is reported as moving to the Gateway listener; WHEN --to traefik THEN carried', () => {
+    expect(line(stderrOf(MigrationTarget.GATEWAY_API), 'shop/shop', 'spec.tls[0]'))
+      .toBe('Ingress shop/shop: spec.tls[0]: approximated: TLS moves to the Gateway: give a listener of Gateway infra/public for shop.example.com the certificateRefs Secret shop/shop-tls (a ReferenceGrant in shop must let the Gateway read it)');
+    expect(line(stderrOf(MigrationTarget.TRAEFIK), 'shop/shop', 'spec.tls[0]')).toBe('Ingress shop/shop: spec.tls[0]: carried: TLS secret shop-tls for shop.example.com');
+  });
+});
+
+describe('routing kept: gateway-api', () => {
+  const objects = objectsOf(run(['--to', 'gateway-api', ...GATEWAY_ARGS, FIXTURES]).stdout);
+  const route = (name: string) => objects.find(o => o.kind === 'HTTPRoute' && o.metadata.name === name);
+
+  test('GIVEN the shop WHEN migrated THEN hosts, paths, the named port (through the Service), namespace and parentRefs are kept', () => {
+    const shop = route('shop');
+    expect(shop.metadata).toEqual({ name: 'shop', namespace: 'shop' });
+    expect(shop.spec.parentRefs).toEqual([{ name: 'public', namespace: 'infra' }]);
+    expect(shop.spec.hostnames).toEqual(['shop.example.com']);
+    expect(shop.spec.rules.map((r: any) => r.matches[0].path)).toEqual([{ type: 'PathPrefix', value: '/' }, { type: 'Exact', value: '/healthz' }]);
+    expect(shop.spec.rules[0].backendRefs).toEqual([{ name: 'shop-web', port: 8080 }]);
+    expect(shop.spec.rules[0].sessionPersistence).toEqual({ sessionName: 'SHOPSESSION', type: 'Cookie', absoluteTimeout: '1h', cookieConfig: { lifetimeType: 'Permanent' } });
+  });
+
+  test('GIVEN a canary by weight and by header WHEN migrated THEN weighted backendRefs and a header rule on the main route', () => {
+    const checkout = route('checkout');
+    expect(checkout.spec.rules[0].backendRefs).toEqual([{ name: 'checkout', port: 80, weight: 80 }, { name: 'checkout-v2', port: 80, weight: 20 }]);
+    expect(checkout.spec.rules[1].matches).toEqual([{ path: { type: 'PathPrefix', value: '/' }, headers: [{ type: 'Exact', name: 'X-Canary', value: 'yes' }] }]);
+    expect(checkout.spec.rules[1].backendRefs).toEqual([{ name: 'checkout-v2', port: 80 }]);
+    expect(route('checkout-canary')).toBeUndefined();
+  });
+
+  test('GIVEN use-regex WHEN migrated THEN a RegularExpression path; GIVEN ImplementationSpecific THEN PathPrefix, reported', () => {
+    expect(route('api').spec.rules[0].matches[0].path).toEqual({ type: 'RegularExpression', value: '/v1(/|$)(.*)' });
+    expect(route('docs').spec.rules[0].matches[0].path).toEqual({ type: 'PathPrefix', value: '/' });
+    expect(route('docs').spec.rules[0].sessionPersistence).toBeUndefined();
+  });
+});
+
+describe('--gateway-api main', () => {
+  const result = run(['--to', 'gateway-api', '--gateway-api', 'main', ...GATEWAY_ARGS, FIXTURES]);
+  const objects = objectsOf(result.stdout);
+
+  test('GIVEN the fixtures WHEN migrated THEN the union shape (cookie.name, cookie.path), accepted by the main-branch CRD', () => {
+    expectValid(objects, MigrationGatewayApi.MAIN);
+    const shop = objects.find(o => o.metadata.name === 'shop');
+    expect(shop.spec.rules[0].sessionPersistence).toEqual({ type: 'Cookie', absoluteTimeout: '1h', cookie: { name: 'SHOPSESSION', path: '/', lifetimeType: 'Permanent' } });
+    expect(result.stdout).not.toMatch(/sessionName|cookieConfig/);
+    expect(line(result.stderr, 'shop/shop', `${A}session-cookie-path`)).toBe(`Ingress shop/shop: ${A}session-cookie-path: carried: HTTPRoute sessionPersistence path /`);
+  });
+
+  test('GIVEN the main shape WHEN checked against the v1.6.1 CRD THEN refused (the shapes differ)', () => {
+    const shop = objects.find(o => o.metadata.name === 'shop');
+    expect(crdSchemaErrors(shop).join('\n')).toContain("must NOT have additional properties 'cookie'");
+  });
+});
+
+describe('targets with their own objects', () => {
+  const objectsFor = (target: MigrationTarget) => objectsOf(run(['--to', target, ...GATEWAY_ARGS, FIXTURES]).stdout);
+
+  test('GIVEN kong WHEN migrated THEN a sticky-sessions KongUpstreamPolicy with hashOn.input none, and the Service in the input written with the policy annotation', () => {
+    const objects = objectsFor(MigrationTarget.KONG);
+    const policy = objects.find(o => o.kind === 'KongUpstreamPolicy' && o.metadata.name === 'shop-web-sticky');
+    expect(policy.spec).toEqual({ algorithm: 'sticky-sessions', hashOn: { input: 'none' }, stickySessions: { cookie: 'SHOPSESSION', cookiePath: '/' } });
+    const svc = objects.find(o => o.kind === 'Service' && o.metadata.name === 'shop-web');
+    expect(svc.metadata.annotations).toEqual({ 'konghq.com/upstream-policy': 'shop-web-sticky' });
+    expect(svc.spec.ports).toEqual([{ name: 'http', port: 8080, targetPort: 8080 }]);
+  });
+
+  test('GIVEN kong and a Service not in the input WHEN migrated THEN the report says how to attach the policy', () => {
+    const stderr = run(['--to', 'kong', ...GATEWAY_ARGS, FIXTURES]).stderr;
+    expect(line(stderr, 'shop/checkout', 'Service shop/checkout'))
+      .toBe('Ingress shop/checkout: Service shop/checkout: approximated: not in the input: attach the policy with kubectl annotate service -n shop checkout konghq.com/upstream-policy=checkout-sticky');
+  });
+
+  test('GIVEN gke WHEN migrated THEN a GCPBackendPolicy on the Service with GENERATED_COOKIE and the TTL', () => {
+    const policy = objectsFor(MigrationTarget.GKE).find(o => o.kind === 'GCPBackendPolicy' && o.metadata.name === 'shop-web-affinity');
+    expect(policy.spec).toEqual({ targetRef: { group: '', kind: 'Service', name: 'shop-web' }, default: { sessionAffinity: { type: 'GENERATED_COOKIE', cookieTtlSec: 3600 } } });
+  });
+
+  test('GIVEN envoy-gateway WHEN migrated THEN a BackendTrafficPolicy on the route with a cookie consistent hash', () => {
+    const policy = objectsFor(MigrationTarget.ENVOY_GATEWAY).find(o => o.kind === 'BackendTrafficPolicy' && o.metadata.name === 'shop-affinity');
+    expect(policy.spec).toEqual({
+      targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'shop' }],
+      loadBalancer: { type: 'ConsistentHash', consistentHash: { type: 'Cookie', cookie: { name: 'SHOPSESSION', ttl: '1h', attributes: { Path: '/', SameSite: 'Lax', Secure: '' } } } },
+    });
+  });
+
+  test('GIVEN istio WHEN migrated THEN a DestinationRule on the Service FQDN with httpCookie', () => {
+    const dr = objectsFor(MigrationTarget.ISTIO).find(o => o.kind === 'DestinationRule' && o.metadata.name === 'shop-web-affinity');
+    expect(dr.spec).toEqual({
+      host: 'shop-web.shop.svc.cluster.local',
+      trafficPolicy: { loadBalancer: { consistentHash: { httpCookie: { name: 'SHOPSESSION', path: '/', ttl: '3600s', attributes: [{ name: 'SameSite', value: 'Lax' }, { name: 'Secure' }] } } } },
+    });
+  });
+
+  test('GIVEN traefik WHEN migrated THEN an IngressRoute with a sticky cookie, TLS and the Host/Path match', () => {
+    const ir = objectsFor(MigrationTarget.TRAEFIK).find(o => o.kind === 'IngressRoute' && o.metadata.name === 'shop');
+    expect(ir.spec.tls).toEqual({ secretName: 'shop-tls' });
+    expect(ir.spec.routes[0]).toEqual({
+      kind: 'Rule',
+      match: 'Host(`shop.example.com`) && PathPrefix(`/`)',
+      services: [{ name: 'shop-web', port: 'http', sticky: { cookie: { name: 'SHOPSESSION', httpOnly: true, secure: true, sameSite: 'lax', maxAge: 3600, path: '/' } } }],
+    });
+  });
+
+  test('GIVEN contour WHEN migrated THEN an HTTPProxy with the Cookie strategy and a rewrite of its cookie', () => {
+    const proxy = objectsFor(MigrationTarget.CONTOUR).find(o => o.kind === 'HTTPProxy' && o.metadata.name === 'shop');
+    expect(proxy.spec.virtualhost).toEqual({ fqdn: 'shop.example.com', tls: { secretName: 'shop-tls' } });
+    expect(proxy.spec.routes[0]).toEqual({
+      conditions: [{ prefix: '/' }],
+      services: [{ name: 'shop-web', port: 8080 }],
+      loadBalancerPolicy: { strategy: 'Cookie' },
+      cookieRewritePolicies: [{ name: 'X-Contour-Session-Affinity', pathRewrite: { value: '/' }, secure: true, sameSite: 'Lax' }],
+    });
+  });
+
+  test('GIVEN nginx-plus WHEN migrated THEN a VirtualServer with sessionCookie on the upstream, and splits for the canary', () => {
+    const objects = objectsFor(MigrationTarget.NGINX_PLUS);
+    const vs = objects.find(o => o.kind === 'VirtualServer' && o.metadata.name === 'shop');
+    expect(vs.spec.upstreams[0]).toEqual({
+      name: 'shop-web-8080',
+      service: 'shop-web',
+      port: 8080,
+      sessionCookie: { enable: true, name: 'SHOPSESSION', path: '/', expires: '3600s', httpOnly: true, secure: true, samesite: 'lax' },
+    });
+    expect(vs.spec.routes).toEqual([{ path: '/', action: { pass: 'shop-web-8080' } }, { path: '=/healthz', action: { pass: 'shop-web-8080' } }]);
+    const checkout = objects.find(o => o.kind === 'VirtualServer' && o.metadata.name === 'checkout');
+    expect(checkout.spec.routes[0]).toEqual({
+      path: '/',
+      splits: [{ weight: 80, action: { pass: 'checkout-80' } }, { weight: 20, action: { pass: 'checkout-v2-80' } }],
+      matches: [{ conditions: [{ header: 'X-Canary', value: 'yes' }], action: { pass: 'checkout-v2-80' } }],
+    });
+  });
+});
+
+describe('exit status', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'affinity-migrate-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const exact = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: cart
+  namespace: shop
+  annotations:
+    nginx.ingress.kubernetes.io/affinity: cookie
+    nginx.ingress.kubernetes.io/affinity-mode: persistent
+    nginx.ingress.kubernetes.io/session-cookie-name: CART
+    nginx.ingress.kubernetes.io/session-cookie-max-age: "1800"
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: cart.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: cart
+                port:
+                  number: 80
+`;
+
+  test('GIVEN only what the target carries exactly WHEN migrated THEN exit 0, one carried line per annotation', () => {
+    const file = path.join(dir, 'cart.yaml');
+    fs.writeFileSync(file, exact);
+    const result = run(['--to', 'gateway-api', '--gateway', 'public', file]);
+    expect(result.exitCode).toBe(0);
+    expect(linesOf(result.stderr).map(l => l.slice(file.length))).toEqual([
+      `:1: Ingress shop/cart: ${A}affinity: carried: cookie affinity: HTTPRoute sessionPersistence`,
+      `:1: Ingress shop/cart: ${A}affinity-mode: carried: HTTPRoute sessionPersistence keeps a client on its pod when pods are added, as persistent does`,
+      `:1: Ingress shop/cart: ${A}session-cookie-max-age: carried: absoluteTimeout with cookieConfig.lifetimeType Permanent 1800s`,
+      `:1: Ingress shop/cart: ${A}session-cookie-name: carried: HTTPRoute sessionPersistence sessionName CART`,
+    ]);
+    expectValid(objectsOf(result.stdout));
+  });
+
+  test.each([
+    [['--gateway', 'x', 'f.yaml'], '--to is required (one of gateway-api, envoy-gateway, istio, kong, gke, traefik, contour, nginx-plus)'],
+    [['--to', 'haproxy', 'f.yaml'], '--to must be one of gateway-api, envoy-gateway, istio, kong, gke, traefik, contour, nginx-plus, not "haproxy"'],
+    [['--to', 'istio', 'f.yaml'], 'target istio writes HTTPRoutes: --gateway NAME names the Gateway they attach to'],
+    [['--to', 'gateway-api', '--gateway', 'x', '--gateway-api', 'v1.5', 'f.yaml'], '--gateway-api must be one of v1.6, main, not "v1.5"'],
+    [['--to', 'gateway-api', '--gateway', 'Bad_Name', 'f.yaml'], '--gateway must be a Kubernetes object name, not "Bad_Name"'],
+    [['--to', 'traefik'], 'no input: give files, folders, or - for standard input'],
+    [['--to', 'traefik', '--canary', 'f.yaml'], 'unknown option --canary'],
+  ])('GIVEN %j WHEN run THEN exit 2: %s', (args, message) => {
+    const result = run(args);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n')[0]).toBe(`affinity-migrate: ${message}`);
+  });
+
+  test('GIVEN a malformed file WHEN run THEN exit 2 with file:line and no stack trace', () => {
+    const file = path.join(dir, 'bad.yaml');
+    fs.writeFileSync(file, 'apiVersion: v1\nkind: Service\nmetadata: {name: [x\n');
+    const result = run(['--to', 'traefik', file]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(new RegExp(`^affinity-migrate: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+(:\\d+)?: `));
+    expect(result.stderr).not.toContain('    at ');
+  });
+
+  test('GIVEN a missing path WHEN run THEN exit 2 naming it', () => {
+    const result = run(['--to', 'traefik', path.join(dir, 'nope')]);
+    expect(result).toEqual({ stdout: '', stderr: `affinity-migrate: ${path.join(dir, 'nope')}: no such file or folder\n`, exitCode: 2 });
+  });
+
+  test('GIVEN standard input WHEN run from a fresh node THEN the same objects, <stdin> in the report, and the exit status', () => {
+    const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src/migrate/cli.ts'), '--to', 'gateway-api', '--gateway', 'public', '-'], {
+      input: exact, encoding: 'utf-8', cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'test/tsconfig.json') },
+    });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain(`<stdin>:1: Ingress shop/cart: ${A}affinity: carried`);
+    expect(objectsOf(result.stdout).map(o => o.kind)).toEqual(['HTTPRoute']);
+  });
+});
+
+describe('AffinityMigration (library call)', () => {
+  const ingresses = yaml.parseAllDocuments(fs.readFileSync(path.join(FIXTURES, 'shop.yaml'), 'utf-8')).map(d => d.toJSON());
+
+  test('GIVEN JSON objects WHEN migrated THEN the same objects as the CLI, plain data, and the notes', () => {
+    const result = AffinityMigration.migrate(ingresses, { target: MigrationTarget.ISTIO, gateway: 'public', gatewayNamespace: 'infra' });
+    const cli = objectsOf(run(['--to', 'istio', ...GATEWAY_ARGS, path.join(FIXTURES, 'shop.yaml')]).stdout);
+    expect(result.objects).toEqual(cli);
+    expect(result.exact).toBe(false);
+    expect(result.notes.find(n => n.subject === `${A}session-cookie-name`)).toEqual({
+      ingress: 'shop/shop',
+      subject: `${A}session-cookie-name`,
+      fate: MigrationFate.CARRIED,
+      detail: 'DestinationRule consistentHash.httpCookie name SHOPSESSION',
+      file: undefined,
+      line: undefined,
+    });
+  });
+
+  test('GIVEN YAML text WHEN migrated THEN the notes carry the line', () => {
+    const result = AffinityMigration.migrateYaml(fs.readFileSync(path.join(FIXTURES, 'shop.yaml'), 'utf-8'), { target: MigrationTarget.TRAEFIK, file: 'shop.yaml' });
+    expect(result.notes[0]).toMatchObject({ file: 'shop.yaml', line: 16, ingress: 'shop/shop' });
+  });
+
+  test('GIVEN a Gateway API target without a gateway WHEN migrated THEN an error naming the option', () => {
+    expect(() => AffinityMigration.migrate(ingresses, { target: MigrationTarget.GKE }))
+      .toThrow("target gke writes HTTPRoutes: 'gateway' (--gateway NAME) names the Gateway they attach to");
+  });
+});
+
+test('the CLI loads neither cdk8s, cdk8s-plus nor constructs', () => {
+  const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e',
+    'require("./src/migrate/cli"); console.log(JSON.stringify(Object.keys(require.cache)))'], {
+    encoding: 'utf-8', cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'test/tsconfig.json') },
+  });
+  const loaded: string[] = JSON.parse(result.stdout);
+  expect(loaded.filter(f => /node_modules[\\/](cdk8s|cdk8s-plus-28|constructs)[\\/]/.test(f))).toEqual([]);
+  expect(loaded.filter(f => f.includes(`${path.sep}src${path.sep}`)).every(f => /src[\\/](migrate|doctor|facts)[\\/]/.test(f))).toBe(true);
+});
+
+/** Paths in the report relative to the repository, so snapshots do not depend on the checkout. */
+function relative(text: string): string {
+  return text.split(ROOT + path.sep).join('');
+}
