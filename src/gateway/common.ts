@@ -126,6 +126,31 @@ export function backendPort(scope: IConstruct, backend: kplus.Service, port: num
   return ports[0];
 }
 
+/**
+ * What the HTTPRoute CRD's CEL rules say against a `PathPrefix` value, or
+ * `undefined`: an absolute path of URL path characters (or `%XX` escapes),
+ * without `//`, `/./`, `/../`, an escaped `/`, `#`, or a trailing `/.` or `/..`.
+ *
+ * @see https://github.com/kubernetes-sigs/gateway-api/blob/v1.6.1/config/crd/experimental/gateway.networking.k8s.io_httproutes.yaml
+ */
+export function routePathProblem(path: string): string | undefined {
+  if (!path.startsWith('/') || path.length > 1024) {
+    return 'must start with \'/\', at most 1024 characters';
+  }
+  if (!/^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/.test(path)) {
+    return 'must hold only URL path characters: letters, digits, -/._~!$&\'()*+,;=:@ and %XX escapes';
+  }
+  for (const bad of ['//', '/./', '/../', '%2f', '%2F', '#']) {
+    if (path.includes(bad)) {
+      return `must not contain '${bad}'`;
+    }
+  }
+  if (path.endsWith('/.') || path.endsWith('/..')) {
+    return 'must not end with \'/.\' or \'/..\'';
+  }
+  return undefined;
+}
+
 /** Checks the Gateway reference and host names of a route, eagerly. */
 export function checkRouteOptions(scope: IConstruct, props: GatewayRouteOptions): RouteTarget {
   checkServiceRef(scope, 'backend', props.backend);
@@ -150,8 +175,9 @@ export function checkRouteOptions(scope: IConstruct, props: GatewayRouteOptions)
     }
   }
   const pathPrefix = props.pathPrefix ?? '/';
-  if (!/^\/[^\s]*$/.test(pathPrefix) || pathPrefix.length > 1024) {
-    throw propError(scope, 'pathPrefix', JSON.stringify(pathPrefix), 'must start with \'/\' and hold no spaces, at most 1024 characters');
+  const pathProblem = routePathProblem(pathPrefix);
+  if (pathProblem !== undefined) {
+    throw propError(scope, 'pathPrefix', JSON.stringify(pathPrefix), pathProblem);
   }
   return {
     pathPrefix,

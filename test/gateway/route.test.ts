@@ -136,7 +136,16 @@ describe('CookieAffinityRoute', () => {
     });
     test('a path prefix that is no path', () => {
       expect(attempt({ pathPrefix: 'cart' })).toThrow(
-        'test/Route: \'pathPrefix\' ("cart") must start with \'/\' and hold no spaces, at most 1024 characters');
+        'test/Route: \'pathPrefix\' ("cart") must start with \'/\', at most 1024 characters');
+    });
+    test.each([
+      ['/`x`', 'must hold only URL path characters: letters, digits, -/._~!$&\'()*+,;=:@ and %XX escapes'],
+      ['/a//b', 'must not contain \'//\''],
+      ['/a/../b', 'must not contain \'/../\''],
+      ['/a%2Fb', 'must not contain \'%2F\''],
+      ['/a/..', 'must not end with \'/.\' or \'/..\''],
+    ])('a path prefix the HTTPRoute CRD\'s CEL rules refuse: %s', (pathPrefix, problem) => {
+      expect(attempt({ pathPrefix })).toThrow(`test/Route: 'pathPrefix' (${JSON.stringify(pathPrefix)}) ${problem}`);
     });
     test('a port the Service does not have, or none when it has several', () => {
       expect(attempt({ port: 8080 })).toThrow('test/Route: \'port\' (8080) must be a port of the backend Service backend (3000)');
