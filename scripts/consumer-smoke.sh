@@ -181,6 +181,14 @@ new CookieAffinityRoute(chart, 'ShopRoute', {
 });
 new MeshCookieAffinity(chart, 'ShopMesh', { metadata: { name: 'shop' }, service: shop, cookie: { name: 'user' } });
 // --- end issue 10 ---
+// --- a route to a Service in another namespace (ReferenceGrant) ---
+new CookieAffinityRoute(chart, 'ShopWebRoute', {
+  metadata: { name: 'shop-web', namespace: 'web' },
+  gateway: 'eg',
+  hostnames: ['web.example.com'],
+  backend: shop,
+});
+// --- end cross-namespace route ---
 // --- the other routes, and KEDA on its own (coordinator) ---
 import { BackendCookieAffinity, EnvoyCookieAffinity, KedaScaledObject, TraefikCookieAffinityRoute } from 'cdk8s-session-affinity';
 new BackendCookieAffinity(chart, 'ShopBackend', { metadata: { name: 'shop-backend' }, service: shop, cookie: { name: 'SHOP_BACKEND' } });
@@ -437,6 +445,16 @@ step "checking the synthesized manifests"
     check(get(rule, "spec.trafficPolicy.loadBalancer.consistentHash.httpCookie.ttl"), "0s", "shop DestinationRule httpCookie.ttl (a session cookie)");
   }
   // --- end issue 10 ---
+  // --- a route to a Service in another namespace (ReferenceGrant) ---
+  check(get(one("HTTPRoute", "shop-web"), "spec.rules.0.backendRefs"), [{ name: "shop", namespace: "shop", port: 80 }],
+    "shop-web HTTPRoute (namespace web) names the namespace of the shop Service");
+  const grants = docs.filter(d => d.kind === "ReferenceGrant");
+  check(grants.map(g => [g.apiVersion, get(g, "metadata.namespace"), get(g, "spec.from"), get(g, "spec.to")]),
+    [["gateway.networking.k8s.io/v1beta1", "shop",
+      [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: "web" }],
+      [{ group: "", kind: "Service", name: "shop" }]]],
+    "one ReferenceGrant in shop, from HTTPRoutes in web to the shop Service");
+  // --- end cross-namespace route ---
   // --- the other routes, and KEDA on its own (coordinator) ---
   check(get(one("XBackendTrafficPolicy", "shop-backend"), "spec.sessionPersistence.sessionName"), "SHOP_BACKEND", "shop-backend XBackendTrafficPolicy sessionName");
   check(get(one("BackendTrafficPolicy", "shop-envoy"), "spec.loadBalancer.consistentHash.cookie.name"), "SHOP_ENVOY", "shop-envoy BackendTrafficPolicy cookie name");

@@ -14,6 +14,7 @@ trap 'rm -rf "$tmp"' EXIT
 cli=node_modules/.bin/cdk8s
 for spec in \
   gateway-httproutes:=crds/gateway.networking.k8s.io_httproutes.yaml \
+  gateway-referencegrants:=crds/gateway.networking.k8s.io_referencegrants.yaml \
   gateway-xbackendtrafficpolicies:=crds/gateway.networking.x-k8s.io_xbackendtrafficpolicies.yaml \
   envoy-backendtrafficpolicies:=crds/gateway.envoyproxy.io_backendtrafficpolicies.yaml \
   istio-destinationrules:=crds/networking.istio.io_destinationrules.yaml \

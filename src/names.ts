@@ -4,6 +4,13 @@ import { propError } from './errors';
 import { describeNameRule, followsNameRule, NAMESPACE_NAME_RULE, NameRule, nameRuleOfKind } from './facts/names';
 
 /**
+ * The namespace an object written without one lands in, as this library
+ * reasons about it (comparing namespaces, writing a cross-namespace
+ * reference): `kubectl apply` without `-n` and a context without a namespace.
+ */
+export const DEFAULT_NAMESPACE = 'default';
+
+/**
  * Refuses a name the API server would refuse for `kind`, with the library's
  * message format. `prop` is what the user set (`metadata.name`, `name`).
  */
@@ -36,6 +43,79 @@ export function checkObjectNames(scope: IConstruct, object: ApiObject, prefix = 
   if (namespace !== undefined) {
     checkName(scope, `${prefix}.namespace`, namespace, NAMESPACE_NAME_RULE);
   }
+  registerObject(scope, object);
+}
+
+/**
+ * The objects the library's constructs wrote under one root (the App), each
+ * with the construct the user made. One list per app, filled as each object
+ * is made, read once per validation: no walk of the construct tree.
+ */
+const registries = new WeakMap<IConstruct, Map<ApiObject, IConstruct>>();
+
+/**
+ * Records an object a library construct wrote, so that two objects with one
+ * identity (API group, kind, namespace, name) are refused at synth: the second
+ * would silently replace the first at apply. The first record of an object
+ * keeps its owner. The check is a validation on the root, added once.
+ *
+ * @param owner the construct the user made (its path names the object in the error)
+ */
+export function registerObject(owner: IConstruct, object: ApiObject): void {
+  const root = owner.node.root;
+  let objects = registries.get(root);
+  if (objects === undefined) {
+    const registered = new Map<ApiObject, IConstruct>();
+    objects = registered;
+    registries.set(root, registered);
+    // cdk8s validates the whole app once per chart it synthesizes; names and
+    // namespaces are fixed when an object is made, so one answer per size of the list.
+    let checked: { size: number; errors: string[] } | undefined;
+    root.node.addValidation({
+      validate: () => {
+        if (checked?.size !== registered.size) {
+          checked = { size: registered.size, errors: duplicateObjects(registered) };
+        }
+        return checked.errors;
+      },
+    });
+  }
+  if (!objects.has(object)) {
+    objects.set(object, owner);
+  }
+}
+
+/** What identifies an object to the API server; an object without a namespace lands in `default`. */
+function identity(object: ApiObject): string {
+  const slash = object.apiVersion.lastIndexOf('/');
+  const group = slash < 0 ? '' : object.apiVersion.slice(0, slash);
+  return JSON.stringify([group, object.kind, object.metadata.namespace ?? DEFAULT_NAMESPACE, object.name]);
+}
+
+/** One error per identity held by two objects or more, naming each owner's path. Reads only. */
+function duplicateObjects(objects: Map<ApiObject, IConstruct>): string[] {
+  const byIdentity = new Map<string, Array<[ApiObject, IConstruct]>>();
+  for (const entry of objects) {
+    const key = identity(entry[0]);
+    const same = byIdentity.get(key);
+    if (same === undefined) {
+      byIdentity.set(key, [entry]);
+    } else {
+      same.push(entry);
+    }
+  }
+  const errors: string[] = [];
+  for (const same of byIdentity.values()) {
+    if (same.length < 2) {
+      continue;
+    }
+    const [object] = same[0];
+    const group = object.apiVersion.includes('/') ? ` (${object.apiVersion.slice(0, object.apiVersion.lastIndexOf('/'))})` : '';
+    errors.push(`${same.length} objects are the ${object.kind}${group} ${JSON.stringify(object.name)} in namespace `
+      + `${object.metadata.namespace ?? DEFAULT_NAMESPACE}, made by ${same.map(([, owner]) => owner.node.path || '(the app)').join(' and ')}: `
+      + 'the last applied would replace the others; give each its own name or namespace');
+  }
+  return errors;
 }
 
 /**

@@ -1,4 +1,6 @@
 import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { propError } from './errors';
 
 /**
  * A Duration in seconds, exact to the millisecond. cdk8s keeps a Duration as a
@@ -13,4 +15,71 @@ export function secondsOf(duration: Duration): number {
 export function describeSeconds(duration: Duration): string {
   const seconds = secondsOf(duration);
   return Number.isFinite(seconds) ? `${seconds}s` : String(seconds);
+}
+
+/** What a caller without types can get wrong in a props object, checked before anything reads it. */
+export interface UntypedPropsRules {
+  /** Props that must be given (paths such as `cookie.maxAge` allowed). */
+  readonly required?: string[];
+  /** Props that hold a `Duration` when given. */
+  readonly durations?: string[];
+}
+
+/** The value at a dotted path of a props object, `undefined` where a step is missing. */
+function valueAt(props: unknown, path: string): unknown {
+  let value: unknown = props;
+  for (const step of path.split('.')) {
+    if (value === null || typeof value !== 'object') {
+      return undefined;
+    }
+    value = (value as Record<string, unknown>)[step];
+  }
+  return value;
+}
+
+/** A value as an error shows it when its type is wrong: `300 (a number)`. */
+function describeUntyped(value: unknown): string {
+  const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return `${shown.length > 40 ? `${shown.slice(0, 40)}...` : shown} (${value === null ? 'null' : `a ${typeof value}`})`;
+}
+
+/**
+ * The props of a constructor or factory, checked for what TypeScript checks
+ * and plain JavaScript does not: props left out (`{}` is returned when none
+ * are required), a required prop missing, a number where a `Duration`
+ * belongs. Each gets the library's error naming the prop, instead of a
+ * TypeError from whatever first reads it.
+ *
+ * @param scope the construct the props are for, or, for a factory that has
+ *   none, how the error names the call (`KedaTrigger.custom()`)
+ * @param prefix how the props are named in the error (`sessions.`, `cookie.`)
+ */
+export function untypedProps<T extends object>(scope: IConstruct | string, props: T | undefined, rules: UntypedPropsRules, prefix = ''): T {
+  const fail = (prop: string, value: string, allowed: string) => typeof scope === 'string'
+    ? new Error(`${scope}: '${prop}' (${value}) ${allowed}`) : propError(scope, prop, value, allowed);
+  if (props !== undefined && (props === null || typeof props !== 'object')) {
+    throw fail(prefix === '' ? 'props' : prefix.slice(0, -1), describeUntyped(props), 'must be an object of properties');
+  }
+  for (const path of rules.required ?? []) {
+    const value = valueAt(props, path);
+    if (value === undefined || value === null) {
+      throw fail(`${prefix}${path}`, 'not given', 'is required');
+    }
+  }
+  for (const path of rules.durations ?? []) {
+    const value = valueAt(props, path);
+    if (value !== undefined && !isDuration(value)) {
+      throw fail(`${prefix}${path}`, describeUntyped(value), 'must be a Duration, such as Duration.seconds(30) or Duration.minutes(5)');
+    }
+  }
+  return props ?? ({} as T);
+}
+
+/**
+ * Whether a value is a cdk8s Duration. By shape, not `instanceof`: an app
+ * with its own copy of cdk8s passes Durations from that copy.
+ */
+export function isDuration(value: unknown): value is Duration {
+  return value instanceof Duration
+    || (value !== null && typeof value === 'object' && typeof (value as Duration).toMilliseconds === 'function' && typeof (value as Duration).toSeconds === 'function');
 }

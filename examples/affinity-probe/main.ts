@@ -1,4 +1,4 @@
-// The seed's way to prove that affinity works, as one construct: three
+// The usual way to prove that affinity works, as one construct: three
 // http-echo pods answering with their own name behind a ClientIP Service
 // (5 minutes), and a Job that calls the Service ten times and fails unless
 // one pod gave every answer. `kubectl logs job/<name>` shows who answered.

@@ -1,4 +1,4 @@
-// The seed's test app: three http-echo pods that answer with their own name,
+// The classic affinity test app: three http-echo pods that answer with their own name,
 // behind a Service that keeps a client on one of them for 5 minutes. From a
 // pod in the cluster, repeated `curl http://affinity-test` prints one name.
 import { App, Chart } from 'cdk8s';

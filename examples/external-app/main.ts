@@ -19,7 +19,7 @@ const service = new StickyService(chart, 'Service', {
   metadata: { name: 'external-app' },
   type: kplus.ServiceType.LOAD_BALANCER,
   affinityTimeout: AffinityTimeout.IN_MEMORY_SESSIONS,
-  // Local is already the default on a LoadBalancer; the seed spells it out.
+  // Local is already the default on a LoadBalancer; spelled out here.
   externalTrafficPolicy: ExternalTrafficPolicy.LOCAL,
   ports: [{ port: 80, targetPort: 8080 }],
 });

@@ -36,6 +36,20 @@ new CookieAffinityRoute(chart, 'ShopRoute', {
   cookie: { name: 'SHOP_AFFINITY', maxAge: Duration.hours(8) },
 });
 
+// The web team keeps its routes in its own namespace: this one sends /shop on
+// www.example.com to the shop Service in `shop`, and comes with the
+// ReferenceGrant that lets HTTPRoutes from `web` reach that Service.
+new CookieAffinityRoute(chart, 'WebShopRoute', {
+  metadata: { name: 'shop-from-web', namespace: 'web' },
+  gateway: 'public',
+  gatewayNamespace: 'gateways',
+  sectionName: 'https',
+  hostnames: ['www.example.com'],
+  pathPrefix: '/shop',
+  backend: shop,
+  cookie: { name: 'SHOP_AFFINITY', maxAge: Duration.hours(8) },
+});
+
 webApp(chart, 'Cart', {
   app: 'cart',
   namespace: 'shop',

@@ -1,4 +1,4 @@
-// The seed's fix, with MultiPodGrafana: the same four pods, each still with
+// The quick fix, with MultiPodGrafana: the same four pods, each still with
 // its own SQLite, behind a ClientIP LoadBalancer Service that keeps every user
 // on the pod that logged them in for 3 hours after their last request. The
 // admin password comes from a Secret made outside the chart:

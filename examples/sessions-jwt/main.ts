@@ -1,5 +1,5 @@
 // "JWT Tokens (Stateless)": no session store at all. Every pod verifies the
-// token with the signing key from the seed's `app-secrets` Secret.
+// token with the signing key from an `app-secrets` Secret.
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { SessionStore, SharedSessionApp } from '../../src';

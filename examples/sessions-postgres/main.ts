@@ -1,6 +1,6 @@
 // "Shared Database Sessions": the app keeps its sessions in a PostgreSQL
 // table, where they survive restarts and can be queried and audited. The
-// database runs as a StatefulSet named after the seed's `sessions-db`; the
+// database runs as a StatefulSet named `sessions-db`; the
 // user's password is in a Secret made outside the chart.
 import { App, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 
 /** What the example apps need to describe the pods behind a sticky Service. */
 export interface WebAppProps {
-  /** The `app` label the seed Services select on. */
+  /** The `app` label the example Services select on. */
   readonly app: string;
   readonly image: string;
   readonly port: number;
@@ -18,7 +18,7 @@ export interface WebAppProps {
 }
 
 /**
- * A Deployment as the seeds' apps would run in production: non-root, read-only
+ * A Deployment as the example apps would run in production: non-root, read-only
  * root filesystem, readiness and liveness probes, and the `app` label.
  */
 export function webApp(scope: Construct, id: string, props: WebAppProps): kplus.Deployment {

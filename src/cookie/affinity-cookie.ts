@@ -9,7 +9,7 @@ import {
   isCookieName,
   isCookiePath,
 } from '../facts/cookie';
-import { describeSeconds, secondsOf } from '../units';
+import { describeSeconds, secondsOf, untypedProps } from '../units';
 
 /**
  * The `SameSite` attribute of the affinity cookie: when the browser sends it
@@ -121,6 +121,7 @@ export const DEFAULT_COOKIE_PATH = '/';
  */
 export function resolveCookie(scope: IConstruct, prop: string, cookie: AffinityCookie, context: CookieContext): ResolvedCookie {
   const where = (field: string) => `${prop}.${field}`;
+  untypedProps(scope, cookie, { durations: ['maxAge'] }, `${prop}.`);
   if (cookie.name !== undefined && !isCookieName(cookie.name)) {
     throw propError(scope, where('name'), JSON.stringify(cookie.name),
       'must be an RFC 6265 token: one or more US-ASCII characters, with no spaces, controls or separators ( ) < > @ , ; : \\ " / [ ] ? = { }');

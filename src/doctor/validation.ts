@@ -22,6 +22,8 @@ export interface AffinityDoctorValidationOptions {
  * with the construct path of the object at fault.
  *
  * @example
+ * import { AffinityDoctorValidation } from 'cdk8s-session-affinity';
+ *
  * const app = new App();
  * // ... charts ...
  * AffinityDoctorValidation.addTo(app);

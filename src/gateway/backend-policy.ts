@@ -2,11 +2,14 @@ import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkServiceRef, namespaceOf, objectMetadata } from './common';
+import { crossesNamespaces } from './reference-grant';
 import { GatewayApiRelease, renderMainSessionPersistence, renderSessionPersistence, SessionPersistenceOptions } from './session-persistence';
+import { propError } from '../errors';
 import { customResource, X_BACKEND_TRAFFIC_POLICY } from '../imports/custom-resource';
 import type { XBackendTrafficPolicyProps as MainXBackendTrafficPolicyProps } from '../imports/gateway-main-xbackendtrafficpolicies';
 import type { XBackendTrafficPolicyProps, XBackendTrafficPolicySpecSessionPersistence } from '../imports/gateway-xbackendtrafficpolicies';
-import { checkObjectNames } from '../names';
+import { checkObjectNames, DEFAULT_NAMESPACE } from '../names';
+import { untypedProps } from '../units';
 
 /**
  * Properties of a BackendCookieAffinity.
@@ -42,8 +45,16 @@ export class BackendCookieAffinity extends Construct {
 
   constructor(scope: Construct, id: string, props: BackendCookieAffinityProps) {
     super(scope, id);
+    props = untypedProps(this, props, { required: ['service'], durations: ['cookie.maxAge', 'sessionTimeout'] });
     checkServiceRef(this, 'service', props.service);
-    const metadata = objectMetadata(props.metadata, props.metadata?.namespace ?? namespaceOf(props.service));
+    const serviceNamespace = namespaceOf(props.service);
+    const namespace = props.metadata?.namespace ?? serviceNamespace;
+    if (crossesNamespaces(namespace, serviceNamespace)) {
+      // targetRefs has no namespace field: a policy only ever targets its own namespace.
+      throw propError(this, 'metadata.namespace', JSON.stringify(namespace),
+        `must be the Service's namespace (${serviceNamespace ?? DEFAULT_NAMESPACE}) or left out: an XBackendTrafficPolicy targets a Service in its own namespace only`);
+    }
+    const metadata = objectMetadata(props.metadata, namespace);
     const targetRefs = [{ group: '', kind: 'Service', name: props.service.name }];
     // The rendered sessionPersistence holds the CRD's own strings; the generated enum types only name them.
     this.resource = props.gatewayApiRelease === GatewayApiRelease.MAIN

@@ -17,6 +17,7 @@ import type {
   BackendTrafficPolicySpecLoadBalancerType,
 } from '../imports/envoy-backendtrafficpolicies';
 import { checkObjectNames } from '../names';
+import { untypedProps } from '../units';
 
 /** The cookie name when none is given: ingress-nginx's, so a migrated app keeps its cookie's name. */
 export const DEFAULT_HASH_COOKIE_NAME = 'INGRESSCOOKIE';
@@ -57,6 +58,9 @@ export interface EnvoyCookieAffinityProps extends GatewayRouteOptions {
  * Envoy Gateway's cookie has `name`, `ttl` and free-form `attributes`; the
  * cookie's `Path`, `Domain`, `SameSite` and `Secure` are written as attributes.
  *
+ * A backend in another namespace than the route's gets the `ReferenceGrant`
+ * Gateway API requires, in the backend's namespace (`referenceGrant`).
+ *
  * @see https://gateway.envoyproxy.io/docs/tasks/traffic/load-balancing/#cookie
  */
 export class EnvoyCookieAffinity extends Construct {
@@ -66,11 +70,23 @@ export class EnvoyCookieAffinity extends Construct {
   /** The BackendTrafficPolicy. */
   public readonly resource: ApiObject;
 
+  /**
+   * The ReferenceGrant (gateway.networking.k8s.io/v1beta1) that lets the
+   * route reach a backend in another namespace, written in the backend's
+   * namespace.
+   *
+   * @default - none: the backend is in the route's namespace
+   */
+  public readonly referenceGrant?: ApiObject;
+
   constructor(scope: Construct, id: string, props: EnvoyCookieAffinityProps) {
     super(scope, id);
+    props = untypedProps(this, props, { required: ['gateway', 'backend'], durations: ['cookie.maxAge'] });
     const target = checkRouteOptions(this, props);
     const cookie = envoyHashCookie(this, props.cookie ?? {}, props.tls ?? false);
-    this.route = writeRoute(this, 'Route', props, target);
+    const written = writeRoute(this, 'Route', props, target);
+    this.route = written.route;
+    this.referenceGrant = written.referenceGrant;
     // Same name as the route: one policy per route, easy to find.
     const metadata = { ...objectMetadata(props.metadata, target.namespace), name: this.route.name };
     this.resource = writeEnvoyPolicy(this, 'Resource', metadata, this.route.name, cookie);

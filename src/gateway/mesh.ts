@@ -15,6 +15,7 @@ import {
 import { customResource, ISTIO_DESTINATION_RULE } from '../imports/custom-resource';
 import type { DestinationRuleProps, DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHash } from '../imports/istio-destinationrules';
 import { checkObjectNames } from '../names';
+import { untypedProps } from '../units';
 
 /**
  * Properties of a MeshCookieAffinity.
@@ -89,6 +90,7 @@ export class MeshCookieAffinity extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshCookieAffinityProps) {
     super(scope, id);
+    props = untypedProps(this, props, { required: ['service'], durations: ['cookie.maxAge'] });
     checkServiceRef(this, 'service', props.service);
     const namespace = namespaceOf(props.service);
     if (namespace === undefined) {

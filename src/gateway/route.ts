@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { checkRouteOptions, GatewayRouteOptions, objectMetadata, RouteTarget } from './common';
 import { GatewayImplementation } from './implementation';
 import { annotateService } from './kong';
+import { crossesNamespaces, grantReference } from './reference-grant';
 import {
   GatewayApiRelease,
   RenderedMainSessionPersistence,
@@ -17,15 +18,24 @@ import type {
   HttpRouteSpecRules,
   HttpRouteSpecRulesMatchesPathType,
 } from '../imports/gateway-httproutes';
-import { checkObjectNames } from '../names';
+import { checkObjectNames, DEFAULT_NAMESPACE } from '../names';
+import { untypedProps } from '../units';
+
+/** What writeRoute wrote: the HTTPRoute, and the ReferenceGrant when its backend is in another namespace. */
+export interface WrittenRoute {
+  readonly route: ApiObject;
+  readonly referenceGrant?: ApiObject;
+}
 
 /**
- * Writes the HTTPRoute of a checked target, with `extra` on its one rule.
- * The HTTPRoute of Gateway API `main` differs from v1.6.1's only in
+ * Writes the HTTPRoute of a checked target, with `extra` on its one rule, and
+ * (as `ReferenceGrant` beside it) the grant a backend in another namespace
+ * needs. The HTTPRoute of Gateway API `main` differs from v1.6.1's only in
  * `sessionPersistence`, which `extra` carries in either shape.
  */
 export function writeRoute(scope: Construct, id: string, props: GatewayRouteOptions, target: RouteTarget,
-  extra: Partial<HttpRouteSpecRules> | { sessionPersistence: RenderedMainSessionPersistence } = {}): ApiObject {
+  extra: Partial<HttpRouteSpecRules> | { sessionPersistence: RenderedMainSessionPersistence } = {}): WrittenRoute {
+  const crossNamespace = crossesNamespaces(target.namespace, target.serviceNamespace);
   const route = customResource<HttpRouteProps>(scope, id, HTTP_ROUTE, {
     metadata: objectMetadata(props.metadata, target.namespace),
     spec: {
@@ -39,8 +49,8 @@ export function writeRoute(scope: Construct, id: string, props: GatewayRouteOpti
         matches: [{ path: { type: 'PathPrefix' as HttpRouteSpecRulesMatchesPathType, value: target.pathPrefix } }],
         backendRefs: [{
           name: target.serviceName,
-          // A backend in another namespace needs a ReferenceGrant there; same-namespace refs stay short.
-          namespace: target.serviceNamespace !== target.namespace ? target.serviceNamespace : undefined,
+          // Same-namespace refs stay short; a Service without a namespace is in `default`.
+          namespace: crossNamespace ? target.serviceNamespace ?? DEFAULT_NAMESPACE : undefined,
           port: target.port,
         }],
         ...extra as Partial<HttpRouteSpecRules>,
@@ -48,7 +58,13 @@ export function writeRoute(scope: Construct, id: string, props: GatewayRouteOpti
     },
   });
   checkObjectNames(scope, route);
-  return route;
+  const referenceGrant = grantReference(scope, 'ReferenceGrant', {
+    fromKind: route.kind,
+    fromNamespace: target.namespace,
+    serviceName: target.serviceName,
+    serviceNamespace: target.serviceNamespace,
+  });
+  return { route, referenceGrant };
 }
 
 /**
@@ -83,8 +99,14 @@ export interface CookieAffinityRouteProps extends GatewayRouteOptions, SessionPe
  * their own policy: `implementation: GatewayImplementation.kong()` or
  * `GatewayImplementation.gkeGateway()` writes it next to the route.
  *
- * @example
+ * A backend in another namespace than the route's gets the `ReferenceGrant`
+ * Gateway API requires, in the backend's namespace (`referenceGrant`).
  *
+ * @example
+ * import { CookieAffinityRoute } from 'cdk8s-session-affinity';
+ *
+ * declare const chart: Chart;
+ * declare const shopService: kplus.Service;
  * new CookieAffinityRoute(chart, 'Shop', {
  *   gateway: 'eg',
  *   hostnames: ['shop.example.com'],
@@ -99,12 +121,24 @@ export class CookieAffinityRoute extends Construct {
   /** Name of the HTTPRoute. */
   public readonly name: string;
 
+  /**
+   * The ReferenceGrant (gateway.networking.k8s.io/v1beta1) that lets the
+   * route reach a backend in another namespace, written in the backend's
+   * namespace.
+   *
+   * @default - none: the backend is in the route's namespace
+   */
+  public readonly referenceGrant?: ApiObject;
+
   constructor(scope: Construct, id: string, props: CookieAffinityRouteProps) {
     super(scope, id);
+    props = untypedProps(this, props, { required: ['gateway', 'backend'], durations: ['cookie.maxAge', 'sessionTimeout'] });
     const target = checkRouteOptions(this, props);
     const implementation = props.implementation ?? GatewayImplementation.gatewayApi();
     const release = props.gatewayApiRelease ?? GatewayApiRelease.V1_6_1;
-    this.resource = writeRoute(this, 'Resource', props, target);
+    const written = writeRoute(this, 'Resource', props, target);
+    this.resource = written.route;
+    this.referenceGrant = written.referenceGrant;
     const config = implementation.bind(this, { backend: props.backend, route: this.resource, cookie: props.cookie });
     if (config.sessionPersistence) {
       const sp = release === GatewayApiRelease.MAIN ? renderMainSessionPersistence(this, props) : renderSessionPersistence(this, props);

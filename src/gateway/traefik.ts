@@ -2,6 +2,7 @@ import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { backendPort, checkServiceRef, namespaceOf, objectMetadata } from './common';
+import { crossesNamespaces } from './reference-grant';
 import { AffinityCookie, resolveCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
 import { isRouteHostname } from '../facts/gateway-api';
@@ -13,7 +14,8 @@ import type {
   IngressRouteSpecRoutesServicesPort,
   IngressRouteSpecRoutesServicesStickyCookieSameSite,
 } from '../imports/traefik-ingressroutes';
-import { checkObjectNames } from '../names';
+import { checkObjectNames, DEFAULT_NAMESPACE } from '../names';
+import { untypedProps } from '../units';
 
 /**
  * Properties of a TraefikCookieAffinityRoute.
@@ -53,6 +55,18 @@ export interface TraefikCookieAffinityRouteProps {
   readonly backend: kplus.Service;
 
   /**
+   * Whether Traefik's Kubernetes CRD provider runs with
+   * `allowCrossNamespace: true`, which it needs before an IngressRoute may
+   * send traffic to a Service in another namespace. Traefik's default is
+   * `false`, and then it ignores such a route; so a backend in another
+   * namespace than the route's is refused unless this is set.
+   *
+   * @see https://doc.traefik.io/traefik/reference/install-configuration/providers/kubernetes/kubernetes-crd/
+   * @default false
+   */
+  readonly allowCrossNamespace?: boolean;
+
+  /**
    * Port of the backend Service.
    *
    * @default - the Service's only port (an error when it has several)
@@ -81,6 +95,9 @@ export interface TraefikCookieAffinityRouteProps {
  * whose service carries `sticky.cookie`. Traefik writes every field of the
  * cookie model, so nothing is refused here beyond the model's own checks.
  *
+ * A backend in another namespace than the route's is refused unless
+ * `allowCrossNamespace` says Traefik's provider accepts it.
+ *
  * @see https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/crd/http/ingressroute/
  */
 export class TraefikCookieAffinityRoute extends Construct {
@@ -89,6 +106,7 @@ export class TraefikCookieAffinityRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: TraefikCookieAffinityRouteProps) {
     super(scope, id);
+    props = untypedProps(this, props, { required: ['backend'], durations: ['cookie.maxAge'] });
     checkServiceRef(this, 'backend', props.backend);
     const hostnames = props.hostnames ?? [];
     for (const host of hostnames) {
@@ -105,6 +123,13 @@ export class TraefikCookieAffinityRoute extends Construct {
     const cookie = props.cookie ?? {};
     const resolved = resolveCookie(this, 'cookie', cookie, { tls: props.tlsSecret !== undefined });
     const namespace = props.metadata?.namespace ?? namespaceOf(props.backend);
+    const backendNamespace = namespaceOf(props.backend);
+    const crossNamespace = crossesNamespaces(namespace, backendNamespace);
+    if (crossNamespace && props.allowCrossNamespace !== true) {
+      throw propError(this, 'backend', `${props.backend.name} in namespace ${backendNamespace ?? DEFAULT_NAMESPACE}`,
+        `must be in the route's namespace (${namespace ?? DEFAULT_NAMESPACE}): Traefik ignores an IngressRoute to a Service in another namespace `
+        + 'unless its Kubernetes CRD provider runs with allowCrossNamespace: true; set \'allowCrossNamespace\' when it does');
+    }
     this.resource = customResource<IngressRouteProps>(this, 'Resource', TRAEFIK_INGRESS_ROUTE, {
       metadata: objectMetadata(props.metadata, namespace),
       spec: {
@@ -114,7 +139,7 @@ export class TraefikCookieAffinityRoute extends Construct {
           match: traefikMatch(hostnames, pathPrefix),
           services: [{
             name: props.backend.name,
-            namespace: namespaceOf(props.backend) !== namespace ? namespaceOf(props.backend) : undefined,
+            namespace: crossNamespace ? backendNamespace ?? DEFAULT_NAMESPACE : undefined,
             port: intOrString<IngressRouteSpecRoutesServicesPort>(port),
             sticky: {
               cookie: {

@@ -6,7 +6,7 @@ import { canScaleToZero, KEDA_RESOURCE_TRIGGER_TYPES } from '../facts/keda';
 import { customResource, KEDA_SCALED_OBJECT } from '../imports/custom-resource';
 import type { ScaledObjectProps } from '../imports/keda-scaledobjects';
 import { checkObjectNames, definedMetadata } from '../names';
-import { describeSeconds, secondsOf } from '../units';
+import { describeSeconds, secondsOf, untypedProps } from '../units';
 
 /** Options of the cpu and memory triggers. */
 export interface KedaResourceTriggerOptions {
@@ -71,6 +71,7 @@ export class KedaTrigger {
 
   /** Any other scaler, as KEDA documents it. */
   public static custom(props: KedaCustomTriggerProps): KedaTrigger {
+    props = untypedProps('KedaTrigger.custom()', props, { required: ['type', 'metadata'] });
     return new KedaTrigger(props.type, { ...props.metadata }, props.metricType, props.name, undefined);
   }
 
@@ -192,6 +193,7 @@ export class KedaScaledObject extends Construct {
 
   public constructor(scope: Construct, id: string, props: KedaScaledObjectProps) {
     super(scope, id);
+    props = untypedProps(this, props, { required: ['target', 'minReplicas', 'maxReplicas'], durations: ['pollingInterval', 'cooldownPeriod'] });
     const { target } = props;
     this.minReplicas = props.minReplicas;
     this.maxReplicas = props.maxReplicas;

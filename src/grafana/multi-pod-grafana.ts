@@ -16,6 +16,7 @@ import { IMAGE_RULE, isImageReference } from '../facts/kubernetes-images';
 import { NameRule } from '../facts/names';
 import { checkName, checkObjectNames } from '../names';
 import { SecretKeyRef } from '../session';
+import { untypedProps } from '../units';
 
 /** KEDA autoscaling of MultiPodGrafana. */
 export interface GrafanaAutoscaling {
@@ -77,7 +78,7 @@ export interface MultiPodGrafanaProps {
   /**
    * Grafana's image, pinned.
    *
-   * @default GRAFANA_IMAGE
+   * @default 'grafana/grafana:11.3.0'
    */
   readonly image?: string;
 
@@ -145,6 +146,7 @@ export class MultiPodGrafana extends Construct {
 
   public constructor(scope: Construct, id: string, props: MultiPodGrafanaProps) {
     super(scope, id);
+    props = untypedProps(this, props, { required: ['adminPassword'] });
     this.name = props.name ?? 'grafana';
     // The Service takes the same name, and Service names follow the strictest rule.
     checkName(this, 'name', this.name, NameRule.DNS_1035_LABEL);

@@ -15,6 +15,7 @@ import { ExternalTrafficPolicy, LoadBalancerStickiness, StickyService } from '..
 import {
   SecretKeyRef, SessionEnvVariable, SessionStore, SessionStoreConfig, SessionStoreConsumer, SessionStoreKind, SqlSessionStore,
 } from '../session';
+import { untypedProps } from '../units';
 
 /** Options of `GrafanaSessions.clientIpAffinity()`. */
 export interface GrafanaClientIpAffinityOptions {
@@ -268,6 +269,7 @@ class ClientIpAffinitySessions extends GrafanaSessions {
   }
 
   public bind(scope: Construct, grafana: GrafanaSessionsConsumer): GrafanaSessionsConfig {
+    untypedProps(scope, this.options, { durations: ['affinityTimeout'] }, 'sessions.');
     const service = new StickyService(scope, 'Service', {
       ...serviceProps(grafana),
       affinityTimeout: this.options.affinityTimeout,
@@ -329,6 +331,7 @@ class SharedDatabaseSessions extends GrafanaSessions {
   }
 
   public bind(scope: Construct, grafana: GrafanaSessionsConsumer): GrafanaSessionsConfig {
+    untypedProps(scope, this.options, { required: ['database', 'secretKey'] }, 'sessions.');
     const consumer: SessionStoreConsumer = { name: grafana.name, namespace: grafana.namespace, pods: grafana.pods };
     // Each store under its own scope: the stores' ids would clash side by side.
     const database = this.options.database.bind(new Construct(scope, 'Database'), consumer);

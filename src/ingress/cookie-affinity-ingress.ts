@@ -163,7 +163,10 @@ const SERVICE_INDEXES = new WeakMap<IConstruct, ServiceIndex>();
  * BackendConfig).
  *
  * @example
+ * import { CookieAffinityIngress } from 'cdk8s-session-affinity';
  *
+ * declare const chart: Chart;
+ * declare const service: kplus.Service;
  * const ingress = new CookieAffinityIngress(chart, 'Ingress', {
  *   metadata: { name: 'app-ingress' },
  *   cookie: { name: 'app-affinity', maxAge: Duration.hours(1) },

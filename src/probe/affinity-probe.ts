@@ -8,7 +8,7 @@ import { IMAGE_RULE, isImageReference } from '../facts/kubernetes-images';
 import { NameRule } from '../facts/names';
 import { checkName, checkObjectNames } from '../names';
 import { AffinityTimeout, StickyService } from '../service';
-import { describeSeconds, secondsOf } from '../units';
+import { describeSeconds, secondsOf, untypedProps } from '../units';
 
 /**
  * The echo server the probe deploys: it answers every request with the text
@@ -111,7 +111,7 @@ export interface AffinityProbeProps {
   /**
    * Image of the echo app.
    *
-   * @default HTTP_ECHO_IMAGE
+   * @default 'hashicorp/http-echo:1.0'
    */
   readonly echoImage?: string;
 
@@ -119,7 +119,7 @@ export interface AffinityProbeProps {
    * Image the Job runs the probe script in: it needs `sh`, `curl`, `sort`,
    * `uniq`, `head` and `wc`.
    *
-   * @default CURL_IMAGE
+   * @default 'curlimages/curl:8.11.1'
    */
   readonly curlImage?: string;
 }
@@ -157,6 +157,7 @@ export class AffinityProbe extends Construct {
 
   public constructor(scope: Construct, id: string, props: AffinityProbeProps = {}) {
     super(scope, id);
+    untypedProps(this, props, { durations: ['affinityTimeout', 'interval'] });
 
     this.requests = props.requests ?? 10;
     if (!Number.isInteger(this.requests) || this.requests < 2 || this.requests > MAX_REQUESTS) {

@@ -29,6 +29,7 @@ export interface ProbeIdentityConfig {
  * body, a missing header) counts as a failed request, never as a pod.
  *
  * @example
+ * import { AffinityProbe, ProbeIdentity } from 'cdk8s-session-affinity';
  *
  * declare const chart: Chart;
  * declare const api: kplus.Service;

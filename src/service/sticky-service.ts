@@ -15,7 +15,7 @@ import {
 } from '../facts/kubernetes';
 import { NameRule } from '../facts/names';
 import { checkName, checkObjectNames, definedMetadata } from '../names';
-import { describeSeconds, secondsOf } from '../units';
+import { describeSeconds, secondsOf, untypedProps } from '../units';
 
 /**
  * The affinity settings of a StickyService, shared by its props and by
@@ -250,6 +250,7 @@ export class StickyService extends kplus.Service {
    */
   public constructor(scope: Construct, id: string, props: StickyServiceProps = {}) {
     super(scope, id, { ...props, metadata: definedMetadata(props.metadata) });
+    untypedProps(this, props, { durations: ['affinityTimeout'] });
     checkObjectNames(this, this.apiObject);
 
     if (this.type === kplus.ServiceType.EXTERNAL_NAME) {

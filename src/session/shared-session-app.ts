@@ -6,6 +6,7 @@ import { propError } from '../errors';
 import { IMAGE_RULE, isImageReference } from '../facts/kubernetes-images';
 import { KUBERNETES_ENV_NAME } from '../facts/session-stores';
 import { checkObjectNames, definedMetadata } from '../names';
+import { untypedProps } from '../units';
 import { checkResources } from './stores/common';
 
 /** Properties of a SharedSessionApp. */
@@ -116,7 +117,9 @@ export interface SharedSessionAppProps {
  * `HorizontalPodAutoscaler`.
  *
  * @example
+ * import { SessionStore, SharedSessionApp } from 'cdk8s-session-affinity';
  *
+ * declare const chart: Chart;
  * new SharedSessionApp(chart, 'Shop', {
  *   metadata: { name: 'shop', namespace: 'production' },
  *   image: 'ghcr.io/example/shop:1.4.2',
@@ -139,6 +142,7 @@ export class SharedSessionApp extends Construct {
 
   public constructor(scope: Construct, id: string, props: SharedSessionAppProps) {
     super(scope, id);
+    props = untypedProps(this, props, { required: ['image', 'port', 'store'] });
 
     const replicas = props.replicas;
     if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 1)) {

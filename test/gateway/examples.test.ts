@@ -14,6 +14,19 @@ describe('gateway, mesh and Traefik examples', () => {
     });
   });
 
+  test('gateway-route: the route from namespace web reaches the shop Service through one ReferenceGrant in shop', () => {
+    const manifests = synthExample('gateway-route');
+    const route = only(manifests, 'HTTPRoute', 'shop-from-web');
+    expect(route.metadata.namespace).toBe('web');
+    expect(route.spec.rules[0].backendRefs).toEqual([{ name: 'shop', namespace: 'shop', port: 80 }]);
+    const grant = only(manifests, 'ReferenceGrant');
+    expect(grant.metadata.namespace).toBe('shop');
+    expect(grant.spec).toEqual({
+      from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'web' }],
+      to: [{ group: '', kind: 'Service', name: 'shop' }],
+    });
+  });
+
   test('envoy-gateway: the policy targets the route and writes a Secure, Strict cookie for 3 hours', () => {
     const manifests = synthExample('envoy-gateway');
     validateManifests(manifests);

@@ -68,9 +68,9 @@ describe('TraefikCookieAffinityRoute', () => {
     expect(manifests).toMatchSnapshot();
   });
 
-  test('GIVEN a backend in another namespace THEN the service names it', () => {
+  test('GIVEN a backend in another namespace and allowCrossNamespace THEN the service names it', () => {
     const chart = newChart();
-    new TraefikCookieAffinityRoute(chart, 'R', { metadata: { namespace: 'web' }, backend: backendService(chart, 'api', 'api') });
+    new TraefikCookieAffinityRoute(chart, 'R', { metadata: { namespace: 'web' }, backend: backendService(chart, 'api', 'api'), allowCrossNamespace: true });
     const route = only(synthValid(chart), 'IngressRoute');
     expect(route.spec.routes[0].match).toBe('PathPrefix(`/`)');
     expect(route.spec.routes[0].services[0]).toMatchObject({ name: 'api', namespace: 'api', port: 3000 });

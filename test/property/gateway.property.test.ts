@@ -152,8 +152,13 @@ describe('Gateway API constructs on generated props', () => {
         return chart;
       }));
       if ('manifests' in outcome) {
-        const [route] = outcome.manifests;
-        expect(outcome.manifests).toHaveLength(1);
+        const route = outcome.manifests.find(m => m.kind === 'HTTPRoute')!;
+        // A backend in another namespace (one without any counts as `default`) comes with its ReferenceGrant.
+        const ref = route.spec.rules[0].backendRefs[0];
+        const grants = outcome.manifests.filter(m => m.kind === 'ReferenceGrant');
+        expect(outcome.manifests).toHaveLength(1 + grants.length);
+        expect(grants.map(g => [g.metadata.namespace, g.spec.from[0].namespace, g.spec.to[0].name]))
+          .toEqual(ref.namespace === undefined ? [] : [[ref.namespace, route.metadata.namespace ?? 'default', ref.name]]);
         const sp = route.spec.rules[0].sessionPersistence;
         expect(sp.type).toBe('Cookie');
         expect(sessionPersistenceProblem(sp)).toBeUndefined();

@@ -7,7 +7,7 @@ import { Client as PgClient } from 'pg';
 import { createClient } from 'redis';
 import { containerOf, rehost, resolveEnv, secretValue } from './util/kubelet';
 import {
-  freePort, isRoot, PostgresCluster, postgresBin, scratch, Server, serverAvailable, spawnServer, waitForPort, which,
+  freePort, isRoot, PostgresCluster, postgresBin, scratch, Server, serverAvailable, skippedFor, spawnServer, waitForPort, which,
 } from './util/servers';
 import { SessionStore, SharedSessionApp } from '../../src';
 import { Manifest, newChart, synthValid } from '../util/manifests';
@@ -46,7 +46,7 @@ function replaceOnce(text: string, from: string, to: string): string {
 }
 
 const redisPresent = serverAvailable('redis-server', which('redis-server') !== undefined && which('redis-cli') !== undefined);
-const describeRedis = redisPresent ? describe : describe.skip;
+const describeRedis = redisPresent ? describe : skippedFor('redis-server');
 
 describeRedis('Redis run in the chart, against a real redis-server', () => {
   let manifests: Manifest[];
@@ -135,7 +135,7 @@ describeRedis('Redis run in the chart, against a real redis-server', () => {
 });
 
 const memcachedPresent = serverAvailable('memcached', which('memcached') !== undefined);
-const describeMemcached = memcachedPresent ? describe : describe.skip;
+const describeMemcached = memcachedPresent ? describe : skippedFor('memcached');
 
 describeMemcached('Memcached run in the chart, against a real memcached', () => {
   let manifests: Manifest[];
@@ -174,7 +174,7 @@ describeMemcached('Memcached run in the chart, against a real memcached', () => 
 
 const pgBin = postgresBin();
 const postgresPresent = serverAvailable('PostgreSQL (initdb, pg_ctl)', pgBin !== undefined);
-const describePostgres = postgresPresent ? describe : describe.skip;
+const describePostgres = postgresPresent ? describe : skippedFor('PostgreSQL (initdb, pg_ctl)');
 
 describePostgres('PostgreSQL run in the chart, against a real PostgreSQL server', () => {
   let manifests: Manifest[];

@@ -25,8 +25,8 @@ export function kongRenderer(options: KongControllerOptions): ControllerRenderer
   return {
     name: 'Kong Ingress Controller',
     ingressClassName: options.ingressClassName ?? 'kong',
-    bind(scope, ingress): IngressControllerConfig {
-      const spec = kongStickySpec(ingress, ingress.cookie);
+    bind(scope, { ingress, givenCookie }): IngressControllerConfig {
+      const spec = kongStickySpec(ingress, givenCookie);
       // The Ingress's backends are Services in its namespace, where their annotation looks for the policy.
       const metadata = definedMetadata({ namespace: ingress.metadata.namespace }) ?? {};
       const { policy, annotations } = writeKongPolicy(scope, 'KongUpstreamPolicy', metadata, spec);

@@ -9,7 +9,7 @@ import { propError } from '../../errors';
 import { IMAGE_RULE, isImageReference } from '../../facts/kubernetes-images';
 import { NAMESPACE_NAME_RULE, NameRule, nameRuleOfKind } from '../../facts/names';
 import { ENV_NAME, serviceHost, URL_SAFE_PASSWORD } from '../../facts/session-stores';
-import { checkName } from '../../names';
+import { checkName, registerObject } from '../../names';
 import { SecretKeyRef, SessionStoreConsumer } from '../session-store';
 
 /** Where a store that runs in the chart puts its objects, and how it is reached. */
@@ -51,6 +51,7 @@ export function checkNames(scope: Construct, objects: Construct[]): void {
     if (api.metadata.namespace !== undefined) {
       checkName(scope, 'namespace', api.metadata.namespace, NAMESPACE_NAME_RULE);
     }
+    registerObject(scope, api);
   }
 }
 

@@ -32,8 +32,8 @@ export function postgresBin(): string | undefined {
 }
 
 /**
- * Whether the servers' tests can run. Without a server they skip and say so;
- * in CI (`CI` or `SESSION_SERVERS_REQUIRED` set, as `.ci/run` does) a
+ * Whether the servers' tests can run. Without a server they skip, quietly,
+ * with the reason in the suite's title (`skippedFor`); in CI (`CI` or `SESSION_SERVERS_REQUIRED` set, as `.ci/run` does) a
  * missing server is a failure, so CI never passes by skipping.
  */
 export function serverAvailable(what: string, present: boolean): boolean {
@@ -43,9 +43,15 @@ export function serverAvailable(what: string, present: boolean): boolean {
   if (process.env.CI || process.env.SESSION_SERVERS_REQUIRED) {
     throw new Error(`${what} is not installed, and CI or SESSION_SERVERS_REQUIRED is set: .ci/run installs it (apt-get install redis-server memcached postgresql)`);
   }
-  // eslint-disable-next-line no-console
-  console.warn(`${what} is not installed: its real-server tests are skipped (apt-get install redis-server memcached postgresql)`);
   return false;
+}
+
+/**
+ * `describe.skip`, with the reason in the suite's title: jest lists it among
+ * the skipped tests (`--verbose`) and prints nothing else.
+ */
+export function skippedFor(what: string): (name: string, fn: () => void) => void {
+  return (name, fn) => describe.skip(`${name} (skipped: ${what} is not installed; apt-get install redis-server memcached postgresql)`, fn);
 }
 
 /** A TCP port nothing listens on right now. */

@@ -1,0 +1,158 @@
+import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { newChart } from './util/manifests';
+
+// Every public factory and constructor, called as plain JavaScript calls it:
+// no types, so options may be left out, a required prop may be missing and a
+// number may stand where a Duration belongs. Each gets the library's error,
+// naming the prop, or works; never a TypeError from deep inside.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const lib: any = require('../src');
+
+type Props = { [key: string]: any };
+
+interface Case {
+  /** The factory or class, as users call it. */
+  readonly name: string;
+  /** Makes it (and binds it to a consumer, when it is a backend) with these options; `undefined` for none. */
+  readonly make: (chart: Chart, options?: Props) => unknown;
+  /** The least a call needs; leave out when every option is optional. */
+  readonly valid?: (chart: Chart) => Props;
+  /** Props (paths) that hold a Duration. */
+  readonly durations?: string[];
+  /** How the error names a prop, where it is a positional argument checked by the consumer. */
+  readonly namedInError?: { [prop: string]: string };
+}
+
+const backend = (chart: Chart) => new kplus.Service(chart, 'Backend', { metadata: { name: 'backend' }, ports: [{ port: 3000 }] });
+const secretRef = (chart: Chart, key = 'password') => ({ secret: kplus.Secret.fromSecretName(chart, `Secret-${key}`, 'app-secrets'), key });
+const deployment = (chart: Chart) => new kplus.Deployment(chart, 'Workload', { containers: [{ image: 'app:1.0.0', portNumber: 8080 }] });
+/** An app that binds the store under test. */
+const storeConsumer = (chart: Chart, store: unknown) => new lib.SharedSessionApp(chart, 'Shop', { image: 'shop:1.0.0', port: 8080, store });
+/** A Grafana that binds the session mode under test. */
+const grafana = (chart: Chart, sessions: unknown, replicas?: number) => new lib.MultiPodGrafana(chart, 'Grafana', { adminPassword: secretRef(chart, 'admin'), sessions, replicas });
+const cookieProps = ['cookie.maxAge'];
+
+const cases: Case[] = [
+  {
+    name: 'LoadBalancerStickiness.awsNlb',
+    make: (c, o) => new lib.StickyService(c, 'S', {
+      type: kplus.ServiceType.LOAD_BALANCER, loadBalancerStickiness: lib.LoadBalancerStickiness.awsNlb(o),
+    }),
+  },
+  { name: 'StickyService', make: (c, o) => new lib.StickyService(c, 'S', o), durations: ['affinityTimeout'] },
+  { name: 'StickyService.exposeWorkload', make: (c, o) => lib.StickyService.exposeWorkload(deployment(c), o), durations: ['affinityTimeout'] },
+  { name: 'CookieAffinityIngress', make: (c, o) => new lib.CookieAffinityIngress(c, 'I', o), durations: cookieProps },
+  ...['nginx', 'traefik', 'haproxy', 'awsAlb', 'gke'].map(f => ({
+    name: `IngressController.${f}`, make: (c: Chart, o?: Props) => new lib.CookieAffinityIngress(c, 'I', { controller: lib.IngressController[f](o) }),
+  })),
+  { name: 'CookieAffinityRoute', make: (c, o) => new lib.CookieAffinityRoute(c, 'R', o), valid: c => ({ gateway: 'eg', backend: backend(c) }), durations: [...cookieProps, 'sessionTimeout'] },
+  { name: 'BackendCookieAffinity', make: (c, o) => new lib.BackendCookieAffinity(c, 'P', o), valid: c => ({ service: backend(c) }), durations: [...cookieProps, 'sessionTimeout'] },
+  { name: 'EnvoyCookieAffinity', make: (c, o) => new lib.EnvoyCookieAffinity(c, 'E', o), valid: c => ({ gateway: 'eg', backend: backend(c) }), durations: cookieProps },
+  { name: 'MeshCookieAffinity', make: (c, o) => new lib.MeshCookieAffinity(c, 'M', o), valid: c => ({ service: backend(c) }), durations: cookieProps },
+  { name: 'TraefikCookieAffinityRoute', make: (c, o) => new lib.TraefikCookieAffinityRoute(c, 'T', o), valid: c => ({ backend: backend(c) }), durations: cookieProps },
+  // Every option of Redis is optional, but a Redis run in the chart needs a password (or an external `url`).
+  { name: 'SessionStore.redis', make: (c, o) => storeConsumer(c, lib.SessionStore.redis(o)), valid: c => ({ password: secretRef(c) }) },
+  { name: 'SessionStore.memcached', make: (c, o) => storeConsumer(c, lib.SessionStore.memcached(o)) },
+  { name: 'SessionStore.postgres', make: (c, o) => storeConsumer(c, lib.SessionStore.postgres(o)), valid: c => ({ password: secretRef(c) }) },
+  { name: 'SessionStore.jwt', make: (c, o) => storeConsumer(c, lib.SessionStore.jwt(o)), valid: c => secretRef(c, 'jwt') },
+  { name: 'SharedSessionApp', make: (c, o) => new lib.SharedSessionApp(c, 'Shop', o), valid: c => ({ image: 'shop:1.0.0', port: 8080, store: lib.SessionStore.jwt(secretRef(c, 'jwt')) }) },
+  { name: 'KedaScaledObject', make: (c, o) => new lib.KedaScaledObject(c, 'K', o), valid: c => ({ target: deployment(c), minReplicas: 1, maxReplicas: 3 }), durations: ['pollingInterval', 'cooldownPeriod'] },
+  { name: 'KedaTrigger.custom', make: (c, o) => new lib.KedaScaledObject(c, 'K', { target: deployment(c), minReplicas: 1, maxReplicas: 3, triggers: [lib.KedaTrigger.custom(o)] }), valid: () => ({ type: 'cron', metadata: { timezone: 'UTC' } }) },
+  { name: 'MultiPodGrafana', make: (c, o) => new lib.MultiPodGrafana(c, 'Grafana', o), valid: c => ({ adminPassword: secretRef(c, 'admin') }) },
+  { name: 'GrafanaSessions.clientIpAffinity', make: (c, o) => grafana(c, lib.GrafanaSessions.clientIpAffinity(o)), durations: ['affinityTimeout'] },
+  { name: 'GrafanaSessions.persistentVolume', make: (c, o) => grafana(c, lib.GrafanaSessions.persistentVolume(o), 1) },
+  {
+    name: 'GrafanaSessions.sharedDatabase',
+    make: (c, o) => grafana(c, lib.GrafanaSessions.sharedDatabase(o)),
+    valid: c => ({ database: lib.SessionStore.postgres({ password: secretRef(c) }), secretKey: secretRef(c, 'secret-key') }),
+  },
+  { name: 'ProbeIdentity.firstBodyLine', make: c => new lib.AffinityProbe(c, 'Probe', { podIdentity: lib.ProbeIdentity.firstBodyLine() }) },
+  {
+    name: 'ProbeIdentity.responseHeader',
+    make: (c, o) => new lib.AffinityProbe(c, 'Probe', { service: backend(c), podIdentity: lib.ProbeIdentity.responseHeader(o?.name) }),
+    valid: () => ({ name: 'X-Pod-Name' }),
+    namedInError: { name: 'podIdentity' },
+  },
+  { name: 'AffinityProbe', make: (c, o) => new lib.AffinityProbe(c, 'Probe', o), durations: ['affinityTimeout', 'interval'] },
+  { name: 'AffinityDoctorValidation', make: (c, o) => new lib.AffinityDoctorValidation(c, o) },
+  { name: 'AffinityDoctorValidation.addTo', make: (c, o) => lib.AffinityDoctorValidation.addTo(c, o) },
+];
+
+/** Runs `make` and returns what it threw, or `undefined`. */
+function thrown(make: () => unknown): unknown {
+  try {
+    make();
+    return undefined;
+  } catch (e) {
+    return e;
+  }
+}
+
+/** Expects the library's own error for `prop`: not a TypeError, the prop quoted (with any prefix such as `store.`). */
+function expectPropError(error: unknown, prop: string): void {
+  expect(error).toBeInstanceOf(Error);
+  expect(error).not.toBeInstanceOf(TypeError);
+  const escaped = prop.replace(/\./g, '\\.');
+  expect((error as Error).message).toMatch(new RegExp(`'([A-Za-z]+\\.)?${escaped}' \\(`));
+}
+
+function without(props: Props, prop: string): Props {
+  const { [prop]: _dropped, ...rest } = props;
+  return rest;
+}
+
+function withPath(props: Props, path: string, value: unknown): Props {
+  const [head, ...rest] = path.split('.');
+  return { ...props, [head]: rest.length === 0 ? value : withPath(props[head] ?? {}, rest.join('.'), value) };
+}
+
+describe('called from plain JavaScript', () => {
+  test('GIVEN the table THEN it names every public class with a factory or constructor', () => {
+    // A class added later must be added to the table too. Left out: classes
+    // with neither (AffinityTimeout's constants, SqlSessionStore, which
+    // SessionStore.postgres() makes) and the calls on manifests
+    // (AffinityDoctor, AffinityMigration), which are not factories.
+    const covered = new Set(cases.map(c => c.name.split('.')[0]));
+    const uncovered = Object.entries(lib)
+      .filter(([name, value]) => typeof value === 'function' && !covered.has(name))
+      .map(([name]) => name)
+      .sort();
+    expect(uncovered).toEqual(['AffinityDoctor', 'AffinityMigration', 'AffinityTimeout', 'SqlSessionStore']);
+  });
+
+  describe.each(cases.map(c => [c.name, c] as const))('%s', (_name, c) => {
+    if (c.valid === undefined) {
+      test('GIVEN no options THEN it works', () => {
+        const chart = newChart('shop');
+        expect(thrown(() => c.make(chart))).toBeUndefined();
+      });
+    } else {
+      test('GIVEN no options THEN the library\'s error names a required prop', () => {
+        const chart = newChart('shop');
+        const error = thrown(() => c.make(chart));
+        expect(error).toBeInstanceOf(Error);
+        expect(error).not.toBeInstanceOf(TypeError);
+        expect((error as Error).message).toMatch(/'[A-Za-z.]+' \(/);
+      });
+
+      test('GIVEN the least it needs THEN it works', () => {
+        const chart = newChart('shop');
+        expect(thrown(() => c.make(chart, c.valid!(chart)))).toBeUndefined();
+      });
+
+      const required = Object.keys(c.valid(newChart('shop')));
+      test.each(required)('GIVEN no %s THEN the library\'s error names it', prop => {
+        const chart = newChart('shop');
+        expectPropError(thrown(() => c.make(chart, without(c.valid!(chart), prop))), c.namedInError?.[prop] ?? prop);
+      });
+    }
+
+    if (c.durations?.length) {
+      test.each(c.durations)('GIVEN a number for the Duration %s THEN the library\'s error names it', prop => {
+        const chart = newChart('shop');
+        expectPropError(thrown(() => c.make(chart, withPath(c.valid?.(chart) ?? {}, prop, 300))), prop);
+      });
+    }
+  });
+});
