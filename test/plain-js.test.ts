@@ -51,6 +51,14 @@ const cases: Case[] = [
   { name: 'EnvoyCookieAffinity', make: (c, o) => new lib.EnvoyCookieAffinity(c, 'E', o), valid: c => ({ gateway: 'eg', backend: backend(c) }), durations: cookieProps },
   { name: 'MeshCookieAffinity', make: (c, o) => new lib.MeshCookieAffinity(c, 'M', o), valid: c => ({ service: backend(c) }), durations: cookieProps },
   { name: 'TraefikCookieAffinityRoute', make: (c, o) => new lib.TraefikCookieAffinityRoute(c, 'T', o), valid: c => ({ backend: backend(c) }), durations: cookieProps },
+  { name: 'KongCookieAffinity', make: (c, o) => new lib.KongCookieAffinity(c, 'K', o), valid: c => ({ service: backend(c) }), durations: cookieProps },
+  { name: 'GkeGatewayCookieAffinity', make: (c, o) => new lib.GkeGatewayCookieAffinity(c, 'G', o), valid: c => ({ service: backend(c) }), durations: cookieProps },
+  { name: 'ContourCookieAffinityProxy', make: (c, o) => new lib.ContourCookieAffinityProxy(c, 'C', o), valid: c => ({ backend: backend(c) }), durations: cookieProps },
+  { name: 'NginxPlusCookieAffinity', make: (c, o) => new lib.NginxPlusCookieAffinity(c, 'N', o), valid: c => ({ backend: backend(c), host: 'shop.example.com' }), durations: cookieProps },
+  {
+    name: 'GatewayImplementation.envoyGateway',
+    make: (c, o) => new lib.CookieAffinityRoute(c, 'R', { gateway: 'eg', backend: backend(c), implementation: lib.GatewayImplementation.envoyGateway(o) }),
+  },
   // Every option of Redis is optional, but a Redis run in the chart needs a password (or an external `url`).
   { name: 'SessionStore.redis', make: (c, o) => storeConsumer(c, lib.SessionStore.redis(o)), valid: c => ({ password: secretRef(c) }) },
   { name: 'SessionStore.memcached', make: (c, o) => storeConsumer(c, lib.SessionStore.memcached(o)) },

@@ -9,6 +9,7 @@ import { isRouteHostname } from '../facts/gateway-api';
 import type { HttpProxyProps, HttpProxySpecRoutesCookieRewritePolicies, HttpProxySpecRoutesCookieRewritePoliciesSameSite } from '../imports/contour-httpproxies';
 import { CONTOUR_HTTP_PROXY, customResource } from '../imports/custom-resource';
 import { checkObjectNames } from '../names';
+import { untypedProps } from '../units';
 
 /**
  * Properties of a ContourCookieAffinityProxy.
@@ -93,6 +94,7 @@ export class ContourCookieAffinityProxy extends Construct {
 
   constructor(scope: Construct, id: string, props: ContourCookieAffinityProxyProps) {
     super(scope, id);
+    props = untypedProps(this, props, { required: ['backend'], durations: ['cookie.maxAge'] });
     checkServiceRef(this, 'backend', props.backend);
     if (props.fqdn !== undefined && (props.fqdn.startsWith('*.') || !isRouteHostname(props.fqdn))) {
       throw propError(this, 'fqdn', JSON.stringify(props.fqdn), 'must be a lowercase DNS name without a wildcard, at most 253 characters');

@@ -8,6 +8,7 @@ import { GKE_GATEWAY_COOKIE_NAME, GKE_GATEWAY_COOKIE_TTL_MAX_SECONDS, GKE_GATEWA
 import { customResource, GCP_BACKEND_POLICY } from '../imports/custom-resource';
 import type { GcpBackendPolicyProps, GcpBackendPolicySpecDefaultSessionAffinityType } from '../imports/gke-gcpbackendpolicies';
 import { checkObjectNames } from '../names';
+import { untypedProps } from '../units';
 
 const GKE_NO_FIELD = (field: string) => () =>
   `cannot be written in a GCPBackendPolicy: the load balancer generates its own cookie (${GKE_GATEWAY_COOKIE_NAME}) and chooses its ${field}; leave it out`;
@@ -96,6 +97,7 @@ export class GkeGatewayCookieAffinity extends Construct {
 
   constructor(scope: Construct, id: string, props: GkeGatewayCookieAffinityProps) {
     super(scope, id);
+    props = untypedProps(this, props, { required: ['service'], durations: ['cookie.maxAge'] });
     this.resource = renderGkeGatewayPolicy(this, 'Resource', 'service', props.service, props.cookie ?? {}, props.metadata);
   }
 }

@@ -18,6 +18,7 @@ import type {
   KongUpstreamPolicySpecHashOnInput,
 } from '../imports/kong-upstreampolicies';
 import { checkObjectNames } from '../names';
+import { untypedProps } from '../units';
 
 const KONG_NO_FIELD = (field: string) => () =>
   `cannot be written in a KongUpstreamPolicy, whose sticky-session cookie has a name and a path only: Kong chooses the ${field}; leave it out`;
@@ -137,6 +138,7 @@ export class KongCookieAffinity extends Construct {
 
   constructor(scope: Construct, id: string, props: KongCookieAffinityProps) {
     super(scope, id);
+    props = untypedProps(this, props, { required: ['service'], durations: ['cookie.maxAge'] });
     const { policy, annotations } = renderKongPolicy(this, 'Resource', 'service', props.service, props.cookie ?? {}, props.metadata);
     this.resource = policy;
     annotateService(this, 'service', props.service, annotations);

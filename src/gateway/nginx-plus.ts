@@ -10,6 +10,7 @@ import { nginxPlusExpires, nginxPlusSameSite } from '../facts/nginx-plus';
 import { customResource, NGINX_VIRTUAL_SERVER } from '../imports/custom-resource';
 import type { VirtualServerProps } from '../imports/nginx-virtualservers';
 import { checkObjectNames } from '../names';
+import { untypedProps } from '../units';
 
 /** The upstream name the VirtualServer's route refers to. */
 const UPSTREAM_NAME = 'backend';
@@ -94,6 +95,7 @@ export class NginxPlusCookieAffinity extends Construct {
 
   constructor(scope: Construct, id: string, props: NginxPlusCookieAffinityProps) {
     super(scope, id);
+    props = untypedProps(this, props, { required: ['backend', 'host'], durations: ['cookie.maxAge'] });
     checkServiceRef(this, 'backend', props.backend);
     if (!isRouteHostname(props.host)) {
       throw propError(this, 'host', JSON.stringify(props.host), 'must be a lowercase DNS name (an optional leading \'*.\' label), at most 253 characters');
