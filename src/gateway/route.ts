@@ -2,8 +2,9 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkRouteOptions, GatewayRouteOptions, objectMetadata, RouteTarget } from './common';
 import { renderSessionPersistence, SessionPersistenceOptions } from './session-persistence';
-import {
-  HttpRoute,
+import { customResource, HTTP_ROUTE } from '../imports/custom-resource';
+import type {
+  HttpRouteProps,
   HttpRouteSpecRules,
   HttpRouteSpecRulesMatchesPathType,
   HttpRouteSpecRulesSessionPersistenceCookieConfigLifetimeType,
@@ -13,8 +14,8 @@ import { checkObjectNames } from '../names';
 
 /** Writes the HTTPRoute of a checked target, with `extra` on its one rule. */
 export function writeRoute(scope: Construct, id: string, props: GatewayRouteOptions, target: RouteTarget,
-  extra: Partial<HttpRouteSpecRules> = {}): HttpRoute {
-  const route = new HttpRoute(scope, id, {
+  extra: Partial<HttpRouteSpecRules> = {}): ApiObject {
+  const route = customResource<HttpRouteProps>(scope, id, HTTP_ROUTE, {
     metadata: objectMetadata(props.metadata, target.namespace),
     spec: {
       parentRefs: [{
@@ -24,7 +25,7 @@ export function writeRoute(scope: Construct, id: string, props: GatewayRouteOpti
       }],
       hostnames: target.hostnames,
       rules: [{
-        matches: [{ path: { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: target.pathPrefix } }],
+        matches: [{ path: { type: 'PathPrefix' as HttpRouteSpecRulesMatchesPathType, value: target.pathPrefix } }],
         backendRefs: [{
           name: target.serviceName,
           // A backend in another namespace needs a ReferenceGrant there; same-namespace refs stay short.
@@ -80,7 +81,7 @@ export class CookieAffinityRoute extends Construct {
     this.resource = writeRoute(this, 'Resource', props, target, {
       sessionPersistence: {
         sessionName: sp.sessionName,
-        type: HttpRouteSpecRulesSessionPersistenceType.COOKIE,
+        type: 'Cookie' as HttpRouteSpecRulesSessionPersistenceType,
         absoluteTimeout: sp.absoluteTimeout,
         cookieConfig: { lifetimeType: sp.cookieConfig.lifetimeType as HttpRouteSpecRulesSessionPersistenceCookieConfigLifetimeType },
       },

@@ -1,0 +1,55 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Chart, Testing } from 'cdk8s';
+import * as kinds from '../../src/imports/custom-resource';
+import { BackendTrafficPolicy as EnvoyBackendTrafficPolicy } from '../../src/imports/envoy-backendtrafficpolicies';
+import { HttpRoute } from '../../src/imports/gateway-httproutes';
+import { XBackendTrafficPolicy } from '../../src/imports/gateway-xbackendtrafficpolicies';
+import { DestinationRule } from '../../src/imports/istio-destinationrules';
+import { ScaledObject } from '../../src/imports/keda-scaledobjects';
+import { IngressRoute } from '../../src/imports/traefik-ingressroutes';
+
+describe('custom resources written as plain ApiObjects', () => {
+  test.each([
+    ['HTTP_ROUTE', kinds.HTTP_ROUTE, HttpRoute.GVK],
+    ['X_BACKEND_TRAFFIC_POLICY', kinds.X_BACKEND_TRAFFIC_POLICY, XBackendTrafficPolicy.GVK],
+    ['ENVOY_BACKEND_TRAFFIC_POLICY', kinds.ENVOY_BACKEND_TRAFFIC_POLICY, EnvoyBackendTrafficPolicy.GVK],
+    ['ISTIO_DESTINATION_RULE', kinds.ISTIO_DESTINATION_RULE, DestinationRule.GVK],
+    ['KEDA_SCALED_OBJECT', kinds.KEDA_SCALED_OBJECT, ScaledObject.GVK],
+    ['TRAEFIK_INGRESS_ROUTE', kinds.TRAEFIK_INGRESS_ROUTE, IngressRoute.GVK],
+  ])('GIVEN %s THEN it is the generated class\'s apiVersion and kind', (_name, gvk, generated) => {
+    expect(gvk).toEqual(generated);
+  });
+
+  test('GIVEN props THEN customResource renders what the generated class renders', () => {
+    const props = {
+      metadata: { name: 'r', namespace: 'default' },
+      spec: { parentRefs: [{ name: 'eg' }], rules: [{ backendRefs: [{ name: 's', port: 80 }] }] },
+    };
+    const chart = Testing.chart();
+    kinds.customResource(chart, 'Plain', kinds.HTTP_ROUTE, props);
+    const generatedChart = new Chart(Testing.app(), 'g');
+    new HttpRoute(generatedChart, 'Generated', props);
+    expect(Testing.synth(chart)).toEqual(Testing.synth(generatedChart));
+  });
+
+  test('GIVEN the library as compiled THEN no source file loads a generated module at run time', () => {
+    // `import type` is erased; any other import of ../imports/<generated> would load it with the package.
+    const offenders: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (entry.name !== 'imports') walk(file);
+        } else if (file.endsWith('.ts')) {
+          const source = fs.readFileSync(file, 'utf-8');
+          for (const m of source.matchAll(/^import\s+(type\s+)?[^;]*?from\s+'([^']*imports\/[^']+)'/gms)) {
+            if (!m[1] && !m[2].endsWith('/custom-resource')) offenders.push(`${path.relative(process.cwd(), file)}: ${m[2]}`);
+          }
+        }
+      }
+    };
+    walk(path.join(__dirname, '..', '..', 'src'));
+    expect(offenders).toEqual([]);
+  });
+});
