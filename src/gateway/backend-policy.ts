@@ -3,8 +3,9 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkServiceRef, namespaceOf, objectMetadata } from './common';
 import { renderSessionPersistence, SessionPersistenceOptions } from './session-persistence';
-import {
-  XBackendTrafficPolicy,
+import { customResource, X_BACKEND_TRAFFIC_POLICY } from '../imports/custom-resource';
+import type {
+  XBackendTrafficPolicyProps,
   XBackendTrafficPolicySpecSessionPersistenceCookieConfigLifetimeType,
   XBackendTrafficPolicySpecSessionPersistenceType,
 } from '../imports/gateway-xbackendtrafficpolicies';
@@ -46,13 +47,13 @@ export class BackendCookieAffinity extends Construct {
     super(scope, id);
     checkServiceRef(this, 'service', props.service);
     const sp = renderSessionPersistence(this, props);
-    this.resource = new XBackendTrafficPolicy(this, 'Resource', {
+    this.resource = customResource<XBackendTrafficPolicyProps>(this, 'Resource', X_BACKEND_TRAFFIC_POLICY, {
       metadata: objectMetadata(props.metadata, props.metadata?.namespace ?? namespaceOf(props.service)),
       spec: {
         targetRefs: [{ group: '', kind: 'Service', name: props.service.name }],
         sessionPersistence: {
           sessionName: sp.sessionName,
-          type: XBackendTrafficPolicySpecSessionPersistenceType.COOKIE,
+          type: 'Cookie' as XBackendTrafficPolicySpecSessionPersistenceType,
           absoluteTimeout: sp.absoluteTimeout,
           cookieConfig: { lifetimeType: sp.cookieConfig.lifetimeType as XBackendTrafficPolicySpecSessionPersistenceCookieConfigLifetimeType },
         },

@@ -10,8 +10,9 @@ import {
   ENVOY_SESSION_COOKIE_TTL,
 } from '../facts/envoy-gateway';
 import { gatewayDuration } from '../facts/gateway-api';
-import {
-  BackendTrafficPolicy,
+import { customResource, ENVOY_BACKEND_TRAFFIC_POLICY } from '../imports/custom-resource';
+import type {
+  BackendTrafficPolicyProps,
   BackendTrafficPolicySpecLoadBalancerConsistentHashType,
   BackendTrafficPolicySpecLoadBalancerType,
 } from '../imports/envoy-backendtrafficpolicies';
@@ -94,15 +95,15 @@ export class EnvoyCookieAffinity extends Construct {
       attributes[ENVOY_COOKIE_ATTRIBUTES.secure] = '';
     }
     this.route = writeRoute(this, 'Route', props, target);
-    this.resource = new BackendTrafficPolicy(this, 'Resource', {
+    this.resource = customResource<BackendTrafficPolicyProps>(this, 'Resource', ENVOY_BACKEND_TRAFFIC_POLICY, {
       // Same name as the route: one policy per route, easy to find.
       metadata: { ...objectMetadata(props.metadata, target.namespace), name: this.route.name },
       spec: {
         targetRefs: [{ group: ENVOY_POLICY_TARGET_GROUP, kind: 'HTTPRoute', name: this.route.name }],
         loadBalancer: {
-          type: BackendTrafficPolicySpecLoadBalancerType.CONSISTENT_HASH,
+          type: 'ConsistentHash' as BackendTrafficPolicySpecLoadBalancerType,
           consistentHash: {
-            type: BackendTrafficPolicySpecLoadBalancerConsistentHashType.COOKIE,
+            type: 'Cookie' as BackendTrafficPolicySpecLoadBalancerConsistentHashType,
             cookie: { name: resolved.name ?? DEFAULT_HASH_COOKIE_NAME, ttl, attributes },
           },
         },

@@ -12,7 +12,8 @@ import {
   protobufDuration,
   serviceFqdn,
 } from '../facts/istio';
-import { DestinationRule, DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHash } from '../imports/istio-destinationrules';
+import { customResource, ISTIO_DESTINATION_RULE } from '../imports/custom-resource';
+import type { DestinationRuleProps, DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHash } from '../imports/istio-destinationrules';
 import { checkObjectNames } from '../names';
 
 /**
@@ -110,7 +111,7 @@ export class MeshCookieAffinity extends Construct {
     } else {
       consistentHash = { httpCookie: this.httpCookie(props.cookie ?? {}, props.tls ?? false) };
     }
-    this.resource = new DestinationRule(this, 'Resource', {
+    this.resource = customResource<DestinationRuleProps>(this, 'Resource', ISTIO_DESTINATION_RULE, {
       metadata: objectMetadata(props.metadata, props.metadata?.namespace ?? namespace),
       spec: {
         host: this.host,

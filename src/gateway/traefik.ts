@@ -6,8 +6,9 @@ import { AffinityCookie, resolveCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
 import { isRouteHostname } from '../facts/gateway-api';
 import { TRAEFIK_RULE_KIND, traefikMatch, traefikSameSite } from '../facts/traefik-crd';
-import {
-  IngressRoute,
+import { customResource, intOrString, TRAEFIK_INGRESS_ROUTE } from '../imports/custom-resource';
+import type {
+  IngressRouteProps,
   IngressRouteSpecRoutesKind,
   IngressRouteSpecRoutesServicesPort,
   IngressRouteSpecRoutesServicesStickyCookieSameSite,
@@ -104,7 +105,7 @@ export class TraefikCookieAffinityRoute extends Construct {
     const cookie = props.cookie ?? {};
     const resolved = resolveCookie(this, 'cookie', cookie, { tls: props.tlsSecret !== undefined });
     const namespace = props.metadata?.namespace ?? namespaceOf(props.backend);
-    this.resource = new IngressRoute(this, 'Resource', {
+    this.resource = customResource<IngressRouteProps>(this, 'Resource', TRAEFIK_INGRESS_ROUTE, {
       metadata: objectMetadata(props.metadata, namespace),
       spec: {
         entryPoints: props.entryPoints,
@@ -114,7 +115,7 @@ export class TraefikCookieAffinityRoute extends Construct {
           services: [{
             name: props.backend.name,
             namespace: namespaceOf(props.backend) !== namespace ? namespaceOf(props.backend) : undefined,
-            port: IngressRouteSpecRoutesServicesPort.fromNumber(port),
+            port: intOrString<IngressRouteSpecRoutesServicesPort>(port),
             sticky: {
               cookie: {
                 name: resolved.name,

@@ -3,7 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { propError } from '../errors';
 import { canScaleToZero, KEDA_RESOURCE_TRIGGER_TYPES } from '../facts/keda';
-import { ScaledObject } from '../imports/keda-scaledobjects';
+import { customResource, KEDA_SCALED_OBJECT } from '../imports/custom-resource';
+import type { ScaledObjectProps } from '../imports/keda-scaledobjects';
 import { checkObjectNames, definedMetadata } from '../names';
 import { describeSeconds, secondsOf } from '../units';
 
@@ -229,7 +230,7 @@ export class KedaScaledObject extends Construct {
     }
 
     target.markHasAutoscaler();
-    this.apiObject = new ScaledObject(this, 'Resource', {
+    this.apiObject = customResource<ScaledObjectProps>(this, 'Resource', KEDA_SCALED_OBJECT, {
       // Keys set to undefined are dropped: cdk8s's ApiObject spreads the metadata over the
       // name it generates, so `{ name: undefined }` would write a ScaledObject with no name.
       metadata: { ...definedMetadata(props.metadata), namespace },
