@@ -1,12 +1,12 @@
 // Every construct against its hand-written twin (pairs.ts), in one process:
-// build N instances, collect garbage, then chart.toJson(). The two sides are
-// interleaved and alternate which goes first; medians of the repeats.
+// build N instances, collect garbage, then chart.toJson(), in CPU time of
+// this process (see cpuMsSince). The two sides are interleaved and alternate which goes first; medians of the repeats.
 // Optionally (BENCH_INSTRUCTIONS=1) the same comparison in instructions,
 // counted by callgrind in fresh processes. Prints; never fails on a figure.
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { comparedOutput, instancesFor, Pair, pairChart, PAIRS } from './pairs';
-import { median, msSince, spreadPercent, table } from './stats';
+import { cpuMsSince, median, spreadPercent, table } from './stats';
 
 const gc: () => void = (global as any).gc ?? (() => undefined);
 
@@ -17,14 +17,14 @@ interface Sample { buildMs: number; synthMs: number }
 
 function sample(pair: Pair, side: 'library' | 'twin', n: number): Sample {
   gc();
-  const start = process.hrtime.bigint();
+  const start = process.cpuUsage();
   const chart = pairChart(pair, side, n);
-  const buildMs = msSince(start);
+  const buildMs = cpuMsSince(start);
   // Garbage made while building is collected here, not during toJson().
   gc();
-  const synthStart = process.hrtime.bigint();
+  const synthStart = process.cpuUsage();
   chart.toJson();
-  return { buildMs, synthMs: msSince(synthStart) };
+  return { buildMs, synthMs: cpuMsSince(synthStart) };
 }
 
 /** Throws if the two sides of a pair do not render the same objects. */
@@ -36,9 +36,9 @@ export function checkPair(pair: Pair): void {
 }
 
 /** Prints every pair's time ratio at OBJECTS objects. */
-export function benchConstructs(repeats: number): void {
+export function benchConstructs(repeats: number, only?: string[]): void {
   const rows: string[][] = [];
-  for (const pair of PAIRS) {
+  for (const pair of PAIRS.filter(p => !only || only.includes(p.id))) {
     checkPair(pair);
     const n = instancesFor(pair, OBJECTS);
     const lib: Sample[] = [];
@@ -60,7 +60,7 @@ export function benchConstructs(repeats: number): void {
       ratio(s => s.buildMs), ratio(s => s.synthMs), ratio(total),
     ]);
   }
-  console.log(`\nEvery construct against its hand-written twin: about ${OBJECTS} objects each, build, GC, chart.toJson() (${repeats} repeats, interleaved)`);
+  console.log(`\nEvery construct against its hand-written twin: about ${OBJECTS} objects each, build, GC, chart.toJson(); CPU time, ${repeats} repeats, interleaved`);
   console.log(table(['construct', 'twin', 'N', 'library ms', 'twin ms', 'spread', 'build x', 'toJson x', 'total x'], rows));
 }
 
@@ -97,6 +97,7 @@ if (require.main === module) {
   if (mode === 'instructions') {
     benchInstructions(ids.length ? ids : undefined);
   } else {
-    benchConstructs(Number(process.env.BENCH_REPEATS ?? 15));
+    // node --expose-gc --single-threaded dist/bench/bench/constructs.js [pair...]
+    benchConstructs(Number(process.env.BENCH_REPEATS ?? 15), mode ? [mode, ...ids] : undefined);
   }
 }
