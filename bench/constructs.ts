@@ -68,7 +68,7 @@ export function benchConstructs(repeats: number, only?: string[]): void {
 function instructions(pair: Pair, side: 'library' | 'twin', n: number): number {
   const script = path.join(__dirname, 'instructions.js');
   const run = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null',
-    process.execPath, '--single-threaded', '--no-opt', script, pair.id, side, String(n)], { encoding: 'utf-8' });
+    process.execPath, '--single-threaded', '--no-opt', '--expose-gc', '--max-semi-space-size=64', script, pair.id, side, String(n)], { encoding: 'utf-8' });
   const collected = /Collected\s*:\s*(\d+)/.exec(run.stderr ?? '');
   if (run.status !== 0 || !collected) {
     throw new Error(`callgrind on ${pair.id} ${side} ${n} failed (${run.error?.message ?? `status ${run.status}`}):\n${run.stderr}`);
