@@ -3,7 +3,6 @@
 // and Traefik (annotations on each Service, found in the app at synth).
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { median, msSince, spreadPercent, table } from './stats';
 import { CookieAffinityIngress, IngressController } from '../src';
 
 /** One way of writing N Services, each behind its own cookie-affinity Ingress. */
@@ -75,46 +74,4 @@ export function synthCookieVariant(variant: CookieVariant, n: number): any[] {
 export function sorted(manifests: any[]): any[] {
   const key = (m: any) => `${m.kind}/${m.metadata.name}`;
   return [...manifests].sort((x, y) => key(x).localeCompare(key(y)));
-}
-
-function sample(variant: CookieVariant, n: number): number {
-  const rounds = Math.max(1, Math.round(1000 / n));
-  let total = 0;
-  for (let i = 0; i < rounds; i++) {
-    const start = process.hrtime.bigint();
-    synthCookieVariant(variant, n);
-    total += msSince(start);
-  }
-  return total / rounds;
-}
-
-/** Prints the cost of CookieAffinityIngress next to the same objects by hand. */
-export function cookieIngressBench(repeats: number, sizes = [10, 100, 1000]): void {
-  for (const [lib, hand] of [[0, 1], [2, 3]]) {
-    const a = JSON.stringify(sorted(synthCookieVariant(COOKIE_VARIANTS[lib], 2)));
-    const b = JSON.stringify(sorted(synthCookieVariant(COOKIE_VARIANTS[hand], 2)));
-    if (a !== b) {
-      throw new Error(`${COOKIE_VARIANTS[lib].name} and ${COOKIE_VARIANTS[hand].name} render differently:\n${a}\n${b}`);
-    }
-  }
-  const samples = new Map<string, number[]>();
-  for (const v of COOKIE_VARIANTS) for (const n of sizes) sample(v, n);
-  for (let r = 0; r < repeats; r++) {
-    for (const n of sizes) {
-      const order = COOKIE_VARIANTS.map((_, i) => COOKIE_VARIANTS[(i + r) % COOKIE_VARIANTS.length]);
-      for (const v of order) {
-        samples.set(`${v.name}@${n}`, [...(samples.get(`${v.name}@${n}`) ?? []), sample(v, n)]);
-      }
-    }
-  }
-  const rows: string[][] = [];
-  for (const n of sizes) {
-    COOKIE_VARIANTS.forEach((v, i) => {
-      const t = samples.get(`${v.name}@${n}`)!;
-      const hand = median(samples.get(`${COOKIE_VARIANTS[i - (i % 2) + 1].name}@${n}`)!);
-      rows.push([v.name, String(n), median(t).toFixed(2), `${spreadPercent(t).toFixed(0)}%`, ((median(t) / n) * 1000).toFixed(1), (median(t) / hand).toFixed(2)]);
-    });
-  }
-  console.log('\nCookieAffinityIngress: N Services, each behind an Ingress with cookie affinity; construct tree + chart.toJson()');
-  console.log(table(['variant', 'N', 'total ms', 'spread', 'µs/pair', 'vs by hand'], rows));
 }

@@ -1,11 +1,9 @@
-// Grafana with several pods: what MultiPodGrafana costs at synth time next to
-// the same objects written by hand with cdk8s-plus, per session mode, and
-// what the AffinityProbe costs. Prints ratios measured in this run; never
-// fails on a figure.
+// Grafana with several pods: MultiPodGrafana's quick fix and its twin written
+// by hand with cdk8s-plus (timed in pairs.ts), and the other Grafana and probe
+// variants, whose manifests test/grafana/bench.test.ts validates.
 import { ApiObject, App, Chart, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AffinityProbe, GrafanaSessions, MultiPodGrafana, SessionStore } from '../src';
-import { median, msSince, spreadPercent, table } from './stats';
 
 /** One way of writing N Grafanas into a chart. */
 interface GrafanaVariant {
@@ -122,40 +120,4 @@ function stripAddr(template: any): any {
   const labels = { ...template.metadata.labels };
   delete labels['cdk8s.io/metadata.addr'];
   return { ...template, metadata: { ...template.metadata, labels } };
-}
-
-/** Prints the Grafana table: build + toJson per Grafana, ratios to the hand-written quick fix. */
-export function benchGrafana(repeats: number): void {
-  checkSameQuickFix();
-  const sizes = [10, 100];
-  const samples = new Map<string, number[]>();
-  const gc: () => void = (global as any).gc ?? (() => undefined);
-  const sample = (v: GrafanaVariant, n: number) => {
-    // A collection left over from the previous sample would be charged to this one.
-    gc();
-    const start = process.hrtime.bigint();
-    buildGrafanaChart(v, n).toJson();
-    return msSince(start);
-  };
-  for (const v of GRAFANA_VARIANTS) for (const n of sizes) sample(v, n);
-  for (let r = 0; r < repeats; r++) {
-    for (const n of sizes) {
-      for (let k = 0; k < GRAFANA_VARIANTS.length; k++) {
-        const v = GRAFANA_VARIANTS[(k + r) % GRAFANA_VARIANTS.length];
-        const key = `${v.name}@${n}`;
-        samples.set(key, [...(samples.get(key) ?? []), sample(v, n)]);
-      }
-    }
-  }
-  const rows: string[][] = [];
-  for (const n of sizes) {
-    const hand = median(samples.get(`${QUICK_FIX_BY_HAND.name}@${n}`)!);
-    for (const v of GRAFANA_VARIANTS) {
-      const list = samples.get(`${v.name}@${n}`)!;
-      rows.push([v.name, String(n), median(list).toFixed(2), `${spreadPercent(list).toFixed(0)}%`,
-        ((median(list) / n) * 1000).toFixed(0), (median(list) / hand).toFixed(2)]);
-    }
-  }
-  console.log('\nGrafana with several pods: build + chart.toJson() of N Grafanas (or probes) in one chart');
-  console.log(table(['variant', 'N', 'total ms', 'spread', 'µs each', 'vs hand-written quick fix'], rows));
 }

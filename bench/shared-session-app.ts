@@ -5,11 +5,7 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { median, msSince, spreadPercent, table } from './stats';
 import { SessionStore, SharedSessionApp } from '../src';
-
-const SIZES = [10, 100];
-const REPEATS = Number(process.env.BENCH_REPEATS ?? 15);
 
 type Build = (chart: Chart, n: number) => void;
 
@@ -94,40 +90,4 @@ export function sharedSessionChart(build: Build, n: number): Chart {
   const chart = new Chart(new App({ outdir: '/dev/null' }), 'bench', { namespace: 'bench' });
   build(chart, n);
   return chart;
-}
-
-function measure(build: Build, n: number): number {
-  const rounds = Math.max(1, Math.round(100 / n));
-  let total = 0;
-  for (let i = 0; i < rounds; i++) {
-    const start = process.hrtime.bigint();
-    sharedSessionChart(build, n).toJson();
-    total += msSince(start);
-  }
-  return total / rounds;
-}
-
-/** Prints SharedSessionApp's synth time next to the hand-written objects. */
-export function benchSharedSessionApp(): void {
-  const expected = JSON.stringify(sharedSessionChart(library, 2).toJson());
-  if (JSON.stringify(sharedSessionChart(handWritten, 2).toJson()) !== expected) {
-    throw new Error('the hand-written SharedSessionApp variant renders differently from the library');
-  }
-  for (const n of SIZES) for (const [, build] of SHARED_SESSION_VARIANTS) measure(build, n);
-  const samples = new Map<string, number[]>();
-  for (let r = 0; r < REPEATS; r++) {
-    for (const n of SIZES) {
-      const order = r % 2 === 0 ? SHARED_SESSION_VARIANTS : [...SHARED_SESSION_VARIANTS].reverse();
-      for (const [name, build] of order) {
-        samples.set(`${name}@${n}`, [...(samples.get(`${name}@${n}`) ?? []), measure(build, n)]);
-      }
-    }
-  }
-  const rows = SIZES.flatMap(n => SHARED_SESSION_VARIANTS.map(([name]) => {
-    const t = samples.get(`${name}@${n}`)!;
-    const hand = median(samples.get(`hand-written@${n}`)!);
-    return [name, String(n), median(t).toFixed(2), `${spreadPercent(t).toFixed(0)}%`, ((median(t) / n) * 1000).toFixed(0), (median(t) / hand).toFixed(2)];
-  }));
-  console.log('\nSharedSessionApp + Redis store (6 objects per app) against the same objects by hand: build + toJson');
-  console.log(table(['variant', 'apps', 'total ms', 'spread', 'µs/app', 'vs hand-written'], rows));
 }

@@ -22,3 +22,14 @@ export function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(header), widths.map(w => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
+
+/**
+ * CPU milliseconds (user + system) this process has used since `start` (from
+ * process.cpuUsage()). On a busy machine this moves less than wall time: time
+ * spent waiting for a core is not counted. Run with `--single-threaded` so
+ * that the garbage collector's work is on this thread and counted too.
+ */
+export function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}

@@ -1,4 +1,6 @@
 import { Testing } from 'cdk8s';
+import { checkPair } from '../bench/constructs';
+import { comparedOutput, instancesFor, pairChart, PAIRS } from '../bench/pairs';
 import { buildChart, HAND_WRITTEN, LIBRARY, RAW_L1, renderedAffinity, VARIANTS } from '../bench/variants';
 import { Manifest, validateManifests } from './util/manifests';
 
@@ -15,5 +17,25 @@ describe('benchmark variants', () => {
 
   test('there are the three documented variants', () => {
     expect(VARIANTS).toEqual([LIBRARY, HAND_WRITTEN, RAW_L1]);
+  });
+});
+
+// `npm run bench` prints each construct's ratio against a hand-written twin;
+// the ratio only means something if the twin writes the same objects.
+describe('every construct and its hand-written twin', () => {
+  test.each(PAIRS.map(p => [p.library, p]))('GIVEN %s WHEN both sides build 3 instances THEN the twin renders the same valid manifests', (_name, pair) => {
+    const library = Testing.synth(pairChart(pair, 'library', 3)) as Manifest[];
+    const twin = Testing.synth(pairChart(pair, 'twin', 3)) as Manifest[];
+    validateManifests(library);
+    expect(library.length).toBeGreaterThanOrEqual(3);
+    expect(comparedOutput(pair, twin)).toEqual(comparedOutput(pair, library));
+    expect(() => checkPair(pair)).not.toThrow();
+  });
+
+  test('GIVEN about 400 objects THEN each pair is sized in whole instances', () => {
+    expect(PAIRS.map(p => [p.id, instancesFor(p, 400)])).toEqual([
+      ['sticky-service', 400], ['aws-nlb', 400], ['cookie-route', 200], ['cookie-ingress-nginx', 200],
+      ['cookie-ingress-traefik', 200], ['shared-session-app', 67], ['grafana-quick-fix', 200],
+    ]);
   });
 });

@@ -107,6 +107,15 @@ export interface RenderedMainSessionPersistence {
 const NO_FIELD = (field: string, release: string = GATEWAY_API_RELEASE) => () =>
   `cannot be written in Gateway API ${release} sessionPersistence, which has no cookie ${field}: the implementation chooses it; leave it out, or use EnvoyCookieAffinity or MeshCookieAffinity, which write it`;
 
+/** The cookie fields sessionPersistence cannot write, and why: made once, not per route. */
+const UNWRITABLE_COOKIE_FIELDS = {
+  path: NO_FIELD('path'),
+  domain: NO_FIELD('domain'),
+  secure: NO_FIELD('Secure attribute'),
+  httpOnly: NO_FIELD('HttpOnly attribute'),
+  sameSite: NO_FIELD('SameSite attribute'),
+};
+
 function durationIn(scope: IConstruct, prop: string, duration: Duration): string {
   const seconds = secondsOf(duration);
   const text = seconds > 0 ? gatewayDuration(seconds) : undefined;
@@ -125,13 +134,7 @@ function durationIn(scope: IConstruct, prop: string, duration: Duration): string
 export function renderSessionPersistence(scope: IConstruct, options: SessionPersistenceOptions): RenderedSessionPersistence {
   const cookie = options.cookie ?? {};
   const resolved = resolveCookie(scope, 'cookie', cookie, { tls: false });
-  refuseGiven(scope, 'cookie', cookie, resolved, {
-    path: NO_FIELD('path'),
-    domain: NO_FIELD('domain'),
-    secure: NO_FIELD('Secure attribute'),
-    httpOnly: NO_FIELD('HttpOnly attribute'),
-    sameSite: NO_FIELD('SameSite attribute'),
-  });
+  refuseGiven(scope, 'cookie', cookie, resolved, UNWRITABLE_COOKIE_FIELDS);
   if (resolved.name !== undefined && resolved.name.length > SESSION_NAME_MAX_LENGTH) {
     throw propError(scope, 'cookie.name', `${resolved.name.length} characters: ${JSON.stringify(resolved.name.slice(0, 20))}...`,
       `must be at most ${SESSION_NAME_MAX_LENGTH} characters (sessionPersistence.sessionName)`);

@@ -185,6 +185,9 @@ class HonouredByProvider extends LoadBalancerStickiness {
   }
 }
 
+/** `stickiness.enabled=true,stickiness.type=source_ip`, written once. */
+const SOURCE_IP_STICKINESS_ATTRIBUTES = formatAwsStringMap(AWS_NLB_SOURCE_IP_STICKINESS);
+
 class AwsNlbStickiness extends LoadBalancerStickiness {
   public readonly provider = 'awsNlb';
 
@@ -212,7 +215,12 @@ class AwsNlbStickiness extends LoadBalancerStickiness {
       rendered[AWS_LB_SCHEME_ANNOTATION] = this.options.scheme;
     }
 
-    const given = annotations[AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION] ?? '';
+    const given = annotations[AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION];
+    if (given === undefined) {
+      // The common case: no attributes of the user's to check or merge.
+      rendered[AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION] = SOURCE_IP_STICKINESS_ATTRIBUTES;
+      return { annotations: rendered, loadBalancerClass: this.options.useLoadBalancerClass ? AWS_LBC_LOAD_BALANCER_CLASS : undefined };
+    }
     const pairs = parseAwsStringMap(given);
     if (pairs === undefined) {
       throw propError(service, 'metadata.annotations', `${AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION}: ${given}`,

@@ -1,4 +1,4 @@
-import { Duration, JsonPatch } from 'cdk8s';
+import { ApiObjectMetadataDefinition, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { LoadBalancerStickiness } from './load-balancer-stickiness';
@@ -340,7 +340,7 @@ export class StickyService extends kplus.Service {
     // target-group attributes) would replace these silently.
     this.node.addValidation({
       validate: () => {
-        const now: { [key: string]: string } = this.metadata.toJson().annotations ?? {};
+        const now = annotationsNow(this.metadata);
         return Object.entries(config.annotations)
           .filter(([key, value]) => now[key] !== value)
           .map(([key, value]) => `'metadata.annotations' (${key}: ${now[key] ?? 'removed'}) must stay ${value} for loadBalancerStickiness ${stickiness.provider}(): put every value for this annotation in the Service's props, where they are merged`);
@@ -351,6 +351,21 @@ export class StickyService extends kplus.Service {
 
 }
 
+
+/**
+ * The annotations an object has now. cdk8s keeps them as a plain map of
+ * strings on the metadata definition; reading that map costs nothing, where
+ * `metadata.toJson()` resolves and copies the whole metadata (for each
+ * LoadBalancer Service, at every synth). Should cdk8s ever keep them
+ * otherwise, the rendered metadata is read instead.
+ */
+function annotationsNow(metadata: ApiObjectMetadataDefinition): { [key: string]: string } {
+  const kept = (metadata as unknown as { annotations?: unknown }).annotations;
+  if (kept !== null && typeof kept === 'object' && Object.values(kept).every(value => typeof value === 'string')) {
+    return kept as { [key: string]: string };
+  }
+  return metadata.toJson().annotations ?? {};
+}
 
 function noPortsMessage(): string {
   return "'ports' (none) must list at least one port: pass 'ports', call bind(), or create the Service with StickyService.exposeWorkload() to take the ports of a workload's containers";

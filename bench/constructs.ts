@@ -1,0 +1,103 @@
+// Every construct against its hand-written twin (pairs.ts), in one process:
+// build N instances, collect garbage, then chart.toJson(), in CPU time of
+// this process (see cpuMsSince). The two sides are interleaved and alternate which goes first; medians of the repeats.
+// Optionally (BENCH_INSTRUCTIONS=1) the same comparison in instructions,
+// counted by callgrind in fresh processes. Prints; never fails on a figure.
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { comparedOutput, instancesFor, Pair, pairChart, PAIRS } from './pairs';
+import { cpuMsSince, median, spreadPercent, table } from './stats';
+
+const gc: () => void = (global as any).gc ?? (() => undefined);
+
+/** The objects each comparison writes (about: instances are whole). */
+export const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 400);
+
+interface Sample { buildMs: number; synthMs: number }
+
+function sample(pair: Pair, side: 'library' | 'twin', n: number): Sample {
+  gc();
+  const start = process.cpuUsage();
+  const chart = pairChart(pair, side, n);
+  const buildMs = cpuMsSince(start);
+  // Garbage made while building is collected here, not during toJson().
+  gc();
+  const synthStart = process.cpuUsage();
+  chart.toJson();
+  return { buildMs, synthMs: cpuMsSince(synthStart) };
+}
+
+/** Throws if the two sides of a pair do not render the same objects. */
+export function checkPair(pair: Pair): void {
+  const render = (side: 'library' | 'twin') => JSON.stringify(comparedOutput(pair, pairChart(pair, side, 2).toJson()));
+  if (render('library') !== render('twin')) {
+    throw new Error(`${pair.twin} renders differently from ${pair.library}:\n${render('twin')}\nnot\n${render('library')}`);
+  }
+}
+
+/** Prints every pair's time ratio at OBJECTS objects. */
+export function benchConstructs(repeats: number, only?: string[]): void {
+  const rows: string[][] = [];
+  for (const pair of PAIRS.filter(p => !only || only.includes(p.id))) {
+    checkPair(pair);
+    const n = instancesFor(pair, OBJECTS);
+    const lib: Sample[] = [];
+    const twin: Sample[] = [];
+    for (let r = 0; r < 3; r++) { sample(pair, 'library', n); sample(pair, 'twin', n); }
+    for (let r = 0; r < repeats; r++) {
+      if (r % 2 === 0) {
+        lib.push(sample(pair, 'library', n)); twin.push(sample(pair, 'twin', n));
+      } else {
+        twin.push(sample(pair, 'twin', n)); lib.push(sample(pair, 'library', n));
+      }
+    }
+    const total = (s: Sample) => s.buildMs + s.synthMs;
+    const ratio = (f: (s: Sample) => number) => (median(lib.map(f)) / median(twin.map(f))).toFixed(2);
+    rows.push([
+      pair.library, pair.twin, String(n),
+      median(lib.map(total)).toFixed(1), median(twin.map(total)).toFixed(1),
+      `${spreadPercent(lib.map(total)).toFixed(0)}%`,
+      ratio(s => s.buildMs), ratio(s => s.synthMs), ratio(total),
+    ]);
+  }
+  console.log(`\nEvery construct against its hand-written twin: about ${OBJECTS} objects each, build, GC, chart.toJson(); CPU time, ${repeats} repeats, interleaved`);
+  console.log(table(['construct', 'twin', 'N', 'library ms', 'twin ms', 'spread', 'build x', 'toJson x', 'total x'], rows));
+}
+
+/** Instructions of one side at n instances, from callgrind's summary line. */
+function instructions(pair: Pair, side: 'library' | 'twin', n: number): number {
+  const script = path.join(__dirname, 'instructions.js');
+  const run = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null',
+    process.execPath, '--single-threaded', '--no-opt', '--expose-gc', '--max-semi-space-size=64', script, pair.id, side, String(n)], { encoding: 'utf-8' });
+  const collected = /Collected\s*:\s*(\d+)/.exec(run.stderr ?? '');
+  if (run.status !== 0 || !collected) {
+    throw new Error(`callgrind on ${pair.id} ${side} ${n} failed (${run.error?.message ?? `status ${run.status}`}):\n${run.stderr}`);
+  }
+  return Number(collected[1]);
+}
+
+/** Prints every pair's instruction ratio (N instances minus none), one callgrind run each. */
+export function benchInstructions(only?: string[]): void {
+  const pairs = PAIRS.filter(p => !only || only.includes(p.id));
+  const empty = instructions(pairs[0], 'library', 0);
+  const rows: string[][] = [];
+  for (const pair of pairs) {
+    const n = instancesFor(pair, OBJECTS);
+    const lib = instructions(pair, 'library', n) - empty;
+    const twin = instructions(pair, 'twin', n) - empty;
+    rows.push([pair.library, pair.twin, String(n), (lib / 1e6).toFixed(1), (twin / 1e6).toFixed(1), (lib / twin).toFixed(3)]);
+  }
+  console.log(`\nInstructions (callgrind, node --single-threaded --no-opt, fresh processes): about ${OBJECTS} objects, minus an empty run's ${(empty / 1e6).toFixed(0)} M`);
+  console.log(table(['construct', 'twin', 'N', 'library M', 'twin M', 'ratio'], rows));
+}
+
+if (require.main === module) {
+  // node dist/bench/bench/constructs.js [instructions [pair...]]
+  const [mode, ...ids] = process.argv.slice(2);
+  if (mode === 'instructions') {
+    benchInstructions(ids.length ? ids : undefined);
+  } else {
+    // node --expose-gc --single-threaded dist/bench/bench/constructs.js [pair...]
+    benchConstructs(Number(process.env.BENCH_REPEATS ?? 15), mode ? [mode, ...ids] : undefined);
+  }
+}
