@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ReferenceGrantV1Beta1 } from '../imports/gateway-referencegrants';
+import { customResource, REFERENCE_GRANT } from '../imports/custom-resource';
+import type { ReferenceGrantV1Beta1Props } from '../imports/gateway-referencegrants';
 import { checkObjectNames, DEFAULT_NAMESPACE } from '../names';
 
 /** The API group of Gateway API routes, the `from.group` of a grant. */
@@ -37,7 +38,7 @@ export function grantReference(scope: Construct, id: string, ref: CrossNamespace
   if (!crossesNamespaces(ref.fromNamespace, ref.serviceNamespace)) {
     return undefined;
   }
-  const grant = new ReferenceGrantV1Beta1(scope, id, {
+  const grant = customResource<ReferenceGrantV1Beta1Props>(scope, id, REFERENCE_GRANT, {
     metadata: { namespace: ref.serviceNamespace ?? DEFAULT_NAMESPACE },
     spec: {
       from: [{ group: GATEWAY_API_GROUP, kind: ref.fromKind, namespace: ref.fromNamespace ?? DEFAULT_NAMESPACE }],

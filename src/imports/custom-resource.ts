@@ -8,6 +8,8 @@ import { Construct } from 'constructs';
 // checks each one against it).
 /** Gateway API HTTPRoute. */
 export const HTTP_ROUTE: GroupVersionKind = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' };
+/** Gateway API ReferenceGrant (v1beta1: the storage version, served alongside v1). */
+export const REFERENCE_GRANT: GroupVersionKind = { apiVersion: 'gateway.networking.k8s.io/v1beta1', kind: 'ReferenceGrant' };
 /** Gateway API (experimental) XBackendTrafficPolicy. */
 export const X_BACKEND_TRAFFIC_POLICY: GroupVersionKind = { apiVersion: 'gateway.networking.x-k8s.io/v1alpha1', kind: 'XBackendTrafficPolicy' };
 /** Envoy Gateway BackendTrafficPolicy. */

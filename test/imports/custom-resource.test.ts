@@ -7,6 +7,7 @@ import { BackendTrafficPolicy as EnvoyBackendTrafficPolicy } from '../../src/imp
 import { HttpRoute } from '../../src/imports/gateway-httproutes';
 import { HttpRoute as MainHttpRoute } from '../../src/imports/gateway-main-httproutes';
 import { XBackendTrafficPolicy as MainXBackendTrafficPolicy } from '../../src/imports/gateway-main-xbackendtrafficpolicies';
+import { ReferenceGrantV1Beta1 } from '../../src/imports/gateway-referencegrants';
 import { XBackendTrafficPolicy } from '../../src/imports/gateway-xbackendtrafficpolicies';
 import { GcpBackendPolicy } from '../../src/imports/gke-gcpbackendpolicies';
 import { DestinationRule } from '../../src/imports/istio-destinationrules';
@@ -25,6 +26,7 @@ describe('custom resources written as plain ApiObjects', () => {
     ['TRAEFIK_INGRESS_ROUTE', kinds.TRAEFIK_INGRESS_ROUTE, IngressRoute.GVK],
     ['HTTP_ROUTE (Gateway API main)', kinds.HTTP_ROUTE, MainHttpRoute.GVK],
     ['X_BACKEND_TRAFFIC_POLICY (Gateway API main)', kinds.X_BACKEND_TRAFFIC_POLICY, MainXBackendTrafficPolicy.GVK],
+    ['REFERENCE_GRANT', kinds.REFERENCE_GRANT, ReferenceGrantV1Beta1.GVK],
     ['KONG_UPSTREAM_POLICY', kinds.KONG_UPSTREAM_POLICY, KongUpstreamPolicy.GVK],
     ['CONTOUR_HTTP_PROXY', kinds.CONTOUR_HTTP_PROXY, HttpProxy.GVK],
     ['GCP_BACKEND_POLICY', kinds.GCP_BACKEND_POLICY, GcpBackendPolicy.GVK],
