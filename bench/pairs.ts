@@ -6,6 +6,7 @@ import { ApiObject, App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { COOKIE_VARIANTS } from './cookie-ingress';
 import { QUICK_FIX, QUICK_FIX_BY_HAND } from './grafana';
+import { PLATFORM_PAIRS } from './platform-pairs';
 import { SHARED_SESSION_VARIANTS } from './shared-session-app';
 import { HAND_WRITTEN, LIBRARY } from './variants';
 import { CookieAffinityRoute, LoadBalancerStickiness, StickyService } from '../src';
@@ -170,6 +171,7 @@ const GRAFANA_QUICK_FIX: Pair = {
 /** Every pair, in the order the bench prints them. */
 export const PAIRS: Pair[] = [
   STICKY_SERVICE, AWS_NLB, COOKIE_ROUTE, COOKIE_INGRESS_NGINX, COOKIE_INGRESS_TRAEFIK, SHARED_SESSION_APP, GRAFANA_QUICK_FIX,
+  ...PLATFORM_PAIRS,
 ];
 
 /** The pair of that id. */

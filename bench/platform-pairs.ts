@@ -1,6 +1,6 @@
 // The Kong, GKE Gateway, Contour and NGINX Plus constructs next to their
 // hand-written twins, in the shape of the bench's construct/twin pairs
-// (`Pair` in bench/pairs.ts: add these to its list). Each twin writes the
+// (`Pair` in bench/pairs.ts, whose list includes them). Each twin writes the
 // same objects with cdk8s and cdk8s-plus alone; test/gateway/platform-bench.test.ts
 // checks that both sides render the same manifests.
 import { ApiObject, Chart } from 'cdk8s';
