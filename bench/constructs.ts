@@ -27,9 +27,16 @@ function sample(pair: Pair, side: 'library' | 'twin', n: number): Sample {
   return { buildMs, synthMs: cpuMsSince(synthStart) };
 }
 
-/** Throws if the two sides of a pair do not render the same objects. */
+/** JSON with every object's keys sorted: the API server reads a manifest's fields in any order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v) => v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.keys(v).sort().map(k => [k, v[k]]))
+    : v);
+}
+
+/** Throws if the two sides of a pair do not render the same objects (field order aside). */
 export function checkPair(pair: Pair): void {
-  const render = (side: 'library' | 'twin') => JSON.stringify(comparedOutput(pair, pairChart(pair, side, 2).toJson()));
+  const render = (side: 'library' | 'twin') => canonical(comparedOutput(pair, pairChart(pair, side, 2).toJson()));
   if (render('library') !== render('twin')) {
     throw new Error(`${pair.twin} renders differently from ${pair.library}:\n${render('twin')}\nnot\n${render('library')}`);
   }

@@ -36,6 +36,7 @@ describe('every construct and its hand-written twin', () => {
     expect(PAIRS.map(p => [p.id, instancesFor(p, 400)])).toEqual([
       ['sticky-service', 400], ['aws-nlb', 400], ['cookie-route', 200], ['cookie-ingress-nginx', 200],
       ['cookie-ingress-traefik', 200], ['shared-session-app', 67], ['grafana-quick-fix', 200],
+      ['kong', 200], ['gke-gateway', 200], ['contour', 200], ['nginx-plus', 200],
     ]);
   });
 });
