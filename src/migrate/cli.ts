@@ -8,7 +8,7 @@ import { HTTPROUTE_TARGETS, SourceDoc, TARGETS, migrateDocs, optionsProblem } fr
 import { MigrationGatewayApi, MigrationNote, MigrationOptions, MigrationTarget } from './model';
 import { isNginxIngress } from './source';
 import { toYamlDocuments } from './yaml-out';
-import { InputError, expandPaths, readManifests } from '../doctor/load';
+import { formatProblem, loadManifests } from '../doctor/load';
 
 const USAGE = `Usage: affinity-migrate --to TARGET [--gateway NAME] [--gateway-namespace NS]
                         [--gateway-api v1.6|main] PATH... | -
@@ -117,22 +117,15 @@ function packageVersion(): string {
 }
 
 /**
- * Reads the inputs: the one place that knows the doctor's reader. It returns
- * the documents read and the problems met (`file:line: message`); any problem
- * is exit 2. With the reader that reads as kubectl does and keeps going past
- * a bad file (`loadManifests`), the body is one line:
- * `const r = loadManifests(paths); return { docs: r.docs, problems: r.errors.map(formatProblem) };`
+ * Reads the inputs with the doctor's reader and returns the documents read
+ * and every problem met (`file:line: message`); any problem is exit 2.
  */
 export function loadInputs(paths: string[]): { docs: SourceDoc[]; problems: string[] } {
-  try {
-    const files = paths.flatMap(p => (p === '-' ? ['-'] : expandPaths([p])));
-    return { docs: files.flatMap(f => readManifests(f)), problems: [] };
-  } catch (e) {
-    if (e instanceof InputError) {
-      return { docs: [], problems: [e.message] };
-    }
-    throw e;
-  }
+  // The doctor's reader: YAML as kubectl reads it, Lists expanded, every file
+  // read before any problem is reported. All of the input is one set here:
+  // the output replaces it as a whole.
+  const r = loadManifests(paths, { together: true });
+  return { docs: r.docs, problems: r.errors.map(formatProblem) };
 }
 
 /** One report line: `file:line: Ingress ns/name: subject: fate: detail`. */

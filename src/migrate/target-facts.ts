@@ -59,32 +59,5 @@ export const NGINX_PLUS = {
   docs: 'https://docs.nginx.com/nginx-ingress-controller/configuration/virtualserver-and-virtualserverroute-resources/#upstreamsessioncookie',
 } as const;
 
-/**
- * The CEL rules and pattern the Gateway API HTTPRoute CRD (v1.6.1 and main)
- * puts on a `PathPrefix` or `Exact` path value. Returns the first rule a value
- * breaks, in the CRD's words, or `undefined`.
- *
- * @see https://github.com/kubernetes-sigs/gateway-api/blob/v1.6.1/config/crd/experimental/gateway.networking.k8s.io_httproutes.yaml
- */
-export function httpRoutePathProblem(value: string): string | undefined {
-  if (value.length > 1024) {
-    return 'must be at most 1024 characters';
-  }
-  if (!value.startsWith('/')) {
-    return "must be an absolute path and start with '/'";
-  }
-  for (const part of ['//', '/./', '/../', '%2f', '%2F', '#']) {
-    if (value.includes(part)) {
-      return `must not contain '${part}'`;
-    }
-  }
-  for (const end of ['/..', '/.']) {
-    if (value.endsWith(end)) {
-      return `must not end with '${end}'`;
-    }
-  }
-  if (!/^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$/.test(value)) {
-    return "must only contain valid characters (letters, digits, -/._~!$&'()*+,;=:@ and %XX escapes)";
-  }
-  return undefined;
-}
+// The HTTPRoute CRD's rules on a path value are the library's, shared with the route constructs.
+export { httpRoutePathProblem } from '../facts/gateway-api';
