@@ -192,6 +192,13 @@ project.addTask('api:accept', {
   exec: 'node scripts/api-surface.js --accept',
 });
 
+// Every @example and README TypeScript snippet compiles (strict, with
+// rosetta/default.ts-fixture); the translation table it writes is not kept.
+project.addTask('rosetta', {
+  description: 'Compile every @example and README TypeScript snippet with jsii-rosetta --strict (after compile); fails on any error',
+  exec: 'code=0; jsii-rosetta extract --strict .jsii || code=$?; rm -f .jsii.tabl.json; exit $code',
+});
+
 // What Construct Hub shows for each jsii language, and the bindings' source:
 // both must generate without errors (no toolchains needed).
 project.addTask('languages', {

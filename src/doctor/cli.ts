@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { runRules } from './engine';
-import { formatText, toJsonFindings, toJunit, toSarif } from './format';
+import { formatText, toJsonFindings, toJunit, toSarif, unreadableCount } from './format';
 import { ReadProblem, formatProblem, groupByApp, listInputs, readInput } from './load';
 import { Severity, atLeast } from './model';
 import { RULES } from './rules';
@@ -164,25 +164,32 @@ export function run(argv: string[], options: RunOptions = {}): CliResult {
       manifests += docs.length;
       findings.push(...runRules(docs, { minSeverity: args.minSeverity }));
     }
+    // Zero manifests read is a mistyped path or an empty folder, never a pass:
+    // nothing was checked, so the run fails like an unreadable input does.
+    const inputs = args.paths.map(p => (p === '-' ? 'standard input' : p)).join(', ');
+    const nothingChecked = manifests === 0 ? `no Kubernetes manifests found in ${inputs}: nothing was checked` : undefined;
+    const problems = nothingChecked !== undefined && errors.length === 0 ? [...errors, { file: inputs, message: nothingChecked }] : errors;
     const shownNotices = atLeast(Severity.INFO, args.minSeverity) ? notices : [];
     const failed = findings.some(f => atLeast(f.severity, Severity.ERROR));
     let stdout: string;
     let stderr = '';
     switch (args.format) {
       case 'json':
-        stdout = JSON.stringify(toJsonFindings(findings, errors, shownNotices), undefined, 2) + '\n';
+        stdout = JSON.stringify(toJsonFindings(findings, problems, shownNotices), undefined, 2) + '\n';
         break;
       case 'sarif':
-        stdout = JSON.stringify(toSarif(findings, RULES, packageVersion(), errors, shownNotices), undefined, 2) + '\n';
+        stdout = JSON.stringify(toSarif(findings, RULES, packageVersion(), problems, shownNotices), undefined, 2) + '\n';
         break;
       case 'junit':
-        stdout = toJunit(findings, RULES, errors, manifests);
+        stdout = toJunit(findings, RULES, problems, manifests);
         break;
       default:
-        stdout = formatText(findings, manifests, errors.length);
+        stdout = nothingChecked !== undefined
+          ? `affinity-doctor: ${nothingChecked}.${errors.length > 0 ? ` ${unreadableCount(errors.length)}` : ''}\n`
+          : formatText(findings, manifests, errors.length);
         stderr = [...errors, ...shownNotices].map(p => `affinity-doctor: ${formatProblem(p)}\n`).join('');
     }
-    return { stdout, stderr, exitCode: errors.length > 0 ? 2 : failed ? 1 : 0 };
+    return { stdout, stderr, exitCode: problems.length > 0 ? 2 : failed ? 1 : 0 };
   } catch (e) {
     return { stdout: '', stderr: `affinity-doctor: unexpected failure: ${(e as Error)?.message ?? String(e)}\n`, exitCode: 2 };
   }

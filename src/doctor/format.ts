@@ -67,11 +67,19 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** The sentence saying how many inputs could not be read. */
+export function unreadableCount(unreadable: number): string {
+  return `${plural(unreadable, 'input')} could not be read (listed on standard error).`;
+}
+
 /** Findings grouped by resource, in the order resources first appear, each with its fix. */
 export function formatText(findings: Finding[], manifestCount: number, unreadable: number = 0): string {
-  const unread = unreadable > 0 ? ` ${plural(unreadable, 'input')} could not be read (listed on standard error).` : '';
+  const unread = unreadable > 0 ? ` ${unreadableCount(unreadable)}` : '';
   if (findings.length === 0) {
-    return `affinity-doctor: no session-affinity problems found in ${plural(manifestCount, 'manifest')}.${unread}\n`;
+    // "No problems" only when every input was read: otherwise say what was checked and what was not.
+    return unreadable > 0
+      ? `affinity-doctor: no finding in the ${plural(manifestCount, 'manifest')} read, but not everything was checked:${unread}\n`
+      : `affinity-doctor: no session-affinity problems found in ${plural(manifestCount, 'manifest')}.\n`;
   }
   const groups = new Map<string, Finding[]>();
   for (const f of findings) {

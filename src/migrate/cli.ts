@@ -172,6 +172,11 @@ export function run(argv: string[]): CliResult {
     if (problems.length > 0) {
       return { stdout: '', stderr: problems.map(p => `affinity-migrate: ${p}\n`).join(''), exitCode: 2 };
     }
+    if (docs.length === 0) {
+      // An empty folder or a mistyped path is not "nothing to migrate": nothing was read.
+      const inputs = args.paths.map(p => (p === '-' ? 'standard input' : p)).join(', ');
+      return { stdout: '', stderr: `affinity-migrate: no Kubernetes manifests found in ${inputs}: nothing was migrated\n`, exitCode: 2 };
+    }
     const result = migrateDocs(docs, options);
     const stderr = result.notes.map(n => `${formatNote(n)}\n`).join('');
     const empty = !docs.some(d => d.obj && isNginxIngress(d.obj))

@@ -143,7 +143,7 @@ describe('errors: exit 2, a message naming the file and line, never a stack trac
     const file = write('bad.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: [app\n');
     const result = run([file]);
     expect(result).toEqual({
-      stdout: 'affinity-doctor: no session-affinity problems found in 0 manifests. 1 input could not be read (listed on standard error).\n',
+      stdout: `affinity-doctor: no Kubernetes manifests found in ${file}: nothing was checked. 1 input could not be read (listed on standard error).\n`,
       stderr: `affinity-doctor: ${file}:5:1: unexpected end of the stream within a flow collection\n`,
       exitCode: 2,
     });
@@ -158,10 +158,45 @@ describe('errors: exit 2, a message naming the file and line, never a stack trac
 
   test('a missing file', () => {
     expect(run([path.join(dir, 'nope.yaml')])).toEqual({
-      stdout: 'affinity-doctor: no session-affinity problems found in 0 manifests. 1 input could not be read (listed on standard error).\n',
+      stdout: `affinity-doctor: no Kubernetes manifests found in ${path.join(dir, 'nope.yaml')}: nothing was checked. 1 input could not be read (listed on standard error).\n`,
       stderr: `affinity-doctor: ${path.join(dir, 'nope.yaml')}: no such file or folder\n`,
       exitCode: 2,
     });
+  });
+
+  test('an empty folder is not a pass: nothing was checked, exit 2', () => {
+    // GIVEN an empty folder (a mistyped or not yet generated manifests folder)
+    const empty = path.join(dir, 'empty');
+    fs.mkdirSync(empty);
+    // WHEN / THEN
+    expect(run([empty])).toEqual({
+      stdout: `affinity-doctor: no Kubernetes manifests found in ${empty}: nothing was checked.\n`,
+      stderr: '',
+      exitCode: 2,
+    });
+    // AND the machine formats carry it as an error too
+    const json = run(['--format', 'json', empty]);
+    expect(json.exitCode).toBe(2);
+    expect(json.stdout).toContain(`no Kubernetes manifests found in ${empty}: nothing was checked`);
+  });
+
+  test('files without a Kubernetes object are not a pass either', () => {
+    const file = write('values.yaml', 'replicas: 3\n');
+    const result = run([file]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe(`affinity-doctor: no Kubernetes manifests found in ${file}: nothing was checked.\n`);
+  });
+
+  test('with one input unreadable, "no problems found" is never printed', () => {
+    // GIVEN one good file and one missing
+    const good = write('ok.yaml', yamlOf([service('app', CLIENT_IP)]));
+    const missing = path.join(dir, 'nope.yaml');
+    // WHEN
+    const result = run([good, missing]);
+    // THEN
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).not.toContain('no session-affinity problems found');
+    expect(result.stdout).toBe('affinity-doctor: no finding in the 1 manifest read, but not everything was checked: 1 input could not be read (listed on standard error).\n');
   });
 
   test.each([

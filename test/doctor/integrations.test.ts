@@ -84,14 +84,20 @@ describe('GitHub Action (action.yml)', () => {
   const step = action.runs.steps[0];
 
   /** Runs the composite step's script as the runner would: inputs resolved into its env, npx on the PATH. */
-  function runAction(inputs: Record<string, string>, cwd: string) {
+  function runAction(inputs: Record<string, string>, cwd: string, actionVersion: string = '1.4.2') {
+    // The action's own checkout, as the runner places it: its package.json names the release.
+    const actionPath = path.join(dir, 'action');
+    fs.mkdirSync(actionPath, { recursive: true });
+    fs.writeFileSync(path.join(actionPath, 'package.json'), JSON.stringify({ name: 'cdk8s-session-affinity', version: actionVersion }));
     const values: Record<string, string> = {};
     for (const [name, spec] of Object.entries<any>(action.inputs)) {
       values[name] = inputs[name] ?? String(spec.default ?? '');
     }
     const stepEnv: Record<string, string> = {};
     for (const [k, v] of Object.entries<string>(step.env)) {
-      stepEnv[k] = v.replace(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (_, name) => values[name]);
+      stepEnv[k] = v
+        .replace(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (_, name) => values[name])
+        .replace(/\$\{\{\s*github\.action_path\s*\}\}/g, actionPath);
     }
     // npx --yes --package cdk8s-session-affinity@VERSION affinity-doctor ARGS -> the CLI from source
     installCli('affinity-doctor');
@@ -118,10 +124,40 @@ describe('GitHub Action (action.yml)', () => {
     // THEN
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('error   local-sessions-without-affinity');
-    expect(fs.readFileSync(path.join(dir, 'npx-package'), 'utf-8').trim()).toBe('cdk8s-session-affinity@latest');
+    expect(fs.readFileSync(path.join(dir, 'npx-package'), 'utf-8').trim()).toBe('cdk8s-session-affinity@1.4.2');
     expect(outputs).toEqual({ 'sarif-file': 'affinity-doctor.sarif', 'exit-code': '1' });
     const log = JSON.parse(fs.readFileSync(path.join(repo, 'affinity-doctor.sarif'), 'utf-8'));
     expect(log.runs[0].results.map((r: any) => r.ruleId)).toEqual(['local-sessions-without-affinity']);
+  });
+
+  test('runs exactly the version of the action\'s own package.json, never a moving tag', () => {
+    // GIVEN the action at a release whose package.json says 2.0.1
+    const repo = path.dirname(manifests('repo/k8s', FIXED));
+    // WHEN it runs without a version input
+    const { result } = runAction({}, repo, '2.0.1');
+    // THEN npx is asked for that exact version
+    expect(result.status).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'npx-package'), 'utf-8').trim()).toBe('cdk8s-session-affinity@2.0.1');
+    expect(action.inputs.version.default).toBe('');
+  });
+
+  test('an explicit exact version input wins over package.json', () => {
+    const repo = path.dirname(manifests('repo/k8s', FIXED));
+    runAction({ version: '3.1.0-rc.1' }, repo);
+    expect(fs.readFileSync(path.join(dir, 'npx-package'), 'utf-8').trim()).toBe('cdk8s-session-affinity@3.1.0-rc.1');
+  });
+
+  test.each([
+    ['the unreleased checkout (0.0.0)', {}, '0.0.0', '"0.0.0"'],
+    ['a dist-tag', { version: 'latest' }, '1.4.2', '"latest"'],
+    ['a range', { version: '^1.0.0' }, '1.4.2', '"^1.0.0"'],
+  ])('refuses %s: exit 2, npx never runs', (_, inputs, actionVersion, shown) => {
+    const repo = path.dirname(manifests('repo/k8s', FIXED));
+    const { result, outputs } = runAction(inputs, repo, actionVersion);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`version must be an exact published version (for example 1.2.3), not ${shown}`);
+    expect(outputs['exit-code']).toBe('2');
+    expect(fs.existsSync(path.join(dir, 'npx-package'))).toBe(false);
   });
 
   test('passes paths, --together and --min-severity; a clean run succeeds', () => {

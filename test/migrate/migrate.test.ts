@@ -330,6 +330,16 @@ spec:
     expect(result.stderr).not.toContain('    at ');
   });
 
+  test('GIVEN an empty folder WHEN run THEN exit 2: nothing was migrated, not a clean run', () => {
+    const empty = path.join(dir, 'empty');
+    fs.mkdirSync(empty);
+    expect(run(['--to', 'traefik', empty])).toEqual({
+      stdout: '',
+      stderr: `affinity-migrate: no Kubernetes manifests found in ${empty}: nothing was migrated\n`,
+      exitCode: 2,
+    });
+  });
+
   test('GIVEN a missing path WHEN run THEN exit 2 naming it', () => {
     const result = run(['--to', 'traefik', path.join(dir, 'nope')]);
     expect(result).toEqual({ stdout: '', stderr: `affinity-migrate: ${path.join(dir, 'nope')}: no such file or folder\n`, exitCode: 2 });
