@@ -21,6 +21,10 @@ export interface AffinityDoctorValidationOptions {
  * when the app synthesizes: each finding at or above `failOn` fails the synth
  * with the construct path of the object at fault.
  *
+ * Added with `addTo`, each finding is reported by the object at fault, so cdk8s
+ * prints it as it prints the library's own validation errors:
+ * `[chart/Service/Resource] [rule] message. Fix: ...`.
+ *
  * @example
  * import { AffinityDoctorValidation } from 'cdk8s-session-affinity';
  *
@@ -33,12 +37,16 @@ export class AffinityDoctorValidation implements IValidation {
   /** Adds the doctor to a scope's validations and returns it. */
   public static addTo(scope: IConstruct, options: AffinityDoctorValidationOptions = {}): AffinityDoctorValidation {
     const validation = new AffinityDoctorValidation(scope, options);
-    scope.node.addValidation(validation);
+    scope.node.addValidation({ validate: () => validation.reportOnObjects() });
     return validation;
   }
 
   private readonly scope: IConstruct;
   private readonly failOn: Severity;
+  /** The messages of the last run, by the object at fault. */
+  private readonly byObject = new Map<IConstruct, string[]>();
+  /** Objects that already report through `byObject`. */
+  private readonly reporting = new Set<IConstruct>();
 
   /**
    * @param scope the App or Chart whose charts are checked (add the validation to it with `scope.node.addValidation`, or use `addTo`)
@@ -50,21 +58,51 @@ export class AffinityDoctorValidation implements IValidation {
 
   /** Checks the objects under the scope and returns one message per failing finding. */
   public validate(): string[] {
+    return this.check().map(f => `${f.construct?.node.path ?? f.resource}: ${f.message}`);
+  }
+
+  /**
+   * cdk8s prefixes each validation message with the path of the construct that
+   * reported it, and validates parents before children: the scope runs the
+   * checks, and each object at fault reports its own findings, so the message
+   * reads `[chart/Service/Resource] [rule] ...` like every other validation
+   * error. A run only reads the objects; the reporting hooks change no manifest
+   * and are added once per object, then read the latest run.
+   */
+  private reportOnObjects(): string[] {
+    this.byObject.clear();
+    const unplaced: string[] = [];
+    for (const f of this.check()) {
+      if (f.construct === undefined) {
+        unplaced.push(`${f.resource}: ${f.message}`);
+        continue;
+      }
+      const obj = f.construct;
+      this.byObject.set(obj, [...(this.byObject.get(obj) ?? []), f.message]);
+      if (!this.reporting.has(obj)) {
+        this.reporting.add(obj);
+        obj.node.addValidation({ validate: () => this.byObject.get(obj) ?? [] });
+      }
+    }
+    return unplaced;
+  }
+
+  private check(): { construct?: IConstruct; resource: string; message: string }[] {
     const docs: Doc[] = [];
-    const paths = new Map<string, string>();
+    const paths = new Map<string, IConstruct>();
     // Each object's own toJson(), not Chart.toJson(): the latter runs the app's
     // validations again, this one included.
     for (const obj of this.scope.node.findAll()) {
       if (ApiObject.isApiObject(obj)) {
         const json = obj.toJson();
-        paths.set(`${json.kind}|${json.metadata?.namespace ?? ''}|${json.metadata?.name ?? ''}`, obj.node.path);
+        paths.set(`${json.kind}|${json.metadata?.namespace ?? ''}|${json.metadata?.name ?? ''}`, obj);
         docs.push({ obj: json });
       }
     }
-    return runRules(docs, { minSeverity: this.failOn })
-      .map(f => {
-        const path = paths.get(`${f.resource.kind}|${f.resource.namespace ?? ''}|${f.resource.name}`);
-        return `${path ?? `${f.resource.kind} ${f.resource.name}`}: [${f.rule}] ${f.message}. Fix: ${f.fix}`;
-      });
+    return runRules(docs, { minSeverity: this.failOn }).map(f => ({
+      construct: paths.get(`${f.resource.kind}|${f.resource.namespace ?? ''}|${f.resource.name}`),
+      resource: `${f.resource.kind} ${f.resource.name}`,
+      message: `[${f.rule}] ${f.message}. Fix: ${f.fix}`,
+    }));
   }
 }

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { CLIENT_IP, grafana, service } from './fixtures';
 import { AffinityDoctorValidation, Severity } from '../../src';
 import { AffinityDoctorPlugin, PluginContext } from '../../src/doctor/cdk8s-plugin';
@@ -22,8 +22,40 @@ describe('AffinityDoctorValidation', () => {
     // THEN
     expect(() => app.synth()).toThrow([
       'Validation failed with the following errors:',
-      `  [] ${chart.node.path}/Object1: [local-sessions-without-affinity] Service grafana spreads requests over the 4 pods of Deployment grafana, and Grafana keeps sessions in its database, here the default SQLite on each pod (no GF_DATABASE_TYPE of mysql or postgres); with no ClientIP or cookie affinity in front, users are logged out at random. Fix: Pin each client to a pod (sessionAffinity: ClientIP on the Service, or cookie affinity at the ingress), or better, keep sessions in a store every pod shares (Redis, a database; for Grafana, GF_DATABASE_TYPE mysql or postgres).`,
+      `  [${chart.node.path}/Object1] [local-sessions-without-affinity] Service grafana spreads requests over the 4 pods of Deployment grafana, and Grafana keeps sessions in its database, here the default SQLite on each pod (no GF_DATABASE_TYPE of mysql or postgres); with no ClientIP or cookie affinity in front, users are logged out at random. Fix: Pin each client to a pod (sessionAffinity: ClientIP on the Service, or cookie affinity at the ingress), or better, keep sessions in a store every pod shares (Redis, a database; for Grafana, GF_DATABASE_TYPE mysql or postgres).`,
     ].join('\n'));
+  });
+
+  test('messages read like every other validation error: [construct path] message, never "[]"', () => {
+    // GIVEN a broken app checked by the doctor
+    const app = Testing.app();
+    chartWith(app, 'observability', [grafana(), service('grafana')]);
+    AffinityDoctorValidation.addTo(app);
+    // WHEN it synthesizes twice (each synth validates again)
+    const errors = () => {
+      try {
+        app.synth();
+        return [];
+      } catch (e) {
+        return (e as Error).message.split('\n').slice(1);
+      }
+    };
+    errors();
+    const lines = errors();
+    // THEN one line per finding, shaped as cdk8s prints a construct's own validation
+    expect(lines).toEqual([expect.stringMatching(/^ {2}\[observability\/Object1\] \[local-sessions-without-affinity\] Service grafana /)]);
+    expect(lines.join('\n')).not.toContain('[]');
+  });
+
+  test('a fixed object stops reporting on the next synth', () => {
+    const app = Testing.app();
+    const chart = chartWith(app, 'observability', [grafana(), service('grafana')]);
+    AffinityDoctorValidation.addTo(app);
+    expect(() => app.synth()).toThrow(/\[observability\/Object1\]/);
+    // WHEN the Service gets ClientIP affinity
+    (chart.node.findChild('Object1') as ApiObject).addJsonPatch(JsonPatch.add('/spec/sessionAffinity', 'ClientIP'));
+    // THEN
+    expect(() => app.synth()).not.toThrow();
   });
 
   test('a clean app synthesizes; information and warnings do not fail it by default', () => {
