@@ -64,7 +64,7 @@ const handWritten: Build = (chart, n) => {
       selector: statefulSet,
       ingress: { default: kplus.NetworkPolicyTrafficDefault.DENY, rules: [{ peer: deployment, ports: [kplus.NetworkPolicyPort.tcp(6379)] }] },
     });
-    deployment.addContainer({
+    const app = deployment.addContainer({
       name: 'app',
       image: 'ghcr.io/example/shop:1.4.2',
       ports: [{ name: 'http', number: 8080 }],
@@ -75,6 +75,7 @@ const handWritten: Build = (chart, n) => {
       readiness: kplus.Probe.fromTcpSocket({ port: 8080 }),
       liveness: kplus.Probe.fromTcpSocket({ port: 8080, initialDelaySeconds: Duration.seconds(15) }),
     });
+    app.mount('/tmp', kplus.Volume.fromEmptyDir(scope, 'Tmp', 'tmp'));
     new kplus.Service(scope, 'Service', {
       metadata: { name, namespace: 'bench' },
       selector: deployment,

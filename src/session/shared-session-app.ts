@@ -96,6 +96,17 @@ export interface SharedSessionAppProps {
   readonly securityContext?: kplus.ContainerSecurityContextProps;
 
   /**
+   * Mount an emptyDir volume at `/tmp` in the app's container. The root
+   * filesystem is read-only by default, and many runtimes and frameworks write
+   * temporary files (uploads, caches, sockets) to `/tmp`; the store containers
+   * get one the same way. Set `false` when the app mounts its own `/tmp`
+   * (`container.mount('/tmp', ...)`), or needs none.
+   *
+   * @default true
+   */
+  readonly writableTmp?: boolean;
+
+  /**
    * Security context of the app's pods.
    *
    * @default - cdk8s-plus's: non-root
@@ -199,6 +210,10 @@ export class SharedSessionApp extends Construct {
       readiness: props.readiness ?? kplus.Probe.fromTcpSocket({ port: props.port }),
       liveness: props.liveness ?? kplus.Probe.fromTcpSocket({ port: props.port, initialDelaySeconds: Duration.seconds(15) }),
     });
+    // A read-only root filesystem and no writable /tmp crash many images at start.
+    if (props.writableTmp ?? true) {
+      this.container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp'));
+    }
 
     // A plain kplus.Service: it never writes sessionAffinity, so kube-proxy
     // spreads every connection over every ready pod.

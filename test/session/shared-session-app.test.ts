@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { KedaScaledObject, SessionStore, SharedSessionApp } from '../../src';
 import { describeNameRule, nameRuleOfKind } from '../../src/facts/names';
@@ -36,6 +36,31 @@ describe('SharedSessionApp', () => {
     expect(container.readinessProbe.tcpSocket).toEqual({ port: 8080 });
     expect(container.livenessProbe).toMatchObject({ tcpSocket: { port: 8080 }, initialDelaySeconds: 15 });
     expect(container.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+  });
+
+  test('the app container gets a writable /tmp (an emptyDir) beside its read-only root filesystem', () => {
+    // GIVEN
+    const chart = newChart();
+    // WHEN
+    new SharedSessionApp(chart, 'App', { metadata: { name: 'app' }, image: 'myapp:1.0.0', port: 8080, store: jwt(chart) });
+    // THEN
+    const pod = only(synthValid(chart), 'Deployment', 'app').spec.template.spec;
+    const container = pod.containers[0];
+    expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(container.volumeMounts).toEqual([{ mountPath: '/tmp', name: 'tmp' }]);
+    expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
+  });
+
+  test('writableTmp: false leaves /tmp to the app (its own volume at /tmp, no clash)', () => {
+    // GIVEN an app that mounts its own /tmp
+    const chart = newChart();
+    const app = new SharedSessionApp(chart, 'App', { metadata: { name: 'app' }, image: 'myapp:1.0.0', port: 8080, store: jwt(chart), writableTmp: false });
+    // WHEN
+    app.container.mount('/tmp', kplus.Volume.fromEmptyDir(chart, 'Scratch', 'scratch', { sizeLimit: Size.mebibytes(64) }));
+    // THEN
+    const pod = only(synthValid(chart), 'Deployment', 'app').spec.template.spec;
+    expect(pod.containers[0].volumeMounts).toEqual([{ mountPath: '/tmp', name: 'scratch' }]);
+    expect(pod.volumes).toEqual([{ name: 'scratch', emptyDir: { sizeLimit: '64Mi' } }]);
   });
 
   test('puts the user\'s env before the store\'s, and passes the container knobs through', () => {
