@@ -143,7 +143,7 @@ StickyService.exposeWorkload(worker);
   eks.selectLabel('app', 'grafana');
 }
 // --- MultiPodGrafana, AffinityProbe (issue 11) ---
-import { AffinityProbe, GrafanaSessions, MultiPodGrafana, SessionStore } from 'cdk8s-session-affinity';
+import { AffinityProbe, GrafanaSessions, LoadBalancerStickiness as Stickiness, MultiPodGrafana, SessionStore } from 'cdk8s-session-affinity';
 
 const observability = new Chart(app, 'smoke-observability', { namespace: 'observability' });
 const fromSecret = (id: string, name: string, key: string) => ({ secret: kplus.Secret.fromSecretName(observability, id, name), key });
@@ -152,7 +152,7 @@ const grafanaAdmin = fromSecret('GrafanaAdmin', 'grafana-admin', 'password');
 new MultiPodGrafana(observability, 'Dashboards', {
   name: 'dashboards',
   adminPassword: grafanaAdmin,
-  sessions: GrafanaSessions.clientIpAffinity({ loadBalancerStickiness: LoadBalancerStickiness.awsNlb() }),
+  sessions: GrafanaSessions.clientIpAffinity({ loadBalancerStickiness: Stickiness.awsNlb() }),
 });
 new MultiPodGrafana(observability, 'DashboardsHa', {
   name: 'dashboards-ha',

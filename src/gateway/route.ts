@@ -155,7 +155,12 @@ export class CookieAffinityRoute extends Construct {
   }
 }
 
-/** A JSON value without its undefined fields, as a JSON patch must carry it. */
+/**
+ * A JSON value without its undefined fields, as a JSON patch must carry it,
+ * with its keys sorted as cdk8s sorts the rest of the object.
+ */
 function definedOnly<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value));
+  return JSON.parse(JSON.stringify(value, (_key, v) => v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.keys(v).sort().map(k => [k, v[k]]))
+    : v));
 }
