@@ -71,7 +71,7 @@ export class KedaTrigger {
 
   /** Any other scaler, as KEDA documents it. */
   public static custom(props: KedaCustomTriggerProps): KedaTrigger {
-    props = untypedProps('KedaTrigger.custom()', props, { required: ['type', 'metadata'] });
+    props = untypedProps('KedaTrigger.custom()', props, { required: ['type', 'metadata'], strings: ['type', 'metricType', 'name'] });
     return new KedaTrigger(props.type, { ...props.metadata }, props.metricType, props.name, undefined);
   }
 
