@@ -76,6 +76,7 @@ export class KedaTrigger {
   }
 
   private static resource(type: string, percent: number, options: KedaResourceTriggerOptions): KedaTrigger {
+    options = untypedProps(`KedaTrigger.${type === 'cpu' ? 'cpu' : 'memory'}Utilization()`, options, { strings: ['containerName'] });
     const metadata: { [key: string]: string } = { value: String(percent) };
     if (options.containerName !== undefined) {
       metadata.containerName = options.containerName;
