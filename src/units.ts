@@ -31,6 +31,8 @@ export interface UntypedPropsRules {
   readonly strings?: string[];
   /** Props that hold a `SecretKeyRef` (`{ secret, key }`) when given. */
   readonly secretKeyRefs?: string[];
+  /** Props that hold a Secret (`ISecret`) when given. */
+  readonly secrets?: string[];
 }
 
 /** The value at a dotted path of a props object, `undefined` where a step is missing. */
@@ -105,6 +107,12 @@ export function untypedProps<T extends object>(scope: IConstruct | string, props
       throw fail(`${prefix}${path}`, describeUntyped(value), 'must be { secret, key }: a Secret (such as Secret.fromSecretName(scope, id, name)) and the key in it');
     }
   }
+  for (const path of rules.secrets ?? []) {
+    const value = valueAt(props, path);
+    if (value !== undefined && !isSecret(value)) {
+      throw fail(`${prefix}${path}`, describeUntyped(value), 'must be a Secret, such as Secret.fromSecretName(scope, id, name)');
+    }
+  }
   return props ?? ({} as T);
 }
 
@@ -119,7 +127,12 @@ function isSecretKeyRef(value: unknown): boolean {
     return false;
   }
   const { secret, key } = value as { secret?: unknown; key?: unknown };
-  return typeof key === 'string' && secret !== null && typeof secret === 'object' && typeof (secret as { name?: unknown }).name === 'string';
+  return typeof key === 'string' && isSecret(secret);
+}
+
+/** Whether a value has the shape of a Secret: an object with a string `name`. */
+function isSecret(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && typeof (value as { name?: unknown }).name === 'string';
 }
 
 /**

@@ -36,7 +36,7 @@ interface Case {
 }
 
 /** What a prop holds, among those plain JavaScript can get wrong without a TypeError. */
-type Kind = 'enum' | 'boolean' | 'string' | 'secretKeyRef';
+type Kind = 'enum' | 'boolean' | 'string' | 'secretKeyRef' | 'secret';
 
 
 const backend = (chart: Chart) => new kplus.Service(chart, 'Backend', { metadata: { name: 'backend' }, ports: [{ port: 3000 }] });
@@ -139,6 +139,7 @@ function kindOf(type: any): Kind | 'struct' | undefined {
   if (type?.primitive === 'boolean') return 'boolean';
   if (type?.primitive === 'string') return 'string';
   if (type?.fqn === `${OURS}SecretKeyRef`) return 'secretKeyRef';
+  if (type?.fqn === 'cdk8s-plus-28.ISecret') return 'secret';
   const declared = type?.fqn?.startsWith(OURS) ? ASSEMBLY.types[type.fqn] : undefined;
   if (declared?.kind === 'enum') return 'enum';
   if (declared?.kind === 'interface' && declared.datatype) return 'struct';
@@ -178,6 +179,7 @@ const WRONG: { [kind in Kind]: { value: unknown; allowed: RegExp } } = {
   boolean: { value: 'yes', allowed: /must be true or false/ },
   string: { value: 42, allowed: /must be a string/ },
   secretKeyRef: { value: 'hunter2', allowed: /must be \{ secret, key \}/ },
+  secret: { value: 'app-secrets', allowed: /must be a Secret/ },
 };
 
 /** Runs `make` and returns what it threw, or `undefined`. */

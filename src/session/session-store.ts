@@ -240,7 +240,7 @@ export abstract class SessionStore {
    * @param options the Secret and key holding the signing key
    */
   public static jwt(options: JwtSessionStoreOptions): SessionStore {
-    return new (stores().JwtSessionStore)(untypedProps('SessionStore.jwt()', options, { strings: ['key', 'env'] }));
+    return new (stores().JwtSessionStore)(untypedProps('SessionStore.jwt()', options, { strings: ['key', 'env'], secrets: ['secret'] }));
   }
 
   /** Which store this is. */
