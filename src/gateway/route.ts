@@ -5,6 +5,7 @@ import { GatewayImplementation } from './implementation';
 import { annotateService } from './kong';
 import { crossesNamespaces, grantReference } from './reference-grant';
 import {
+  CookieLifetime,
   GatewayApiRelease,
   RenderedMainSessionPersistence,
   refuseSessionPersistenceOptions,
@@ -132,7 +133,12 @@ export class CookieAffinityRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: CookieAffinityRouteProps) {
     super(scope, id);
-    props = untypedProps(this, props, { required: ['gateway', 'backend'], durations: ['cookie.maxAge', 'sessionTimeout'] });
+    props = untypedProps(this, props, {
+      required: ['gateway', 'backend'],
+      durations: ['cookie.maxAge', 'sessionTimeout'],
+      strings: ['gateway', 'gatewayNamespace', 'sectionName', 'pathPrefix'],
+      enums: { lifetime: CookieLifetime, gatewayApiRelease: GatewayApiRelease },
+    });
     const target = checkRouteOptions(this, props);
     const implementation = props.implementation ?? GatewayImplementation.gatewayApi();
     const release = props.gatewayApiRelease ?? GatewayApiRelease.V1_6_1;
