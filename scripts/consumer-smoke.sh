@@ -143,7 +143,7 @@ StickyService.exposeWorkload(worker);
   eks.selectLabel('app', 'grafana');
 }
 // --- MultiPodGrafana, AffinityProbe (issue 11) ---
-import { AffinityProbe, GrafanaSessions, MultiPodGrafana, SessionStore } from 'cdk8s-session-affinity';
+import { AffinityProbe, GrafanaSessions, LoadBalancerStickiness as Stickiness, MultiPodGrafana, SessionStore } from 'cdk8s-session-affinity';
 
 const observability = new Chart(app, 'smoke-observability', { namespace: 'observability' });
 const fromSecret = (id: string, name: string, key: string) => ({ secret: kplus.Secret.fromSecretName(observability, id, name), key });
@@ -152,7 +152,7 @@ const grafanaAdmin = fromSecret('GrafanaAdmin', 'grafana-admin', 'password');
 new MultiPodGrafana(observability, 'Dashboards', {
   name: 'dashboards',
   adminPassword: grafanaAdmin,
-  sessions: GrafanaSessions.clientIpAffinity({ loadBalancerStickiness: LoadBalancerStickiness.awsNlb() }),
+  sessions: GrafanaSessions.clientIpAffinity({ loadBalancerStickiness: Stickiness.awsNlb() }),
 });
 new MultiPodGrafana(observability, 'DashboardsHa', {
   name: 'dashboards-ha',
@@ -255,6 +255,20 @@ import { Duration } from 'cdk8s';
   const cart = new kplus.Service(chart, 'Cart', { metadata: { name: 'cart' }, ports: [{ port: 80, targetPort: 8080 }] });
   cart.selectLabel('app', 'cart');
   cartIngress.addRule('/cart', kplus.IngressBackend.fromService(cart));
+  // The pods behind it keep sessions in memory: three of them, kept apart by Traefik's cookie.
+  const cartPods = new kplus.Deployment(chart, 'CartPods', {
+    metadata: { name: 'cart' },
+    replicas: 3,
+    podMetadata: { labels: { app: 'cart' } },
+    containers: [{
+      image: 'ghcr.io/example/cart:1.4.0',
+      portNumber: 8080,
+      securityContext: { user: 1000 },
+      readiness: kplus.Probe.fromHttpGet('/healthz'),
+      liveness: kplus.Probe.fromHttpGet('/healthz'),
+    }],
+  });
+  void cartPods;
 }
 
 // --- AffinityDoctorValidation (issue 12) ---
@@ -337,6 +351,14 @@ step "cdk8s synth"
 (cd "$app" && "$cli" synth >"$tmp/synth.log" 2>&1) \
   || { tail -n 60 "$tmp/synth.log" >&2; fail "cdk8s synth failed"; }
 grep -E '^\s+- ' "$tmp/synth.log" | sed 's/^\s*- /    wrote /' || true
+
+# The library prints nothing at synth (the cdk8s CLI's own lines aside): the
+# app run on its own, as the CLI runs it, writes nothing to stdout or stderr.
+step "the app prints nothing while it synthesizes"
+quiet=$(cd "$app" && CDK8S_OUTDIR="$tmp/quiet-out" npx ts-node main.ts 2>&1) \
+  || { echo "$quiet" >&2; fail "the app failed when run on its own"; }
+[[ -z "$quiet" ]] || fail "the app printed while synthesizing: $quiet"
+echo "    ok: nothing printed"
 
 # --- 6. Check the rendered manifests ----------------------------------------
 step "checking the synthesized manifests"

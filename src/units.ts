@@ -23,6 +23,16 @@ export interface UntypedPropsRules {
   readonly required?: string[];
   /** Props that hold a `Duration` when given. */
   readonly durations?: string[];
+  /** Props that hold a value of a (string-valued) enum when given, with the enum object. */
+  readonly enums?: { readonly [path: string]: object };
+  /** Props that hold a boolean when given. */
+  readonly booleans?: string[];
+  /** Props that hold a string when given. */
+  readonly strings?: string[];
+  /** Props that hold a `SecretKeyRef` (`{ secret, key }`) when given. */
+  readonly secretKeyRefs?: string[];
+  /** Props that hold a Secret (`ISecret`) when given. */
+  readonly secrets?: string[];
 }
 
 /** The value at a dotted path of a props object, `undefined` where a step is missing. */
@@ -72,7 +82,57 @@ export function untypedProps<T extends object>(scope: IConstruct | string, props
       throw fail(`${prefix}${path}`, describeUntyped(value), 'must be a Duration, such as Duration.seconds(30) or Duration.minutes(5)');
     }
   }
+  for (const [path, enumObject] of Object.entries(rules.enums ?? {})) {
+    const value = valueAt(props, path);
+    const allowed = Object.entries(enumObject).filter(([, v]) => typeof v === 'string');
+    if (value !== undefined && !allowed.some(([, v]) => v === value)) {
+      throw fail(`${prefix}${path}`, describeGiven(value), `must be one of ${allowed.map(([k, v]) => `${k} (${JSON.stringify(v)})`).join(', ')}`);
+    }
+  }
+  for (const path of rules.booleans ?? []) {
+    const value = valueAt(props, path);
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw fail(`${prefix}${path}`, describeUntyped(value), 'must be true or false');
+    }
+  }
+  for (const path of rules.strings ?? []) {
+    const value = valueAt(props, path);
+    if (value !== undefined && typeof value !== 'string') {
+      throw fail(`${prefix}${path}`, describeUntyped(value), 'must be a string');
+    }
+  }
+  for (const path of rules.secretKeyRefs ?? []) {
+    const value = valueAt(props, path);
+    if (value !== undefined && !isSecretKeyRef(value)) {
+      throw fail(`${prefix}${path}`, describeUntyped(value), 'must be { secret, key }: a Secret (such as Secret.fromSecretName(scope, id, name)) and the key in it');
+    }
+  }
+  for (const path of rules.secrets ?? []) {
+    const value = valueAt(props, path);
+    if (value !== undefined && !isSecret(value)) {
+      throw fail(`${prefix}${path}`, describeUntyped(value), 'must be a Secret, such as Secret.fromSecretName(scope, id, name)');
+    }
+  }
   return props ?? ({} as T);
+}
+
+/** A value given where an enum belongs: a string as written (`"sticky"`), anything else with its type. */
+function describeGiven(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : describeUntyped(value);
+}
+
+/** Whether a value has the shape of a `SecretKeyRef`: a Secret (something with a string `name`) and a string `key`. */
+function isSecretKeyRef(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') {
+    return false;
+  }
+  const { secret, key } = value as { secret?: unknown; key?: unknown };
+  return typeof key === 'string' && isSecret(secret);
+}
+
+/** Whether a value has the shape of a Secret: an object with a string `name`. */
+function isSecret(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && typeof (value as { name?: unknown }).name === 'string';
 }
 
 /**

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'fs';
+import { join } from 'path';
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { newChart } from './util/manifests';
@@ -5,7 +7,11 @@ import { newChart } from './util/manifests';
 // Every public factory and constructor, called as plain JavaScript calls it:
 // no types, so options may be left out, a required prop may be missing and a
 // number may stand where a Duration belongs. Each gets the library's error,
-// naming the prop, or works; never a TypeError from deep inside.
+// naming the prop, or works; never a TypeError from deep inside. A string
+// where an enum belongs, a boolean or a string of the wrong type, and a
+// SecretKeyRef of the wrong shape get the library's error too: the props to
+// try are read from the jsii assembly, so a prop added later without a check
+// fails here.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const lib: any = require('../src');
 
@@ -22,7 +28,16 @@ interface Case {
   readonly durations?: string[];
   /** How the error names a prop, where it is a positional argument checked by the consumer. */
   readonly namedInError?: { [prop: string]: string };
+  /**
+   * Props typed in cdk8s-plus (inherited props, its enums), which the
+   * library's assembly does not describe, with what they hold.
+   */
+  readonly dependencyTyped?: { [path: string]: Kind };
 }
+
+/** What a prop holds, among those plain JavaScript can get wrong without a TypeError. */
+type Kind = 'enum' | 'boolean' | 'string' | 'secretKeyRef' | 'secret';
+
 
 const backend = (chart: Chart) => new kplus.Service(chart, 'Backend', { metadata: { name: 'backend' }, ports: [{ port: 3000 }] });
 const secretRef = (chart: Chart, key = 'password') => ({ secret: kplus.Secret.fromSecretName(chart, `Secret-${key}`, 'app-secrets'), key });
@@ -40,8 +55,13 @@ const cases: Case[] = [
       type: kplus.ServiceType.LOAD_BALANCER, loadBalancerStickiness: lib.LoadBalancerStickiness.awsNlb(o),
     }),
   },
-  { name: 'StickyService', make: (c, o) => new lib.StickyService(c, 'S', o), durations: ['affinityTimeout'] },
-  { name: 'StickyService.exposeWorkload', make: (c, o) => lib.StickyService.exposeWorkload(deployment(c), o), durations: ['affinityTimeout'] },
+  { name: 'StickyService', make: (c, o) => new lib.StickyService(c, 'S', o), durations: ['affinityTimeout'], dependencyTyped: { type: 'enum' } },
+  {
+    name: 'StickyService.exposeWorkload',
+    make: (c, o) => lib.StickyService.exposeWorkload(deployment(c), o),
+    durations: ['affinityTimeout'],
+    dependencyTyped: { serviceType: 'enum' },
+  },
   { name: 'CookieAffinityIngress', make: (c, o) => new lib.CookieAffinityIngress(c, 'I', o), durations: cookieProps },
   ...['nginx', 'traefik', 'haproxy', 'awsAlb', 'gke'].map(f => ({
     name: `IngressController.${f}`, make: (c: Chart, o?: Props) => new lib.CookieAffinityIngress(c, 'I', { controller: lib.IngressController[f](o) }),
@@ -66,10 +86,19 @@ const cases: Case[] = [
   { name: 'SessionStore.jwt', make: (c, o) => storeConsumer(c, lib.SessionStore.jwt(o)), valid: c => secretRef(c, 'jwt') },
   { name: 'SharedSessionApp', make: (c, o) => new lib.SharedSessionApp(c, 'Shop', o), valid: c => ({ image: 'shop:1.0.0', port: 8080, store: lib.SessionStore.jwt(secretRef(c, 'jwt')) }) },
   { name: 'KedaScaledObject', make: (c, o) => new lib.KedaScaledObject(c, 'K', o), valid: c => ({ target: deployment(c), minReplicas: 1, maxReplicas: 3 }), durations: ['pollingInterval', 'cooldownPeriod'] },
+  ...['cpuUtilization', 'memoryUtilization'].map(f => ({
+    name: `KedaTrigger.${f}`,
+    make: (c: Chart, o?: Props) => new lib.KedaScaledObject(c, 'K', { target: deployment(c), minReplicas: 1, maxReplicas: 3, triggers: [lib.KedaTrigger[f](50, o)] }),
+  })),
   { name: 'KedaTrigger.custom', make: (c, o) => new lib.KedaScaledObject(c, 'K', { target: deployment(c), minReplicas: 1, maxReplicas: 3, triggers: [lib.KedaTrigger.custom(o)] }), valid: () => ({ type: 'cron', metadata: { timezone: 'UTC' } }) },
-  { name: 'MultiPodGrafana', make: (c, o) => new lib.MultiPodGrafana(c, 'Grafana', o), valid: c => ({ adminPassword: secretRef(c, 'admin') }) },
+  {
+    name: 'MultiPodGrafana',
+    make: (c, o) => new lib.MultiPodGrafana(c, 'Grafana', o),
+    valid: c => ({ adminPassword: secretRef(c, 'admin') }),
+    dependencyTyped: { serviceType: 'enum' },
+  },
   { name: 'GrafanaSessions.clientIpAffinity', make: (c, o) => grafana(c, lib.GrafanaSessions.clientIpAffinity(o)), durations: ['affinityTimeout'] },
-  { name: 'GrafanaSessions.persistentVolume', make: (c, o) => grafana(c, lib.GrafanaSessions.persistentVolume(o), 1) },
+  { name: 'GrafanaSessions.persistentVolume', make: (c, o) => grafana(c, lib.GrafanaSessions.persistentVolume(o), 1), dependencyTyped: { accessMode: 'enum' } },
   {
     name: 'GrafanaSessions.sharedDatabase',
     make: (c, o) => grafana(c, lib.GrafanaSessions.sharedDatabase(o)),
@@ -83,9 +112,75 @@ const cases: Case[] = [
     namedInError: { name: 'podIdentity' },
   },
   { name: 'AffinityProbe', make: (c, o) => new lib.AffinityProbe(c, 'Probe', o), durations: ['affinityTimeout', 'interval'] },
+  // The calls on manifests: plain JSON in and out, no chart.
+  { name: 'AffinityDoctor.check', make: (_c, o) => lib.AffinityDoctor.check([], o) },
+  { name: 'AffinityDoctor.checkYaml', make: (_c, o) => lib.AffinityDoctor.checkYaml('', o) },
+  { name: 'AffinityMigration.migrate', make: (_c, o) => lib.AffinityMigration.migrate([], o), valid: () => ({ target: lib.MigrationTarget.TRAEFIK }) },
+  { name: 'AffinityMigration.migrateYaml', make: (_c, o) => lib.AffinityMigration.migrateYaml('', o), valid: () => ({ target: lib.MigrationTarget.TRAEFIK }) },
   { name: 'AffinityDoctorValidation', make: (c, o) => new lib.AffinityDoctorValidation(c, o) },
   { name: 'AffinityDoctorValidation.addTo', make: (c, o) => lib.AffinityDoctorValidation.addTo(c, o) },
 ];
+
+/** The library's jsii assembly: the one the last compile wrote, else the accepted API's. */
+function assembly(): { types: { [fqn: string]: any } } {
+  const root = join(__dirname, '..');
+  const file = [join(root, '.jsii'), join(root, 'api', 'baseline', '.jsii')].find(existsSync);
+  if (file === undefined) {
+    throw new Error('no jsii assembly: run `npx projen compile`');
+  }
+  return JSON.parse(readFileSync(file, 'utf-8'));
+}
+
+const ASSEMBLY = assembly();
+const OURS = 'cdk8s-session-affinity.';
+
+/** What a jsii type reference holds, when it is a kind plain JavaScript can get wrong; nested structs of the library are walked. */
+function kindOf(type: any): Kind | 'struct' | undefined {
+  if (type?.primitive === 'boolean') return 'boolean';
+  if (type?.primitive === 'string') return 'string';
+  if (type?.fqn === `${OURS}SecretKeyRef`) return 'secretKeyRef';
+  if (type?.fqn === 'cdk8s-plus-28.ISecret') return 'secret';
+  const declared = type?.fqn?.startsWith(OURS) ? ASSEMBLY.types[type.fqn] : undefined;
+  if (declared?.kind === 'enum') return 'enum';
+  if (declared?.kind === 'interface' && declared.datatype) return 'struct';
+  return undefined;
+}
+
+/** The props (dotted paths) of a struct and the structs it extends in the library, with what each holds. */
+function propsOf(fqn: string, prefix = ''): { [path: string]: Kind } {
+  const struct = ASSEMBLY.types[fqn];
+  const found: { [path: string]: Kind } = {};
+  for (const parent of struct.interfaces ?? []) {
+    if (parent.startsWith(OURS)) Object.assign(found, propsOf(parent, prefix));
+  }
+  for (const prop of struct.properties ?? []) {
+    const kind = kindOf(prop.type);
+    if (kind === 'struct') {
+      Object.assign(found, propsOf(prop.type.fqn, `${prefix}${prop.name}.`));
+    } else if (kind !== undefined) {
+      found[`${prefix}${prop.name}`] = kind;
+    }
+  }
+  return found;
+}
+
+/** The props a table case's constructor or factory takes, read from the assembly (its last struct parameter). */
+function declaredProps(name: string): { [path: string]: Kind } {
+  const [className, method] = name.split('.');
+  const type = ASSEMBLY.types[`${OURS}${className}`];
+  const callable = method === undefined ? type.initializer : type.methods.find((m: any) => m.static && m.name === method);
+  const struct = [...(callable?.parameters ?? [])].reverse().find((p: any) => kindOf(p.type) === 'struct');
+  return struct === undefined ? {} : propsOf(struct.type.fqn);
+}
+
+/** A value of the wrong kind, as a user without types passes it, and how the error must describe what is allowed. */
+const WRONG: { [kind in Kind]: { value: unknown; allowed: RegExp } } = {
+  enum: { value: 'sticky', allowed: /must be one of [A-Z_0-9]+ \("/ },
+  boolean: { value: 'yes', allowed: /must be true or false/ },
+  string: { value: 42, allowed: /must be a string/ },
+  secretKeyRef: { value: 'hunter2', allowed: /must be \{ secret, key \}/ },
+  secret: { value: 'app-secrets', allowed: /must be a Secret/ },
+};
 
 /** Runs `make` and returns what it threw, or `undefined`. */
 function thrown(make: () => unknown): unknown {
@@ -119,14 +214,13 @@ describe('called from plain JavaScript', () => {
   test('GIVEN the table THEN it names every public class with a factory or constructor', () => {
     // A class added later must be added to the table too. Left out: classes
     // with neither (AffinityTimeout's constants, SqlSessionStore, which
-    // SessionStore.postgres() makes) and the calls on manifests
-    // (AffinityDoctor, AffinityMigration), which are not factories.
+    // SessionStore.postgres() makes).
     const covered = new Set(cases.map(c => c.name.split('.')[0]));
     const uncovered = Object.entries(lib)
       .filter(([name, value]) => typeof value === 'function' && !covered.has(name))
       .map(([name]) => name)
       .sort();
-    expect(uncovered).toEqual(['AffinityDoctor', 'AffinityMigration', 'AffinityTimeout', 'SqlSessionStore']);
+    expect(uncovered).toEqual(['AffinityTimeout', 'SqlSessionStore']);
   });
 
   describe.each(cases.map(c => [c.name, c] as const))('%s', (_name, c) => {
@@ -156,11 +250,93 @@ describe('called from plain JavaScript', () => {
       });
     }
 
+    const typed = Object.entries({ ...declaredProps(c.name), ...c.dependencyTyped });
+    if (typed.length > 0) {
+      test.each(typed)('GIVEN a value of the wrong kind for %s (%s) THEN the library\'s error names it and what it allows', (prop, kind) => {
+        const chart = newChart('shop');
+        const error = thrown(() => c.make(chart, withPath(c.valid?.(chart) ?? {}, prop, WRONG[kind].value)));
+        expectPropError(error, c.namedInError?.[prop] ?? prop);
+        expect((error as Error).message).toMatch(WRONG[kind].allowed);
+      });
+    }
+
     if (c.durations?.length) {
       test.each(c.durations)('GIVEN a number for the Duration %s THEN the library\'s error names it', prop => {
         const chart = newChart('shop');
         expectPropError(thrown(() => c.make(chart, withPath(c.valid?.(chart) ?? {}, prop, 300))), prop);
       });
     }
+  });
+});
+
+describe('called from plain JavaScript with a value of the wrong kind', () => {
+  const ingress = (chart: Chart, controller: unknown, cookie?: Props) => new lib.CookieAffinityIngress(chart, 'I', {
+    controller, cookie, defaultBackend: kplus.IngressBackend.fromService(backend(chart)),
+  });
+
+  test.each(['nginx', 'traefik'])('GIVEN a cookie of the right kinds on %s THEN the Ingress is made (the control for the cases below)', controller => {
+    const chart = newChart('shop');
+    expect(thrown(() => ingress(chart, lib.IngressController[controller](), { name: 'a', sameSite: lib.SameSite.STRICT, secure: true }))).toBeUndefined();
+  });
+
+  test('GIVEN IngressController.nginx({ affinityMode: "sticky" }) THEN the error lists the modes instead of writing affinity-mode: sticky', () => {
+    expect(() => lib.IngressController.nginx({ affinityMode: 'sticky' })).toThrow(
+      'IngressController.nginx(): \'affinityMode\' ("sticky") must be one of BALANCED ("balanced"), PERSISTENT ("persistent")');
+  });
+
+  test('GIVEN IngressController.awsAlb({ stickiness: "source_ip" }) THEN the error lists the stickiness types', () => {
+    expect(() => lib.IngressController.awsAlb({ stickiness: 'source_ip' })).toThrow(
+      /^IngressController\.awsAlb\(\): 'stickiness' \("source_ip"\) must be one of LB_COOKIE \("lb_cookie"\), APP_COOKIE \("app_cookie"\)$/);
+  });
+
+  test.each([
+    ['scheme', 'public'],
+    ['targetType', 'pod'],
+  ])('GIVEN LoadBalancerStickiness.awsNlb({ %s: "%s" }) THEN the error names it', (prop, value) => {
+    expect(() => lib.LoadBalancerStickiness.awsNlb({ [prop]: value })).toThrow(
+      new RegExp(`^LoadBalancerStickiness\\.awsNlb\\(\\): '${prop}' \\("${value}"\\) must be one of `));
+  });
+
+  test('GIVEN a StickyService with externalTrafficPolicy "local" THEN the error lists Cluster and Local', () => {
+    const chart = newChart('shop');
+    expect(() => new lib.StickyService(chart, 'S', { type: kplus.ServiceType.LOAD_BALANCER, ports: [{ port: 80 }], externalTrafficPolicy: 'local' }))
+      .toThrow(/'externalTrafficPolicy' \("local"\) must be one of CLUSTER \("Cluster"\), LOCAL \("Local"\)/);
+  });
+
+  test.each(['nginx', 'traefik'])('GIVEN cookie.sameSite "sideways" on %s THEN the error lists the SameSite values', controller => {
+    const chart = newChart('shop');
+    expect(() => ingress(chart, lib.IngressController[controller](), { name: 'a', sameSite: 'sideways' }))
+      .toThrow(/'cookie\.sameSite' \("sideways"\) must be one of STRICT \("Strict"\), LAX \("Lax"\), NONE \("None"\)/);
+  });
+
+  test('GIVEN cookie.secure "yes" on Traefik THEN the error says it must be true or false', () => {
+    const chart = newChart('shop');
+    expect(() => ingress(chart, lib.IngressController.traefik(), { secure: 'yes' }))
+      .toThrow(/'cookie\.secure' \("yes" \(a string\)\) must be true or false/);
+  });
+
+  test('GIVEN cookie.name 42 THEN the library\'s error says it must be a string, not a TypeError', () => {
+    const chart = newChart('shop');
+    const error = thrown(() => ingress(chart, lib.IngressController.nginx(), { name: 42 }));
+    expect(error).not.toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/'cookie\.name' \(42 \(a number\)\) must be a string/);
+  });
+
+  test('GIVEN gatewayApiRelease "v2" THEN the error lists the releases instead of falling back to v1.6.1', () => {
+    const chart = newChart('shop');
+    expect(() => new lib.CookieAffinityRoute(chart, 'R', { gateway: 'eg', backend: backend(chart), gatewayApiRelease: 'v2' }))
+      .toThrow(/'gatewayApiRelease' \("v2"\) must be one of V1_6_1 \(/);
+  });
+
+  test('GIVEN lifetime "Forever" THEN the error names lifetime, not cookie.maxAge', () => {
+    const chart = newChart('shop');
+    expect(() => new lib.CookieAffinityRoute(chart, 'R', { gateway: 'eg', backend: backend(chart), lifetime: 'Forever', cookie: { maxAge: lib.AffinityTimeout.IN_MEMORY_SESSIONS } }))
+      .toThrow(/'lifetime' \("Forever"\) must be one of /);
+  });
+
+  test('GIVEN SessionStore.redis({ password: "hunter2" }) THEN the error says it must be { secret, key }, not a TypeError', () => {
+    const error = thrown(() => storeConsumer(newChart('shop'), lib.SessionStore.redis({ password: 'hunter2' })));
+    expect(error).not.toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/^SessionStore\.redis\(\): 'password' \("hunter2" \(a string\)\) must be \{ secret, key \}/);
   });
 });

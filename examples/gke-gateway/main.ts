@@ -4,7 +4,7 @@
 // sessionPersistence, so the affinity lives in the policy.
 import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { CookieAffinityRoute, GatewayImplementation } from '../../src';
+import { CookieAffinityRoute, GatewayImplementation, GkeGatewayCookieAffinity } from '../../src';
 import { webApp } from '../shared/web-app';
 
 const app = new App();
@@ -33,6 +33,20 @@ new CookieAffinityRoute(chart, 'GrafanaRoute', {
   backend: grafana,
   implementation: GatewayImplementation.gkeGateway(),
   cookie: { maxAge: Duration.hours(3) },
+});
+
+// Grafana's API for scripts, reached through an HTTPRoute the platform team
+// keeps in its own repository: GkeGatewayCookieAffinity writes the same
+// policy alone, for a Service whose route is written elsewhere.
+const grafanaApi = new kplus.Service(chart, 'GrafanaApiService', {
+  metadata: { name: 'grafana-api', namespace: 'observability' },
+  selector: kplus.Pods.select(chart, 'GrafanaApiPods', { labels: { app: 'grafana' } }),
+  ports: [{ port: 3000 }],
+});
+new GkeGatewayCookieAffinity(chart, 'GrafanaApiAffinity', {
+  metadata: { name: 'grafana-api' },
+  service: grafanaApi,
+  cookie: { maxAge: Duration.hours(1) },
 });
 
 app.synth();

@@ -121,7 +121,12 @@ export const DEFAULT_COOKIE_PATH = '/';
  */
 export function resolveCookie(scope: IConstruct, prop: string, cookie: AffinityCookie, context: CookieContext): ResolvedCookie {
   const where = (field: string) => `${prop}.${field}`;
-  untypedProps(scope, cookie, { durations: ['maxAge'] }, `${prop}.`);
+  untypedProps(scope, cookie, {
+    durations: ['maxAge'],
+    strings: ['name', 'path', 'domain'],
+    booleans: ['secure', 'httpOnly'],
+    enums: { sameSite: SameSite },
+  }, `${prop}.`);
   if (cookie.name !== undefined && !isCookieName(cookie.name)) {
     throw propError(scope, where('name'), JSON.stringify(cookie.name),
       'must be an RFC 6265 token: one or more US-ASCII characters, with no spaces, controls or separators ( ) < > @ , ; : \\ " / [ ] ? = { }');

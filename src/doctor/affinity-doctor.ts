@@ -3,6 +3,7 @@ import { Doc } from './inventory';
 import { parseManifests } from './load';
 import { Finding, RuleInfo, Severity } from './model';
 import { RULES } from './rules';
+import { untypedProps } from '../units';
 
 /** Options of `AffinityDoctor.check()` and `AffinityDoctor.checkYaml()`. */
 export interface CheckOptions {
@@ -37,6 +38,7 @@ export class AffinityDoctor {
    * @param manifests Kubernetes objects as plain JSON
    */
   public static check(manifests: any[], options: CheckOptions = {}): Finding[] {
+    options = untypedProps('AffinityDoctor.check()', options, { enums: { minSeverity: Severity }, strings: ['file'] });
     const docs: Doc[] = manifests.map(obj => ({ obj, file: options.file }));
     return runRules(docs, { minSeverity: options.minSeverity });
   }
@@ -47,6 +49,7 @@ export class AffinityDoctor {
    * @throws when the text is not valid YAML, naming the line
    */
   public static checkYaml(text: string, options: CheckOptions = {}): Finding[] {
+    options = untypedProps('AffinityDoctor.checkYaml()', options, { enums: { minSeverity: Severity }, strings: ['file'] });
     return runRules(parseManifests(text, options.file), { minSeverity: options.minSeverity });
   }
 

@@ -5,6 +5,7 @@ import { IConstruct, IValidation } from 'constructs';
 import { runRules } from './engine';
 import { Doc } from './inventory';
 import { Severity } from './model';
+import { untypedProps } from '../units';
 
 /** Options of `AffinityDoctorValidation`. */
 export interface AffinityDoctorValidationOptions {
@@ -53,7 +54,7 @@ export class AffinityDoctorValidation implements IValidation {
    */
   public constructor(scope: IConstruct, options: AffinityDoctorValidationOptions = {}) {
     this.scope = scope;
-    this.failOn = options.failOn ?? Severity.ERROR;
+    this.failOn = untypedProps(scope, options, { enums: { failOn: Severity } }).failOn ?? Severity.ERROR;
   }
 
   /** Checks the objects under the scope and returns one message per failing finding. */

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkServiceRef, namespaceOf, objectMetadata } from './common';
 import { crossesNamespaces } from './reference-grant';
-import { GatewayApiRelease, renderMainSessionPersistence, renderSessionPersistence, SessionPersistenceOptions } from './session-persistence';
+import { CookieLifetime, GatewayApiRelease, renderMainSessionPersistence, renderSessionPersistence, SessionPersistenceOptions } from './session-persistence';
 import { propError } from '../errors';
 import { customResource, X_BACKEND_TRAFFIC_POLICY } from '../imports/custom-resource';
 import type { XBackendTrafficPolicyProps as MainXBackendTrafficPolicyProps } from '../imports/gateway-main-xbackendtrafficpolicies';
@@ -45,7 +45,11 @@ export class BackendCookieAffinity extends Construct {
 
   constructor(scope: Construct, id: string, props: BackendCookieAffinityProps) {
     super(scope, id);
-    props = untypedProps(this, props, { required: ['service'], durations: ['cookie.maxAge', 'sessionTimeout'] });
+    props = untypedProps(this, props, {
+      required: ['service'],
+      durations: ['cookie.maxAge', 'sessionTimeout'],
+      enums: { lifetime: CookieLifetime, gatewayApiRelease: GatewayApiRelease },
+    });
     checkServiceRef(this, 'service', props.service);
     const serviceNamespace = namespaceOf(props.service);
     const namespace = props.metadata?.namespace ?? serviceNamespace;

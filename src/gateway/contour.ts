@@ -94,7 +94,7 @@ export class ContourCookieAffinityProxy extends Construct {
 
   constructor(scope: Construct, id: string, props: ContourCookieAffinityProxyProps) {
     super(scope, id);
-    props = untypedProps(this, props, { required: ['backend'], durations: ['cookie.maxAge'] });
+    props = untypedProps(this, props, { required: ['backend'], durations: ['cookie.maxAge'], strings: ['fqdn', 'pathPrefix'], secrets: ['tlsSecret'] });
     checkServiceRef(this, 'backend', props.backend);
     if (props.fqdn !== undefined && (props.fqdn.startsWith('*.') || !isRouteHostname(props.fqdn))) {
       throw propError(this, 'fqdn', JSON.stringify(props.fqdn), 'must be a lowercase DNS name without a wildcard, at most 253 characters');

@@ -81,7 +81,9 @@ export class EnvoyCookieAffinity extends Construct {
 
   constructor(scope: Construct, id: string, props: EnvoyCookieAffinityProps) {
     super(scope, id);
-    props = untypedProps(this, props, { required: ['gateway', 'backend'], durations: ['cookie.maxAge'] });
+    props = untypedProps(this, props, {
+      required: ['gateway', 'backend'], durations: ['cookie.maxAge'], strings: ['gateway', 'gatewayNamespace', 'sectionName', 'pathPrefix'], booleans: ['tls'],
+    });
     const target = checkRouteOptions(this, props);
     const cookie = envoyHashCookie(this, props.cookie ?? {}, props.tls ?? false);
     const written = writeRoute(this, 'Route', props, target);

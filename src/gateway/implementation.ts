@@ -5,6 +5,7 @@ import { envoyHashCookie, writeEnvoyPolicy } from './envoy';
 import { renderGkeGatewayPolicy } from './gke-gateway';
 import { renderKongPolicy } from './kong';
 import { AffinityCookie } from '../cookie/affinity-cookie';
+import { untypedProps } from '../units';
 
 /**
  * What a `CookieAffinityRoute` hands its implementation when it binds it.
@@ -87,7 +88,7 @@ export abstract class GatewayImplementation {
    * @see https://gateway.envoyproxy.io/docs/tasks/traffic/load-balancing/#cookie
    */
   public static envoyGateway(options: EnvoyGatewayImplementationOptions = {}): GatewayImplementation {
-    return new EnvoyGatewayImplementation(options);
+    return new EnvoyGatewayImplementation(untypedProps('GatewayImplementation.envoyGateway()', options, { booleans: ['tls'] }));
   }
 
   /**

@@ -90,7 +90,7 @@ export class MeshCookieAffinity extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshCookieAffinityProps) {
     super(scope, id);
-    props = untypedProps(this, props, { required: ['service'], durations: ['cookie.maxAge'] });
+    props = untypedProps(this, props, { required: ['service'], durations: ['cookie.maxAge'], booleans: ['useSourceIp', 'tls'], strings: ['clusterDomain'] });
     checkServiceRef(this, 'service', props.service);
     const namespace = namespaceOf(props.service);
     if (namespace === undefined) {

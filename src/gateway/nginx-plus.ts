@@ -95,7 +95,7 @@ export class NginxPlusCookieAffinity extends Construct {
 
   constructor(scope: Construct, id: string, props: NginxPlusCookieAffinityProps) {
     super(scope, id);
-    props = untypedProps(this, props, { required: ['backend', 'host'], durations: ['cookie.maxAge'] });
+    props = untypedProps(this, props, { required: ['backend', 'host'], durations: ['cookie.maxAge'], strings: ['host', 'pathPrefix', 'ingressClassName'], secrets: ['tlsSecret'] });
     checkServiceRef(this, 'backend', props.backend);
     if (!isRouteHostname(props.host)) {
       throw propError(this, 'host', JSON.stringify(props.host), 'must be a lowercase DNS name (an optional leading \'*.\' label), at most 253 characters');

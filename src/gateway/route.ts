@@ -5,6 +5,7 @@ import { GatewayImplementation } from './implementation';
 import { annotateService } from './kong';
 import { crossesNamespaces, grantReference } from './reference-grant';
 import {
+  CookieLifetime,
   GatewayApiRelease,
   RenderedMainSessionPersistence,
   refuseSessionPersistenceOptions,
@@ -132,7 +133,12 @@ export class CookieAffinityRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: CookieAffinityRouteProps) {
     super(scope, id);
-    props = untypedProps(this, props, { required: ['gateway', 'backend'], durations: ['cookie.maxAge', 'sessionTimeout'] });
+    props = untypedProps(this, props, {
+      required: ['gateway', 'backend'],
+      durations: ['cookie.maxAge', 'sessionTimeout'],
+      strings: ['gateway', 'gatewayNamespace', 'sectionName', 'pathPrefix'],
+      enums: { lifetime: CookieLifetime, gatewayApiRelease: GatewayApiRelease },
+    });
     const target = checkRouteOptions(this, props);
     const implementation = props.implementation ?? GatewayImplementation.gatewayApi();
     const release = props.gatewayApiRelease ?? GatewayApiRelease.V1_6_1;
@@ -155,7 +161,12 @@ export class CookieAffinityRoute extends Construct {
   }
 }
 
-/** A JSON value without its undefined fields, as a JSON patch must carry it. */
+/**
+ * A JSON value without its undefined fields, as a JSON patch must carry it,
+ * with its keys sorted as cdk8s sorts the rest of the object.
+ */
 function definedOnly<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value));
+  return JSON.parse(JSON.stringify(value, (_key, v) => v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.keys(v).sort().map(k => [k, v[k]]))
+    : v));
 }

@@ -106,7 +106,7 @@ export class TraefikCookieAffinityRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: TraefikCookieAffinityRouteProps) {
     super(scope, id);
-    props = untypedProps(this, props, { required: ['backend'], durations: ['cookie.maxAge'] });
+    props = untypedProps(this, props, { required: ['backend'], durations: ['cookie.maxAge'], booleans: ['allowCrossNamespace'], strings: ['pathPrefix'], secrets: ['tlsSecret'] });
     checkServiceRef(this, 'backend', props.backend);
     const hostnames = props.hostnames ?? [];
     for (const host of hostnames) {

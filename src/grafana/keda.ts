@@ -71,11 +71,12 @@ export class KedaTrigger {
 
   /** Any other scaler, as KEDA documents it. */
   public static custom(props: KedaCustomTriggerProps): KedaTrigger {
-    props = untypedProps('KedaTrigger.custom()', props, { required: ['type', 'metadata'] });
+    props = untypedProps('KedaTrigger.custom()', props, { required: ['type', 'metadata'], strings: ['type', 'metricType', 'name'] });
     return new KedaTrigger(props.type, { ...props.metadata }, props.metricType, props.name, undefined);
   }
 
   private static resource(type: string, percent: number, options: KedaResourceTriggerOptions): KedaTrigger {
+    options = untypedProps(`KedaTrigger.${type === 'cpu' ? 'cpu' : 'memory'}Utilization()`, options, { strings: ['containerName'] });
     const metadata: { [key: string]: string } = { value: String(percent) };
     if (options.containerName !== undefined) {
       metadata.containerName = options.containerName;

@@ -146,7 +146,7 @@ export class MultiPodGrafana extends Construct {
 
   public constructor(scope: Construct, id: string, props: MultiPodGrafanaProps) {
     super(scope, id);
-    props = untypedProps(this, props, { required: ['adminPassword'] });
+    props = untypedProps(this, props, { required: ['adminPassword'], secretKeyRefs: ['adminPassword'], strings: ['name', 'image'], enums: { serviceType: kplus.ServiceType } });
     this.name = props.name ?? 'grafana';
     // The Service takes the same name, and Service names follow the strictest rule.
     checkName(this, 'name', this.name, NameRule.DNS_1035_LABEL);

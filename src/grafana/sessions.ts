@@ -269,7 +269,7 @@ class ClientIpAffinitySessions extends GrafanaSessions {
   }
 
   public bind(scope: Construct, grafana: GrafanaSessionsConsumer): GrafanaSessionsConfig {
-    untypedProps(scope, this.options, { durations: ['affinityTimeout'] }, 'sessions.');
+    untypedProps(scope, this.options, { durations: ['affinityTimeout'], enums: { externalTrafficPolicy: ExternalTrafficPolicy } }, 'sessions.');
     const service = new StickyService(scope, 'Service', {
       ...serviceProps(grafana),
       affinityTimeout: this.options.affinityTimeout,
@@ -288,6 +288,7 @@ class PersistentVolumeSessions extends GrafanaSessions {
   }
 
   public bind(scope: Construct, grafana: GrafanaSessionsConsumer): GrafanaSessionsConfig {
+    untypedProps(scope, this.options, { strings: ['claimName', 'storageClassName'], enums: { accessMode: kplus.PersistentVolumeAccessMode } }, 'sessions.');
     const accessMode = this.options.accessMode ?? kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE;
     const shared = accessMode === kplus.PersistentVolumeAccessMode.READ_WRITE_MANY;
     if (grafana.autoscaled) {
@@ -331,7 +332,7 @@ class SharedDatabaseSessions extends GrafanaSessions {
   }
 
   public bind(scope: Construct, grafana: GrafanaSessionsConsumer): GrafanaSessionsConfig {
-    untypedProps(scope, this.options, { required: ['database', 'secretKey'] }, 'sessions.');
+    untypedProps(scope, this.options, { required: ['database', 'secretKey'], secretKeyRefs: ['secretKey'], booleans: ['alertingHighAvailability'] }, 'sessions.');
     const consumer: SessionStoreConsumer = { name: grafana.name, namespace: grafana.namespace, pods: grafana.pods };
     // Each store under its own scope: the stores' ids would clash side by side.
     const database = this.options.database.bind(new Construct(scope, 'Database'), consumer);

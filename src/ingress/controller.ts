@@ -1,14 +1,15 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { awsAlbRenderer, AwsAlbControllerOptions } from './controllers/aws-alb';
+import { AlbStickiness, awsAlbRenderer, AwsAlbControllerOptions } from './controllers/aws-alb';
 import { gkeRenderer, GkeControllerOptions } from './controllers/gke';
 import { haproxyRenderer, HaproxyControllerOptions } from './controllers/haproxy';
 import { kongRenderer, KongControllerOptions } from './controllers/kong';
-import { nginxRenderer, NginxControllerOptions } from './controllers/nginx';
+import { NginxAffinityMode, nginxRenderer, NginxControllerOptions } from './controllers/nginx';
 import { ControllerRenderer } from './controllers/renderer';
 import { traefikRenderer, TraefikControllerOptions } from './controllers/traefik';
 import type { CookieAffinityIngress } from './cookie-affinity-ingress';
 import { AffinityCookie, SameSite } from '../cookie/affinity-cookie';
+import { untypedProps } from '../units';
 
 /**
  * The affinity cookie with every default applied, as a controller renders it.
@@ -113,7 +114,8 @@ export abstract class IngressController {
    * @see https://kubernetes.github.io/ingress-nginx/examples/affinity/cookie/
    */
   public static nginx(options: NginxControllerOptions = {}): IngressController {
-    return new RenderedController(nginxRenderer(options));
+    return new RenderedController(nginxRenderer(untypedProps('IngressController.nginx()', options,
+      { enums: { affinityMode: NginxAffinityMode }, booleans: ['changeOnFailure'], strings: ['ingressClassName'] })));
   }
 
   /**
@@ -124,7 +126,7 @@ export abstract class IngressController {
    * @see https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/ingress/#on-service
    */
   public static traefik(options: TraefikControllerOptions = {}): IngressController {
-    return new RenderedController(traefikRenderer(options));
+    return new RenderedController(traefikRenderer(untypedProps('IngressController.traefik()', options, { strings: ['ingressClassName'] })));
   }
 
   /**
@@ -136,7 +138,7 @@ export abstract class IngressController {
    * @see https://github.com/haproxytech/kubernetes-ingress/blob/master/documentation/annotations.md#cookie-persistence
    */
   public static haproxy(options: HaproxyControllerOptions = {}): IngressController {
-    return new RenderedController(haproxyRenderer(options));
+    return new RenderedController(haproxyRenderer(untypedProps('IngressController.haproxy()', options, { strings: ['ingressClassName'] })));
   }
 
   /**
@@ -149,7 +151,8 @@ export abstract class IngressController {
    * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#target-group-attributes
    */
   public static awsAlb(options: AwsAlbControllerOptions = {}): IngressController {
-    return new RenderedController(awsAlbRenderer(options));
+    return new RenderedController(awsAlbRenderer(untypedProps('IngressController.awsAlb()', options,
+      { enums: { stickiness: AlbStickiness }, strings: ['ingressClassName'] })));
   }
 
   /**
@@ -162,7 +165,7 @@ export abstract class IngressController {
    * @see https://cloud.google.com/kubernetes-engine/docs/how-to/ingress-configuration#session_affinity
    */
   public static gke(options: GkeControllerOptions = {}): IngressController {
-    return new RenderedController(gkeRenderer(options));
+    return new RenderedController(gkeRenderer(untypedProps('IngressController.gke()', options, { strings: ['ingressClass'] })));
   }
 
   /**
@@ -175,7 +178,7 @@ export abstract class IngressController {
    * @see https://developer.konghq.com/kubernetes-ingress-controller/sticky-sessions/
    */
   public static kong(options: KongControllerOptions = {}): IngressController {
-    return new RenderedController(kongRenderer(options));
+    return new RenderedController(kongRenderer(untypedProps('IngressController.kong()', options, { strings: ['ingressClassName'] })));
   }
 
   /** The controller's name, as messages write it. */

@@ -1,6 +1,7 @@
 import { migrateDocs } from './migrate';
-import { MigrationOptions, MigrationResult } from './model';
+import { MigrationGatewayApi, MigrationOptions, MigrationResult, MigrationTarget } from './model';
 import { parseManifests } from '../doctor/load';
+import { untypedProps } from '../units';
 
 /**
  * Moves ingress-nginx Ingresses to another controller, keeping their cookie
@@ -19,6 +20,9 @@ export class AffinityMigration {
    * @throws Error naming the option when the options are not usable
    */
   public static migrate(manifests: any[], options: MigrationOptions): MigrationResult {
+    options = untypedProps('AffinityMigration.migrate()', options, {
+      required: ['target'], enums: { target: MigrationTarget, gatewayApi: MigrationGatewayApi }, strings: ['file', 'gateway', 'gatewayNamespace'],
+    });
     return migrateDocs(manifests.map(obj => ({ obj })), options);
   }
 
@@ -29,6 +33,9 @@ export class AffinityMigration {
    * @throws Error naming the line of a syntax error
    */
   public static migrateYaml(text: string, options: MigrationOptions): MigrationResult {
+    options = untypedProps('AffinityMigration.migrateYaml()', options, {
+      required: ['target'], enums: { target: MigrationTarget, gatewayApi: MigrationGatewayApi }, strings: ['file', 'gateway', 'gatewayNamespace'],
+    });
     return migrateDocs(parseManifests(text, options.file), options);
   }
 

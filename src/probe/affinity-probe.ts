@@ -157,7 +157,7 @@ export class AffinityProbe extends Construct {
 
   public constructor(scope: Construct, id: string, props: AffinityProbeProps = {}) {
     super(scope, id);
-    untypedProps(this, props, { durations: ['affinityTimeout', 'interval'] });
+    untypedProps(this, props, { durations: ['affinityTimeout', 'interval'], strings: ['path', 'echoImage', 'curlImage'] });
 
     this.requests = props.requests ?? 10;
     if (!Number.isInteger(this.requests) || this.requests < 2 || this.requests > MAX_REQUESTS) {

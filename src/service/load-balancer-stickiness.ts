@@ -11,6 +11,7 @@ import {
   formatAwsStringMap,
   parseAwsStringMap,
 } from '../facts/cloud-load-balancers';
+import { untypedProps } from '../units';
 
 /**
  * How an AWS Network Load Balancer registers the Service's backends.
@@ -132,7 +133,9 @@ export abstract class LoadBalancerStickiness {
    * @see https://github.com/kubernetes/kubernetes/issues/94416
    */
   public static awsNlb(options: AwsNlbStickinessOptions = {}): LoadBalancerStickiness {
-    return new AwsNlbStickiness(options);
+    return new AwsNlbStickiness(untypedProps('LoadBalancerStickiness.awsNlb()', options, {
+      enums: { targetType: AwsNlbTargetType, scheme: AwsLoadBalancerScheme }, booleans: ['useLoadBalancerClass'], strings: ['loadBalancerClass'],
+    }));
   }
 
   /**

@@ -179,6 +179,10 @@ export class StickyService extends kplus.Service {
    * @param options the Service's name, type, ports and affinity
    */
   public static exposeWorkload(workload: kplus.Workload, options: ExposeWorkloadOptions = {}): StickyService {
+    untypedProps(workload, options, {
+      strings: ['name'],
+      enums: { serviceType: kplus.ServiceType, externalTrafficPolicy: ExternalTrafficPolicy, internalTrafficPolicy: InternalTrafficPolicy },
+    });
     if (options.name !== undefined) {
       checkName(workload, 'name', options.name, NameRule.DNS_1035_LABEL);
     }
@@ -250,7 +254,10 @@ export class StickyService extends kplus.Service {
    */
   public constructor(scope: Construct, id: string, props: StickyServiceProps = {}) {
     super(scope, id, { ...props, metadata: definedMetadata(props.metadata) });
-    untypedProps(this, props, { durations: ['affinityTimeout'] });
+    untypedProps(this, props, {
+      durations: ['affinityTimeout'],
+      enums: { type: kplus.ServiceType, externalTrafficPolicy: ExternalTrafficPolicy, internalTrafficPolicy: InternalTrafficPolicy },
+    });
     checkObjectNames(this, this.apiObject);
 
     if (this.type === kplus.ServiceType.EXTERNAL_NAME) {

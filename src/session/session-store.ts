@@ -1,9 +1,13 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { untypedProps } from '../units';
 import type { JwtSessionStoreOptions } from './stores/jwt';
 import type { MemcachedSessionStoreOptions } from './stores/memcached';
 import type { PostgresSessionStoreOptions } from './stores/postgres';
 import type { RedisSessionStoreOptions } from './stores/redis';
+
+/** The string options every store run in the chart takes. */
+const IN_CHART_STRINGS = ['name', 'image', 'clusterDomain'];
 
 // The concrete stores are private to the library: users pick one with
 // SessionStore's factories and hold it as a SessionStore (or SqlSessionStore).
@@ -200,7 +204,9 @@ export abstract class SessionStore {
    * @param options the password Secret, or the external URL, and the knobs
    */
   public static redis(options: RedisSessionStoreOptions = {}): SessionStore {
-    return new (stores().RedisSessionStore)(options);
+    return new (stores().RedisSessionStore)(untypedProps('SessionStore.redis()', options, {
+      strings: [...IN_CHART_STRINGS, 'url', 'storageClassName', 'urlEnv', 'passwordEnv'], secretKeyRefs: ['password'],
+    }));
   }
 
   /**
@@ -210,7 +216,7 @@ export abstract class SessionStore {
    * @param options the external URL, memory and the knobs
    */
   public static memcached(options: MemcachedSessionStoreOptions = {}): SessionStore {
-    return new (stores().MemcachedSessionStore)(options);
+    return new (stores().MemcachedSessionStore)(untypedProps('SessionStore.memcached()', options, { strings: [...IN_CHART_STRINGS, 'url', 'urlEnv'] }));
   }
 
   /**
@@ -223,7 +229,9 @@ export abstract class SessionStore {
    * @param options the password Secret, or the external URL, and the knobs
    */
   public static postgres(options: PostgresSessionStoreOptions): SqlSessionStore {
-    return new (stores().PostgresSessionStore)(options);
+    return new (stores().PostgresSessionStore)(untypedProps('SessionStore.postgres()', options, {
+      strings: [...IN_CHART_STRINGS, 'url', 'user', 'database', 'storageClassName', 'urlEnv', 'passwordEnv'], secretKeyRefs: ['password'],
+    }));
   }
 
   /**
@@ -232,7 +240,7 @@ export abstract class SessionStore {
    * @param options the Secret and key holding the signing key
    */
   public static jwt(options: JwtSessionStoreOptions): SessionStore {
-    return new (stores().JwtSessionStore)(options);
+    return new (stores().JwtSessionStore)(untypedProps('SessionStore.jwt()', options, { strings: ['key', 'env'], secrets: ['secret'] }));
   }
 
   /** Which store this is. */

@@ -20,10 +20,16 @@ describe('Kong, GKE Gateway, Contour and NGINX Plus examples', () => {
   test('gke-gateway: a GENERATED_COOKIE GCPBackendPolicy on Grafana\'s Service for 3 hours', () => {
     const manifests = synthExample('gke-gateway');
     validateManifests(manifests);
-    expect(only(manifests, 'GCPBackendPolicy').spec).toEqual({
+    const policyOf = (service: string) => manifests.filter(m => m.kind === 'GCPBackendPolicy' && m.spec.targetRef.name === service);
+    expect(policyOf('grafana').map(p => p.spec)).toEqual([{
       default: { sessionAffinity: { type: 'GENERATED_COOKIE', cookieTtlSec: 10800 } },
       targetRef: { group: '', kind: 'Service', name: 'grafana' },
-    });
+    }]);
+    // GkeGatewayCookieAffinity on its own, for a Service routed elsewhere.
+    expect(policyOf('grafana-api').map(p => p.spec)).toEqual([{
+      default: { sessionAffinity: { type: 'GENERATED_COOKIE', cookieTtlSec: 3600 } },
+      targetRef: { group: '', kind: 'Service', name: 'grafana-api' },
+    }]);
     expect(AffinityDoctor.check(manifests)).toEqual([]);
   });
 
