@@ -153,7 +153,7 @@ export class SharedSessionApp extends Construct {
 
   public constructor(scope: Construct, id: string, props: SharedSessionAppProps) {
     super(scope, id);
-    props = untypedProps(this, props, { required: ['image', 'port', 'store'], strings: ['image'] });
+    props = untypedProps(this, props, { required: ['image', 'port', 'store'], strings: ['image'], booleans: ['writableTmp'] });
 
     const replicas = props.replicas;
     if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 1)) {
