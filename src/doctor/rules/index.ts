@@ -12,8 +12,8 @@ import {
   nginxAffinityPartialHost,
   nginxRegexWithoutCookiePath,
 } from './nginx';
-import { clientIpMultiPort } from './ports';
 import { gkeGatewayAffinityUnsupported, kongStickyPolicyUnused, nginxPlusSessionCookieUnnamed } from './platforms';
+import { clientIpMultiPort } from './ports';
 import { Rule } from './rule';
 import {
   affinityWithoutProxy,
