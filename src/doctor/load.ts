@@ -622,18 +622,3 @@ export function readManifests(file: string): Doc[] {
   }
   return r.docs.map(d => ({ obj: d.obj, file: d.file, line: d.line }));
 }
-
-/**
- * The files a list of paths stands for (see `listInputs`), throwing at the
- * first path that cannot be read; for callers that stop at the first problem.
- *
- * @throws InputError naming the path
- */
-export function expandPaths(paths: string[]): string[] {
-  const listing = listInputs(paths);
-  const first = listing.errors[0];
-  if (first) {
-    throw new InputError(formatProblem(first));
-  }
-  return listing.files.map(f => f.path);
-}
