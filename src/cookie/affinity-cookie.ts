@@ -88,18 +88,52 @@ export interface AffinityCookie {
 }
 
 /**
+ * The affinity cookie with every default applied, as a controller renders it.
+ * `secure` follows the TLS the Ingress has when it is resolved: TLS may be
+ * added later, so a controller that writes `Secure` reads
+ * `ingress.resolveCookie()` again in a `Lazy` value.
+ */
+export interface ResolvedAffinityCookie {
+  /**
+   * The cookie's name.
+   *
+   * @default - not given: the controller's own name
+   */
+  readonly name?: string;
+
+  /**
+   * `Max-Age` in whole seconds.
+   *
+   * @default - not given: a session cookie
+   */
+  readonly maxAgeSeconds?: number;
+
+  /** The cookie's `Path`. */
+  readonly path: string;
+
+  /**
+   * The cookie's `Domain`.
+   *
+   * @default - not given: the host that set it
+   */
+  readonly domain?: string;
+
+  /** Whether the cookie is `Secure`. */
+  readonly secure: boolean;
+
+  /** Whether the cookie is `HttpOnly`. */
+  readonly httpOnly: boolean;
+
+  /** The cookie's `SameSite`. */
+  readonly sameSite: SameSite;
+}
+
+/**
  * A cookie with every default applied, as renderers read it. `given` tells
  * which fields the user set, so a renderer that cannot express a field refuses
  * it only when the user asked for it.
  */
-export interface ResolvedCookie {
-  readonly name?: string;
-  readonly maxAgeSeconds?: number;
-  readonly path: string;
-  readonly domain?: string;
-  readonly secure: boolean;
-  readonly httpOnly: boolean;
-  readonly sameSite: SameSite;
+export interface ResolvedCookie extends ResolvedAffinityCookie {
   readonly given: { readonly [field in keyof AffinityCookie]-?: boolean };
 }
 

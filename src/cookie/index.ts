@@ -1,1 +1,1 @@
-export { AffinityCookie, SameSite } from './affinity-cookie';
+export { AffinityCookie, ResolvedAffinityCookie, SameSite } from './affinity-cookie';

@@ -8,49 +8,8 @@ import { NginxAffinityMode, nginxRenderer, NginxControllerOptions } from './cont
 import { ControllerRenderer } from './controllers/renderer';
 import { traefikRenderer, TraefikControllerOptions } from './controllers/traefik';
 import type { CookieAffinityIngress } from './cookie-affinity-ingress';
-import { AffinityCookie, SameSite } from '../cookie/affinity-cookie';
+import { AffinityCookie, ResolvedAffinityCookie } from '../cookie/affinity-cookie';
 import { untypedProps } from '../units';
-
-/**
- * The affinity cookie with every default applied, as a controller renders it.
- * `secure` follows the TLS the Ingress has when it is resolved: TLS may be
- * added later, so a controller that writes `Secure` reads
- * `ingress.resolveCookie()` again in a `Lazy` value.
- */
-export interface ResolvedAffinityCookie {
-  /**
-   * The cookie's name.
-   *
-   * @default - not given: the controller's own name
-   */
-  readonly name?: string;
-
-  /**
-   * `Max-Age` in whole seconds.
-   *
-   * @default - not given: a session cookie
-   */
-  readonly maxAgeSeconds?: number;
-
-  /** The cookie's `Path`. */
-  readonly path: string;
-
-  /**
-   * The cookie's `Domain`.
-   *
-   * @default - not given: the host that set it
-   */
-  readonly domain?: string;
-
-  /** Whether the cookie is `Secure`. */
-  readonly secure: boolean;
-
-  /** Whether the cookie is `HttpOnly`. */
-  readonly httpOnly: boolean;
-
-  /** The cookie's `SameSite`. */
-  readonly sameSite: SameSite;
-}
 
 /** What `IngressController.bind()` is given: the Ingress and its cookie, resolved and as given. */
 export interface IngressControllerBindOptions {

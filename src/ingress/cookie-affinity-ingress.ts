@@ -1,8 +1,8 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { IngressController, ResolvedAffinityCookie } from './controller';
-import { AffinityCookie, resolveCookie } from '../cookie/affinity-cookie';
+import { IngressController } from './controller';
+import { AffinityCookie, ResolvedAffinityCookie, resolveCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
 import { describeNameRule, followsNameRule, NameRule } from '../facts/names';
 import { checkName, checkObjectNames } from '../names';
