@@ -35,13 +35,10 @@ export interface UntypedPropsRules {
   readonly secrets?: string[];
 }
 
-/** What a rule left out holds: shared, so a check allocates nothing for it. */
-const NONE: readonly string[] = [];
-const NO_ENUMS: { readonly [path: string]: object } = {};
-
 /** The value at a dotted path of a props object, `undefined` where a step is missing. */
 function valueAt(props: unknown, path: string): unknown {
   if (!path.includes('.')) {
+    // Most paths are one step: no array for them.
     return props === null || typeof props !== 'object' ? undefined : (props as Record<string, unknown>)[path];
   }
   let value: unknown = props;
@@ -72,64 +69,61 @@ function describeUntyped(value: unknown): string {
  * @param prefix how the props are named in the error (`sessions.`, `cookie.`)
  */
 export function untypedProps<T extends object>(scope: IConstruct | string, props: T | undefined, rules: UntypedPropsRules, prefix = ''): T {
+  const fail = (prop: string, value: string, allowed: string) => typeof scope === 'string'
+    ? new Error(`${scope}: '${prop}' (${value}) ${allowed}`) : propError(scope, prop, value, allowed);
   if (props !== undefined && (props === null || typeof props !== 'object')) {
-    throw untypedError(scope, prefix === '' ? 'props' : prefix.slice(0, -1), describeUntyped(props), 'must be an object of properties');
+    throw fail(prefix === '' ? 'props' : prefix.slice(0, -1), describeUntyped(props), 'must be an object of properties');
   }
-  for (const path of rules.required ?? NONE) {
+  for (const path of rules.required ?? []) {
     const value = valueAt(props, path);
     if (value === undefined || value === null) {
-      throw untypedError(scope, `${prefix}${path}`, 'not given', 'is required');
+      throw fail(`${prefix}${path}`, 'not given', 'is required');
     }
   }
-  for (const path of rules.durations ?? NONE) {
+  for (const path of rules.durations ?? []) {
     const value = valueAt(props, path);
     if (value !== undefined && !isDuration(value)) {
-      throw untypedError(scope, `${prefix}${path}`, describeUntyped(value), 'must be a Duration, such as Duration.seconds(30) or Duration.minutes(5)');
+      throw fail(`${prefix}${path}`, describeUntyped(value), 'must be a Duration, such as Duration.seconds(30) or Duration.minutes(5)');
     }
   }
-  const enums = rules.enums ?? NO_ENUMS;
+  const enums = rules.enums;
   for (const path in enums) {
-    const value = valueAt(props, path);
     const enumObject = enums[path];
-    if (value !== undefined && !isStringEnumValue(enumObject, value)) {
+    const value = valueAt(props, path);
+    if (value !== undefined && !isEnumValue(enumObject, value)) {
       const allowed = Object.entries(enumObject).filter(([, v]) => typeof v === 'string');
-      throw untypedError(scope, `${prefix}${path}`, describeGiven(value), `must be one of ${allowed.map(([k, v]) => `${k} (${JSON.stringify(v)})`).join(', ')}`);
+      throw fail(`${prefix}${path}`, describeGiven(value), `must be one of ${allowed.map(([k, v]) => `${k} (${JSON.stringify(v)})`).join(', ')}`);
     }
   }
-  for (const path of rules.booleans ?? NONE) {
+  for (const path of rules.booleans ?? []) {
     const value = valueAt(props, path);
     if (value !== undefined && typeof value !== 'boolean') {
-      throw untypedError(scope, `${prefix}${path}`, describeUntyped(value), 'must be true or false');
+      throw fail(`${prefix}${path}`, describeUntyped(value), 'must be true or false');
     }
   }
-  for (const path of rules.strings ?? NONE) {
+  for (const path of rules.strings ?? []) {
     const value = valueAt(props, path);
     if (value !== undefined && typeof value !== 'string') {
-      throw untypedError(scope, `${prefix}${path}`, describeUntyped(value), 'must be a string');
+      throw fail(`${prefix}${path}`, describeUntyped(value), 'must be a string');
     }
   }
-  for (const path of rules.secretKeyRefs ?? NONE) {
+  for (const path of rules.secretKeyRefs ?? []) {
     const value = valueAt(props, path);
     if (value !== undefined && !isSecretKeyRef(value)) {
-      throw untypedError(scope, `${prefix}${path}`, describeUntyped(value), 'must be { secret, key }: a Secret (such as Secret.fromSecretName(scope, id, name)) and the key in it');
+      throw fail(`${prefix}${path}`, describeUntyped(value), 'must be { secret, key }: a Secret (such as Secret.fromSecretName(scope, id, name)) and the key in it');
     }
   }
-  for (const path of rules.secrets ?? NONE) {
+  for (const path of rules.secrets ?? []) {
     const value = valueAt(props, path);
     if (value !== undefined && !isSecret(value)) {
-      throw untypedError(scope, `${prefix}${path}`, describeUntyped(value), 'must be a Secret, such as Secret.fromSecretName(scope, id, name)');
+      throw fail(`${prefix}${path}`, describeUntyped(value), 'must be a Secret, such as Secret.fromSecretName(scope, id, name)');
     }
   }
   return props ?? ({} as T);
 }
 
-/** The error for a prop of the wrong type or missing: the library's, or for a factory, one naming the call. */
-function untypedError(scope: IConstruct | string, prop: string, value: string, allowed: string): Error {
-  return typeof scope === 'string' ? new Error(`${scope}: '${prop}' (${value}) ${allowed}`) : propError(scope, prop, value, allowed);
-}
-
-/** Whether `value` is one of the string values of an enum object; read in place, the listing is made only for an error. */
-function isStringEnumValue(enumObject: object, value: unknown): boolean {
+/** Whether `value` is one of the string values of a (string-valued) enum object; allocates nothing. */
+function isEnumValue(enumObject: object, value: unknown): boolean {
   if (typeof value !== 'string') {
     return false;
   }
