@@ -132,10 +132,10 @@ export function definedMetadata(metadata: ApiObjectMetadata | undefined): ApiObj
   if (metadata === undefined) {
     return undefined;
   }
-  // A fresh object, filled in one pass: no entry arrays, no filter callback.
-  const defined: { [key: string]: unknown } = {};
+  // A loop, not entries/filter/fromEntries: one object made, no pairs.
+  const defined: Record<string, unknown> = {};
   for (const key of Object.keys(metadata)) {
-    const value = (metadata as { [key: string]: unknown })[key];
+    const value = (metadata as Record<string, unknown>)[key];
     if (value !== undefined) {
       defined[key] = value;
     }

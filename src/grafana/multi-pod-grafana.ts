@@ -16,7 +16,7 @@ import { IMAGE_RULE, isImageReference } from '../facts/kubernetes-images';
 import { NameRule } from '../facts/names';
 import { checkName, checkObjectNames } from '../names';
 import { SecretKeyRef } from '../session';
-import { untypedProps, UntypedPropsRules } from '../units';
+import { untypedProps } from '../units';
 
 /** KEDA autoscaling of MultiPodGrafana. */
 export interface GrafanaAutoscaling {
@@ -110,7 +110,7 @@ class GrafanaConsumer implements GrafanaSessionsConsumer {
 }
 
 /** What MultiPodGrafana checks of its props, made once. */
-const PROPS_RULES: UntypedPropsRules = {
+const PROPS_RULES = {
   required: ['adminPassword'], secretKeyRefs: ['adminPassword'], strings: ['name', 'image'], enums: { serviceType: kplus.ServiceType },
 };
 

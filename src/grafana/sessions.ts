@@ -15,7 +15,7 @@ import { ExternalTrafficPolicy, LoadBalancerStickiness, StickyService } from '..
 import {
   SecretKeyRef, SessionEnvVariable, SessionStore, SessionStoreConfig, SessionStoreConsumer, SessionStoreKind, SqlSessionStore,
 } from '../session';
-import { untypedProps, UntypedPropsRules } from '../units';
+import { untypedProps } from '../units';
 
 /** Options of `GrafanaSessions.clientIpAffinity()`. */
 export interface GrafanaClientIpAffinityOptions {
@@ -264,7 +264,7 @@ function serviceProps(grafana: GrafanaSessionsConsumer): kplus.ServiceProps {
 }
 
 /** What `clientIpAffinity()` checks of its options, made once. */
-const CLIENT_IP_RULES: UntypedPropsRules = { durations: ['affinityTimeout'], enums: { externalTrafficPolicy: ExternalTrafficPolicy } };
+const CLIENT_IP_RULES = { durations: ['affinityTimeout'], enums: { externalTrafficPolicy: ExternalTrafficPolicy } };
 
 class ClientIpAffinitySessions extends GrafanaSessions {
   public constructor(private readonly options: GrafanaClientIpAffinityOptions) {
