@@ -146,6 +146,14 @@ export interface CookieContext {
 /** The default `Path`: the whole site. */
 export const DEFAULT_COOKIE_PATH = '/';
 
+/** What a cookie's fields must hold, for callers without types: made once, not per cookie. */
+const COOKIE_RULES = {
+  durations: ['maxAge'],
+  strings: ['name', 'path', 'domain'],
+  booleans: ['secure', 'httpOnly'],
+  enums: { sameSite: SameSite },
+};
+
 /**
  * Validates a cookie against RFC 6265 and the browsers' rules and applies the
  * defaults. Errors name `<prop>.<field>` in the library's format.
@@ -155,12 +163,7 @@ export const DEFAULT_COOKIE_PATH = '/';
  */
 export function resolveCookie(scope: IConstruct, prop: string, cookie: AffinityCookie, context: CookieContext): ResolvedCookie {
   const where = (field: string) => `${prop}.${field}`;
-  untypedProps(scope, cookie, {
-    durations: ['maxAge'],
-    strings: ['name', 'path', 'domain'],
-    booleans: ['secure', 'httpOnly'],
-    enums: { sameSite: SameSite },
-  }, `${prop}.`);
+  untypedProps(scope, cookie, COOKIE_RULES, `${prop}.`);
   if (cookie.name !== undefined && !isCookieName(cookie.name)) {
     throw propError(scope, where('name'), JSON.stringify(cookie.name),
       'must be an RFC 6265 token: one or more US-ASCII characters, with no spaces, controls or separators ( ) < > @ , ; : \\ " / [ ] ? = { }');
