@@ -1,4 +1,4 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkRouteOptions, GatewayRouteOptions, objectMetadata, RouteTarget } from './common';
 import { GatewayImplementation } from './implementation';
@@ -26,6 +26,11 @@ import { untypedProps } from '../units';
 export interface WrittenRoute {
   readonly route: ApiObject;
   readonly referenceGrant?: ApiObject;
+  /**
+   * The route's one rule, as the HTTPRoute's props hold it: a field set here
+   * before synth is written as if it had been given to writeRoute.
+   */
+  readonly rule: Record<string, unknown>;
 }
 
 /**
@@ -37,6 +42,16 @@ export interface WrittenRoute {
 export function writeRoute(scope: Construct, id: string, props: GatewayRouteOptions, target: RouteTarget,
   extra: Partial<HttpRouteSpecRules> | { sessionPersistence: RenderedMainSessionPersistence } = {}): WrittenRoute {
   const crossNamespace = crossesNamespaces(target.namespace, target.serviceNamespace);
+  const rule: HttpRouteSpecRules = {
+    matches: [{ path: { type: 'PathPrefix' as HttpRouteSpecRulesMatchesPathType, value: target.pathPrefix } }],
+    backendRefs: [{
+      name: target.serviceName,
+      // Same-namespace refs stay short; a Service without a namespace is in `default`.
+      namespace: crossNamespace ? target.serviceNamespace ?? DEFAULT_NAMESPACE : undefined,
+      port: target.port,
+    }],
+    ...extra as Partial<HttpRouteSpecRules>,
+  };
   const route = customResource<HttpRouteProps>(scope, id, HTTP_ROUTE, {
     metadata: objectMetadata(props.metadata, target.namespace),
     spec: {
@@ -46,16 +61,7 @@ export function writeRoute(scope: Construct, id: string, props: GatewayRouteOpti
         sectionName: props.sectionName,
       }],
       hostnames: target.hostnames,
-      rules: [{
-        matches: [{ path: { type: 'PathPrefix' as HttpRouteSpecRulesMatchesPathType, value: target.pathPrefix } }],
-        backendRefs: [{
-          name: target.serviceName,
-          // Same-namespace refs stay short; a Service without a namespace is in `default`.
-          namespace: crossNamespace ? target.serviceNamespace ?? DEFAULT_NAMESPACE : undefined,
-          port: target.port,
-        }],
-        ...extra as Partial<HttpRouteSpecRules>,
-      }],
+      rules: [rule],
     },
   });
   checkObjectNames(scope, route);
@@ -65,8 +71,16 @@ export function writeRoute(scope: Construct, id: string, props: GatewayRouteOpti
     serviceName: target.serviceName,
     serviceNamespace: target.serviceNamespace,
   });
-  return { route, referenceGrant };
+  return { route, referenceGrant, rule: rule as unknown as Record<string, unknown> };
 }
+
+/** What a CookieAffinityRoute's props must hold, for callers without types: made once, not per route. */
+const ROUTE_PROPS_RULES = {
+  required: ['gateway', 'backend'],
+  durations: ['cookie.maxAge', 'sessionTimeout'],
+  strings: ['gateway', 'gatewayNamespace', 'sectionName', 'pathPrefix'],
+  enums: { lifetime: CookieLifetime, gatewayApiRelease: GatewayApiRelease },
+};
 
 /**
  * Properties of a CookieAffinityRoute.
@@ -133,12 +147,7 @@ export class CookieAffinityRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: CookieAffinityRouteProps) {
     super(scope, id);
-    props = untypedProps(this, props, {
-      required: ['gateway', 'backend'],
-      durations: ['cookie.maxAge', 'sessionTimeout'],
-      strings: ['gateway', 'gatewayNamespace', 'sectionName', 'pathPrefix'],
-      enums: { lifetime: CookieLifetime, gatewayApiRelease: GatewayApiRelease },
-    });
+    props = untypedProps(this, props, ROUTE_PROPS_RULES);
     const target = checkRouteOptions(this, props);
     const implementation = props.implementation ?? GatewayImplementation.gatewayApi();
     const release = props.gatewayApiRelease ?? GatewayApiRelease.V1_6_1;
@@ -148,8 +157,10 @@ export class CookieAffinityRoute extends Construct {
     const config = implementation.bind(this, { backend: props.backend, route: this.resource, cookie: props.cookie });
     if (config.sessionPersistence) {
       const sp = release === GatewayApiRelease.MAIN ? renderMainSessionPersistence(this, props) : renderSessionPersistence(this, props);
-      // A plain ApiObject: the patch writes exactly this (no generated serialiser to drop a field).
-      this.resource.addJsonPatch(JsonPatch.add('/spec/rules/0/sessionPersistence', definedOnly(sp)));
+      // Set on the rule the HTTPRoute's props hold, as the last field of the
+      // rule (where a JSON patch used to add it, at every synth), with its
+      // keys sorted as cdk8s sorts the rest of the object.
+      written.rule.sessionPersistence = sortedDefined(sp);
     } else {
       refuseSessionPersistenceOptions(this, props,
         `applies to Gateway API sessionPersistence, which the ${implementation.name} implementation does not read: its own policy sets the cookie`);
@@ -162,11 +173,17 @@ export class CookieAffinityRoute extends Construct {
 }
 
 /**
- * A JSON value without its undefined fields, as a JSON patch must carry it,
- * with its keys sorted as cdk8s sorts the rest of the object.
+ * A copy of a JSON object of plain objects and strings without its undefined
+ * fields, its keys sorted, so that it is written in the same order when
+ * CDK8S_DISABLE_SORT keeps the rest of the object unsorted.
  */
-function definedOnly<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value, (_key, v) => v !== null && typeof v === 'object' && !Array.isArray(v)
-    ? Object.fromEntries(Object.keys(v).sort().map(k => [k, v[k]]))
-    : v));
+function sortedDefined<T extends object>(value: T): T {
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const field = (value as Record<string, unknown>)[key];
+    if (field !== undefined) {
+      copy[key] = field !== null && typeof field === 'object' && !Array.isArray(field) ? sortedDefined(field) : field;
+    }
+  }
+  return copy as T;
 }
