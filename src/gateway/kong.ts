@@ -77,15 +77,33 @@ export function renderKongPolicy(scope: Construct, id: string, prop: string, ser
  * different value another construct (or the user) already set there.
  */
 export function annotateService(scope: IConstruct, prop: string, service: kplus.Service, annotations: Record<string, string>): void {
-  const existing: Record<string, string> = service.metadata.toJson().annotations ?? {};
-  for (const [key, value] of Object.entries(annotations)) {
-    const before = existing[key];
+  for (const key of Object.keys(annotations)) {
+    const value = annotations[key];
+    const before = annotationNow(service, key);
     if (before !== undefined && before !== value) {
       throw propError(scope, prop, service.name,
         `already has the annotation ${key}: ${before}; a Service takes one such policy, so ${value} cannot be attached as well`);
     }
     service.metadata.addAnnotation(key, value);
   }
+}
+
+/**
+ * The value an annotation of a Service has now. cdk8s keeps the annotations
+ * as a plain map on the metadata definition, and reading it costs nothing,
+ * where `metadata.toJson()` resolves and copies the whole metadata; a value
+ * that is not a plain string yet (a Lazy), or a map kept otherwise by another
+ * release of cdk8s, is read from the rendered metadata.
+ */
+function annotationNow(service: kplus.Service, key: string): string | undefined {
+  const kept = (service.metadata as unknown as { annotations?: unknown }).annotations;
+  if (kept !== null && typeof kept === 'object' && Object.getPrototypeOf(kept) === Object.prototype) {
+    const value = (kept as Record<string, unknown>)[key];
+    if (value === undefined || typeof value === 'string') {
+      return value;
+    }
+  }
+  return service.metadata.toJson().annotations?.[key];
 }
 
 /**
