@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkRouteOptions, GatewayRouteOptions, objectMetadata, RouteTarget } from './common';
 import { GatewayImplementation } from './implementation';
@@ -26,11 +26,6 @@ import { untypedProps } from '../units';
 export interface WrittenRoute {
   readonly route: ApiObject;
   readonly referenceGrant?: ApiObject;
-  /**
-   * The route's one rule, as the HTTPRoute's props hold it: a field set here
-   * before synth is written as if it had been given to writeRoute.
-   */
-  readonly rule: Record<string, unknown>;
 }
 
 /**
@@ -42,16 +37,6 @@ export interface WrittenRoute {
 export function writeRoute(scope: Construct, id: string, props: GatewayRouteOptions, target: RouteTarget,
   extra: Partial<HttpRouteSpecRules> | { sessionPersistence: RenderedMainSessionPersistence } = {}): WrittenRoute {
   const crossNamespace = crossesNamespaces(target.namespace, target.serviceNamespace);
-  const rule: HttpRouteSpecRules = {
-    matches: [{ path: { type: 'PathPrefix' as HttpRouteSpecRulesMatchesPathType, value: target.pathPrefix } }],
-    backendRefs: [{
-      name: target.serviceName,
-      // Same-namespace refs stay short; a Service without a namespace is in `default`.
-      namespace: crossNamespace ? target.serviceNamespace ?? DEFAULT_NAMESPACE : undefined,
-      port: target.port,
-    }],
-    ...extra as Partial<HttpRouteSpecRules>,
-  };
   const route = customResource<HttpRouteProps>(scope, id, HTTP_ROUTE, {
     metadata: objectMetadata(props.metadata, target.namespace),
     spec: {
@@ -61,7 +46,16 @@ export function writeRoute(scope: Construct, id: string, props: GatewayRouteOpti
         sectionName: props.sectionName,
       }],
       hostnames: target.hostnames,
-      rules: [rule],
+      rules: [{
+        matches: [{ path: { type: 'PathPrefix' as HttpRouteSpecRulesMatchesPathType, value: target.pathPrefix } }],
+        backendRefs: [{
+          name: target.serviceName,
+          // Same-namespace refs stay short; a Service without a namespace is in `default`.
+          namespace: crossNamespace ? target.serviceNamespace ?? DEFAULT_NAMESPACE : undefined,
+          port: target.port,
+        }],
+        ...extra as Partial<HttpRouteSpecRules>,
+      }],
     },
   });
   checkObjectNames(scope, route);
@@ -71,7 +65,7 @@ export function writeRoute(scope: Construct, id: string, props: GatewayRouteOpti
     serviceName: target.serviceName,
     serviceNamespace: target.serviceNamespace,
   });
-  return { route, referenceGrant, rule: rule as unknown as Record<string, unknown> };
+  return { route, referenceGrant };
 }
 
 /** What a CookieAffinityRoute's props must hold, for callers without types: made once, not per route. */
@@ -157,10 +151,11 @@ export class CookieAffinityRoute extends Construct {
     const config = implementation.bind(this, { backend: props.backend, route: this.resource, cookie: props.cookie });
     if (config.sessionPersistence) {
       const sp = release === GatewayApiRelease.MAIN ? renderMainSessionPersistence(this, props) : renderSessionPersistence(this, props);
-      // Set on the rule the HTTPRoute's props hold, as the last field of the
-      // rule (where a JSON patch used to add it, at every synth), with its
-      // keys sorted as cdk8s sorts the rest of the object.
-      written.rule.sessionPersistence = sortedDefined(sp);
+      // A JSON patch, not a field of the props: cdk8s's resolve() would walk
+      // each of its values at every synth (looking up the app from each),
+      // and the library made them all from checked strings. A plain
+      // ApiObject: the patch writes exactly this.
+      this.resource.addJsonPatch(JsonPatch.add('/spec/rules/0/sessionPersistence', sortedDefined(sp)));
     } else {
       refuseSessionPersistenceOptions(this, props,
         `applies to Gateway API sessionPersistence, which the ${implementation.name} implementation does not read: its own policy sets the cookie`);
@@ -173,9 +168,9 @@ export class CookieAffinityRoute extends Construct {
 }
 
 /**
- * A copy of a JSON object of plain objects and strings without its undefined
- * fields, its keys sorted, so that it is written in the same order when
- * CDK8S_DISABLE_SORT keeps the rest of the object unsorted.
+ * A JSON object of plain objects and strings without its undefined fields, as
+ * a JSON patch must carry it, with its keys sorted as cdk8s sorts the rest of
+ * the object. A copy, by a walk of its keys (no JSON round trip).
  */
 function sortedDefined<T extends object>(value: T): T {
   const copy: Record<string, unknown> = {};
