@@ -128,5 +128,13 @@ export function definedMetadata(metadata: ApiObjectMetadata | undefined): ApiObj
   if (metadata === undefined) {
     return undefined;
   }
-  return Object.fromEntries(Object.entries(metadata).filter(([, value]) => value !== undefined)) as ApiObjectMetadata;
+  // A loop, not entries/filter/fromEntries: one object made, no pairs.
+  const defined: Record<string, unknown> = {};
+  for (const key of Object.keys(metadata)) {
+    const value = (metadata as Record<string, unknown>)[key];
+    if (value !== undefined) {
+      defined[key] = value;
+    }
+  }
+  return defined as ApiObjectMetadata;
 }
