@@ -23,19 +23,22 @@ import { untypedProps } from '../units';
 const KONG_NO_FIELD = (field: string) => () =>
   `cannot be written in a KongUpstreamPolicy, whose sticky-session cookie has a name and a path only: Kong chooses the ${field}; leave it out`;
 
+/** The cookie fields a KongUpstreamPolicy cannot write, and why: made once, not per policy. */
+const KONG_UNWRITABLE_COOKIE_FIELDS = {
+  maxAge: KONG_NO_FIELD('lifetime (it has no Max-Age field)'),
+  domain: KONG_NO_FIELD('Domain'),
+  secure: KONG_NO_FIELD('Secure attribute'),
+  httpOnly: KONG_NO_FIELD('HttpOnly attribute'),
+  sameSite: KONG_NO_FIELD('SameSite attribute'),
+};
+
 /**
  * The spec of a sticky-sessions KongUpstreamPolicy for `cookie`, refusing
  * (naming `cookie.<field>`) what Kong's cookie cannot carry.
  */
 export function kongStickySpec(scope: IConstruct, cookie: AffinityCookie): KongUpstreamPolicyProps['spec'] {
   const resolved = resolveCookie(scope, 'cookie', cookie, { tls: false });
-  refuseGiven(scope, 'cookie', cookie, resolved, {
-    maxAge: KONG_NO_FIELD('lifetime (it has no Max-Age field)'),
-    domain: KONG_NO_FIELD('Domain'),
-    secure: KONG_NO_FIELD('Secure attribute'),
-    httpOnly: KONG_NO_FIELD('HttpOnly attribute'),
-    sameSite: KONG_NO_FIELD('SameSite attribute'),
-  });
+  refuseGiven(scope, 'cookie', cookie, resolved, KONG_UNWRITABLE_COOKIE_FIELDS);
   return {
     algorithm: KONG_STICKY_SESSIONS_ALGORITHM as KongUpstreamPolicySpecAlgorithm,
     // The CRD's CEL: stickySessions needs hashOn.input none, and no other hashOn field.
@@ -106,6 +109,9 @@ function annotationNow(service: kplus.Service, key: string): string | undefined 
   return service.metadata.toJson().annotations?.[key];
 }
 
+/** What a KongCookieAffinity's props must hold, for callers without types: made once, not per instance. */
+const KONG_PROPS_RULES = { required: ['service'], durations: ['cookie.maxAge'] };
+
 /**
  * Properties of a KongCookieAffinity.
  */
@@ -156,7 +162,7 @@ export class KongCookieAffinity extends Construct {
 
   constructor(scope: Construct, id: string, props: KongCookieAffinityProps) {
     super(scope, id);
-    props = untypedProps(this, props, { required: ['service'], durations: ['cookie.maxAge'] });
+    props = untypedProps(this, props, KONG_PROPS_RULES);
     const { policy, annotations } = renderKongPolicy(this, 'Resource', 'service', props.service, props.cookie ?? {}, props.metadata);
     this.resource = policy;
     annotateService(this, 'service', props.service, annotations);
