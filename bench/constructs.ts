@@ -74,8 +74,10 @@ export function benchConstructs(repeats: number, only?: string[]): void {
 /** Instructions of one side at n instances, from callgrind's summary line. */
 function instructions(pair: Pair, side: Side, n: number): number {
   const script = path.join(__dirname, 'instructions.js');
+  // Fixed hash and random seeds: with V8's random ones, two counts of the same build differed by 0.8%.
   const run = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null',
-    process.execPath, '--single-threaded', '--no-opt', '--expose-gc', '--max-semi-space-size=64', script, pair.id, side, String(n)], { encoding: 'utf-8' });
+    process.execPath, '--hash-seed=1', '--random-seed=1', '--single-threaded', '--no-opt', '--expose-gc', '--max-semi-space-size=64',
+    script, pair.id, side, String(n)], { encoding: 'utf-8' });
   const collected = /Collected\s*:\s*(\d+)/.exec(run.stderr ?? '');
   if (run.status !== 0 || !collected) {
     throw new Error(`callgrind on ${pair.id} ${side} ${n} failed (${run.error?.message ?? `status ${run.status}`}):\n${run.stderr}`);
