@@ -5,7 +5,7 @@
 // counted by callgrind in fresh processes. Prints; never fails on a figure.
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { comparedOutput, instancesFor, Pair, pairChart, PAIRS } from './pairs';
+import { comparedOutput, instancesFor, Pair, pairChart, PAIRS, Side } from './pairs';
 import { cpuMsSince, median, spreadPercent, table } from './stats';
 
 const gc: () => void = (global as any).gc ?? (() => undefined);
@@ -72,10 +72,12 @@ export function benchConstructs(repeats: number, only?: string[]): void {
 }
 
 /** Instructions of one side at n instances, from callgrind's summary line. */
-function instructions(pair: Pair, side: 'library' | 'twin', n: number): number {
+function instructions(pair: Pair, side: Side, n: number): number {
   const script = path.join(__dirname, 'instructions.js');
+  // Fixed hash and random seeds: with V8's random ones, two counts of the same build differed by 0.8%.
   const run = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null',
-    process.execPath, '--single-threaded', '--no-opt', '--expose-gc', '--max-semi-space-size=64', script, pair.id, side, String(n)], { encoding: 'utf-8' });
+    process.execPath, '--hash-seed=1', '--random-seed=1', '--single-threaded', '--no-opt', '--expose-gc', '--max-semi-space-size=64',
+    script, pair.id, side, String(n)], { encoding: 'utf-8' });
   const collected = /Collected\s*:\s*(\d+)/.exec(run.stderr ?? '');
   if (run.status !== 0 || !collected) {
     throw new Error(`callgrind on ${pair.id} ${side} ${n} failed (${run.error?.message ?? `status ${run.status}`}):\n${run.stderr}`);
@@ -83,8 +85,13 @@ function instructions(pair: Pair, side: 'library' | 'twin', n: number): number {
   return Number(collected[1]);
 }
 
-/** Prints every pair's instruction ratio (N instances minus none), one callgrind run each. */
-export function benchInstructions(only?: string[]): void {
+/**
+ * Prints every pair's instruction ratio (N instances minus none), one
+ * callgrind run each. With `wrapped` (BENCH_WRAPPED=1), also the twin with a
+ * wrapper node per instance, where a pair has one: what the library's own
+ * construct node costs, apart from its checks.
+ */
+export function benchInstructions(only?: string[], wrapped = false): void {
   const pairs = PAIRS.filter(p => !only || only.includes(p.id));
   const empty = instructions(pairs[0], 'library', 0);
   const rows: string[][] = [];
@@ -92,17 +99,23 @@ export function benchInstructions(only?: string[]): void {
     const n = instancesFor(pair, OBJECTS);
     const lib = instructions(pair, 'library', n) - empty;
     const twin = instructions(pair, 'twin', n) - empty;
-    rows.push([pair.library, pair.twin, String(n), (lib / 1e6).toFixed(1), (twin / 1e6).toFixed(1), (lib / twin).toFixed(3)]);
+    const row = [pair.library, pair.twin, String(n), (lib / 1e6).toFixed(1), (twin / 1e6).toFixed(1), (lib / twin).toFixed(3)];
+    if (wrapped) {
+      const wrap = pair.buildWrapped ? instructions(pair, 'wrapped', n) - empty : undefined;
+      row.push(wrap === undefined ? '' : (wrap / 1e6).toFixed(1), wrap === undefined ? '' : (wrap / twin).toFixed(3), wrap === undefined ? '' : (lib / wrap).toFixed(3));
+    }
+    rows.push(row);
   }
   console.log(`\nInstructions (callgrind, node --single-threaded --no-opt, fresh processes): about ${OBJECTS} objects, minus an empty run's ${(empty / 1e6).toFixed(0)} M`);
-  console.log(table(['construct', 'twin', 'N', 'library M', 'twin M', 'ratio'], rows));
+  console.log(table(['construct', 'twin', 'N', 'library M', 'twin M', 'ratio',
+    ...(wrapped ? ['wrapped twin M', 'wrapped / twin', 'library / wrapped'] : [])], rows));
 }
 
 if (require.main === module) {
   // node dist/bench/bench/constructs.js [instructions [pair...]]
   const [mode, ...ids] = process.argv.slice(2);
   if (mode === 'instructions') {
-    benchInstructions(ids.length ? ids : undefined);
+    benchInstructions(ids.length ? ids : undefined, process.env.BENCH_WRAPPED === '1');
   } else {
     // node --expose-gc --single-threaded dist/bench/bench/constructs.js [pair...]
     benchConstructs(Number(process.env.BENCH_REPEATS ?? 15), mode ? [mode, ...ids] : undefined);

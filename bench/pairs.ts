@@ -4,6 +4,7 @@
 // ratio between the two is what the library adds: its checks and indirection.
 import { ApiObject, App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import { COOKIE_VARIANTS } from './cookie-ingress';
 import { QUICK_FIX, QUICK_FIX_BY_HAND } from './grafana';
 import { PLATFORM_PAIRS } from './platform-pairs';
@@ -26,6 +27,13 @@ export interface Pair {
   readonly objectsEach: number;
   readonly buildLibrary: Build;
   readonly buildTwin: Build;
+  /**
+   * The twin with each instance's object in a plain `Construct` of the
+   * instance's id, as the library's construct holds it (`<id>/Resource`):
+   * the same manifests, one node more per instance, to measure what that
+   * node costs (`instructions.js <pair> wrapped <N>`).
+   */
+  readonly buildWrapped?: Build;
   /** The chart's namespace, if the constructs need one. */
   readonly namespace?: string;
   /** What must be equal between the two sides' manifests (all of them unless given). */
@@ -74,26 +82,12 @@ function routeBackend(chart: Chart, i: number): kplus.Service {
   return new kplus.Service(chart, `Svc${i}`, { metadata: { name: `svc-${i}`, namespace: 'default' }, ports: [{ port: 80 }] });
 }
 
-const COOKIE_ROUTE: Pair = {
-  id: 'cookie-route',
-  library: 'CookieAffinityRoute',
-  twin: 'HTTPRoute as a plain ApiObject',
-  objectsEach: 2,
-  buildLibrary: (chart, n) => {
-    for (let i = 0; i < n; i++) {
-      new CookieAffinityRoute(chart, `Route${i}`, {
-        metadata: { name: `route-${i}` },
-        gateway: 'eg',
-        hostnames: [`app${i}.example.com`],
-        backend: routeBackend(chart, i),
-        cookie: { name: `APP${i}`, maxAge: Duration.hours(8) },
-      });
-    }
-  },
-  buildTwin: (chart, n) => {
+/** The route twin, its HTTPRoute in a wrapper Construct when `wrap` (see `Pair.buildWrapped`). */
+function routeTwin(wrap: boolean): Build {
+  return (chart, n) => {
     for (let i = 0; i < n; i++) {
       const backend = routeBackend(chart, i);
-      new ApiObject(chart, `Route${i}`, {
+      new ApiObject(wrap ? new Construct(chart, `Route${i}`) : chart, wrap ? 'Resource' : `Route${i}`, {
         apiVersion: 'gateway.networking.k8s.io/v1',
         kind: 'HTTPRoute',
         metadata: { name: `route-${i}`, namespace: 'default' },
@@ -113,7 +107,27 @@ const COOKIE_ROUTE: Pair = {
         },
       });
     }
+  };
+}
+
+const COOKIE_ROUTE: Pair = {
+  id: 'cookie-route',
+  library: 'CookieAffinityRoute',
+  twin: 'HTTPRoute as a plain ApiObject',
+  objectsEach: 2,
+  buildLibrary: (chart, n) => {
+    for (let i = 0; i < n; i++) {
+      new CookieAffinityRoute(chart, `Route${i}`, {
+        metadata: { name: `route-${i}` },
+        gateway: 'eg',
+        hostnames: [`app${i}.example.com`],
+        backend: routeBackend(chart, i),
+        cookie: { name: `APP${i}`, maxAge: Duration.hours(8) },
+      });
+    }
   },
+  buildTwin: routeTwin(false),
+  buildWrapped: routeTwin(true),
 };
 
 /** Manifests in a fixed order (the two sides may create them in different orders). */
@@ -188,10 +202,17 @@ export function instancesFor(pair: Pair, objects: number): number {
   return Math.max(1, Math.round(objects / pair.objectsEach));
 }
 
+/** A side of a pair: the construct, its twin, or the twin with a wrapper node per instance. */
+export type Side = 'library' | 'twin' | 'wrapped';
+
 /** A fresh chart with `n` instances of one side of a pair: the construct tree only. */
-export function pairChart(pair: Pair, side: 'library' | 'twin', n: number): Chart {
+export function pairChart(pair: Pair, side: Side, n: number): Chart {
   const chart = new Chart(new App({ outdir: '/dev/null' }), 'bench', { namespace: pair.namespace });
-  (side === 'library' ? pair.buildLibrary : pair.buildTwin)(chart, n);
+  const build = side === 'library' ? pair.buildLibrary : side === 'twin' ? pair.buildTwin : pair.buildWrapped;
+  if (build === undefined) {
+    throw new Error(`pair ${pair.id} has no ${side} side`);
+  }
+  build(chart, n);
   return chart;
 }
 

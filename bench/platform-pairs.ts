@@ -5,6 +5,7 @@
 // checks that both sides render the same manifests.
 import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import { ContourCookieAffinityProxy, GkeGatewayCookieAffinity, KongCookieAffinity, NginxPlusCookieAffinity } from '../src';
 
 /** Adds `n` instances of one way of writing a construct to a chart. */
@@ -18,11 +19,27 @@ export interface PlatformPair {
   readonly objectsEach: number;
   readonly buildLibrary: PlatformBuild;
   readonly buildTwin: PlatformBuild;
+  readonly buildWrapped?: PlatformBuild;
   readonly namespace?: string;
 }
 
 function backend(chart: Chart, i: number, annotations?: { [key: string]: string }): kplus.Service {
   return new kplus.Service(chart, `Svc${i}`, { metadata: { name: `svc-${i}`, namespace: 'default', annotations }, ports: [{ port: 80 }] });
+}
+
+/** The KongUpstreamPolicy twin, in a wrapper Construct when `wrap` (see `Pair.buildWrapped`). */
+function kongTwin(wrap: boolean): PlatformBuild {
+  return (chart, n) => {
+    for (let i = 0; i < n; i++) {
+      backend(chart, i, { 'konghq.com/upstream-policy': `sticky-${i}` });
+      new ApiObject(wrap ? new Construct(chart, `Kong${i}`) : chart, wrap ? 'Resource' : `Kong${i}`, {
+        apiVersion: 'configuration.konghq.com/v1beta1',
+        kind: 'KongUpstreamPolicy',
+        metadata: { name: `sticky-${i}`, namespace: 'default' },
+        spec: { algorithm: 'sticky-sessions', hashOn: { input: 'none' }, stickySessions: { cookie: 'SID', cookiePath: '/' } },
+      });
+    }
+  };
 }
 
 const KONG: PlatformPair = {
@@ -35,18 +52,24 @@ const KONG: PlatformPair = {
       new KongCookieAffinity(chart, `Kong${i}`, { metadata: { name: `sticky-${i}` }, service: backend(chart, i), cookie: { name: 'SID' } });
     }
   },
-  buildTwin: (chart, n) => {
+  buildTwin: kongTwin(false),
+  buildWrapped: kongTwin(true),
+};
+
+/** The GCPBackendPolicy twin, in a wrapper Construct when `wrap` (see `Pair.buildWrapped`). */
+function gkeGatewayTwin(wrap: boolean): PlatformBuild {
+  return (chart, n) => {
     for (let i = 0; i < n; i++) {
-      backend(chart, i, { 'konghq.com/upstream-policy': `sticky-${i}` });
-      new ApiObject(chart, `Kong${i}`, {
-        apiVersion: 'configuration.konghq.com/v1beta1',
-        kind: 'KongUpstreamPolicy',
-        metadata: { name: `sticky-${i}`, namespace: 'default' },
-        spec: { algorithm: 'sticky-sessions', hashOn: { input: 'none' }, stickySessions: { cookie: 'SID', cookiePath: '/' } },
+      backend(chart, i);
+      new ApiObject(wrap ? new Construct(chart, `Gke${i}`) : chart, wrap ? 'Resource' : `Gke${i}`, {
+        apiVersion: 'networking.gke.io/v1',
+        kind: 'GCPBackendPolicy',
+        metadata: { name: `policy-${i}`, namespace: 'default' },
+        spec: { default: { sessionAffinity: { type: 'GENERATED_COOKIE', cookieTtlSec: 0 } }, targetRef: { group: '', kind: 'Service', name: `svc-${i}` } },
       });
     }
-  },
-};
+  };
+}
 
 const GKE_GATEWAY: PlatformPair = {
   id: 'gke-gateway',
@@ -58,33 +81,16 @@ const GKE_GATEWAY: PlatformPair = {
       new GkeGatewayCookieAffinity(chart, `Gke${i}`, { metadata: { name: `policy-${i}` }, service: backend(chart, i) });
     }
   },
-  buildTwin: (chart, n) => {
-    for (let i = 0; i < n; i++) {
-      backend(chart, i);
-      new ApiObject(chart, `Gke${i}`, {
-        apiVersion: 'networking.gke.io/v1',
-        kind: 'GCPBackendPolicy',
-        metadata: { name: `policy-${i}`, namespace: 'default' },
-        spec: { default: { sessionAffinity: { type: 'GENERATED_COOKIE', cookieTtlSec: 0 } }, targetRef: { group: '', kind: 'Service', name: `svc-${i}` } },
-      });
-    }
-  },
+  buildTwin: gkeGatewayTwin(false),
+  buildWrapped: gkeGatewayTwin(true),
 };
 
-const CONTOUR: PlatformPair = {
-  id: 'contour',
-  library: 'ContourCookieAffinityProxy',
-  twin: 'HTTPProxy as a plain ApiObject',
-  objectsEach: 2,
-  buildLibrary: (chart, n) => {
-    for (let i = 0; i < n; i++) {
-      new ContourCookieAffinityProxy(chart, `Proxy${i}`, { metadata: { name: `proxy-${i}` }, fqdn: `app-${i}.example.com`, backend: backend(chart, i) });
-    }
-  },
-  buildTwin: (chart, n) => {
+/** The HTTPProxy twin, in a wrapper Construct when `wrap` (see `Pair.buildWrapped`). */
+function contourTwin(wrap: boolean): PlatformBuild {
+  return (chart, n) => {
     for (let i = 0; i < n; i++) {
       backend(chart, i);
-      new ApiObject(chart, `Proxy${i}`, {
+      new ApiObject(wrap ? new Construct(chart, `Proxy${i}`) : chart, wrap ? 'Resource' : `Proxy${i}`, {
         apiVersion: 'projectcontour.io/v1',
         kind: 'HTTPProxy',
         metadata: { name: `proxy-${i}`, namespace: 'default' },
@@ -99,23 +105,29 @@ const CONTOUR: PlatformPair = {
         },
       });
     }
-  },
-};
+  };
+}
 
-const NGINX_PLUS: PlatformPair = {
-  id: 'nginx-plus',
-  library: 'NginxPlusCookieAffinity',
-  twin: 'VirtualServer as a plain ApiObject',
+const CONTOUR: PlatformPair = {
+  id: 'contour',
+  library: 'ContourCookieAffinityProxy',
+  twin: 'HTTPProxy as a plain ApiObject',
   objectsEach: 2,
   buildLibrary: (chart, n) => {
     for (let i = 0; i < n; i++) {
-      new NginxPlusCookieAffinity(chart, `Vs${i}`, { metadata: { name: `vs-${i}` }, host: `app-${i}.example.com`, backend: backend(chart, i) });
+      new ContourCookieAffinityProxy(chart, `Proxy${i}`, { metadata: { name: `proxy-${i}` }, fqdn: `app-${i}.example.com`, backend: backend(chart, i) });
     }
   },
-  buildTwin: (chart, n) => {
+  buildTwin: contourTwin(false),
+  buildWrapped: contourTwin(true),
+};
+
+/** The VirtualServer twin, in a wrapper Construct when `wrap` (see `Pair.buildWrapped`). */
+function nginxPlusTwin(wrap: boolean): PlatformBuild {
+  return (chart, n) => {
     for (let i = 0; i < n; i++) {
       backend(chart, i);
-      new ApiObject(chart, `Vs${i}`, {
+      new ApiObject(wrap ? new Construct(chart, `Vs${i}`) : chart, wrap ? 'Resource' : `Vs${i}`, {
         apiVersion: 'k8s.nginx.org/v1',
         kind: 'VirtualServer',
         metadata: { name: `vs-${i}`, namespace: 'default' },
@@ -131,7 +143,21 @@ const NGINX_PLUS: PlatformPair = {
         },
       });
     }
+  };
+}
+
+const NGINX_PLUS: PlatformPair = {
+  id: 'nginx-plus',
+  library: 'NginxPlusCookieAffinity',
+  twin: 'VirtualServer as a plain ApiObject',
+  objectsEach: 2,
+  buildLibrary: (chart, n) => {
+    for (let i = 0; i < n; i++) {
+      new NginxPlusCookieAffinity(chart, `Vs${i}`, { metadata: { name: `vs-${i}` }, host: `app-${i}.example.com`, backend: backend(chart, i) });
+    }
   },
+  buildTwin: nginxPlusTwin(false),
+  buildWrapped: nginxPlusTwin(true),
 };
 
 /** The pairs to add to bench/pairs.ts's list. */

@@ -32,6 +32,16 @@ describe('every construct and its hand-written twin', () => {
     expect(() => checkPair(pair)).not.toThrow();
   });
 
+  test.each(PAIRS.filter(p => p.buildWrapped).map(p => [p.library, p]))('GIVEN %s WHEN its twin is wrapped in a Construct per instance THEN it renders the same manifests', (_name, pair) => {
+    const library = Testing.synth(pairChart(pair, 'library', 3)) as Manifest[];
+    const wrapped = Testing.synth(pairChart(pair, 'wrapped', 3)) as Manifest[];
+    expect(comparedOutput(pair, wrapped)).toEqual(comparedOutput(pair, library));
+  });
+
+  test('GIVEN the Gateway API and CRD-writing pairs THEN each has a wrapped twin', () => {
+    expect(PAIRS.filter(p => p.buildWrapped).map(p => p.id)).toEqual(['cookie-route', 'kong', 'gke-gateway', 'contour', 'nginx-plus']);
+  });
+
   test('GIVEN about 400 objects THEN each pair is sized in whole instances', () => {
     expect(PAIRS.map(p => [p.id, instancesFor(p, 400)])).toEqual([
       ['sticky-service', 400], ['aws-nlb', 400], ['cookie-route', 200], ['cookie-ingress-nginx', 200],

@@ -146,6 +146,14 @@ export interface CookieContext {
 /** The default `Path`: the whole site. */
 export const DEFAULT_COOKIE_PATH = '/';
 
+/** What a cookie's fields must hold, for callers without types: made once, not per cookie. */
+const COOKIE_RULES = {
+  durations: ['maxAge'],
+  strings: ['name', 'path', 'domain'],
+  booleans: ['secure', 'httpOnly'],
+  enums: { sameSite: SameSite },
+};
+
 /**
  * Validates a cookie against RFC 6265 and the browsers' rules and applies the
  * defaults. Errors name `<prop>.<field>` in the library's format.
@@ -154,46 +162,40 @@ export const DEFAULT_COOKIE_PATH = '/';
  * @param prop the prop the cookie was given as, e.g. `cookie`
  */
 export function resolveCookie(scope: IConstruct, prop: string, cookie: AffinityCookie, context: CookieContext): ResolvedCookie {
-  const where = (field: string) => `${prop}.${field}`;
-  untypedProps(scope, cookie, {
-    durations: ['maxAge'],
-    strings: ['name', 'path', 'domain'],
-    booleans: ['secure', 'httpOnly'],
-    enums: { sameSite: SameSite },
-  }, `${prop}.`);
+  untypedProps(scope, cookie, COOKIE_RULES, `${prop}.`);
   if (cookie.name !== undefined && !isCookieName(cookie.name)) {
-    throw propError(scope, where('name'), JSON.stringify(cookie.name),
+    throw propError(scope, `${prop}.name`, JSON.stringify(cookie.name),
       'must be an RFC 6265 token: one or more US-ASCII characters, with no spaces, controls or separators ( ) < > @ , ; : \\ " / [ ] ? = { }');
   }
   // A token is US-ASCII, so characters are octets here.
   if (cookie.name !== undefined && cookie.name.length > COOKIE_NAME_MAX_LENGTH) {
-    throw propError(scope, where('name'), abbreviated(cookie.name),
+    throw propError(scope, `${prop}.name`, abbreviated(cookie.name),
       `must be at most ${COOKIE_NAME_MAX_LENGTH} characters: browsers ignore a cookie whose name and value together exceed ${COOKIE_NAME_MAX_LENGTH + 1} octets`);
   }
   let maxAgeSeconds: number | undefined;
   if (cookie.maxAge !== undefined) {
     maxAgeSeconds = secondsOf(cookie.maxAge);
     if (!Number.isInteger(maxAgeSeconds) || maxAgeSeconds < 1 || maxAgeSeconds > COOKIE_MAX_AGE_MAX_SECONDS) {
-      throw propError(scope, where('maxAge'), describeSeconds(cookie.maxAge),
+      throw propError(scope, `${prop}.maxAge`, describeSeconds(cookie.maxAge),
         `must be a whole number of seconds from 1 to ${COOKIE_MAX_AGE_MAX_SECONDS} (400 days, the most browsers keep); leave it out for a session cookie`);
     }
   }
   const path = cookie.path ?? DEFAULT_COOKIE_PATH;
   if (!isCookiePath(path)) {
-    throw propError(scope, where('path'), JSON.stringify(path),
+    throw propError(scope, `${prop}.path`, JSON.stringify(path),
       'must start with \'/\' and hold only printable US-ASCII other than \';\'');
   }
   if (path.length > COOKIE_ATTRIBUTE_VALUE_MAX_OCTETS) {
-    throw propError(scope, where('path'), abbreviated(path),
+    throw propError(scope, `${prop}.path`, abbreviated(path),
       `must be at most ${COOKIE_ATTRIBUTE_VALUE_MAX_OCTETS} characters: browsers ignore a longer Path and give the cookie the default path`);
   }
   if (cookie.domain !== undefined && !isCookieDomain(cookie.domain)) {
-    throw propError(scope, where('domain'), JSON.stringify(cookie.domain),
+    throw propError(scope, `${prop}.domain`, JSON.stringify(cookie.domain),
       'must be a DNS host name (labels of letters, digits and \'-\', optionally after a leading \'.\')');
   }
   const sameSite = cookie.sameSite ?? SameSite.LAX;
   if (sameSite === SameSite.NONE && cookie.secure === false) {
-    throw propError(scope, where('secure'), 'false',
+    throw propError(scope, `${prop}.secure`, 'false',
       'must be true when \'sameSite\' is NONE: browsers reject a SameSite=None cookie without Secure');
   }
   return {

@@ -39,20 +39,18 @@ export const COOKIE_ATTRIBUTE_VALUE_MAX_OCTETS = 1024;
 export const COOKIE_DOMAIN_MAX_LENGTH = 253;
 
 /**
+ * One or more of the printable US-ASCII characters (0x21-0x7e) that are not
+ * in COOKIE_NAME_SEPARATORS, as character ranges: one test, no walk of the
+ * name character by character.
+ */
+const COOKIE_NAME_PATTERN = /^[\x21\x23-\x27\x2a\x2b\x2d\x2e\x30-\x39\x41-\x5a\x5e-\x7a\x7c\x7e]+$/;
+
+/**
  * Whether `name` is an RFC 6265 cookie name (an RFC 2616 token): one or more
  * US-ASCII characters, none of them a control, a space or a separator.
  */
 export function isCookieName(name: string): boolean {
-  if (name.length === 0) {
-    return false;
-  }
-  for (const ch of name) {
-    const code = ch.codePointAt(0)!;
-    if (code <= 0x20 || code >= 0x7f || COOKIE_NAME_SEPARATORS.includes(ch)) {
-      return false;
-    }
-  }
-  return true;
+  return COOKIE_NAME_PATTERN.test(name);
 }
 
 /**

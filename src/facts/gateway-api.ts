@@ -61,8 +61,8 @@ export function gatewayDuration(seconds: number): string | undefined {
   if (hours > GATEWAY_DURATION_PART_MAX) {
     return undefined;
   }
-  const parts: Array<[number, string]> = [[hours, 'h'], [minutes, 'm'], [secs, 's'], [ms, 'ms']];
-  const text = parts.filter(([n]) => n > 0).map(([n, unit]) => `${n}${unit}`).join('');
+  // The parts that are not 0, in order, written straight into one string.
+  const text = (hours > 0 ? `${hours}h` : '') + (minutes > 0 ? `${minutes}m` : '') + (secs > 0 ? `${secs}s` : '') + (ms > 0 ? `${ms}ms` : '');
   return GATEWAY_DURATION_PATTERN.test(text) ? text : undefined;
 }
 

@@ -24,6 +24,8 @@ export enum NameRule {
 
 const LABEL_1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** DNS-1123 labels of at most 63 characters joined by '.': one test, no split into parts. */
+const SUBDOMAIN_1123 = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
 
 /** Whether `name` follows `rule`. */
 export function followsNameRule(name: string, rule: NameRule): boolean {
@@ -33,26 +35,7 @@ export function followsNameRule(name: string, rule: NameRule): boolean {
     case NameRule.DNS_1123_LABEL:
       return name.length <= DNS_LABEL_MAX && LABEL_1123.test(name);
     case NameRule.DNS_1123_SUBDOMAIN:
-      return name.length <= DNS_SUBDOMAIN_MAX && SUBDOMAIN_1123.test(name) && labelsWithinMax(name);
-  }
-}
-
-/** DNS-1123 labels joined by '.': each label as LABEL_1123 matches it. */
-const SUBDOMAIN_1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-/** Whether no '.'-separated part of `name` is longer than a label may be; read in place. */
-function labelsWithinMax(name: string): boolean {
-  let start = 0;
-  for (;;) {
-    const dot = name.indexOf('.', start);
-    const end = dot < 0 ? name.length : dot;
-    if (end - start > DNS_LABEL_MAX) {
-      return false;
-    }
-    if (dot < 0) {
-      return true;
-    }
-    start = dot + 1;
+      return name.length <= DNS_SUBDOMAIN_MAX && SUBDOMAIN_1123.test(name);
   }
 }
 

@@ -84,8 +84,12 @@ export interface RouteTarget {
  * object with no name at all, which the API server refuses.
  */
 export function objectMetadata(metadata: ApiObjectMetadata | undefined, namespace: string | undefined): ApiObjectMetadata {
-  const given = definedMetadata(metadata) ?? {};
-  return namespace === undefined ? given : { ...given, namespace };
+  const given: { -readonly [key in keyof ApiObjectMetadata]: ApiObjectMetadata[key] } = definedMetadata(metadata) ?? {};
+  if (namespace !== undefined) {
+    // In place, on the copy definedMetadata made: a namespace already there keeps its place.
+    given.namespace = namespace;
+  }
+  return given;
 }
 
 /** The namespace an object will be written to: its own, or its chart's. */
@@ -173,13 +177,15 @@ export function checkRouteOptions(scope: IConstruct, props: GatewayRouteOptions)
  */
 export function refuseGiven(scope: IConstruct, prop: string, cookie: AffinityCookie, resolved: ResolvedCookie,
   why: { [field in keyof AffinityCookie]?: (value: string) => string | undefined }): void {
-  for (const [field, reason] of Object.entries(why) as Array<[keyof AffinityCookie, (value: string) => string | undefined]>) {
+  // Over the keys, not Object.entries: most cookies give none of these fields, and no pairs are made for them.
+  for (const key in why) {
+    const field = key as keyof AffinityCookie;
     if (!resolved.given[field]) {
       continue;
     }
     const value = cookie[field];
     const shown = value instanceof Duration ? describeSeconds(value) : typeof value === 'string' ? JSON.stringify(value) : String(value);
-    const problem = reason(shown);
+    const problem = why[field]!(shown);
     if (problem !== undefined) {
       throw propError(scope, `${prop}.${field}`, shown, problem);
     }

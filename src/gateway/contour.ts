@@ -11,6 +11,9 @@ import { CONTOUR_HTTP_PROXY, customResource } from '../imports/custom-resource';
 import { checkObjectNames } from '../names';
 import { untypedProps } from '../units';
 
+/** What a ContourCookieAffinityProxy's props must hold, for callers without types: made once, not per instance. */
+const CONTOUR_PROPS_RULES = { required: ['backend'], durations: ['cookie.maxAge'], strings: ['fqdn', 'pathPrefix'], secrets: ['tlsSecret'] };
+
 /**
  * Properties of a ContourCookieAffinityProxy.
  */
@@ -94,7 +97,7 @@ export class ContourCookieAffinityProxy extends Construct {
 
   constructor(scope: Construct, id: string, props: ContourCookieAffinityProxyProps) {
     super(scope, id);
-    props = untypedProps(this, props, { required: ['backend'], durations: ['cookie.maxAge'], strings: ['fqdn', 'pathPrefix'], secrets: ['tlsSecret'] });
+    props = untypedProps(this, props, CONTOUR_PROPS_RULES);
     checkServiceRef(this, 'backend', props.backend);
     if (props.fqdn !== undefined && (props.fqdn.startsWith('*.') || !isRouteHostname(props.fqdn))) {
       throw propError(this, 'fqdn', JSON.stringify(props.fqdn), 'must be a lowercase DNS name without a wildcard, at most 253 characters');

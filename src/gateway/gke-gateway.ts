@@ -13,19 +13,22 @@ import { untypedProps } from '../units';
 const GKE_NO_FIELD = (field: string) => () =>
   `cannot be written in a GCPBackendPolicy: the load balancer generates its own cookie (${GKE_GATEWAY_COOKIE_NAME}) and chooses its ${field}; leave it out`;
 
+/** The cookie fields a GCPBackendPolicy cannot write, and why: made once, not per policy. */
+const GKE_UNWRITABLE_COOKIE_FIELDS = {
+  name: GKE_NO_FIELD('name'),
+  path: GKE_NO_FIELD('Path'),
+  domain: GKE_NO_FIELD('Domain'),
+  secure: GKE_NO_FIELD('Secure attribute'),
+  httpOnly: GKE_NO_FIELD('HttpOnly attribute'),
+  sameSite: GKE_NO_FIELD('SameSite attribute'),
+};
+
 /** Writes the GCPBackendPolicy for `cookie`, targeting the Service, in its namespace. */
 export function renderGkeGatewayPolicy(scope: Construct, id: string, prop: string, service: kplus.Service,
   cookie: AffinityCookie, metadata: ApiObjectMetadata | undefined): ApiObject {
   checkServiceRef(scope, prop, service);
   const resolved = resolveCookie(scope, 'cookie', cookie, { tls: false });
-  refuseGiven(scope, 'cookie', cookie, resolved, {
-    name: GKE_NO_FIELD('name'),
-    path: GKE_NO_FIELD('Path'),
-    domain: GKE_NO_FIELD('Domain'),
-    secure: GKE_NO_FIELD('Secure attribute'),
-    httpOnly: GKE_NO_FIELD('HttpOnly attribute'),
-    sameSite: GKE_NO_FIELD('SameSite attribute'),
-  });
+  refuseGiven(scope, 'cookie', cookie, resolved, GKE_UNWRITABLE_COOKIE_FIELDS);
   if (resolved.maxAgeSeconds !== undefined && resolved.maxAgeSeconds > GKE_GATEWAY_COOKIE_TTL_MAX_SECONDS) {
     throw propError(scope, 'cookie.maxAge', `${resolved.maxAgeSeconds}s`,
       `must be at most ${GKE_GATEWAY_COOKIE_TTL_MAX_SECONDS} seconds (two weeks, the most GCPBackendPolicy's cookieTtlSec takes)`);
@@ -52,6 +55,9 @@ export function renderGkeGatewayPolicy(scope: Construct, id: string, prop: strin
   checkObjectNames(scope, policy);
   return policy;
 }
+
+/** What a GkeGatewayCookieAffinity's props must hold, for callers without types: made once, not per instance. */
+const GKE_PROPS_RULES = { required: ['service'], durations: ['cookie.maxAge'] };
 
 /**
  * Properties of a GkeGatewayCookieAffinity.
@@ -97,7 +103,7 @@ export class GkeGatewayCookieAffinity extends Construct {
 
   constructor(scope: Construct, id: string, props: GkeGatewayCookieAffinityProps) {
     super(scope, id);
-    props = untypedProps(this, props, { required: ['service'], durations: ['cookie.maxAge'] });
+    props = untypedProps(this, props, GKE_PROPS_RULES);
     this.resource = renderGkeGatewayPolicy(this, 'Resource', 'service', props.service, props.cookie ?? {}, props.metadata);
   }
 }

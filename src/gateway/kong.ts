@@ -23,19 +23,22 @@ import { untypedProps } from '../units';
 const KONG_NO_FIELD = (field: string) => () =>
   `cannot be written in a KongUpstreamPolicy, whose sticky-session cookie has a name and a path only: Kong chooses the ${field}; leave it out`;
 
+/** The cookie fields a KongUpstreamPolicy cannot write, and why: made once, not per policy. */
+const KONG_UNWRITABLE_COOKIE_FIELDS = {
+  maxAge: KONG_NO_FIELD('lifetime (it has no Max-Age field)'),
+  domain: KONG_NO_FIELD('Domain'),
+  secure: KONG_NO_FIELD('Secure attribute'),
+  httpOnly: KONG_NO_FIELD('HttpOnly attribute'),
+  sameSite: KONG_NO_FIELD('SameSite attribute'),
+};
+
 /**
  * The spec of a sticky-sessions KongUpstreamPolicy for `cookie`, refusing
  * (naming `cookie.<field>`) what Kong's cookie cannot carry.
  */
 export function kongStickySpec(scope: IConstruct, cookie: AffinityCookie): KongUpstreamPolicyProps['spec'] {
   const resolved = resolveCookie(scope, 'cookie', cookie, { tls: false });
-  refuseGiven(scope, 'cookie', cookie, resolved, {
-    maxAge: KONG_NO_FIELD('lifetime (it has no Max-Age field)'),
-    domain: KONG_NO_FIELD('Domain'),
-    secure: KONG_NO_FIELD('Secure attribute'),
-    httpOnly: KONG_NO_FIELD('HttpOnly attribute'),
-    sameSite: KONG_NO_FIELD('SameSite attribute'),
-  });
+  refuseGiven(scope, 'cookie', cookie, resolved, KONG_UNWRITABLE_COOKIE_FIELDS);
   return {
     algorithm: KONG_STICKY_SESSIONS_ALGORITHM as KongUpstreamPolicySpecAlgorithm,
     // The CRD's CEL: stickySessions needs hashOn.input none, and no other hashOn field.
@@ -77,9 +80,9 @@ export function renderKongPolicy(scope: Construct, id: string, prop: string, ser
  * different value another construct (or the user) already set there.
  */
 export function annotateService(scope: IConstruct, prop: string, service: kplus.Service, annotations: Record<string, string>): void {
-  const existing: Record<string, string> = service.metadata.toJson().annotations ?? {};
-  for (const [key, value] of Object.entries(annotations)) {
-    const before = existing[key];
+  for (const key of Object.keys(annotations)) {
+    const value = annotations[key];
+    const before = annotationNow(service, key);
     if (before !== undefined && before !== value) {
       throw propError(scope, prop, service.name,
         `already has the annotation ${key}: ${before}; a Service takes one such policy, so ${value} cannot be attached as well`);
@@ -87,6 +90,27 @@ export function annotateService(scope: IConstruct, prop: string, service: kplus.
     service.metadata.addAnnotation(key, value);
   }
 }
+
+/**
+ * The value an annotation of a Service has now. cdk8s keeps the annotations
+ * as a plain map on the metadata definition, and reading it costs nothing,
+ * where `metadata.toJson()` resolves and copies the whole metadata; a value
+ * that is not a plain string yet (a Lazy), or a map kept otherwise by another
+ * release of cdk8s, is read from the rendered metadata.
+ */
+function annotationNow(service: kplus.Service, key: string): string | undefined {
+  const kept = (service.metadata as unknown as { annotations?: unknown }).annotations;
+  if (kept !== null && typeof kept === 'object' && Object.getPrototypeOf(kept) === Object.prototype) {
+    const value = (kept as Record<string, unknown>)[key];
+    if (value === undefined || typeof value === 'string') {
+      return value;
+    }
+  }
+  return service.metadata.toJson().annotations?.[key];
+}
+
+/** What a KongCookieAffinity's props must hold, for callers without types: made once, not per instance. */
+const KONG_PROPS_RULES = { required: ['service'], durations: ['cookie.maxAge'] };
 
 /**
  * Properties of a KongCookieAffinity.
@@ -138,7 +162,7 @@ export class KongCookieAffinity extends Construct {
 
   constructor(scope: Construct, id: string, props: KongCookieAffinityProps) {
     super(scope, id);
-    props = untypedProps(this, props, { required: ['service'], durations: ['cookie.maxAge'] });
+    props = untypedProps(this, props, KONG_PROPS_RULES);
     const { policy, annotations } = renderKongPolicy(this, 'Resource', 'service', props.service, props.cookie ?? {}, props.metadata);
     this.resource = policy;
     annotateService(this, 'service', props.service, annotations);

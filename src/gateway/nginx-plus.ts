@@ -15,6 +15,9 @@ import { untypedProps } from '../units';
 /** The upstream name the VirtualServer's route refers to. */
 const UPSTREAM_NAME = 'backend';
 
+/** What a NginxPlusCookieAffinity's props must hold, for callers without types: made once, not per instance. */
+const NGINX_PLUS_PROPS_RULES = { required: ['backend', 'host'], durations: ['cookie.maxAge'], strings: ['host', 'pathPrefix', 'ingressClassName'], secrets: ['tlsSecret'] };
+
 /**
  * Properties of a NginxPlusCookieAffinity.
  */
@@ -95,7 +98,7 @@ export class NginxPlusCookieAffinity extends Construct {
 
   constructor(scope: Construct, id: string, props: NginxPlusCookieAffinityProps) {
     super(scope, id);
-    props = untypedProps(this, props, { required: ['backend', 'host'], durations: ['cookie.maxAge'], strings: ['host', 'pathPrefix', 'ingressClassName'], secrets: ['tlsSecret'] });
+    props = untypedProps(this, props, NGINX_PLUS_PROPS_RULES);
     checkServiceRef(this, 'backend', props.backend);
     if (!isRouteHostname(props.host)) {
       throw propError(this, 'host', JSON.stringify(props.host), 'must be a lowercase DNS name (an optional leading \'*.\' label), at most 253 characters');

@@ -68,6 +68,14 @@ export function writeRoute(scope: Construct, id: string, props: GatewayRouteOpti
   return { route, referenceGrant };
 }
 
+/** What a CookieAffinityRoute's props must hold, for callers without types: made once, not per route. */
+const ROUTE_PROPS_RULES = {
+  required: ['gateway', 'backend'],
+  durations: ['cookie.maxAge', 'sessionTimeout'],
+  strings: ['gateway', 'gatewayNamespace', 'sectionName', 'pathPrefix'],
+  enums: { lifetime: CookieLifetime, gatewayApiRelease: GatewayApiRelease },
+};
+
 /**
  * Properties of a CookieAffinityRoute.
  */
@@ -133,12 +141,7 @@ export class CookieAffinityRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: CookieAffinityRouteProps) {
     super(scope, id);
-    props = untypedProps(this, props, {
-      required: ['gateway', 'backend'],
-      durations: ['cookie.maxAge', 'sessionTimeout'],
-      strings: ['gateway', 'gatewayNamespace', 'sectionName', 'pathPrefix'],
-      enums: { lifetime: CookieLifetime, gatewayApiRelease: GatewayApiRelease },
-    });
+    props = untypedProps(this, props, ROUTE_PROPS_RULES);
     const target = checkRouteOptions(this, props);
     const implementation = props.implementation ?? GatewayImplementation.gatewayApi();
     const release = props.gatewayApiRelease ?? GatewayApiRelease.V1_6_1;
@@ -148,8 +151,11 @@ export class CookieAffinityRoute extends Construct {
     const config = implementation.bind(this, { backend: props.backend, route: this.resource, cookie: props.cookie });
     if (config.sessionPersistence) {
       const sp = release === GatewayApiRelease.MAIN ? renderMainSessionPersistence(this, props) : renderSessionPersistence(this, props);
-      // A plain ApiObject: the patch writes exactly this (no generated serialiser to drop a field).
-      this.resource.addJsonPatch(JsonPatch.add('/spec/rules/0/sessionPersistence', definedOnly(sp)));
+      // A JSON patch, not a field of the props: cdk8s's resolve() would walk
+      // each of its values at every synth (looking up the app from each),
+      // and the library made them all from checked strings. A plain
+      // ApiObject: the patch writes exactly this.
+      this.resource.addJsonPatch(JsonPatch.add('/spec/rules/0/sessionPersistence', sortedDefined(sp)));
     } else {
       refuseSessionPersistenceOptions(this, props,
         `applies to Gateway API sessionPersistence, which the ${implementation.name} implementation does not read: its own policy sets the cookie`);
@@ -162,11 +168,17 @@ export class CookieAffinityRoute extends Construct {
 }
 
 /**
- * A JSON value without its undefined fields, as a JSON patch must carry it,
- * with its keys sorted as cdk8s sorts the rest of the object.
+ * A JSON object of plain objects and strings without its undefined fields, as
+ * a JSON patch must carry it, with its keys sorted as cdk8s sorts the rest of
+ * the object. A copy, by a walk of its keys (no JSON round trip).
  */
-function definedOnly<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value, (_key, v) => v !== null && typeof v === 'object' && !Array.isArray(v)
-    ? Object.fromEntries(Object.keys(v).sort().map(k => [k, v[k]]))
-    : v));
+function sortedDefined<T extends object>(value: T): T {
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const field = (value as Record<string, unknown>)[key];
+    if (field !== undefined) {
+      copy[key] = field !== null && typeof field === 'object' && !Array.isArray(field) ? sortedDefined(field) : field;
+    }
+  }
+  return copy as T;
 }
