@@ -37,6 +37,10 @@ export interface UntypedPropsRules {
 
 /** The value at a dotted path of a props object, `undefined` where a step is missing. */
 function valueAt(props: unknown, path: string): unknown {
+  if (!path.includes('.')) {
+    // One step, the common case: no array of steps to make.
+    return props === null || typeof props !== 'object' ? undefined : (props as Record<string, unknown>)[path];
+  }
   let value: unknown = props;
   for (const step of path.split('.')) {
     if (value === null || typeof value !== 'object') {
@@ -82,10 +86,13 @@ export function untypedProps<T extends object>(scope: IConstruct | string, props
       throw fail(`${prefix}${path}`, describeUntyped(value), 'must be a Duration, such as Duration.seconds(30) or Duration.minutes(5)');
     }
   }
-  for (const [path, enumObject] of Object.entries(rules.enums ?? {})) {
+  for (const path in rules.enums) {
     const value = valueAt(props, path);
-    const allowed = Object.entries(enumObject).filter(([, v]) => typeof v === 'string');
-    if (value !== undefined && !allowed.some(([, v]) => v === value)) {
+    if (value === undefined) {
+      continue;
+    }
+    const allowed = Object.entries(rules.enums[path]).filter(([, v]) => typeof v === 'string');
+    if (!allowed.some(([, v]) => v === value)) {
       throw fail(`${prefix}${path}`, describeGiven(value), `must be one of ${allowed.map(([k, v]) => `${k} (${JSON.stringify(v)})`).join(', ')}`);
     }
   }

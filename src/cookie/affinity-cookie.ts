@@ -9,7 +9,7 @@ import {
   isCookieName,
   isCookiePath,
 } from '../facts/cookie';
-import { describeSeconds, secondsOf, untypedProps } from '../units';
+import { describeSeconds, secondsOf, untypedProps, UntypedPropsRules } from '../units';
 
 /**
  * The `SameSite` attribute of the affinity cookie: when the browser sends it
@@ -146,6 +146,14 @@ export interface CookieContext {
 /** The default `Path`: the whole site. */
 export const DEFAULT_COOKIE_PATH = '/';
 
+/** What plain JavaScript can get wrong in a cookie's fields (made once, not per cookie). */
+const COOKIE_TYPES: UntypedPropsRules = {
+  durations: ['maxAge'],
+  strings: ['name', 'path', 'domain'],
+  booleans: ['secure', 'httpOnly'],
+  enums: { sameSite: SameSite },
+};
+
 /**
  * Validates a cookie against RFC 6265 and the browsers' rules and applies the
  * defaults. Errors name `<prop>.<field>` in the library's format.
@@ -155,12 +163,7 @@ export const DEFAULT_COOKIE_PATH = '/';
  */
 export function resolveCookie(scope: IConstruct, prop: string, cookie: AffinityCookie, context: CookieContext): ResolvedCookie {
   const where = (field: string) => `${prop}.${field}`;
-  untypedProps(scope, cookie, {
-    durations: ['maxAge'],
-    strings: ['name', 'path', 'domain'],
-    booleans: ['secure', 'httpOnly'],
-    enums: { sameSite: SameSite },
-  }, `${prop}.`);
+  untypedProps(scope, cookie, COOKIE_TYPES, `${prop}.`);
   if (cookie.name !== undefined && !isCookieName(cookie.name)) {
     throw propError(scope, where('name'), JSON.stringify(cookie.name),
       'must be an RFC 6265 token: one or more US-ASCII characters, with no spaces, controls or separators ( ) < > @ , ; : \\ " / [ ] ? = { }');
