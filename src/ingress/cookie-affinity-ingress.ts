@@ -1,4 +1,4 @@
-import { ApiObject, Lazy, resolve } from 'cdk8s';
+import { ApiObject, App, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver, resolve } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { IngressController } from './controller';
@@ -588,12 +588,15 @@ function renderedAnnotations(service: ApiObject, keys: string[]): Record<string,
   if (kept === null || typeof kept !== 'object') {
     return service.metadata.toJson().annotations ?? {};
   }
+  // With only cdk8s's own resolvers, a string renders as itself.
+  const strings = onlyOwnResolvers(service);
   const rendered: Record<string, any> = {};
   for (const key of keys) {
     if (!Object.prototype.hasOwnProperty.call(kept, key)) {
       continue;
     }
-    const value = resolve(['annotations', key], (kept as Record<string, unknown>)[key], service);
+    const raw = (kept as Record<string, unknown>)[key];
+    const value = strings && typeof raw === 'string' ? raw : resolve(['annotations', key], raw, service);
     if (value !== null && typeof value === 'object') {
       // Not a string: toJson() sanitizes such a value (or refuses it).
       return service.metadata.toJson().annotations ?? {};
@@ -603,6 +606,13 @@ function renderedAnnotations(service: ApiObject, keys: string[]): Record<string,
     }
   }
   return rendered;
+}
+
+/** Whether the app of `object` resolves values with cdk8s's own resolvers only (none given in its props). */
+function onlyOwnResolvers(object: ApiObject): boolean {
+  const resolvers: unknown = App.of(object).resolvers;
+  return Array.isArray(resolvers)
+    && resolvers.every(r => r instanceof LazyResolver || r instanceof ImplicitTokenResolver || r instanceof NumberStringUnionResolver);
 }
 
 /** The state the base constructor writes through addRules() and addTls(), before the Ingress's fields exist. */
