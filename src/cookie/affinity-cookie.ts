@@ -162,6 +162,39 @@ const COOKIE_TYPES: UntypedPropsRules = {
  * @param prop the prop the cookie was given as, e.g. `cookie`
  */
 export function resolveCookie(scope: IConstruct, prop: string, cookie: AffinityCookie, context: CookieContext): ResolvedCookie {
+  // The cookie last checked, if this is it with the same fields, passed the
+  // same checks: constructs often share one cookie (a constant of the app),
+  // and only `secure` depends on the context. One entry, so a cookie per
+  // construct costs a comparison and no map.
+  const last = lastChecked;
+  if (last !== undefined && last.cookie === cookie && sameFields(last.fields, cookie)) {
+    return { ...last.resolved, secure: cookie.secure ?? (context.tls || last.resolved.sameSite === SameSite.NONE) };
+  }
+  const resolved = checkCookie(scope, prop, cookie, context);
+  lastChecked = { cookie, fields: { ...cookie }, resolved: { ...resolved } };
+  return resolved;
+}
+
+/** The cookie object last resolved, with its fields then and what they resolved to. */
+let lastChecked: { readonly cookie: AffinityCookie; readonly fields: AffinityCookie; readonly resolved: ResolvedCookie } | undefined;
+
+/** Every field of the cookie model: the compiler makes sure a new field is compared too. */
+const COOKIE_FIELDS: { readonly [field in keyof AffinityCookie]-?: true } = {
+  name: true, maxAge: true, path: true, domain: true, secure: true, httpOnly: true, sameSite: true,
+};
+
+/** Whether a cookie's fields are those it had (a Duration never changes, so the same one is the same value). */
+function sameFields(then: AffinityCookie, now: AffinityCookie): boolean {
+  for (const field in COOKIE_FIELDS) {
+    if (then[field as keyof AffinityCookie] !== now[field as keyof AffinityCookie]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** resolveCookie()'s checks and defaults, run for a cookie not just checked. */
+function checkCookie(scope: IConstruct, prop: string, cookie: AffinityCookie, context: CookieContext): ResolvedCookie {
   const where = (field: string) => `${prop}.${field}`;
   untypedProps(scope, cookie, COOKIE_TYPES, `${prop}.`);
   if (cookie.name !== undefined && !isCookieName(cookie.name)) {
