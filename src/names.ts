@@ -128,5 +128,12 @@ export function definedMetadata(metadata: ApiObjectMetadata | undefined): ApiObj
   if (metadata === undefined) {
     return undefined;
   }
-  return Object.fromEntries(Object.entries(metadata).filter(([, value]) => value !== undefined)) as ApiObjectMetadata;
+  const defined: Record<string, unknown> = { ...metadata };
+  for (const key in defined) {
+    // Rare: most metadata has no such key, and the copy stays as it is.
+    if (defined[key] === undefined) {
+      delete defined[key];
+    }
+  }
+  return defined as ApiObjectMetadata;
 }
