@@ -33,7 +33,11 @@ function library(controller: () => IngressController, cookie: AffinityCookie = C
   };
 }
 
-function byHand(ingressAnnotations: Record<string, string>, serviceAnnotations: Record<string, string>, className?: string): (chart: Chart, n: number) => void {
+function byHand(
+  ingressAnnotations: Record<string, string>,
+  serviceAnnotations: Record<string, string>,
+  className?: string,
+): (chart: Chart, n: number) => void {
   return (chart, n) => {
     for (let i = 0; i < n; i++) {
       const service = appService(chart, i);
