@@ -62,7 +62,11 @@ const registries = new WeakMap<IConstruct, Map<ApiObject, IConstruct>>();
  * @param owner the construct the user made (its path names the object in the error)
  */
 export function registerObject(owner: IConstruct, object: ApiObject): void {
-  const root = owner.node.root;
+  // `node.root` copies every scope above into an array; walking up allocates nothing.
+  let root = owner;
+  while (root.node.scope !== undefined) {
+    root = root.node.scope;
+  }
   let objects = registries.get(root);
   if (objects === undefined) {
     const registered = new Map<ApiObject, IConstruct>();
@@ -128,11 +132,12 @@ export function definedMetadata(metadata: ApiObjectMetadata | undefined): ApiObj
   if (metadata === undefined) {
     return undefined;
   }
-  const defined: Record<string, unknown> = { ...metadata };
-  for (const key in defined) {
-    // Rare: most metadata has no such key, and the copy stays as it is.
-    if (defined[key] === undefined) {
-      delete defined[key];
+  // A loop, not entries/filter/fromEntries: one object made, no pairs.
+  const defined: Record<string, unknown> = {};
+  for (const key of Object.keys(metadata)) {
+    const value = (metadata as Record<string, unknown>)[key];
+    if (value !== undefined) {
+      defined[key] = value;
     }
   }
   return defined as ApiObjectMetadata;

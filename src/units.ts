@@ -38,7 +38,7 @@ export interface UntypedPropsRules {
 /** The value at a dotted path of a props object, `undefined` where a step is missing. */
 function valueAt(props: unknown, path: string): unknown {
   if (!path.includes('.')) {
-    // One step, the common case: no array of steps to make.
+    // Most paths are one step: no array for them.
     return props === null || typeof props !== 'object' ? undefined : (props as Record<string, unknown>)[path];
   }
   let value: unknown = props;
@@ -86,13 +86,12 @@ export function untypedProps<T extends object>(scope: IConstruct | string, props
       throw fail(`${prefix}${path}`, describeUntyped(value), 'must be a Duration, such as Duration.seconds(30) or Duration.minutes(5)');
     }
   }
-  for (const path in rules.enums) {
+  const enums = rules.enums;
+  for (const path in enums) {
+    const enumObject = enums[path];
     const value = valueAt(props, path);
-    if (value === undefined) {
-      continue;
-    }
-    const allowed = Object.entries(rules.enums[path]).filter(([, v]) => typeof v === 'string');
-    if (!allowed.some(([, v]) => v === value)) {
+    if (value !== undefined && !isEnumValue(enumObject, value)) {
+      const allowed = Object.entries(enumObject).filter(([, v]) => typeof v === 'string');
       throw fail(`${prefix}${path}`, describeGiven(value), `must be one of ${allowed.map(([k, v]) => `${k} (${JSON.stringify(v)})`).join(', ')}`);
     }
   }
@@ -121,6 +120,19 @@ export function untypedProps<T extends object>(scope: IConstruct | string, props
     }
   }
   return props ?? ({} as T);
+}
+
+/** Whether `value` is one of the string values of a (string-valued) enum object; allocates nothing. */
+function isEnumValue(enumObject: object, value: unknown): boolean {
+  if (typeof value !== 'string') {
+    return false;
+  }
+  for (const key in enumObject) {
+    if ((enumObject as Record<string, unknown>)[key] === value) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** A value given where an enum belongs: a string as written (`"sticky"`), anything else with its type. */

@@ -33,7 +33,26 @@ export function followsNameRule(name: string, rule: NameRule): boolean {
     case NameRule.DNS_1123_LABEL:
       return name.length <= DNS_LABEL_MAX && LABEL_1123.test(name);
     case NameRule.DNS_1123_SUBDOMAIN:
-      return name.length <= DNS_SUBDOMAIN_MAX && name.split('.').every(part => part.length <= DNS_LABEL_MAX && LABEL_1123.test(part));
+      return name.length <= DNS_SUBDOMAIN_MAX && SUBDOMAIN_1123.test(name) && labelsWithinMax(name);
+  }
+}
+
+/** DNS-1123 labels joined by '.': each label as LABEL_1123 matches it. */
+const SUBDOMAIN_1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Whether no '.'-separated part of `name` is longer than a label may be; read in place. */
+function labelsWithinMax(name: string): boolean {
+  let start = 0;
+  for (;;) {
+    const dot = name.indexOf('.', start);
+    const end = dot < 0 ? name.length : dot;
+    if (end - start > DNS_LABEL_MAX) {
+      return false;
+    }
+    if (dot < 0) {
+      return true;
+    }
+    start = dot + 1;
   }
 }
 

@@ -2,7 +2,7 @@ import { ApiObject, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { KedaScaledObject, KedaTrigger } from './keda';
-import { GrafanaSessions } from './sessions';
+import { GrafanaSessions, GrafanaSessionsConsumer } from './sessions';
 import { propError } from '../errors';
 import {
   GRAFANA_DATA_PATH,
@@ -91,6 +91,29 @@ export interface MultiPodGrafanaProps {
   readonly resources?: kplus.ContainerResources;
 }
 
+/**
+ * What MultiPodGrafana tells its session mode. Grafana's pods (`app: <name>`,
+ * as the Service selects them) are selected when a mode first asks, for a
+ * store's NetworkPolicy: the quick fix never does, and a construct it does
+ * not need would be one more node in the tree at every synth.
+ */
+class GrafanaConsumer implements GrafanaSessionsConsumer {
+  private selected?: kplus.Pods;
+
+  public constructor(private readonly grafana: Construct, public readonly name: string, public readonly namespace: string | undefined,
+    public readonly serviceType: kplus.ServiceType, public readonly replicas: number | undefined, public readonly autoscaled: boolean) {}
+
+  public get pods(): kplus.INetworkPolicyPeer {
+    this.selected ??= kplus.Pods.select(this.grafana, 'Pods', { labels: { app: this.name } });
+    return this.selected;
+  }
+}
+
+/** What MultiPodGrafana checks of its props, made once. */
+const PROPS_RULES = {
+  required: ['adminPassword'], secretKeyRefs: ['adminPassword'], strings: ['name', 'image'], enums: { serviceType: kplus.ServiceType },
+};
+
 /** The Grafana image used unless another is given: Grafana OSS, pinned. */
 export const GRAFANA_IMAGE = 'grafana/grafana:11.3.0';
 
@@ -146,7 +169,7 @@ export class MultiPodGrafana extends Construct {
 
   public constructor(scope: Construct, id: string, props: MultiPodGrafanaProps) {
     super(scope, id);
-    props = untypedProps(this, props, { required: ['adminPassword'], secretKeyRefs: ['adminPassword'], strings: ['name', 'image'], enums: { serviceType: kplus.ServiceType } });
+    props = untypedProps(this, props, PROPS_RULES);
     this.name = props.name ?? 'grafana';
     // The Service takes the same name, and Service names follow the strictest rule.
     checkName(this, 'name', this.name, NameRule.DNS_1035_LABEL);
@@ -169,15 +192,8 @@ export class MultiPodGrafana extends Construct {
     // The session mode first: it decides the Deployment's update strategy,
     // which cdk8s-plus takes only at construction.
     const namespace = Chart.of(this).namespace;
-    const sessions = (props.sessions ?? GrafanaSessions.clientIpAffinity()).bind(this, {
-      name: this.name,
-      namespace,
-      serviceType: this.serviceType,
-      replicas: this.replicas,
-      autoscaled: props.autoscaling !== undefined,
-      // The pods carry `app: <name>`, as the Service selects them.
-      pods: kplus.Pods.select(this, 'Pods', { labels: { app: this.name } }),
-    });
+    const sessions = (props.sessions ?? GrafanaSessions.clientIpAffinity()).bind(this,
+      new GrafanaConsumer(this, this.name, namespace, this.serviceType, this.replicas, props.autoscaling !== undefined));
     this.service = sessions.service;
 
     this.deployment = new kplus.Deployment(this, 'Resource', {
@@ -190,10 +206,14 @@ export class MultiPodGrafana extends Construct {
     checkObjectNames(this, ApiObject.of(this.deployment));
     this.deployment.podMetadata.addLabel('app', this.name);
 
+    const ports: kplus.ContainerPort[] = [{ number: GRAFANA_HTTP_PORT, name: 'http' }];
+    if (sessions.ports !== undefined) {
+      ports.push(...sessions.ports);
+    }
     this.container = this.deployment.addContainer({
       name: 'grafana',
       image,
-      ports: [{ number: GRAFANA_HTTP_PORT, name: 'http' }, ...sessions.ports ?? []],
+      ports,
       readiness: kplus.Probe.fromHttpGet(GRAFANA_HEALTH_PATH, { port: GRAFANA_HTTP_PORT }),
       liveness: kplus.Probe.fromHttpGet(GRAFANA_HEALTH_PATH, { port: GRAFANA_HTTP_PORT }),
       securityContext: { user: GRAFANA_IMAGE_UID, group: GRAFANA_IMAGE_UID },

@@ -263,13 +263,16 @@ function serviceProps(grafana: GrafanaSessionsConsumer): kplus.ServiceProps {
   };
 }
 
+/** What `clientIpAffinity()` checks of its options, made once. */
+const CLIENT_IP_RULES = { durations: ['affinityTimeout'], enums: { externalTrafficPolicy: ExternalTrafficPolicy } };
+
 class ClientIpAffinitySessions extends GrafanaSessions {
   public constructor(private readonly options: GrafanaClientIpAffinityOptions) {
     super();
   }
 
   public bind(scope: Construct, grafana: GrafanaSessionsConsumer): GrafanaSessionsConfig {
-    untypedProps(scope, this.options, { durations: ['affinityTimeout'], enums: { externalTrafficPolicy: ExternalTrafficPolicy } }, 'sessions.');
+    untypedProps(scope, this.options, CLIENT_IP_RULES, 'sessions.');
     const service = new StickyService(scope, 'Service', {
       ...serviceProps(grafana),
       affinityTimeout: this.options.affinityTimeout,
@@ -277,7 +280,7 @@ class ClientIpAffinitySessions extends GrafanaSessions {
       loadBalancerStickiness: this.options.loadBalancerStickiness,
     });
     service.selectLabel('app', grafana.name);
-    checkObjectNames(scope, ApiObject.of(service));
+    // StickyService checks and records its own name and namespace.
     return { service, env: [] };
   }
 }

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { untypedProps } from '../units';
+import { untypedProps, UntypedPropsRules } from '../units';
 import type { JwtSessionStoreOptions } from './stores/jwt';
 import type { MemcachedSessionStoreOptions } from './stores/memcached';
 import type { PostgresSessionStoreOptions } from './stores/postgres';
@@ -8,6 +8,16 @@ import type { RedisSessionStoreOptions } from './stores/redis';
 
 /** The string options every store run in the chart takes. */
 const IN_CHART_STRINGS = ['name', 'image', 'clusterDomain'];
+
+// What each factory checks of its options, made once.
+const REDIS_RULES: UntypedPropsRules = {
+  strings: [...IN_CHART_STRINGS, 'url', 'storageClassName', 'urlEnv', 'passwordEnv'], secretKeyRefs: ['password'],
+};
+const MEMCACHED_RULES: UntypedPropsRules = { strings: [...IN_CHART_STRINGS, 'url', 'urlEnv'] };
+const POSTGRES_RULES: UntypedPropsRules = {
+  strings: [...IN_CHART_STRINGS, 'url', 'user', 'database', 'storageClassName', 'urlEnv', 'passwordEnv'], secretKeyRefs: ['password'],
+};
+const JWT_RULES: UntypedPropsRules = { strings: ['key', 'env'], secrets: ['secret'] };
 
 // The concrete stores are private to the library: users pick one with
 // SessionStore's factories and hold it as a SessionStore (or SqlSessionStore).
@@ -204,9 +214,7 @@ export abstract class SessionStore {
    * @param options the password Secret, or the external URL, and the knobs
    */
   public static redis(options: RedisSessionStoreOptions = {}): SessionStore {
-    return new (stores().RedisSessionStore)(untypedProps('SessionStore.redis()', options, {
-      strings: [...IN_CHART_STRINGS, 'url', 'storageClassName', 'urlEnv', 'passwordEnv'], secretKeyRefs: ['password'],
-    }));
+    return new (stores().RedisSessionStore)(untypedProps('SessionStore.redis()', options, REDIS_RULES));
   }
 
   /**
@@ -216,7 +224,7 @@ export abstract class SessionStore {
    * @param options the external URL, memory and the knobs
    */
   public static memcached(options: MemcachedSessionStoreOptions = {}): SessionStore {
-    return new (stores().MemcachedSessionStore)(untypedProps('SessionStore.memcached()', options, { strings: [...IN_CHART_STRINGS, 'url', 'urlEnv'] }));
+    return new (stores().MemcachedSessionStore)(untypedProps('SessionStore.memcached()', options, MEMCACHED_RULES));
   }
 
   /**
@@ -229,9 +237,7 @@ export abstract class SessionStore {
    * @param options the password Secret, or the external URL, and the knobs
    */
   public static postgres(options: PostgresSessionStoreOptions): SqlSessionStore {
-    return new (stores().PostgresSessionStore)(untypedProps('SessionStore.postgres()', options, {
-      strings: [...IN_CHART_STRINGS, 'url', 'user', 'database', 'storageClassName', 'urlEnv', 'passwordEnv'], secretKeyRefs: ['password'],
-    }));
+    return new (stores().PostgresSessionStore)(untypedProps('SessionStore.postgres()', options, POSTGRES_RULES));
   }
 
   /**
@@ -240,7 +246,7 @@ export abstract class SessionStore {
    * @param options the Secret and key holding the signing key
    */
   public static jwt(options: JwtSessionStoreOptions): SessionStore {
-    return new (stores().JwtSessionStore)(untypedProps('SessionStore.jwt()', options, { strings: ['key', 'env'], secrets: ['secret'] }));
+    return new (stores().JwtSessionStore)(untypedProps('SessionStore.jwt()', options, JWT_RULES));
   }
 
   /** Which store this is. */
@@ -287,13 +293,20 @@ export abstract class SqlSessionStore extends SessionStore {
   }
 }
 
+type Stores = typeof import('./stores/jwt') & typeof import('./stores/memcached') & typeof import('./stores/postgres') & typeof import('./stores/redis');
+
+/** The store modules, once loaded. */
+let loadedStores: Stores | undefined;
+
 /**
  * The stores subclass SessionStore, and SessionStore's factories name the
  * stores: loading them when a factory is first called, not when this module
- * loads, keeps the cycle from handing a store an undefined base class.
+ * loads, keeps the cycle from handing a store an undefined base class. Loaded
+ * once: a `require()` of a loaded module still resolves its path each call.
  */
-function stores(): typeof import('./stores/jwt') & typeof import('./stores/memcached') & typeof import('./stores/postgres') & typeof import('./stores/redis') {
+function stores(): Stores {
   /* eslint-disable @typescript-eslint/no-require-imports */
-  return { ...require('./stores/jwt'), ...require('./stores/memcached'), ...require('./stores/postgres'), ...require('./stores/redis') };
+  loadedStores ??= { ...require('./stores/jwt'), ...require('./stores/memcached'), ...require('./stores/postgres'), ...require('./stores/redis') };
   /* eslint-enable @typescript-eslint/no-require-imports */
+  return loadedStores!;
 }

@@ -6,7 +6,7 @@ import { propError } from '../errors';
 import { IMAGE_RULE, isImageReference } from '../facts/kubernetes-images';
 import { KUBERNETES_ENV_NAME } from '../facts/session-stores';
 import { checkObjectNames, definedMetadata } from '../names';
-import { untypedProps } from '../units';
+import { untypedProps, UntypedPropsRules } from '../units';
 import { checkResources } from './stores/common';
 
 /** Properties of a SharedSessionApp. */
@@ -114,6 +114,9 @@ export interface SharedSessionAppProps {
   readonly podSecurityContext?: kplus.PodSecurityContextProps;
 }
 
+/** What SharedSessionApp checks of its props, made once. */
+const PROPS_RULES: UntypedPropsRules = { required: ['image', 'port', 'store'], strings: ['image'], booleans: ['writableTmp'] };
+
 /**
  * Stateless replicas behind a plain Service, with their sessions in a shared
  * store: any pod serves any request, so the Service has no session affinity,
@@ -153,7 +156,7 @@ export class SharedSessionApp extends Construct {
 
   public constructor(scope: Construct, id: string, props: SharedSessionAppProps) {
     super(scope, id);
-    props = untypedProps(this, props, { required: ['image', 'port', 'store'], strings: ['image'], booleans: ['writableTmp'] });
+    props = untypedProps(this, props, PROPS_RULES);
 
     const replicas = props.replicas;
     if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 1)) {

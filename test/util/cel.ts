@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
-import * as yaml from 'yaml';
+import { crdVersions } from './crd-files';
 
 /**
  * Evaluates a CRD's CEL rules (`x-kubernetes-validations`) on an object, as
@@ -61,18 +61,7 @@ function schemas(dir: string): Map<string, Schema> {
   if (found) {
     return found;
   }
-  found = new Map();
-  for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.yaml')).sort()) {
-    for (const doc of yaml.parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf-8'))) {
-      const crd = doc.toJSON();
-      if (crd?.kind !== 'CustomResourceDefinition') {
-        continue;
-      }
-      for (const version of crd.spec.versions) {
-        found.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, version.schema.openAPIV3Schema);
-      }
-    }
-  }
+  found = new Map(crdVersions(dir).map(v => [v.key, v.schema]));
   schemasByDir.set(dir, found);
   return found;
 }

@@ -1,8 +1,7 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ValidateFunction } from 'ajv';
-import * as yaml from 'yaml';
 import { celErrors } from './cel';
+import { crdVersions } from './crd-files';
 
 /**
  * Strict validators for custom resources, built from the upstream CRDs in
@@ -69,37 +68,55 @@ function strict(schema: Schema): Schema {
   return out;
 }
 
-const validatorsByDir = new Map<string, Map<string, ValidateFunction>>();
+/** Per folder: every CRD version's schema, and the validators compiled so far. */
+interface Folder {
+  readonly schemas: Map<string, Schema>;
+  readonly validators: Map<string, ValidateFunction>;
+  readonly ajv: Ajv;
+}
 
-function load(dir: string = CRD_DIR): Map<string, ValidateFunction> {
-  const cached = validatorsByDir.get(dir);
-  if (cached) {
-    return cached;
+const folders = new Map<string, Folder>();
+
+function folder(dir: string): Folder {
+  let found = folders.get(dir);
+  if (!found) {
+    found = {
+      schemas: new Map(crdVersions(dir).map(v => [v.key, v.schema])),
+      validators: new Map(),
+      ajv: new Ajv({ allErrors: true, strict: false, validateFormats: false }),
+    };
+    folders.set(dir, found);
   }
-  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
-  const result = new Map<string, ValidateFunction>();
-  for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.yaml')).sort()) {
-    for (const doc of yaml.parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf-8'))) {
-      const crd = doc.toJSON();
-      if (crd?.kind !== 'CustomResourceDefinition') {
-        continue;
-      }
-      for (const version of crd.spec.versions) {
-        const schema = strict(version.schema.openAPIV3Schema);
-        // The API server owns apiVersion, kind and metadata; CRDs leave
-        // metadata open, so it is checked by the caller's name rules instead.
-        schema.properties = { ...schema.properties, apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } };
-        result.set(key(`${crd.spec.group}/${version.name}`, crd.spec.names.kind), ajv.compile(schema));
-      }
+  return found;
+}
+
+/**
+ * The validator of one CRD version, compiled on first use: compiling every
+ * schema up front (HTTPRoute's alone is half a megabyte) cost each test file
+ * more than its tests.
+ */
+function validator(dir: string, apiVersion: string, kind: string): ValidateFunction | undefined {
+  const f = folder(dir);
+  const k = key(apiVersion, kind);
+  let validate = f.validators.get(k);
+  if (!validate) {
+    const original = f.schemas.get(k);
+    if (!original) {
+      return undefined;
     }
+    const schema = strict(original);
+    // The API server owns apiVersion, kind and metadata; CRDs leave
+    // metadata open, so it is checked by the caller's name rules instead.
+    schema.properties = { ...schema.properties, apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } };
+    validate = f.ajv.compile(schema);
+    f.validators.set(k, validate);
   }
-  validatorsByDir.set(dir, result);
-  return result;
+  return validate;
 }
 
 /** Whether `crds/` has a schema for this apiVersion and kind. */
 export function hasCrdSchema(apiVersion: string, kind: string): boolean {
-  return load().has(key(apiVersion, kind));
+  return folder(CRD_DIR).schemas.has(key(apiVersion, kind));
 }
 
 /**
@@ -110,7 +127,7 @@ export function hasCrdSchema(apiVersion: string, kind: string): boolean {
  * @param dir the CRD folder (default `crds/`; `crds/gateway-api-main` for Gateway API's main branch)
  */
 export function crdSchemaErrors(manifest: { apiVersion: string; kind: string }, dir: string = CRD_DIR): string[] {
-  const validate = load(dir).get(key(manifest.apiVersion, manifest.kind));
+  const validate = validator(dir, manifest.apiVersion, manifest.kind);
   if (!validate) {
     throw new Error(`no CRD in ${path.relative(process.cwd(), dir) || dir} for ${manifest.apiVersion} ${manifest.kind}`);
   }

@@ -187,11 +187,14 @@ export class RedisSessionStore extends SessionStore {
     const networkPolicy = storeNetworkPolicy(scope, place, statefulSet, consumer, REDIS_PORT);
     checkNames(scope, [service, governingService, statefulSet, networkPolicy]);
 
-    const url = new URL(`redis://${place.host}:${REDIS_PORT}`);
+    // What `new URL()` reads of this address, without parsing it: the host is
+    // checked names only (lower-case letters, digits, '-' and '.').
+    const host = `${place.host}:${REDIS_PORT}`;
+    const address: RedisAddress = { href: `redis://${host}`, protocol: 'redis:', username: '', host, pathname: '', search: '' };
     return {
       kind: this.kind,
-      env: redisEnv(urlEnv, passwordEnv, url, o.password),
-      url: `redis://${place.host}:${REDIS_PORT}`,
+      env: redisEnv(urlEnv, passwordEnv, address, o.password),
+      url: address.href,
       host: place.host,
       port: REDIS_PORT,
       password: o.password,
@@ -205,11 +208,14 @@ export class RedisSessionStore extends SessionStore {
   }
 }
 
+/** What redisEnv reads of a Redis URL. */
+type RedisAddress = Pick<URL, 'href' | 'protocol' | 'username' | 'host' | 'pathname' | 'search'>;
+
 /**
  * The password variable, then the URL that embeds it as `$(VAR)`: Redis
  * clients read `redis://:password@host:port` (empty user: the default user).
  */
-function redisEnv(urlEnv: string, passwordEnv: string, url: URL, password: SecretKeyRef | undefined): SessionEnvVariable[] {
+function redisEnv(urlEnv: string, passwordEnv: string, url: RedisAddress, password: SecretKeyRef | undefined): SessionEnvVariable[] {
   const bare = url.href.replace(/\/$/, '');
   if (password === undefined) {
     return [{ name: urlEnv, value: kplus.EnvValue.fromValue(bare) }];
