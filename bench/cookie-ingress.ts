@@ -1,9 +1,10 @@
 // CookieAffinityIngress against the same Ingresses and Services with the
-// annotations written by hand, for ingress-nginx (annotations on the Ingress)
-// and Traefik (annotations on each Service, found in the app at synth).
+// annotations written by hand, for ingress-nginx and the AWS Load Balancer
+// Controller (annotations on the Ingress), and Traefik and HAProxy
+// (annotations on each backend Service, which the Ingress finds in the app).
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { CookieAffinityIngress, IngressController } from '../src';
+import { AffinityCookie, CookieAffinityIngress, IngressController } from '../src';
 
 /** One way of writing N Services, each behind its own cookie-affinity Ingress. */
 export interface CookieVariant {
@@ -12,6 +13,10 @@ export interface CookieVariant {
 }
 
 const COOKIE = { name: 'app-affinity', maxAge: Duration.hours(1) };
+/** HAProxy's annotation sets the cookie's name only. */
+const NAME_ONLY = { name: 'app-affinity' };
+/** The ALB writes its own cookie: only its duration is set. */
+const DURATION_ONLY = { maxAge: Duration.hours(1) };
 
 function appService(chart: Chart, i: number): kplus.Service {
   const service = new kplus.Service(chart, `Svc${i}`, { metadata: { name: `app-${i}` }, ports: [{ port: 80, targetPort: 8080 }] });
@@ -19,21 +24,25 @@ function appService(chart: Chart, i: number): kplus.Service {
   return service;
 }
 
-function library(controller: () => IngressController): (chart: Chart, n: number) => void {
+function library(controller: () => IngressController, cookie: AffinityCookie = COOKIE): (chart: Chart, n: number) => void {
   return (chart, n) => {
     for (let i = 0; i < n; i++) {
-      const ingress = new CookieAffinityIngress(chart, `Ing${i}`, { metadata: { name: `app-${i}` }, controller: controller(), cookie: COOKIE });
+      const ingress = new CookieAffinityIngress(chart, `Ing${i}`, { metadata: { name: `app-${i}` }, controller: controller(), cookie });
       ingress.addHostRule(`app-${i}.example.com`, '/', kplus.IngressBackend.fromService(appService(chart, i)));
     }
   };
 }
 
-function byHand(ingressAnnotations: Record<string, string>, serviceAnnotations: Record<string, string>): (chart: Chart, n: number) => void {
+function byHand(
+  ingressAnnotations: Record<string, string>,
+  serviceAnnotations: Record<string, string>,
+  className?: string,
+): (chart: Chart, n: number) => void {
   return (chart, n) => {
     for (let i = 0; i < n; i++) {
       const service = appService(chart, i);
       for (const [k, v] of Object.entries(serviceAnnotations)) service.metadata.addAnnotation(k, v);
-      const ingress = new kplus.Ingress(chart, `Ing${i}`, { metadata: { name: `app-${i}`, annotations: ingressAnnotations } });
+      const ingress = new kplus.Ingress(chart, `Ing${i}`, { metadata: { name: `app-${i}`, annotations: ingressAnnotations }, className });
       ingress.addHostRule(`app-${i}.example.com`, '/', kplus.IngressBackend.fromService(service));
     }
   };
@@ -60,6 +69,16 @@ export const COOKIE_VARIANTS: CookieVariant[] = [
       [`${T}.samesite`]: 'lax',
       [`${T}.path`]: '/',
     }),
+  },
+  { name: 'haproxy: library', build: library(() => IngressController.haproxy(), NAME_ONLY) },
+  { name: 'haproxy: by hand', build: byHand({}, { 'haproxy.org/cookie-persistence': 'app-affinity' }) },
+  { name: 'aws-alb: library', build: library(() => IngressController.awsAlb(), DURATION_ONLY) },
+  {
+    name: 'aws-alb: by hand',
+    build: byHand({
+      'alb.ingress.kubernetes.io/target-type': 'ip',
+      'alb.ingress.kubernetes.io/target-group-attributes': 'stickiness.enabled=true,stickiness.type=lb_cookie,stickiness.lb_cookie.duration_seconds=3600',
+    }, {}, 'alb'),
   },
 ];
 

@@ -161,6 +161,26 @@ const COOKIE_INGRESS_TRAEFIK: Pair = {
   compared: byKindAndName,
 };
 
+const COOKIE_INGRESS_HAPROXY: Pair = {
+  id: 'cookie-ingress-haproxy',
+  library: 'CookieAffinityIngress (HAProxy)',
+  twin: 'kplus.Ingress + Service annotation by hand',
+  objectsEach: 2,
+  buildLibrary: COOKIE_VARIANTS[4].build,
+  buildTwin: COOKIE_VARIANTS[5].build,
+  compared: byKindAndName,
+};
+
+const COOKIE_INGRESS_AWS_ALB: Pair = {
+  id: 'cookie-ingress-aws-alb',
+  library: 'CookieAffinityIngress (AWS ALB)',
+  twin: 'kplus.Ingress + annotations by hand',
+  objectsEach: 2,
+  buildLibrary: COOKIE_VARIANTS[6].build,
+  buildTwin: COOKIE_VARIANTS[7].build,
+  compared: byKindAndName,
+};
+
 const SHARED_SESSION_APP: Pair = {
   id: 'shared-session-app',
   library: 'SharedSessionApp + Redis store',
@@ -184,7 +204,8 @@ const GRAFANA_QUICK_FIX: Pair = {
 
 /** Every pair, in the order the bench prints them. */
 export const PAIRS: Pair[] = [
-  STICKY_SERVICE, AWS_NLB, COOKIE_ROUTE, COOKIE_INGRESS_NGINX, COOKIE_INGRESS_TRAEFIK, SHARED_SESSION_APP, GRAFANA_QUICK_FIX,
+  STICKY_SERVICE, AWS_NLB, COOKIE_ROUTE, COOKIE_INGRESS_NGINX, COOKIE_INGRESS_TRAEFIK, COOKIE_INGRESS_HAPROXY, COOKIE_INGRESS_AWS_ALB,
+  SHARED_SESSION_APP, GRAFANA_QUICK_FIX,
   ...PLATFORM_PAIRS,
 ];
 

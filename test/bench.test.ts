@@ -45,7 +45,8 @@ describe('every construct and its hand-written twin', () => {
   test('GIVEN about 400 objects THEN each pair is sized in whole instances', () => {
     expect(PAIRS.map(p => [p.id, instancesFor(p, 400)])).toEqual([
       ['sticky-service', 400], ['aws-nlb', 400], ['cookie-route', 200], ['cookie-ingress-nginx', 200],
-      ['cookie-ingress-traefik', 200], ['shared-session-app', 67], ['grafana-quick-fix', 200],
+      ['cookie-ingress-traefik', 200], ['cookie-ingress-haproxy', 200], ['cookie-ingress-aws-alb', 200],
+      ['shared-session-app', 67], ['grafana-quick-fix', 200],
       ['kong', 200], ['gke-gateway', 200], ['contour', 200], ['nginx-plus', 200],
     ]);
   });

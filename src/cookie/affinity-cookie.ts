@@ -9,7 +9,7 @@ import {
   isCookieName,
   isCookiePath,
 } from '../facts/cookie';
-import { describeSeconds, secondsOf, untypedProps } from '../units';
+import { describeSeconds, secondsOf, untypedProps, UntypedPropsRules } from '../units';
 
 /**
  * The `SameSite` attribute of the affinity cookie: when the browser sends it
@@ -146,8 +146,8 @@ export interface CookieContext {
 /** The default `Path`: the whole site. */
 export const DEFAULT_COOKIE_PATH = '/';
 
-/** What a cookie's fields must hold, for callers without types: made once, not per cookie. */
-const COOKIE_RULES = {
+/** What plain JavaScript can get wrong in a cookie's fields (made once, not per cookie). */
+const COOKIE_TYPES: UntypedPropsRules = {
   durations: ['maxAge'],
   strings: ['name', 'path', 'domain'],
   booleans: ['secure', 'httpOnly'],
@@ -162,7 +162,40 @@ const COOKIE_RULES = {
  * @param prop the prop the cookie was given as, e.g. `cookie`
  */
 export function resolveCookie(scope: IConstruct, prop: string, cookie: AffinityCookie, context: CookieContext): ResolvedCookie {
-  untypedProps(scope, cookie, COOKIE_RULES, `${prop}.`);
+  // The cookie last checked, if this is it with the same fields, passed the
+  // same checks: constructs often share one cookie (a constant of the app),
+  // and only `secure` depends on the context. One entry, so a cookie per
+  // construct costs a comparison and no map.
+  const last = lastChecked;
+  if (last !== undefined && last.cookie === cookie && sameFields(last.fields, cookie)) {
+    return { ...last.resolved, secure: cookie.secure ?? (context.tls || last.resolved.sameSite === SameSite.NONE) };
+  }
+  const resolved = checkCookie(scope, prop, cookie, context);
+  lastChecked = { cookie, fields: { ...cookie }, resolved: { ...resolved } };
+  return resolved;
+}
+
+/** The cookie object last resolved, with its fields then and what they resolved to. */
+let lastChecked: { readonly cookie: AffinityCookie; readonly fields: AffinityCookie; readonly resolved: ResolvedCookie } | undefined;
+
+/** Every field of the cookie model: the compiler makes sure a new field is compared too. */
+const COOKIE_FIELDS: { readonly [field in keyof AffinityCookie]-?: true } = {
+  name: true, maxAge: true, path: true, domain: true, secure: true, httpOnly: true, sameSite: true,
+};
+
+/** Whether a cookie's fields are those it had (a Duration never changes, so the same one is the same value). */
+function sameFields(then: AffinityCookie, now: AffinityCookie): boolean {
+  for (const field in COOKIE_FIELDS) {
+    if (then[field as keyof AffinityCookie] !== now[field as keyof AffinityCookie]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** resolveCookie()'s checks and defaults, run for a cookie not just checked. */
+function checkCookie(scope: IConstruct, prop: string, cookie: AffinityCookie, context: CookieContext): ResolvedCookie {
+  untypedProps(scope, cookie, COOKIE_TYPES, `${prop}.`);
   if (cookie.name !== undefined && !isCookieName(cookie.name)) {
     throw propError(scope, `${prop}.name`, JSON.stringify(cookie.name),
       'must be an RFC 6265 token: one or more US-ASCII characters, with no spaces, controls or separators ( ) < > @ , ; : \\ " / [ ] ? = { }');

@@ -9,7 +9,7 @@ import { ControllerRenderer } from './controllers/renderer';
 import { traefikRenderer, TraefikControllerOptions } from './controllers/traefik';
 import type { CookieAffinityIngress } from './cookie-affinity-ingress';
 import { AffinityCookie, ResolvedAffinityCookie } from '../cookie/affinity-cookie';
-import { untypedProps } from '../units';
+import { untypedProps, UntypedPropsRules } from '../units';
 
 /** What `IngressController.bind()` is given: the Ingress and its cookie, resolved and as given. */
 export interface IngressControllerBindOptions {
@@ -52,6 +52,12 @@ export interface IngressControllerConfig {
   readonly apiObjects?: ApiObject[];
 }
 
+// What plain JavaScript can get wrong in each factory's options (made once, not per call).
+const CLASS_NAME_TYPES: UntypedPropsRules = { strings: ['ingressClassName'] };
+const NGINX_OPTION_TYPES: UntypedPropsRules = { enums: { affinityMode: NginxAffinityMode }, booleans: ['changeOnFailure'], strings: ['ingressClassName'] };
+const AWS_ALB_OPTION_TYPES: UntypedPropsRules = { enums: { stickiness: AlbStickiness }, strings: ['ingressClassName'] };
+const GKE_OPTION_TYPES: UntypedPropsRules = { strings: ['ingressClass'] };
+
 /**
  * The ingress controller that serves a `CookieAffinityIngress`, and so the
  * syntax its cookie affinity is written in. Each factory renders the one
@@ -73,8 +79,7 @@ export abstract class IngressController {
    * @see https://kubernetes.github.io/ingress-nginx/examples/affinity/cookie/
    */
   public static nginx(options: NginxControllerOptions = {}): IngressController {
-    return new RenderedController(nginxRenderer(untypedProps('IngressController.nginx()', options,
-      { enums: { affinityMode: NginxAffinityMode }, booleans: ['changeOnFailure'], strings: ['ingressClassName'] })));
+    return new RenderedController(nginxRenderer(untypedProps('IngressController.nginx()', options, NGINX_OPTION_TYPES)));
   }
 
   /**
@@ -85,7 +90,7 @@ export abstract class IngressController {
    * @see https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/ingress/#on-service
    */
   public static traefik(options: TraefikControllerOptions = {}): IngressController {
-    return new RenderedController(traefikRenderer(untypedProps('IngressController.traefik()', options, { strings: ['ingressClassName'] })));
+    return new RenderedController(traefikRenderer(untypedProps('IngressController.traefik()', options, CLASS_NAME_TYPES)));
   }
 
   /**
@@ -97,7 +102,7 @@ export abstract class IngressController {
    * @see https://github.com/haproxytech/kubernetes-ingress/blob/master/documentation/annotations.md#cookie-persistence
    */
   public static haproxy(options: HaproxyControllerOptions = {}): IngressController {
-    return new RenderedController(haproxyRenderer(untypedProps('IngressController.haproxy()', options, { strings: ['ingressClassName'] })));
+    return new RenderedController(haproxyRenderer(untypedProps('IngressController.haproxy()', options, CLASS_NAME_TYPES)));
   }
 
   /**
@@ -110,8 +115,7 @@ export abstract class IngressController {
    * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#target-group-attributes
    */
   public static awsAlb(options: AwsAlbControllerOptions = {}): IngressController {
-    return new RenderedController(awsAlbRenderer(untypedProps('IngressController.awsAlb()', options,
-      { enums: { stickiness: AlbStickiness }, strings: ['ingressClassName'] })));
+    return new RenderedController(awsAlbRenderer(untypedProps('IngressController.awsAlb()', options, AWS_ALB_OPTION_TYPES)));
   }
 
   /**
@@ -124,7 +128,7 @@ export abstract class IngressController {
    * @see https://cloud.google.com/kubernetes-engine/docs/how-to/ingress-configuration#session_affinity
    */
   public static gke(options: GkeControllerOptions = {}): IngressController {
-    return new RenderedController(gkeRenderer(untypedProps('IngressController.gke()', options, { strings: ['ingressClass'] })));
+    return new RenderedController(gkeRenderer(untypedProps('IngressController.gke()', options, GKE_OPTION_TYPES)));
   }
 
   /**
@@ -137,7 +141,7 @@ export abstract class IngressController {
    * @see https://developer.konghq.com/kubernetes-ingress-controller/sticky-sessions/
    */
   public static kong(options: KongControllerOptions = {}): IngressController {
-    return new RenderedController(kongRenderer(untypedProps('IngressController.kong()', options, { strings: ['ingressClassName'] })));
+    return new RenderedController(kongRenderer(untypedProps('IngressController.kong()', options, CLASS_NAME_TYPES)));
   }
 
   /** The controller's name, as messages write it. */

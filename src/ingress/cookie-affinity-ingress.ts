@@ -1,8 +1,8 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject, App, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver, resolve } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { IngressController } from './controller';
-import { AffinityCookie, ResolvedAffinityCookie, resolveCookie } from '../cookie/affinity-cookie';
+import { AffinityCookie, ResolvedAffinityCookie, ResolvedCookie, resolveCookie, SameSite } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
 import { describeNameRule, followsNameRule, NameRule } from '../facts/names';
 import { checkName, checkObjectNames } from '../names';
@@ -31,15 +31,30 @@ export interface CookieAffinityIngressProps extends kplus.IngressProps {
   readonly controller?: IngressController;
 }
 
-// Rules and TLS may be added by the base constructor, before this class's
-// fields exist, so they are kept beside the object rather than in fields.
-const RULE_PATHS = new WeakMap<CookieAffinityIngress, string[]>();
-const WITH_TLS = new WeakSet<CookieAffinityIngress>();
-/** `host path` of every rule so far, and whether a default backend is set: cdk8s-plus refuses repeats in words that name no prop. */
-const ROUTES = new WeakMap<CookieAffinityIngress, Set<string>>();
-const WITH_DEFAULT = new WeakSet<CookieAffinityIngress>();
-/** Backends added by the base constructor, before the controller is known: related once it is. */
-const EARLY_BACKENDS = new WeakMap<CookieAffinityIngress, kplus.IngressBackend[]>();
+/**
+ * What an Ingress keeps of its rules and TLS, for its checks. The base
+ * constructor may add rules and TLS before this class's fields exist: what it
+ * adds is kept beside the object until the constructor takes it.
+ */
+interface IngressState {
+  /** `host path` of every rule so far: cdk8s-plus refuses repeats in words that name no prop. */
+  readonly routes: Set<string>;
+  /** Whether a default backend is set. */
+  withDefault: boolean;
+  /** The path of every rule so far. */
+  readonly rulePaths: string[];
+  /** Whether TLS was added. */
+  withTls: boolean;
+  /** Backends added by the base constructor, before the controller is known: related once it is. */
+  readonly earlyBackends: kplus.IngressBackend[];
+}
+
+/** State the base constructor wrote, until the Ingress's constructor takes it (most Ingresses never have any). */
+const EARLY_STATE = new WeakMap<CookieAffinityIngress, IngressState>();
+
+function newState(): IngressState {
+  return { routes: new Set(), withDefault: false, rulePaths: [], withTls: false, earlyBackends: [] };
+}
 
 /** A backend Service as the Ingress found it when the backend was added. */
 interface RelatedBackend {
@@ -49,8 +64,11 @@ interface RelatedBackend {
   readonly service?: ApiObject;
 }
 
-/** Who wrote each Service annotation, so two Ingresses that disagree are caught. */
-const SERVICE_ANNOTATIONS = new WeakMap<ApiObject, Map<string, { value: string; by: CookieAffinityIngress }>>();
+/** Who wrote a Service annotation, so two Ingresses that disagree are caught. */
+interface WrittenAnnotation {
+  readonly value: string;
+  readonly by: CookieAffinityIngress;
+}
 
 /**
  * The app's Services by name. It is built by one walk of the app when an
@@ -70,6 +88,9 @@ class ServiceIndex {
     }
     return index;
   }
+
+  /** Who wrote each annotation of each Service of the app that an Ingress annotated. */
+  public readonly written = new Map<ApiObject, Map<string, WrittenAnnotation>>();
 
   private byName?: Map<string, ApiObject[]>;
 
@@ -132,9 +153,9 @@ function isService(c: IConstruct | undefined): c is ApiObject {
 /** A Service of this name among the children of `from`'s scopes, latest first (a construct keeps its object as `Resource`). */
 function nearService(from: IConstruct, name: string): ApiObject | undefined {
   for (let scope = from.node.scope; scope !== undefined; scope = scope.node.scope) {
-    const children = scope.node.children;
+    const children = childrenOf(scope);
     for (let i = children.length - 1; i >= 0; i--) {
-      const c = children[i];
+      const c = children.at(i)!;
       const obj = isService(c) ? c : c.node.tryFindChild('Resource');
       if (isService(obj) && obj.name === name) {
         return obj;
@@ -143,6 +164,42 @@ function nearService(from: IConstruct, name: string): ApiObject | undefined {
   }
   return undefined;
 }
+
+/** A scope's children in the order they were added, read from the last one on (`at(i)`). */
+interface Children {
+  readonly length: number;
+  at(i: number): IConstruct | undefined;
+}
+
+/**
+ * A scope's children, cheaply. `node.children` copies every child into a new
+ * array, which for a chart of hundreds of objects costs more than the rest of
+ * an Ingress's lookup (V8 keeps such a map as a dictionary, whose values it
+ * gathers in order one by one); the ids alone come at a quarter of the cost,
+ * and the lookup reads only the latest few children. constructs keeps the
+ * children as a plain map by id; should it ever keep them otherwise,
+ * `node.children` is read.
+ */
+function childrenOf(scope: IConstruct): Children {
+  const kept = (scope.node as unknown as { _children?: unknown })._children;
+  if (kept === null || typeof kept !== 'object') {
+    return scope.node.children;
+  }
+  const ids = Object.keys(kept);
+  return {
+    length: ids.length,
+    at: i => {
+      const child = (kept as Record<string, unknown>)[ids[i]];
+      // Not what constructs keeps today: the scope's own list answers instead.
+      return isConstruct(child) ? child : scope.node.children[i];
+    },
+  };
+}
+
+function isConstruct(value: unknown): value is IConstruct {
+  return value !== null && typeof value === 'object' && typeof (value as { node?: unknown }).node === 'object';
+}
+
 const SERVICE_INDEXES = new WeakMap<IConstruct, ServiceIndex>();
 
 /**
@@ -192,17 +249,30 @@ export class CookieAffinityIngress extends kplus.Ingress {
   /** The backends added so far, each with the Service of the app it names, if found. */
   private readonly backends: RelatedBackend[] = [];
 
+  /**
+   * Rules and TLS so far. Undefined while the base constructor runs (it adds
+   * the rules and TLS given in props before this field exists), so the methods
+   * it calls read it as possibly undefined.
+   */
+  private readonly state: IngressState = takeEarlyState(this);
+
+  /** The cookie, checked and with its defaults, as resolved in the constructor (only `secure` can change since: it follows TLS). */
+  private resolvedCookie?: ResolvedCookie;
+
   public constructor(scope: Construct, id: string, props: CookieAffinityIngressProps = {}) {
     const controller = props.controller ?? IngressController.nginx();
     super(scope, id, { ...props, className: props.className ?? controller.ingressClassName });
     this.cookie = props.cookie ?? {};
     this.controller = controller;
-    // cdk8s-plus reports an Ingress with no backend in words that name no
-    // prop; this check says the same beside it, naming the ways to add one.
+    // One validation for the Ingress's synth-time checks: no backend at all
+    // (cdk8s-plus reports it in words that name no prop; this says the same
+    // beside it, naming the ways to add one), then what only synth can tell
+    // of the backends (once the constructor has related them).
     this.node.addValidation({
-      validate: () => (ROUTES.get(this)?.size || WITH_DEFAULT.has(this) ? [] : [
-        '\'rules\' (none) must hold at least one rule, or a \'defaultBackend\' must be given: an Ingress with neither routes nothing; add one with addRule(), addHostRule() or addDefaultBackend()',
-      ]),
+      validate: () => {
+        const none = this.state.routes.size || this.state.withDefault ? [] : [NO_RULE];
+        return this.serviceAnnotations === undefined ? none : [...none, ...this.backendErrors()];
+      },
     });
 
     // spec.ingressClassName names an IngressClass object, so the API server holds it to that object's name rule.
@@ -231,11 +301,9 @@ export class CookieAffinityIngress extends kplus.Ingress {
     this.serviceAnnotations = { ...config.serviceAnnotations };
 
     // Backends given in props were added by the base constructor, before the controller was known.
-    for (const backend of EARLY_BACKENDS.get(this) ?? []) {
+    for (const backend of this.state.earlyBackends.splice(0)) {
       this.relateBackend(backend);
     }
-    EARLY_BACKENDS.delete(this);
-    this.node.addValidation({ validate: () => this.backendErrors() });
   }
 
   /**
@@ -246,9 +314,16 @@ export class CookieAffinityIngress extends kplus.Ingress {
    * @param rules the rules to add
    */
   public addRules(...rules: kplus.IngressRule[]): void {
+    if (rules.length === 0) {
+      // As the base constructor calls it when props hold no rules: nothing to check or keep.
+      super.addRules();
+      return;
+    }
+    // Undefined while the base constructor runs: its rules are kept beside the object until then.
+    const state = (this.state as IngressState | undefined) ?? earlyState(this);
     // Checked before any is added, so a refused call adds none of them.
-    const routes = new Set(ROUTES.get(this));
-    let withDefault = WITH_DEFAULT.has(this);
+    const added = new Set<string>();
+    let withDefault = state.withDefault;
     for (const rule of rules) {
       if (!rule.host && !rule.path) {
         if (withDefault) {
@@ -268,28 +343,33 @@ export class CookieAffinityIngress extends kplus.Ingress {
         throw propError(this, 'rules', `path ${JSON.stringify(path)}`, 'must begin with \'/\'');
       }
       const route = `${host}${path}`;
-      if (routes.has(route)) {
+      if (state.routes.has(route) || added.has(route)) {
         throw propError(this, 'rules', `${host ? `host ${JSON.stringify(host)} ` : ''}path ${JSON.stringify(path)}`,
           'must be routed once: this Ingress already has a rule for it');
       }
-      routes.add(route);
+      added.add(route);
     }
     if (this.controller === undefined) {
       // Called by the base constructor: related once the controller is known.
-      EARLY_BACKENDS.set(this, [...(EARLY_BACKENDS.get(this) ?? []), ...rules.map(r => r.backend)]);
+      for (const rule of rules) {
+        state.earlyBackends.push(rule.backend);
+      }
     } else {
       for (const rule of rules) {
         this.relateBackend(rule.backend);
       }
     }
     super.addRules(...rules);
-    ROUTES.set(this, routes);
-    if (withDefault) {
-      WITH_DEFAULT.add(this);
+    for (const route of added) {
+      state.routes.add(route);
     }
-    // A rule with neither host nor path is the default backend, which has no path.
-    const paths = rules.filter(r => r.host !== undefined || r.path !== undefined).map(r => r.path ?? '/');
-    RULE_PATHS.set(this, [...(RULE_PATHS.get(this) ?? []), ...paths]);
+    state.withDefault = withDefault;
+    for (const rule of rules) {
+      // A rule with neither host nor path is the default backend, which has no path.
+      if (rule.host !== undefined || rule.path !== undefined) {
+        state.rulePaths.push(rule.path ?? '/');
+      }
+    }
   }
 
   /**
@@ -323,7 +403,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
    * writes a cookie path reads them at synth, in a `Lazy` value).
    */
   public rulePaths(): string[] {
-    return [...(RULE_PATHS.get(this) ?? [])];
+    return [...this.state.rulePaths];
   }
 
   /**
@@ -335,7 +415,8 @@ export class CookieAffinityIngress extends kplus.Ingress {
   public addTls(tls: kplus.IngressTls[]): void {
     super.addTls(tls);
     if (tls.length > 0) {
-      WITH_TLS.add(this);
+      // Undefined while the base constructor runs (TLS given in props).
+      ((this.state as IngressState | undefined) ?? earlyState(this)).withTls = true;
     }
   }
 
@@ -345,13 +426,15 @@ export class CookieAffinityIngress extends kplus.Ingress {
    * value, since TLS may be added after construction).
    */
   public resolveCookie(): ResolvedAffinityCookie {
-    const r = resolveCookie(this, 'cookie', this.cookie, { tls: WITH_TLS.has(this) });
+    // Checked once, when the constructor first resolves it; later calls (the
+    // controllers' Lazy values at synth) only follow TLS added since.
+    const r = this.resolvedCookie ??= resolveCookie(this, 'cookie', this.cookie, { tls: this.state.withTls });
     return {
       name: r.name,
       maxAgeSeconds: r.maxAgeSeconds,
       path: r.path,
       domain: r.domain,
-      secure: r.secure,
+      secure: r.given.secure ? r.secure : this.state.withTls || r.sameSite === SameSite.NONE,
       httpOnly: r.httpOnly,
       sameSite: r.sameSite,
     };
@@ -411,10 +494,14 @@ export class CookieAffinityIngress extends kplus.Ingress {
 
   /** Writes the controller's annotations on a backend Service, refusing to overwrite another's. */
   private annotate(service: ApiObject, name: string): void {
-    const written = SERVICE_ANNOTATIONS.get(service) ?? new Map<string, { value: string; by: CookieAffinityIngress }>();
-    SERVICE_ANNOTATIONS.set(service, written);
+    const index = ServiceIndex.of(this);
+    let written = index.written.get(service);
+    if (written === undefined) {
+      written = new Map();
+      index.written.set(service, written);
+    }
     // Only a Service this library has not annotated yet can hold someone else's value.
-    const present: Record<string, string> = written.size === 0 ? service.metadata.toJson().annotations ?? {} : {};
+    const present = written.size === 0 ? renderedAnnotations(service, Object.keys(this.serviceAnnotations)) : {};
     for (const [key, value] of Object.entries(this.serviceAnnotations)) {
       const before = written.get(key);
       if (before === undefined && !(key in present)) {
@@ -454,11 +541,11 @@ export class CookieAffinityIngress extends kplus.Ingress {
         errors.add(`'backend' (${what}) must be a Service declared in this app, before the rule that routes to it: ${this.controller.name} reads the cookie from annotations on the Service, which cannot be written to one the app does not declare; declare it in the app (a kplus.Service, or an ApiObject or Include of it), or use a controller that reads the Ingress, such as IngressController.nginx()`);
         continue;
       }
-      const now: Record<string, string> = backend.service.metadata.toJson().annotations ?? {};
+      const now = renderedAnnotations(backend.service, Object.keys(this.serviceAnnotations));
       for (const [key, value] of Object.entries(this.serviceAnnotations)) {
         const wanted = concrete(value);
         if (now[key] !== wanted) {
-          const writer = SERVICE_ANNOTATIONS.get(backend.service)?.get(key)?.by;
+          const writer = ServiceIndex.of(this).written.get(backend.service)?.get(key)?.by;
           errors.add(writer !== undefined && writer !== this
             ? `'backend' (${what}) is also a backend of ${writer.node.path}, which annotates it ${key}: ${JSON.stringify(now[key])} where this Ingress needs ${JSON.stringify(wanted)}; ${this.controller.name} keeps one cookie per Service: give both Ingresses the same cookie and controller, or route them to different Services`
             : `'backend' (${what}) has the annotation ${key}: ${JSON.stringify(now[key] ?? null)} where this Ingress needs ${JSON.stringify(wanted)}: something set it after the Ingress wrote it; remove that, and let 'cookie' render it`);
@@ -490,6 +577,65 @@ export class CookieAffinityIngress extends kplus.Ingress {
     return errors;
   }
 }
+
+/** How a Service's metadata renders these annotation keys (those it renders), as `metadata.toJson()` would. */
+function renderedAnnotations(service: ApiObject, keys: string[]): Record<string, any> {
+  // cdk8s keeps the annotations as given on the metadata definition; each of
+  // the keys is resolved on its own, as toJson() resolves them, rather than
+  // the whole metadata (for each backend, when annotated and at every synth).
+  // Should cdk8s ever keep them otherwise, the rendered metadata is read.
+  const kept = (service.metadata as unknown as { annotations?: unknown }).annotations;
+  if (kept === null || typeof kept !== 'object') {
+    return service.metadata.toJson().annotations ?? {};
+  }
+  // With only cdk8s's own resolvers, a string renders as itself.
+  const strings = onlyOwnResolvers(service);
+  const rendered: Record<string, any> = {};
+  for (const key of keys) {
+    if (!Object.prototype.hasOwnProperty.call(kept, key)) {
+      continue;
+    }
+    const raw = (kept as Record<string, unknown>)[key];
+    const value = strings && typeof raw === 'string' ? raw : resolve(['annotations', key], raw, service);
+    if (value !== null && typeof value === 'object') {
+      // Not a string: toJson() sanitizes such a value (or refuses it).
+      return service.metadata.toJson().annotations ?? {};
+    }
+    if (value !== undefined && value !== null) {
+      rendered[key] = value;
+    }
+  }
+  return rendered;
+}
+
+/** Whether the app of `object` resolves values with cdk8s's own resolvers only (none given in its props). */
+function onlyOwnResolvers(object: ApiObject): boolean {
+  const resolvers: unknown = App.of(object).resolvers;
+  return Array.isArray(resolvers)
+    && resolvers.every(r => r instanceof LazyResolver || r instanceof ImplicitTokenResolver || r instanceof NumberStringUnionResolver);
+}
+
+/** The state the base constructor writes through addRules() and addTls(), before the Ingress's fields exist. */
+function earlyState(ingress: CookieAffinityIngress): IngressState {
+  let state = EARLY_STATE.get(ingress);
+  if (state === undefined) {
+    state = newState();
+    EARLY_STATE.set(ingress, state);
+  }
+  return state;
+}
+
+/** The Ingress's state: what the base constructor wrote, if anything. */
+function takeEarlyState(ingress: CookieAffinityIngress): IngressState {
+  const state = EARLY_STATE.get(ingress);
+  if (state === undefined) {
+    return newState();
+  }
+  EARLY_STATE.delete(ingress);
+  return state;
+}
+
+const NO_RULE = '\'rules\' (none) must hold at least one rule, or a \'defaultBackend\' must be given: an Ingress with neither routes nothing; add one with addRule(), addHostRule() or addDefaultBackend()';
 
 function namespacesOf(services: ApiObject[]): string {
   return [...new Set(services.map(s => s.metadata.namespace))].map(n => JSON.stringify(n)).join(', ');

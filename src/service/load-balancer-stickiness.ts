@@ -11,7 +11,7 @@ import {
   formatAwsStringMap,
   parseAwsStringMap,
 } from '../facts/cloud-load-balancers';
-import { untypedProps } from '../units';
+import { untypedProps, UntypedPropsRules } from '../units';
 
 /**
  * How an AWS Network Load Balancer registers the Service's backends.
@@ -91,6 +91,11 @@ export interface LoadBalancerStickinessConfig {
   readonly loadBalancerClass?: string;
 }
 
+/** What plain JavaScript can get wrong in awsNlb()'s options (made once, not per call). */
+const AWS_NLB_OPTION_TYPES: UntypedPropsRules = {
+  enums: { targetType: AwsNlbTargetType, scheme: AwsLoadBalancerScheme }, booleans: ['useLoadBalancerClass'], strings: ['loadBalancerClass'],
+};
+
 /**
  * Makes a cloud load balancer keep each client on one backend, as the
  * Service's `sessionAffinity: ClientIP` does inside the cluster.
@@ -133,9 +138,7 @@ export abstract class LoadBalancerStickiness {
    * @see https://github.com/kubernetes/kubernetes/issues/94416
    */
   public static awsNlb(options: AwsNlbStickinessOptions = {}): LoadBalancerStickiness {
-    return new AwsNlbStickiness(untypedProps('LoadBalancerStickiness.awsNlb()', options, {
-      enums: { targetType: AwsNlbTargetType, scheme: AwsLoadBalancerScheme }, booleans: ['useLoadBalancerClass'], strings: ['loadBalancerClass'],
-    }));
+    return new AwsNlbStickiness(untypedProps('LoadBalancerStickiness.awsNlb()', options, AWS_NLB_OPTION_TYPES));
   }
 
   /**

@@ -15,7 +15,7 @@ import {
 } from '../facts/kubernetes';
 import { NameRule } from '../facts/names';
 import { checkName, checkObjectNames, definedMetadata } from '../names';
-import { describeSeconds, secondsOf, untypedProps } from '../units';
+import { describeSeconds, secondsOf, untypedProps, UntypedPropsRules } from '../units';
 
 /**
  * The affinity settings of a StickyService, shared by its props and by
@@ -254,10 +254,7 @@ export class StickyService extends kplus.Service {
    */
   public constructor(scope: Construct, id: string, props: StickyServiceProps = {}) {
     super(scope, id, { ...props, metadata: definedMetadata(props.metadata) });
-    untypedProps(this, props, {
-      durations: ['affinityTimeout'],
-      enums: { type: kplus.ServiceType, externalTrafficPolicy: ExternalTrafficPolicy, internalTrafficPolicy: InternalTrafficPolicy },
-    });
+    untypedProps(this, props, PROP_TYPES);
     checkObjectNames(this, this.apiObject);
 
     if (this.type === kplus.ServiceType.EXTERNAL_NAME) {
@@ -373,6 +370,12 @@ function annotationsNow(metadata: ApiObjectMetadataDefinition): { [key: string]:
   }
   return metadata.toJson().annotations ?? {};
 }
+
+/** What plain JavaScript can get wrong in the props (made once, not per Service). */
+const PROP_TYPES: UntypedPropsRules = {
+  durations: ['affinityTimeout'],
+  enums: { type: kplus.ServiceType, externalTrafficPolicy: ExternalTrafficPolicy, internalTrafficPolicy: InternalTrafficPolicy },
+};
 
 function noPortsMessage(): string {
   return "'ports' (none) must list at least one port: pass 'ports', call bind(), or create the Service with StickyService.exposeWorkload() to take the ports of a workload's containers";
