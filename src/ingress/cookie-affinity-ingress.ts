@@ -182,10 +182,13 @@ interface Children {
  */
 function childrenOf(scope: IConstruct): Children {
   const kept = (scope.node as unknown as { _children?: unknown })._children;
-  if (kept === null || typeof kept !== 'object') {
+  // Only a plain object by id is read this way: a Map (or anything else a
+  // later constructs keeps) has no own keys to list, so it goes to the API.
+  const proto = kept !== null && typeof kept === 'object' ? Object.getPrototypeOf(kept) : undefined;
+  if (proto !== Object.prototype && proto !== null) {
     return scope.node.children;
   }
-  const ids = Object.keys(kept);
+  const ids = Object.keys(kept as object);
   return {
     length: ids.length,
     at: i => {
