@@ -50,10 +50,10 @@ function interleaved(rows: Row[], repeats: number): number[][] {
 
 const requireAll = (...modules: string[]) => ['-e', modules.map(m => `require(${JSON.stringify(m)});`).join('')];
 
-/** Prints import cost and the doctor CLI's start-up, whole-process CPU. */
-export function benchProcesses(repeats: number): { importRatio: number; cliRatio: number } {
+/** The whole processes measured: index 0 and 1 are what the others are compared with. */
+function processRows(): Row[] {
   checkCompiled();
-  const rows: Row[] = [
+  return [
     { what: 'node -e 0', args: ['-e', '0'] },
     { what: 'cdk8s + cdk8s-plus-28', args: requireAll('cdk8s', 'cdk8s-plus-28') },
     { what: 'cdk8s + cdk8s-plus-28 + the library (lib/)', args: requireAll('cdk8s', 'cdk8s-plus-28', LIBRARY) },
@@ -65,14 +65,45 @@ export function benchProcesses(repeats: number): { importRatio: number; cliRatio
     },
     { what: 'affinity-doctor --version (lib/)', args: [CLI, '--version'] },
   ];
+}
+
+/** What each row is compared with, from the row's figure and the figures of the rows. */
+function versus(i: number, m: number[]): string {
+  if (i === 2 || i === 3) {
+    return `${(m[i] / m[1]).toFixed(3)} x cdk8s-plus-28 alone`;
+  }
+  return i === 4 ? `${(m[4] / m[0]).toFixed(3)} x node -e 0` : '';
+}
+
+/** Prints import cost and the doctor CLI's start-up, whole-process CPU. */
+export function benchProcesses(repeats: number): { importRatio: number; cliRatio: number } {
+  const rows = processRows();
   const samples = interleaved(rows, repeats);
   const m = samples.map(median);
   console.log(`\nWhole processes: CPU time (user + system) of a fresh node, ${repeats} each, interleaved`);
   console.log(table(['process', 'CPU ms', 'spread', 'vs'], rows.map((r, i) => [
-    r.what, m[i].toFixed(1), `${spreadPercent(samples[i]).toFixed(0)}%`,
-    i === 2 || i === 3 ? `${(m[i] / m[1]).toFixed(3)} x cdk8s-plus-28 alone` : i === 4 ? `${(m[4] / m[0]).toFixed(2)} x node -e 0` : '',
+    r.what, m[i].toFixed(1), `${spreadPercent(samples[i]).toFixed(0)}%`, versus(i, m),
   ])));
   return { importRatio: m[2] / m[1], cliRatio: m[4] / m[0] };
+}
+
+/** Instructions of one fresh `node --single-threaded --no-opt <args>` under callgrind. */
+function processInstructions(args: string[]): number {
+  const run = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null',
+    process.execPath, '--single-threaded', '--no-opt', ...args], { encoding: 'utf-8' });
+  const collected = /Collected\s*:\s*(\d+)/.exec(run.stderr ?? '');
+  if (run.status !== 0 || !collected) {
+    throw new Error(`callgrind on node ${args.join(' ')} failed (${run.error?.message ?? `status ${run.status}`}):\n${run.stderr}`);
+  }
+  return Number(collected[1]);
+}
+
+/** The same rows in instructions (callgrind; about a minute each), which a busy machine does not move. */
+export function benchProcessInstructions(): void {
+  const rows = processRows();
+  const m = rows.map(r => processInstructions(r.args));
+  console.log('\nWhole processes: instructions (callgrind, node --single-threaded --no-opt, fresh processes)');
+  console.log(table(['process', 'M instructions', 'vs'], rows.map((r, i) => [r.what, (m[i] / 1e6).toFixed(1), versus(i, m)])));
 }
 
 /** CI's own duration, from a saved log of `.ci/run`, if there is one. */
@@ -89,5 +120,14 @@ export function ciDuration(): void {
   if (steps.length > 0) {
     const end = total ? Number(total[1]) : steps[steps.length - 1].at;
     console.log(table(['step', 's'], steps.map((s, i) => [s.name, String((steps[i + 1]?.at ?? end) - s.at)])));
+  }
+}
+
+// `node dist/bench/bench/processes.js [instructions]`: these rows only.
+if (require.main === module) {
+  if (process.argv[2] === 'instructions') {
+    benchProcessInstructions();
+  } else {
+    benchProcesses(Number(process.env.BENCH_REPEATS ?? 15));
   }
 }
