@@ -8,6 +8,9 @@ import { NAMESPACE_NAME_RULE, NameRule } from '../facts/names';
 import { checkName, definedMetadata } from '../names';
 import { describeSeconds } from '../units';
 
+/** The cookie name when none is given: ingress-nginx's, so a migrated app keeps its cookie's name. */
+export const DEFAULT_HASH_COOKIE_NAME = 'INGRESSCOOKIE';
+
 /**
  * Where a route attaches and what it sends traffic to, shared by the
  * constructs that write an HTTPRoute.
@@ -183,5 +186,21 @@ export function refuseGiven(scope: IConstruct, prop: string, cookie: AffinityCoo
     if (problem !== undefined) {
       throw propError(scope, `${prop}.${field}`, shown, problem);
     }
+  }
+}
+
+/**
+ * Sets annotations on a Service a construct refers to, refusing to replace a
+ * different value another construct (or the user) already set there.
+ */
+export function annotateService(scope: IConstruct, prop: string, service: kplus.Service, annotations: Record<string, string>): void {
+  const existing: Record<string, string> = service.metadata.toJson().annotations ?? {};
+  for (const [key, value] of Object.entries(annotations)) {
+    const before = existing[key];
+    if (before !== undefined && before !== value) {
+      throw propError(scope, prop, service.name,
+        `already has the annotation ${key}: ${before}; a Service takes one such policy, so ${value} cannot be attached as well`);
+    }
+    service.metadata.addAnnotation(key, value);
   }
 }

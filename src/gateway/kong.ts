@@ -1,8 +1,7 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { checkServiceRef, namespaceOf, objectMetadata, refuseGiven } from './common';
-import { DEFAULT_HASH_COOKIE_NAME } from './envoy';
+import { annotateService, checkServiceRef, DEFAULT_HASH_COOKIE_NAME, namespaceOf, objectMetadata, refuseGiven } from './common';
 import { AffinityCookie, resolveCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
 import {
@@ -70,22 +69,6 @@ export function renderKongPolicy(scope: Construct, id: string, prop: string, ser
       `must be left out or be the Service's namespace (${namespace ?? 'none'}): the ${KONG_UPSTREAM_POLICY_ANNOTATION} annotation names a policy in the Service's own namespace`);
   }
   return writeKongPolicy(scope, id, objectMetadata(metadata, namespace), spec);
-}
-
-/**
- * Sets annotations on a Service a construct refers to, refusing to replace a
- * different value another construct (or the user) already set there.
- */
-export function annotateService(scope: IConstruct, prop: string, service: kplus.Service, annotations: Record<string, string>): void {
-  const existing: Record<string, string> = service.metadata.toJson().annotations ?? {};
-  for (const [key, value] of Object.entries(annotations)) {
-    const before = existing[key];
-    if (before !== undefined && before !== value) {
-      throw propError(scope, prop, service.name,
-        `already has the annotation ${key}: ${before}; a Service takes one such policy, so ${value} cannot be attached as well`);
-    }
-    service.metadata.addAnnotation(key, value);
-  }
 }
 
 /**
