@@ -205,8 +205,14 @@ export function run(argv: string[], options: RunOptions = {}): CliResult {
 function main(): void {
   const result = run(process.argv.slice(2));
   // What could not be read first, so that in a terminal it comes before the summary that counts it.
-  process.stderr.write(result.stderr);
-  process.stdout.write(result.stdout);
+  // Each stream is opened only when there is something to write to it (opening one costs about as
+  // much as the rest of --version).
+  if (result.stderr !== '') {
+    process.stderr.write(result.stderr);
+  }
+  if (result.stdout !== '') {
+    process.stdout.write(result.stdout);
+  }
   process.exitCode = result.exitCode;
 }
 
