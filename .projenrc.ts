@@ -263,6 +263,13 @@ project.addTask('bench', {
   ],
 });
 
+// jsii compiles src/index.ts (`export * from` each folder) into an index that
+// loads every module with the package; scripts/lazy-index.js rewrites it into
+// getters that load each export's module on first use (same names, same
+// order; it fails the build when it cannot trace a name). scripts/majors.js
+// runs it after its own jsii compiles.
+project.compileTask.exec('node scripts/lazy-index.js lib');
+
 // The doctor's CLI: compiled by jsii like the rest of src/ (it keeps the shebang).
 // kubectl runs any `kubectl-<name>` on the PATH as `kubectl <name>` ('_' in the file name is '-' on the command line).
 project.addBins({ 'affinity-doctor': 'lib/doctor/cli.js', 'kubectl-affinity_doctor': 'lib/doctor/cli.js' });

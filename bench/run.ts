@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { benchConstructs, benchInstructions, OBJECTS } from './constructs';
 import { doctorBench } from './doctor';
-import { benchProcesses, ciDuration } from './processes';
+import { benchProcessInstructions, benchProcesses, ciDuration } from './processes';
 import { median, msSince, spreadPercent, table } from './stats';
 import { buildChart, HAND_WRITTEN, LIBRARY, renderedAffinity, Variant, VARIANTS } from './variants';
 
@@ -134,6 +134,9 @@ function main(): void {
     benchInstructions();
   }
   const { importRatio, cliRatio } = benchProcesses(CHILD_REPEATS * 2);
+  if (process.env.BENCH_INSTRUCTIONS) {
+    benchProcessInstructions();
+  }
   doctorBench();
   ciDuration();
 

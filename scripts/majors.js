@@ -133,6 +133,8 @@ function build(major) {
 
   // jsii resolves cdk8s, constructs and cdk8s-plus-<major> from the repo's node_modules.
   run(path.join(repo, 'node_modules', '.bin', 'jsii'), ['--silence-warnings=reserved-word'], stage);
+  // The same lazy package index as the main package's compile task writes.
+  run(process.execPath, [path.join(repo, 'scripts', 'lazy-index.js'), path.join(stage, 'lib')], stage);
   fs.chmodSync(path.join(stage, 'lib', 'doctor', 'cli.js'), 0o755);
   run(path.join(repo, 'node_modules', '.bin', 'jsii-pacmak'), ['--target', 'js', '--outdir', path.join(repo, 'dist')], stage);
   console.log(`majors: ${n.npm} packed into dist/js/`);

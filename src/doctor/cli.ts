@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // affinity-doctor: finds session-affinity mistakes in Kubernetes manifests.
 // Loads only the rules, the facts and the YAML parser, never cdk8s, so it
-// starts about as fast as node itself.
+// starts about as fast as node itself; and loads those only once it has
+// inputs to check, so --help, --version and a usage error load none of them.
 import * as fs from 'fs';
 import * as path from 'path';
-import { runRules } from './engine';
-import { formatText, toJsonFindings, toJunit, toSarif, unreadableCount } from './format';
-import { ReadProblem, formatProblem, groupByApp, listInputs, readInput } from './load';
+import type * as Engine from './engine';
+import type * as Format from './format';
+import type * as Load from './load';
 import { Severity, atLeast } from './model';
-import { RULES } from './rules';
+import type * as Rules from './rules';
 
 const USAGE = `Usage: affinity-doctor [--format text|json|sarif|junit] [--min-severity error|warning|info] [--together] PATH... | -
 
@@ -144,10 +145,16 @@ export function run(argv: string[], options: RunOptions = {}): CliResult {
     return { stdout: '', stderr: `affinity-doctor: no input: give files, folders, or - for standard input\n\n${USAGE}`, exitCode: 2 };
   }
   try {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { runRules } = require('./engine') as typeof Engine;
+    const { formatText, toJsonFindings, toJunit, toSarif, unreadableCount } = require('./format') as typeof Format;
+    const { formatProblem, groupByApp, listInputs, readInput } = require('./load') as typeof Load;
+    const { RULES } = require('./rules') as typeof Rules;
+    /* eslint-enable @typescript-eslint/no-require-imports */
     const loadOptions = { together: args.together, readStdin: options.readStdin };
     const listing = listInputs(args.paths, loadOptions);
-    const errors: ReadProblem[] = [...listing.errors];
-    const notices: ReadProblem[] = [...listing.notices];
+    const errors: Load.ReadProblem[] = [...listing.errors];
+    const notices: Load.ReadProblem[] = [...listing.notices];
     // One app at a time: its objects are read, checked and dropped before the
     // next app is read, so memory follows the largest app, not the inputs.
     const apps = groupByApp(listing.files);
@@ -198,8 +205,14 @@ export function run(argv: string[], options: RunOptions = {}): CliResult {
 function main(): void {
   const result = run(process.argv.slice(2));
   // What could not be read first, so that in a terminal it comes before the summary that counts it.
-  process.stderr.write(result.stderr);
-  process.stdout.write(result.stdout);
+  // Each stream is opened only when there is something to write to it (opening one costs about as
+  // much as the rest of --version).
+  if (result.stderr !== '') {
+    process.stderr.write(result.stderr);
+  }
+  if (result.stdout !== '') {
+    process.stdout.write(result.stdout);
+  }
   process.exitCode = result.exitCode;
 }
 

@@ -8,6 +8,9 @@ import { NAMESPACE_NAME_RULE, NameRule } from '../facts/names';
 import { checkName, definedMetadata } from '../names';
 import { describeSeconds } from '../units';
 
+/** The cookie name when none is given: ingress-nginx's, so a migrated app keeps its cookie's name. */
+export const DEFAULT_HASH_COOKIE_NAME = 'INGRESSCOOKIE';
+
 /**
  * Where a route attaches and what it sends traffic to, shared by the
  * constructs that write an HTTPRoute.
@@ -190,4 +193,38 @@ export function refuseGiven(scope: IConstruct, prop: string, cookie: AffinityCoo
       throw propError(scope, `${prop}.${field}`, shown, problem);
     }
   }
+}
+
+/**
+ * Sets annotations on a Service a construct refers to, refusing to replace a
+ * different value another construct (or the user) already set there.
+ */
+export function annotateService(scope: IConstruct, prop: string, service: kplus.Service, annotations: Record<string, string>): void {
+  for (const key of Object.keys(annotations)) {
+    const value = annotations[key];
+    const before = annotationNow(service, key);
+    if (before !== undefined && before !== value) {
+      throw propError(scope, prop, service.name,
+        `already has the annotation ${key}: ${before}; a Service takes one such policy, so ${value} cannot be attached as well`);
+    }
+    service.metadata.addAnnotation(key, value);
+  }
+}
+
+/**
+ * The value an annotation of a Service has now. cdk8s keeps the annotations
+ * as a plain map on the metadata definition, and reading it costs nothing,
+ * where `metadata.toJson()` resolves and copies the whole metadata; a value
+ * that is not a plain string yet (a Lazy), or a map kept otherwise by another
+ * release of cdk8s, is read from the rendered metadata.
+ */
+function annotationNow(service: kplus.Service, key: string): string | undefined {
+  const kept = (service.metadata as unknown as { annotations?: unknown }).annotations;
+  if (kept !== null && typeof kept === 'object' && Object.getPrototypeOf(kept) === Object.prototype) {
+    const value = (kept as Record<string, unknown>)[key];
+    if (value === undefined || typeof value === 'string') {
+      return value;
+    }
+  }
+  return service.metadata.toJson().annotations?.[key];
 }

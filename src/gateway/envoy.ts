@@ -1,6 +1,6 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkRouteOptions, GatewayRouteOptions, objectMetadata, refuseGiven } from './common';
+import { checkRouteOptions, DEFAULT_HASH_COOKIE_NAME, GatewayRouteOptions, objectMetadata, refuseGiven } from './common';
 import { writeRoute } from './route';
 import { AffinityCookie, resolveCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
@@ -18,9 +18,6 @@ import type {
 } from '../imports/envoy-backendtrafficpolicies';
 import { checkObjectNames } from '../names';
 import { untypedProps } from '../units';
-
-/** The cookie name when none is given: ingress-nginx's, so a migrated app keeps its cookie's name. */
-export const DEFAULT_HASH_COOKIE_NAME = 'INGRESSCOOKIE';
 
 /**
  * Properties of an EnvoyCookieAffinity.

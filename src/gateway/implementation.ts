@@ -1,11 +1,21 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { envoyHashCookie, writeEnvoyPolicy } from './envoy';
-import { renderGkeGatewayPolicy } from './gke-gateway';
-import { renderKongPolicy } from './kong';
+import type * as Envoy from './envoy';
+import type * as GkeGateway from './gke-gateway';
+import type * as Kong from './kong';
 import { AffinityCookie } from '../cookie/affinity-cookie';
 import { untypedProps } from '../units';
+
+// Each implementation loads its policy's module when it binds, so a route on
+// Gateway API's own sessionPersistence loads none of them.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const policies = {
+  envoy: () => require('./envoy') as typeof Envoy,
+  gkeGateway: () => require('./gke-gateway') as typeof GkeGateway,
+  kong: () => require('./kong') as typeof Kong,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * What a `CookieAffinityRoute` hands its implementation when it binds it.
@@ -142,6 +152,7 @@ class EnvoyGatewayImplementation extends GatewayImplementation {
   }
 
   public bind(scope: Construct, route: GatewayRouteBinding): GatewayImplementationConfig {
+    const { envoyHashCookie, writeEnvoyPolicy } = policies.envoy();
     const cookie = envoyHashCookie(scope, route.cookie ?? {}, this.options.tls ?? false);
     // Same name and namespace as the route: one policy per route, easy to find.
     const metadata = route.route.metadata.namespace === undefined
@@ -155,7 +166,7 @@ class KongImplementation extends GatewayImplementation {
   public readonly name: string = 'kong';
 
   public bind(scope: Construct, route: GatewayRouteBinding): GatewayImplementationConfig {
-    const { annotations } = renderKongPolicy(scope, 'KongUpstreamPolicy', 'backend', route.backend, route.cookie ?? {}, undefined);
+    const { annotations } = policies.kong().renderKongPolicy(scope, 'KongUpstreamPolicy', 'backend', route.backend, route.cookie ?? {}, undefined);
     return { sessionPersistence: false, serviceAnnotations: annotations };
   }
 }
@@ -164,7 +175,7 @@ class GkeGatewayImplementation extends GatewayImplementation {
   public readonly name: string = 'gke-gateway';
 
   public bind(scope: Construct, route: GatewayRouteBinding): GatewayImplementationConfig {
-    renderGkeGatewayPolicy(scope, 'GCPBackendPolicy', 'backend', route.backend, route.cookie ?? {}, undefined);
+    policies.gkeGateway().renderGkeGatewayPolicy(scope, 'GCPBackendPolicy', 'backend', route.backend, route.cookie ?? {}, undefined);
     return { sessionPersistence: false };
   }
 }

@@ -1,8 +1,7 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { checkServiceRef, namespaceOf, objectMetadata, refuseGiven } from './common';
-import { DEFAULT_HASH_COOKIE_NAME } from './envoy';
+import { annotateService, checkServiceRef, DEFAULT_HASH_COOKIE_NAME, namespaceOf, objectMetadata, refuseGiven } from './common';
 import { AffinityCookie, resolveCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
 import {
@@ -73,40 +72,6 @@ export function renderKongPolicy(scope: Construct, id: string, prop: string, ser
       `must be left out or be the Service's namespace (${namespace ?? 'none'}): the ${KONG_UPSTREAM_POLICY_ANNOTATION} annotation names a policy in the Service's own namespace`);
   }
   return writeKongPolicy(scope, id, objectMetadata(metadata, namespace), spec);
-}
-
-/**
- * Sets annotations on a Service a construct refers to, refusing to replace a
- * different value another construct (or the user) already set there.
- */
-export function annotateService(scope: IConstruct, prop: string, service: kplus.Service, annotations: Record<string, string>): void {
-  for (const key of Object.keys(annotations)) {
-    const value = annotations[key];
-    const before = annotationNow(service, key);
-    if (before !== undefined && before !== value) {
-      throw propError(scope, prop, service.name,
-        `already has the annotation ${key}: ${before}; a Service takes one such policy, so ${value} cannot be attached as well`);
-    }
-    service.metadata.addAnnotation(key, value);
-  }
-}
-
-/**
- * The value an annotation of a Service has now. cdk8s keeps the annotations
- * as a plain map on the metadata definition, and reading it costs nothing,
- * where `metadata.toJson()` resolves and copies the whole metadata; a value
- * that is not a plain string yet (a Lazy), or a map kept otherwise by another
- * release of cdk8s, is read from the rendered metadata.
- */
-function annotationNow(service: kplus.Service, key: string): string | undefined {
-  const kept = (service.metadata as unknown as { annotations?: unknown }).annotations;
-  if (kept !== null && typeof kept === 'object' && Object.getPrototypeOf(kept) === Object.prototype) {
-    const value = (kept as Record<string, unknown>)[key];
-    if (value === undefined || typeof value === 'string') {
-      return value;
-    }
-  }
-  return service.metadata.toJson().annotations?.[key];
 }
 
 /** What a KongCookieAffinity's props must hold, for callers without types: made once, not per instance. */

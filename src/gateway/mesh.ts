@@ -1,8 +1,7 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkServiceRef, namespaceOf, objectMetadata, refuseGiven } from './common';
-import { DEFAULT_HASH_COOKIE_NAME } from './envoy';
+import { checkServiceRef, DEFAULT_HASH_COOKIE_NAME, namespaceOf, objectMetadata, refuseGiven } from './common';
 import { AffinityCookie, resolveCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
 import {

@@ -1,8 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkRouteOptions, GatewayRouteOptions, objectMetadata, RouteTarget } from './common';
+import { annotateService, checkRouteOptions, GatewayRouteOptions, objectMetadata, RouteTarget } from './common';
 import { GatewayImplementation } from './implementation';
-import { annotateService } from './kong';
 import { crossesNamespaces, grantReference } from './reference-grant';
 import {
   CookieLifetime,

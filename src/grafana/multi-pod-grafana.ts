@@ -15,7 +15,7 @@ import {
 import { IMAGE_RULE, isImageReference } from '../facts/kubernetes-images';
 import { NameRule } from '../facts/names';
 import { checkName, checkObjectNames } from '../names';
-import { SecretKeyRef } from '../session';
+import { SecretKeyRef } from '../session/session-store';
 import { untypedProps } from '../units';
 
 /** KEDA autoscaling of MultiPodGrafana. */

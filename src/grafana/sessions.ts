@@ -11,10 +11,12 @@ import {
 } from '../facts/grafana';
 import { NameRule } from '../facts/names';
 import { checkName, checkObjectNames } from '../names';
-import { ExternalTrafficPolicy, LoadBalancerStickiness, StickyService } from '../service';
+import { LoadBalancerStickiness } from '../service/load-balancer-stickiness';
+import { StickyService } from '../service/sticky-service';
+import { ExternalTrafficPolicy } from '../service/traffic-policy';
 import {
   SecretKeyRef, SessionEnvVariable, SessionStore, SessionStoreConfig, SessionStoreConsumer, SessionStoreKind, SqlSessionStore,
-} from '../session';
+} from '../session/session-store';
 import { untypedProps } from '../units';
 
 /** Options of `GrafanaSessions.clientIpAffinity()`. */

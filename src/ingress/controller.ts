@@ -1,15 +1,28 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AlbStickiness, awsAlbRenderer, AwsAlbControllerOptions } from './controllers/aws-alb';
-import { gkeRenderer, GkeControllerOptions } from './controllers/gke';
-import { haproxyRenderer, HaproxyControllerOptions } from './controllers/haproxy';
-import { kongRenderer, KongControllerOptions } from './controllers/kong';
-import { NginxAffinityMode, nginxRenderer, NginxControllerOptions } from './controllers/nginx';
-import { ControllerRenderer } from './controllers/renderer';
-import { traefikRenderer, TraefikControllerOptions } from './controllers/traefik';
+import type * as AwsAlb from './controllers/aws-alb';
+import type * as Gke from './controllers/gke';
+import type * as Haproxy from './controllers/haproxy';
+import type * as Kong from './controllers/kong';
+import type * as Nginx from './controllers/nginx';
+import type { ControllerRenderer } from './controllers/renderer';
+import type * as Traefik from './controllers/traefik';
 import type { CookieAffinityIngress } from './cookie-affinity-ingress';
 import { AffinityCookie, ResolvedAffinityCookie } from '../cookie/affinity-cookie';
 import { untypedProps, UntypedPropsRules } from '../units';
+
+// Each factory loads its controller's module when it is called, so an app
+// loads only the renderers it uses (Kong's also loads the Gateway API modules).
+/* eslint-disable @typescript-eslint/no-require-imports */
+const controllers = {
+  awsAlb: () => require('./controllers/aws-alb') as typeof AwsAlb,
+  gke: () => require('./controllers/gke') as typeof Gke,
+  haproxy: () => require('./controllers/haproxy') as typeof Haproxy,
+  kong: () => require('./controllers/kong') as typeof Kong,
+  nginx: () => require('./controllers/nginx') as typeof Nginx,
+  traefik: () => require('./controllers/traefik') as typeof Traefik,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** What `IngressController.bind()` is given: the Ingress and its cookie, resolved and as given. */
 export interface IngressControllerBindOptions {
@@ -54,8 +67,6 @@ export interface IngressControllerConfig {
 
 // What plain JavaScript can get wrong in each factory's options (made once, not per call).
 const CLASS_NAME_TYPES: UntypedPropsRules = { strings: ['ingressClassName'] };
-const NGINX_OPTION_TYPES: UntypedPropsRules = { enums: { affinityMode: NginxAffinityMode }, booleans: ['changeOnFailure'], strings: ['ingressClassName'] };
-const AWS_ALB_OPTION_TYPES: UntypedPropsRules = { enums: { stickiness: AlbStickiness }, strings: ['ingressClassName'] };
 const GKE_OPTION_TYPES: UntypedPropsRules = { strings: ['ingressClass'] };
 
 /**
@@ -78,8 +89,10 @@ export abstract class IngressController {
    *
    * @see https://kubernetes.github.io/ingress-nginx/examples/affinity/cookie/
    */
-  public static nginx(options: NginxControllerOptions = {}): IngressController {
-    return new RenderedController(nginxRenderer(untypedProps('IngressController.nginx()', options, NGINX_OPTION_TYPES)));
+  public static nginx(options: Nginx.NginxControllerOptions = {}): IngressController {
+    const { NginxAffinityMode, nginxRenderer } = controllers.nginx();
+    return new RenderedController(nginxRenderer(untypedProps('IngressController.nginx()', options,
+      { enums: { affinityMode: NginxAffinityMode }, booleans: ['changeOnFailure'], strings: ['ingressClassName'] })));
   }
 
   /**
@@ -89,7 +102,8 @@ export abstract class IngressController {
    *
    * @see https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/ingress/#on-service
    */
-  public static traefik(options: TraefikControllerOptions = {}): IngressController {
+  public static traefik(options: Traefik.TraefikControllerOptions = {}): IngressController {
+    const { traefikRenderer } = controllers.traefik();
     return new RenderedController(traefikRenderer(untypedProps('IngressController.traefik()', options, CLASS_NAME_TYPES)));
   }
 
@@ -101,7 +115,8 @@ export abstract class IngressController {
    *
    * @see https://github.com/haproxytech/kubernetes-ingress/blob/master/documentation/annotations.md#cookie-persistence
    */
-  public static haproxy(options: HaproxyControllerOptions = {}): IngressController {
+  public static haproxy(options: Haproxy.HaproxyControllerOptions = {}): IngressController {
+    const { haproxyRenderer } = controllers.haproxy();
     return new RenderedController(haproxyRenderer(untypedProps('IngressController.haproxy()', options, CLASS_NAME_TYPES)));
   }
 
@@ -114,8 +129,10 @@ export abstract class IngressController {
    *
    * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#target-group-attributes
    */
-  public static awsAlb(options: AwsAlbControllerOptions = {}): IngressController {
-    return new RenderedController(awsAlbRenderer(untypedProps('IngressController.awsAlb()', options, AWS_ALB_OPTION_TYPES)));
+  public static awsAlb(options: AwsAlb.AwsAlbControllerOptions = {}): IngressController {
+    const { AlbStickiness, awsAlbRenderer } = controllers.awsAlb();
+    return new RenderedController(awsAlbRenderer(untypedProps('IngressController.awsAlb()', options,
+      { enums: { stickiness: AlbStickiness }, strings: ['ingressClassName'] })));
   }
 
   /**
@@ -127,7 +144,8 @@ export abstract class IngressController {
    *
    * @see https://cloud.google.com/kubernetes-engine/docs/how-to/ingress-configuration#session_affinity
    */
-  public static gke(options: GkeControllerOptions = {}): IngressController {
+  public static gke(options: Gke.GkeControllerOptions = {}): IngressController {
+    const { gkeRenderer } = controllers.gke();
     return new RenderedController(gkeRenderer(untypedProps('IngressController.gke()', options, GKE_OPTION_TYPES)));
   }
 
@@ -140,7 +158,8 @@ export abstract class IngressController {
    *
    * @see https://developer.konghq.com/kubernetes-ingress-controller/sticky-sessions/
    */
-  public static kong(options: KongControllerOptions = {}): IngressController {
+  public static kong(options: Kong.KongControllerOptions = {}): IngressController {
+    const { kongRenderer } = controllers.kong();
     return new RenderedController(kongRenderer(untypedProps('IngressController.kong()', options, CLASS_NAME_TYPES)));
   }
 

@@ -4,11 +4,19 @@
 // the facts, the doctor's reader and the YAML parser, never cdk8s.
 import * as fs from 'fs';
 import * as path from 'path';
-import { HTTPROUTE_TARGETS, SourceDoc, TARGETS, migrateDocs, optionsProblem } from './migrate';
+import type * as Migrate from './migrate';
 import { MigrationGatewayApi, MigrationNote, MigrationOptions, MigrationTarget } from './model';
-import { isNginxIngress } from './source';
-import { toYamlDocuments } from './yaml-out';
-import { formatProblem, loadManifests } from '../doctor/load';
+import type * as Source from './source';
+import { HTTPROUTE_TARGETS, TARGETS } from './targets';
+import type * as YamlOut from './yaml-out';
+import type * as Load from '../doctor/load';
+
+// The migration, the reader and the YAML writer are loaded once there is
+// something to migrate: --help, --version and usage errors load none of them.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const migration = () => require('./migrate') as typeof Migrate;
+const reader = () => require('../doctor/load') as typeof Load;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const USAGE = `Usage: affinity-migrate --to TARGET [--gateway NAME] [--gateway-namespace NS]
                         [--gateway-api v1.6|main] PATH... | -
@@ -120,10 +128,11 @@ function packageVersion(): string {
  * Reads the inputs with the doctor's reader and returns the documents read
  * and every problem met (`file:line: message`); any problem is exit 2.
  */
-export function loadInputs(paths: string[]): { docs: SourceDoc[]; problems: string[] } {
+export function loadInputs(paths: string[]): { docs: Migrate.SourceDoc[]; problems: string[] } {
   // The doctor's reader: YAML as kubectl reads it, Lists expanded, every file
   // read before any problem is reported. All of the input is one set here:
   // the output replaces it as a whole.
+  const { formatProblem, loadManifests } = reader();
   const r = loadManifests(paths, { together: true });
   return { docs: r.docs, problems: r.errors.map(formatProblem) };
 }
@@ -159,6 +168,7 @@ export function run(argv: string[]): CliResult {
     return { stdout: '', stderr: `affinity-migrate: --to is required (one of ${TARGETS.join(', ')})\n\n${USAGE}`, exitCode: 2 };
   }
   const options = args.options as MigrationOptions;
+  const { migrateDocs, optionsProblem } = migration();
   const problem = optionsProblem(options);
   if (problem) {
     const cli = problem.replace("'gateway' (--gateway NAME)", '--gateway NAME').replace("'gatewayNamespace'", '--gateway-namespace').replace("'gateway'", '--gateway');
@@ -179,6 +189,10 @@ export function run(argv: string[]): CliResult {
     }
     const result = migrateDocs(docs, options);
     const stderr = result.notes.map(n => `${formatNote(n)}\n`).join('');
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { isNginxIngress } = require('./source') as typeof Source;
+    const { toYamlDocuments } = require('./yaml-out') as typeof YamlOut;
+    /* eslint-enable @typescript-eslint/no-require-imports */
     const empty = !docs.some(d => d.obj && isNginxIngress(d.obj))
       ? 'affinity-migrate: no ingress-nginx Ingress in the input\n' : '';
     return { stdout: toYamlDocuments(result.objects), stderr: stderr + empty, exitCode: result.exact ? 0 : 1 };
@@ -189,8 +203,13 @@ export function run(argv: string[]): CliResult {
 
 function main(): void {
   const result = run(process.argv.slice(2));
-  process.stdout.write(result.stdout);
-  process.stderr.write(result.stderr);
+  // Each stream is opened only when there is something to write to it.
+  if (result.stdout !== '') {
+    process.stdout.write(result.stdout);
+  }
+  if (result.stderr !== '') {
+    process.stderr.write(result.stderr);
+  }
   process.exitCode = result.exitCode;
 }
 

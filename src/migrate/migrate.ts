@@ -9,6 +9,7 @@ import {
   annotationTrue, isNginxIngress, readIngress,
 } from './source';
 import { CONTOUR, GKE_GATEWAY, KONG, NGINX_PLUS, httpRoutePathProblem } from './target-facts';
+import { HTTPROUTE_TARGETS, TARGETS } from './targets';
 import { ENVOY_POLICY_TARGET_GROUP } from '../facts/envoy-gateway';
 import { LIFETIME_PERMANENT, LIFETIME_SESSION, gatewayDuration } from '../facts/gateway-api';
 import { NGINX_AFFINITY_ANNOTATIONS as A, NGINX_ANNOTATION_PREFIX } from '../facts/ingress-nginx';
@@ -25,14 +26,6 @@ export interface SourceDoc {
 type Json = { [key: string]: any };
 
 const GATEWAY_API_VERSION = 'gateway.networking.k8s.io/v1';
-
-/** The targets whose routes are Gateway API HTTPRoutes. */
-export const HTTPROUTE_TARGETS: readonly MigrationTarget[] = [
-  MigrationTarget.GATEWAY_API, MigrationTarget.ENVOY_GATEWAY, MigrationTarget.ISTIO, MigrationTarget.KONG, MigrationTarget.GKE,
-];
-
-/** Every target, by the name the CLI takes. */
-export const TARGETS: readonly MigrationTarget[] = Object.values(MigrationTarget);
 
 class Notes {
   public readonly list: MigrationNote[] = [];

@@ -7,7 +7,8 @@ import { propError } from '../errors';
 import { IMAGE_RULE, isImageReference } from '../facts/kubernetes-images';
 import { NameRule } from '../facts/names';
 import { checkName, checkObjectNames } from '../names';
-import { AffinityTimeout, StickyService } from '../service';
+import { StickyService } from '../service/sticky-service';
+import { AffinityTimeout } from '../service/timeouts';
 import { describeSeconds, secondsOf, untypedProps } from '../units';
 
 /**
