@@ -5,6 +5,7 @@ import { AffinityCookie, ResolvedCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
 import { httpRoutePathProblem, isRouteHostname, isSectionName, ROUTE_HOSTNAMES_MAX } from '../facts/gateway-api';
 import { NAMESPACE_NAME_RULE, NameRule } from '../facts/names';
+import { keptAnnotations } from '../metadata';
 import { checkName, definedMetadata } from '../names';
 import { describeSeconds } from '../units';
 
@@ -219,9 +220,9 @@ export function annotateService(scope: IConstruct, prop: string, service: kplus.
  * release of cdk8s, is read from the rendered metadata.
  */
 function annotationNow(service: kplus.Service, key: string): string | undefined {
-  const kept = (service.metadata as unknown as { annotations?: unknown }).annotations;
-  if (kept !== null && typeof kept === 'object' && Object.getPrototypeOf(kept) === Object.prototype) {
-    const value = (kept as Record<string, unknown>)[key];
+  const kept = keptAnnotations(service.metadata);
+  if (kept !== undefined) {
+    const value = kept[key];
     if (value === undefined || typeof value === 'string') {
       return value;
     }

@@ -5,6 +5,7 @@ import { IngressController } from './controller';
 import { AffinityCookie, ResolvedAffinityCookie, ResolvedCookie, resolveCookie, SameSite } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
 import { describeNameRule, followsNameRule, NameRule } from '../facts/names';
+import { keptAnnotations } from '../metadata';
 import { checkName, checkObjectNames } from '../names';
 
 /**
@@ -587,8 +588,8 @@ function renderedAnnotations(service: ApiObject, keys: string[]): Record<string,
   // the keys is resolved on its own, as toJson() resolves them, rather than
   // the whole metadata (for each backend, when annotated and at every synth).
   // Should cdk8s ever keep them otherwise, the rendered metadata is read.
-  const kept = (service.metadata as unknown as { annotations?: unknown }).annotations;
-  if (kept === null || typeof kept !== 'object') {
+  const kept = keptAnnotations(service.metadata);
+  if (kept === undefined) {
     return service.metadata.toJson().annotations ?? {};
   }
   // With only cdk8s's own resolvers, a string renders as itself.
@@ -598,7 +599,7 @@ function renderedAnnotations(service: ApiObject, keys: string[]): Record<string,
     if (!Object.prototype.hasOwnProperty.call(kept, key)) {
       continue;
     }
-    const raw = (kept as Record<string, unknown>)[key];
+    const raw = kept[key];
     const value = strings && typeof raw === 'string' ? raw : resolve(['annotations', key], raw, service);
     if (value !== null && typeof value === 'object') {
       // Not a string: toJson() sanitizes such a value (or refuses it).

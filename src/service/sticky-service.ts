@@ -14,6 +14,7 @@ import {
   servicePortProblem,
 } from '../facts/kubernetes';
 import { NameRule } from '../facts/names';
+import { keptAnnotations } from '../metadata';
 import { checkName, checkObjectNames, definedMetadata } from '../names';
 import { describeSeconds, secondsOf, untypedProps, UntypedPropsRules } from '../units';
 
@@ -364,8 +365,8 @@ export class StickyService extends kplus.Service {
  * otherwise, the rendered metadata is read instead.
  */
 function annotationsNow(metadata: ApiObjectMetadataDefinition): { [key: string]: string } {
-  const kept = (metadata as unknown as { annotations?: unknown }).annotations;
-  if (kept !== null && typeof kept === 'object' && Object.values(kept).every(value => typeof value === 'string')) {
+  const kept = keptAnnotations(metadata);
+  if (kept !== undefined && Object.values(kept).every(value => typeof value === 'string')) {
     return kept as { [key: string]: string };
   }
   return metadata.toJson().annotations ?? {};
