@@ -173,6 +173,14 @@ const testMajors = project.addTask('test:majors', {
 });
 project.testTask.spawn(testMajors);
 
+// ts-jest transpiles each test file alone (isolatedModules), so nothing else
+// type-checks the tests and their helpers: this does, before they run.
+const testTypes = project.addTask('test:types', {
+  description: 'Type-check the tests and their helpers (ts-jest only transpiles them)',
+  exec: 'tsc --noEmit -p test/tsconfig.json --isolatedModules false',
+});
+project.testTask.prependSpawn(testTypes);
+
 project.addTask('test:coverage', {
   description: 'Run the tests with a coverage report in coverage/ (the build runs them without)',
   exec: 'jest --passWithNoTests --ci --coverage',

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { buildAndCheck, chartIn, check, minSynthShare, mostly, objectName, seconds } from './harness';
 import { doctorErrors, imageProblems, mixes as mixesOf } from './outcomes';
-import { ExternalTrafficPolicy, GrafanaSessions, KedaScaledObject, KedaTrigger, MultiPodGrafana, SessionStore } from '../../src';
+import { ExternalTrafficPolicy, GrafanaSessions, KedaScaledObject, KedaTrigger, MultiPodGrafana, SessionStore, SqlSessionStore } from '../../src';
 import { GRAFANA_CREDENTIAL_ENV, GRAFANA_ENV } from '../../src/facts/grafana';
 
 const mixes = mixesOf();
@@ -111,7 +111,9 @@ describe('MultiPodGrafana on generated props', () => {
             storageClassName: s.storageClassName,
           }) : undefined,
           sharedDatabase: () => s.mode === 'sharedDatabase' ? GrafanaSessions.sharedDatabase({
-            database: storeOf(chart, 'Db', s.database),
+            // Any store, as plain JavaScript may pass one: a store SQL cannot
+            // hold must be refused at run time, which the outcome checks.
+            database: storeOf(chart, 'Db', s.database) as SqlSessionStore,
             secretKey: secretRef(chart, 'SecretKey'),
             remoteCache: s.remoteCache === undefined ? undefined : storeOf(chart, 'Cache', s.remoteCache),
             alertingHighAvailability: s.alertingHighAvailability,

@@ -139,7 +139,7 @@ const cases = fc.tuple(controllers, fc.integer({ min: 0, max: 2 })).chain(([ctl,
     services: fc.array(fc.record({
       where: pick(fc.constantFrom<Where>('same', 'same', 'other', 'raw'), fc.constant<Where>('external')),
       name: fc.oneof(fc.constantFrom('web', 'api', 'app-service'), validName),
-      preAnnotated: rarely(pick(fc.constant(['example.com/unrelated', 'kept']), fc.constantFrom(
+      preAnnotated: rarely(pick<readonly [string, string]>(fc.constant(['example.com/unrelated', 'kept']), fc.constantFrom<readonly [string, string]>(
         [HAPROXY_COOKIE_PERSISTENCE_ANNOTATION, 'OTHER'],
         [TRAEFIK_STICKY_ANNOTATIONS.enabled, 'true'],
         [TRAEFIK_STICKY_ANNOTATIONS.name, 'OTHER'],

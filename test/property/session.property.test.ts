@@ -20,8 +20,10 @@ function rarelyInvalid<T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<T>): fc.
   return fc.oneof({ arbitrary: valid, weight: 12 }, { arbitrary: invalid, weight: 1 });
 }
 
+type SecretSpec = { kind: 'chart' | 'chart-missing' | 'named'; key: string; value?: string; name?: string };
+
 /** How the store's Secret is given: made in the chart (good or broken), or named. */
-const secretSpec = mostly(
+const secretSpec = mostly<SecretSpec>(
   fc.oneof(
     fc.constant({ kind: 'chart' as const, key: 'password', value: 'correct-horse-battery-staple' }),
     fc.stringMatching(/^[A-Za-z0-9._~-]{1,40}$/).map(value => ({ kind: 'chart' as const, key: 'password', value })),
@@ -34,7 +36,6 @@ const secretSpec = mostly(
     objectName.map(name => ({ kind: 'named' as const, key: 'password', name })),
   ),
 );
-type SecretSpec = { kind: 'chart' | 'chart-missing' | 'named'; key: string; value?: string; name?: string };
 
 const envName = mostly(
   fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,15}$/),

@@ -10,7 +10,7 @@ const validPorts = fc.uniqueArray(fc.integer({ min: 1, max: 65_535 }), { minLeng
 
 /** Ports the API server refuses, or none at all. */
 const invalidPorts = fc.oneof(
-  fc.constant([]),
+  fc.constant<kplus.ServicePort[]>([]),
   fc.array(fc.record({
     port: fc.oneof(fc.integer({ min: 1, max: 65_535 }), fc.constantFrom(0, -1, 65_536, 80.5)),
     targetPort: fc.option(fc.oneof(fc.integer({ min: 1, max: 65_535 }), fc.constant(70_000)), { nil: undefined }),
@@ -25,10 +25,10 @@ const props = fc.record({
   namespace: fc.option(objectName, { nil: undefined }),
   type: fc.option(fc.constantFrom(...Object.values(kplus.ServiceType)), { nil: undefined }),
   timeout: fc.option(mostly(fc.integer({ min: 1, max: 86_400 }), seconds), { nil: undefined }),
-  ports: mostly(validPorts, invalidPorts),
+  ports: mostly<kplus.ServicePort[]>(validPorts, invalidPorts),
   externalTrafficPolicy: fc.option(fc.constantFrom(...Object.values(ExternalTrafficPolicy)), { nil: undefined }),
   internalTrafficPolicy: fc.option(fc.constantFrom(...Object.values(InternalTrafficPolicy)), { nil: undefined }),
-  externalIPs: fc.option(fc.constant(['203.0.113.10']), { nil: undefined }),
+  externalIPs: fc.option(fc.constant<string[]>(['203.0.113.10']), { nil: undefined }),
   clusterIP: fc.option(fc.constantFrom('None', '10.96.0.20'), { nil: undefined, freq: 8 }),
   chartNamespace: fc.option(objectName, { nil: undefined }),
 });

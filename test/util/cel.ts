@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
@@ -225,8 +224,8 @@ export function celRules(dir: string = CRD_DIR): Array<{ crd: string; path: stri
     for (const [k, sub] of Object.entries((s.properties ?? {}) as { [k: string]: Schema })) {
       walk(crd, sub, `${p}/${k}`);
     }
-    walk(crd, s.items, `${p}/[]`);
-    walk(crd, isPlainObject(s.additionalProperties) ? s.additionalProperties : undefined, `${p}/{}`);
+    walk(crd, s.items as Schema | undefined, `${p}/[]`);
+    walk(crd, isPlainObject(s.additionalProperties) ? s.additionalProperties as Schema : undefined, `${p}/{}`);
   };
   for (const [key, schema] of schemas(dir)) {
     walk(key, schema, '');
