@@ -1,4 +1,4 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { annotateService, checkRouteOptions, GatewayRouteOptions, objectMetadata, RouteTarget } from './common';
 import { GatewayImplementation } from './implementation';
@@ -12,7 +12,7 @@ import {
   renderSessionPersistence,
   SessionPersistenceOptions,
 } from './session-persistence';
-import { customResource, HTTP_ROUTE } from '../imports/custom-resource';
+import { addRendered, customResource, HTTP_ROUTE } from '../imports/custom-resource';
 import type {
   HttpRouteProps,
   HttpRouteSpecRules,
@@ -150,11 +150,9 @@ export class CookieAffinityRoute extends Construct {
     const config = implementation.bind(this, { backend: props.backend, route: this.resource, cookie: props.cookie });
     if (config.sessionPersistence) {
       const sp = release === GatewayApiRelease.MAIN ? renderMainSessionPersistence(this, props) : renderSessionPersistence(this, props);
-      // A JSON patch, not a field of the props: cdk8s's resolve() would walk
-      // each of its values at every synth (looking up the app from each),
-      // and the library made them all from checked strings. A plain
-      // ApiObject: the patch writes exactly this.
-      this.resource.addJsonPatch(JsonPatch.add('/spec/rules/0/sessionPersistence', sortedDefined(sp)));
+      // Into the spec customResource() rendered when it made the route (or
+      // as a JSON patch, once the user added one): made from checked strings.
+      addRendered(this.resource, ['spec', 'rules', 0, 'sessionPersistence'], sp);
     } else {
       refuseSessionPersistenceOptions(this, props,
         `applies to Gateway API sessionPersistence, which the ${implementation.name} implementation does not read: its own policy sets the cookie`);
@@ -164,20 +162,4 @@ export class CookieAffinityRoute extends Construct {
     }
     this.name = this.resource.name;
   }
-}
-
-/**
- * A JSON object of plain objects and strings without its undefined fields, as
- * a JSON patch must carry it, with its keys sorted as cdk8s sorts the rest of
- * the object. A copy, by a walk of its keys (no JSON round trip).
- */
-function sortedDefined<T extends object>(value: T): T {
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) {
-    const field = (value as Record<string, unknown>)[key];
-    if (field !== undefined) {
-      copy[key] = field !== null && typeof field === 'object' && !Array.isArray(field) ? sortedDefined(field) : field;
-    }
-  }
-  return copy as T;
 }

@@ -1,7 +1,8 @@
 // Hand-written, not generated: how constructs write the custom resources typed
 // by the generated modules beside this file. See README.md here.
-import { ApiObject, GroupVersionKind } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, ApiObjectProps, GroupVersionKind, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
+import { onlyOwnResolvers, plainCopy, renderedPlain } from '../rendered';
 
 // The apiVersion and kind of every custom resource a construct writes, as the
 // generated class's `GVK` spells it (test/imports/custom-resource.test.ts
@@ -44,7 +45,131 @@ export const TRAEFIK_INGRESS_ROUTE: GroupVersionKind = { apiVersion: 'traefik.io
  * against its CRD schema, which refuses a misnamed field.
  */
 export function customResource<P extends object>(scope: Construct, id: string, gvk: GroupVersionKind, props: P): ApiObject {
-  return new ApiObject(scope, id, { ...props, apiVersion: gvk.apiVersion, kind: gvk.kind });
+  const { metadata, ...fields } = props as { metadata?: unknown; [field: string]: unknown };
+  const rendered = renderedFields(scope, fields);
+  if (rendered === undefined) {
+    return new ApiObject(scope, id, { ...props, apiVersion: gvk.apiVersion, kind: gvk.kind });
+  }
+  return new RenderedFieldsObject(scope, id, { metadata: metadata as ApiObjectMetadata | undefined, apiVersion: gvk.apiVersion, kind: gvk.kind }, rendered);
+}
+
+/**
+ * Adds `value` at `pointer` (JSON pointer tokens) in an object
+ * `customResource()` wrote, before the user's own JSON patches: into its
+ * rendered fields while it has no patch, else as a JSON patch (which then
+ * applies after those already added).
+ */
+export function addRendered(object: ApiObject, pointer: ReadonlyArray<string | number>, value: unknown): void {
+  const plain = renderedPlain(value);
+  if (object instanceof RenderedFieldsObject && plain !== undefined && object.addToFields(pointer, plain)) {
+    return;
+  }
+  object.addJsonPatch(JsonPatch.add(jsonPointer(pointer), plain ?? value));
+}
+
+/**
+ * An ApiObject whose fields besides apiVersion, kind and metadata (`spec`,
+ * mostly) the library wrote from checked, plain values, rendered once when it
+ * is made. cdk8s resolves and sanitizes every prop leaf by leaf at every synth
+ * (looking up the app from each leaf), which for a custom resource cost more
+ * than the construct's own checks; these fields are added to what `toJson()`
+ * renders instead, copied, in the place and key order cdk8s gives them. The
+ * first JSON patch a user adds turns them into JSON patches ahead of it, so a
+ * patch into `spec` finds it there.
+ */
+class RenderedFieldsObject extends ApiObject {
+  private patched = false;
+
+  constructor(scope: Construct, id: string, props: ApiObjectProps, private readonly fields: Array<[string, unknown]>) {
+    super(scope, id, props);
+  }
+
+  public addJsonPatch(...ops: JsonPatch[]): void {
+    if (!this.patched) {
+      this.patched = true;
+      super.addJsonPatch(...this.fields.map(([key, value]) => JsonPatch.add(jsonPointer([key]), value)));
+    }
+    super.addJsonPatch(...ops);
+  }
+
+  public toJson(): any {
+    const json = super.toJson();
+    if (!this.patched) {
+      for (const [key, value] of this.fields) {
+        json[key] = plainCopy(value);
+      }
+    }
+    return json;
+  }
+
+  /** Sets `value` at `pointer` in the rendered fields, when no patch was added yet and the parent is an object there. */
+  public addToFields(pointer: ReadonlyArray<string | number>, value: unknown): boolean {
+    const last = pointer[pointer.length - 1];
+    if (this.patched || pointer.length < 2 || typeof last !== 'string') {
+      return false;
+    }
+    const field = this.fields.find(([key]) => key === pointer[0]);
+    if (field === undefined) {
+      return false;
+    }
+    // The parent object, and where it is kept (to put a re-ordered copy there).
+    let holder: Record<string | number, unknown> = field as unknown as Record<number, unknown>;
+    let slot: string | number = 1;
+    for (const token of pointer.slice(1, -1)) {
+      const next = holder[slot];
+      if (next === null || typeof next !== 'object') {
+        return false;
+      }
+      holder = next as Record<string | number, unknown>;
+      slot = token;
+    }
+    const parent = holder[slot];
+    if (parent === null || typeof parent !== 'object' || Array.isArray(parent)) {
+      return false;
+    }
+    const merged: Record<string, unknown> = { ...parent as Record<string, unknown>, [last]: value };
+    if (process.env.CDK8S_DISABLE_SORT) {
+      holder[slot] = merged;
+    } else {
+      // In cdk8s's key order, as a new object (deleting keys would slow every later read of it).
+      const sorted: Record<string, unknown> = {};
+      for (const key of Object.keys(merged).sort()) {
+        sorted[key] = merged[key];
+      }
+      holder[slot] = sorted;
+    }
+    return true;
+  }
+}
+
+/**
+ * The fields besides `metadata`, rendered as cdk8s would render them, in the
+ * order it would put them, when every one is plain JSON and the app has
+ * cdk8s's own resolvers only; otherwise `undefined`, and the caller keeps them
+ * as props (see `renderedPlain`).
+ */
+function renderedFields(scope: Construct, fields: { [field: string]: unknown }): Array<[string, unknown]> | undefined {
+  if (!onlyOwnResolvers(scope)) {
+    return undefined;
+  }
+  const rendered: Array<[string, unknown]> = [];
+  const keys = Object.keys(fields);
+  for (const key of process.env.CDK8S_DISABLE_SORT ? keys : keys.sort()) {
+    const value = fields[key];
+    if (value === undefined || value === null) {
+      continue;
+    }
+    const plain = renderedPlain(value);
+    if (plain === undefined) {
+      return undefined;
+    }
+    rendered.push([key, plain]);
+  }
+  return rendered;
+}
+
+function jsonPointer(tokens: ReadonlyArray<string | number>): string {
+  return tokens.map(token => `/${String(token).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
 
 /**

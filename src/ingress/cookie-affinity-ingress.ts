@@ -1,4 +1,4 @@
-import { ApiObject, App, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver, resolve } from 'cdk8s';
+import { ApiObject, Lazy, resolve } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { IngressController } from './controller';
@@ -7,6 +7,7 @@ import { propError } from '../errors';
 import { describeNameRule, followsNameRule, NameRule } from '../facts/names';
 import { keptAnnotations } from '../metadata';
 import { checkName, checkObjectNames } from '../names';
+import { onlyOwnResolvers } from '../rendered';
 
 /**
  * Properties of a CookieAffinityIngress: a cdk8s-plus Ingress plus its
@@ -610,13 +611,6 @@ function renderedAnnotations(service: ApiObject, keys: string[]): Record<string,
     }
   }
   return rendered;
-}
-
-/** Whether the app of `object` resolves values with cdk8s's own resolvers only (none given in its props). */
-function onlyOwnResolvers(object: ApiObject): boolean {
-  const resolvers: unknown = App.of(object).resolvers;
-  return Array.isArray(resolvers)
-    && resolvers.every(r => r instanceof LazyResolver || r instanceof ImplicitTokenResolver || r instanceof NumberStringUnionResolver);
 }
 
 /** The state the base constructor writes through addRules() and addTls(), before the Ingress's fields exist. */

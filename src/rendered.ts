@@ -1,0 +1,113 @@
+import { App, ImplicitTokenResolver, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { IConstruct } from 'constructs';
+
+/**
+ * Whether the app of `scope` resolves values with cdk8s's own resolvers only
+ * (none given in its props): then a string, number or boolean comes out of
+ * `resolve()` as it went in.
+ */
+export function onlyOwnResolvers(scope: IConstruct): boolean {
+  const resolvers: unknown = App.of(scope).resolvers;
+  return Array.isArray(resolvers)
+    && resolvers.every(r => r instanceof LazyResolver || r instanceof ImplicitTokenResolver || r instanceof NumberStringUnionResolver);
+}
+
+/**
+ * `value` as `ApiObject.toJson()` would render it (resolved, then sanitized:
+ * `null` and `undefined` fields dropped, keys sorted unless
+ * `CDK8S_DISABLE_SORT` is set), when it is plain JSON that resolving would
+ * leave as it is, in an app with cdk8s's own resolvers only; otherwise
+ * `undefined`. Plain JSON here: strings, booleans, finite numbers, and arrays
+ * and objects (of `Object`'s prototype) of them; an array may not hold `null`
+ * or `undefined`, and a number may not be -0.
+ *
+ * Used to hand cdk8s a field the library wrote from checked values as a JSON
+ * patch instead of a prop: `resolve()` walks a prop leaf by leaf at every
+ * synth, looking up the app from each leaf, which for custom resources cost
+ * more than the rest of the construct.
+ */
+export function renderedPlain(value: unknown): unknown {
+  const rendered = render(value, !process.env.CDK8S_DISABLE_SORT);
+  return rendered === NOT_PLAIN ? undefined : rendered;
+}
+
+/** What `render` returns for a value that is not plain JSON. */
+const NOT_PLAIN: unique symbol = Symbol('not plain');
+
+/** The rendered copy of `value`, in one walk that also checks it (`NOT_PLAIN` when it is not plain JSON). */
+function render(value: unknown, sortKeys: boolean): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      // -0 too is kept by resolve() and would be lost by a JSON round trip.
+      return Number.isFinite(value) && !Object.is(value, -0) ? value : NOT_PLAIN;
+    case 'object':
+      break;
+    default:
+      return NOT_PLAIN;
+  }
+  if (value === null) {
+    return NOT_PLAIN;
+  }
+  if (Array.isArray(value)) {
+    const items = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item = render(value[i], sortKeys);
+      if (item === NOT_PLAIN) {
+        return NOT_PLAIN;
+      }
+      items[i] = item;
+    }
+    return items;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) {
+    return NOT_PLAIN;
+  }
+  const keys = Object.keys(value);
+  if (sortKeys && !inOrder(keys)) {
+    keys.sort();
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const field = (value as Record<string, unknown>)[key];
+    if (field !== undefined && field !== null) {
+      const rendered = render(field, sortKeys);
+      if (rendered === NOT_PLAIN) {
+        return NOT_PLAIN;
+      }
+      out[key] = rendered;
+    }
+  }
+  return out;
+}
+
+/** Whether `keys` are already in the order `sort()` gives. */
+function inOrder(keys: string[]): boolean {
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1] > keys[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** A copy of a value `renderedPlain` returned, keeping its key order. */
+export function plainCopy(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') {
+    return value;
+  }
+  if (Array.isArray(value)) {
+    const items = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      items[i] = plainCopy(value[i]);
+    }
+    return items;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    out[key] = plainCopy((value as Record<string, unknown>)[key]);
+  }
+  return out;
+}
