@@ -73,9 +73,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       testPathIgnorePatterns: ['/node_modules/', '/dist/', '/examples/', '/bench/'],
       // Generated from the upstream CRDs by `npm run import`.
       coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/'],
-      // api/baseline/ keeps the last accepted assembly beside a copy of this
+      // api/.baseline/ keeps the last accepted assembly beside a copy of this
       // package.json; jest's module map would warn of two packages of one name.
-      modulePathIgnorePatterns: ['<rootDir>/api/baseline/'],
+      // (A dot-folder: jsii-docgen's search for .jsii files does not look in
+      // one. Found, the copy was documented instead of the assembly just
+      // compiled, and API.md missed every doc change since the last accept.)
+      modulePathIgnorePatterns: ['<rootDir>/api/.baseline/'],
       // The examples test runs `npm run examples`, several ts-node processes.
       testTimeout: 120_000,
       // Jest's default is one worker fewer than the cores: one worker on
@@ -195,7 +198,7 @@ project.addPackageIgnore('/scripts/');
 project.addPackageIgnore('/.nvmrc');
 project.addPackageIgnore('/api/');
 // The accepted assembly, for jsii-diff (projen ignores .jsii files elsewhere).
-project.gitignore.include('/api/baseline/.jsii');
+project.gitignore.include('/api/.baseline/.jsii');
 project.addPackageIgnore('/crds/');
 project.addPackageIgnore('/API-CHANGES.md');
 // The generated CRD modules are types only (src/imports/README.md): their

@@ -6,7 +6,7 @@
 //   API_NOTE="why it changed" npx projen api:accept
 //
 // which rewrites api/surface.txt, keeps a copy of the assembly in
-// api/baseline/ (for jsii-diff's breaking-change report next time) and adds
+// api/.baseline/ (for jsii-diff's breaking-change report next time) and adds
 // an entry to API-CHANGES.md naming the new surface's hash.
 'use strict';
 const { spawnSync } = require('child_process');
@@ -16,7 +16,7 @@ const path = require('path');
 
 const root = path.resolve(__dirname, '..');
 const SURFACE = path.join(root, 'api', 'surface.txt');
-const BASELINE = path.join(root, 'api', 'baseline');
+const BASELINE = path.join(root, 'api', '.baseline');
 const CHANGES = path.join(root, 'API-CHANGES.md');
 
 function typeRef(ref) {
@@ -87,7 +87,7 @@ function lineDiff(before, after) {
 /** jsii-diff's report of breaking changes from the accepted assembly to the current one. */
 function breakingChanges() {
   if (!fs.existsSync(path.join(BASELINE, '.jsii'))) {
-    return 'no accepted assembly in api/baseline/ yet';
+    return 'no accepted assembly in api/.baseline/ yet';
   }
   const run = spawnSync(process.execPath, [require.resolve('jsii-diff/bin/jsii-diff'), BASELINE, root], {
     cwd: root, encoding: 'utf-8', env: { ...process.env, JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' },
@@ -105,7 +105,7 @@ function check() {
       'The public API differs from api/surface.txt:',
       ...lineDiff(accepted, current),
       '',
-      `Breaking changes (jsii-diff against api/baseline/): ${breakingChanges()}`,
+      `Breaking changes (jsii-diff against api/.baseline/): ${breakingChanges()}`,
       '',
       'If this is deliberate, accept it with a note: API_NOTE="what changed and why" npx projen api:accept',
     ].join('\n');
