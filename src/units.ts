@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { propError } from './errors';
 
 /**
@@ -33,7 +33,24 @@ export interface UntypedPropsRules {
   readonly secretKeyRefs?: string[];
   /** Props that hold a Secret (`ISecret`) when given. */
   readonly secrets?: string[];
+  /**
+   * Props that hold one of the library's bindable objects (an
+   * `IngressController`, a `SessionStore`, ...) when given, each with what it
+   * must be, as the error says it: `an IngressController, such as IngressController.nginx()`.
+   */
+  readonly bindables?: { readonly [path: string]: string };
+  /**
+   * Props that hold a construct (a cdk8s-plus Service or Deployment) when
+   * given, each with what it must be, as the error says it.
+   */
+  readonly constructs?: { readonly [path: string]: string };
 }
+
+/** What a `loadBalancerStickiness` prop must be, as an error says it. */
+export const A_LOAD_BALANCER_STICKINESS = 'a LoadBalancerStickiness, such as LoadBalancerStickiness.awsNlb()';
+
+/** What a Service prop must be, as an error says it. */
+export const A_SERVICE = 'a cdk8s-plus Service (a kplus.Service or a StickyService)';
 
 /** The value at a dotted path of a props object, `undefined` where a step is missing. */
 function valueAt(props: unknown, path: string): unknown {
@@ -52,7 +69,7 @@ function valueAt(props: unknown, path: string): unknown {
 }
 
 /** A value as an error shows it when its type is wrong: `300 (a number)`. */
-function describeUntyped(value: unknown): string {
+export function describeUntyped(value: unknown): string {
   const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
   return `${shown.length > 40 ? `${shown.slice(0, 40)}...` : shown} (${value === null ? 'null' : `a ${typeof value}`})`;
 }
@@ -119,6 +136,20 @@ export function untypedProps<T extends object>(scope: IConstruct | string, props
       throw fail(`${prefix}${path}`, describeUntyped(value), 'must be a Secret, such as Secret.fromSecretName(scope, id, name)');
     }
   }
+  const bindables = rules.bindables;
+  for (const path in bindables) {
+    const value = valueAt(props, path);
+    if (value !== undefined && !isBindable(value)) {
+      throw fail(`${prefix}${path}`, describeUntyped(value), `must be ${bindables[path]}`);
+    }
+  }
+  const constructs = rules.constructs;
+  for (const path in constructs) {
+    const value = valueAt(props, path);
+    if (value !== undefined && !Construct.isConstruct(value)) {
+      throw fail(`${prefix}${path}`, describeUntyped(value), `must be ${constructs[path]}`);
+    }
+  }
   return props ?? ({} as T);
 }
 
@@ -135,6 +166,15 @@ function isEnumValue(enumObject: object, value: unknown): boolean {
   return false;
 }
 
+/**
+ * A value given where a whole number belongs, as an error shows it: a number
+ * as it is (`70000`), anything else with its type (`"8080" (a string)`), so
+ * that a quoted number from plain JavaScript or YAML is told apart.
+ */
+export function describeNumber(value: unknown): string {
+  return typeof value === 'number' ? String(value) : describeGiven(value);
+}
+
 /** A value given where an enum belongs: a string as written (`"sticky"`), anything else with its type. */
 function describeGiven(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : describeUntyped(value);
@@ -147,6 +187,11 @@ function isSecretKeyRef(value: unknown): boolean {
   }
   const { secret, key } = value as { secret?: unknown; key?: unknown };
   return typeof key === 'string' && isSecret(secret);
+}
+
+/** Whether a value is an object with a `bind()` method, as every factory-made object of the library is. */
+function isBindable(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && typeof (value as { bind?: unknown }).bind === 'function';
 }
 
 /** Whether a value has the shape of a Secret: an object with a string `name`. */

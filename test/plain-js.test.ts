@@ -36,7 +36,10 @@ interface Case {
 }
 
 /** What a prop holds, among those plain JavaScript can get wrong without a TypeError. */
-type Kind = 'enum' | 'boolean' | 'string' | 'secretKeyRef' | 'secret';
+type Kind = 'enum' | 'boolean' | 'string' | 'secretKeyRef' | 'secret' | 'bindable' | 'construct';
+
+/** The cdk8s-plus constructs the library's props take (a Service, a Deployment). */
+const CONSTRUCT_PROPS = ['cdk8s-plus-28.Service', 'cdk8s-plus-28.Deployment'];
 
 
 const backend = (chart: Chart) => new kplus.Service(chart, 'Backend', { metadata: { name: 'backend' }, ports: [{ port: 3000 }] });
@@ -124,7 +127,7 @@ const cases: Case[] = [
 /** The library's jsii assembly: the one the last compile wrote, else the accepted API's. */
 function assembly(): { types: { [fqn: string]: any } } {
   const root = join(__dirname, '..');
-  const file = [join(root, '.jsii'), join(root, 'api', 'baseline', '.jsii')].find(existsSync);
+  const file = [join(root, '.jsii'), join(root, 'api', '.baseline', '.jsii')].find(existsSync);
   if (file === undefined) {
     throw new Error('no jsii assembly: run `npx projen compile`');
   }
@@ -140,10 +143,20 @@ function kindOf(type: any): Kind | 'struct' | undefined {
   if (type?.primitive === 'string') return 'string';
   if (type?.fqn === `${OURS}SecretKeyRef`) return 'secretKeyRef';
   if (type?.fqn === 'cdk8s-plus-28.ISecret') return 'secret';
+  if (CONSTRUCT_PROPS.includes(type?.fqn)) return 'construct';
   const declared = type?.fqn?.startsWith(OURS) ? ASSEMBLY.types[type.fqn] : undefined;
   if (declared?.kind === 'enum') return 'enum';
+  // The library's factory-made objects (an IngressController, a SessionStore): each has a bind() method.
+  if (declared?.kind === 'class' && hasBind(declared)) return 'bindable';
   if (declared?.kind === 'interface' && declared.datatype) return 'struct';
   return undefined;
+}
+
+/** Whether a class of the library, or one it extends, has a bind() method. */
+function hasBind(declared: any): boolean {
+  if (declared.methods?.some((m: any) => m.name === 'bind')) return true;
+  const base = declared.base?.startsWith(OURS) ? ASSEMBLY.types[declared.base] : undefined;
+  return base !== undefined && hasBind(base);
 }
 
 /** The props (dotted paths) of a struct and the structs it extends in the library, with what each holds. */
@@ -180,6 +193,8 @@ const WRONG: { [kind in Kind]: { value: unknown; allowed: RegExp } } = {
   string: { value: 42, allowed: /must be a string/ },
   secretKeyRef: { value: 'hunter2', allowed: /must be \{ secret, key \}/ },
   secret: { value: 'app-secrets', allowed: /must be a Secret/ },
+  bindable: { value: 'sticky', allowed: /must be an? [A-Z][A-Za-z]+, such as [A-Z][A-Za-z]+\.[a-zA-Z]+\(/ },
+  construct: { value: 'backend', allowed: /must be a cdk8s-plus (Service|Deployment)/ },
 };
 
 /** Runs `make` and returns what it threw, or `undefined`. */

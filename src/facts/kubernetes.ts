@@ -72,6 +72,11 @@ function isPortNumber(n: number): boolean {
   return Number.isInteger(n) && n >= PORT_MIN && n <= PORT_MAX;
 }
 
+/** A port as an error shows it: a number as it is, a string (from plain JavaScript) quoted. */
+function shownPort(port: unknown): string {
+  return typeof port === 'string' ? JSON.stringify(port) : String(port);
+}
+
 /** How a port number must be, in an error (made once, not per check). */
 const PORT_RANGE = `must be a whole number from ${PORT_MIN} to ${PORT_MAX}`;
 
@@ -82,16 +87,16 @@ const PORT_RANGE = `must be a whole number from ${PORT_MIN} to ${PORT_MAX}`;
 export function servicePortProblem(ports: ServicePortFacts[], type: string): PortProblem | undefined {
   for (const p of ports) {
     if (!isPortNumber(p.port)) {
-      return { value: `port ${p.port}`, allowed: PORT_RANGE };
+      return { value: `port ${shownPort(p.port)}`, allowed: PORT_RANGE };
     }
     if (p.targetPort !== undefined && !isPortNumber(p.targetPort)) {
-      return { value: `targetPort ${p.targetPort}`, allowed: PORT_RANGE };
+      return { value: `targetPort ${shownPort(p.targetPort)}`, allowed: PORT_RANGE };
     }
     if (p.nodePort !== undefined && type !== 'NodePort' && type !== 'LoadBalancer') {
       return { value: `nodePort ${p.nodePort}`, allowed: `cannot be set on a ${type} Service: only NodePort and LoadBalancer Services have node ports` };
     }
     if (p.nodePort !== undefined && !isPortNumber(p.nodePort)) {
-      return { value: `nodePort ${p.nodePort}`, allowed: PORT_RANGE };
+      return { value: `nodePort ${shownPort(p.nodePort)}`, allowed: PORT_RANGE };
     }
     if (p.name !== undefined && !isDnsLabel(p.name)) {
       return { value: `name ${JSON.stringify(p.name)}`, allowed: `must be an RFC 1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most ${DNS_LABEL_MAX_LENGTH} characters` };

@@ -9,7 +9,7 @@ import { customResource, X_BACKEND_TRAFFIC_POLICY } from '../imports/custom-reso
 import type { XBackendTrafficPolicyProps as MainXBackendTrafficPolicyProps } from '../imports/gateway-main-xbackendtrafficpolicies';
 import type { XBackendTrafficPolicyProps, XBackendTrafficPolicySpecSessionPersistence } from '../imports/gateway-xbackendtrafficpolicies';
 import { checkObjectNames, DEFAULT_NAMESPACE } from '../names';
-import { untypedProps } from '../units';
+import { A_SERVICE, untypedProps } from '../units';
 
 /**
  * Properties of a BackendCookieAffinity.
@@ -49,6 +49,7 @@ export class BackendCookieAffinity extends Construct {
       required: ['service'],
       durations: ['cookie.maxAge', 'sessionTimeout'],
       enums: { lifetime: CookieLifetime, gatewayApiRelease: GatewayApiRelease },
+      constructs: { service: A_SERVICE },
     });
     checkServiceRef(this, 'service', props.service);
     const serviceNamespace = namespaceOf(props.service);

@@ -7,7 +7,7 @@ import { httpRoutePathProblem, isRouteHostname, isSectionName, ROUTE_HOSTNAMES_M
 import { NAMESPACE_NAME_RULE, NameRule } from '../facts/names';
 import { keptAnnotations } from '../metadata';
 import { checkName, definedMetadata } from '../names';
-import { describeSeconds } from '../units';
+import { describeNumber, describeSeconds } from '../units';
 
 /** The cookie name when none is given: ingress-nginx's, so a migrated app keeps its cookie's name. */
 export const DEFAULT_HASH_COOKIE_NAME = 'INGRESSCOOKIE';
@@ -120,7 +120,7 @@ export function backendPort(scope: IConstruct, backend: kplus.Service, port: num
   const ports = backend.ports.map(p => p.port);
   if (port !== undefined) {
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw propError(scope, 'port', String(port), 'must be a whole number from 1 to 65535');
+      throw propError(scope, 'port', describeNumber(port), 'must be a whole number from 1 to 65535');
     }
     if (ports.length > 0 && !ports.includes(port)) {
       throw propError(scope, 'port', String(port), `must be a port of the backend Service ${backend.name} (${ports.join(', ')})`);

@@ -9,10 +9,10 @@ import { isRouteHostname } from '../facts/gateway-api';
 import type { HttpProxyProps, HttpProxySpecRoutesCookieRewritePolicies, HttpProxySpecRoutesCookieRewritePoliciesSameSite } from '../imports/contour-httpproxies';
 import { CONTOUR_HTTP_PROXY, customResource } from '../imports/custom-resource';
 import { checkObjectNames } from '../names';
-import { untypedProps } from '../units';
+import { A_SERVICE, untypedProps } from '../units';
 
 /** What a ContourCookieAffinityProxy's props must hold, for callers without types: made once, not per instance. */
-const CONTOUR_PROPS_RULES = { required: ['backend'], durations: ['cookie.maxAge'], strings: ['fqdn', 'pathPrefix'], secrets: ['tlsSecret'] };
+const CONTOUR_PROPS_RULES = { required: ['backend'], durations: ['cookie.maxAge'], strings: ['fqdn', 'pathPrefix'], secrets: ['tlsSecret'], constructs: { backend: A_SERVICE } };
 
 /**
  * Properties of a ContourCookieAffinityProxy.

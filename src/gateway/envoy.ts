@@ -17,7 +17,7 @@ import type {
   BackendTrafficPolicySpecLoadBalancerType,
 } from '../imports/envoy-backendtrafficpolicies';
 import { checkObjectNames } from '../names';
-import { untypedProps } from '../units';
+import { A_SERVICE, untypedProps } from '../units';
 
 /**
  * Properties of an EnvoyCookieAffinity.
@@ -79,7 +79,11 @@ export class EnvoyCookieAffinity extends Construct {
   constructor(scope: Construct, id: string, props: EnvoyCookieAffinityProps) {
     super(scope, id);
     props = untypedProps(this, props, {
-      required: ['gateway', 'backend'], durations: ['cookie.maxAge'], strings: ['gateway', 'gatewayNamespace', 'sectionName', 'pathPrefix'], booleans: ['tls'],
+      required: ['gateway', 'backend'],
+      durations: ['cookie.maxAge'],
+      strings: ['gateway', 'gatewayNamespace', 'sectionName', 'pathPrefix'],
+      booleans: ['tls'],
+      constructs: { backend: A_SERVICE },
     });
     const target = checkRouteOptions(this, props);
     const cookie = envoyHashCookie(this, props.cookie ?? {}, props.tls ?? false);

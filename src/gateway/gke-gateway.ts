@@ -8,7 +8,7 @@ import { GKE_GATEWAY_COOKIE_NAME, GKE_GATEWAY_COOKIE_TTL_MAX_SECONDS, GKE_GATEWA
 import { customResource, GCP_BACKEND_POLICY } from '../imports/custom-resource';
 import type { GcpBackendPolicyProps, GcpBackendPolicySpecDefaultSessionAffinityType } from '../imports/gke-gcpbackendpolicies';
 import { checkObjectNames } from '../names';
-import { untypedProps } from '../units';
+import { A_SERVICE, untypedProps } from '../units';
 
 const GKE_NO_FIELD = (field: string) => () =>
   `cannot be written in a GCPBackendPolicy: the load balancer generates its own cookie (${GKE_GATEWAY_COOKIE_NAME}) and chooses its ${field}; leave it out`;
@@ -57,7 +57,7 @@ export function renderGkeGatewayPolicy(scope: Construct, id: string, prop: strin
 }
 
 /** What a GkeGatewayCookieAffinity's props must hold, for callers without types: made once, not per instance. */
-const GKE_PROPS_RULES = { required: ['service'], durations: ['cookie.maxAge'] };
+const GKE_PROPS_RULES = { required: ['service'], durations: ['cookie.maxAge'], constructs: { service: A_SERVICE } };
 
 /**
  * Properties of a GkeGatewayCookieAffinity.

@@ -17,7 +17,7 @@ import type {
   KongUpstreamPolicySpecHashOnInput,
 } from '../imports/kong-upstreampolicies';
 import { checkObjectNames } from '../names';
-import { untypedProps } from '../units';
+import { A_SERVICE, untypedProps } from '../units';
 
 const KONG_NO_FIELD = (field: string) => () =>
   `cannot be written in a KongUpstreamPolicy, whose sticky-session cookie has a name and a path only: Kong chooses the ${field}; leave it out`;
@@ -75,7 +75,7 @@ export function renderKongPolicy(scope: Construct, id: string, prop: string, ser
 }
 
 /** What a KongCookieAffinity's props must hold, for callers without types: made once, not per instance. */
-const KONG_PROPS_RULES = { required: ['service'], durations: ['cookie.maxAge'] };
+const KONG_PROPS_RULES = { required: ['service'], durations: ['cookie.maxAge'], constructs: { service: A_SERVICE } };
 
 /**
  * Properties of a KongCookieAffinity.

@@ -14,7 +14,7 @@ import {
 import { customResource, ISTIO_DESTINATION_RULE } from '../imports/custom-resource';
 import type { DestinationRuleProps, DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHash } from '../imports/istio-destinationrules';
 import { checkObjectNames } from '../names';
-import { untypedProps } from '../units';
+import { A_SERVICE, untypedProps } from '../units';
 
 /**
  * Properties of a MeshCookieAffinity.
@@ -89,7 +89,7 @@ export class MeshCookieAffinity extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshCookieAffinityProps) {
     super(scope, id);
-    props = untypedProps(this, props, { required: ['service'], durations: ['cookie.maxAge'], booleans: ['useSourceIp', 'tls'], strings: ['clusterDomain'] });
+    props = untypedProps(this, props, { required: ['service'], durations: ['cookie.maxAge'], booleans: ['useSourceIp', 'tls'], strings: ['clusterDomain'], constructs: { service: A_SERVICE } });
     checkServiceRef(this, 'service', props.service);
     const namespace = namespaceOf(props.service);
     if (namespace === undefined) {

@@ -9,13 +9,13 @@ import { nginxPlusExpires, nginxPlusSameSite } from '../facts/nginx-plus';
 import { customResource, NGINX_VIRTUAL_SERVER } from '../imports/custom-resource';
 import type { VirtualServerProps } from '../imports/nginx-virtualservers';
 import { checkObjectNames } from '../names';
-import { untypedProps } from '../units';
+import { A_SERVICE, untypedProps } from '../units';
 
 /** The upstream name the VirtualServer's route refers to. */
 const UPSTREAM_NAME = 'backend';
 
 /** What a NginxPlusCookieAffinity's props must hold, for callers without types: made once, not per instance. */
-const NGINX_PLUS_PROPS_RULES = { required: ['backend', 'host'], durations: ['cookie.maxAge'], strings: ['host', 'pathPrefix', 'ingressClassName'], secrets: ['tlsSecret'] };
+const NGINX_PLUS_PROPS_RULES = { required: ['backend', 'host'], durations: ['cookie.maxAge'], strings: ['host', 'pathPrefix', 'ingressClassName'], secrets: ['tlsSecret'], constructs: { backend: A_SERVICE } };
 
 /**
  * Properties of a NginxPlusCookieAffinity.

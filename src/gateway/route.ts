@@ -19,7 +19,7 @@ import type {
   HttpRouteSpecRulesMatchesPathType,
 } from '../imports/gateway-httproutes';
 import { checkObjectNames, DEFAULT_NAMESPACE } from '../names';
-import { untypedProps } from '../units';
+import { A_SERVICE, untypedProps } from '../units';
 
 /** What writeRoute wrote: the HTTPRoute, and the ReferenceGrant when its backend is in another namespace. */
 export interface WrittenRoute {
@@ -73,6 +73,8 @@ const ROUTE_PROPS_RULES = {
   durations: ['cookie.maxAge', 'sessionTimeout'],
   strings: ['gateway', 'gatewayNamespace', 'sectionName', 'pathPrefix'],
   enums: { lifetime: CookieLifetime, gatewayApiRelease: GatewayApiRelease },
+  constructs: { backend: A_SERVICE },
+  bindables: { implementation: 'a GatewayImplementation, such as GatewayImplementation.envoyGateway()' },
 };
 
 /**

@@ -15,7 +15,7 @@ import type {
   IngressRouteSpecRoutesServicesStickyCookieSameSite,
 } from '../imports/traefik-ingressroutes';
 import { checkObjectNames, DEFAULT_NAMESPACE } from '../names';
-import { untypedProps } from '../units';
+import { A_SERVICE, untypedProps } from '../units';
 
 /**
  * Properties of a TraefikCookieAffinityRoute.
@@ -106,7 +106,7 @@ export class TraefikCookieAffinityRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: TraefikCookieAffinityRouteProps) {
     super(scope, id);
-    props = untypedProps(this, props, { required: ['backend'], durations: ['cookie.maxAge'], booleans: ['allowCrossNamespace'], strings: ['pathPrefix'], secrets: ['tlsSecret'] });
+    props = untypedProps(this, props, { required: ['backend'], durations: ['cookie.maxAge'], booleans: ['allowCrossNamespace'], strings: ['pathPrefix'], secrets: ['tlsSecret'], constructs: { backend: A_SERVICE } });
     checkServiceRef(this, 'backend', props.backend);
     const hostnames = props.hostnames ?? [];
     for (const host of hostnames) {

@@ -6,7 +6,7 @@ import { canScaleToZero, KEDA_RESOURCE_TRIGGER_TYPES } from '../facts/keda';
 import { customResource, KEDA_SCALED_OBJECT } from '../imports/custom-resource';
 import type { ScaledObjectProps } from '../imports/keda-scaledobjects';
 import { checkObjectNames, definedMetadata } from '../names';
-import { describeSeconds, secondsOf, untypedProps } from '../units';
+import { describeNumber, describeSeconds, secondsOf, untypedProps } from '../units';
 
 /** Options of the cpu and memory triggers. */
 export interface KedaResourceTriggerOptions {
@@ -194,17 +194,19 @@ export class KedaScaledObject extends Construct {
 
   public constructor(scope: Construct, id: string, props: KedaScaledObjectProps) {
     super(scope, id);
-    props = untypedProps(this, props, { required: ['target', 'minReplicas', 'maxReplicas'], durations: ['pollingInterval', 'cooldownPeriod'] });
+    props = untypedProps(this, props, {
+      required: ['target', 'minReplicas', 'maxReplicas'], durations: ['pollingInterval', 'cooldownPeriod'], constructs: { target: 'a cdk8s-plus Deployment' },
+    });
     const { target } = props;
     this.minReplicas = props.minReplicas;
     this.maxReplicas = props.maxReplicas;
     this.triggers = props.triggers ?? [KedaTrigger.cpuUtilization(DEFAULT_CPU_UTILIZATION_PERCENT)];
 
     if (!Number.isInteger(this.maxReplicas) || this.maxReplicas < 1) {
-      throw propError(this, 'maxReplicas', String(this.maxReplicas), 'must be a whole number of at least 1');
+      throw propError(this, 'maxReplicas', describeNumber(this.maxReplicas), 'must be a whole number of at least 1');
     }
     if (!Number.isInteger(this.minReplicas) || this.minReplicas < 0 || this.minReplicas > this.maxReplicas) {
-      throw propError(this, 'minReplicas', String(this.minReplicas), `must be a whole number from 0 to maxReplicas (${this.maxReplicas})`);
+      throw propError(this, 'minReplicas', describeNumber(this.minReplicas), `must be a whole number from 0 to maxReplicas (${this.maxReplicas})`);
     }
     if (this.triggers.length === 0) {
       throw propError(this, 'triggers', 'empty', 'must list at least one trigger, or be left out for CPU utilisation');

@@ -16,7 +16,7 @@ import { IMAGE_RULE, isImageReference } from '../facts/kubernetes-images';
 import { NameRule } from '../facts/names';
 import { checkName, checkObjectNames } from '../names';
 import { SecretKeyRef } from '../session/session-store';
-import { untypedProps } from '../units';
+import { describeNumber, untypedProps } from '../units';
 
 /** KEDA autoscaling of MultiPodGrafana. */
 export interface GrafanaAutoscaling {
@@ -111,7 +111,11 @@ class GrafanaConsumer implements GrafanaSessionsConsumer {
 
 /** What MultiPodGrafana checks of its props, made once. */
 const PROPS_RULES = {
-  required: ['adminPassword'], secretKeyRefs: ['adminPassword'], strings: ['name', 'image'], enums: { serviceType: kplus.ServiceType },
+  required: ['adminPassword'],
+  secretKeyRefs: ['adminPassword'],
+  strings: ['name', 'image'],
+  enums: { serviceType: kplus.ServiceType },
+  bindables: { sessions: 'a GrafanaSessions, such as GrafanaSessions.clientIpAffinity()' },
 };
 
 /** The Grafana image used unless another is given: Grafana OSS, pinned. */
@@ -181,7 +185,7 @@ export class MultiPodGrafana extends Construct {
     }
     this.replicas = props.autoscaling === undefined ? props.replicas ?? GRAFANA_DEFAULT_REPLICAS : undefined;
     if (this.replicas !== undefined && (!Number.isInteger(this.replicas) || this.replicas < 1)) {
-      throw propError(this, 'replicas', String(this.replicas), 'must be a whole number of at least 1');
+      throw propError(this, 'replicas', describeNumber(this.replicas), 'must be a whole number of at least 1');
     }
 
     const image = props.image ?? GRAFANA_IMAGE;

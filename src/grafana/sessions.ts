@@ -17,7 +17,7 @@ import { ExternalTrafficPolicy } from '../service/traffic-policy';
 import {
   SecretKeyRef, SessionEnvVariable, SessionStore, SessionStoreConfig, SessionStoreConsumer, SessionStoreKind, SqlSessionStore,
 } from '../session/session-store';
-import { untypedProps } from '../units';
+import { A_LOAD_BALANCER_STICKINESS, untypedProps } from '../units';
 
 /** Options of `GrafanaSessions.clientIpAffinity()`. */
 export interface GrafanaClientIpAffinityOptions {
@@ -266,7 +266,9 @@ function serviceProps(grafana: GrafanaSessionsConsumer): kplus.ServiceProps {
 }
 
 /** What `clientIpAffinity()` checks of its options, made once. */
-const CLIENT_IP_RULES = { durations: ['affinityTimeout'], enums: { externalTrafficPolicy: ExternalTrafficPolicy } };
+const CLIENT_IP_RULES = {
+  durations: ['affinityTimeout'], enums: { externalTrafficPolicy: ExternalTrafficPolicy }, bindables: { loadBalancerStickiness: A_LOAD_BALANCER_STICKINESS },
+};
 
 class ClientIpAffinitySessions extends GrafanaSessions {
   public constructor(private readonly options: GrafanaClientIpAffinityOptions) {
@@ -337,7 +339,12 @@ class SharedDatabaseSessions extends GrafanaSessions {
   }
 
   public bind(scope: Construct, grafana: GrafanaSessionsConsumer): GrafanaSessionsConfig {
-    untypedProps(scope, this.options, { required: ['database', 'secretKey'], secretKeyRefs: ['secretKey'], booleans: ['alertingHighAvailability'] }, 'sessions.');
+    untypedProps(scope, this.options, {
+      required: ['database', 'secretKey'],
+      secretKeyRefs: ['secretKey'],
+      booleans: ['alertingHighAvailability'],
+      bindables: { database: 'a SqlSessionStore, such as SessionStore.postgres()', remoteCache: 'a SessionStore, such as SessionStore.redis()' },
+    }, 'sessions.');
     const consumer: SessionStoreConsumer = { name: grafana.name, namespace: grafana.namespace, pods: grafana.pods };
     // Each store under its own scope: the stores' ids would clash side by side.
     const database = this.options.database.bind(new Construct(scope, 'Database'), consumer);

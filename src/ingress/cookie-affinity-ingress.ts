@@ -8,6 +8,7 @@ import { describeNameRule, followsNameRule, NameRule } from '../facts/names';
 import { keptAnnotations } from '../metadata';
 import { checkName, checkObjectNames } from '../names';
 import { onlyOwnResolvers } from '../rendered';
+import { describeUntyped, untypedProps } from '../units';
 
 /**
  * Properties of a CookieAffinityIngress: a cdk8s-plus Ingress plus its
@@ -267,6 +268,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
   public constructor(scope: Construct, id: string, props: CookieAffinityIngressProps = {}) {
     const controller = props.controller ?? IngressController.nginx();
     super(scope, id, { ...props, className: props.className ?? controller.ingressClassName });
+    untypedProps(this, props, INGRESS_PROPS_RULES);
     this.cookie = props.cookie ?? {};
     this.controller = controller;
     // One validation for the Ingress's synth-time checks: no backend at all
@@ -330,6 +332,9 @@ export class CookieAffinityIngress extends kplus.Ingress {
     const added = new Set<string>();
     let withDefault = state.withDefault;
     for (const rule of rules) {
+      if (!isIngressBackend(rule.backend)) {
+        throw propError(this, 'backend', describeUntyped(rule.backend), 'must be an IngressBackend, such as kplus.IngressBackend.fromService(service)');
+      }
       if (!rule.host && !rule.path) {
         if (withDefault) {
           throw propError(this, 'defaultBackend', 'a second one',
@@ -631,6 +636,14 @@ function takeEarlyState(ingress: CookieAffinityIngress): IngressState {
   }
   EARLY_STATE.delete(ingress);
   return state;
+}
+
+/** What plain JavaScript can get wrong in the props that the base constructor does not read (made once). */
+const INGRESS_PROPS_RULES = { bindables: { controller: 'an IngressController, such as IngressController.nginx()' } };
+
+/** Whether a value is an IngressBackend (its manifest is read through `_toKube()`). */
+function isIngressBackend(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && typeof (value as { _toKube?: unknown })._toKube === 'function';
 }
 
 const NO_RULE = '\'rules\' (none) must hold at least one rule, or a \'defaultBackend\' must be given: an Ingress with neither routes nothing; add one with addRule(), addHostRule() or addDefaultBackend()';

@@ -9,7 +9,7 @@ import { NameRule } from '../facts/names';
 import { checkName, checkObjectNames } from '../names';
 import { StickyService } from '../service/sticky-service';
 import { AffinityTimeout } from '../service/timeouts';
-import { describeSeconds, secondsOf, untypedProps } from '../units';
+import { A_SERVICE, describeNumber, describeSeconds, secondsOf, untypedProps } from '../units';
 
 /**
  * The echo server the probe deploys: it answers every request with the text
@@ -158,11 +158,16 @@ export class AffinityProbe extends Construct {
 
   public constructor(scope: Construct, id: string, props: AffinityProbeProps = {}) {
     super(scope, id);
-    untypedProps(this, props, { durations: ['affinityTimeout', 'interval'], strings: ['path', 'echoImage', 'curlImage'] });
+    untypedProps(this, props, {
+      durations: ['affinityTimeout', 'interval'],
+      strings: ['path', 'echoImage', 'curlImage'],
+      constructs: { service: A_SERVICE },
+      bindables: { podIdentity: "a ProbeIdentity, such as ProbeIdentity.responseHeader('X-Pod-Name')" },
+    });
 
     this.requests = props.requests ?? 10;
     if (!Number.isInteger(this.requests) || this.requests < 2 || this.requests > MAX_REQUESTS) {
-      throw propError(this, 'requests', String(this.requests),
+      throw propError(this, 'requests', describeNumber(this.requests),
         `must be a whole number from 2 to ${MAX_REQUESTS}: one answer cannot show two pods`);
     }
     const interval = props.interval ?? Duration.seconds(1);
@@ -199,7 +204,7 @@ export class AffinityProbe extends Construct {
     } else {
       const replicas = props.replicas ?? 3;
       if (!Number.isInteger(replicas) || replicas < 2) {
-        throw propError(this, 'replicas', String(replicas),
+        throw propError(this, 'replicas', describeNumber(replicas),
           'must be a whole number of at least 2: with one pod every answer comes from it, and the probe proves nothing');
       }
       this.podIdentity = (props.podIdentity ?? ProbeIdentity.firstBodyLine()).bind(this);

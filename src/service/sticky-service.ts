@@ -16,7 +16,7 @@ import {
 import { NameRule } from '../facts/names';
 import { keptAnnotations } from '../metadata';
 import { checkName, checkObjectNames, definedMetadata } from '../names';
-import { describeSeconds, secondsOf, untypedProps, UntypedPropsRules } from '../units';
+import { A_LOAD_BALANCER_STICKINESS, describeSeconds, secondsOf, untypedProps, UntypedPropsRules } from '../units';
 
 /**
  * The affinity settings of a StickyService, shared by its props and by
@@ -183,6 +183,7 @@ export class StickyService extends kplus.Service {
     untypedProps(workload, options, {
       strings: ['name'],
       enums: { serviceType: kplus.ServiceType, externalTrafficPolicy: ExternalTrafficPolicy, internalTrafficPolicy: InternalTrafficPolicy },
+      bindables: { loadBalancerStickiness: A_LOAD_BALANCER_STICKINESS },
     });
     if (options.name !== undefined) {
       checkName(workload, 'name', options.name, NameRule.DNS_1035_LABEL);
@@ -376,6 +377,7 @@ function annotationsNow(metadata: ApiObjectMetadataDefinition): { [key: string]:
 const PROP_TYPES: UntypedPropsRules = {
   durations: ['affinityTimeout'],
   enums: { type: kplus.ServiceType, externalTrafficPolicy: ExternalTrafficPolicy, internalTrafficPolicy: InternalTrafficPolicy },
+  bindables: { loadBalancerStickiness: A_LOAD_BALANCER_STICKINESS },
 };
 
 function noPortsMessage(): string {

@@ -6,7 +6,7 @@ import { propError } from '../errors';
 import { IMAGE_RULE, isImageReference } from '../facts/kubernetes-images';
 import { KUBERNETES_ENV_NAME } from '../facts/session-stores';
 import { checkObjectNames, definedMetadata } from '../names';
-import { untypedProps, UntypedPropsRules } from '../units';
+import { describeNumber, untypedProps, UntypedPropsRules } from '../units';
 import { checkResources } from './stores/common';
 
 /** Properties of a SharedSessionApp. */
@@ -115,7 +115,12 @@ export interface SharedSessionAppProps {
 }
 
 /** What SharedSessionApp checks of its props, made once. */
-const PROPS_RULES: UntypedPropsRules = { required: ['image', 'port', 'store'], strings: ['image'], booleans: ['writableTmp'] };
+const PROPS_RULES: UntypedPropsRules = {
+  required: ['image', 'port', 'store'],
+  strings: ['image'],
+  booleans: ['writableTmp'],
+  bindables: { store: 'a SessionStore, such as SessionStore.redis()' },
+};
 
 /**
  * Stateless replicas behind a plain Service, with their sessions in a shared
@@ -160,7 +165,7 @@ export class SharedSessionApp extends Construct {
 
     const replicas = props.replicas;
     if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 1)) {
-      throw propError(this, 'replicas', String(replicas), 'must be a whole number, at least 1 (default 2)');
+      throw propError(this, 'replicas', describeNumber(replicas), 'must be a whole number, at least 1 (default 2)');
     }
     if (!isImageReference(props.image)) {
       throw propError(this, 'image', JSON.stringify(props.image), IMAGE_RULE);
@@ -232,6 +237,6 @@ export class SharedSessionApp extends Construct {
 
 function checkPort(scope: Construct, prop: string, port: number): void {
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw propError(scope, prop, String(port), 'must be a whole number from 1 to 65535');
+    throw propError(scope, prop, describeNumber(port), 'must be a whole number from 1 to 65535');
   }
 }
