@@ -1,6 +1,7 @@
 import { runRules } from './engine';
+import { UNREADABLE_FIX, UNREADABLE_INPUT } from './format';
 import { Doc } from './inventory';
-import { parseManifests } from './load';
+import { formatProblem, parseText } from './load';
 import { Finding, RuleInfo, Severity } from './model';
 import { RULES } from './rules';
 import { untypedProps } from '../units';
@@ -44,13 +45,28 @@ export class AffinityDoctor {
   }
 
   /**
-   * Parses YAML or JSON (several documents, `kind: List`) and checks it.
+   * Parses YAML or JSON (several documents, `kind: List`) and checks every document that can be read.
    *
-   * @throws when the text is not valid YAML, naming the line
+   * As the CLI reads a file: a document with a syntax error, or one kubectl
+   * would refuse, does not stop the others; it is reported after their
+   * findings as an `unreadable-input` finding of severity error (whatever
+   * `minSeverity`), with its line and the reason in the message.
    */
   public static checkYaml(text: string, options: CheckOptions = {}): Finding[] {
     options = untypedProps('AffinityDoctor.checkYaml()', options, { enums: { minSeverity: Severity }, strings: ['file'] });
-    return runRules(parseManifests(text, options.file), { minSeverity: options.minSeverity });
+    const { docs, errors } = parseText(text, options.file);
+    const checked = options.file === undefined ? docs.map(d => ({ obj: d.obj, line: d.line })) : docs;
+    const findings = runRules(checked, { minSeverity: options.minSeverity });
+    for (const problem of errors) {
+      findings.push({
+        rule: UNREADABLE_INPUT,
+        severity: Severity.ERROR,
+        resource: { apiVersion: '', kind: '', name: '', file: options.file, line: problem.line },
+        message: options.file !== undefined ? formatProblem(problem) : `${problem.line !== undefined ? `line ${problem.line}: ` : ''}${problem.message}`,
+        fix: UNREADABLE_FIX,
+      });
+    }
+    return findings;
   }
 
   /** Every rule the doctor applies, with its severity, rationale and fix. */

@@ -27,7 +27,7 @@ function problemEntry(p: ReadProblem, rule: string, severity: Severity, fix: str
   };
 }
 
-const UNREADABLE_FIX = 'Make the file valid YAML or JSON as kubectl reads it, or move it out of the folder (a template is checked once rendered, e.g. helm template | affinity-doctor -).';
+export const UNREADABLE_FIX = 'Make the file valid YAML or JSON as kubectl reads it, or move it out of the folder (a template is checked once rendered, e.g. helm template | affinity-doctor -).';
 const SKIPPED_FIX = 'Nothing to do if the file holds no Kubernetes objects.';
 
 /**

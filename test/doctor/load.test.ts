@@ -6,6 +6,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { AffinityDoctor, Severity } from '../../src';
 import { ALL_INPUTS_APP, listInputs, loadManifests, parseText } from '../../src/doctor/load';
 
 const READING = path.join(__dirname, 'reading');
@@ -65,6 +66,26 @@ describe('reads what kubectl reads', () => {
     const { docs, errors } = parseText('apiVersion: v1\nkind: A\n--- {a: 1}\nb: 1\n---\nc: [\n---\napiVersion: v1\nkind: B\n', 'x.yaml');
     expect(docs.map(d => [d.obj.kind, d.line])).toEqual([['A', 1], ['B', 8]]);
     expect(errors.map(e => [e.line, e.message.split(' ')[0]])).toEqual([[3, 'invalid'], [7, 'unexpected']]);
+  });
+
+  test('AffinityDoctor.checkYaml, as the CLI: a broken document is an unreadable-input finding (error, whatever minSeverity) after the findings of the rest', () => {
+    const grafana = [
+      'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: grafana}',
+      'spec: {replicas: 3, selector: {matchLabels: {app: grafana}}, template: {metadata: {labels: {app: grafana}}, spec: {containers: [{name: grafana, image: grafana/grafana:11.3.0}]}}}',
+      '---', 'apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: broken}', 'data: {a: [1, 2 b}',
+      '---', 'apiVersion: v1', 'kind: Service', 'metadata: {name: grafana}', 'spec: {selector: {app: grafana}, ports: [{port: 3000}]}',
+    ].join('\n');
+    const named = AffinityDoctor.checkYaml(grafana, { file: 'app.yaml', minSeverity: Severity.ERROR });
+    expect(named.map(f => [f.rule, f.severity, f.resource.file, f.resource.line])).toEqual([
+      ['local-sessions-without-affinity', Severity.ERROR, 'app.yaml', 11],
+      ['unreadable-input', Severity.ERROR, 'app.yaml', 9],
+    ]);
+    expect(named[1].message).toMatch(/^app\.yaml:9:\d+: /);
+    expect(named[1].fix).toMatch(/valid YAML or JSON/);
+    // Without a file: no file in the finding, the line in its message.
+    const unnamed = AffinityDoctor.checkYaml(grafana);
+    expect(unnamed[unnamed.length - 1]).toMatchObject({ rule: 'unreadable-input', resource: { file: undefined, line: 9 } });
+    expect(unnamed[unnamed.length - 1].message).toMatch(/^line 9: /);
   });
 });
 
