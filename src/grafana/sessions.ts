@@ -277,6 +277,13 @@ class ClientIpAffinitySessions extends GrafanaSessions {
 
   public bind(scope: Construct, grafana: GrafanaSessionsConsumer): GrafanaSessionsConfig {
     untypedProps(scope, this.options, CLIENT_IP_RULES, 'sessions.');
+    const stickiness = this.options.loadBalancerStickiness;
+    const type = grafana.serviceType ?? kplus.ServiceType.CLUSTER_IP;
+    if (stickiness !== undefined && type !== kplus.ServiceType.LOAD_BALANCER) {
+      // Said here, in the user's words: the Service's own check would name its prop, not these.
+      throw propError(scope, 'sessions.loadBalancerStickiness', `${stickiness.provider}()`,
+        `needs serviceType: ServiceType.LOAD_BALANCER (it is ${type}): only a LoadBalancer Service gets a cloud load balancer`);
+    }
     const service = new StickyService(scope, 'Service', {
       ...serviceProps(grafana),
       affinityTimeout: this.options.affinityTimeout,

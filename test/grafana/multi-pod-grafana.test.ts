@@ -136,11 +136,12 @@ describe('MultiPodGrafana with ClientIP affinity behind a cloud load balancer', 
       expect(service.metadata.annotations).toBeUndefined();
     });
 
-  test('GIVEN a ClusterIP Service THEN load balancer stickiness is refused, as StickyService refuses it', () => {
+  test('GIVEN a ClusterIP Service THEN load balancer stickiness is refused, naming the props the user gave', () => {
     expect(() => synthGrafana({
       serviceType: kplus.ServiceType.CLUSTER_IP,
       sessions: GrafanaSessions.clientIpAffinity({ loadBalancerStickiness: LoadBalancerStickiness.awsNlb() }),
-    })).toThrow(/^test\/Grafana\/Service: 'loadBalancerStickiness'/);
+    })).toThrow("test/Grafana: 'sessions.loadBalancerStickiness' (awsNlb()) needs serviceType: ServiceType.LOAD_BALANCER (it is ClusterIP): "
+      + 'only a LoadBalancer Service gets a cloud load balancer');
   });
 });
 
