@@ -122,7 +122,7 @@ export class Inventory {
   private readonly workloadsByLabel = new Map<string, Map<string, Workload[]>>();
   private readonly ingressesByService = new Map<string, Doc[]>();
   // namespace/name of a Service -> what reaches it (ingresses, routes, meshes)
-  private readonly frontsByService = new Map<string, Array<FrontReach & { front: string }>>();
+  private readonly frontsByService = new Map<string, Array<FrontReach & { front: string; obj: { [key: string]: any } }>>();
   private readonly workloadsOfService = new Map<Doc, Workload[]>();
 
   /**
@@ -251,7 +251,12 @@ export class Inventory {
 
   /** Everything the detectors found reaching a Service. */
   public frontsOf(service: Doc): ReadonlyArray<FrontReach & { front: string }> {
-    return this.frontsByService.get(key(namespaceOf(service.obj), nameOf(service.obj))) ?? [];
+    return this.frontsAt(namespaceOf(service.obj), nameOf(service.obj));
+  }
+
+  /** Everything the detectors found reaching the Service of this namespace and name, among the manifests or not, with the object each came from. */
+  public frontsAt(namespace: string, name: string): ReadonlyArray<FrontReach & { front: string; obj: { [key: string]: any } }> {
+    return this.frontsByService.get(key(namespace, name)) ?? [];
   }
 
   /** The fronts that reach a Service's pods without its virtual IP (and so without kube-proxy's ClientIP affinity). */

@@ -13,6 +13,12 @@ export interface RuleCase {
 
 const NGINX = 'nginx.ingress.kubernetes.io/';
 
+/** An Ingress without a class: the cluster's default controller takes it. */
+function classless(ing: Obj): Obj {
+  const { ingressClassName: _class, ...spec } = ing.spec;
+  return { ...ing, spec };
+}
+
 /** A Gateway API HTTPRoute with one rule to a Service. */
 function httpRoute(name: string, backend: string, rule: Obj = {}): Obj {
   return {
@@ -143,6 +149,20 @@ export const CASES: RuleCase[] = [
     trigger: [ingress('app', 'app', { 'traefik.ingress.kubernetes.io/service.sticky.cookie': 'true' }), service('app')],
     message: 'Ingress app: traefik.ingress.kubernetes.io/service.sticky.cookie on an Ingress; Traefik reads them only on the Service, so there is no sticky cookie',
     clean: [ingress('app', 'app'), service('app', {}, { 'traefik.ingress.kubernetes.io/service.sticky.cookie': 'true' })],
+  },
+  {
+    // ingress-nginx's cookie on one Ingress, Traefik's on the other's Service, neither Ingress with a class.
+    rule: 'cookie-affinity-without-ingress-class',
+    trigger: [
+      classless(ingress('shop', 'shop', { [`${NGINX}affinity`]: 'cookie' })), service('shop'),
+      classless(ingress('blog', 'blog')), service('blog', {}, { 'traefik.ingress.kubernetes.io/service.sticky.cookie': 'true' }),
+    ],
+    message: 'Ingress blog has no ingress class and cookie settings for Traefik, while Ingress shop, also without a class, has them for ingress-nginx only; one controller serves Ingresses without a class and ignores the other\'s settings, so one of the two has no sticky cookie',
+    clean: [
+      ingress('shop', 'shop', { [`${NGINX}affinity`]: 'cookie' }), service('shop'),
+      { ...classless(ingress('blog', 'blog')), spec: { ...classless(ingress('blog', 'blog')).spec, ingressClassName: 'traefik' } },
+      service('blog', {}, { 'traefik.ingress.kubernetes.io/service.sticky.cookie': 'true' }),
+    ],
   },
   {
     rule: 'client-ip-behind-ingress',

@@ -4,6 +4,7 @@ import {
   nginxCookieName,
   nginxCookieSeconds,
   nginxCookieWithoutAffinity,
+  cookieAffinityWithoutIngressClass,
   nginxSameSiteNoneInsecure,
   traefikStickyOnIngress,
 } from './ingress';
@@ -42,6 +43,7 @@ export const RULES: readonly Rule[] = [
   nginxRegexWithoutCookiePath,
   nginxAffinityPartialHost,
   traefikStickyOnIngress,
+  cookieAffinityWithoutIngressClass,
   clientIpBehindIngress,
   awsNlbWithoutStickiness,
   clientIpMultiPort,

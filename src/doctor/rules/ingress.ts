@@ -13,7 +13,7 @@ import {
   isNginxTrue,
 } from '../../facts/ingress-nginx';
 import { TRAEFIK_STICKY_PREFIX } from '../../facts/traefik';
-import { Doc, annotationsOf } from '../inventory';
+import { Doc, Inventory, annotationsOf, ingressBackends, namespaceOf } from '../inventory';
 import { Severity } from '../model';
 
 const A = NGINX_AFFINITY_ANNOTATIONS;
@@ -125,6 +125,67 @@ export const traefikStickyOnIngress: Rule = {
       if (keys.length > 0) {
         report(ing, `${describe(ing)}: ${keys.join(', ')} on an Ingress; Traefik reads them only on the Service, so there is no sticky cookie`);
       }
+    }
+  },
+};
+
+/** The ingress controllers whose cookie settings an Ingress or its backend Service can carry (the fronts' names), in words. */
+const INGRESS_CONTROLLERS: ReadonlyMap<string, string> = new Map([
+  ['ingress-nginx', 'ingress-nginx'],
+  ['traefik', 'Traefik'],
+  ['haproxy', 'HAProxy'],
+  ['aws-alb', 'the AWS Load Balancer Controller'],
+  ['gke-ingress', 'GKE Ingress'],
+]);
+
+/** The controllers whose cookie settings reach an Ingress's backends from the Ingress itself or from the backend Service. */
+function cookieControllersOf(inventory: Inventory, ing: Doc): Set<string> {
+  const controllers = new Set<string>();
+  const namespace = namespaceOf(ing.obj);
+  for (const name of ingressBackends(ing.obj)) {
+    const service = inventory.find('Service', namespace, name)?.obj;
+    for (const reach of inventory.frontsAt(namespace, name)) {
+      const fromHere = reach.obj === ing.obj || (service !== undefined && reach.obj === service);
+      if (reach.affinity !== undefined && INGRESS_CONTROLLERS.has(reach.front) && fromHere) {
+        controllers.add(reach.front);
+      }
+    }
+  }
+  return controllers;
+}
+
+function inWords(controllers: Set<string>): string {
+  return [...controllers].map(c => INGRESS_CONTROLLERS.get(c)).join(' and ');
+}
+
+/**
+ * An Ingress without a class goes to whichever controller takes such
+ * Ingresses in the cluster: the one of the IngressClass marked default, or
+ * one started to watch Ingresses without a class.
+ *
+ * @see https://kubernetes.io/docs/concepts/services-networking/ingress/#default-ingress-class
+ */
+export const cookieAffinityWithoutIngressClass: Rule = {
+  id: 'cookie-affinity-without-ingress-class',
+  severity: Severity.WARNING,
+  rationale: 'An Ingress without a class (no spec.ingressClassName, no kubernetes.io/ingress.class) is served by whichever controller takes such Ingresses in the cluster (the default IngressClass\'s, or one told to watch them); when Ingresses without a class carry cookie settings for different controllers, that controller ignores the others\' settings, and their users get no sticky cookie.',
+  fix: 'Give each Ingress the class of the controller its cookie settings are written for (spec.ingressClassName; for a CookieAffinityIngress, its controller\'s ingressClassName or the className prop).',
+  check(inventory, report) {
+    const earlier: Array<{ ing: Doc; controllers: Set<string> }> = [];
+    for (const ing of inventory.ingresses) {
+      if (ingressClass(ing) !== '') {
+        continue;
+      }
+      const controllers = cookieControllersOf(inventory, ing);
+      if (controllers.size === 0) {
+        continue;
+      }
+      // Reported once per Ingress, against the first earlier one written only for other controllers.
+      const other = earlier.find(e => ![...e.controllers].some(c => controllers.has(c)));
+      if (other !== undefined) {
+        report(ing, `${describe(ing)} has no ingress class and cookie settings for ${inWords(controllers)}, while ${describe(other.ing)}, also without a class, has them for ${inWords(other.controllers)} only; one controller serves Ingresses without a class and ignores the other's settings, so one of the two has no sticky cookie`);
+      }
+      earlier.push({ ing, controllers });
     }
   },
 };
