@@ -236,7 +236,9 @@ import {
 // --- end Kong, GKE Gateway, Contour, NGINX Plus and Gateway API main ---
 // --- CookieAffinityIngress (issue 8) ---
 // The seed's ingress-nginx Ingress, and a Traefik one that must annotate its
-// backend Service (declared after the Ingress).
+// backend Service (declared after the Ingress). The seed's Ingress has no class
+// (the cluster's default controller, ingress-nginx here); the Traefik one names
+// its class, or ingress-nginx would serve it too and ignore Traefik's cookie.
 import { CookieAffinityIngress, IngressController } from 'cdk8s-session-affinity';
 import { Duration } from 'cdk8s';
 {
@@ -249,7 +251,7 @@ import { Duration } from 'cdk8s';
   seedIngress.addHostRule('app.example.com', '/', kplus.IngressBackend.fromService(seedService));
   const cartIngress = new CookieAffinityIngress(chart, 'CartIngress', {
     metadata: { name: 'cart-ingress' },
-    controller: IngressController.traefik(),
+    controller: IngressController.traefik({ ingressClassName: 'traefik' }),
     cookie: { name: 'cart-affinity' },
   });
   const cart = new kplus.Service(chart, 'Cart', { metadata: { name: 'cart' }, ports: [{ port: 80, targetPort: 8080 }] });
@@ -597,6 +599,30 @@ mkdir -p "$tmp/mixed" && cp "$broken" "$tmp/malformed.yaml" "$tmp/mixed/"
 expect_exit 2 "mixed/ (a malformed file next to broken.yaml)" "$doctor" "$tmp/mixed"
 grep -q 'error   local-sessions-without-affinity' "$tmp/doctor.out" || fail "an unreadable file hid the other file's finding"
 if grep -q '    at ' "$tmp/doctor.err"; then fail "affinity-doctor printed a stack trace"; fi
+# Two Ingresses without a class, one with ingress-nginx's cookie and one whose Service has
+# Traefik's: a warning (exit 0); none on the app, whose Traefik Ingress names its class.
+classless="$tmp/classless.yaml"
+cat >"$classless" <<'EOF'
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: shop, annotations: {nginx.ingress.kubernetes.io/affinity: cookie}}
+spec: {rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: shop, port: {number: 80}}}}]}}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: cart}
+spec: {rules: [{http: {paths: [{path: /cart, pathType: Prefix, backend: {service: {name: cart, port: {number: 80}}}}]}}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: cart, annotations: {traefik.ingress.kubernetes.io/service.sticky.cookie: "true"}}
+spec: {selector: {app: cart}, ports: [{port: 80}]}
+EOF
+expect_exit 0 "--min-severity warning classless.yaml" "$doctor" --format json --min-severity warning "$classless"
+node -e 'const f = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); if (!f.some(x => x.rule === "cookie-affinity-without-ingress-class" && x.resource.name === "cart")) process.exit(1)' "$tmp/doctor.out" \
+  || fail "no cookie-affinity-without-ingress-class warning on two Ingresses without a class for two controllers: $(cat "$tmp/doctor.out")"
+expect_exit 0 "--min-severity warning dist/" "$doctor" --format json --min-severity warning "$app/dist"
+if grep -q 'cookie-affinity-without-ingress-class' "$tmp/doctor.out"; then fail "the app's Ingresses, one with a class, were reported as without one"; fi
 
 step "affinity-doctor as a cdk8s CLI validation plugin (validations: in cdk8s.yaml)"
 cp "$app/cdk8s.yaml" "$tmp/cdk8s.yaml.orig"
