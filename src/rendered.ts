@@ -26,8 +26,8 @@ export function onlyOwnResolvers(scope: IConstruct): boolean {
  * synth, looking up the app from each leaf, which for custom resources cost
  * more than the rest of the construct.
  */
-export function renderedPlain(value: unknown): unknown {
-  const rendered = render(value, !process.env.CDK8S_DISABLE_SORT);
+export function renderedPlain(value: unknown, sortKeys: boolean = !process.env.CDK8S_DISABLE_SORT): unknown {
+  const rendered = render(value, sortKeys);
   return rendered === NOT_PLAIN ? undefined : rendered;
 }
 

@@ -154,7 +154,8 @@ export class CookieAffinityRoute extends Construct {
       const sp = release === GatewayApiRelease.MAIN ? renderMainSessionPersistence(this, props) : renderSessionPersistence(this, props);
       // Into the spec customResource() rendered when it made the route (or
       // as a JSON patch, once the user added one): made from checked strings.
-      addRendered(this.resource, ['spec', 'rules', 0, 'sessionPersistence'], sp);
+      // Its keys sorted in either mode, as the JSON patch that added it wrote them.
+      addRendered(this.resource, ['spec', 'rules', 0, 'sessionPersistence'], sp, true);
     } else {
       refuseSessionPersistenceOptions(this, props,
         `applies to Gateway API sessionPersistence, which the ${implementation.name} implementation does not read: its own policy sets the cookie`);

@@ -45,7 +45,8 @@ export const TRAEFIK_INGRESS_ROUTE: GroupVersionKind = { apiVersion: 'traefik.io
  * against its CRD schema, which refuses a misnamed field.
  */
 export function customResource<P extends object>(scope: Construct, id: string, gvk: GroupVersionKind, props: P): ApiObject {
-  const { metadata, ...fields } = props as { metadata?: unknown; [field: string]: unknown };
+  // The kind's apiVersion and kind win over any in the props, as they do on the props path below.
+  const { metadata, apiVersion: _apiVersion, kind: _kind, ...fields } = props as { metadata?: unknown; [field: string]: unknown };
   const rendered = renderedFields(scope, fields);
   if (rendered === undefined) {
     return new ApiObject(scope, id, { ...props, apiVersion: gvk.apiVersion, kind: gvk.kind });
@@ -58,9 +59,14 @@ export function customResource<P extends object>(scope: Construct, id: string, g
  * `customResource()` wrote, before the user's own JSON patches: into its
  * rendered fields while it has no patch, else as a JSON patch (which then
  * applies after those already added).
+ *
+ * @param sortKeys whether the value's own keys are sorted; by default as
+ *   cdk8s sorts (unless `CDK8S_DISABLE_SORT`). Where a field used to be added
+ *   as a JSON patch written sorted, pass `true`: cdk8s never re-orders a
+ *   patch's value, so it came out sorted in both modes.
  */
-export function addRendered(object: ApiObject, pointer: ReadonlyArray<string | number>, value: unknown): void {
-  const plain = renderedPlain(value);
+export function addRendered(object: ApiObject, pointer: ReadonlyArray<string | number>, value: unknown, sortKeys?: boolean): void {
+  const plain = renderedPlain(value, sortKeys);
   if (object instanceof RenderedFieldsObject && plain !== undefined && object.addToFields(pointer, plain)) {
     return;
   }

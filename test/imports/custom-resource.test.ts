@@ -172,4 +172,25 @@ describe('a custom resource\'s fields besides metadata, handed to cdk8s already 
     const { manifests } = written(props, new App({ resolvers: [upper] }));
     expect(manifests()[0].spec.hostnames).toEqual(['SHOP.EXAMPLE.COM']);
   });
+
+  test('GIVEN an apiVersion or kind among the props THEN the kind\'s own win, as on the props path', () => {
+    const props = { apiVersion: 'other.example.com/v1', kind: 'Other', metadata: { name: 'r' }, spec: { hostnames: ['a.example.com'] } };
+    const [manifest] = written(props).manifests();
+    expect([manifest.apiVersion, manifest.kind]).toEqual([gvk.apiVersion, gvk.kind]);
+    same(written(props).manifests(), asProps(props));
+  });
+
+  test('GIVEN addRendered with sortKeys THEN the value\'s keys are sorted with CDK8S_DISABLE_SORT too, as a JSON patch written sorted was', () => {
+    const before = process.env.CDK8S_DISABLE_SORT;
+    process.env.CDK8S_DISABLE_SORT = '1';
+    try {
+      const { object, manifests } = written({ metadata: { name: 'r' }, spec: { rules: [{ backendRefs: [{ name: 's', port: 80 }] }] } });
+      kinds.addRendered(object, ['spec', 'rules', 0, 'sessionPersistence'], { type: 'Cookie', sessionName: 'a', absoluteTimeout: '1h' }, true);
+      expect(Object.keys(manifests()[0].spec.rules[0].sessionPersistence)).toEqual(['absoluteTimeout', 'sessionName', 'type']);
+      // The field itself is placed as cdk8s places it in that mode: after the others.
+      expect(Object.keys(manifests()[0].spec.rules[0])).toEqual(['backendRefs', 'sessionPersistence']);
+    } finally {
+      if (before === undefined) delete process.env.CDK8S_DISABLE_SORT; else process.env.CDK8S_DISABLE_SORT = before;
+    }
+  });
 });
