@@ -157,7 +157,7 @@ export const CASES: RuleCase[] = [
       classless(ingress('shop', 'shop', { [`${NGINX}affinity`]: 'cookie' })), service('shop'),
       classless(ingress('blog', 'blog')), service('blog', {}, { 'traefik.ingress.kubernetes.io/service.sticky.cookie': 'true' }),
     ],
-    message: 'Ingress blog has no ingress class and cookie settings for Traefik, while Ingress shop, also without a class, has them for ingress-nginx only; one controller serves Ingresses without a class and ignores the other\'s settings, so one of the two has no sticky cookie',
+    message: 'Ingress blog has no ingress class and affinity settings for Traefik, while Ingress shop, also without a class, has them for ingress-nginx only; one controller serves Ingresses without a class and ignores the other\'s settings, so the users of one of the two are not kept on one pod',
     clean: [
       ingress('shop', 'shop', { [`${NGINX}affinity`]: 'cookie' }), service('shop'),
       { ...classless(ingress('blog', 'blog')), spec: { ...classless(ingress('blog', 'blog')).spec, ingressClassName: 'traefik' } },

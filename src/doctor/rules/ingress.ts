@@ -129,7 +129,7 @@ export const traefikStickyOnIngress: Rule = {
   },
 };
 
-/** The ingress controllers whose cookie settings an Ingress or its backend Service can carry (the fronts' names), in words. */
+/** The ingress controllers whose affinity settings an Ingress or its backend Service can carry (the fronts' names), in words. */
 const INGRESS_CONTROLLERS: ReadonlyMap<string, string> = new Map([
   ['ingress-nginx', 'ingress-nginx'],
   ['traefik', 'Traefik'],
@@ -138,7 +138,7 @@ const INGRESS_CONTROLLERS: ReadonlyMap<string, string> = new Map([
   ['gke-ingress', 'GKE Ingress'],
 ]);
 
-/** The controllers whose cookie settings reach an Ingress's backends from the Ingress itself or from the backend Service. */
+/** The controllers whose affinity settings reach an Ingress's backends from the Ingress itself or from the backend Service. */
 function cookieControllersOf(inventory: Inventory, ing: Doc): Set<string> {
   const controllers = new Set<string>();
   const namespace = namespaceOf(ing.obj);
@@ -168,8 +168,8 @@ function inWords(controllers: Set<string>): string {
 export const cookieAffinityWithoutIngressClass: Rule = {
   id: 'cookie-affinity-without-ingress-class',
   severity: Severity.WARNING,
-  rationale: 'An Ingress without a class (no spec.ingressClassName, no kubernetes.io/ingress.class) is served by whichever controller takes such Ingresses in the cluster (the default IngressClass\'s, or one told to watch them); when Ingresses without a class carry cookie settings for different controllers, that controller ignores the others\' settings, and their users get no sticky cookie.',
-  fix: 'Give each Ingress the class of the controller its cookie settings are written for (spec.ingressClassName; for a CookieAffinityIngress, its controller\'s ingressClassName or the className prop).',
+  rationale: 'An Ingress without a class (no spec.ingressClassName, no kubernetes.io/ingress.class) is served by whichever controller takes such Ingresses in the cluster (the default IngressClass\'s, or one told to watch them); when Ingresses without a class carry affinity settings (a cookie, or GKE\'s client IP) for different controllers, that controller ignores the others\' settings, and their users are not kept on one pod.',
+  fix: 'Give each Ingress the class of the controller its affinity settings are written for (spec.ingressClassName; for a CookieAffinityIngress, its controller\'s ingressClassName or the className prop).',
   check(inventory, report) {
     const earlier: Array<{ ing: Doc; controllers: Set<string> }> = [];
     for (const ing of inventory.ingresses) {
@@ -183,7 +183,7 @@ export const cookieAffinityWithoutIngressClass: Rule = {
       // Reported once per Ingress, against the first earlier one written only for other controllers.
       const other = earlier.find(e => ![...e.controllers].some(c => controllers.has(c)));
       if (other !== undefined) {
-        report(ing, `${describe(ing)} has no ingress class and cookie settings for ${inWords(controllers)}, while ${describe(other.ing)}, also without a class, has them for ${inWords(other.controllers)} only; one controller serves Ingresses without a class and ignores the other's settings, so one of the two has no sticky cookie`);
+        report(ing, `${describe(ing)} has no ingress class and affinity settings for ${inWords(controllers)}, while ${describe(other.ing)}, also without a class, has them for ${inWords(other.controllers)} only; one controller serves Ingresses without a class and ignores the other's settings, so the users of one of the two are not kept on one pod`);
       }
       earlier.push({ ing, controllers });
     }
