@@ -139,7 +139,7 @@ const INGRESS_CONTROLLERS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /** The controllers whose affinity settings reach an Ingress's backends from the Ingress itself or from the backend Service. */
-function cookieControllersOf(inventory: Inventory, ing: Doc): Set<string> {
+function affinityControllersOf(inventory: Inventory, ing: Doc): Set<string> {
   const controllers = new Set<string>();
   const namespace = namespaceOf(ing.obj);
   for (const name of ingressBackends(ing.obj)) {
@@ -176,7 +176,7 @@ export const cookieAffinityWithoutIngressClass: Rule = {
       if (ingressClass(ing) !== '') {
         continue;
       }
-      const controllers = cookieControllersOf(inventory, ing);
+      const controllers = affinityControllersOf(inventory, ing);
       if (controllers.size === 0) {
         continue;
       }
