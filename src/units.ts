@@ -168,8 +168,8 @@ function isEnumValue(enumObject: object, value: unknown): boolean {
 
 /**
  * A value given where a whole number belongs, as an error shows it: a number
- * as it is (`70000`), anything else with its type (`"8080" (a string)`), so
- * that a quoted number from plain JavaScript or YAML is told apart.
+ * as it is (`70000`), a string quoted (`"8080"`), anything else with its type
+ * (`true (a boolean)`), so that a quoted number from plain JavaScript is told apart.
  */
 export function describeNumber(value: unknown): string {
   return typeof value === 'number' ? String(value) : describeGiven(value);
