@@ -20,7 +20,7 @@ import {
   TraefikCookieAffinityRoute,
 } from '../../src';
 import { gatewaySeconds } from '../gateway/helpers';
-import { check, propsNamedBy } from '../property/harness';
+import { charRange, charString, check, propsNamedBy } from '../property/harness';
 import { GATEWAY_API_MAIN_CRD_DIR } from '../util/cel';
 import { crdSchemaErrors } from '../util/crd-schemas';
 import { Manifest, newChart, only, synthValid, validateManifests } from '../util/manifests';
@@ -287,7 +287,7 @@ describe('the cookie contract, over every cookie renderer', () => {
 
   test.each(CASES)('%s: on generated cookies, a given name or Max-Age is written as given or refused by field, never dropped', (_name, renderer) => {
     const cookies = fc.record({
-      name: fc.stringMatching(/^[A-Za-z0-9_.~-]{1,20}$/),
+      name: charString(`${charRange('A', 'Z')}${charRange('a', 'z')}${charRange('0', '9')}_.~-`, 1, 20),
       maxAge: fc.oneof(fc.integer({ min: 1, max: 400 * 86400 }), fc.constantFrom(1, 60, 3600, 86400, 86401, 604800, 604801))
         .map(s => Duration.seconds(s)),
       path: fc.constantFrom('/', '/app'),

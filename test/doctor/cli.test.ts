@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { CLIENT_IP, grafana, service } from './fixtures';
 import { run } from '../../src/doctor/cli';
+import { TS_REGISTER } from '../util/ts-register-path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BROKEN = [grafana({ namespace: 'observability' }), service('grafana', {}, undefined, 'observability')];
@@ -26,8 +27,8 @@ const yamlOf = (objs: any[]) => objs.map(o => JSON.stringify(o)).join('\n---\n')
 
 /** Runs the CLI from source in a fresh node, as a user's shell would (stdin, exit status, what it loads). */
 function spawnCli(args: string[], input?: string) {
-  return spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src/doctor/cli.ts'), ...args], {
-    input, encoding: 'utf-8', cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'test/tsconfig.json') },
+  return spawnSync(process.execPath, ['-r', TS_REGISTER, path.join(ROOT, 'src/doctor/cli.ts'), ...args], {
+    input, encoding: 'utf-8', cwd: ROOT,
   });
 }
 
@@ -218,9 +219,9 @@ describe('errors: exit 2, a message naming the file and line, never a stack trac
 });
 
 test('the CLI loads neither cdk8s, cdk8s-plus nor constructs', () => {
-  const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e',
+  const result = spawnSync(process.execPath, ['-r', TS_REGISTER, '-e',
     'require("./src/doctor/cli"); console.log(JSON.stringify(Object.keys(require.cache)))'], {
-    encoding: 'utf-8', cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'test/tsconfig.json') },
+    encoding: 'utf-8', cwd: ROOT,
   });
   const loaded: string[] = JSON.parse(result.stdout);
   expect(loaded.filter(f => /node_modules[\\/](cdk8s|cdk8s-plus-28|constructs)[\\/]/.test(f))).toEqual([]);

@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { CLIENT_IP, grafana, service } from './fixtures';
+import { TS_REGISTER } from '../util/ts-register-path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BROKEN = [grafana({ namespace: 'observability' }), service('grafana', {}, undefined, 'observability')];
@@ -25,7 +26,7 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 /** An executable on `bin` that runs the CLI from source, as the installed bin would. */
 function installCli(name: string): void {
   const file = path.join(bin, name);
-  fs.writeFileSync(file, `#!/bin/sh\nTS_NODE_PROJECT=${JSON.stringify(path.join(ROOT, 'test', 'tsconfig.json'))} exec ${JSON.stringify(process.execPath)} -r ${JSON.stringify(require.resolve('ts-node/register/transpile-only'))} ${JSON.stringify(path.join(ROOT, 'src', 'doctor', 'cli.ts'))} "$@"\n`);
+  fs.writeFileSync(file, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} -r ${JSON.stringify(TS_REGISTER)} ${JSON.stringify(path.join(ROOT, 'src', 'doctor', 'cli.ts'))} "$@"\n`);
   fs.chmodSync(file, 0o755);
 }
 

@@ -8,6 +8,7 @@ import { run } from '../../src/migrate/cli';
 import { GATEWAY_API_MAIN_CRD_DIR } from '../util/cel';
 import { crdSchemaErrors, hasCrdSchema } from '../util/crd-schemas';
 import { validateManifests } from '../util/manifests';
+import { TS_REGISTER } from '../util/ts-register-path';
 
 // affinity-migrate on a folder of real-world-shaped ingress-nginx Ingresses
 // (test/migrate/fixtures/nginx): per target, the objects (each checked
@@ -346,8 +347,8 @@ spec:
   });
 
   test('GIVEN standard input WHEN run from a fresh node THEN the same objects, <stdin> in the report, and the exit status', () => {
-    const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src/migrate/cli.ts'), '--to', 'gateway-api', '--gateway', 'public', '-'], {
-      input: exact, encoding: 'utf-8', cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'test/tsconfig.json') },
+    const result = spawnSync(process.execPath, ['-r', TS_REGISTER, path.join(ROOT, 'src/migrate/cli.ts'), '--to', 'gateway-api', '--gateway', 'public', '-'], {
+      input: exact, encoding: 'utf-8', cwd: ROOT,
     });
     expect(result.status).toBe(0);
     expect(result.stderr).toContain(`<stdin>:1: Ingress shop/cart: ${A}affinity: carried`);
@@ -385,9 +386,9 @@ describe('AffinityMigration (library call)', () => {
 });
 
 test('the CLI loads neither cdk8s, cdk8s-plus nor constructs', () => {
-  const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e',
+  const result = spawnSync(process.execPath, ['-r', TS_REGISTER, '-e',
     'require("./src/migrate/cli"); console.log(JSON.stringify(Object.keys(require.cache)))'], {
-    encoding: 'utf-8', cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'test/tsconfig.json') },
+    encoding: 'utf-8', cwd: ROOT,
   });
   const loaded: string[] = JSON.parse(result.stdout);
   expect(loaded.filter(f => /node_modules[\\/](cdk8s|cdk8s-plus-28|constructs)[\\/]/.test(f))).toEqual([]);

@@ -1,7 +1,7 @@
 import { Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
-import { buildAndCheck, chartIn, check, minSynthShare, mostly, objectName, validName } from './harness';
+import { buildAndCheck, charRange, charString, chartIn, check, minSynthShare, mostly, objectName, validName } from './harness';
 import { doctorErrors, imageProblems, mixes as mixesOf } from './outcomes';
 import { SessionStore, SharedSessionApp } from '../../src';
 import { followsNameRule, NameRule } from '../../src/facts/names';
@@ -26,7 +26,7 @@ type SecretSpec = { kind: 'chart' | 'chart-missing' | 'named'; key: string; valu
 const secretSpec = mostly<SecretSpec>(
   fc.oneof(
     fc.constant({ kind: 'chart' as const, key: 'password', value: 'correct-horse-battery-staple' }),
-    fc.stringMatching(/^[A-Za-z0-9._~-]{1,40}$/).map(value => ({ kind: 'chart' as const, key: 'password', value })),
+    charString(`${charRange('A', 'Z')}${charRange('a', 'z')}${charRange('0', '9')}._~-`, 1, 40).map(value => ({ kind: 'chart' as const, key: 'password', value })),
     validName.map(name => ({ kind: 'named' as const, key: 'password', name })),
   ),
   fc.oneof(
@@ -38,7 +38,7 @@ const secretSpec = mostly<SecretSpec>(
 );
 
 const envName = mostly(
-  fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,15}$/),
+  fc.tuple(charString(`${charRange('A', 'Z')}_`, 1, 1), charString(`${charRange('A', 'Z')}${charRange('0', '9')}_`, 0, 15)).map(([first, rest]) => first + rest),
   fc.constantFrom('', 'bad-name', '1ST', 'with space', 'SESSION_STORE', 'SESSION_DATABASE', 'JWT_SECRET', 'REDISCLI_AUTH', 'LOG_LEVEL', 'PGDATA'),
 );
 
