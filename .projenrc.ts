@@ -226,7 +226,7 @@ project.addTask('rosetta', {
 // What Construct Hub shows for each jsii language, and the bindings' source:
 // both must generate without errors (no toolchains needed).
 project.addTask('languages', {
-  description: 'Generate API docs for TypeScript, Python, Java, C# and Go and the bindings source for the four others; check the Python docs',
+  description: 'Compile every snippet (jsii-rosetta --strict), then generate API docs for TypeScript, Python, Java, C# and Go and the bindings source for the four others from its translations; check the Python docs (after compile)',
   exec: 'node scripts/check-languages.js',
 });
 
