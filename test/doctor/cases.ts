@@ -67,6 +67,14 @@ export const CASES: RuleCase[] = [
     clean: [service('app', { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 86400 } } })],
   },
   {
+    // Without ClientIP the API server drops the config (defaulting runs before
+    // validation) and accepts the Service: affinity-config-without-client-ip says so.
+    rule: 'client-ip-timeout-out-of-range',
+    trigger: [service('app', { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 0 } } })],
+    message: 'Service app: spec.sessionAffinityConfig.clientIP.timeoutSeconds (0) must be a whole number from 1 to 86400; the API server refuses the Service',
+    clean: [service('app', { sessionAffinityConfig: { clientIP: { timeoutSeconds: 90000 } } }), service('web', { sessionAffinity: 'None', sessionAffinityConfig: { clientIP: { timeoutSeconds: 0 } } })],
+  },
+  {
     rule: 'affinity-config-without-client-ip',
     trigger: [service('app', { sessionAffinityConfig: { clientIP: { timeoutSeconds: 3600 } } })],
     message: 'Service app: spec.sessionAffinityConfig is set but spec.sessionAffinity is unset; the API server drops the config and the Service is not sticky',

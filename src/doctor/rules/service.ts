@@ -34,12 +34,15 @@ export function serviceType(service: Doc): string {
 export const timeoutOutOfRange: Rule = {
   id: 'client-ip-timeout-out-of-range',
   severity: Severity.ERROR,
-  rationale: `The API server refuses a ClientIP timeoutSeconds outside ${CLIENT_IP_TIMEOUT_MIN_SECONDS}..${CLIENT_IP_TIMEOUT_MAX_SECONDS}: the Service is never created or updated.`,
+  rationale: `The API server refuses a ClientIP timeoutSeconds outside ${CLIENT_IP_TIMEOUT_MIN_SECONDS}..${CLIENT_IP_TIMEOUT_MAX_SECONDS} on a Service with sessionAffinity ClientIP: the Service is never created or updated. (With sessionAffinity None or unset it drops the whole config instead: affinity-config-without-client-ip.)`,
   fix: `Set spec.sessionAffinityConfig.clientIP.timeoutSeconds to a whole number from ${CLIENT_IP_TIMEOUT_MIN_SECONDS} to ${CLIENT_IP_TIMEOUT_MAX_SECONDS} (24 hours), or leave it out for the 10800 s default.`,
   check(inventory, report) {
     for (const svc of inventory.services) {
+      // Only ClientIP Services have the timeout validated: for None or unset,
+      // defaulting drops sessionAffinityConfig before validation, so the
+      // Service is accepted (affinity-config-without-client-ip says so).
       const clientIp = svc.obj.spec?.sessionAffinityConfig?.clientIP;
-      if (!isObject(clientIp) || clientIp.timeoutSeconds === undefined) {
+      if (!hasClientIpAffinity(svc) || !isObject(clientIp) || clientIp.timeoutSeconds === undefined) {
         continue;
       }
       const t = clientIp.timeoutSeconds;
