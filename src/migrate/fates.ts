@@ -24,7 +24,7 @@ export const COOKIE_ANNOTATIONS: readonly string[] = [
 ];
 
 /** Human name of each target's object that holds the cookie. */
-const HOLDER: { [t in MigrationTarget]: string } = {
+export const HOLDER: { [t in MigrationTarget]: string } = {
   [MigrationTarget.GATEWAY_API]: 'HTTPRoute sessionPersistence',
   [MigrationTarget.ENVOY_GATEWAY]: 'BackendTrafficPolicy consistentHash.cookie',
   [MigrationTarget.ISTIO]: 'DestinationRule consistentHash.httpCookie',
@@ -136,10 +136,13 @@ export function cookieFates(
         const secureOff = k === A.secure && cookie.secure === false;
         if (k === A.sameSite && cookie.sameSite === undefined) {
           fate = dropped(`ingress-nginx writes only None, Lax or Strict, not ${JSON.stringify(value)}`);
-        } else if ([MigrationTarget.GATEWAY_API, MigrationTarget.KONG, MigrationTarget.GKE].includes(target)) {
-          fate = secureOff ? carried('not Secure: nothing to write') : noField(what);
         } else if (secureOff) {
-          fate = carried('not Secure');
+          // ingress-nginx omits a false Secure from the balancer's config: as
+          // if unset, its sticky.lua then marks the cookie Secure on HTTPS
+          // requests. Where requests come over HTTPS, another note says so.
+          fate = carried(`${JSON.stringify(value)} is the same as unset for ingress-nginx: the cookie is Secure on requests over HTTPS only`);
+        } else if ([MigrationTarget.GATEWAY_API, MigrationTarget.KONG, MigrationTarget.GKE].includes(target)) {
+          fate = noField(what);
         } else if (target === MigrationTarget.CONTOUR) {
           fate = carried(`cookieRewritePolicies ${CONTOUR.cookieName} ${k === A.domain ? 'domainRewrite' : k === A.sameSite ? 'sameSite' : 'secure'}`);
         } else if (target === MigrationTarget.ENVOY_GATEWAY || target === MigrationTarget.ISTIO) {

@@ -2,11 +2,11 @@
 // objects (plain JSON) and a note for every annotation. Pure: no cdk8s, no
 // printing; the CLI and AffinityMigration both call migrateDocs.
 import { envoyCookie, istioCookie } from './cookies';
-import { COOKIE_ANNOTATIONS, Fate, cookieFates, writtenLifetime } from './fates';
+import { COOKIE_ANNOTATIONS, Fate, HOLDER, cookieFates, writtenLifetime } from './fates';
 import { MigrationFate, MigrationGatewayApi, MigrationNote, MigrationOptions, MigrationResult, MigrationTarget } from './model';
 import {
   Backend, CANARY, INGRESS_CLASS_ANNOTATION, SourceCookie, SourceIngress, SourcePath, TOOL_ANNOTATIONS, USE_REGEX,
-  annotationTrue, isNginxIngress, readIngress,
+  annotationTrue, cookieAt, isNginxIngress, readIngress,
 } from './source';
 import { CONTOUR, GKE_GATEWAY, KONG, NGINX_PLUS, httpRoutePathProblem } from './target-facts';
 import { HTTPROUTE_TARGETS, TARGETS } from './targets';
@@ -40,11 +40,77 @@ class Notes {
       line: this.ingress.line,
     });
   }
+  /** Adds the note unless the same one is there already (a cookie written per route says it once). */
+  public addOnce(subject: string, fate: Fate): void {
+    if (!this.list.some(n => n.subject === subject && n.fate === fate.fate && n.detail === fate.detail)) {
+      this.add(subject, fate);
+    }
+  }
 }
 
 const carried = (detail: string): Fate => ({ fate: MigrationFate.CARRIED, detail });
 const approximated = (detail: string): Fate => ({ fate: MigrationFate.APPROXIMATED, detail });
 const dropped = (detail: string): Fate => ({ fate: MigrationFate.DROPPED, detail });
+
+/** A location a target object's cookie is used for: a path of a host. */
+interface Use {
+  readonly host: string | undefined;
+  readonly path: SourcePath;
+}
+
+/** What a target object can write of a cookie's Path and Secure. */
+interface CookieFields {
+  /**
+   * Whether it has a path field; `location` when, without one, the
+   * implementation scopes the cookie to the route's path as ingress-nginx does.
+   */
+  readonly path: boolean | 'location';
+  /** The Path it writes when given none (`undefined`: no Path attribute, the browser's default). */
+  readonly defaultPath?: string;
+  /** Whether it has a Secure field. */
+  readonly secure: boolean;
+}
+
+/**
+ * The cookie one of the target's objects writes for the locations it serves:
+ * where the annotations leave Path and Secure out, the ones ingress-nginx
+ * gives those locations (`cookieAt`), with a note saying so, or saying what
+ * the object cannot write alike.
+ */
+function holderCookie(
+  ingress: SourceIngress, cookie: SourceCookie, uses: readonly Use[], fields: CookieFields, holder: string, notes: Notes,
+): SourceCookie {
+  const at = uses.map(u => cookieAt(ingress, cookie, u.host, u.path));
+  let path = cookie.path;
+  if (path === undefined && at.length > 0 && fields.path !== 'location') {
+    const distinct = [...new Set(at.map(c => c.path))];
+    const written = fields.defaultPath ?? 'no Path (the browser then scopes the cookie to the request\'s folder)';
+    if (distinct.includes(undefined)) {
+      notes.addOnce(A.path, approximated(`not set, on use-regex locations: ingress-nginx writes the location's expression as the cookie Path; ${holder} writes ${written}; set session-cookie-path`));
+    } else if (distinct.length > 1) {
+      notes.addOnce(A.path, approximated(`not set: ingress-nginx scopes the cookie to each location's path (${distinct.join(', ')}); ${holder} is one cookie for all of them and writes ${written}`));
+    } else if (distinct[0] !== fields.defaultPath) {
+      if (fields.path) {
+        path = distinct[0];
+        notes.addOnce(A.path, carried(`not set: ingress-nginx scopes the cookie to the location's path, ${path}; written as ${holder} path ${path}`));
+      } else {
+        notes.addOnce(A.path, approximated(`not set: ingress-nginx scopes the cookie to the location's path, ${distinct[0]}; ${holder} has no path field and writes ${written}`));
+      }
+    }
+  }
+  let secure = cookie.secure;
+  if (!secure && at.length > 0 && !at.every(c => c.secure === false)) {
+    if (at.every(c => c.secure === true) && fields.secure) {
+      secure = true;
+      notes.addOnce(A.secure, carried(`not "true": ingress-nginx marks the cookie Secure on requests over HTTPS, and every request here is one (TLS for the host, HTTP redirected); written as ${holder} secure`));
+    } else if (at.every(c => c.secure === true)) {
+      notes.addOnce(A.secure, approximated(`not "true": ingress-nginx marks the cookie Secure on requests over HTTPS, and every request here is one (TLS for the host, HTTP redirected); ${holder} has no Secure field`));
+    } else {
+      notes.addOnce(A.secure, approximated(`not "true": ingress-nginx marks the cookie Secure only on the requests that come over HTTPS, and here some come over HTTP (a host without TLS, or ssl-redirect "false"); ${holder} writes one cookie ${fields.secure ? 'without Secure' : 'as the implementation decides'} for all of them`));
+    }
+  }
+  return { ...cookie, path, secure };
+}
 
 /** The checks on options that the CLI reports as usage errors. */
 export function optionsProblem(options: MigrationOptions): string | undefined {
@@ -148,9 +214,11 @@ function httpRouteSessionPersistence(ctx: Context, cookie: SourceCookie): Json {
 function renderHttpRoutes(ctx: Context, ingress: SourceIngress, notes: Notes): void {
   const parentRef = { name: ctx.options.gateway!, ...(ctx.options.gatewayNamespace ? { namespace: ctx.options.gatewayNamespace } : {}) };
   const cookie = ingress.cookie;
-  const services = new Set<string>();
+  // The locations each Service serves: a per-Service cookie (Istio, Kong, GKE) covers them all.
+  const services = new Map<string, Use[]>();
   ingress.hosts.forEach((h, index) => {
     const rules: Json[] = [];
+    const uses: Use[] = [];
     for (const p of h.paths) {
       const { type, note } = gatewayPathType(ingress, p);
       const pathProblem = type === 'RegularExpression' ? undefined : httpRoutePathProblem(p.path);
@@ -165,7 +233,8 @@ function renderHttpRoutes(ctx: Context, ingress: SourceIngress, notes: Notes): v
       if (backends.length === 0) {
         continue;
       }
-      backends.forEach(b => services.add(b.service));
+      backends.forEach(b => services.set(b.service, [...(services.get(b.service) ?? []), { host: h.host, path: p }]));
+      uses.push({ host: h.host, path: p });
       const match: Json = { path: { type, value: p.path } };
       if (p.header) {
         match.headers = [{ type: p.header.regex ? 'RegularExpression' : 'Exact', name: p.header.name, value: p.header.value }];
@@ -175,6 +244,8 @@ function renderHttpRoutes(ctx: Context, ingress: SourceIngress, notes: Notes): v
         backendRefs: backends.map(b => ({ name: b.service, port: b.port, ...(b.weight !== undefined ? { weight: b.weight } : {}) })),
       };
       if (cookie && ctx.target === MigrationTarget.GATEWAY_API) {
+        // No Secure field; the implementation scopes the cookie to the route's path.
+        holderCookie(ingress, cookie, [{ host: h.host, path: p }], { path: 'location', secure: false }, 'HTTPRoute sessionPersistence', notes);
         rule.sessionPersistence = httpRouteSessionPersistence(ctx, cookie);
       }
       rules.push(rule);
@@ -196,7 +267,13 @@ function renderHttpRoutes(ctx: Context, ingress: SourceIngress, notes: Notes): v
         metadata: { name: `${name}-affinity`, namespace: ingress.namespace },
         spec: {
           targetRefs: [{ group: ENVOY_POLICY_TARGET_GROUP, kind: 'HTTPRoute', name }],
-          loadBalancer: { type: 'ConsistentHash', consistentHash: { type: 'Cookie', cookie: envoyCookie(cookie, writtenLifetime(ctx.target, cookie)) } },
+          loadBalancer: {
+            type: 'ConsistentHash',
+            consistentHash: {
+              type: 'Cookie',
+              cookie: envoyCookie(holderCookie(ingress, cookie, uses, { path: true, secure: true }, 'BackendTrafficPolicy consistentHash.cookie', notes), writtenLifetime(ctx.target, cookie)),
+            },
+          },
         },
       });
     }
@@ -204,16 +281,20 @@ function renderHttpRoutes(ctx: Context, ingress: SourceIngress, notes: Notes): v
   if (!cookie) {
     return;
   }
-  for (const service of services) {
-    renderServicePolicy(ctx, ingress, cookie, service, notes);
+  for (const [service, uses] of services) {
+    renderServicePolicy(ctx, ingress, cookie, service, uses, notes);
   }
 }
 
 /** The per-Service cookie objects (Istio, Kong, GKE), once per Service. */
-function renderServicePolicy(ctx: Context, ingress: SourceIngress, cookie: SourceCookie, service: string, notes: Notes): void {
+function renderServicePolicy(ctx: Context, ingress: SourceIngress, source: SourceCookie, service: string, uses: readonly Use[], notes: Notes): void {
   if (![MigrationTarget.ISTIO, MigrationTarget.KONG, MigrationTarget.GKE].includes(ctx.target)) {
     return;
   }
+  const fields: CookieFields = ctx.target === MigrationTarget.ISTIO ? { path: true, secure: true }
+    : ctx.target === MigrationTarget.KONG ? { path: true, defaultPath: KONG.defaultCookiePath, secure: false }
+      : { path: false, defaultPath: '/', secure: false };
+  const cookie = holderCookie(ingress, source, uses, fields, HOLDER[ctx.target], notes);
   const key = `${ingress.namespace}/${service}`;
   const signature = JSON.stringify(cookie);
   const earlier = ctx.servicePolicies.get(key);
@@ -307,22 +388,26 @@ function renderTraefik(ctx: Context, ingress: SourceIngress, notes: Notes): void
       if (p.header) {
         parts.push(p.header.regex ? `HeaderRegexp(\`${p.header.name}\`, \`${p.header.value}\`)` : `Header(\`${p.header.name}\`, \`${p.header.value}\`)`);
       }
+      // Traefik's sticky cookie is per route: each gets its location's Path and Secure.
+      const written = cookie && p.backends.length > 0
+        ? holderCookie(ingress, cookie, [{ host: h.host, path: p }], { path: true, defaultPath: '/', secure: true }, 'IngressRoute sticky.cookie', notes)
+        : undefined;
       const services = p.backends.map(b => {
         const svc: Json = { name: b.service, port: b.port ?? b.portName };
         if (b.weight !== undefined) {
           svc.weight = b.weight;
         }
-        if (cookie) {
-          const lifetime = writtenLifetime(ctx.target, cookie);
+        if (written) {
+          const lifetime = writtenLifetime(ctx.target, written);
           svc.sticky = {
             cookie: {
-              name: cookie.name,
+              name: written.name,
               httpOnly: true,
-              ...(cookie.secure ? { secure: true } : {}),
-              ...(cookie.sameSite ? { sameSite: traefikSameSite(cookie.sameSite) } : {}),
+              ...(written.secure ? { secure: true } : {}),
+              ...(written.sameSite ? { sameSite: traefikSameSite(written.sameSite) } : {}),
               ...(lifetime !== undefined ? { maxAge: lifetime } : {}),
-              ...(cookie.path !== undefined ? { path: cookie.path } : {}),
-              ...(cookie.domain !== undefined ? { domain: cookie.domain } : {}),
+              ...(written.path !== undefined ? { path: written.path } : {}),
+              ...(written.domain !== undefined ? { domain: written.domain } : {}),
             },
           };
         }
@@ -382,11 +467,13 @@ function renderContour(ctx: Context, ingress: SourceIngress, notes: Notes): void
       };
       if (cookie) {
         route.loadBalancerPolicy = { strategy: CONTOUR.strategy };
+        // Per route, as the cookie's rewrite policy is: each gets its location's Path and Secure.
+        const written = holderCookie(ingress, cookie, [{ host: h.host, path: p }], { path: true, defaultPath: '/', secure: true }, 'cookieRewritePolicies', notes);
         const rewrite: Json = {
-          ...(cookie.path !== undefined ? { pathRewrite: { value: cookie.path } } : {}),
-          ...(cookie.domain !== undefined ? { domainRewrite: { value: cookie.domain } } : {}),
-          ...(cookie.secure ? { secure: true } : {}),
-          ...(cookie.sameSite ? { sameSite: cookie.sameSite } : {}),
+          ...(written.path !== undefined ? { pathRewrite: { value: written.path } } : {}),
+          ...(written.domain !== undefined ? { domainRewrite: { value: written.domain } } : {}),
+          ...(written.secure ? { secure: true } : {}),
+          ...(written.sameSite ? { sameSite: written.sameSite } : {}),
         };
         if (Object.keys(rewrite).length > 0) {
           route.cookieRewritePolicies = [{ name: CONTOUR.cookieName, ...rewrite }];
@@ -435,30 +522,37 @@ function renderNginxPlus(ctx: Context, ingress: SourceIngress, notes: Notes): vo
       notes.add(h.paths[0]?.field ?? 'spec.rules', dropped('a VirtualServer needs a host; the paths for any host are not written'));
       return;
     }
-    const upstreams = new Map<string, Json>();
-    const upstream = (service: string, port: number): string => {
+    // An upstream's session cookie serves every path that passes to it: its
+    // Path and Secure are written once the paths are known (holderCookie).
+    const upstreams = new Map<string, { service: string; port: number; uses: Use[] }>();
+    const upstream = (service: string, port: number, p: SourcePath): string => {
       const name = `${service}-${port}`.replace(/[^a-z0-9-]/g, '-');
-      if (!upstreams.has(name)) {
-        const lifetime = cookie ? writtenLifetime(ctx.target, cookie) : undefined;
-        upstreams.set(name, {
-          name,
-          service,
-          port,
-          ...(cookie ? {
-            sessionCookie: {
-              enable: true,
-              name: cookie.name,
-              ...(cookie.path !== undefined ? { path: cookie.path } : {}),
-              ...(lifetime !== undefined ? { expires: `${lifetime}s` } : {}),
-              ...(cookie.domain !== undefined ? { domain: cookie.domain } : {}),
-              httpOnly: true,
-              ...(cookie.secure ? { secure: true } : {}),
-              ...(cookie.sameSite ? { samesite: cookie.sameSite.toLowerCase() } : {}),
-            },
-          } : {}),
-        });
-      }
+      const entry = upstreams.get(name) ?? { service, port, uses: [] };
+      entry.uses.push({ host: h.host, path: p });
+      upstreams.set(name, entry);
       return name;
+    };
+    const upstreamObject = (name: string, u: { service: string; port: number; uses: Use[] }): Json => {
+      if (!cookie) {
+        return { name, service: u.service, port: u.port };
+      }
+      const written = holderCookie(ingress, cookie, u.uses, { path: true, secure: true }, 'VirtualServer upstream sessionCookie', notes);
+      const lifetime = writtenLifetime(ctx.target, written);
+      return {
+        name,
+        service: u.service,
+        port: u.port,
+        sessionCookie: {
+          enable: true,
+          name: written.name,
+          ...(written.path !== undefined ? { path: written.path } : {}),
+          ...(lifetime !== undefined ? { expires: `${lifetime}s` } : {}),
+          ...(written.domain !== undefined ? { domain: written.domain } : {}),
+          httpOnly: true,
+          ...(written.secure ? { secure: true } : {}),
+          ...(written.sameSite ? { samesite: written.sameSite.toLowerCase() } : {}),
+        },
+      };
     };
     const routes = new Map<string, Json>();
     for (const p of h.paths) {
@@ -467,7 +561,7 @@ function renderNginxPlus(ctx: Context, ingress: SourceIngress, notes: Notes): vo
         continue;
       }
       const path = nginxPlusPath(ingress, p, notes);
-      const names = backends.map(b => upstream(b.service, b.port));
+      const names = backends.map(b => upstream(b.service, b.port, p));
       const action: Json = names.length === 1
         ? { action: { pass: names[0] } }
         : { splits: percentages(backends.map(b => b.weight ?? 1)).map((weight, i) => ({ weight, action: { pass: names[i] } })) };
@@ -488,7 +582,12 @@ function renderNginxPlus(ctx: Context, ingress: SourceIngress, notes: Notes): vo
       apiVersion: NGINX_PLUS.apiVersion,
       kind: NGINX_PLUS.kind,
       metadata: { name: routeName(ingress, index), namespace: ingress.namespace },
-      spec: { host: h.host, ...(secret ? { tls: { secret } } : {}), upstreams: [...upstreams.values()], routes: finished },
+      spec: {
+        host: h.host,
+        ...(secret ? { tls: { secret } } : {}),
+        upstreams: [...upstreams].map(([name, u]) => upstreamObject(name, u)),
+        routes: finished,
+      },
     });
   });
 }

@@ -23,6 +23,12 @@ export const CANARY = {
 /** `use-regex`: every path of the host is a regular expression. */
 export const USE_REGEX = `${NGINX_ANNOTATION_PREFIX}use-regex`;
 
+/** With TLS for a host, ingress-nginx redirects its HTTP requests to HTTPS unless this is "false". */
+export const SSL_REDIRECT = `${NGINX_ANNOTATION_PREFIX}ssl-redirect`;
+
+/** Redirects HTTP to HTTPS even without TLS in the Ingress. */
+export const FORCE_SSL_REDIRECT = `${NGINX_ANNOTATION_PREFIX}force-ssl-redirect`;
+
 /** The annotation older Ingresses name their class with. */
 export const INGRESS_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 
@@ -187,5 +193,36 @@ export function readIngress(obj: { [k: string]: any }, file?: string, line?: num
     cookie: readCookie(annotations),
     canary: annotationTrue(annotations[CANARY.canary]),
     useRegex: annotationTrue(annotations[USE_REGEX]),
+  };
+}
+
+/**
+ * How requests for a host reach ingress-nginx: `true` over HTTPS only (TLS
+ * for the host and the HTTP redirect on, as it is by default, or the
+ * redirect forced), `false` over HTTP only (no TLS for it), `undefined` both
+ * (TLS, but `ssl-redirect: "false"`).
+ */
+export function overHttps(ingress: SourceIngress, host: string | undefined): boolean | undefined {
+  if (annotationTrue(ingress.annotations[FORCE_SSL_REDIRECT])) {
+    return true;
+  }
+  const tls = ingress.tls.some(t => t.hosts.length === 0 || (host !== undefined && t.hosts.includes(host)));
+  if (!tls) {
+    return false;
+  }
+  return ingress.annotations[SSL_REDIRECT]?.trim().toLowerCase() === 'false' ? undefined : true;
+}
+
+/**
+ * The Path and Secure of the cookie ingress-nginx sets on a request to one
+ * location (its balancer's sticky.lua): without `session-cookie-path`, the
+ * location's own path (a `use-regex` location's path is its expression:
+ * `undefined` here); without `session-cookie-secure: "true"` ("false" is the
+ * same as unset), Secure when the request came over HTTPS.
+ */
+export function cookieAt(ingress: SourceIngress, cookie: SourceCookie, host: string | undefined, p: SourcePath): { path?: string; secure?: boolean } {
+  return {
+    path: cookie.path ?? (ingress.useRegex ? undefined : p.path),
+    secure: cookie.secure ? true : overHttps(ingress, host),
   };
 }

@@ -260,6 +260,79 @@ describe('targets with their own objects', () => {
   });
 });
 
+describe('the cookie Path and Secure ingress-nginx gives a location when the annotations leave them out', () => {
+  /** Two locations of one host, each to its own Service unless `oneService`. */
+  function app(annotations: Record<string, string> = {}, options: { tls?: boolean; oneService?: boolean } = {}): any {
+    const backend = (name: string) => ({ service: { name: options.oneService ? 'app' : name, port: { number: 80 } } });
+    return {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'app', namespace: 'shop', annotations: { [`${A}affinity`]: 'cookie', ...annotations } },
+      spec: {
+        ingressClassName: 'nginx',
+        ...(options.tls ?? true ? { tls: [{ hosts: ['app.example.com'], secretName: 'app-tls' }] } : {}),
+        rules: [{
+          host: 'app.example.com',
+          http: {
+            paths: [
+              { path: '/app', pathType: 'Prefix', backend: backend('app') },
+              { path: '/api', pathType: 'Prefix', backend: backend('api') },
+            ],
+          },
+        }],
+      },
+    };
+  }
+  const migrate = (target: MigrationTarget, ingress: any) => AffinityMigration.migrate([ingress], { target, gateway: 'public' });
+  const stickyOf = (result: ReturnType<typeof migrate>) =>
+    result.objects.flatMap(o => o.spec.routes.flatMap((r: any) => r.services.map((svc: any) => [r.match, svc.sticky.cookie])));
+  const notesOn = (result: ReturnType<typeof migrate>, subject: string) => result.notes.filter(n => n.subject === subject).map(n => `${n.fate}: ${n.detail}`);
+
+  test('GIVEN TLS and no path or secure annotation WHEN --to traefik THEN each route\'s cookie has its location\'s Path and Secure, exactly', () => {
+    // ingress-nginx: Path is the location's path, Secure on HTTPS requests (all of them: TLS, HTTP redirected)
+    const result = migrate(MigrationTarget.TRAEFIK, app());
+    expect(stickyOf(result)).toEqual([
+      ['Host(`app.example.com`) && PathPrefix(`/app`)', { name: 'INGRESSCOOKIE', httpOnly: true, secure: true, path: '/app' }],
+      ['Host(`app.example.com`) && PathPrefix(`/api`)', { name: 'INGRESSCOOKIE', httpOnly: true, secure: true, path: '/api' }],
+    ]);
+    expect(result.exact).toBe(true);
+    expectValid(result.objects);
+  });
+
+  test('GIVEN session-cookie-secure "false" WHEN --to traefik THEN the same as unset: Secure over HTTPS', () => {
+    const result = migrate(MigrationTarget.TRAEFIK, app({ [`${A}session-cookie-secure`]: 'false' }));
+    expect(stickyOf(result).map(([, c]) => c.secure)).toEqual([true, true]);
+    expect(notesOn(result, `${A}session-cookie-secure`)[0]).toMatch(/^carried: "false" is the same as unset for ingress-nginx/);
+  });
+
+  test('GIVEN no TLS WHEN --to traefik THEN no Secure (requests come over HTTP), exactly', () => {
+    const result = migrate(MigrationTarget.TRAEFIK, app({}, { tls: false }));
+    expect(stickyOf(result).map(([, c]) => c.secure)).toEqual([undefined, undefined]);
+    expect(result.exact).toBe(true);
+  });
+
+  test('GIVEN TLS with ssl-redirect "false" WHEN --to traefik THEN approximated: ingress-nginx marks only the HTTPS requests\' cookie Secure', () => {
+    const result = migrate(MigrationTarget.TRAEFIK, app({ [`${A}ssl-redirect`]: 'false' }));
+    expect(stickyOf(result).map(([, c]) => c.secure)).toEqual([undefined, undefined]);
+    expect(notesOn(result, `${A}session-cookie-secure`)).toEqual([expect.stringMatching(/^approximated: .*some come over HTTP/)]);
+    expect(result.exact).toBe(false);
+  });
+
+  test('GIVEN one Service behind two locations WHEN --to istio THEN one cookie for both: approximated, no Path written', () => {
+    const result = migrate(MigrationTarget.ISTIO, app({}, { oneService: true }));
+    const rule = result.objects.find(o => o.kind === 'DestinationRule');
+    expect(rule.spec.trafficPolicy.loadBalancer.consistentHash.httpCookie).toEqual({ name: 'INGRESSCOOKIE', ttl: '0s', attributes: [{ name: 'Secure' }] });
+    expect(notesOn(result, `${A}session-cookie-path`)).toEqual([expect.stringMatching(/^approximated: not set: ingress-nginx scopes the cookie to each location's path \(\/app, \/api\)/)]);
+    expect(result.exact).toBe(false);
+  });
+
+  test('GIVEN TLS WHEN --to kong or gke THEN approximated: neither has a Secure field', () => {
+    for (const target of [MigrationTarget.KONG, MigrationTarget.GKE]) {
+      expect(notesOn(migrate(target, app()), `${A}session-cookie-secure`)).toEqual([expect.stringMatching(/has no Secure field$/)]);
+    }
+  });
+});
+
 describe('exit status', () => {
   let dir: string;
   beforeEach(() => {
