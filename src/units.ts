@@ -44,6 +44,12 @@ export interface UntypedPropsRules {
    * given, each with what it must be, as the error says it.
    */
   readonly constructs?: { readonly [path: string]: string };
+  /**
+   * Props that hold a list when given, each with what it must be, as the
+   * error says it: `a list of ports, such as [{ port: 80 }]`. A string there
+   * would otherwise be read character by character.
+   */
+  readonly lists?: { readonly [path: string]: string };
 }
 
 /** What a `loadBalancerStickiness` prop must be, as an error says it. */
@@ -148,6 +154,13 @@ export function untypedProps<T extends object>(scope: IConstruct | string, props
     const value = valueAt(props, path);
     if (value !== undefined && !Construct.isConstruct(value)) {
       throw fail(`${prefix}${path}`, describeUntyped(value), `must be ${constructs[path]}`);
+    }
+  }
+  const lists = rules.lists;
+  for (const path in lists) {
+    const value = valueAt(props, path);
+    if (value !== undefined && !Array.isArray(value)) {
+      throw fail(`${prefix}${path}`, describeUntyped(value), `must be ${lists[path]}`);
     }
   }
   return props ?? ({} as T);

@@ -36,7 +36,7 @@ interface Case {
 }
 
 /** What a prop holds, among those plain JavaScript can get wrong without a TypeError. */
-type Kind = 'enum' | 'boolean' | 'string' | 'secretKeyRef' | 'secret' | 'bindable' | 'construct';
+type Kind = 'enum' | 'boolean' | 'string' | 'secretKeyRef' | 'secret' | 'bindable' | 'construct' | 'list';
 
 /** The cdk8s-plus constructs the library's props take (a Service, a Deployment). */
 const CONSTRUCT_PROPS = ['cdk8s-plus-28.Service', 'cdk8s-plus-28.Deployment'];
@@ -58,7 +58,7 @@ const cases: Case[] = [
       type: kplus.ServiceType.LOAD_BALANCER, loadBalancerStickiness: lib.LoadBalancerStickiness.awsNlb(o),
     }),
   },
-  { name: 'StickyService', make: (c, o) => new lib.StickyService(c, 'S', o), durations: ['affinityTimeout'], dependencyTyped: { type: 'enum' } },
+  { name: 'StickyService', make: (c, o) => new lib.StickyService(c, 'S', o), durations: ['affinityTimeout'], dependencyTyped: { type: 'enum', ports: 'list' } },
   {
     name: 'StickyService.exposeWorkload',
     make: (c, o) => lib.StickyService.exposeWorkload(deployment(c), o),
@@ -139,6 +139,7 @@ const OURS = 'cdk8s-session-affinity.';
 
 /** What a jsii type reference holds, when it is a kind plain JavaScript can get wrong; nested structs of the library are walked. */
 function kindOf(type: any): Kind | 'struct' | undefined {
+  if (type?.collection?.kind === 'array') return 'list';
   if (type?.primitive === 'boolean') return 'boolean';
   if (type?.primitive === 'string') return 'string';
   if (type?.fqn === `${OURS}SecretKeyRef`) return 'secretKeyRef';
@@ -195,6 +196,8 @@ const WRONG: { [kind in Kind]: { value: unknown; allowed: RegExp } } = {
   secret: { value: 'app-secrets', allowed: /must be a Secret/ },
   bindable: { value: 'sticky', allowed: /must be an? [A-Z][A-Za-z]+, such as [A-Z][A-Za-z]+\.[a-zA-Z]+\(/ },
   construct: { value: 'backend', allowed: /must be a cdk8s-plus (Service|Deployment)/ },
+  // A string where a list belongs would be read character by character.
+  list: { value: 'a', allowed: /must be a list of [a-z ]+, such as \[/ },
 };
 
 /** Runs `make` and returns what it threw, or `undefined`. */

@@ -106,7 +106,15 @@ export class TraefikCookieAffinityRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: TraefikCookieAffinityRouteProps) {
     super(scope, id);
-    props = untypedProps(this, props, { required: ['backend'], durations: ['cookie.maxAge'], booleans: ['allowCrossNamespace'], strings: ['pathPrefix'], secrets: ['tlsSecret'], constructs: { backend: A_SERVICE } });
+    props = untypedProps(this, props, {
+      required: ['backend'],
+      durations: ['cookie.maxAge'],
+      booleans: ['allowCrossNamespace'],
+      strings: ['pathPrefix'],
+      secrets: ['tlsSecret'],
+      constructs: { backend: A_SERVICE },
+      lists: { hostnames: "a list of host names, such as ['shop.example.com']", entryPoints: "a list of entry point names, such as ['websecure']" },
+    });
     checkServiceRef(this, 'backend', props.backend);
     const hostnames = props.hostnames ?? [];
     for (const host of hostnames) {

@@ -195,7 +195,10 @@ export class KedaScaledObject extends Construct {
   public constructor(scope: Construct, id: string, props: KedaScaledObjectProps) {
     super(scope, id);
     props = untypedProps(this, props, {
-      required: ['target', 'minReplicas', 'maxReplicas'], durations: ['pollingInterval', 'cooldownPeriod'], constructs: { target: 'a cdk8s-plus Deployment' },
+      required: ['target', 'minReplicas', 'maxReplicas'],
+      durations: ['pollingInterval', 'cooldownPeriod'],
+      constructs: { target: 'a cdk8s-plus Deployment' },
+      lists: { triggers: 'a list of triggers, such as [KedaTrigger.cpuUtilization(70)]' },
     });
     const { target } = props;
     this.minReplicas = props.minReplicas;

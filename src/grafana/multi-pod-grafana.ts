@@ -116,6 +116,7 @@ const PROPS_RULES = {
   strings: ['name', 'image'],
   enums: { serviceType: kplus.ServiceType },
   bindables: { sessions: 'a GrafanaSessions, such as GrafanaSessions.clientIpAffinity()' },
+  lists: { 'autoscaling.triggers': 'a list of triggers, such as [KedaTrigger.cpuUtilization(70)]' },
 };
 
 /** The Grafana image used unless another is given: Grafana OSS, pinned. */

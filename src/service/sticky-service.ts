@@ -184,6 +184,7 @@ export class StickyService extends kplus.Service {
       strings: ['name'],
       enums: { serviceType: kplus.ServiceType, externalTrafficPolicy: ExternalTrafficPolicy, internalTrafficPolicy: InternalTrafficPolicy },
       bindables: { loadBalancerStickiness: A_LOAD_BALANCER_STICKINESS },
+      lists: { ports: LIST_OF_PORTS },
     });
     if (options.name !== undefined) {
       checkName(workload, 'name', options.name, NameRule.DNS_1035_LABEL);
@@ -255,6 +256,11 @@ export class StickyService extends kplus.Service {
    * @param props the cdk8s-plus Service props plus the affinity settings
    */
   public constructor(scope: Construct, id: string, props: StickyServiceProps = {}) {
+    // cdk8s-plus binds the ports in its constructor, before any check here:
+    // a string from plain JavaScript would be bound character by character.
+    if (props.ports !== undefined && !Array.isArray(props.ports)) {
+      untypedProps(`${scope.node.path}/${id}`, props, { lists: { ports: LIST_OF_PORTS } });
+    }
     super(scope, id, { ...props, metadata: definedMetadata(props.metadata) });
     untypedProps(this, props, PROP_TYPES);
     checkObjectNames(this, this.apiObject);
@@ -373,11 +379,14 @@ function annotationsNow(metadata: ApiObjectMetadataDefinition): { [key: string]:
   return metadata.toJson().annotations ?? {};
 }
 
+const LIST_OF_PORTS = 'a list of ports, such as [{ port: 80, targetPort: 8080 }]';
+
 /** What plain JavaScript can get wrong in the props (made once, not per Service). */
 const PROP_TYPES: UntypedPropsRules = {
   durations: ['affinityTimeout'],
   enums: { type: kplus.ServiceType, externalTrafficPolicy: ExternalTrafficPolicy, internalTrafficPolicy: InternalTrafficPolicy },
   bindables: { loadBalancerStickiness: A_LOAD_BALANCER_STICKINESS },
+  lists: { ports: LIST_OF_PORTS },
 };
 
 function noPortsMessage(): string {

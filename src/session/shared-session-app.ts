@@ -120,6 +120,7 @@ const PROPS_RULES: UntypedPropsRules = {
   strings: ['image'],
   booleans: ['writableTmp'],
   bindables: { store: 'a SessionStore, such as SessionStore.redis()' },
+  lists: { command: "a list of strings, such as ['node', 'server.js']", args: "a list of strings, such as ['--port', '8080']" },
 };
 
 /**
