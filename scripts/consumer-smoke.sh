@@ -623,6 +623,26 @@ node -e 'const f = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"
   || fail "no cookie-affinity-without-ingress-class warning on two Ingresses without a class for two controllers: $(cat "$tmp/doctor.out")"
 expect_exit 0 "--min-severity warning dist/" "$doctor" --format json --min-severity warning "$app/dist"
 if grep -q 'cookie-affinity-without-ingress-class' "$tmp/doctor.out"; then fail "the app's Ingresses, one with a class, were reported as without one"; fi
+# Sessions in memory, which no manifest shows, said by the workload's annotation: an error (exit 1).
+inmemory="$tmp/in-memory.yaml"
+cat >"$inmemory" <<'EOF'
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: cart, annotations: {cdk8s-session-affinity.dev/local-sessions: "true"}}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: cart}}
+  template:
+    metadata: {labels: {app: cart}}
+    spec: {containers: [{name: cart, image: ghcr.io/example/cart:1.0.0}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: cart}
+spec: {selector: {app: cart}, ports: [{port: 80}]}
+EOF
+expect_exit 1 "in-memory.yaml (local-sessions annotation)" "$doctor" --format json "$inmemory"
+grep -q '"local-sessions-without-affinity"' "$tmp/doctor.out" || fail "the local-sessions annotation did not make the doctor report the Service: $(cat "$tmp/doctor.out")"
 
 step "affinity-doctor as a cdk8s CLI validation plugin (validations: in cdk8s.yaml)"
 cp "$app/cdk8s.yaml" "$tmp/cdk8s.yaml.orig"

@@ -68,3 +68,10 @@ export function ingressClassOf(ingress: Manifest): string | undefined {
   return manifestAnnotations(ingress)['kubernetes.io/ingress.class'];
 }
 
+/**
+ * An annotation of this library's own, on a workload or its pod template:
+ * `"true"` tells the doctor the pods keep sessions to themselves (in memory,
+ * on a local disk), which their manifests cannot show; `"false"` that they
+ * do not, whatever the doctor would infer.
+ */
+export const LOCAL_SESSIONS_ANNOTATION = 'cdk8s-session-affinity.dev/local-sessions';

@@ -41,6 +41,17 @@ const KONG_STICKY: Obj = {
   spec: { algorithm: 'sticky-sessions', hashOn: { input: 'none' }, stickySessions: { cookie: 'session-id' } },
 };
 
+/** An object with these annotations added to its metadata. */
+function annotated(obj: any, annotations: Record<string, string>): any {
+  return { ...obj, metadata: { ...obj.metadata, annotations: { ...obj.metadata.annotations, ...annotations } } };
+}
+
+/** A workload with these annotations added to its pod template. */
+function onPodTemplate(obj: any, annotations: Record<string, string>): any {
+  const template = obj.spec.template;
+  return { ...obj, spec: { ...obj.spec, template: { ...template, metadata: { ...template.metadata, annotations } } } };
+}
+
 export const CASES: RuleCase[] = [
   {
     rule: 'local-sessions-without-affinity',
@@ -53,6 +64,17 @@ export const CASES: RuleCase[] = [
     trigger: [workload('shop', { replicas: 3, ...sessionVolume }), service('shop')],
     message: 'Service shop spreads requests over the 3 pods of Deployment shop, and container app keeps sessions in /var/lib/app/sessions on emptyDir (volume sessions), local to each pod; with no ClientIP or cookie affinity in front, users are logged out at random',
     clean: [workload('shop', { replicas: 3, ...sessionVolume }), service('shop'), ingress('shop', 'shop', { [`${NGINX}affinity`]: 'cookie' })],
+  },
+  {
+    // Sessions in memory do not show in a manifest: the workload can say so.
+    rule: 'local-sessions-without-affinity',
+    trigger: [annotated(workload('cart', { replicas: 3 }), { 'cdk8s-session-affinity.dev/local-sessions': 'true' }), service('cart')],
+    message: 'Service cart spreads requests over the 3 pods of Deployment cart, and its pods keep sessions to themselves (annotation cdk8s-session-affinity.dev/local-sessions: "true"); with no ClientIP or cookie affinity in front, users are logged out at random',
+    clean: [
+      annotated(workload('shop', { replicas: 3, ...sessionVolume }), { 'cdk8s-session-affinity.dev/local-sessions': 'false' }), service('shop'),
+      // On the pod template, as Helm charts' podAnnotations write it.
+      onPodTemplate(workload('web', { replicas: 3, ...sessionVolume }), { 'cdk8s-session-affinity.dev/local-sessions': 'false' }), service('web'),
+    ],
   },
   {
     rule: 'local-sessions-without-affinity',

@@ -15,7 +15,8 @@ import {
   grafanaFileEnvName,
   isLegacyGrafanaSessionEnv,
 } from '../../facts/grafana';
-import { Doc, Inventory, Workload, isObject } from '../inventory';
+import { LOCAL_SESSIONS_ANNOTATION } from '../../facts/manifests';
+import { Doc, Inventory, Workload, annotationsOf, isObject } from '../inventory';
 import { Severity } from '../model';
 
 const GF_DATABASE_TYPE = GRAFANA_ENV.DATABASE_TYPE;
@@ -311,6 +312,15 @@ function grafanaContainers(w: Workload): any[] {
  * do not (or the manifests cannot tell).
  */
 export function localSessions(inventory: Inventory, w: Workload): string | undefined {
+  // What the workload says of itself wins over what the doctor infers.
+  const said = annotationsOf(w.doc.obj)[LOCAL_SESSIONS_ANNOTATION]
+    ?? annotationsOf(isObject(w.doc.obj.spec?.template) ? w.doc.obj.spec.template : {})[LOCAL_SESSIONS_ANNOTATION];
+  if (said !== undefined && said.trim().toLowerCase() === 'false') {
+    return undefined;
+  }
+  if (said !== undefined && said.trim().toLowerCase() === 'true') {
+    return `its pods keep sessions to themselves (annotation ${LOCAL_SESSIONS_ANNOTATION}: "true")`;
+  }
   for (const c of grafanaContainers(w)) {
     const db = grafanaDatabase(inventory, w, c);
     if (db.missing.length > 0 || SHARED.includes(db.type)) {
