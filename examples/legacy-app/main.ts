@@ -2,7 +2,7 @@
 // idle-session expiry. Its Service is put in front of the Deployment in one
 // line, with the port taken from the container.
 import { App, Chart } from 'cdk8s';
-import { AffinityTimeout, StickyService } from '../../src';
+import { AffinityDoctor, AffinityTimeout, StickyService } from '../../src';
 import { webApp } from '../shared/web-app';
 
 const app = new App();
@@ -14,6 +14,10 @@ const deployment = webApp(chart, 'App', {
   port: 8080,
   healthPath: '/healthz',
 });
+// Sessions in memory do not show in a manifest: the annotation tells
+// affinity-doctor (at synth, and on the YAML in CI), so that a later change
+// that drops the affinity is reported as an error, not passed as fine.
+deployment.metadata.addAnnotation(AffinityDoctor.LOCAL_SESSIONS_ANNOTATION, 'true');
 
 StickyService.exposeWorkload(deployment, {
   name: 'legacy-app',

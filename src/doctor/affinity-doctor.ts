@@ -4,6 +4,7 @@ import { Doc } from './inventory';
 import { formatProblem, parseText } from './load';
 import { Finding, RuleInfo, Severity } from './model';
 import { RULES } from './rules';
+import { LOCAL_SESSIONS_ANNOTATION } from '../facts/manifests';
 import { untypedProps } from '../units';
 
 /** Options of `AffinityDoctor.check()` and `AffinityDoctor.checkYaml()`. */
@@ -31,6 +32,18 @@ export interface CheckOptions {
  * included. To run it on a cdk8s app at synth, see `AffinityDoctorValidation`.
  */
 export class AffinityDoctor {
+  /**
+   * The annotation a workload (or its pod template) carries to tell the
+   * doctor its pods keep sessions to themselves, in memory or on a local
+   * disk, which no manifest shows: `"true"`; `"false"` overrides what the
+   * doctor infers (Grafana's database, a session volume on emptyDir).
+   *
+   * @example
+   * declare const deployment: kplus.Deployment;
+   * deployment.metadata.addAnnotation(affinity.AffinityDoctor.LOCAL_SESSIONS_ANNOTATION, 'true');
+   */
+  public static readonly LOCAL_SESSIONS_ANNOTATION: string = LOCAL_SESSIONS_ANNOTATION;
+
   /**
    * Checks a set of manifests together (a Service is matched to the
    * workloads it selects among them). Objects without `apiVersion` and
