@@ -349,13 +349,22 @@ export class StickyService extends kplus.Service {
       this.metadata.addAnnotation(key, value);
     }
     // Annotations added after construction (say, the controller's own
-    // target-group attributes) would replace these silently.
+    // target-group attributes) would replace these silently. Run at every
+    // synth, for each LoadBalancer Service: it allocates nothing when they stand.
+    const wanted = config.annotations;
     this.node.addValidation({
       validate: () => {
-        const now = annotationsNow(this.metadata);
-        return Object.entries(config.annotations)
-          .filter(([key, value]) => now[key] !== value)
-          .map(([key, value]) => `'metadata.annotations' (${key}: ${now[key] ?? 'removed'}) must stay ${value} for loadBalancerStickiness ${stickiness.provider}(): put every value for this annotation in the Service's props, where they are merged`);
+        const kept = keptAnnotations(this.metadata);
+        let errors: string[] | undefined;
+        for (const key in wanted) {
+          if (kept?.[key] !== wanted[key]) {
+            const now = annotationsNow(this.metadata)[key];
+            if (now !== wanted[key]) {
+              (errors ??= []).push(`'metadata.annotations' (${key}: ${now ?? 'removed'}) must stay ${wanted[key]} for loadBalancerStickiness ${stickiness.provider}(): put every value for this annotation in the Service's props, where they are merged`);
+            }
+          }
+        }
+        return errors ?? NO_ERRORS;
       },
     });
     return config.loadBalancerClass === undefined ? [] : [JsonPatch.add('/spec/loadBalancerClass', config.loadBalancerClass)];
@@ -380,6 +389,9 @@ function annotationsNow(metadata: ApiObjectMetadataDefinition): { [key: string]:
 }
 
 const LIST_OF_PORTS = 'a list of ports, such as [{ port: 80, targetPort: 8080 }]';
+
+/** What a validation returns when all is well (cdk8s copies what it returns). */
+const NO_ERRORS: string[] = [];
 
 /** What plain JavaScript can get wrong in the props (made once, not per Service). */
 const PROP_TYPES: UntypedPropsRules = {
