@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { KedaScaledObject, KedaTrigger } from './keda';
 import { GrafanaSessions, GrafanaSessionsConsumer } from './sessions';
-import { propError } from '../errors';
+import { NO_ERRORS, propError } from '../errors';
 import {
   GRAFANA_DATA_PATH,
   GRAFANA_ENV,
@@ -256,8 +256,15 @@ export class MultiPodGrafana extends Construct {
 
     // A session mode added later (or a user's addEnv) must not bring back settings Grafana ignores.
     this.node.addValidation({
-      validate: () => Object.keys(this.container.env.variables).filter(isLegacyGrafanaSessionEnv)
-        .map(name => `'env' (${name}) is a [session] setting, removed in Grafana 6.2: logins live in Grafana's database, so share the database instead (GrafanaSessions.sharedDatabase())`),
+      validate: () => {
+        let errors: string[] | undefined;
+        for (const name in this.container.env.variables) {
+          if (isLegacyGrafanaSessionEnv(name)) {
+            (errors ??= []).push(`'env' (${name}) is a [session] setting, removed in Grafana 6.2: logins live in Grafana's database, so share the database instead (GrafanaSessions.sharedDatabase())`);
+          }
+        }
+        return errors ?? NO_ERRORS;
+      },
     });
   }
 }

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { IngressController } from './controller';
 import { AffinityCookie, ResolvedAffinityCookie, ResolvedCookie, resolveCookie, SameSite } from '../cookie/affinity-cookie';
-import { propError } from '../errors';
+import { NO_ERRORS, propError } from '../errors';
 import { describeNameRule, followsNameRule, NameRule } from '../facts/names';
 import { keptAnnotations } from '../metadata';
 import { checkName, checkObjectNames } from '../names';
@@ -277,8 +277,12 @@ export class CookieAffinityIngress extends kplus.Ingress {
     // of the backends (once the constructor has related them).
     this.node.addValidation({
       validate: () => {
-        const none = this.state.routes.size || this.state.withDefault ? [] : [NO_RULE];
-        return this.serviceAnnotations === undefined ? none : [...none, ...this.backendErrors()];
+        const hasRule = this.state.routes.size > 0 || this.state.withDefault;
+        if (this.serviceAnnotations === undefined) {
+          return hasRule ? NO_ERRORS : [NO_RULE];
+        }
+        const errors = this.backendErrors();
+        return hasRule ? errors : [NO_RULE, ...errors];
       },
     });
 

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { LoadBalancerStickiness } from './load-balancer-stickiness';
 import { AffinityTimeout } from './timeouts';
 import { ExternalTrafficPolicy, InternalTrafficPolicy } from './traffic-policy';
-import { propError } from '../errors';
+import { NO_ERRORS, propError } from '../errors';
 import {
   CLIENT_IP_TIMEOUT_MAX_SECONDS,
   CLIENT_IP_TIMEOUT_MIN_SECONDS,
@@ -316,7 +316,7 @@ export class StickyService extends kplus.Service {
     // cdk8s-plus throws its own "must be configured with a port" when the
     // Service is written, which names none of the ways to give one; this
     // check says it beside it, at synth.
-    this.node.addValidation({ validate: () => (this.ports.length === 0 ? [noPortsMessage()] : []) });
+    this.node.addValidation({ validate: () => (this.ports.length === 0 ? [noPortsMessage()] : NO_ERRORS) });
   }
 
   /**
@@ -389,9 +389,6 @@ function annotationsNow(metadata: ApiObjectMetadataDefinition): { [key: string]:
 }
 
 const LIST_OF_PORTS = 'a list of ports, such as [{ port: 80, targetPort: 8080 }]';
-
-/** What a validation returns when all is well (cdk8s copies what it returns). */
-const NO_ERRORS: string[] = [];
 
 /** What plain JavaScript can get wrong in the props (made once, not per Service). */
 const PROP_TYPES: UntypedPropsRules = {
