@@ -58,14 +58,14 @@ const cases: Case[] = [
       type: kplus.ServiceType.LOAD_BALANCER, loadBalancerStickiness: lib.LoadBalancerStickiness.awsNlb(o),
     }),
   },
-  { name: 'StickyService', make: (c, o) => new lib.StickyService(c, 'S', o), durations: ['affinityTimeout'], dependencyTyped: { type: 'enum', ports: 'list' } },
+  { name: 'StickyService', make: (c, o) => new lib.StickyService(c, 'S', o), durations: ['affinityTimeout'], dependencyTyped: { type: 'enum', ports: 'list', externalIPs: 'list', loadBalancerSourceRanges: 'list' } },
   {
     name: 'StickyService.exposeWorkload',
     make: (c, o) => lib.StickyService.exposeWorkload(deployment(c), o),
     durations: ['affinityTimeout'],
     dependencyTyped: { serviceType: 'enum' },
   },
-  { name: 'CookieAffinityIngress', make: (c, o) => new lib.CookieAffinityIngress(c, 'I', o), durations: cookieProps },
+  { name: 'CookieAffinityIngress', make: (c, o) => new lib.CookieAffinityIngress(c, 'I', o), durations: cookieProps, dependencyTyped: { rules: 'list', tls: 'list' } },
   ...['nginx', 'traefik', 'haproxy', 'awsAlb', 'gke'].map(f => ({
     name: `IngressController.${f}`, make: (c: Chart, o?: Props) => new lib.CookieAffinityIngress(c, 'I', { controller: lib.IngressController[f](o) }),
   })),
@@ -197,7 +197,7 @@ const WRONG: { [kind in Kind]: { value: unknown; allowed: RegExp } } = {
   bindable: { value: 'sticky', allowed: /must be an? [A-Z][A-Za-z]+, such as [A-Z][A-Za-z]+\.[a-zA-Z]+\(/ },
   construct: { value: 'backend', allowed: /must be a cdk8s-plus (Service|Deployment)/ },
   // A string where a list belongs would be read character by character.
-  list: { value: 'a', allowed: /must be a list of [a-z ]+, such as \[/ },
+  list: { value: 'a', allowed: /must be a list of [A-Za-z ]+, such as \[/ },
 };
 
 /** Runs `make` and returns what it threw, or `undefined`. */

@@ -267,6 +267,9 @@ export class CookieAffinityIngress extends kplus.Ingress {
 
   public constructor(scope: Construct, id: string, props: CookieAffinityIngressProps = {}) {
     const controller = props.controller ?? IngressController.nginx();
+    // cdk8s-plus adds the rules and TLS in its constructor: a string from
+    // plain JavaScript would be added character by character.
+    untypedProps([scope.node.path, id].filter(p => p !== '').join('/'), props, { lists: { rules: LIST_OF_RULES, tls: LIST_OF_TLS } });
     super(scope, id, { ...props, className: props.className ?? controller.ingressClassName });
     untypedProps(this, props, INGRESS_PROPS_RULES);
     this.cookie = props.cookie ?? {};
@@ -336,6 +339,9 @@ export class CookieAffinityIngress extends kplus.Ingress {
     const added = new Set<string>();
     let withDefault = state.withDefault;
     for (const rule of rules) {
+      if (rule === null || typeof rule !== 'object') {
+        throw propError(this, 'rules', describeUntyped(rule), `must be ${LIST_OF_RULES}, each an object`);
+      }
       if (!isIngressBackend(rule.backend)) {
         throw propError(this, 'backend', describeUntyped(rule.backend), 'must be an IngressBackend, such as kplus.IngressBackend.fromService(service)');
       }
@@ -427,6 +433,9 @@ export class CookieAffinityIngress extends kplus.Ingress {
    * @param tls the TLS configuration
    */
   public addTls(tls: kplus.IngressTls[]): void {
+    if (!Array.isArray(tls)) {
+      throw propError(this, 'tls', describeUntyped(tls), `must be ${LIST_OF_TLS}`);
+    }
     super.addTls(tls);
     if (tls.length > 0) {
       // Undefined while the base constructor runs (TLS given in props).
@@ -644,6 +653,9 @@ function takeEarlyState(ingress: CookieAffinityIngress): IngressState {
 
 /** What plain JavaScript can get wrong in the props that the base constructor does not read (made once). */
 const INGRESS_PROPS_RULES = { bindables: { controller: 'an IngressController, such as IngressController.nginx()' } };
+
+const LIST_OF_RULES = 'a list of rules, such as [{ host: \'shop.example.com\', path: \'/\', backend }]';
+const LIST_OF_TLS = 'a list of TLS entries, such as [{ hosts: [\'shop.example.com\'], secret }]';
 
 /** Whether a value is an IngressBackend (its manifest is read through `_toKube()`). */
 function isIngressBackend(value: unknown): boolean {

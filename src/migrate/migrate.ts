@@ -6,7 +6,7 @@ import { COOKIE_ANNOTATIONS, Fate, HOLDER, cookieFates, writtenLifetime } from '
 import { MigrationFate, MigrationGatewayApi, MigrationNote, MigrationOptions, MigrationResult, MigrationTarget } from './model';
 import {
   Backend, CANARY, INGRESS_CLASS_ANNOTATION, SourceCookie, SourceIngress, SourcePath, TOOL_ANNOTATIONS, USE_REGEX,
-  annotationTrue, cookieAt, isNginxIngress, readIngress,
+  FORCE_SSL_REDIRECT, SSL_REDIRECT, annotationTrue, cookieAt, isNginxIngress, overHttps, readIngress,
 } from './source';
 import { CONTOUR, GKE_GATEWAY, KONG, NGINX_PLUS, httpRoutePathProblem } from './target-facts';
 import { HTTPROUTE_TARGETS, TARGETS } from './targets';
@@ -69,6 +69,19 @@ interface CookieFields {
   readonly defaultPath?: string;
   /** Whether it has a Secure field. */
   readonly secure: boolean;
+  /** The path field's name, as the notes say it. @default 'path' */
+  readonly pathField?: string;
+  /**
+   * Whether the target redirects a host's HTTP requests to HTTPS as
+   * ingress-nginx did (a Secure cookie given over HTTP is not kept);
+   * `undefined` where the object holds no Secure field.
+   */
+  readonly redirects?: (host: string | undefined) => boolean;
+}
+
+/** Whether a location is the Ingress's default backend, which ingress-nginx gives no affinity. */
+function isDefaultBackend(p: SourcePath): boolean {
+  return p.field === 'spec.defaultBackend';
 }
 
 /**
@@ -80,7 +93,10 @@ interface CookieFields {
 function holderCookie(
   ingress: SourceIngress, cookie: SourceCookie, uses: readonly Use[], fields: CookieFields, holder: string, notes: Notes,
 ): SourceCookie {
-  const at = uses.map(u => cookieAt(ingress, cookie, u.host, u.path));
+  if (uses.some(u => isDefaultBackend(u.path))) {
+    notes.addOnce('spec.defaultBackend', approximated(`ingress-nginx gives the default backend no affinity, but ${holder} is the cookie for it too`));
+  }
+  const at = uses.filter(u => !isDefaultBackend(u.path)).map(u => cookieAt(ingress, cookie, u.host, u.path));
   let path = cookie.path;
   if (path === undefined && at.length > 0 && fields.path !== 'location') {
     const distinct = [...new Set(at.map(c => c.path))];
@@ -92,7 +108,7 @@ function holderCookie(
     } else if (distinct[0] !== fields.defaultPath) {
       if (fields.path) {
         path = distinct[0];
-        notes.addOnce(A.path, carried(`not set: ingress-nginx scopes the cookie to the location's path, ${path}; written as ${holder} path ${path}`));
+        notes.addOnce(A.path, carried(`not set: ingress-nginx scopes the cookie to the location's path, ${path}; written as ${holder} ${fields.pathField ?? 'path'} ${path}`));
       } else {
         notes.addOnce(A.path, approximated(`not set: ingress-nginx scopes the cookie to the location's path, ${distinct[0]}; ${holder} has no path field and writes ${written}`));
       }
@@ -109,8 +125,15 @@ function holderCookie(
       notes.addOnce(A.secure, approximated(`not "true": ingress-nginx marks the cookie Secure only on the requests that come over HTTPS, and here some come over HTTP (a host without TLS, or ssl-redirect "false"); ${holder} writes one cookie ${fields.secure ? 'without Secure' : 'as the implementation decides'} for all of them`));
     }
   }
+  const plainHttp = secure && fields.redirects !== undefined ? uses.filter(u => !fields.redirects!(u.host)).map(u => u.host ?? '(any host)') : [];
+  if (plainHttp.length > 0) {
+    notes.addOnce(SSL_REDIRECT, approximated(`${ingress.annotations[SSL_REDIRECT] === undefined ? 'not set (on with TLS): ' : ''}the cookie is Secure, and ingress-nginx redirected HTTP to HTTPS, but the output serves ${[...new Set(plainHttp)].join(', ')} over HTTP too (redirect it: ${fields.redirects === NEVER_REDIRECTS ? 'a redirectScheme middleware or the entry point\'s redirection' : 'TLS on the object itself'}); an HTTP client does not keep a Secure cookie`));
+  }
   return { ...cookie, path, secure };
 }
+
+/** A target whose routes never redirect HTTP by themselves (Traefik: the entry point or a middleware does). */
+const NEVER_REDIRECTS = (): boolean => false;
 
 /** The checks on options that the CLI reports as usage errors. */
 export function optionsProblem(options: MigrationOptions): string | undefined {
@@ -243,7 +266,9 @@ function renderHttpRoutes(ctx: Context, ingress: SourceIngress, notes: Notes): v
         matches: [match],
         backendRefs: backends.map(b => ({ name: b.service, port: b.port, ...(b.weight !== undefined ? { weight: b.weight } : {}) })),
       };
-      if (cookie && ctx.target === MigrationTarget.GATEWAY_API) {
+      if (cookie && ctx.target === MigrationTarget.GATEWAY_API && isDefaultBackend(p)) {
+        notes.addOnce(p.field, carried('ingress-nginx gives the default backend no affinity; its rule gets no sessionPersistence'));
+      } else if (cookie && ctx.target === MigrationTarget.GATEWAY_API) {
         // No Secure field; the implementation scopes the cookie to the route's path.
         holderCookie(ingress, cookie, [{ host: h.host, path: p }], { path: 'location', secure: false }, 'HTTPRoute sessionPersistence', notes);
         rule.sessionPersistence = httpRouteSessionPersistence(ctx, cookie);
@@ -292,19 +317,24 @@ function renderServicePolicy(ctx: Context, ingress: SourceIngress, source: Sourc
     return;
   }
   const fields: CookieFields = ctx.target === MigrationTarget.ISTIO ? { path: true, secure: true }
-    : ctx.target === MigrationTarget.KONG ? { path: true, defaultPath: KONG.defaultCookiePath, secure: false }
+    : ctx.target === MigrationTarget.KONG ? { path: true, defaultPath: KONG.defaultCookiePath, secure: false, pathField: 'cookiePath' }
       : { path: false, defaultPath: '/', secure: false };
-  const cookie = holderCookie(ingress, source, uses, fields, HOLDER[ctx.target], notes);
+  // Its notes are kept only if this Ingress's cookie is the one written.
+  const scratch = new Notes(ingress);
+  const cookie = holderCookie(ingress, source, uses, fields, HOLDER[ctx.target], scratch);
   const key = `${ingress.namespace}/${service}`;
   const signature = JSON.stringify(cookie);
   const earlier = ctx.servicePolicies.get(key);
   if (earlier) {
     if (earlier.signature !== signature) {
       notes.add(A.affinity, dropped(`Service ${key} already has the cookie of Ingress ${earlier.ingress}; the target holds one cookie per Service, so this Ingress's cookie settings are not written`));
+    } else {
+      scratch.list.forEach(n => notes.addOnce(n.subject, { fate: n.fate, detail: n.detail }));
     }
     return;
   }
   ctx.servicePolicies.set(key, { ingress: `${ingress.namespace}/${ingress.name}`, signature });
+  scratch.list.forEach(n => notes.addOnce(n.subject, { fate: n.fate, detail: n.detail }));
   const metadata = (suffix: string) => ({ name: `${service}-${suffix}`, namespace: ingress.namespace });
   switch (ctx.target) {
     case MigrationTarget.ISTIO:
@@ -362,7 +392,12 @@ function renderServicePolicy(ctx: Context, ingress: SourceIngress, source: Sourc
 
 /** The TLS secret of a host, from `spec.tls`. */
 function tlsSecret(ingress: SourceIngress, host: string | undefined): string | undefined {
-  const entry = ingress.tls.find(t => (host !== undefined && t.hosts.includes(host)) || t.hosts.length === 0);
+  const h = host?.toLowerCase();
+  const covers = (name: string) => {
+    const n = name.toLowerCase();
+    return n === h || (n.startsWith('*.') && h !== undefined && h.slice(h.indexOf('.') + 1) === n.slice(2));
+  };
+  const entry = ingress.tls.find(t => (h !== undefined && t.hosts.some(covers)) || t.hosts.length === 0);
   return entry?.secretName;
 }
 
@@ -389,8 +424,11 @@ function renderTraefik(ctx: Context, ingress: SourceIngress, notes: Notes): void
         parts.push(p.header.regex ? `HeaderRegexp(\`${p.header.name}\`, \`${p.header.value}\`)` : `Header(\`${p.header.name}\`, \`${p.header.value}\`)`);
       }
       // Traefik's sticky cookie is per route: each gets its location's Path and Secure.
-      const written = cookie && p.backends.length > 0
-        ? holderCookie(ingress, cookie, [{ host: h.host, path: p }], { path: true, defaultPath: '/', secure: true }, 'IngressRoute sticky.cookie', notes)
+      if (cookie && isDefaultBackend(p)) {
+        notes.addOnce(p.field, carried('ingress-nginx gives the default backend no affinity; its route gets none'));
+      }
+      const written = cookie && p.backends.length > 0 && !isDefaultBackend(p)
+        ? holderCookie(ingress, cookie, [{ host: h.host, path: p }], { path: true, defaultPath: '/', secure: true, redirects: NEVER_REDIRECTS }, 'IngressRoute sticky.cookie', notes)
         : undefined;
       const services = p.backends.map(b => {
         const svc: Json = { name: b.service, port: b.port ?? b.portName };
@@ -465,10 +503,14 @@ function renderContour(ctx: Context, ingress: SourceIngress, notes: Notes): void
         conditions,
         services: services.map(s => ({ name: s.service, port: s.port, ...(s.weight !== undefined ? { weight: s.weight } : {}) })),
       };
-      if (cookie) {
+      if (cookie && isDefaultBackend(p)) {
+        notes.addOnce(p.field, carried('ingress-nginx gives the default backend no affinity; its route gets none'));
+      } else if (cookie) {
         route.loadBalancerPolicy = { strategy: CONTOUR.strategy };
         // Per route, as the cookie's rewrite policy is: each gets its location's Path and Secure.
-        const written = holderCookie(ingress, cookie, [{ host: h.host, path: p }], { path: true, defaultPath: '/', secure: true }, 'cookieRewritePolicies', notes);
+        // An HTTPProxy with TLS redirects HTTP to HTTPS by itself.
+        const written = holderCookie(ingress, cookie, [{ host: h.host, path: p }],
+          { path: true, defaultPath: '/', secure: true, pathField: 'pathRewrite', redirects: host => tlsSecret(ingress, host) !== undefined }, 'HTTPProxy cookieRewritePolicies', notes);
         const rewrite: Json = {
           ...(written.path !== undefined ? { pathRewrite: { value: written.path } } : {}),
           ...(written.domain !== undefined ? { domainRewrite: { value: written.domain } } : {}),
@@ -536,7 +578,9 @@ function renderNginxPlus(ctx: Context, ingress: SourceIngress, notes: Notes): vo
       if (!cookie) {
         return { name, service: u.service, port: u.port };
       }
-      const written = holderCookie(ingress, cookie, u.uses, { path: true, secure: true }, 'VirtualServer upstream sessionCookie', notes);
+      // The VirtualServer redirects HTTP only where it has TLS (written with redirect below).
+      const written = holderCookie(ingress, cookie, u.uses,
+        { path: true, secure: true, redirects: host => tlsSecret(ingress, host) !== undefined }, 'VirtualServer upstream sessionCookie', notes);
       const lifetime = writtenLifetime(ctx.target, written);
       return {
         name,
@@ -584,7 +628,8 @@ function renderNginxPlus(ctx: Context, ingress: SourceIngress, notes: Notes): vo
       metadata: { name: routeName(ingress, index), namespace: ingress.namespace },
       spec: {
         host: h.host,
-        ...(secret ? { tls: { secret } } : {}),
+        // ingress-nginx redirects a TLS host's HTTP requests (308) unless ssl-redirect is false; a VirtualServer only when told.
+        ...(secret ? { tls: { secret, ...(overHttps(ingress, h.host) === true ? { redirect: { enable: true, code: 308 } } : {}) } } : {}),
         upstreams: [...upstreams].map(([name, u]) => upstreamObject(name, u)),
         routes: finished,
       },
@@ -693,6 +738,8 @@ function otherAnnotationNotes(ctx: Context, ingress: SourceIngress, notes: Notes
         : carried('paths are not regular expressions'));
     } else if (k.startsWith(`${NGINX_ANNOTATION_PREFIX}canary`)) {
       notes.add(k, dropped('canary annotations act only with canary: "true"'));
+    } else if (k === SSL_REDIRECT || k === FORCE_SSL_REDIRECT) {
+      notes.add(k, dropped('read for whether the cookie is Secure (see session-cookie-secure); the redirect itself is the target\'s own setting (see its documentation)'));
     } else if (k.startsWith(NGINX_ANNOTATION_PREFIX)) {
       notes.add(k, dropped('not about affinity or routing; affinity-migrate does not translate it (see the target\'s documentation)'));
     } else {
@@ -773,6 +820,16 @@ export function migrateDocs(docs: readonly SourceDoc[], options: MigrationOption
     const ingress = readIngress(o, file, d.line);
     (ingress.canary ? canaries : mains).push({ index, ingress, notes: new Notes(ingress) });
   });
+  // ingress-nginx serves a host from one server: TLS on any Ingress of the host covers it.
+  const tlsHosts = new Set<string>();
+  for (const m of [...mains, ...canaries]) {
+    if (m.ingress.tls.length > 0) {
+      m.ingress.hosts.forEach(h => h.host !== undefined && tlsHosts.add(h.host.toLowerCase()));
+    }
+  }
+  for (const m of [...mains, ...canaries]) {
+    m.ingress.tlsHosts = tlsHosts;
+  }
   for (const c of canaries) {
     mergeCanary(c.ingress, mains.map(m => m.ingress), c.notes, ctx.target);
     for (const k of Object.keys(c.ingress.annotations).sort()) {

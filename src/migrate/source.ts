@@ -82,6 +82,12 @@ export interface SourceIngress {
   readonly hosts: SourceHost[];
   /** `spec.tls` entries. */
   readonly tls: Array<{ hosts: string[]; secretName?: string }>;
+  /**
+   * Hosts (lowercase) that any ingress-nginx Ingress of the input gives TLS:
+   * ingress-nginx serves a host from one server, so TLS on one of its
+   * Ingresses covers them all. Filled by the migration, across Ingresses.
+   */
+  tlsHosts?: ReadonlySet<string>;
   /** The cookie, when `affinity: cookie`; `undefined` when the source has no affinity. */
   readonly cookie?: SourceCookie;
   readonly canary: boolean;
@@ -102,9 +108,21 @@ export function isNginxIngress(obj: { [k: string]: any }): boolean {
   return cls === 'nginx' || Object.keys(annotations).some(k => k.startsWith(NGINX_ANNOTATION_PREFIX));
 }
 
+/**
+ * A boolean annotation as ingress-nginx reads it, with Go's strconv.ParseBool:
+ * `undefined` when absent or not one of its spellings (the annotation is then ignored).
+ */
+export function annotationBool(value: string | undefined): boolean | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  return ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value) ? true
+    : ['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value) ? false : undefined;
+}
+
 /** `true`, as ingress-nginx reads a boolean annotation. */
 export function annotationTrue(value: string | undefined): boolean {
-  return value !== undefined && value.trim().toLowerCase() === 'true';
+  return annotationBool(value) === true;
 }
 
 function backendOf(backend: any): Backend | undefined {
@@ -130,7 +148,8 @@ export function readCookie(annotations: { [key: string]: string }): SourceCookie
   const sameSite = annotations[A.sameSite];
   return {
     name,
-    path: annotations[A.path],
+    // ingress-nginx ignores an empty string annotation, as if unset.
+    path: annotations[A.path] === '' ? undefined : annotations[A.path],
     domain: annotations[A.domain],
     sameSite: sameSite !== undefined && ['None', 'Lax', 'Strict'].includes(sameSite) ? sameSite : undefined,
     secure: annotationTrue(annotations[A.secure]),
@@ -203,14 +222,23 @@ export function readIngress(obj: { [k: string]: any }, file?: string, line?: num
  * (TLS, but `ssl-redirect: "false"`).
  */
 export function overHttps(ingress: SourceIngress, host: string | undefined): boolean | undefined {
+  if (host === undefined) {
+    // The catch-all server: its certificate is looked up by the request's
+    // Host, so requests are not redirected; they come over HTTP.
+    return false;
+  }
   if (annotationTrue(ingress.annotations[FORCE_SSL_REDIRECT])) {
     return true;
   }
-  const tls = ingress.tls.some(t => t.hosts.length === 0 || (host !== undefined && t.hosts.includes(host)));
+  // Any spec.tls gives every host of the Ingress a certificate (the entry
+  // naming it, one whose certificate covers it, or the controller's
+  // default), and with one the HTTP redirect is on unless ssl-redirect is
+  // false; TLS on another Ingress of the host counts too.
+  const tls = ingress.tls.length > 0 || ingress.tlsHosts?.has(host.toLowerCase()) === true;
   if (!tls) {
     return false;
   }
-  return ingress.annotations[SSL_REDIRECT]?.trim().toLowerCase() === 'false' ? undefined : true;
+  return annotationBool(ingress.annotations[SSL_REDIRECT]) === false ? undefined : true;
 }
 
 /**

@@ -259,7 +259,7 @@ export class StickyService extends kplus.Service {
     // cdk8s-plus binds the ports in its constructor, before any check here:
     // a string from plain JavaScript would be bound character by character.
     if (props.ports !== undefined && !Array.isArray(props.ports)) {
-      untypedProps(`${scope.node.path}/${id}`, props, { lists: { ports: LIST_OF_PORTS } });
+      untypedProps([scope.node.path, id].filter(p => p !== '').join('/'), props, { lists: { ports: LIST_OF_PORTS } });
     }
     super(scope, id, { ...props, metadata: definedMetadata(props.metadata) });
     untypedProps(this, props, PROP_TYPES);
@@ -395,7 +395,11 @@ const PROP_TYPES: UntypedPropsRules = {
   durations: ['affinityTimeout'],
   enums: { type: kplus.ServiceType, externalTrafficPolicy: ExternalTrafficPolicy, internalTrafficPolicy: InternalTrafficPolicy },
   bindables: { loadBalancerStickiness: A_LOAD_BALANCER_STICKINESS },
-  lists: { ports: LIST_OF_PORTS },
+  lists: {
+    ports: LIST_OF_PORTS,
+    externalIPs: "a list of IP addresses, such as ['203.0.113.10']",
+    loadBalancerSourceRanges: "a list of CIDR ranges, such as ['203.0.113.0/24']",
+  },
 };
 
 function noPortsMessage(): string {

@@ -97,6 +97,12 @@ export const CASES: RuleCase[] = [
     clean: [service('app', { sessionAffinityConfig: { clientIP: { timeoutSeconds: 90000 } } }), service('web', { sessionAffinity: 'None', sessionAffinityConfig: { clientIP: { timeoutSeconds: 0 } } })],
   },
   {
+    rule: 'session-affinity-unsupported-value',
+    trigger: [service('app', { sessionAffinity: 'clientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 3600 } } })],
+    message: 'Service app: spec.sessionAffinity "clientIP" must be ClientIP or None; the API server refuses the Service',
+    clean: [service('app', { sessionAffinity: 'ClientIP' }), service('web', { sessionAffinity: 'None' }), service('api')],
+  },
+  {
     rule: 'affinity-config-without-client-ip',
     trigger: [service('app', { sessionAffinityConfig: { clientIP: { timeoutSeconds: 3600 } } })],
     message: 'Service app: spec.sessionAffinityConfig is set but spec.sessionAffinity is unset; the API server drops the config and the Service is not sticky',

@@ -288,15 +288,52 @@ describe('the cookie Path and Secure ingress-nginx gives a location when the ann
     result.objects.flatMap(o => o.spec.routes.flatMap((r: any) => r.services.map((svc: any) => [r.match, svc.sticky.cookie])));
   const notesOn = (result: ReturnType<typeof migrate>, subject: string) => result.notes.filter(n => n.subject === subject).map(n => `${n.fate}: ${n.detail}`);
 
-  test('GIVEN TLS and no path or secure annotation WHEN --to traefik THEN each route\'s cookie has its location\'s Path and Secure, exactly', () => {
+  test('GIVEN TLS and no path or secure annotation WHEN --to traefik THEN each route\'s cookie has its location\'s Path and Secure; the redirect Traefik lacks is reported', () => {
     // ingress-nginx: Path is the location's path, Secure on HTTPS requests (all of them: TLS, HTTP redirected)
     const result = migrate(MigrationTarget.TRAEFIK, app());
     expect(stickyOf(result)).toEqual([
       ['Host(`app.example.com`) && PathPrefix(`/app`)', { name: 'INGRESSCOOKIE', httpOnly: true, secure: true, path: '/app' }],
       ['Host(`app.example.com`) && PathPrefix(`/api`)', { name: 'INGRESSCOOKIE', httpOnly: true, secure: true, path: '/api' }],
     ]);
-    expect(result.exact).toBe(true);
+    expect(notesOn(result, `${A}session-cookie-secure`)).toEqual([expect.stringMatching(/^carried: not "true": .* written as IngressRoute sticky.cookie secure$/)]);
+    // An IngressRoute does not redirect HTTP: an HTTP client would not keep the Secure cookie.
+    expect(notesOn(result, `${A}ssl-redirect`)).toEqual([expect.stringMatching(/^approximated: not set \(on with TLS\): .*serves app.example.com over HTTP too/)]);
+    expect(result.exact).toBe(false);
     expectValid(result.objects);
+  });
+
+  test('GIVEN TLS WHEN --to contour THEN per-route pathRewrite and Secure, exactly (an HTTPProxy with TLS redirects HTTP itself)', () => {
+    const result = migrate(MigrationTarget.CONTOUR, app());
+    expect(result.objects[0].spec.routes.map((r: any) => r.cookieRewritePolicies)).toEqual([
+      [{ name: 'X-Contour-Session-Affinity', pathRewrite: { value: '/app' }, secure: true }],
+      [{ name: 'X-Contour-Session-Affinity', pathRewrite: { value: '/api' }, secure: true }],
+    ]);
+    expect(result.notes.filter(n => n.fate !== 'carried')).toEqual([
+      expect.objectContaining({ subject: `${A}affinity`, fate: 'approximated' }), // the cookie's name is Contour's own
+    ]);
+    expectValid(result.objects);
+  });
+
+  test('GIVEN TLS on another Ingress of the host, or a wildcard TLS entry WHEN --to nginx-plus THEN the host counts as served over HTTPS', () => {
+    const wildcard = app();
+    wildcard.spec.tls = [{ hosts: ['*.example.com'], secretName: 'wildcard' }];
+    const vs = migrate(MigrationTarget.NGINX_PLUS, wildcard).objects[0];
+    expect(vs.spec.tls).toEqual({ secret: 'wildcard', redirect: { enable: true, code: 308 } });
+    expect(vs.spec.upstreams.map((u: any) => [u.sessionCookie.path, u.sessionCookie.secure])).toEqual([['/app', true], ['/api', true]]);
+    const other = { ...app({}, { tls: false }), metadata: { name: 'other', namespace: 'shop', annotations: {} } };
+    other.spec.tls = [{ hosts: ['app.example.com'], secretName: 'app-tls' }];
+    const result = AffinityMigration.migrate([app({}, { tls: false }), other], { target: MigrationTarget.TRAEFIK });
+    expect(result.objects.filter(o => o.metadata.name === 'app').flatMap(o => o.spec.routes.map((r: any) => r.services[0].sticky.cookie.secure))).toEqual([true, true]);
+  });
+
+  test('GIVEN a default backend WHEN migrated THEN it gets no affinity, as in ingress-nginx', () => {
+    const ingress = app({}, { tls: false });
+    ingress.spec.defaultBackend = { service: { name: 'fallback', port: { number: 80 } } };
+    ingress.spec.rules[0].host = undefined;
+    const routes = migrate(MigrationTarget.TRAEFIK, ingress).objects[0].spec.routes;
+    expect(routes.map((r: any) => [r.match, r.services[0].sticky !== undefined])).toEqual([
+      ['PathPrefix(`/app`)', true], ['PathPrefix(`/api`)', true], ['PathPrefix(`/`)', false],
+    ]);
   });
 
   test('GIVEN session-cookie-secure "false" WHEN --to traefik THEN the same as unset: Secure over HTTPS', () => {

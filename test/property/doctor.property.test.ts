@@ -223,7 +223,8 @@ describe('AffinityDoctor.check on generated manifests', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const YAML = require('yaml');
     check(fc.array(fc.oneof(service, workload, ingress, scaler), { maxLength: 5 }), docs => {
-      const text = docs.map(d => YAML.stringify(d)).join('---\n');
+      // Written for a YAML 1.1 reader, as kubectl and the doctor are (a bare `n` is false there).
+      const text = docs.map(d => YAML.stringify(d, { version: '1.1' })).join('---\n');
       const strip = (fs: Finding[]) => fs.map(f => ({ ...f, resource: { ...f.resource, line: undefined, file: undefined } })).map(key).sort();
       expect(strip(AffinityDoctor.checkYaml(text))).toEqual(strip(AffinityDoctor.check(JSON.parse(JSON.stringify(docs)))));
     }, 150);

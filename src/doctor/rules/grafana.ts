@@ -313,12 +313,15 @@ function grafanaContainers(w: Workload): any[] {
  */
 export function localSessions(inventory: Inventory, w: Workload): string | undefined {
   // What the workload says of itself wins over what the doctor infers.
-  const said = annotationsOf(w.doc.obj)[LOCAL_SESSIONS_ANNOTATION]
-    ?? annotationsOf(isObject(w.doc.obj.spec?.template) ? w.doc.obj.spec.template : {})[LOCAL_SESSIONS_ANNOTATION];
-  if (said !== undefined && said.trim().toLowerCase() === 'false') {
+  // The workload's own annotation first, then its pod template's; a value
+  // other than true or false says nothing.
+  const said = [annotationsOf(w.doc.obj), annotationsOf(isObject(w.doc.obj.spec?.template) ? w.doc.obj.spec.template : {})]
+    .map(a => a[LOCAL_SESSIONS_ANNOTATION]?.trim().toLowerCase())
+    .find(v => v === 'true' || v === 'false');
+  if (said === 'false') {
     return undefined;
   }
-  if (said !== undefined && said.trim().toLowerCase() === 'true') {
+  if (said === 'true') {
     return `its pods keep sessions to themselves (annotation ${LOCAL_SESSIONS_ANNOTATION}: "true")`;
   }
   for (const c of grafanaContainers(w)) {

@@ -17,6 +17,7 @@ import { gkeGatewayAffinityUnsupported, kongStickyPolicyUnused, nginxPlusSession
 import { clientIpMultiPort } from './ports';
 import { Rule } from './rule';
 import {
+  affinityValueUnsupported,
   affinityWithoutProxy,
   awsNlbWithoutStickiness,
   clientIpSourceHidden,
@@ -31,6 +32,7 @@ export type { Rule } from './rule';
 export const RULES: readonly Rule[] = [
   sessionsLostRoundRobin,
   clientIpBypassed,
+  affinityValueUnsupported,
   timeoutOutOfRange,
   configIgnored,
   affinityWithoutProxy,

@@ -20,6 +20,7 @@ import { Doc, annotationsOf, isObject } from '../inventory';
 import { Severity } from '../model';
 
 const CLIENT_IP = 'ClientIP';
+const NONE = 'None';
 
 export function hasClientIpAffinity(service: Doc): boolean {
   return service.obj.spec?.sessionAffinity === CLIENT_IP;
@@ -53,6 +54,22 @@ export const timeoutOutOfRange: Rule = {
   },
 };
 
+/** @see https://kubernetes.io/docs/reference/kubernetes-api/service-resources/service-v1/#ServiceSpec */
+export const affinityValueUnsupported: Rule = {
+  id: 'session-affinity-unsupported-value',
+  severity: Severity.ERROR,
+  rationale: 'The API server takes only sessionAffinity ClientIP or None, spelled exactly so: any other value (Cookie, clientIP) is refused, and the Service is never created or updated.',
+  fix: 'Set spec.sessionAffinity: ClientIP for affinity by client address, or None; cookie affinity is set at the ingress or gateway, not on the Service.',
+  check(inventory, report) {
+    for (const svc of inventory.services) {
+      const affinity = svc.obj.spec?.sessionAffinity;
+      if (affinity !== undefined && affinity !== CLIENT_IP && affinity !== NONE) {
+        report(svc, `${describe(svc)}: spec.sessionAffinity ${JSON.stringify(affinity)} must be ClientIP or None; the API server refuses the Service`);
+      }
+    }
+  },
+};
+
 export const configIgnored: Rule = {
   id: 'affinity-config-without-client-ip',
   severity: Severity.WARNING,
@@ -60,8 +77,9 @@ export const configIgnored: Rule = {
   fix: 'Set spec.sessionAffinity: ClientIP if the Service should be sticky, or remove spec.sessionAffinityConfig.',
   check(inventory, report) {
     for (const svc of inventory.services) {
-      if (svc.obj.spec?.sessionAffinityConfig !== undefined && !hasClientIpAffinity(svc)) {
-        const affinity = svc.obj.spec?.sessionAffinity;
+      const affinity = svc.obj.spec?.sessionAffinity;
+      // Another value is refused outright (session-affinity-unsupported-value).
+      if (svc.obj.spec?.sessionAffinityConfig !== undefined && (affinity === undefined || affinity === NONE)) {
         report(svc, `${describe(svc)}: spec.sessionAffinityConfig is set but spec.sessionAffinity is ${affinity === undefined ? 'unset' : JSON.stringify(affinity)}; the API server drops the config and the Service is not sticky`);
       }
     }
