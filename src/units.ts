@@ -55,6 +55,12 @@ export interface UntypedPropsRules {
 /** What a `loadBalancerStickiness` prop must be, as an error says it. */
 export const A_LOAD_BALANCER_STICKINESS = 'a LoadBalancerStickiness, such as LoadBalancerStickiness.awsNlb()';
 
+/** What a list of host names must be, as an error says it. */
+export const A_LIST_OF_HOST_NAMES = "a list of host names, such as ['shop.example.com']";
+
+/** What a list of KEDA triggers must be, as an error says it. */
+export const A_LIST_OF_TRIGGERS = 'a list of triggers, such as [KedaTrigger.cpuUtilization(70)]';
+
 /** What a Service prop must be, as an error says it. */
 export const A_SERVICE = 'a cdk8s-plus Service (a kplus.Service or a StickyService)';
 

@@ -7,7 +7,7 @@ import { httpRoutePathProblem, isRouteHostname, isSectionName, ROUTE_HOSTNAMES_M
 import { NAMESPACE_NAME_RULE, NameRule } from '../facts/names';
 import { keptAnnotations } from '../metadata';
 import { checkName, definedMetadata } from '../names';
-import { describeNumber, describeSeconds, describeUntyped } from '../units';
+import { A_LIST_OF_HOST_NAMES, describeNumber, describeSeconds, describeUntyped } from '../units';
 
 /** The cookie name when none is given: ingress-nginx's, so a migrated app keeps its cookie's name. */
 export const DEFAULT_HASH_COOKIE_NAME = 'INGRESSCOOKIE';
@@ -148,7 +148,7 @@ export function checkRouteOptions(scope: IConstruct, props: GatewayRouteOptions)
   const hostnames = props.hostnames;
   if (hostnames !== undefined) {
     if (!Array.isArray(hostnames)) {
-      throw propError(scope, 'hostnames', describeUntyped(hostnames), "must be a list of host names, such as ['shop.example.com']");
+      throw propError(scope, 'hostnames', describeUntyped(hostnames), `must be ${A_LIST_OF_HOST_NAMES}`);
     }
     if (hostnames.length > ROUTE_HOSTNAMES_MAX) {
       throw propError(scope, 'hostnames', `${hostnames.length} host names`, `must hold at most ${ROUTE_HOSTNAMES_MAX}`);

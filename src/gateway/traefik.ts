@@ -15,7 +15,7 @@ import type {
   IngressRouteSpecRoutesServicesStickyCookieSameSite,
 } from '../imports/traefik-ingressroutes';
 import { checkObjectNames, DEFAULT_NAMESPACE } from '../names';
-import { A_SERVICE, untypedProps } from '../units';
+import { A_LIST_OF_HOST_NAMES, A_SERVICE, untypedProps } from '../units';
 
 /**
  * Properties of a TraefikCookieAffinityRoute.
@@ -113,7 +113,7 @@ export class TraefikCookieAffinityRoute extends Construct {
       strings: ['pathPrefix'],
       secrets: ['tlsSecret'],
       constructs: { backend: A_SERVICE },
-      lists: { hostnames: "a list of host names, such as ['shop.example.com']", entryPoints: "a list of entry point names, such as ['websecure']" },
+      lists: { hostnames: A_LIST_OF_HOST_NAMES, entryPoints: "a list of entry point names, such as ['websecure']" },
     });
     checkServiceRef(this, 'backend', props.backend);
     const hostnames = props.hostnames ?? [];

@@ -6,7 +6,7 @@ import { canScaleToZero, KEDA_RESOURCE_TRIGGER_TYPES } from '../facts/keda';
 import { customResource, KEDA_SCALED_OBJECT } from '../imports/custom-resource';
 import type { ScaledObjectProps } from '../imports/keda-scaledobjects';
 import { checkObjectNames, definedMetadata } from '../names';
-import { describeNumber, describeSeconds, secondsOf, untypedProps } from '../units';
+import { A_LIST_OF_TRIGGERS, describeNumber, describeSeconds, secondsOf, untypedProps } from '../units';
 
 /** Options of the cpu and memory triggers. */
 export interface KedaResourceTriggerOptions {
@@ -198,7 +198,7 @@ export class KedaScaledObject extends Construct {
       required: ['target', 'minReplicas', 'maxReplicas'],
       durations: ['pollingInterval', 'cooldownPeriod'],
       constructs: { target: 'a cdk8s-plus Deployment' },
-      lists: { triggers: 'a list of triggers, such as [KedaTrigger.cpuUtilization(70)]' },
+      lists: { triggers: A_LIST_OF_TRIGGERS },
     });
     const { target } = props;
     this.minReplicas = props.minReplicas;

@@ -16,7 +16,7 @@ import { IMAGE_RULE, isImageReference } from '../facts/kubernetes-images';
 import { NameRule } from '../facts/names';
 import { checkName, checkObjectNames } from '../names';
 import { SecretKeyRef } from '../session/session-store';
-import { describeNumber, untypedProps } from '../units';
+import { A_LIST_OF_TRIGGERS, describeNumber, untypedProps } from '../units';
 
 /** KEDA autoscaling of MultiPodGrafana. */
 export interface GrafanaAutoscaling {
@@ -116,7 +116,7 @@ const PROPS_RULES = {
   strings: ['name', 'image'],
   enums: { serviceType: kplus.ServiceType },
   bindables: { sessions: 'a GrafanaSessions, such as GrafanaSessions.clientIpAffinity()' },
-  lists: { 'autoscaling.triggers': 'a list of triggers, such as [KedaTrigger.cpuUtilization(70)]' },
+  lists: { 'autoscaling.triggers': A_LIST_OF_TRIGGERS },
 };
 
 /** The Grafana image used unless another is given: Grafana OSS, pinned. */

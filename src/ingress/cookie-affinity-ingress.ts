@@ -267,9 +267,10 @@ export class CookieAffinityIngress extends kplus.Ingress {
 
   public constructor(scope: Construct, id: string, props: CookieAffinityIngressProps = {}) {
     const controller = props.controller ?? IngressController.nginx();
-    // cdk8s-plus adds the rules and TLS in its constructor: a string from
-    // plain JavaScript would be added character by character.
-    untypedProps([scope.node.path, id].filter(p => p !== '').join('/'), props, { lists: { rules: LIST_OF_RULES, tls: LIST_OF_TLS } });
+    // cdk8s-plus spreads the rules into addRules() in its constructor: a
+    // string from plain JavaScript would arrive character by character.
+    // (TLS goes through addTls() whole, which checks it.)
+    untypedProps([scope.node.path, id].filter(p => p !== '').join('/'), props, { lists: { rules: LIST_OF_RULES } });
     super(scope, id, { ...props, className: props.className ?? controller.ingressClassName });
     untypedProps(this, props, INGRESS_PROPS_RULES);
     this.cookie = props.cookie ?? {};
