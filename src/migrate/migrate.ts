@@ -125,7 +125,11 @@ function holderCookie(
       notes.addOnce(A.secure, approximated(`not "true": ingress-nginx marks the cookie Secure only on the requests that come over HTTPS, and here some come over HTTP (a host without TLS, or ssl-redirect "false"); ${holder} writes one cookie ${fields.secure ? 'without Secure' : 'as the implementation decides'} for all of them`));
     }
   }
-  const plainHttp = secure && fields.redirects !== undefined ? uses.filter(u => !fields.redirects!(u.host)).map(u => u.host ?? '(any host)') : [];
+  // Hosts ingress-nginx redirected to HTTPS and the target would serve over HTTP too.
+  const redirects = fields.redirects;
+  const plainHttp = secure && redirects !== undefined
+    ? uses.filter(u => !isDefaultBackend(u.path) && overHttps(ingress, u.host) === true && !redirects(u.host)).map(u => u.host ?? '(any host)')
+    : [];
   if (plainHttp.length > 0) {
     notes.addOnce(SSL_REDIRECT, approximated(`${ingress.annotations[SSL_REDIRECT] === undefined ? 'not set (on with TLS): ' : ''}the cookie is Secure, and ingress-nginx redirected HTTP to HTTPS, but the output serves ${[...new Set(plainHttp)].join(', ')} over HTTP too (redirect it: ${fields.redirects === NEVER_REDIRECTS ? 'a redirectScheme middleware or the entry point\'s redirection' : 'TLS on the object itself'}); an HTTP client does not keep a Secure cookie`));
   }

@@ -348,6 +348,13 @@ describe('the cookie Path and Secure ingress-nginx gives a location when the ann
     expect(result.exact).toBe(true);
   });
 
+  test('GIVEN session-cookie-secure "true" and no TLS WHEN --to traefik THEN Secure, and no redirect is missing (ingress-nginx did not redirect either)', () => {
+    const result = migrate(MigrationTarget.TRAEFIK, app({ [`${A}session-cookie-secure`]: 'true' }, { tls: false }));
+    expect(stickyOf(result).map(([, c]) => c.secure)).toEqual([true, true]);
+    expect(notesOn(result, `${A}ssl-redirect`)).toEqual([]);
+    expect(result.exact).toBe(true);
+  });
+
   test('GIVEN TLS with ssl-redirect "false" WHEN --to traefik THEN approximated: ingress-nginx marks only the HTTPS requests\' cookie Secure', () => {
     const result = migrate(MigrationTarget.TRAEFIK, app({ [`${A}ssl-redirect`]: 'false' }));
     expect(stickyOf(result).map(([, c]) => c.secure)).toEqual([undefined, undefined]);
