@@ -12,6 +12,14 @@ export function propError(scope: IConstruct, prop: string, value: string, allowe
 }
 
 /**
+ * The path a construct will have under `scope` with `id`, for errors thrown
+ * before it exists (checks that must run before a base constructor).
+ */
+export function pathOf(scope: IConstruct, id: string): string {
+  return scope.node.path === '' ? id : `${scope.node.path}/${id}`;
+}
+
+/**
  * What a validation returns when all is well: one array for every
  * validation, never changed (cdk8s copies what a validation returns), so a
  * check run at every synth allocates nothing when it passes.

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { IngressController } from './controller';
 import { AffinityCookie, ResolvedAffinityCookie, ResolvedCookie, resolveCookie, SameSite } from '../cookie/affinity-cookie';
-import { NO_ERRORS, propError } from '../errors';
+import { NO_ERRORS, pathOf, propError } from '../errors';
 import { describeNameRule, followsNameRule, NameRule } from '../facts/names';
 import { keptAnnotations } from '../metadata';
 import { checkName, checkObjectNames } from '../names';
@@ -270,7 +270,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
     // cdk8s-plus spreads the rules into addRules() in its constructor: a
     // string from plain JavaScript would arrive character by character.
     // (TLS goes through addTls() whole, which checks it.)
-    untypedProps([scope.node.path, id].filter(p => p !== '').join('/'), props, { lists: { rules: LIST_OF_RULES } });
+    untypedProps(pathOf(scope, id), props, { lists: { rules: LIST_OF_RULES } });
     super(scope, id, { ...props, className: props.className ?? controller.ingressClassName });
     untypedProps(this, props, INGRESS_PROPS_RULES);
     this.cookie = props.cookie ?? {};

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { LoadBalancerStickiness } from './load-balancer-stickiness';
 import { AffinityTimeout } from './timeouts';
 import { ExternalTrafficPolicy, InternalTrafficPolicy } from './traffic-policy';
-import { NO_ERRORS, propError } from '../errors';
+import { NO_ERRORS, pathOf, propError } from '../errors';
 import {
   CLIENT_IP_TIMEOUT_MAX_SECONDS,
   CLIENT_IP_TIMEOUT_MIN_SECONDS,
@@ -259,7 +259,7 @@ export class StickyService extends kplus.Service {
     // cdk8s-plus binds the ports in its constructor, before any check here:
     // a string from plain JavaScript would be bound character by character.
     if (props.ports !== undefined && !Array.isArray(props.ports)) {
-      untypedProps([scope.node.path, id].filter(p => p !== '').join('/'), props, { lists: { ports: LIST_OF_PORTS } });
+      untypedProps(pathOf(scope, id), props, { lists: { ports: LIST_OF_PORTS } });
     }
     super(scope, id, { ...props, metadata: definedMetadata(props.metadata) });
     untypedProps(this, props, PROP_TYPES);
@@ -395,8 +395,8 @@ const PROP_TYPES: UntypedPropsRules = {
   durations: ['affinityTimeout'],
   enums: { type: kplus.ServiceType, externalTrafficPolicy: ExternalTrafficPolicy, internalTrafficPolicy: InternalTrafficPolicy },
   bindables: { loadBalancerStickiness: A_LOAD_BALANCER_STICKINESS },
+  // ports: checked before the base constructor binds them.
   lists: {
-    ports: LIST_OF_PORTS,
     externalIPs: "a list of IP addresses, such as ['203.0.113.10']",
     loadBalancerSourceRanges: "a list of CIDR ranges, such as ['203.0.113.0/24']",
   },
