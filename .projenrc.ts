@@ -29,7 +29,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
   // jsii 6 runs on Node >= 20.16; it compiles with its own TypeScript 6.
   jsiiVersion: '~6.0.0',
-  // ts-node, ts-jest and typescript-eslint need the classic compiler API:
+  // ts-node, the tests' transpiler (scripts/ts-transpile.js) and typescript-eslint need the classic compiler API:
   // TypeScript 7 on the registry ships without it.
   typescriptVersion: '~5.9.3',
 
@@ -145,6 +145,17 @@ project.package.addField('allowScripts', { backport: false });
 // Snapshots per cdk8s-plus major: __snapshots__/ for 28, __snapshots__/plus-<major>/ for the others.
 project.jest?.addSnapshotResolver('<rootDir>/test/snapshot-resolver.js');
 
+// Jest transpiles the TypeScript with test/util/jest-transform.js instead of
+// ts-jest: the same transpile of each file alone (isolatedModules; test:types
+// checks the types), kept in a cache every clone and run on the machine
+// shares. ts-jest's cache is keyed by the clone's path and the configuration:
+// each of CI's three clones, and each cdk8s-plus major's run, started without
+// one, and loaded the TypeScript compiler in every worker.
+if (project.jest) {
+  project.jest.config.transform = { '^.+\\.[t]sx?$': new javascript.Transform('<rootDir>/test/util/jest-transform.js') };
+}
+project.deps.removeDependency('ts-jest');
+
 // Same reason as jest 29: resolver 3.8+ depends on unrs-resolver.
 project.deps.removeDependency('eslint-import-resolver-typescript');
 project.addDevDeps('eslint-import-resolver-typescript@~3.6.3');
@@ -176,10 +187,14 @@ const testMajors = project.addTask('test:majors', {
 });
 project.testTask.spawn(testMajors);
 
-// ts-jest transpiles each test file alone (isolatedModules), so nothing else
-// type-checks the tests and their helpers: this does, before they run.
+// Jest transpiles each test file alone (test/util/jest-transform.js), and
+// `npm run examples` each example, so nothing else type-checks the tests,
+// their helpers and the examples: this does, before the tests run, in one
+// program (the examples add nothing measurable to its time; their own
+// `tsc -p examples/tsconfig.json` took 13 CPU-s).
+project.tsconfigDev.addInclude('../examples/**/*.ts');
 const testTypes = project.addTask('test:types', {
-  description: 'Type-check the tests and their helpers (ts-jest only transpiles them)',
+  description: 'Type-check the tests, their helpers and the examples (jest and `npm run examples` only transpile them)',
   exec: 'tsc --noEmit -p test/tsconfig.json --isolatedModules false',
 });
 project.testTask.prependSpawn(testTypes);
@@ -256,8 +271,11 @@ project.addTask('import', {
 
 project.addTask('examples', {
   description: 'Synthesize every example app into dist/examples/<name>/',
-  // The preload is a no-op unless CDK8S_PLUS_MAJOR names another major (scripts/majors.js test).
-  exec: 'ts-node -r ./scripts/majors-register.js --project examples/tsconfig.json examples/synth-all.ts',
+  // The first preload is a no-op unless CDK8S_PLUS_MAJOR names another major
+  // (scripts/majors.js test). The second transpiles without a type check
+  // (test:types checks the examples; ts-node's check took 12 of its 14 CPU-s,
+  // and it ran twice per build: here and in test/examples.test.ts).
+  exec: 'node -r ./scripts/majors-register.js -r ./scripts/ts-register.js examples/synth-all.ts',
 });
 
 // Benchmarks compile with the library's source into dist/bench and run on plain

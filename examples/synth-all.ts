@@ -1,7 +1,8 @@
 // `npm run examples`: synthesizes every example app (a folder here with a
-// cdk8s.yaml) into dist/examples/<name>/, in this one ts-node process so the
-// type checker is loaded once. `cdk8s synth` in an example folder runs the
-// same main.ts through the cdk8s CLI.
+// cdk8s.yaml) into dist/examples/<name>/, in this one node process, each file
+// transpiled without a type check (scripts/ts-register.js; `npx projen
+// test:types` type-checks the examples). `cdk8s synth` in an example folder
+// runs the same main.ts through the cdk8s CLI, which type-checks it (ts-node).
 import * as fs from 'fs';
 import * as path from 'path';
 

@@ -1,5 +1,9 @@
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import Ajv, { ValidateFunction } from 'ajv';
+import type Ajv from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { celErrors } from './cel';
 import { crdVersions } from './crd-files';
 
@@ -68,11 +72,63 @@ function strict(schema: Schema): Schema {
   return out;
 }
 
+/** How every validator is compiled; part of the compiled code's cache key. */
+const AJV_OPTIONS = { allErrors: true, strict: false, validateFormats: false, code: { source: true } } as const;
+
+/**
+ * Compiled validators as JavaScript, shared by every test file, run and clone
+ * on this machine: compiling the larger CRD schemas took seconds of each test
+ * file that validated one of them (and of each cross-major run). The name is
+ * made from the schema, Ajv's version and its options, so a changed schema is
+ * compiled again.
+ */
+const VALIDATOR_CACHE = path.join(os.tmpdir(), 'cdk8s-session-affinity-ajv');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const AJV_VERSION: string = require('ajv/package.json').version;
+
+/** Ajv and its standalone code writer, loaded on the first schema not in the cache. */
+let compiler: { ajv: Ajv; standaloneCode: (ajv: Ajv, validate: ValidateFunction) => string } | undefined;
+
+/** `schema`'s validator, from the cache when it was compiled before, else compiled and cached. */
+function compiled(schema: Schema): ValidateFunction {
+  const text = JSON.stringify(schema);
+  const hash = crypto.createHash('sha256').update(AJV_VERSION).update('\0').update(JSON.stringify(AJV_OPTIONS)).update('\0').update(text).digest('hex');
+  const file = path.join(VALIDATOR_CACHE, `${hash}.js`);
+  let code: string | undefined;
+  try {
+    code = fs.readFileSync(file, 'utf-8');
+  } catch {
+    // not compiled yet
+  }
+  if (code === undefined) {
+    if (!compiler) {
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const AjvClass: typeof Ajv = require('ajv').default;
+      compiler = { ajv: new AjvClass(AJV_OPTIONS), standaloneCode: require('ajv/dist/standalone').default };
+      /* eslint-enable @typescript-eslint/no-require-imports */
+    }
+    code = compiler.standaloneCode(compiler.ajv, compiler.ajv.compile(JSON.parse(text)));
+    try {
+      fs.mkdirSync(VALIDATOR_CACHE, { recursive: true });
+      // Written aside, then renamed: a parallel worker never reads half a file.
+      const partial = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
+      fs.writeFileSync(partial, code);
+      fs.renameSync(partial, file);
+    } catch {
+      // an unwritable temporary folder only costs the compile next time
+    }
+  }
+  // The module Ajv wrote, run with this file's require (its runtime helpers are Ajv's own modules).
+  const mod: { exports: any } = { exports: {} };
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  new Function('module', 'exports', 'require', code)(mod, mod.exports, require);
+  return mod.exports.default ?? mod.exports;
+}
+
 /** Per folder: every CRD version's schema, and the validators compiled so far. */
 interface Folder {
   readonly schemas: Map<string, Schema>;
   readonly validators: Map<string, ValidateFunction>;
-  readonly ajv: Ajv;
 }
 
 const folders = new Map<string, Folder>();
@@ -83,7 +139,6 @@ function folder(dir: string): Folder {
     found = {
       schemas: new Map(crdVersions(dir).map(v => [v.key, v.schema])),
       validators: new Map(),
-      ajv: new Ajv({ allErrors: true, strict: false, validateFormats: false }),
     };
     folders.set(dir, found);
   }
@@ -108,7 +163,7 @@ function validator(dir: string, apiVersion: string, kind: string): ValidateFunct
     // The API server owns apiVersion, kind and metadata; CRDs leave
     // metadata open, so it is checked by the caller's name rules instead.
     schema.properties = { ...schema.properties, apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } };
-    validate = f.ajv.compile(schema);
+    validate = compiled(schema);
     f.validators.set(k, validate);
   }
   return validate;
