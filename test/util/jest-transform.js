@@ -7,8 +7,9 @@
 const { cacheKey, transpile } = require('../../scripts/ts-transpile');
 
 module.exports = {
-  getCacheKey(source, filename) {
-    return cacheKey(source, filename);
+  getCacheKey(source, filename, options) {
+    // Jest caches what it instruments for coverage under this key too.
+    return `${cacheKey(source, filename)}${options && options.instrument ? ':instrumented' : ''}`;
   },
   process(source, filename) {
     return { code: transpile(source, filename) };
