@@ -86,7 +86,9 @@ export const CASES: RuleCase[] = [
     rule: 'client-ip-timeout-out-of-range',
     trigger: [service('app', { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 90000 } } })],
     message: 'Service app: spec.sessionAffinityConfig.clientIP.timeoutSeconds (90000) must be a whole number from 1 to 86400; the API server refuses the Service',
-    clean: [service('app', { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 86400 } } })],
+    // A key with no value (`timeoutSeconds:`) is null, which the API server reads as unset: the 10800 s default.
+    clean: [service('app', { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 86400 } } }),
+      service('web', { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: null } } })],
   },
   {
     // Without ClientIP the API server drops the config (defaulting runs before
@@ -100,13 +102,13 @@ export const CASES: RuleCase[] = [
     rule: 'session-affinity-unsupported-value',
     trigger: [service('app', { sessionAffinity: 'clientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 3600 } } })],
     message: 'Service app: spec.sessionAffinity "clientIP" must be ClientIP or None; the API server refuses the Service',
-    clean: [service('app', { sessionAffinity: 'ClientIP' }), service('web', { sessionAffinity: 'None' }), service('api')],
+    clean: [service('app', { sessionAffinity: 'ClientIP' }), service('web', { sessionAffinity: 'None' }), service('api'), service('nulled', { sessionAffinity: null })],
   },
   {
     rule: 'affinity-config-without-client-ip',
     trigger: [service('app', { sessionAffinityConfig: { clientIP: { timeoutSeconds: 3600 } } })],
     message: 'Service app: spec.sessionAffinityConfig is set but spec.sessionAffinity is unset; the API server drops the config and the Service is not sticky',
-    clean: [service('app', { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 3600 } } })],
+    clean: [service('app', { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 3600 } } }), service('web', { sessionAffinityConfig: null })],
   },
   {
     rule: 'affinity-without-virtual-ip',

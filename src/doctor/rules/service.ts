@@ -22,6 +22,15 @@ import { Severity } from '../model';
 const CLIENT_IP = 'ClientIP';
 const NONE = 'None';
 
+/**
+ * Whether a field of a manifest is unset as the API server reads it: left
+ * out, or `null` (a YAML key with no value, such as `timeoutSeconds:`), which
+ * decodes to the field's zero value and is then defaulted.
+ */
+function unset(value: unknown): value is undefined | null {
+  return value === undefined || value === null;
+}
+
 export function hasClientIpAffinity(service: Doc): boolean {
   return service.obj.spec?.sessionAffinity === CLIENT_IP;
 }
@@ -43,7 +52,7 @@ export const timeoutOutOfRange: Rule = {
       // defaulting drops sessionAffinityConfig before validation, so the
       // Service is accepted (affinity-config-without-client-ip says so).
       const clientIp = svc.obj.spec?.sessionAffinityConfig?.clientIP;
-      if (!hasClientIpAffinity(svc) || !isObject(clientIp) || clientIp.timeoutSeconds === undefined) {
+      if (!hasClientIpAffinity(svc) || !isObject(clientIp) || unset(clientIp.timeoutSeconds)) {
         continue;
       }
       const t = clientIp.timeoutSeconds;
@@ -63,7 +72,7 @@ export const affinityValueUnsupported: Rule = {
   check(inventory, report) {
     for (const svc of inventory.services) {
       const affinity = svc.obj.spec?.sessionAffinity;
-      if (affinity !== undefined && affinity !== CLIENT_IP && affinity !== NONE) {
+      if (!unset(affinity) && affinity !== CLIENT_IP && affinity !== NONE) {
         report(svc, `${describe(svc)}: spec.sessionAffinity ${JSON.stringify(affinity)} must be ClientIP or None; the API server refuses the Service`);
       }
     }
@@ -79,8 +88,8 @@ export const configIgnored: Rule = {
     for (const svc of inventory.services) {
       const affinity = svc.obj.spec?.sessionAffinity;
       // Another value is refused outright (session-affinity-unsupported-value).
-      if (svc.obj.spec?.sessionAffinityConfig !== undefined && (affinity === undefined || affinity === NONE)) {
-        report(svc, `${describe(svc)}: spec.sessionAffinityConfig is set but spec.sessionAffinity is ${affinity === undefined ? 'unset' : JSON.stringify(affinity)}; the API server drops the config and the Service is not sticky`);
+      if (!unset(svc.obj.spec?.sessionAffinityConfig) && (unset(affinity) || affinity === NONE)) {
+        report(svc, `${describe(svc)}: spec.sessionAffinityConfig is set but spec.sessionAffinity is ${unset(affinity) ? 'unset' : JSON.stringify(affinity)}; the API server drops the config and the Service is not sticky`);
       }
     }
   },
