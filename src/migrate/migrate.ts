@@ -79,9 +79,9 @@ interface CookieFields {
   readonly redirects?: (host: string | undefined) => boolean;
 }
 
-/** Whether a location is the Ingress's default backend, which ingress-nginx gives no affinity. */
-function isDefaultBackend(p: SourcePath): boolean {
-  return p.field === 'spec.defaultBackend';
+/** Whether ingress-nginx gives a location no affinity (`SourcePath.withoutAffinity` says why). */
+function withoutAffinity(p: SourcePath): boolean {
+  return p.withoutAffinity !== undefined;
 }
 
 /**
@@ -93,10 +93,10 @@ function isDefaultBackend(p: SourcePath): boolean {
 function holderCookie(
   ingress: SourceIngress, cookie: SourceCookie, uses: readonly Use[], fields: CookieFields, holder: string, notes: Notes,
 ): SourceCookie {
-  if (uses.some(u => isDefaultBackend(u.path))) {
-    notes.addOnce('spec.defaultBackend', approximated(`ingress-nginx gives the default backend no affinity, but ${holder} is the cookie for it too`));
+  for (const u of uses.filter(x => withoutAffinity(x.path))) {
+    notes.addOnce(u.path.field, approximated(`ingress-nginx gives ${u.path.withoutAffinity} no affinity, but ${holder} is the cookie for it too`));
   }
-  const at = uses.filter(u => !isDefaultBackend(u.path)).map(u => cookieAt(ingress, cookie, u.host, u.path));
+  const at = uses.filter(u => !withoutAffinity(u.path)).map(u => cookieAt(ingress, cookie, u.host, u.path));
   let path = cookie.path;
   if (path === undefined && at.length > 0 && fields.path !== 'location') {
     const distinct = [...new Set(at.map(c => c.path))];
@@ -128,7 +128,7 @@ function holderCookie(
   // Hosts ingress-nginx redirected to HTTPS and the target would serve over HTTP too.
   const redirects = fields.redirects;
   const plainHttp = secure && redirects !== undefined
-    ? uses.filter(u => !isDefaultBackend(u.path) && overHttps(ingress, u.host) === true && !redirects(u.host)).map(u => u.host ?? '(any host)')
+    ? uses.filter(u => !withoutAffinity(u.path) && overHttps(ingress, u.host) === true && !redirects(u.host)).map(u => u.host ?? '(any host)')
     : [];
   if (plainHttp.length > 0) {
     notes.addOnce(SSL_REDIRECT, approximated(`${ingress.annotations[SSL_REDIRECT] === undefined ? 'not set (on with TLS): ' : ''}the cookie is Secure, and ingress-nginx redirected HTTP to HTTPS, but the output serves ${[...new Set(plainHttp)].join(', ')} over HTTP too (redirect it: ${fields.redirects === NEVER_REDIRECTS ? 'a redirectScheme middleware or the entry point\'s redirection' : 'TLS on the object itself'}); an HTTP client does not keep a Secure cookie`));
@@ -270,8 +270,8 @@ function renderHttpRoutes(ctx: Context, ingress: SourceIngress, notes: Notes): v
         matches: [match],
         backendRefs: backends.map(b => ({ name: b.service, port: b.port, ...(b.weight !== undefined ? { weight: b.weight } : {}) })),
       };
-      if (cookie && ctx.target === MigrationTarget.GATEWAY_API && isDefaultBackend(p)) {
-        notes.addOnce(p.field, carried('ingress-nginx gives the default backend no affinity; its rule gets no sessionPersistence'));
+      if (cookie && ctx.target === MigrationTarget.GATEWAY_API && withoutAffinity(p)) {
+        notes.addOnce(p.field, carried(`ingress-nginx gives ${p.withoutAffinity} no affinity; its rule gets no sessionPersistence`));
       } else if (cookie && ctx.target === MigrationTarget.GATEWAY_API) {
         // No Secure field; the implementation scopes the cookie to the route's path.
         holderCookie(ingress, cookie, [{ host: h.host, path: p }], { path: 'location', secure: false }, 'HTTPRoute sessionPersistence', notes);
@@ -428,10 +428,10 @@ function renderTraefik(ctx: Context, ingress: SourceIngress, notes: Notes): void
         parts.push(p.header.regex ? `HeaderRegexp(\`${p.header.name}\`, \`${p.header.value}\`)` : `Header(\`${p.header.name}\`, \`${p.header.value}\`)`);
       }
       // Traefik's sticky cookie is per route: each gets its location's Path and Secure.
-      if (cookie && isDefaultBackend(p)) {
-        notes.addOnce(p.field, carried('ingress-nginx gives the default backend no affinity; its route gets none'));
+      if (cookie && withoutAffinity(p)) {
+        notes.addOnce(p.field, carried(`ingress-nginx gives ${p.withoutAffinity} no affinity; its route gets none`));
       }
-      const written = cookie && p.backends.length > 0 && !isDefaultBackend(p)
+      const written = cookie && p.backends.length > 0 && !withoutAffinity(p)
         ? holderCookie(ingress, cookie, [{ host: h.host, path: p }], { path: true, defaultPath: '/', secure: true, redirects: NEVER_REDIRECTS }, 'IngressRoute sticky.cookie', notes)
         : undefined;
       const services = p.backends.map(b => {
@@ -507,8 +507,8 @@ function renderContour(ctx: Context, ingress: SourceIngress, notes: Notes): void
         conditions,
         services: services.map(s => ({ name: s.service, port: s.port, ...(s.weight !== undefined ? { weight: s.weight } : {}) })),
       };
-      if (cookie && isDefaultBackend(p)) {
-        notes.addOnce(p.field, carried('ingress-nginx gives the default backend no affinity; its route gets none'));
+      if (cookie && withoutAffinity(p)) {
+        notes.addOnce(p.field, carried(`ingress-nginx gives ${p.withoutAffinity} no affinity; its route gets none`));
       } else if (cookie) {
         route.loadBalancerPolicy = { strategy: CONTOUR.strategy };
         // Per route, as the cookie's rewrite policy is: each gets its location's Path and Secure.

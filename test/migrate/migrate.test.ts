@@ -336,6 +336,29 @@ describe('the cookie Path and Secure ingress-nginx gives a location when the ann
     ]);
   });
 
+  test('GIVEN a rule with an empty path (ImplementationSpecific) WHEN migrated THEN it gets no affinity, as in ingress-nginx, and a shared cookie says so', () => {
+    // ingress-nginx serves it at the location /, but lists "" among the cookie's locations: no cookie is set there.
+    const ingress = app({}, { tls: false });
+    ingress.spec.rules[0].http.paths[1] = { path: '', pathType: 'ImplementationSpecific', backend: { service: { name: 'api', port: { number: 80 } } } };
+    const field = 'spec.rules[0].http.paths[1]';
+    const traefik = migrate(MigrationTarget.TRAEFIK, ingress);
+    expect(traefik.objects[0].spec.routes.map((r: any) => [r.match, r.services[0].sticky !== undefined])).toEqual([
+      ['Host(`app.example.com`) && PathPrefix(`/app`)', true], ['Host(`app.example.com`) && PathPrefix(`/`)', false],
+    ]);
+    expect(notesOn(traefik, field)).toContainEqual(expect.stringMatching(/^carried: ingress-nginx gives a rule with an empty path .* no affinity; its route gets none$/));
+    const gateway = migrate(MigrationTarget.GATEWAY_API, ingress);
+    const route = gateway.objects.find(o => o.kind === 'HTTPRoute');
+    expect(route.spec.rules.map((r: any) => [r.matches[0].path.value, r.sessionPersistence !== undefined])).toEqual([['/app', true], ['/', false]]);
+    // One Service's cookie for both locations: that location gets the cookie in the output, not in ingress-nginx.
+    const istio = migrate(MigrationTarget.ISTIO, app({}, { tls: false, oneService: true }));
+    expect(notesOn(istio, field)).toEqual([]);
+    const shared = app({}, { tls: false, oneService: true });
+    shared.spec.rules[0].http.paths[1] = { path: '', pathType: 'ImplementationSpecific', backend: { service: { name: 'app', port: { number: 80 } } } };
+    const result = migrate(MigrationTarget.ISTIO, shared);
+    expect(notesOn(result, field)).toContainEqual(expect.stringMatching(/^approximated: ingress-nginx gives a rule with an empty path .* no affinity, but DestinationRule .* is the cookie for it too$/));
+    expect(result.exact).toBe(false);
+  });
+
   test('GIVEN session-cookie-secure "false" WHEN --to traefik THEN the same as unset: Secure over HTTPS', () => {
     const result = migrate(MigrationTarget.TRAEFIK, app({ [`${A}session-cookie-secure`]: 'false' }));
     expect(stickyOf(result).map(([, c]) => c.secure)).toEqual([true, true]);
