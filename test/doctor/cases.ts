@@ -99,6 +99,14 @@ export const CASES: RuleCase[] = [
     clean: [service('app', { sessionAffinityConfig: { clientIP: { timeoutSeconds: 90000 } } }), service('web', { sessionAffinity: 'None', sessionAffinityConfig: { clientIP: { timeoutSeconds: 0 } } })],
   },
   {
+    rule: 'metadata-value-not-string',
+    // As YAML reads `session-cookie-max-age: 3600` and `tier: 1` unquoted.
+    trigger: [{ ...ingress('shop', 'shop', { [`${NGINX}affinity`]: 'cookie' }), metadata: { name: 'shop', annotations: { [`${NGINX}affinity`]: 'cookie', [`${NGINX}session-cookie-max-age`]: 3600 }, labels: { tier: 1 } } }],
+    message: `Ingress shop: metadata.annotations ${NGINX}session-cookie-max-age: 3600 (a number); metadata.labels tier: 1 (a number) must be a string; the API server refuses the object`,
+    // null reads as an empty string, which the API server takes.
+    clean: [{ ...service('shop'), metadata: { name: 'shop', annotations: { note: '3600', empty: null }, labels: { tier: '1' } } }],
+  },
+  {
     rule: 'session-affinity-unsupported-value',
     trigger: [service('app', { sessionAffinity: 'clientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 3600 } } })],
     message: 'Service app: spec.sessionAffinity "clientIP" must be ClientIP or None; the API server refuses the Service',

@@ -13,6 +13,7 @@ import {
   nginxAffinityPartialHost,
   nginxRegexWithoutCookiePath,
 } from './nginx';
+import { metadataValueNotString } from './metadata';
 import { gkeGatewayAffinityUnsupported, kongStickyPolicyUnused, nginxPlusSessionCookieUnnamed } from './platforms';
 import { clientIpMultiPort } from './ports';
 import { Rule } from './rule';
@@ -32,6 +33,7 @@ export type { Rule } from './rule';
 export const RULES: readonly Rule[] = [
   sessionsLostRoundRobin,
   clientIpBypassed,
+  metadataValueNotString,
   affinityValueUnsupported,
   timeoutOutOfRange,
   configIgnored,
