@@ -131,7 +131,17 @@ function holderCookie(
     ? uses.filter(u => !withoutAffinity(u.path) && overHttps(ingress, u.host) === true && !redirects(u.host)).map(u => u.host ?? '(any host)')
     : [];
   if (plainHttp.length > 0) {
-    notes.addOnce(SSL_REDIRECT, approximated(`${ingress.annotations[SSL_REDIRECT] === undefined ? 'not set (on with TLS): ' : ''}the cookie is Secure, and ingress-nginx redirected HTTP to HTTPS, but the output serves ${[...new Set(plainHttp)].join(', ')} over HTTP too (redirect it: ${fields.redirects === NEVER_REDIRECTS ? 'a redirectScheme middleware or the entry point\'s redirection' : 'TLS on the object itself'}); an HTTP client does not keep a Secure cookie`));
+    const unset = ingress.annotations[SSL_REDIRECT] === undefined ? 'not set (on with TLS): ' : '';
+    const hosts = [...new Set(plainHttp)];
+    // An IngressRoute with TLS matches only TLS connections: HTTP gets Traefik's 404, not the app.
+    const answered404 = fields.redirects === NEVER_REDIRECTS ? hosts.filter(h => tlsSecret(ingress, h === '(any host)' ? undefined : h) !== undefined) : [];
+    const servedOverHttp = hosts.filter(h => !answered404.includes(h));
+    if (answered404.length > 0) {
+      notes.addOnce(SSL_REDIRECT, approximated(`${unset}ingress-nginx redirected HTTP to HTTPS, but the IngressRoute for ${answered404.join(', ')}, with TLS, matches only HTTPS: HTTP requests get Traefik's 404 (redirect them with a redirectScheme middleware or the entry point's redirection)`));
+    }
+    if (servedOverHttp.length > 0) {
+      notes.addOnce(SSL_REDIRECT, approximated(`${unset}the cookie is Secure, and ingress-nginx redirected HTTP to HTTPS, but the output serves ${servedOverHttp.join(', ')} over HTTP too (redirect it: ${fields.redirects === NEVER_REDIRECTS ? 'a redirectScheme middleware or the entry point\'s redirection' : 'TLS on the object itself'}); an HTTP client does not keep a Secure cookie`));
+    }
   }
   return { ...cookie, path, secure };
 }
