@@ -47,6 +47,9 @@ export const NGINX_AFFINITY_COOKIE = 'cookie';
  */
 export const NGINX_AFFINITY_MODES = ['balanced', 'persistent'] as const;
 
+/** The `affinity-mode` an Ingress gets without the annotation (or with a value the controller drops). */
+export const NGINX_DEFAULT_AFFINITY_MODE = 'balanced';
+
 /** Whether the controller takes an `affinity-mode` value (anything else is read as `balanced`). */
 export function isNginxAffinityMode(value: string): boolean {
   return (NGINX_AFFINITY_MODES as readonly string[]).includes(value.trim());

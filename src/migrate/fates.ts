@@ -5,7 +5,7 @@ import { SourceCookie } from './source';
 import { CONTOUR, GKE_GATEWAY } from './target-facts';
 import { COOKIE_MAX_AGE_MAX_SECONDS } from '../facts/cookie';
 import { GATEWAY_DURATION_MAX_SECONDS, SESSION_NAME_MAX_LENGTH } from '../facts/gateway-api';
-import { NGINX_AFFINITY_ANNOTATIONS as A, NGINX_AFFINITY_COOKIE, NGINX_COOKIE_NAME_PATTERN, NGINX_DEFAULT_COOKIE_NAME, isNginxCookieSeconds } from '../facts/ingress-nginx';
+import { NGINX_AFFINITY_ANNOTATIONS as A, NGINX_AFFINITY_COOKIE, NGINX_COOKIE_NAME_PATTERN, NGINX_DEFAULT_AFFINITY_MODE, NGINX_DEFAULT_COOKIE_NAME, isNginxCookieSeconds } from '../facts/ingress-nginx';
 
 /** A fate and what the note says about it. */
 export interface Fate {
@@ -87,7 +87,9 @@ export function cookieFates(
   const holder = HOLDER[target];
   const main = target === MigrationTarget.GATEWAY_API && gatewayApi === MigrationGatewayApi.MAIN;
   const noField = (what: string): Fate => dropped(`${holder} has no ${what} field`);
-  for (const k of present) {
+  // affinity-mode left out is ingress-nginx's default, balanced, whose fate is the same as written.
+  const reported = COOKIE_ANNOTATIONS.filter(k => annotations[k] !== undefined || k === A.affinityMode);
+  for (const k of reported) {
     const value = annotations[k];
     let fate: Fate;
     switch (k) {
@@ -187,17 +189,21 @@ export function cookieFates(
         }
         break;
       }
-      case A.affinityMode:
-        if (value === 'persistent' && !hashes(target)) {
+      case A.affinityMode: {
+        const unset = value === undefined ? `not set (${NGINX_DEFAULT_AFFINITY_MODE}, the default): ` : '';
+        // The controller trims the value; anything but persistent is balanced.
+        const persistent = value?.trim() === 'persistent';
+        if (persistent && !hashes(target)) {
           fate = carried(`${holder} keeps a client on its pod when pods are added, as persistent does`);
-        } else if (value === 'persistent') {
+        } else if (persistent) {
           fate = approximated('a consistent hash keeps most clients when pods are added, but moves about 1/n of them');
         } else if (hashes(target)) {
-          fate = approximated('balanced moves sessions when pods are added; a consistent hash moves about 1/n of them');
+          fate = approximated(`${unset}balanced moves sessions when pods are added; a consistent hash moves about 1/n of them`);
         } else {
-          fate = approximated(`${holder} keeps every client on its pod when pods are added; balanced would move some`);
+          fate = approximated(`${unset}${holder} keeps every client on its pod when pods are added; balanced would move some`);
         }
         break;
+      }
       case A.changeOnFailure:
         fate = value.trim().toLowerCase() === 'true'
           ? approximated('no field: the target moves a client only when its pod is gone or unhealthy, not after one failed request')

@@ -734,7 +734,12 @@ function mergeCanary(canary: SourceIngress, mains: SourceIngress[], notes: Notes
 /** Notes for every annotation of a main Ingress that the cookie and canary notes do not cover. */
 function otherAnnotationNotes(ctx: Context, ingress: SourceIngress, notes: Notes): void {
   const fates = cookieFates(ctx.target, ingress.annotations, ingress.cookie, ctx.gatewayApi);
-  for (const k of Object.keys(ingress.annotations).sort()) {
+  const keys = Object.keys(ingress.annotations);
+  // affinity-mode left out: ingress-nginx balances, and the target may not (cookieFates gives its fate).
+  if (ingress.annotations[A.affinityMode] === undefined && fates.has(A.affinityMode)) {
+    keys.push(A.affinityMode);
+  }
+  for (const k of keys.sort()) {
     if (TOOL_ANNOTATIONS.includes(k)) {
       continue;
     }

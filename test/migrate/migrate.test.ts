@@ -311,6 +311,8 @@ describe('the cookie Path and Secure ingress-nginx gives a location when the ann
     ]);
     expect(result.notes.filter(n => n.fate !== 'carried')).toEqual([
       expect.objectContaining({ subject: `${A}affinity`, fate: 'approximated' }), // the cookie's name is Contour's own
+      // Left out, affinity-mode is balanced; Contour's cookie is a consistent hash.
+      expect.objectContaining({ subject: `${A}affinity-mode`, fate: 'approximated', detail: expect.stringMatching(/^not set \(balanced, the default\): /) }),
     ]);
     expectValid(result.objects);
   });
@@ -366,14 +368,17 @@ describe('the cookie Path and Secure ingress-nginx gives a location when the ann
     expect(notesOn(result, `${A}session-cookie-secure`)[0]).toMatch(/^carried: "false" is the same as unset for ingress-nginx/);
   });
 
+  // With affinity-mode persistent: left out, it is balanced, which Traefik's cookie is not (approximated).
+  const PERSISTENT = { [`${A}affinity-mode`]: 'persistent' };
+
   test('GIVEN no TLS WHEN --to traefik THEN no Secure (requests come over HTTP), exactly', () => {
-    const result = migrate(MigrationTarget.TRAEFIK, app({}, { tls: false }));
+    const result = migrate(MigrationTarget.TRAEFIK, app(PERSISTENT, { tls: false }));
     expect(stickyOf(result).map(([, c]) => c.secure)).toEqual([undefined, undefined]);
     expect(result.exact).toBe(true);
   });
 
   test('GIVEN session-cookie-secure "true" and no TLS WHEN --to traefik THEN Secure, and no redirect is missing (ingress-nginx did not redirect either)', () => {
-    const result = migrate(MigrationTarget.TRAEFIK, app({ [`${A}session-cookie-secure`]: 'true' }, { tls: false }));
+    const result = migrate(MigrationTarget.TRAEFIK, app({ ...PERSISTENT, [`${A}session-cookie-secure`]: 'true' }, { tls: false }));
     expect(stickyOf(result).map(([, c]) => c.secure)).toEqual([true, true]);
     expect(notesOn(result, `${A}ssl-redirect`)).toEqual([]);
     expect(result.exact).toBe(true);
@@ -432,6 +437,20 @@ spec:
                 port:
                   number: 80
 `;
+
+  test('GIVEN affinity-mode left out WHEN migrated to a target that does not balance THEN approximated, as balanced written out is (exit 1)', () => {
+    const file = path.join(dir, 'cart-balanced.yaml');
+    const lines = (text: string) => {
+      fs.writeFileSync(file, text);
+      const result = run(['--to', 'gateway-api', '--gateway', 'public', file]);
+      return { exitCode: result.exitCode, mode: linesOf(result.stderr).filter(l => l.includes(`${A}affinity-mode:`)).map(l => l.slice(l.indexOf('approximated'))) };
+    };
+    const unset = lines(exact.replace(/^.*affinity-mode.*\n/m, ''));
+    const written = lines(exact.replace('affinity-mode: persistent', 'affinity-mode: balanced'));
+    expect(unset.exitCode).toBe(1);
+    expect(written.exitCode).toBe(1);
+    expect(unset.mode).toEqual([`approximated: not set (balanced, the default): ${written.mode[0].slice('approximated: '.length)}`]);
+  });
 
   test('GIVEN only what the target carries exactly WHEN migrated THEN exit 0, one carried line per annotation', () => {
     const file = path.join(dir, 'cart.yaml');
