@@ -5,6 +5,7 @@ import { IngressController } from './controller';
 import { AffinityCookie, ResolvedAffinityCookie, ResolvedCookie, resolveCookie, SameSite } from '../cookie/affinity-cookie';
 import { NO_ERRORS, pathOf, propError } from '../errors';
 import { describeNameRule, followsNameRule, NameRule } from '../facts/names';
+import { TRAEFIK_STICKY_ANNOTATIONS } from '../facts/traefik';
 import { keptAnnotations } from '../metadata';
 import { checkName, checkObjectNames } from '../names';
 import { onlyOwnResolvers } from '../rendered';
@@ -46,6 +47,8 @@ interface IngressState {
   withDefault: boolean;
   /** The path of every rule so far. */
   readonly rulePaths: string[];
+  /** The host (empty: any) and backend Service name of every rule so far that routes to a Service. */
+  readonly hostServices: Array<readonly [string, string]>;
   /** Whether TLS was added. */
   withTls: boolean;
   /** Backends added by the base constructor, before the controller is known: related once it is. */
@@ -56,7 +59,7 @@ interface IngressState {
 const EARLY_STATE = new WeakMap<CookieAffinityIngress, IngressState>();
 
 function newState(): IngressState {
-  return { routes: new Set(), withDefault: false, rulePaths: [], withTls: false, earlyBackends: [] };
+  return { routes: new Set(), withDefault: false, rulePaths: [], hostServices: [], withTls: false, earlyBackends: [] };
 }
 
 /** A backend Service as the Ingress found it when the backend was added. */
@@ -390,6 +393,10 @@ export class CookieAffinityIngress extends kplus.Ingress {
       if (rule.host !== undefined || rule.path !== undefined) {
         state.rulePaths.push(rule.path ?? '/');
       }
+      const service = rule.backend._toKube().service?.name;
+      if (service !== undefined) {
+        state.hostServices.push([rule.host ?? '', service]);
+      }
     }
   }
 
@@ -558,7 +565,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
     if (Object.keys(this.serviceAnnotations).length === 0) {
       return this.namespaceErrors();
     }
-    const errors = new Set<string>();
+    const errors = new Set<string>(this.sharedCookieErrors());
     for (const backend of this.backends) {
       const what = this.describeService(backend.name);
       if (backend.service === undefined) {
@@ -577,6 +584,43 @@ export class CookieAffinityIngress extends kplus.Ingress {
       }
     }
     return [...errors];
+  }
+
+  /**
+   * Traefik keeps one sticky cookie per Service, under the name the Service's
+   * annotations give (without one, a name made from the Service's, so each
+   * has its own). Two Services that one browser reaches on one host under one
+   * given name and Path replace each other's cookie: a request to either
+   * finds the other's server in it, picks a new one and writes the cookie
+   * again, so neither stays sticky.
+   */
+  private sharedCookieErrors(): string[] {
+    const name = this.serviceAnnotations[TRAEFIK_STICKY_ANNOTATIONS.name];
+    if (name === undefined) {
+      return NO_ERRORS;
+    }
+    // A rule without a host answers on every host; a cookie Domain spans hosts.
+    const anyHost = new Set<string>();
+    const byHost = new Map<string, Set<string>>();
+    const spansHosts = this.cookie.domain !== undefined;
+    for (const [host, service] of this.state.hostServices) {
+      if (host === '' || spansHosts) {
+        anyHost.add(service);
+      } else {
+        byHost.set(host, (byHost.get(host) ?? new Set()).add(service));
+      }
+    }
+    const groups: Array<[string, Set<string>]> = byHost.size === 0
+      ? [[spansHosts ? `the hosts of Domain ${JSON.stringify(this.cookie.domain)}` : 'any host', anyHost]]
+      : [...byHost].map(([host, services]) => [`host ${JSON.stringify(host)}`, new Set([...anyHost, ...services])]);
+    const shared = groups.find(([, services]) => services.size > 1);
+    if (shared === undefined) {
+      return NO_ERRORS;
+    }
+    const [where, services] = shared;
+    return [`'cookie.name' (${JSON.stringify(name)}) must not be shared by Services ${[...services].map(s => JSON.stringify(s)).join(' and ')} on ${where}: `
+      + `${this.controller.name} gives each Service its own sticky cookie under that name and Path, so a request to one replaces the other's cookie and neither stays sticky; `
+      + 'leave \'cookie.name\' out (Traefik then names each Service\'s cookie apart), or route each Service through its own Ingress with its own cookie name'];
   }
 
   /** A backend that is a Service of the app in another namespace only, for a controller that writes nothing into it. */

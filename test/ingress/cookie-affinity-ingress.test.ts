@@ -190,6 +190,60 @@ describe('CookieAffinityIngress with a controller that reads the Service', () =>
     synthValid(front);
   });
 
+  describe('GIVEN Traefik and a cookie name', () => {
+    const traefik = (chart: Chart, cookie: { name?: string; domain?: string }) =>
+      new CookieAffinityIngress(chart, 'Ingress', { controller: IngressController.traefik(), cookie });
+    const shop = (chart: Chart) => kplus.IngressBackend.fromService(service(chart, 'shop', 'Shop'));
+    const api = (chart: Chart) => kplus.IngressBackend.fromService(service(chart, 'api', 'Api'));
+    const SHARED = (where: string, services = '"shop" and "api"') => `[test/Ingress] 'cookie.name' ("WEB") must not be shared by Services ${services} on ${where}: `
+      + 'Traefik gives each Service its own sticky cookie under that name and Path, so a request to one replaces the other\'s cookie and neither stays sticky; '
+      + 'leave \'cookie.name\' out (Traefik then names each Service\'s cookie apart), or route each Service through its own Ingress with its own cookie name';
+
+    test('WHEN two Services are routed on one host THEN synth refuses: each would replace the other\'s cookie', () => {
+      const chart = newChart();
+      const ingress = traefik(chart, { name: 'WEB' });
+      ingress.addHostRule('shop.example.com', '/', shop(chart));
+      ingress.addHostRule('shop.example.com', '/api', api(chart));
+      expect(() => Testing.synth(chart)).toThrow(SHARED('host "shop.example.com"'));
+    });
+
+    test('WHEN one of them is routed on any host THEN it meets the other on every host', () => {
+      const chart = newChart();
+      const ingress = traefik(chart, { name: 'WEB' });
+      ingress.addHostRule('shop.example.com', '/', shop(chart));
+      ingress.addRule('/api', api(chart));
+      // The Service routed on any host is named first.
+      expect(() => Testing.synth(chart)).toThrow(SHARED('host "shop.example.com"', '"api" and "shop"'));
+    });
+
+    test('WHEN the cookie\'s Domain spans the hosts THEN Services on different hosts share it too', () => {
+      const chart = newChart();
+      const ingress = traefik(chart, { name: 'WEB', domain: 'example.com' });
+      ingress.addHostRule('shop.example.com', '/', shop(chart));
+      ingress.addHostRule('api.example.com', '/', api(chart));
+      expect(() => Testing.synth(chart)).toThrow(SHARED('the hosts of Domain "example.com"'));
+    });
+
+    test('WHEN the Services are on different hosts, or the name is left out, or one Service has several paths THEN it synthesizes', () => {
+      const apart = newChart();
+      const hosts = traefik(apart, { name: 'WEB' });
+      hosts.addHostRule('shop.example.com', '/', shop(apart));
+      hosts.addHostRule('api.example.com', '/', api(apart));
+      synthValid(apart);
+      const unnamed = newChart();
+      const own = traefik(unnamed, {});
+      own.addHostRule('shop.example.com', '/', shop(unnamed));
+      own.addHostRule('shop.example.com', '/api', api(unnamed));
+      synthValid(unnamed);
+      const one = newChart();
+      const backend = shop(one);
+      const paths = traefik(one, { name: 'WEB' });
+      paths.addHostRule('shop.example.com', '/', backend);
+      paths.addHostRule('shop.example.com', '/cart', backend);
+      synthValid(one);
+    });
+  });
+
   test('GIVEN a Service of the app written as a plain ApiObject THEN it is annotated too', () => {
     const chart = newChart();
     new ApiObject(chart, 'Raw', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'raw' }, spec: { ports: [{ port: 80 }], selector: { app: 'raw' } } });
