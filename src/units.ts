@@ -25,6 +25,10 @@ export interface UntypedPropsRules {
   readonly durations?: string[];
   /** Props that hold a value of a (string-valued) enum when given, with the enum object. */
   readonly enums?: { readonly [path: string]: object };
+  /** Props that hold a `Size` when given. */
+  readonly sizes?: string[];
+  /** Props that hold a map of environment variable names to `kplus.EnvValue` when given. */
+  readonly envValues?: string[];
   /** Props that hold a boolean when given. */
   readonly booleans?: string[];
   /** Props that hold a string when given. */
@@ -82,8 +86,23 @@ function valueAt(props: unknown, path: string): unknown {
 
 /** A value as an error shows it when its type is wrong: `300 (a number)`. */
 export function describeUntyped(value: unknown): string {
-  const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
-  return `${shown.length > 40 ? `${shown.slice(0, 40)}...` : shown} (${value === null ? 'null' : `a ${typeof value}`})`;
+  const shown = typeof value === 'string' || isPlainData(value) ? jsonOrString(value) : String(value);
+  const kind = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+  return `${shown.length > 40 ? `${shown.slice(0, 40)}...` : shown} (${kind})`;
+}
+
+/** Whether `value` is an array or an object of `Object`'s prototype: shown as JSON, not `[object Object]`. */
+function isPlainData(value: unknown): boolean {
+  return Array.isArray(value) || (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype);
+}
+
+/** `value` as JSON, or as `String()` gives it where JSON cannot (a cycle). */
+function jsonOrString(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }
 
 /**
@@ -113,6 +132,27 @@ export function untypedProps<T extends object>(scope: IConstruct | string, props
     const value = valueAt(props, path);
     if (value !== undefined && !isDuration(value)) {
       throw fail(`${prefix}${path}`, describeUntyped(value), 'must be a Duration, such as Duration.seconds(30) or Duration.minutes(5)');
+    }
+  }
+  for (const path of rules.sizes ?? []) {
+    const value = valueAt(props, path);
+    if (value !== undefined && !isSize(value)) {
+      throw fail(`${prefix}${path}`, describeUntyped(value), 'must be a Size, such as Size.mebibytes(256) or Size.gibibytes(1)');
+    }
+  }
+  for (const path of rules.envValues ?? []) {
+    const value = valueAt(props, path);
+    if (value === undefined) {
+      continue;
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw fail(`${prefix}${path}`, describeUntyped(value), "must be a map of names to kplus.EnvValue, such as { LOG_LEVEL: EnvValue.fromValue('info') }");
+    }
+    for (const [name, env] of Object.entries(value)) {
+      if (!isEnvValue(env)) {
+        throw fail(`${prefix}${path}.${name}`, describeUntyped(env),
+          `must be a kplus.EnvValue, such as EnvValue.fromValue(${typeof env === 'string' ? JSON.stringify(env) : "'value'"}): a bare value is written as a variable with no value`);
+      }
     }
   }
   const enums = rules.enums;
@@ -222,6 +262,17 @@ function isSecret(value: unknown): boolean {
  * Whether a value is a cdk8s Duration. By shape, not `instanceof`: an app
  * with its own copy of cdk8s passes Durations from that copy.
  */
+/** Whether `value` is a cdk8s `Size` (by its methods: another copy of cdk8s has its own class). */
+function isSize(value: unknown): boolean {
+  return value !== null && typeof value === 'object'
+    && typeof (value as { toMebibytes?: unknown }).toMebibytes === 'function' && typeof (value as { toGibibytes?: unknown }).toGibibytes === 'function';
+}
+
+/** Whether `value` is a cdk8s-plus `EnvValue` (by its shape: every major has its own class). */
+function isEnvValue(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && ('value' in value || 'valueFrom' in value);
+}
+
 export function isDuration(value: unknown): value is Duration {
   return value instanceof Duration
     || (value !== null && typeof value === 'object' && typeof (value as Duration).toMilliseconds === 'function' && typeof (value as Duration).toSeconds === 'function');

@@ -36,7 +36,7 @@ interface Case {
 }
 
 /** What a prop holds, among those plain JavaScript can get wrong without a TypeError. */
-type Kind = 'enum' | 'boolean' | 'string' | 'secretKeyRef' | 'secret' | 'bindable' | 'construct' | 'list';
+type Kind = 'enum' | 'boolean' | 'string' | 'secretKeyRef' | 'secret' | 'bindable' | 'construct' | 'list' | 'size' | 'envMap';
 
 /** The cdk8s-plus constructs the library's props take (a Service, a Deployment). */
 const CONSTRUCT_PROPS = ['cdk8s-plus-28.Service', 'cdk8s-plus-28.Deployment'];
@@ -140,6 +140,8 @@ const OURS = 'cdk8s-session-affinity.';
 /** What a jsii type reference holds, when it is a kind plain JavaScript can get wrong; nested structs of the library are walked. */
 function kindOf(type: any): Kind | 'struct' | undefined {
   if (type?.collection?.kind === 'array') return 'list';
+  if (type?.collection?.kind === 'map' && type.collection.elementtype?.fqn === 'cdk8s-plus-28.EnvValue') return 'envMap';
+  if (type?.fqn === 'cdk8s.Size') return 'size';
   if (type?.primitive === 'boolean') return 'boolean';
   if (type?.primitive === 'string') return 'string';
   if (type?.fqn === `${OURS}SecretKeyRef`) return 'secretKeyRef';
@@ -198,6 +200,9 @@ const WRONG: { [kind in Kind]: { value: unknown; allowed: RegExp } } = {
   construct: { value: 'backend', allowed: /must be a cdk8s-plus (Service|Deployment)/ },
   // A string where a list belongs would be read character by character.
   list: { value: 'a', allowed: /must be a list of [A-Za-z ]+, such as \[/ },
+  // Read as a Size, a string crashed deep inside (size.toMebibytes is not a function).
+  size: { value: '1Gi', allowed: /must be a Size, such as Size\.mebibytes\(/ },
+  envMap: { value: 'FOO=bar', allowed: /must be a map of names to kplus\.EnvValue/ },
 };
 
 /** Runs `make` and returns what it threw, or `undefined`. */
@@ -295,6 +300,18 @@ describe('called from plain JavaScript with a value of the wrong kind', () => {
   test.each(['nginx', 'traefik'])('GIVEN a cookie of the right kinds on %s THEN the Ingress is made (the control for the cases below)', controller => {
     const chart = newChart('shop');
     expect(thrown(() => ingress(chart, lib.IngressController[controller](), { name: 'a', sameSite: lib.SameSite.STRICT, secure: true }))).toBeUndefined();
+  });
+
+  test('GIVEN SharedSessionApp env { FOO: "bar" } THEN the error names env.FOO instead of writing FOO with no value', () => {
+    const chart = newChart('shop');
+    const store = lib.SessionStore.jwt(secretRef(chart, 'jwt'));
+    expect(() => new lib.SharedSessionApp(chart, 'Shop', { image: 'shop:1.0.0', port: 8080, store, env: { FOO: 'bar' } })).toThrow(
+      'test/Shop: \'env.FOO\' ("bar" (a string)) must be a kplus.EnvValue, such as EnvValue.fromValue("bar"): a bare value is written as a variable with no value');
+  });
+
+  test('GIVEN a SecretKeyRef whose secret is a name THEN the error shows the object as written', () => {
+    expect(() => lib.SessionStore.redis({ password: { secret: 'redis-auth', key: 'password' } })).toThrow(
+      'SessionStore.redis(): \'password\' ({"secret":"redis-auth","key":"password"} (an object)) must be { secret, key }');
   });
 
   test('GIVEN IngressController.nginx({ affinityMode: "sticky" }) THEN the error lists the modes instead of writing affinity-mode: sticky', () => {

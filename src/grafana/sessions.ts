@@ -266,6 +266,9 @@ function serviceProps(grafana: GrafanaSessionsConsumer): kplus.ServiceProps {
 }
 
 /** What `clientIpAffinity()` checks of its options, made once. */
+/** What plain JavaScript can get wrong in persistentVolume()'s options (made once). */
+const PERSISTENT_VOLUME_RULES = { strings: ['claimName', 'storageClassName'], sizes: ['storage'], enums: { accessMode: kplus.PersistentVolumeAccessMode } };
+
 const CLIENT_IP_RULES = {
   durations: ['affinityTimeout'], enums: { externalTrafficPolicy: ExternalTrafficPolicy }, bindables: { loadBalancerStickiness: A_LOAD_BALANCER_STICKINESS },
 };
@@ -302,7 +305,7 @@ class PersistentVolumeSessions extends GrafanaSessions {
   }
 
   public bind(scope: Construct, grafana: GrafanaSessionsConsumer): GrafanaSessionsConfig {
-    untypedProps(scope, this.options, { strings: ['claimName', 'storageClassName'], enums: { accessMode: kplus.PersistentVolumeAccessMode } }, 'sessions.');
+    untypedProps(scope, this.options, PERSISTENT_VOLUME_RULES, 'sessions.');
     const accessMode = this.options.accessMode ?? kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE;
     const shared = accessMode === kplus.PersistentVolumeAccessMode.READ_WRITE_MANY;
     if (grafana.autoscaled) {

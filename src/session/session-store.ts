@@ -11,11 +11,11 @@ const IN_CHART_STRINGS = ['name', 'image', 'clusterDomain'];
 
 // What each factory checks of its options, made once.
 const REDIS_RULES: UntypedPropsRules = {
-  strings: [...IN_CHART_STRINGS, 'url', 'storageClassName', 'urlEnv', 'passwordEnv'], secretKeyRefs: ['password'],
+  strings: [...IN_CHART_STRINGS, 'url', 'storageClassName', 'urlEnv', 'passwordEnv'], secretKeyRefs: ['password'], sizes: ['storage'],
 };
-const MEMCACHED_RULES: UntypedPropsRules = { strings: [...IN_CHART_STRINGS, 'url', 'urlEnv'] };
+const MEMCACHED_RULES: UntypedPropsRules = { strings: [...IN_CHART_STRINGS, 'url', 'urlEnv'], sizes: ['memory'] };
 const POSTGRES_RULES: UntypedPropsRules = {
-  strings: [...IN_CHART_STRINGS, 'url', 'user', 'database', 'storageClassName', 'urlEnv', 'passwordEnv'], secretKeyRefs: ['password'],
+  strings: [...IN_CHART_STRINGS, 'url', 'user', 'database', 'storageClassName', 'urlEnv', 'passwordEnv'], secretKeyRefs: ['password'], sizes: ['storage'],
 };
 const JWT_RULES: UntypedPropsRules = { strings: ['key', 'env'], secrets: ['secret'] };
 
