@@ -268,6 +268,9 @@ export class CookieAffinityIngress extends kplus.Ingress {
   /** The cookie, checked and with its defaults, as resolved in the constructor (only `secure` can change since: it follows TLS). */
   private resolvedCookie?: ResolvedCookie;
 
+  /** The annotations the controller wrote on the Ingress itself, checked again at synth. */
+  private readonly ingressAnnotations: { readonly [key: string]: string };
+
   public constructor(scope: Construct, id: string, props: CookieAffinityIngressProps = {}) {
     const controller = props.controller ?? IngressController.nginx();
     // cdk8s-plus spreads the rules into addRules() in its constructor: a
@@ -288,8 +291,12 @@ export class CookieAffinityIngress extends kplus.Ingress {
         if (this.serviceAnnotations === undefined) {
           return hasRule ? NO_ERRORS : [NO_RULE];
         }
-        const errors = this.backendErrors();
-        return hasRule ? errors : [NO_RULE, ...errors];
+        const errors = this.annotationErrors();
+        const backends = this.backendErrors();
+        if (backends.length > 0) {
+          errors.push(...backends);
+        }
+        return hasRule ? (errors.length > 0 ? errors : NO_ERRORS) : [NO_RULE, ...errors];
       },
     });
 
@@ -308,7 +315,8 @@ export class CookieAffinityIngress extends kplus.Ingress {
 
     const config = controller.bind(this, { ingress: this, cookie, givenCookie: this.cookie });
     const userAnnotations = props.metadata?.annotations ?? {};
-    for (const [key, value] of Object.entries(config.ingressAnnotations ?? {})) {
+    this.ingressAnnotations = config.ingressAnnotations ?? {};
+    for (const [key, value] of Object.entries(this.ingressAnnotations)) {
       if (key in userAnnotations) {
         throw propError(this, 'metadata.annotations', `${key}: ${JSON.stringify(userAnnotations[key])}`,
           `must not set ${key}: ${controller.name} reads it for the cookie, which 'cookie' renders; remove it`);
@@ -584,6 +592,31 @@ export class CookieAffinityIngress extends kplus.Ingress {
       }
     }
     return [...errors];
+  }
+
+  /**
+   * The controller's annotations on the Ingress as they will be written: one
+   * that something changed after the constructor wrote it (`metadata.addAnnotation()`)
+   * would make the controller read another cookie than 'cookie', or none.
+   */
+  private annotationErrors(): string[] {
+    const keys = Object.keys(this.ingressAnnotations);
+    if (keys.length === 0) {
+      return [];
+    }
+    const now = renderedAnnotations(this.apiObject, keys);
+    const errors: string[] = [];
+    for (const key of keys) {
+      // A Lazy value decided at synth may write nothing (no Secure without TLS).
+      const value: unknown = this.ingressAnnotations[key];
+      const produced = value instanceof Lazy ? value.produce() : value;
+      const wanted = produced === undefined ? undefined : String(produced);
+      if (now[key] !== wanted) {
+        errors.push(`'metadata.annotations' (${key}: ${JSON.stringify(now[key] ?? null)}) must ${wanted === undefined ? 'stay unset' : `stay ${JSON.stringify(wanted)}`}, as the Ingress wrote it for 'cookie': `
+          + 'something set it after the Ingress was made; remove that, and let \'cookie\' (or the controller\'s options) render it');
+      }
+    }
+    return errors;
   }
 
   /**

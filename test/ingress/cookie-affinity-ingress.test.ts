@@ -56,6 +56,19 @@ describe('CookieAffinityIngress with ingress-nginx (the default)', () => {
     expect(only(synthValid(chart), 'Ingress').metadata.annotations['nginx.ingress.kubernetes.io/session-cookie-secure']).toBe('true');
   });
 
+  test.each([
+    ['nginx.ingress.kubernetes.io/affinity', 'Cookie', '"cookie"'],
+    ['nginx.ingress.kubernetes.io/session-cookie-name', 'other', '"app-affinity"'],
+    ['nginx.ingress.kubernetes.io/session-cookie-secure', 'true', 'unset'],
+  ])('GIVEN %s set to %j after construction THEN synth refuses: the controller would read another cookie, or none', (key, value, kept) => {
+    const chart = newChart();
+    const ingress = new CookieAffinityIngress(chart, 'Ingress', { cookie: { name: 'app-affinity' } });
+    ingress.addDefaultBackend(kplus.IngressBackend.fromService(service(chart)));
+    ingress.metadata.addAnnotation(key, value);
+    expect(() => Testing.synth(chart)).toThrow(`[test/Ingress] 'metadata.annotations' (${key}: ${JSON.stringify(value)}) must stay ${kept === 'unset' ? 'unset' : kept}, as the Ingress wrote it for 'cookie': `
+      + 'something set it after the Ingress was made; remove that, and let \'cookie\' (or the controller\'s options) render it');
+  });
+
   test('GIVEN TLS but secure: false THEN no Secure annotation is written', () => {
     const chart = newChart();
     new CookieAffinityIngress(chart, 'Ingress', {
