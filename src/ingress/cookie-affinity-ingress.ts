@@ -5,6 +5,7 @@ import { IngressController } from './controller';
 import { AffinityCookie, ResolvedAffinityCookie, ResolvedCookie, resolveCookie, SameSite } from '../cookie/affinity-cookie';
 import { NO_ERRORS, pathOf, propError } from '../errors';
 import { describeNameRule, followsNameRule, NameRule } from '../facts/names';
+import { NGINX_AFFINITY_ANNOTATIONS, NGINX_DEFAULT_COOKIE_NAME } from '../facts/ingress-nginx';
 import { TRAEFIK_STICKY_ANNOTATIONS } from '../facts/traefik';
 import { keptAnnotations } from '../metadata';
 import { checkName, checkObjectNames } from '../names';
@@ -292,6 +293,10 @@ export class CookieAffinityIngress extends kplus.Ingress {
           return hasRule ? NO_ERRORS : [NO_RULE];
         }
         const errors = this.annotationErrors();
+        const shared = this.sharedCookieErrors();
+        if (shared.length > 0) {
+          errors.push(...shared);
+        }
         const backends = this.backendErrors();
         if (backends.length > 0) {
           errors.push(...backends);
@@ -573,7 +578,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
     if (Object.keys(this.serviceAnnotations).length === 0) {
       return this.namespaceErrors();
     }
-    const errors = new Set<string>(this.sharedCookieErrors());
+    const errors = new Set<string>();
     for (const backend of this.backends) {
       const what = this.describeService(backend.name);
       if (backend.service === undefined) {
@@ -628,8 +633,8 @@ export class CookieAffinityIngress extends kplus.Ingress {
    * again, so neither stays sticky.
    */
   private sharedCookieErrors(): string[] {
-    const name = this.serviceAnnotations[TRAEFIK_STICKY_ANNOTATIONS.name];
-    if (name === undefined) {
+    const shared = this.cookiePerService();
+    if (shared === undefined) {
       return NO_ERRORS;
     }
     // A rule without a host answers on every host; a cookie Domain spans hosts.
@@ -646,14 +651,38 @@ export class CookieAffinityIngress extends kplus.Ingress {
     const groups: Array<[string, Set<string>]> = byHost.size === 0
       ? [[spansHosts ? `the hosts of Domain ${JSON.stringify(this.cookie.domain)}` : 'any host', anyHost]]
       : [...byHost].map(([host, services]) => [`host ${JSON.stringify(host)}`, new Set([...anyHost, ...services])]);
-    const shared = groups.find(([, services]) => services.size > 1);
-    if (shared === undefined) {
+    const found = groups.find(([, services]) => services.size > 1);
+    if (found === undefined) {
       return NO_ERRORS;
     }
-    const [where, services] = shared;
-    return [`'cookie.name' (${JSON.stringify(name)}) must not be shared by Services ${[...services].map(s => JSON.stringify(s)).join(' and ')} on ${where}: `
-      + `${this.controller.name} gives each Service its own sticky cookie under that name and Path, so a request to one replaces the other's cookie and neither stays sticky; `
-      + 'leave \'cookie.name\' out (Traefik then names each Service\'s cookie apart), or route each Service through its own Ingress with its own cookie name'];
+    const [where, services] = found;
+    const named = [...services].map(s => JSON.stringify(s)).join(' and ');
+    return [shared.prop === 'cookie.name'
+      ? `'cookie.name' (${JSON.stringify(shared.name)}) must not be shared by Services ${named} on ${where}: `
+        + `${this.controller.name} gives each Service its own sticky cookie under that name and Path, so a request to one replaces the other's cookie and neither stays sticky; `
+        + 'leave \'cookie.name\' out (Traefik then names each Service\'s cookie apart), or route each Service through its own Ingress with its own cookie name'
+      : `'controller' (${this.controller.name} with affinityMode persistent) must not keep one cookie (${JSON.stringify(shared.name)}) for Services ${named} on ${where}: `
+        + 'in persistent mode the cookie names a pod of the Service that set it, so a request to the other Service finds none of its pods there, picks one and replaces the cookie, and neither stays sticky; '
+        + 'use the balanced mode (the default: the cookie holds a key that each Service maps to one of its pods), or route each Service through its own Ingress with its own cookie name'];
+  }
+
+  /**
+   * The cookie every backend Service of this Ingress gets under one name,
+   * where its value names a pod of the Service that set it: Traefik's with a
+   * given name, ingress-nginx's in persistent mode (the name given, or
+   * INGRESSCOOKIE). Undefined where each Service's cookie is its own or holds
+   * a key any Service maps to its pods (ingress-nginx's balanced mode).
+   */
+  private cookiePerService(): { name: string; prop: 'cookie.name' | 'controller' } | undefined {
+    const traefikName = this.serviceAnnotations[TRAEFIK_STICKY_ANNOTATIONS.name];
+    if (traefikName !== undefined) {
+      return { name: traefikName, prop: 'cookie.name' };
+    }
+    const nginx = NGINX_AFFINITY_ANNOTATIONS;
+    if (this.ingressAnnotations[nginx.affinityMode] === 'persistent') {
+      return { name: this.ingressAnnotations[nginx.name] ?? NGINX_DEFAULT_COOKIE_NAME, prop: 'controller' };
+    }
+    return undefined;
   }
 
   /** A backend that is a Service of the app in another namespace only, for a controller that writes nothing into it. */

@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { SEED_INGRESS, service } from './util';
-import { CookieAffinityIngress, IngressController, SameSite } from '../../src';
+import { CookieAffinityIngress, IngressController, NginxAffinityMode, SameSite } from '../../src';
 import { newChart, only, synthValid } from '../util/manifests';
 
 /** A Service object of another app: the backend names a Service this app may or may not declare. */
@@ -255,6 +255,22 @@ describe('CookieAffinityIngress with a controller that reads the Service', () =>
       paths.addHostRule('shop.example.com', '/cart', backend);
       synthValid(one);
     });
+  });
+
+  test('GIVEN ingress-nginx in persistent mode and two Services on one host THEN synth refuses; in balanced mode (the default) it synthesizes', () => {
+    const make = (mode?: NginxAffinityMode) => {
+      const chart = newChart();
+      const ingress = new CookieAffinityIngress(chart, 'Ingress', { controller: IngressController.nginx({ affinityMode: mode }) });
+      ingress.addHostRule('shop.example.com', '/', kplus.IngressBackend.fromService(service(chart, 'shop', 'Shop')));
+      ingress.addHostRule('shop.example.com', '/api', kplus.IngressBackend.fromService(service(chart, 'api', 'Api')));
+      return chart;
+    };
+    expect(() => Testing.synth(make(NginxAffinityMode.PERSISTENT))).toThrow(
+      '[test/Ingress] \'controller\' (ingress-nginx with affinityMode persistent) must not keep one cookie ("INGRESSCOOKIE") for Services "shop" and "api" on host "shop.example.com": '
+      + 'in persistent mode the cookie names a pod of the Service that set it, so a request to the other Service finds none of its pods there, picks one and replaces the cookie, and neither stays sticky; '
+      + 'use the balanced mode (the default: the cookie holds a key that each Service maps to one of its pods), or route each Service through its own Ingress with its own cookie name');
+    synthValid(make());
+    synthValid(make(NginxAffinityMode.BALANCED));
   });
 
   test('GIVEN a Service of the app written as a plain ApiObject THEN it is annotated too', () => {
