@@ -12,6 +12,7 @@ export interface RuleCase {
 }
 
 const NGINX = 'nginx.ingress.kubernetes.io/';
+const TRAEFIK_STICKY = 'traefik.ingress.kubernetes.io/service.sticky.cookie';
 
 /** An Ingress without a class: the cluster's default controller takes it. */
 function classless(ing: Obj): Obj {
@@ -97,6 +98,42 @@ export const CASES: RuleCase[] = [
     trigger: [service('app', { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 0 } } })],
     message: 'Service app: spec.sessionAffinityConfig.clientIP.timeoutSeconds (0) must be a whole number from 1 to 86400; the API server refuses the Service',
     clean: [service('app', { sessionAffinityConfig: { clientIP: { timeoutSeconds: 90000 } } }), service('web', { sessionAffinity: 'None', sessionAffinityConfig: { clientIP: { timeoutSeconds: 0 } } })],
+  },
+  {
+    rule: 'cookie-shared-by-services',
+    // Two Ingresses for one host: / to shop, /api to api, each Service with Traefik's sticky cookie WEB.
+    trigger: [
+      service('shop', {}, { [TRAEFIK_STICKY]: 'true', [`${TRAEFIK_STICKY}.name`]: 'WEB' }),
+      service('api', {}, { [TRAEFIK_STICKY]: 'true', [`${TRAEFIK_STICKY}.name`]: 'WEB' }),
+      { ...ingress('shop', 'shop'), spec: { ...ingress('shop', 'shop').spec, ingressClassName: 'traefik' } },
+      { ...withPaths(ingress('api', 'api'), '/api'), spec: { ...withPaths(ingress('api', 'api'), '/api').spec, ingressClassName: 'traefik' } },
+    ],
+    message: 'Ingress shop: Services "shop" and "api" on host "app.example.com" share the affinity cookie "WEB" (Path /), whose value names a pod of the Service that set it: each replaces the other\'s cookie, so neither stays sticky',
+    // Traefik's own name per Service; ingress-nginx's balanced mode; persistent with a Path per location.
+    clean: [
+      service('shop', {}, { [TRAEFIK_STICKY]: 'true' }),
+      service('api', {}, { [TRAEFIK_STICKY]: 'true' }),
+      { ...ingress('shop', 'shop'), spec: { ...ingress('shop', 'shop').spec, ingressClassName: 'traefik' } },
+      { ...withPaths(ingress('api', 'api'), '/api'), spec: { ...withPaths(ingress('api', 'api'), '/api').spec, ingressClassName: 'traefik' } },
+      service('web'), service('admin'),
+      ingress('web', 'web', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}session-cookie-path`]: '/' }),
+      withPaths(ingress('admin', 'admin', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}session-cookie-path`]: '/' }), '/admin'),
+    ],
+  },
+  {
+    rule: 'cookie-shared-by-services',
+    // ingress-nginx in persistent mode: INGRESSCOOKIE at Path / for both Services.
+    trigger: [
+      service('web'), service('admin'),
+      ingress('web', 'web', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}affinity-mode`]: 'persistent', [`${NGINX}session-cookie-path`]: '/' }),
+      withPaths(ingress('admin', 'admin', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}affinity-mode`]: 'persistent', [`${NGINX}session-cookie-path`]: '/' }), '/admin'),
+    ],
+    message: 'Ingress web: Services "web" and "admin" on host "app.example.com" share the affinity cookie "INGRESSCOOKIE" (Path /), whose value names a pod of the Service that set it: each replaces the other\'s cookie, so neither stays sticky',
+    clean: [
+      service('web'), service('admin'),
+      ingress('web', 'web', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}affinity-mode`]: 'persistent' }),
+      withPaths(ingress('admin', 'admin', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}affinity-mode`]: 'persistent' }), '/admin'),
+    ],
   },
   {
     rule: 'metadata-value-not-string',

@@ -5,6 +5,7 @@ import {
   nginxCookieSeconds,
   nginxCookieWithoutAffinity,
   cookieAffinityWithoutIngressClass,
+  cookieSharedByServices,
   nginxSameSiteNoneInsecure,
   traefikStickyOnIngress,
 } from './ingress';
@@ -47,6 +48,7 @@ export const RULES: readonly Rule[] = [
   nginxRegexWithoutCookiePath,
   nginxAffinityPartialHost,
   traefikStickyOnIngress,
+  cookieSharedByServices,
   cookieAffinityWithoutIngressClass,
   clientIpBehindIngress,
   awsNlbWithoutStickiness,

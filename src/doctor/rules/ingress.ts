@@ -1,5 +1,5 @@
 // Cookie-affinity annotations that a controller ignores or misreads.
-import { byHost, ingressClass, ingressHosts, tlsCovers } from './nginx';
+import { asArray, byHost, ingressClass, ingressHosts, tlsCovers } from './nginx';
 import { Rule, describe } from './rule';
 import { isCookieName } from '../../facts/cookie';
 import {
@@ -12,8 +12,8 @@ import {
   isNginxCookieSeconds,
   isNginxTrue,
 } from '../../facts/ingress-nginx';
-import { TRAEFIK_STICKY_PREFIX } from '../../facts/traefik';
-import { Doc, Inventory, annotationsOf, ingressBackends, namespaceOf } from '../inventory';
+import { TRAEFIK_STICKY_ANNOTATIONS, TRAEFIK_STICKY_PREFIX } from '../../facts/traefik';
+import { Doc, Inventory, annotationsOf, ingressBackends, isObject, namespaceOf } from '../inventory';
 import { Severity } from '../model';
 
 const A = NGINX_AFFINITY_ANNOTATIONS;
@@ -186,6 +186,83 @@ export const cookieAffinityWithoutIngressClass: Rule = {
         report(ing, `${describe(ing)} has no ingress class and affinity settings for ${inWords(controllers)}, while ${describe(other.ing)}, also without a class, has them for ${inWords(other.controllers)} only; one controller serves Ingresses without a class and ignores the other's settings, so the users of one of the two are not kept on one pod`);
       }
       earlier.push({ ing, controllers });
+    }
+  },
+};
+
+/** One route to a Service through an Ingress, with the cookie that keeps its clients on a pod. */
+interface CookieRoute {
+  readonly ingress: Doc;
+  readonly service: string;
+  readonly cookie: string;
+  readonly path: string;
+}
+
+/**
+ * The routes of an Ingress whose affinity cookie names a pod of the Service
+ * that set it, with the cookie's name and Path: Traefik's, with a name given
+ * on the Service (without one each Service's cookie has its own name), and
+ * ingress-nginx's in persistent mode (in balanced mode the cookie holds a key
+ * any Service maps to one of its pods).
+ */
+function podNamingCookieRoutes(inventory: Inventory, ing: Doc, host: string): CookieRoute[] {
+  const annotations = annotationsOf(ing.obj);
+  const persistent = annotations[A.affinity] === NGINX_AFFINITY_COOKIE && annotations[A.affinityMode]?.trim() === 'persistent';
+  const nginxName = annotations[A.name] !== undefined && NGINX_COOKIE_NAME_PATTERN.test(annotations[A.name]) ? annotations[A.name] : NGINX_DEFAULT_COOKIE_NAME;
+  const namespace = namespaceOf(ing.obj);
+  const out: CookieRoute[] = [];
+  for (const rule of asArray(ing.obj.spec?.rules).filter(isObject)) {
+    if ((typeof rule.host === 'string' ? rule.host : '') !== host) {
+      continue;
+    }
+    for (const p of asArray(rule.http?.paths).filter(isObject)) {
+      const service = p.backend?.service?.name ?? p.backend?.serviceName;
+      if (typeof service !== 'string') {
+        continue;
+      }
+      const location = typeof p.path === 'string' && p.path !== '' ? p.path : '/';
+      if (persistent) {
+        // Without session-cookie-path, ingress-nginx gives the cookie the location's path.
+        out.push({ ingress: ing, service, cookie: nginxName, path: annotations[A.path] || location });
+        continue;
+      }
+      const svc = inventory.find('Service', namespace, service);
+      const sticky = svc === undefined ? {} : annotationsOf(svc.obj);
+      const name = sticky[TRAEFIK_STICKY_ANNOTATIONS.name];
+      if (sticky[TRAEFIK_STICKY_ANNOTATIONS.enabled] === 'true' && name !== undefined && name !== '') {
+        out.push({ ingress: ing, service, cookie: name, path: sticky[TRAEFIK_STICKY_ANNOTATIONS.path] || '/' });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * @see https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/ingress/#on-service
+ * @see https://github.com/kubernetes/ingress-nginx/blob/main/rootfs/etc/nginx/lua/balancer/sticky_persistent.lua
+ */
+export const cookieSharedByServices: Rule = {
+  id: 'cookie-shared-by-services',
+  severity: Severity.ERROR,
+  rationale: 'Traefik, and ingress-nginx in persistent mode, write into the affinity cookie the pod of the Service that set it. Two Services a browser reaches on one host under one cookie name and Path replace each other\'s cookie at every request, so neither stays sticky.',
+  fix: 'Give each Service its own cookie name (on Traefik leave service.sticky.cookie.name out: each Service then gets a name of its own), or a Path of its own, or use ingress-nginx\'s balanced mode (the default), whose cookie every Service maps to one of its own pods.',
+  check(inventory, report) {
+    for (const [group, ingresses] of byHost(inventory.ingresses)) {
+      const host = group.slice(group.indexOf('|') + 1);
+      const byCookie = new Map<string, CookieRoute[]>();
+      for (const ing of ingresses) {
+        for (const route of podNamingCookieRoutes(inventory, ing, host)) {
+          const k = `${namespaceOf(ing.obj)}\0${route.cookie}\0${route.path}`;
+          byCookie.set(k, [...(byCookie.get(k) ?? []), route]);
+        }
+      }
+      for (const routes of byCookie.values()) {
+        const services = [...new Set(routes.map(r => r.service))];
+        if (services.length > 1) {
+          const [first] = routes;
+          report(first.ingress, `${describe(first.ingress)}: Services ${services.map(s => JSON.stringify(s)).join(' and ')} on ${host === '' ? 'any host' : `host ${JSON.stringify(host)}`} share the affinity cookie ${JSON.stringify(first.cookie)} (Path ${first.path}), whose value names a pod of the Service that set it: each replaces the other's cookie, so neither stays sticky`);
+        }
+      }
     }
   },
 };

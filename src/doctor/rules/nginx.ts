@@ -17,7 +17,7 @@ import { Severity } from '../model';
 
 const A = NGINX_AFFINITY_ANNOTATIONS;
 
-function asArray(x: unknown): any[] {
+export function asArray(x: unknown): any[] {
   return Array.isArray(x) ? x : [];
 }
 
