@@ -208,7 +208,9 @@ interface CookieRoute {
 function podNamingCookieRoutes(inventory: Inventory, ing: Doc, host: string): CookieRoute[] {
   const annotations = annotationsOf(ing.obj);
   const persistent = annotations[A.affinity] === NGINX_AFFINITY_COOKIE && annotations[A.affinityMode]?.trim() === 'persistent';
-  const nginxName = annotations[A.name] !== undefined && NGINX_COOKIE_NAME_PATTERN.test(annotations[A.name]) ? annotations[A.name] : NGINX_DEFAULT_COOKIE_NAME;
+  // A name the controller refuses is replaced by its default.
+  const given = annotations[A.name];
+  const nginxName = given !== undefined && NGINX_COOKIE_NAME_PATTERN.test(given) ? given : NGINX_DEFAULT_COOKIE_NAME;
   const namespace = namespaceOf(ing.obj);
   const out: CookieRoute[] = [];
   for (const rule of asArray(ing.obj.spec?.rules).filter(isObject)) {
