@@ -430,8 +430,12 @@ function traefikPathMatch(ingress: SourceIngress, p: SourcePath, notes: Notes): 
 
 function renderTraefik(ctx: Context, ingress: SourceIngress, notes: Notes): void {
   const cookie = ingress.cookie;
+  // In balanced mode ingress-nginx's cookie holds a key that each Service maps to its own pods.
+  const balanced = ingress.annotations[A.affinityMode]?.trim() !== 'persistent';
   ingress.hosts.forEach((h, index) => {
     const routes: Json[] = [];
+    // The Services under each cookie name and Path written for this host.
+    const cookieServices = new Map<string, Set<string>>();
     for (const p of h.paths) {
       const parts = [...(h.host ? [`Host(\`${h.host}\`)`] : []), traefikPathMatch(ingress, p, notes)];
       if (p.header) {
@@ -467,6 +471,18 @@ function renderTraefik(ctx: Context, ingress: SourceIngress, notes: Notes): void
       });
       if (services.length > 0) {
         routes.push({ kind: 'Rule', match: parts.join(' && '), services });
+      }
+      if (written) {
+        const k = `${written.name}\0${written.path ?? '/'}`;
+        cookieServices.set(k, new Set([...cookieServices.get(k) ?? [], ...p.backends.map(b => b.service)]));
+      }
+    }
+    for (const [k, services] of cookieServices) {
+      if (services.size > 1 && balanced) {
+        const [name, path] = k.split('\0');
+        notes.addOnce(A.path, approximated(`Services ${[...services].join(' and ')} share the sticky cookie ${name} at Path ${path} on ${h.host ?? '(any host)'}: `
+          + 'ingress-nginx\'s balanced cookie holds a key each Service maps to its own pods, but Traefik\'s names a server of the Service that set it, '
+          + 'so each replaces the other\'s cookie and neither stays sticky (give each Service its own cookie name, or leave session-cookie-path out)'));
       }
     }
     if (routes.length === 0) {

@@ -362,6 +362,15 @@ describe('the cookie Path and Secure ingress-nginx gives a location when the ann
     expect(result.exact).toBe(false);
   });
 
+  test('GIVEN session-cookie-path "/" and two Services on one host WHEN --to traefik THEN approximated: Traefik\'s cookie names a server of one Service, so they replace each other\'s', () => {
+    const result = migrate(MigrationTarget.TRAEFIK, app({ [`${A}session-cookie-path`]: '/' }, { tls: false }));
+    expect(stickyOf(result).map(([, c]) => [c.name, c.path])).toEqual([['INGRESSCOOKIE', '/'], ['INGRESSCOOKIE', '/']]);
+    expect(notesOn(result, `${A}session-cookie-path`)).toContainEqual(expect.stringMatching(/^approximated: Services app and api share the sticky cookie INGRESSCOOKIE at Path \/ on app\.example\.com: /));
+    expect(result.exact).toBe(false);
+    // Without the path each route's cookie has its location's Path: nothing shared.
+    expect(notesOn(migrate(MigrationTarget.TRAEFIK, app({}, { tls: false })), `${A}session-cookie-path`).filter(n => n.includes('share'))).toEqual([]);
+  });
+
   test('GIVEN session-cookie-secure "false" WHEN --to traefik THEN the same as unset: Secure over HTTPS', () => {
     const result = migrate(MigrationTarget.TRAEFIK, app({ [`${A}session-cookie-secure`]: 'false' }));
     expect(stickyOf(result).map(([, c]) => c.secure)).toEqual([true, true]);
