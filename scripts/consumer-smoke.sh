@@ -643,6 +643,32 @@ spec: {selector: {app: cart}, ports: [{port: 80}]}
 EOF
 expect_exit 1 "in-memory.yaml (local-sessions annotation)" "$doctor" --format json "$inmemory"
 grep -q '"local-sessions-without-affinity"' "$tmp/doctor.out" || fail "the local-sessions annotation did not make the doctor report the Service: $(cat "$tmp/doctor.out")"
+# What the API server refuses or what breaks stickiness without a word: an unquoted number as an
+# annotation value, and two Services of one host under one Traefik cookie name.
+shared="$tmp/shared-cookie.yaml"
+cat >"$shared" <<'EOF'
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: shop, annotations: {example.com/revision: 3}}
+spec:
+  ingressClassName: traefik
+  rules: [{host: shop.example.com, http: {paths: [
+    {path: /, pathType: Prefix, backend: {service: {name: shop, port: {number: 80}}}},
+    {path: /api, pathType: Prefix, backend: {service: {name: api, port: {number: 80}}}}]}}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: shop, annotations: {traefik.ingress.kubernetes.io/service.sticky.cookie: "true", traefik.ingress.kubernetes.io/service.sticky.cookie.name: WEB}}
+spec: {selector: {app: shop}, ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api, annotations: {traefik.ingress.kubernetes.io/service.sticky.cookie: "true", traefik.ingress.kubernetes.io/service.sticky.cookie.name: WEB}}
+spec: {selector: {app: api}, ports: [{port: 80}]}
+EOF
+expect_exit 1 "shared-cookie.yaml (an unquoted annotation, one cookie for two Services)" "$doctor" --format json "$shared"
+node -e 'const f = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).map(x => x.rule).sort().join(); if (f !== "cookie-shared-by-services,metadata-value-not-string") process.exit(1)' "$tmp/doctor.out" \
+  || fail "expected cookie-shared-by-services and metadata-value-not-string: $(cat "$tmp/doctor.out")"
 
 step "affinity-doctor as a cdk8s CLI validation plugin (validations: in cdk8s.yaml)"
 cp "$app/cdk8s.yaml" "$tmp/cdk8s.yaml.orig"
