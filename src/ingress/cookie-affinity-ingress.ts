@@ -292,16 +292,11 @@ export class CookieAffinityIngress extends kplus.Ingress {
         if (this.serviceAnnotations === undefined) {
           return hasRule ? NO_ERRORS : [NO_RULE];
         }
-        const errors = this.annotationErrors();
+        const annotations = this.annotationErrors();
         const shared = this.sharedCookieErrors();
-        if (shared.length > 0) {
-          errors.push(...shared);
-        }
         const backends = this.backendErrors();
-        if (backends.length > 0) {
-          errors.push(...backends);
-        }
-        return hasRule ? (errors.length > 0 ? errors : NO_ERRORS) : [NO_RULE, ...errors];
+        const errors = annotations.length + shared.length + backends.length === 0 ? NO_ERRORS : [...annotations, ...shared, ...backends];
+        return hasRule ? errors : [NO_RULE, ...errors];
       },
     });
 
@@ -406,9 +401,12 @@ export class CookieAffinityIngress extends kplus.Ingress {
       if (rule.host !== undefined || rule.path !== undefined) {
         state.rulePaths.push(rule.path ?? '/');
       }
-      const service = rule.backend._toKube().service?.name;
-      if (service !== undefined) {
-        state.hostServices.push([rule.host ?? '', service]);
+      // Kept only where one cookie may span the Services (and for rules in props, before the controller is known).
+      if (this.controller === undefined || this.cookiePerService() !== undefined) {
+        const service = rule.backend._toKube().service?.name;
+        if (service !== undefined) {
+          state.hostServices.push([rule.host ?? '', service]);
+        }
       }
     }
   }
@@ -607,7 +605,12 @@ export class CookieAffinityIngress extends kplus.Ingress {
   private annotationErrors(): string[] {
     const keys = Object.keys(this.ingressAnnotations);
     if (keys.length === 0) {
-      return [];
+      return NO_ERRORS;
+    }
+    // What the constructor wrote, still there as written (the same string or Lazy): nothing to resolve.
+    const kept = keptAnnotations(this.apiObject.metadata);
+    if (kept !== undefined && keys.every(key => kept[key] === this.ingressAnnotations[key])) {
+      return NO_ERRORS;
     }
     const now = renderedAnnotations(this.apiObject, keys);
     const errors: string[] = [];
