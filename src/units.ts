@@ -86,22 +86,28 @@ function valueAt(props: unknown, path: string): unknown {
 
 /** A value as an error shows it when its type is wrong: `300 (a number)`. */
 export function describeUntyped(value: unknown): string {
-  const shown = typeof value === 'string' || isPlainData(value) ? jsonOrString(value) : String(value);
+  // Objects as JSON ({"value":8080}), but a construct by its own string (its path), not its tree.
+  const shown = typeof value === 'string' || (value !== null && typeof value === 'object' && !Construct.isConstruct(value))
+    ? jsonOrString(value) : stringOf(value);
   const kind = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
   return `${shown.length > 40 ? `${shown.slice(0, 40)}...` : shown} (${kind})`;
-}
-
-/** Whether `value` is an array or an object of `Object`'s prototype: shown as JSON, not `[object Object]`. */
-function isPlainData(value: unknown): boolean {
-  return Array.isArray(value) || (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype);
 }
 
 /** `value` as JSON, or as `String()` gives it where JSON cannot (a cycle). */
 function jsonOrString(value: unknown): string {
   try {
-    return JSON.stringify(value) ?? String(value);
+    return JSON.stringify(value) ?? stringOf(value);
   } catch {
+    return stringOf(value);
+  }
+}
+
+/** `String(value)`, or a placeholder where that throws (an object without a prototype, a throwing toString). */
+function stringOf(value: unknown): string {
+  try {
     return String(value);
+  } catch {
+    return '(a value that cannot be shown)';
   }
 }
 
@@ -151,7 +157,7 @@ export function untypedProps<T extends object>(scope: IConstruct | string, props
     for (const [name, env] of Object.entries(value)) {
       if (!isEnvValue(env)) {
         throw fail(`${prefix}${path}.${name}`, describeUntyped(env),
-          `must be a kplus.EnvValue, such as EnvValue.fromValue(${typeof env === 'string' ? JSON.stringify(env) : "'value'"}): a bare value is written as a variable with no value`);
+          `must be a kplus.EnvValue of a string, such as EnvValue.fromValue(${typeof env === 'string' ? JSON.stringify(env) : "'value'"}): a bare value is written as a variable with no value, and the API server refuses a value that is not a string`);
       }
     }
   }
@@ -268,9 +274,16 @@ function isSize(value: unknown): boolean {
     && typeof (value as { toMebibytes?: unknown }).toMebibytes === 'function' && typeof (value as { toGibibytes?: unknown }).toGibibytes === 'function';
 }
 
-/** Whether `value` is a cdk8s-plus `EnvValue` (by its shape: every major has its own class). */
+/**
+ * Whether `value` is a cdk8s-plus `EnvValue` (by its shape: every major has
+ * its own class) whose value the API server takes: a string, or a `valueFrom`.
+ */
 function isEnvValue(value: unknown): boolean {
-  return value !== null && typeof value === 'object' && ('value' in value || 'valueFrom' in value);
+  if (value === null || typeof value !== 'object') {
+    return false;
+  }
+  const env = value as { value?: unknown; valueFrom?: unknown };
+  return env.valueFrom !== undefined ? env.value === undefined : typeof env.value === 'string';
 }
 
 export function isDuration(value: unknown): value is Duration {

@@ -306,7 +306,14 @@ describe('called from plain JavaScript with a value of the wrong kind', () => {
     const chart = newChart('shop');
     const store = lib.SessionStore.jwt(secretRef(chart, 'jwt'));
     expect(() => new lib.SharedSessionApp(chart, 'Shop', { image: 'shop:1.0.0', port: 8080, store, env: { FOO: 'bar' } })).toThrow(
-      'test/Shop: \'env.FOO\' ("bar" (a string)) must be a kplus.EnvValue, such as EnvValue.fromValue("bar"): a bare value is written as a variable with no value');
+      'test/Shop: \'env.FOO\' ("bar" (a string)) must be a kplus.EnvValue of a string, such as EnvValue.fromValue("bar"): a bare value is written as a variable with no value, and the API server refuses a value that is not a string');
+  });
+
+  test('GIVEN SharedSessionApp env { PORT: EnvValue.fromValue(8080) } THEN the error names env.PORT: the API server takes only strings', () => {
+    const chart = newChart('shop');
+    const store = lib.SessionStore.jwt(secretRef(chart, 'jwt'));
+    expect(() => new lib.SharedSessionApp(chart, 'Shop', { image: 'shop:1.0.0', port: 8080, store, env: { PORT: kplus.EnvValue.fromValue(8080 as any) } }))
+      .toThrow(/'env\.PORT' \(\{"value":8080\} \(an object\)\) must be a kplus\.EnvValue of a string/);
   });
 
   test('GIVEN a SecretKeyRef whose secret is a name THEN the error shows the object as written', () => {

@@ -65,7 +65,8 @@ export function annotationsOf(obj: { [key: string]: any }): Record<string, strin
   }
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(a)) {
-    out[k] = typeof v === 'string' ? v : String(v);
+    // null (a key with no value) decodes to an empty string, as the API server reads it.
+    out[k] = typeof v === 'string' ? v : v === null ? '' : String(v);
   }
   return out;
 }

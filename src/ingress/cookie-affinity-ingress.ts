@@ -4,8 +4,8 @@ import { Construct, IConstruct } from 'constructs';
 import { IngressController } from './controller';
 import { AffinityCookie, ResolvedAffinityCookie, ResolvedCookie, resolveCookie, SameSite } from '../cookie/affinity-cookie';
 import { NO_ERRORS, pathOf, propError } from '../errors';
-import { describeNameRule, followsNameRule, NameRule } from '../facts/names';
 import { NGINX_AFFINITY_ANNOTATIONS, NGINX_DEFAULT_COOKIE_NAME } from '../facts/ingress-nginx';
+import { describeNameRule, followsNameRule, NameRule } from '../facts/names';
 import { TRAEFIK_STICKY_ANNOTATIONS } from '../facts/traefik';
 import { keptAnnotations } from '../metadata';
 import { checkName, checkObjectNames } from '../names';
@@ -48,8 +48,8 @@ interface IngressState {
   withDefault: boolean;
   /** The path of every rule so far. */
   readonly rulePaths: string[];
-  /** The host (empty: any) and backend Service name of every rule so far that routes to a Service. */
-  readonly hostServices: Array<readonly [string, string]>;
+  /** The host (empty: none), backend Service name and whether it is a default backend, of every rule so far that routes to a Service. */
+  readonly hostServices: Array<readonly [string, string, boolean]>;
   /** Whether TLS was added. */
   withTls: boolean;
   /** Backends added by the base constructor, before the controller is known: related once it is. */
@@ -405,7 +405,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
       if (this.controller === undefined || this.cookiePerService() !== undefined) {
         const service = rule.backend._toKube().service?.name;
         if (service !== undefined) {
-          state.hostServices.push([rule.host ?? '', service]);
+          state.hostServices.push([rule.host ?? '', service, !rule.host && !rule.path]);
         }
       }
     }
@@ -640,20 +640,27 @@ export class CookieAffinityIngress extends kplus.Ingress {
     if (shared === undefined) {
       return NO_ERRORS;
     }
-    // A rule without a host answers on every host; a cookie Domain spans hosts.
+    // On Traefik a rule without a host answers on every host; ingress-nginx
+    // serves one only from its catch-all server, which answers no named host,
+    // and gives the default backend no affinity. A cookie Domain spans hosts.
+    const traefik = shared.prop === 'cookie.name';
     const anyHost = new Set<string>();
     const byHost = new Map<string, Set<string>>();
     const spansHosts = this.cookie.domain !== undefined;
-    for (const [host, service] of this.state.hostServices) {
-      if (host === '' || spansHosts) {
+    for (const [host, service, isDefault] of this.state.hostServices) {
+      if (isDefault && !traefik) {
+        continue;
+      }
+      if (spansHosts || (host === '' && traefik)) {
         anyHost.add(service);
       } else {
         byHost.set(host, (byHost.get(host) ?? new Set()).add(service));
       }
     }
+    const hostName = (host: string) => (host === '' ? 'the rules without a host' : `host ${JSON.stringify(host)}`);
     const groups: Array<[string, Set<string>]> = byHost.size === 0
       ? [[spansHosts ? `the hosts of Domain ${JSON.stringify(this.cookie.domain)}` : 'any host', anyHost]]
-      : [...byHost].map(([host, services]) => [`host ${JSON.stringify(host)}`, new Set([...anyHost, ...services])]);
+      : [...byHost].map(([host, services]) => [hostName(host), new Set([...anyHost, ...services])]);
     const found = groups.find(([, services]) => services.size > 1);
     if (found === undefined) {
       return NO_ERRORS;

@@ -472,7 +472,9 @@ function renderTraefik(ctx: Context, ingress: SourceIngress, notes: Notes): void
       if (services.length > 0) {
         routes.push({ kind: 'Rule', match: parts.join(' && '), services });
       }
-      if (written) {
+      // Only a session-cookie-path puts two locations under one Path; a canary's backends share a
+      // route (and its cookie) by design, which the canary notes describe.
+      if (written && p.backends.length === 1 && ingress.annotations[A.path] !== undefined) {
         const k = `${written.name}\0${written.path ?? '/'}`;
         cookieServices.set(k, new Set([...cookieServices.get(k) ?? [], ...p.backends.map(b => b.service)]));
       }

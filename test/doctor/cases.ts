@@ -129,10 +129,21 @@ export const CASES: RuleCase[] = [
       withPaths(ingress('admin', 'admin', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}affinity-mode`]: 'persistent', [`${NGINX}session-cookie-path`]: '/' }), '/admin'),
     ],
     message: 'Ingress web: Services "web" and "admin" on host "app.example.com" share the affinity cookie "INGRESSCOOKIE" (Path /), whose value names a pod of the Service that set it: each replaces the other\'s cookie, so neither stays sticky',
+    // A Path per location; a rule with an empty path, which gets no cookie; Services with Traefik's
+    // annotations (a name with no value is none) behind Ingresses with ingress-nginx's affinity.
     clean: [
       service('web'), service('admin'),
       ingress('web', 'web', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}affinity-mode`]: 'persistent' }),
       withPaths(ingress('admin', 'admin', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}affinity-mode`]: 'persistent' }), '/admin'),
+      service('shop', {}, { [TRAEFIK_STICKY]: 'true', [`${TRAEFIK_STICKY}.name`]: null as unknown as string }),
+      service('shop2', {}, { [TRAEFIK_STICKY]: 'true', [`${TRAEFIK_STICKY}.name`]: null as unknown as string }),
+      { ...ingress('shop', 'shop'), spec: { ...ingress('shop', 'shop').spec, ingressClassName: 'traefik' } },
+      { ...withPaths(ingress('shop2', 'shop2'), '/two'), spec: { ...withPaths(ingress('shop2', 'shop2'), '/two').spec, ingressClassName: 'traefik' } },
+      service('cart', {}, { [TRAEFIK_STICKY]: 'true', [`${TRAEFIK_STICKY}.name`]: 'WEB' }),
+      service('api', {}, { [TRAEFIK_STICKY]: 'true', [`${TRAEFIK_STICKY}.name`]: 'WEB' }),
+      withPaths(ingress('legacy', 'admin', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}affinity-mode`]: 'persistent', [`${NGINX}session-cookie-path`]: '/' }), ''),
+      ingress('cart', 'cart', { [`${NGINX}affinity`]: 'cookie' }),
+      withPaths(ingress('api', 'api', { [`${NGINX}affinity`]: 'cookie' }), '/api'),
     ],
   },
   {
@@ -147,7 +158,7 @@ export const CASES: RuleCase[] = [
     rule: 'session-affinity-unsupported-value',
     trigger: [service('app', { sessionAffinity: 'clientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 3600 } } })],
     message: 'Service app: spec.sessionAffinity "clientIP" must be ClientIP or None; the API server refuses the Service',
-    clean: [service('app', { sessionAffinity: 'ClientIP' }), service('web', { sessionAffinity: 'None' }), service('api'), service('nulled', { sessionAffinity: null })],
+    clean: [service('app', { sessionAffinity: 'ClientIP' }), service('web', { sessionAffinity: 'None' }), service('api'), service('nulled', { sessionAffinity: null }), service('empty', { sessionAffinity: '' })],
   },
   {
     rule: 'affinity-config-without-client-ip',

@@ -271,6 +271,15 @@ describe('CookieAffinityIngress with a controller that reads the Service', () =>
       + 'use the balanced mode (the default: the cookie holds a key that each Service maps to one of its pods), or route each Service through its own Ingress with its own cookie name');
     synthValid(make());
     synthValid(make(NginxAffinityMode.BALANCED));
+    // ingress-nginx serves a rule without a host only from its catch-all server, and gives the default backend no affinity.
+    const chart = newChart();
+    const ingress = new CookieAffinityIngress(chart, 'Ingress', {
+      controller: IngressController.nginx({ affinityMode: NginxAffinityMode.PERSISTENT }),
+      defaultBackend: kplus.IngressBackend.fromService(service(chart, 'fallback', 'Fallback')),
+    });
+    ingress.addHostRule('shop.example.com', '/', kplus.IngressBackend.fromService(service(chart, 'shop', 'Shop')));
+    ingress.addRule('/api', kplus.IngressBackend.fromService(service(chart, 'api', 'Api')));
+    synthValid(chart);
   });
 
   test('GIVEN a Service of the app written as a plain ApiObject THEN it is annotated too', () => {

@@ -9,12 +9,12 @@ import {
   nginxSameSiteNoneInsecure,
   traefikStickyOnIngress,
 } from './ingress';
+import { metadataValueNotString } from './metadata';
 import {
   nginxAffinityModeUnknown,
   nginxAffinityPartialHost,
   nginxRegexWithoutCookiePath,
 } from './nginx';
-import { metadataValueNotString } from './metadata';
 import { gkeGatewayAffinityUnsupported, kongStickyPolicyUnused, nginxPlusSessionCookieUnnamed } from './platforms';
 import { clientIpMultiPort } from './ports';
 import { Rule } from './rule';

@@ -222,10 +222,17 @@ function podNamingCookieRoutes(inventory: Inventory, ing: Doc, host: string): Co
       if (typeof service !== 'string') {
         continue;
       }
-      const location = typeof p.path === 'string' && p.path !== '' ? p.path : '/';
+      const written = typeof p.path === 'string' && p.path !== '';
       if (persistent) {
-        // Without session-cookie-path, ingress-nginx gives the cookie the location's path.
-        out.push({ ingress: ing, service, cookie: nginxName, path: annotations[A.path] || location });
+        // An empty path gets no cookie (its cookie location is listed as "");
+        // without session-cookie-path the cookie gets the location's path.
+        if (written) {
+          out.push({ ingress: ing, service, cookie: nginxName, path: annotations[A.path] || p.path });
+        }
+        continue;
+      }
+      if (annotations[A.affinity] !== undefined) {
+        // An Ingress with ingress-nginx's affinity is not Traefik's.
         continue;
       }
       const svc = inventory.find('Service', namespace, service);

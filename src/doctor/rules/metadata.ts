@@ -22,6 +22,10 @@ export const metadataValueNotString: Rule = {
   fix: 'Quote the value, e.g. nginx.ingress.kubernetes.io/session-cookie-max-age: "3600".',
   check(inventory, report) {
     for (const doc of inventory.docs) {
+      // kustomize's own files never reach the API server, and kustomize quotes what it copies.
+      if (typeof doc.obj.apiVersion === 'string' && doc.obj.apiVersion.startsWith('kustomize.config.k8s.io/')) {
+        continue;
+      }
       const found = [
         ...nonStringValues(doc.obj.metadata?.annotations).map(v => `metadata.annotations ${v}`),
         ...nonStringValues(doc.obj.metadata?.labels).map(v => `metadata.labels ${v}`),

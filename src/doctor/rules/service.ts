@@ -31,6 +31,11 @@ function unset(value: unknown): value is undefined | null {
   return value === undefined || value === null;
 }
 
+/** Whether sessionAffinity is unset as the API server reads it: left out, null or empty (the zero value, defaulted to None). */
+function affinityUnset(value: unknown): boolean {
+  return unset(value) || value === '';
+}
+
 export function hasClientIpAffinity(service: Doc): boolean {
   return service.obj.spec?.sessionAffinity === CLIENT_IP;
 }
@@ -72,7 +77,7 @@ export const affinityValueUnsupported: Rule = {
   check(inventory, report) {
     for (const svc of inventory.services) {
       const affinity = svc.obj.spec?.sessionAffinity;
-      if (!unset(affinity) && affinity !== CLIENT_IP && affinity !== NONE) {
+      if (!affinityUnset(affinity) && affinity !== CLIENT_IP && affinity !== NONE) {
         report(svc, `${describe(svc)}: spec.sessionAffinity ${JSON.stringify(affinity)} must be ClientIP or None; the API server refuses the Service`);
       }
     }
@@ -88,8 +93,8 @@ export const configIgnored: Rule = {
     for (const svc of inventory.services) {
       const affinity = svc.obj.spec?.sessionAffinity;
       // Another value is refused outright (session-affinity-unsupported-value).
-      if (!unset(svc.obj.spec?.sessionAffinityConfig) && (unset(affinity) || affinity === NONE)) {
-        report(svc, `${describe(svc)}: spec.sessionAffinityConfig is set but spec.sessionAffinity is ${unset(affinity) ? 'unset' : JSON.stringify(affinity)}; the API server drops the config and the Service is not sticky`);
+      if (!unset(svc.obj.spec?.sessionAffinityConfig) && (affinityUnset(affinity) || affinity === NONE)) {
+        report(svc, `${describe(svc)}: spec.sessionAffinityConfig is set but spec.sessionAffinity is ${affinityUnset(affinity) ? 'unset' : JSON.stringify(affinity)}; the API server drops the config and the Service is not sticky`);
       }
     }
   },
