@@ -589,8 +589,8 @@ export class CookieAffinityIngress extends kplus.Ingress {
         if (now[key] !== wanted) {
           const writer = ServiceIndex.of(this).written.get(backend.service)?.get(key)?.by;
           errors.add(writer !== undefined && writer !== this
-            ? `'backend' (${what}) is also a backend of ${writer.node.path}, which annotates it ${key}: ${JSON.stringify(now[key])} where this Ingress needs ${JSON.stringify(wanted)}; ${this.controller.name} keeps one cookie per Service: give both Ingresses the same cookie and controller, or route them to different Services`
-            : `'backend' (${what}) has the annotation ${key}: ${JSON.stringify(now[key] ?? null)} where this Ingress needs ${JSON.stringify(wanted)}: something set it after the Ingress wrote it; remove that, and let 'cookie' render it`);
+            ? `'backend' (${what}) is also a backend of ${writer.node.path}, which annotates it ${key}: ${JSON.stringify(now[key])} where this Ingress needs ${JSON.stringify(wanted ?? null)}; ${this.controller.name} keeps one cookie per Service: give both Ingresses the same cookie and controller, or route them to different Services`
+            : `'backend' (${what}) has the annotation ${key}: ${JSON.stringify(now[key] ?? null)} where this Ingress needs ${JSON.stringify(wanted ?? null)}: something set it after the Ingress wrote it; remove that, and let 'cookie' render it`);
         }
       }
     }
@@ -616,9 +616,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
     const errors: string[] = [];
     for (const key of keys) {
       // A Lazy value decided at synth may write nothing (no Secure without TLS).
-      const value: unknown = this.ingressAnnotations[key];
-      const produced = value instanceof Lazy ? value.produce() : value;
-      const wanted = produced === undefined ? undefined : String(produced);
+      const wanted = concrete(this.ingressAnnotations[key]);
       if (now[key] !== wanted) {
         errors.push(`'metadata.annotations' (${key}: ${JSON.stringify(now[key] ?? null)}) must ${wanted === undefined ? 'stay unset' : `stay ${JSON.stringify(wanted)}`}, as the Ingress wrote it for 'cookie': `
           + 'something set it after the Ingress was made; remove that, and let \'cookie\' (or the controller\'s options) render it');
@@ -667,7 +665,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
     }
     const [where, services] = found;
     const named = [...services].map(s => JSON.stringify(s)).join(' and ');
-    return [shared.prop === 'cookie.name'
+    return [traefik
       ? `'cookie.name' (${JSON.stringify(shared.name)}) must not be shared by Services ${named} on ${where}: `
         + `${this.controller.name} gives each Service its own sticky cookie under that name and Path, so a request to one replaces the other's cookie and neither stays sticky; `
         + 'leave \'cookie.name\' out (Traefik then names each Service\'s cookie apart), or route each Service through its own Ingress with its own cookie name'
@@ -806,7 +804,11 @@ function refuseEmptyHost(ingress: CookieAffinityIngress, host: string): void {
   }
 }
 
-/** A rendered annotation value now: lazy values (Secure after TLS) are produced. */
-function concrete(value: unknown): string {
-  return value instanceof Lazy ? String(value.produce()) : String(value);
+/**
+ * A rendered annotation value now: lazy values (Secure after TLS) are
+ * produced; `undefined` where one produces nothing (the annotation is left out).
+ */
+function concrete(value: unknown): string | undefined {
+  const produced = value instanceof Lazy ? value.produce() : value;
+  return produced === undefined ? undefined : String(produced);
 }
