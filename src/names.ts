@@ -134,7 +134,9 @@ export function definedMetadata(metadata: ApiObjectMetadata | undefined): ApiObj
   }
   // A loop, not entries/filter/fromEntries: one object made, no pairs.
   const defined: Record<string, unknown> = {};
-  for (const key of Object.keys(metadata)) {
+  const keys = Object.keys(metadata);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
     const value = (metadata as Record<string, unknown>)[key];
     if (value !== undefined) {
       defined[key] = value;

@@ -66,8 +66,8 @@ function render(value: unknown, sortKeys: boolean): unknown {
     return NOT_PLAIN;
   }
   const keys = Object.keys(value);
-  if (sortKeys && !inOrder(keys)) {
-    keys.sort();
+  if (sortKeys) {
+    sortInPlace(keys);
   }
   const out: Record<string, unknown> = {};
   for (const key of keys) {
@@ -83,14 +83,26 @@ function render(value: unknown, sortKeys: boolean): unknown {
   return out;
 }
 
-/** Whether `keys` are already in the order `sort()` gives. */
-function inOrder(keys: string[]): boolean {
-  for (let i = 1; i < keys.length; i++) {
-    if (keys[i - 1] > keys[i]) {
-      return false;
-    }
+/**
+ * Sorts strings in place, in the order `sort()` gives them (by UTF-16 code
+ * units). An object's few keys are sorted by insertion, which allocates
+ * nothing; `sort()` allocates its work arrays for every call, which for the
+ * small objects of a manifest cost more than the sorting.
+ */
+export function sortInPlace(keys: string[]): string[] {
+  if (keys.length > 16) {
+    return keys.sort();
   }
-  return true;
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i];
+    let j = i - 1;
+    while (j >= 0 && keys[j] > key) {
+      keys[j + 1] = keys[j];
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
 }
 
 /** A copy of a value `renderedPlain` returned, keeping its key order. */

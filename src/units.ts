@@ -70,18 +70,35 @@ export const A_SERVICE = 'a cdk8s-plus Service (a kplus.Service or a StickyServi
 
 /** The value at a dotted path of a props object, `undefined` where a step is missing. */
 function valueAt(props: unknown, path: string): unknown {
-  if (!path.includes('.')) {
-    // Most paths are one step: no array for them.
-    return props === null || typeof props !== 'object' ? undefined : (props as Record<string, unknown>)[path];
+  if (props === null || typeof props !== 'object') {
+    return undefined;
   }
+  const dot = path.indexOf('.');
+  if (dot < 0) {
+    // Most paths are one step: no array for them.
+    return (props as Record<string, unknown>)[path];
+  }
+  const steps = stepsOf(path);
   let value: unknown = props;
-  for (const step of path.split('.')) {
+  for (let i = 0; i < steps.length; i++) {
     if (value === null || typeof value !== 'object') {
       return undefined;
     }
-    value = (value as Record<string, unknown>)[step];
+    value = (value as Record<string, unknown>)[steps[i]];
   }
   return value;
+}
+
+/** Each dotted path's steps, split once: the paths are the rules' own constants. */
+const STEPS = new Map<string, readonly string[]>();
+
+function stepsOf(path: string): readonly string[] {
+  let steps = STEPS.get(path);
+  if (steps === undefined) {
+    steps = path.split('.');
+    STEPS.set(path, steps);
+  }
+  return steps;
 }
 
 /** A value as an error shows it when its type is wrong: `300 (a number)`. */
@@ -123,40 +140,46 @@ function stringOf(value: unknown): string {
  * @param prefix how the props are named in the error (`sessions.`, `cookie.`)
  */
 export function untypedProps<T extends object>(scope: IConstruct | string, props: T | undefined, rules: UntypedPropsRules, prefix = ''): T {
-  const fail = (prop: string, value: string, allowed: string) => typeof scope === 'string'
-    ? new Error(`${scope}: '${prop}' (${value}) ${allowed}`) : propError(scope, prop, value, allowed);
   if (props !== undefined && (props === null || typeof props !== 'object')) {
-    throw fail(prefix === '' ? 'props' : prefix.slice(0, -1), describeUntyped(props), 'must be an object of properties');
+    throw untypedError(scope, prefix === '' ? 'props' : prefix.slice(0, -1), describeUntyped(props), 'must be an object of properties');
   }
-  for (const path of rules.required ?? []) {
+  const required = rules.required;
+  for (let i = 0; required !== undefined && i < required.length; i++) {
+    const path = required[i];
     const value = valueAt(props, path);
     if (value === undefined || value === null) {
-      throw fail(`${prefix}${path}`, 'not given', 'is required');
+      throw untypedError(scope, `${prefix}${path}`, 'not given', 'is required');
     }
   }
-  for (const path of rules.durations ?? []) {
+  const durations = rules.durations;
+  for (let i = 0; durations !== undefined && i < durations.length; i++) {
+    const path = durations[i];
     const value = valueAt(props, path);
     if (value !== undefined && !isDuration(value)) {
-      throw fail(`${prefix}${path}`, describeUntyped(value), 'must be a Duration, such as Duration.seconds(30) or Duration.minutes(5)');
+      throw untypedError(scope, `${prefix}${path}`, describeUntyped(value), 'must be a Duration, such as Duration.seconds(30) or Duration.minutes(5)');
     }
   }
-  for (const path of rules.sizes ?? []) {
+  const sizes = rules.sizes;
+  for (let i = 0; sizes !== undefined && i < sizes.length; i++) {
+    const path = sizes[i];
     const value = valueAt(props, path);
     if (value !== undefined && !isSize(value)) {
-      throw fail(`${prefix}${path}`, describeUntyped(value), 'must be a Size, such as Size.mebibytes(256) or Size.gibibytes(1)');
+      throw untypedError(scope, `${prefix}${path}`, describeUntyped(value), 'must be a Size, such as Size.mebibytes(256) or Size.gibibytes(1)');
     }
   }
-  for (const path of rules.envValues ?? []) {
+  const envValues = rules.envValues;
+  for (let i = 0; envValues !== undefined && i < envValues.length; i++) {
+    const path = envValues[i];
     const value = valueAt(props, path);
     if (value === undefined) {
       continue;
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      throw fail(`${prefix}${path}`, describeUntyped(value), "must be a map of names to kplus.EnvValue, such as { LOG_LEVEL: EnvValue.fromValue('info') }");
+      throw untypedError(scope, `${prefix}${path}`, describeUntyped(value), "must be a map of names to kplus.EnvValue, such as { LOG_LEVEL: EnvValue.fromValue('info') }");
     }
     for (const [name, env] of Object.entries(value)) {
       if (!isEnvValue(env)) {
-        throw fail(`${prefix}${path}.${name}`, describeUntyped(env),
+        throw untypedError(scope, `${prefix}${path}.${name}`, describeUntyped(env),
           `must be a kplus.EnvValue of a string, such as EnvValue.fromValue(${typeof env === 'string' ? JSON.stringify(env) : "'value'"}): a bare value is written as a variable with no value, and the API server refuses a value that is not a string`);
       }
     }
@@ -167,55 +190,68 @@ export function untypedProps<T extends object>(scope: IConstruct | string, props
     const value = valueAt(props, path);
     if (value !== undefined && !isEnumValue(enumObject, value)) {
       const allowed = Object.entries(enumObject).filter(([, v]) => typeof v === 'string');
-      throw fail(`${prefix}${path}`, describeGiven(value), `must be one of ${allowed.map(([k, v]) => `${k} (${JSON.stringify(v)})`).join(', ')}`);
+      throw untypedError(scope, `${prefix}${path}`, describeGiven(value), `must be one of ${allowed.map(([k, v]) => `${k} (${JSON.stringify(v)})`).join(', ')}`);
     }
   }
-  for (const path of rules.booleans ?? []) {
+  const booleans = rules.booleans;
+  for (let i = 0; booleans !== undefined && i < booleans.length; i++) {
+    const path = booleans[i];
     const value = valueAt(props, path);
     if (value !== undefined && typeof value !== 'boolean') {
-      throw fail(`${prefix}${path}`, describeUntyped(value), 'must be true or false');
+      throw untypedError(scope, `${prefix}${path}`, describeUntyped(value), 'must be true or false');
     }
   }
-  for (const path of rules.strings ?? []) {
+  const strings = rules.strings;
+  for (let i = 0; strings !== undefined && i < strings.length; i++) {
+    const path = strings[i];
     const value = valueAt(props, path);
     if (value !== undefined && typeof value !== 'string') {
-      throw fail(`${prefix}${path}`, describeUntyped(value), 'must be a string');
+      throw untypedError(scope, `${prefix}${path}`, describeUntyped(value), 'must be a string');
     }
   }
-  for (const path of rules.secretKeyRefs ?? []) {
+  const secretKeyRefs = rules.secretKeyRefs;
+  for (let i = 0; secretKeyRefs !== undefined && i < secretKeyRefs.length; i++) {
+    const path = secretKeyRefs[i];
     const value = valueAt(props, path);
     if (value !== undefined && !isSecretKeyRef(value)) {
-      throw fail(`${prefix}${path}`, describeUntyped(value), 'must be { secret, key }: a Secret (such as Secret.fromSecretName(scope, id, name)) and the key in it');
+      throw untypedError(scope, `${prefix}${path}`, describeUntyped(value), 'must be { secret, key }: a Secret (such as Secret.fromSecretName(scope, id, name)) and the key in it');
     }
   }
-  for (const path of rules.secrets ?? []) {
+  const secrets = rules.secrets;
+  for (let i = 0; secrets !== undefined && i < secrets.length; i++) {
+    const path = secrets[i];
     const value = valueAt(props, path);
     if (value !== undefined && !isSecret(value)) {
-      throw fail(`${prefix}${path}`, describeUntyped(value), 'must be a Secret, such as Secret.fromSecretName(scope, id, name)');
+      throw untypedError(scope, `${prefix}${path}`, describeUntyped(value), 'must be a Secret, such as Secret.fromSecretName(scope, id, name)');
     }
   }
   const bindables = rules.bindables;
   for (const path in bindables) {
     const value = valueAt(props, path);
     if (value !== undefined && !isBindable(value)) {
-      throw fail(`${prefix}${path}`, describeUntyped(value), `must be ${bindables[path]}`);
+      throw untypedError(scope, `${prefix}${path}`, describeUntyped(value), `must be ${bindables[path]}`);
     }
   }
   const constructs = rules.constructs;
   for (const path in constructs) {
     const value = valueAt(props, path);
     if (value !== undefined && !Construct.isConstruct(value)) {
-      throw fail(`${prefix}${path}`, describeUntyped(value), `must be ${constructs[path]}`);
+      throw untypedError(scope, `${prefix}${path}`, describeUntyped(value), `must be ${constructs[path]}`);
     }
   }
   const lists = rules.lists;
   for (const path in lists) {
     const value = valueAt(props, path);
     if (value !== undefined && !Array.isArray(value)) {
-      throw fail(`${prefix}${path}`, describeUntyped(value), `must be ${lists[path]}`);
+      throw untypedError(scope, `${prefix}${path}`, describeUntyped(value), `must be ${lists[path]}`);
     }
   }
   return props ?? ({} as T);
+}
+
+/** The error for a prop of the wrong type, naming the call where there is no construct. */
+function untypedError(scope: IConstruct | string, prop: string, value: string, allowed: string): Error {
+  return typeof scope === 'string' ? new Error(`${scope}: '${prop}' (${value}) ${allowed}`) : propError(scope, prop, value, allowed);
 }
 
 /** Whether `value` is one of the string values of a (string-valued) enum object; allocates nothing. */

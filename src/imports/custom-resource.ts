@@ -2,7 +2,7 @@
 // by the generated modules beside this file. See README.md here.
 import { ApiObject, ApiObjectMetadata, ApiObjectProps, GroupVersionKind, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { onlyOwnResolvers, plainCopy, renderedPlain } from '../rendered';
+import { onlyOwnResolvers, plainCopy, renderedPlain, sortInPlace } from '../rendered';
 
 // The apiVersion and kind of every custom resource a construct writes, as the
 // generated class's `GVK` spells it (test/imports/custom-resource.test.ts
@@ -45,13 +45,13 @@ export const TRAEFIK_INGRESS_ROUTE: GroupVersionKind = { apiVersion: 'traefik.io
  * against its CRD schema, which refuses a misnamed field.
  */
 export function customResource<P extends object>(scope: Construct, id: string, gvk: GroupVersionKind, props: P): ApiObject {
-  // The kind's apiVersion and kind win over any in the props, as they do on the props path below.
-  const { metadata, apiVersion: _apiVersion, kind: _kind, ...fields } = props as { metadata?: unknown; [field: string]: unknown };
-  const rendered = renderedFields(scope, fields);
+  const rendered = renderedFields(scope, props as { [field: string]: unknown });
   if (rendered === undefined) {
+    // The kind's apiVersion and kind win over any in the props.
     return new ApiObject(scope, id, { ...props, apiVersion: gvk.apiVersion, kind: gvk.kind });
   }
-  return new RenderedFieldsObject(scope, id, { metadata: metadata as ApiObjectMetadata | undefined, apiVersion: gvk.apiVersion, kind: gvk.kind }, rendered);
+  const metadata = (props as { metadata?: ApiObjectMetadata }).metadata;
+  return new RenderedFieldsObject(scope, id, { metadata, apiVersion: gvk.apiVersion, kind: gvk.kind }, rendered);
 }
 
 /**
@@ -86,14 +86,17 @@ export function addRendered(object: ApiObject, pointer: ReadonlyArray<string | n
 class RenderedFieldsObject extends ApiObject {
   private patched = false;
 
-  constructor(scope: Construct, id: string, props: ApiObjectProps, private readonly fields: Array<[string, unknown]>) {
+  /** @param fields the rendered fields, by name, in the order they are written */
+  constructor(scope: Construct, id: string, props: ApiObjectProps, private readonly fields: Record<string, unknown>) {
     super(scope, id, props);
   }
 
   public addJsonPatch(...ops: JsonPatch[]): void {
     if (!this.patched) {
       this.patched = true;
-      super.addJsonPatch(...this.fields.map(([key, value]) => JsonPatch.add(jsonPointer([key]), value)));
+      for (const key in this.fields) {
+        super.addJsonPatch(JsonPatch.add(jsonPointer([key]), this.fields[key]));
+      }
     }
     super.addJsonPatch(...ops);
   }
@@ -101,8 +104,8 @@ class RenderedFieldsObject extends ApiObject {
   public toJson(): any {
     const json = super.toJson();
     if (!this.patched) {
-      for (const [key, value] of this.fields) {
-        json[key] = plainCopy(value);
+      for (const key in this.fields) {
+        json[key] = plainCopy(this.fields[key]);
       }
     }
     return json;
@@ -114,62 +117,77 @@ class RenderedFieldsObject extends ApiObject {
     if (this.patched || pointer.length < 2 || typeof last !== 'string') {
       return false;
     }
-    const field = this.fields.find(([key]) => key === pointer[0]);
-    if (field === undefined) {
-      return false;
-    }
     // The parent object, and where it is kept (to put a re-ordered copy there).
-    let holder: Record<string | number, unknown> = field as unknown as Record<number, unknown>;
-    let slot: string | number = 1;
-    for (const token of pointer.slice(1, -1)) {
+    let holder: Record<string | number, unknown> = this.fields;
+    let slot: string | number = pointer[0];
+    for (let i = 1; i < pointer.length - 1; i++) {
       const next = holder[slot];
       if (next === null || typeof next !== 'object') {
         return false;
       }
       holder = next as Record<string | number, unknown>;
-      slot = token;
+      slot = pointer[i];
     }
-    const parent = holder[slot];
+    const parent = Object.prototype.hasOwnProperty.call(holder, slot) ? holder[slot] : undefined;
     if (parent === null || typeof parent !== 'object' || Array.isArray(parent)) {
       return false;
     }
-    const merged: Record<string, unknown> = { ...parent as Record<string, unknown>, [last]: value };
-    if (process.env.CDK8S_DISABLE_SORT) {
-      holder[slot] = merged;
-    } else {
-      // In cdk8s's key order, as a new object (deleting keys would slow every later read of it).
-      const sorted: Record<string, unknown> = {};
-      for (const key of Object.keys(merged).sort()) {
-        sorted[key] = merged[key];
-      }
-      holder[slot] = sorted;
+    const object = parent as Record<string, unknown>;
+    // The rendered fields are this object's own copies: a key already there
+    // keeps its place, and a new one goes last where that is where cdk8s would
+    // put it; otherwise a new object in cdk8s's key order (deleting keys would
+    // slow every later read of it).
+    if (process.env.CDK8S_DISABLE_SORT || Object.prototype.hasOwnProperty.call(object, last) || sortsLast(object, last)) {
+      object[last] = value;
+      return true;
     }
+    const merged: Record<string, unknown> = { ...object, [last]: value };
+    const sorted: Record<string, unknown> = {};
+    for (const key of sortInPlace(Object.keys(merged))) {
+      sorted[key] = merged[key];
+    }
+    holder[slot] = sorted;
     return true;
   }
 }
 
+/** Whether `key` sorts after every key of `object`. */
+function sortsLast(object: Record<string, unknown>, key: string): boolean {
+  for (const other in object) {
+    if (other >= key) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /**
- * The fields besides `metadata`, rendered as cdk8s would render them, in the
- * order it would put them, when every one is plain JSON and the app has
- * cdk8s's own resolvers only; otherwise `undefined`, and the caller keeps them
- * as props (see `renderedPlain`).
+ * The fields besides `apiVersion`, `kind` and `metadata`, rendered as cdk8s
+ * would render them, in the order it would put them, when every one is plain
+ * JSON and the app has cdk8s's own resolvers only; otherwise `undefined`, and
+ * the caller keeps them as props (see `renderedPlain`).
  */
-function renderedFields(scope: Construct, fields: { [field: string]: unknown }): Array<[string, unknown]> | undefined {
+function renderedFields(scope: Construct, props: { [field: string]: unknown }): Record<string, unknown> | undefined {
   if (!onlyOwnResolvers(scope)) {
     return undefined;
   }
-  const rendered: Array<[string, unknown]> = [];
-  const keys = Object.keys(fields);
-  for (const key of process.env.CDK8S_DISABLE_SORT ? keys : keys.sort()) {
-    const value = fields[key];
-    if (value === undefined || value === null) {
+  const sort = !process.env.CDK8S_DISABLE_SORT;
+  const keys = Object.keys(props);
+  if (sort) {
+    sortInPlace(keys);
+  }
+  const rendered: Record<string, unknown> = {};
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const value = props[key];
+    if (value === undefined || value === null || key === 'metadata' || key === 'apiVersion' || key === 'kind') {
       continue;
     }
-    const plain = renderedPlain(value);
+    const plain = renderedPlain(value, sort);
     if (plain === undefined) {
       return undefined;
     }
-    rendered.push([key, plain]);
+    rendered[key] = plain;
   }
   return rendered;
 }
