@@ -90,9 +90,8 @@ export abstract class IngressController {
    * @see https://kubernetes.github.io/ingress-nginx/examples/affinity/cookie/
    */
   public static nginx(options: Nginx.NginxControllerOptions = {}): IngressController {
-    const { NginxAffinityMode, nginxRenderer } = controllers.nginx();
-    return new RenderedController(nginxRenderer(untypedProps('IngressController.nginx()', options,
-      { enums: { affinityMode: NginxAffinityMode }, booleans: ['changeOnFailure'], strings: ['ingressClassName'] })));
+    const { NGINX_OPTION_TYPES, nginxRenderer } = controllers.nginx();
+    return new RenderedController(nginxRenderer(untypedProps('IngressController.nginx()', options, NGINX_OPTION_TYPES)));
   }
 
   /**
@@ -130,9 +129,8 @@ export abstract class IngressController {
    * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#target-group-attributes
    */
   public static awsAlb(options: AwsAlb.AwsAlbControllerOptions = {}): IngressController {
-    const { AlbStickiness, awsAlbRenderer } = controllers.awsAlb();
-    return new RenderedController(awsAlbRenderer(untypedProps('IngressController.awsAlb()', options,
-      { enums: { stickiness: AlbStickiness }, strings: ['ingressClassName'] })));
+    const { ALB_OPTION_TYPES, awsAlbRenderer } = controllers.awsAlb();
+    return new RenderedController(awsAlbRenderer(untypedProps('IngressController.awsAlb()', options, ALB_OPTION_TYPES)));
   }
 
   /**

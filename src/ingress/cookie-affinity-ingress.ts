@@ -48,19 +48,23 @@ interface IngressState {
   withDefault: boolean;
   /** The path of every rule so far. */
   readonly rulePaths: string[];
-  /** The host (empty: none), backend Service name and whether it is a default backend, of every rule so far that routes to a Service. */
-  readonly hostServices: Array<readonly [string, string, boolean]>;
+  /**
+   * The host (empty: none), backend Service name and whether it is a default
+   * backend, of every rule so far that routes to a Service, where one cookie
+   * may span Services (made when the first is kept).
+   */
+  hostServices?: Array<readonly [string, string, boolean]>;
   /** Whether TLS was added. */
   withTls: boolean;
-  /** Backends added by the base constructor, before the controller is known: related once it is. */
-  readonly earlyBackends: kplus.IngressBackend[];
+  /** Backends added by the base constructor, before the controller is known: related once it is (made when the first is added). */
+  earlyBackends?: kplus.IngressBackend[];
 }
 
 /** State the base constructor wrote, until the Ingress's constructor takes it (most Ingresses never have any). */
 const EARLY_STATE = new WeakMap<CookieAffinityIngress, IngressState>();
 
 function newState(): IngressState {
-  return { routes: new Set(), withDefault: false, rulePaths: [], hostServices: [], withTls: false, earlyBackends: [] };
+  return { routes: new Set(), withDefault: false, rulePaths: [], hostServices: undefined, withTls: false, earlyBackends: undefined };
 }
 
 /** A backend Service as the Ingress found it when the backend was added. */
@@ -277,7 +281,9 @@ export class CookieAffinityIngress extends kplus.Ingress {
     // cdk8s-plus spreads the rules into addRules() in its constructor: a
     // string from plain JavaScript would arrive character by character.
     // (TLS goes through addTls() whole, which checks it.)
-    untypedProps(pathOf(scope, id), props, { lists: { rules: LIST_OF_RULES } });
+    if (props === null || typeof props !== 'object' || (props.rules !== undefined && !Array.isArray(props.rules))) {
+      untypedProps(pathOf(scope, id), props, RULES_PROP_RULES);
+    }
     super(scope, id, { ...props, className: props.className ?? controller.ingressClassName });
     untypedProps(this, props, INGRESS_PROPS_RULES);
     this.cookie = props.cookie ?? {};
@@ -314,21 +320,24 @@ export class CookieAffinityIngress extends kplus.Ingress {
     const cookie = this.resolveCookie();
 
     const config = controller.bind(this, { ingress: this, cookie, givenCookie: this.cookie });
-    const userAnnotations = props.metadata?.annotations ?? {};
-    this.ingressAnnotations = config.ingressAnnotations ?? {};
-    for (const [key, value] of Object.entries(this.ingressAnnotations)) {
-      if (key in userAnnotations) {
+    const userAnnotations = props.metadata?.annotations;
+    this.ingressAnnotations = config.ingressAnnotations ?? NO_ANNOTATIONS;
+    for (const key in this.ingressAnnotations) {
+      const value = this.ingressAnnotations[key];
+      if (userAnnotations !== undefined && key in userAnnotations) {
         throw propError(this, 'metadata.annotations', `${key}: ${JSON.stringify(userAnnotations[key])}`,
           `must not set ${key}: ${controller.name} reads it for the cookie, which 'cookie' renders; remove it`);
       }
       this.metadata.addAnnotation(key, value);
     }
     this.controllerObjects = config.apiObjects ?? [];
-    this.serviceAnnotations = { ...config.serviceAnnotations };
+    this.serviceAnnotations = config.serviceAnnotations === undefined ? NO_ANNOTATIONS : { ...config.serviceAnnotations };
 
     // Backends given in props were added by the base constructor, before the controller was known.
-    for (const backend of this.state.earlyBackends.splice(0)) {
-      this.relateBackend(backend);
+    const early = this.state.earlyBackends;
+    this.state.earlyBackends = undefined;
+    for (let i = 0; early !== undefined && i < early.length; i++) {
+      this.relateBackend(early[i]);
     }
   }
 
@@ -347,10 +356,12 @@ export class CookieAffinityIngress extends kplus.Ingress {
     }
     // Undefined while the base constructor runs: its rules are kept beside the object until then.
     const state = (this.state as IngressState | undefined) ?? earlyState(this);
-    // Checked before any is added, so a refused call adds none of them.
-    const added = new Set<string>();
+    // Checked before any is added, so a refused call adds none of them. (A
+    // call adds one rule or a few: repeats among them are found by scanning.)
+    const added: string[] = [];
     let withDefault = state.withDefault;
-    for (const rule of rules) {
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i];
       if (rule === null || typeof rule !== 'object') {
         throw propError(this, 'rules', describeUntyped(rule), `must be ${LIST_OF_RULES}, each an object`);
       }
@@ -374,38 +385,38 @@ export class CookieAffinityIngress extends kplus.Ingress {
       if (!path.startsWith('/')) {
         throw propError(this, 'rules', `path ${JSON.stringify(path)}`, 'must begin with \'/\'');
       }
-      const route = `${host}${path}`;
-      if (state.routes.has(route) || added.has(route)) {
+      const route = host + path;
+      if (state.routes.has(route) || added.includes(route)) {
         throw propError(this, 'rules', `${host ? `host ${JSON.stringify(host)} ` : ''}path ${JSON.stringify(path)}`,
           'must be routed once: this Ingress already has a rule for it');
       }
-      added.add(route);
+      added.push(route);
     }
-    if (this.controller === undefined) {
-      // Called by the base constructor: related once the controller is known.
-      for (const rule of rules) {
-        state.earlyBackends.push(rule.backend);
-      }
-    } else {
-      for (const rule of rules) {
-        this.relateBackend(rule.backend);
+    for (let i = 0; i < rules.length; i++) {
+      if (this.controller === undefined) {
+        // Called by the base constructor: related once the controller is known.
+        (state.earlyBackends ??= []).push(rules[i].backend);
+      } else {
+        this.relateBackend(rules[i].backend);
       }
     }
     super.addRules(...rules);
-    for (const route of added) {
-      state.routes.add(route);
+    for (let i = 0; i < added.length; i++) {
+      state.routes.add(added[i]);
     }
     state.withDefault = withDefault;
-    for (const rule of rules) {
+    // Kept only where one cookie may span the Services (and for rules in props, before the controller is known).
+    const keepServices = this.controller === undefined || this.cookiePerService() !== undefined;
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i];
       // A rule with neither host nor path is the default backend, which has no path.
       if (rule.host !== undefined || rule.path !== undefined) {
         state.rulePaths.push(rule.path ?? '/');
       }
-      // Kept only where one cookie may span the Services (and for rules in props, before the controller is known).
-      if (this.controller === undefined || this.cookiePerService() !== undefined) {
+      if (keepServices) {
         const service = rule.backend._toKube().service?.name;
         if (service !== undefined) {
-          state.hostServices.push([rule.host ?? '', service, !rule.host && !rule.path]);
+          (state.hostServices ??= []).push([rule.host ?? '', service, !rule.host && !rule.path]);
         }
       }
     }
@@ -489,7 +500,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
   private relateBackend(backend: kplus.IngressBackend): void {
     // cdk8s-plus keeps the backend's manifest behind this call; reading it is the only way to the Service's name.
     const kube = backend._toKube();
-    const wantsService = Object.keys(this.serviceAnnotations).length > 0;
+    const wantsService = hasKeys(this.serviceAnnotations);
     if (kube.service === undefined) {
       if (wantsService) {
         throw propError(this, 'backend', `${kube.resource?.kind ?? 'resource'} ${JSON.stringify(kube.resource?.name)}`,
@@ -573,7 +584,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
    * Ingress's controller that something changed on the Service since.
    */
   private backendErrors(): string[] {
-    if (Object.keys(this.serviceAnnotations).length === 0) {
+    if (!hasKeys(this.serviceAnnotations)) {
       return this.namespaceErrors();
     }
     const errors = new Set<string>();
@@ -603,15 +614,12 @@ export class CookieAffinityIngress extends kplus.Ingress {
    * would make the controller read another cookie than 'cookie', or none.
    */
   private annotationErrors(): string[] {
-    const keys = Object.keys(this.ingressAnnotations);
-    if (keys.length === 0) {
-      return NO_ERRORS;
-    }
     // What the constructor wrote, still there as written (the same string or Lazy): nothing to resolve.
     const kept = keptAnnotations(this.apiObject.metadata);
-    if (kept !== undefined && keys.every(key => kept[key] === this.ingressAnnotations[key])) {
+    if (kept !== undefined && sameValues(this.ingressAnnotations, kept)) {
       return NO_ERRORS;
     }
+    const keys = Object.keys(this.ingressAnnotations);
     const now = renderedAnnotations(this.apiObject, keys);
     const errors: string[] = [];
     for (const key of keys) {
@@ -645,7 +653,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
     const anyHost = new Set<string>();
     const byHost = new Map<string, Set<string>>();
     const spansHosts = this.cookie.domain !== undefined;
-    for (const [host, service, isDefault] of this.state.hostServices) {
+    for (const [host, service, isDefault] of this.state.hostServices ?? []) {
       if (isDefault && !traefik) {
         continue;
       }
@@ -697,7 +705,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
   private namespaceErrors(): string[] {
     const namespace = this.metadata.namespace;
     if (namespace === undefined || this.backends.length === 0) {
-      return [];
+      return NO_ERRORS;
     }
     const index = ServiceIndex.of(this);
     const errors: string[] = [];
@@ -714,6 +722,29 @@ export class CookieAffinityIngress extends kplus.Ingress {
     }
     return errors;
   }
+}
+
+/** Annotations where a controller writes none (shared, never changed). */
+const NO_ANNOTATIONS: { readonly [key: string]: string } = Object.freeze({});
+
+/** Whether an object has a key of its own, without listing them. */
+function hasKeys(object: object): boolean {
+  for (const key in object) {
+    if (Object.prototype.hasOwnProperty.call(object, key)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Whether every key of `wanted` holds the same value (the same string or Lazy) in `actual`. */
+function sameValues(wanted: { readonly [key: string]: unknown }, actual: { readonly [key: string]: unknown }): boolean {
+  for (const key in wanted) {
+    if (actual[key] !== wanted[key]) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** How a Service's metadata renders these annotation keys (those it renders), as `metadata.toJson()` would. */
@@ -770,6 +801,9 @@ function takeEarlyState(ingress: CookieAffinityIngress): IngressState {
 const INGRESS_PROPS_RULES = { bindables: { controller: 'an IngressController, such as IngressController.nginx()' } };
 
 const LIST_OF_RULES = 'a list of rules, such as [{ host: \'shop.example.com\', path: \'/\', backend }]';
+
+/** What plain JavaScript can get wrong in the props before the base constructor reads them (made once). */
+const RULES_PROP_RULES = { lists: { rules: LIST_OF_RULES } };
 const LIST_OF_TLS = 'a list of TLS entries, such as [{ hosts: [\'shop.example.com\'], secret }]';
 
 /** Whether a value is an IngressBackend (its manifest is read through `_toKube()`). */

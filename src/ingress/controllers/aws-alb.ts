@@ -49,6 +49,21 @@ export interface AwsAlbControllerOptions {
   readonly ingressClassName?: string;
 }
 
+/** What plain JavaScript can get wrong in `IngressController.awsAlb()`'s options (made once). */
+export const ALB_OPTION_TYPES = { enums: { stickiness: AlbStickiness }, strings: ['ingressClassName'] };
+
+/** What the ALB does with the cookie's fields it cannot be given. */
+const ALB_OWNS_COOKIE = `the ALB writes its own ${ALB_LB_COOKIE_NAME} cookie and sets only its duration`;
+
+/** Why each cookie field but the duration (and, for app_cookie, the name) is refused. */
+const ALB_UNWRITABLE = {
+  path: `${ALB_OWNS_COOKIE}; leave 'path' out`,
+  domain: `${ALB_OWNS_COOKIE}; leave 'domain' out`,
+  secure: `${ALB_OWNS_COOKIE}; leave 'secure' out`,
+  httpOnly: `${ALB_OWNS_COOKIE}; leave 'httpOnly' out`,
+  sameSite: `${ALB_OWNS_COOKIE}; leave 'sameSite' out`,
+};
+
 /**
  * The AWS Load Balancer Controller reads stickiness from the target group
  * attributes annotation of the Ingress.
@@ -58,19 +73,12 @@ export interface AwsAlbControllerOptions {
 export function awsAlbRenderer(options: AwsAlbControllerOptions): ControllerRenderer {
   const name = 'the AWS Load Balancer Controller';
   const stickiness = options.stickiness ?? AlbStickiness.LB_COOKIE;
-  const albOwnsCookie = `the ALB writes its own ${ALB_LB_COOKIE_NAME} cookie and sets only its duration`;
   return {
     name,
     ingressClassName: options.ingressClassName ?? ALB_INGRESS_CLASS,
     bind(_scope, { ingress, cookie: resolved }): IngressControllerConfig {
       const cookie = ingress.cookie;
-      refuseGiven(ingress, name, {
-        path: `${albOwnsCookie}; leave 'path' out`,
-        domain: `${albOwnsCookie}; leave 'domain' out`,
-        secure: `${albOwnsCookie}; leave 'secure' out`,
-        httpOnly: `${albOwnsCookie}; leave 'httpOnly' out`,
-        sameSite: `${albOwnsCookie}; leave 'sameSite' out`,
-      });
+      refuseGiven(ingress, name, ALB_UNWRITABLE);
       const s = ALB_STICKINESS_ATTRIBUTES;
       const seconds = resolved.maxAgeSeconds ?? ALB_STICKINESS_DEFAULT_SECONDS;
       if (!isAlbStickinessSeconds(seconds)) {
@@ -81,7 +89,7 @@ export function awsAlbRenderer(options: AwsAlbControllerOptions): ControllerRend
       if (stickiness === AlbStickiness.LB_COOKIE) {
         if (cookie.name !== undefined) {
           throw propError(ingress, 'cookie.name', JSON.stringify(cookie.name),
-            `cannot be set with ${name} and lb_cookie stickiness: ${albOwnsCookie}; to follow a cookie your application sets, use IngressController.awsAlb({ stickiness: AlbStickiness.APP_COOKIE })`);
+            `cannot be set with ${name} and lb_cookie stickiness: ${ALB_OWNS_COOKIE}; to follow a cookie your application sets, use IngressController.awsAlb({ stickiness: AlbStickiness.APP_COOKIE })`);
         }
         attributes.push([s.lbCookieDuration, String(seconds)]);
       } else {

@@ -27,6 +27,19 @@ export interface GkeControllerOptions {
   readonly ingressClass?: string;
 }
 
+/** What GKE's load balancer does with the cookie. */
+const GKE_OWNS_COOKIE = `the load balancer writes its own ${GKE_COOKIE_NAME} cookie and sets only its lifetime`;
+
+/** Why each cookie field but the lifetime is refused. */
+const GKE_UNWRITABLE = {
+  name: `${GKE_OWNS_COOKIE}; leave 'name' out`,
+  path: `${GKE_OWNS_COOKIE}; leave 'path' out`,
+  domain: `${GKE_OWNS_COOKIE}; leave 'domain' out`,
+  secure: `${GKE_OWNS_COOKIE}; leave 'secure' out`,
+  httpOnly: `${GKE_OWNS_COOKIE}; leave 'httpOnly' out`,
+  sameSite: `${GKE_OWNS_COOKIE}; leave 'sameSite' out`,
+};
+
 /**
  * GKE Ingress reads cookie affinity from a BackendConfig that each backend
  * Service names in an annotation. The load balancer writes its own cookie,
@@ -36,19 +49,11 @@ export interface GkeControllerOptions {
  */
 export function gkeRenderer(options: GkeControllerOptions): ControllerRenderer {
   const name = 'GKE Ingress';
-  const gkeOwnsCookie = `the load balancer writes its own ${GKE_COOKIE_NAME} cookie and sets only its lifetime`;
   return {
     name,
     bind(scope, { ingress, cookie: resolved }): IngressControllerConfig {
       const cookie = ingress.cookie;
-      refuseGiven(ingress, name, {
-        name: `${gkeOwnsCookie}; leave 'name' out`,
-        path: `${gkeOwnsCookie}; leave 'path' out`,
-        domain: `${gkeOwnsCookie}; leave 'domain' out`,
-        secure: `${gkeOwnsCookie}; leave 'secure' out`,
-        httpOnly: `${gkeOwnsCookie}; leave 'httpOnly' out`,
-        sameSite: `${gkeOwnsCookie}; leave 'sameSite' out`,
-      });
+      refuseGiven(ingress, name, GKE_UNWRITABLE);
       // No maxAge is a session cookie, which GKE writes for a TTL of 0.
       const ttl = resolved.maxAgeSeconds ?? 0;
       if (!isGkeCookieTtl(ttl)) {

@@ -13,6 +13,19 @@ export interface HaproxyControllerOptions {
   readonly ingressClassName?: string;
 }
 
+/** What HAProxy's annotation can say of the cookie. */
+const HAPROXY_NAME_ONLY = 'its cookie-persistence annotation sets the cookie\'s name only';
+
+/** Why each cookie field but the name is refused. */
+const HAPROXY_UNWRITABLE = {
+  maxAge: `${HAPROXY_NAME_ONLY}, and HAProxy writes a session cookie; leave 'maxAge' out`,
+  path: `${HAPROXY_NAME_ONLY}; leave 'path' out`,
+  domain: `${HAPROXY_NAME_ONLY}; leave 'domain' out`,
+  secure: `${HAPROXY_NAME_ONLY}; leave 'secure' out`,
+  httpOnly: `${HAPROXY_NAME_ONLY}; leave 'httpOnly' out`,
+  sameSite: `${HAPROXY_NAME_ONLY}; leave 'sameSite' out`,
+};
+
 /**
  * The haproxytech controller reads `cookie-persistence` from the backend
  * Service and takes nothing but the cookie's name.
@@ -21,19 +34,11 @@ export interface HaproxyControllerOptions {
  */
 export function haproxyRenderer(options: HaproxyControllerOptions): ControllerRenderer {
   const name = 'the HAProxy Kubernetes Ingress Controller';
-  const only = 'its cookie-persistence annotation sets the cookie\'s name only';
   return {
     name,
     ingressClassName: options.ingressClassName,
     bind(_scope, { ingress }): IngressControllerConfig {
-      refuseGiven(ingress, name, {
-        maxAge: `${only}, and HAProxy writes a session cookie; leave 'maxAge' out`,
-        path: `${only}; leave 'path' out`,
-        domain: `${only}; leave 'domain' out`,
-        secure: `${only}; leave 'secure' out`,
-        httpOnly: `${only}; leave 'httpOnly' out`,
-        sameSite: `${only}; leave 'sameSite' out`,
-      });
+      refuseGiven(ingress, name, HAPROXY_UNWRITABLE);
       return {
         serviceAnnotations: {
           [HAPROXY_COOKIE_PERSISTENCE_ANNOTATION]: ingress.cookie.name ?? HAPROXY_DEFAULT_COOKIE_NAME,

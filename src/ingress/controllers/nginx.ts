@@ -1,5 +1,5 @@
-import { Lazy } from 'cdk8s';
-import { ControllerRenderer } from './renderer';
+import { IAnyProducer, Lazy } from 'cdk8s';
+import { ControllerRenderer, secureAnnotation } from './renderer';
 import { DEFAULT_COOKIE_PATH } from '../../cookie/affinity-cookie';
 import { propError } from '../../errors';
 import {
@@ -9,6 +9,7 @@ import {
   NGINX_COOKIE_PATH_PATTERN,
 } from '../../facts/ingress-nginx';
 import type { IngressControllerConfig } from '../controller';
+import type { CookieAffinityIngress } from '../cookie-affinity-ingress';
 
 /**
  * How sticky ingress-nginx keeps a session when pods come and go
@@ -49,6 +50,9 @@ export interface NginxControllerOptions {
    */
   readonly ingressClassName?: string;
 }
+
+/** What plain JavaScript can get wrong in `IngressController.nginx()`'s options (made once). */
+export const NGINX_OPTION_TYPES = { enums: { affinityMode: NginxAffinityMode }, booleans: ['changeOnFailure'], strings: ['ingressClassName'] };
 
 /**
  * ingress-nginx reads cookie affinity from annotations on the Ingress. Only
@@ -94,9 +98,7 @@ export function nginxRenderer(options: NginxControllerOptions): ControllerRender
       // Without session-cookie-path the controller uses the matched rule's
       // path, so the model's default '/' is written only when some rule has
       // another path (rules may still be added, so it is decided at synth).
-      annotations[a.path] = cookie.path ?? Lazy.any({
-        produce: () => (ingress.rulePaths().every(p => p === DEFAULT_COOKIE_PATH) ? undefined : DEFAULT_COOKIE_PATH),
-      });
+      annotations[a.path] = cookie.path ?? Lazy.any(new DefaultPathWhereNeeded(ingress));
       if (cookie.domain !== undefined) {
         annotations[a.domain] = cookie.domain;
       }
@@ -106,11 +108,20 @@ export function nginxRenderer(options: NginxControllerOptions): ControllerRender
       // Secure may follow TLS added after construction, so it is decided at
       // synth; over HTTPS the controller marks the cookie Secure anyway, and
       // the annotation makes sure of it.
-      annotations[a.secure] = Lazy.any({ produce: () => (ingress.resolveCookie().secure ? 'true' : undefined) });
+      annotations[a.secure] = secureAnnotation(ingress, 'true');
       if (options.changeOnFailure !== undefined) {
         annotations[a.changeOnFailure] = String(options.changeOnFailure);
       }
       return { ingressAnnotations: annotations };
     },
   };
+}
+
+/** The model's default cookie path, written only where some rule's path would otherwise become the cookie's. */
+class DefaultPathWhereNeeded implements IAnyProducer {
+  public constructor(private readonly ingress: CookieAffinityIngress) {}
+
+  public produce(): string | undefined {
+    return this.ingress.rulePaths().every(p => p === DEFAULT_COOKIE_PATH) ? undefined : DEFAULT_COOKIE_PATH;
+  }
 }

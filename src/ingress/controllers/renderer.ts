@@ -1,5 +1,6 @@
+import { IAnyProducer, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AffinityCookie } from '../../cookie/affinity-cookie';
+import { AffinityCookie, SameSite } from '../../cookie/affinity-cookie';
 import { propError } from '../../errors';
 import { describeSeconds } from '../../units';
 import type { IngressControllerBindOptions, IngressControllerConfig } from '../controller';
@@ -35,10 +36,36 @@ export function refuseGiven(
   controller: string,
   reasons: Partial<Record<keyof AffinityCookie, string>>,
 ): void {
-  for (const [field, reason] of Object.entries(reasons) as Array<[keyof AffinityCookie, string]>) {
+  for (const key in reasons) {
+    const field = key as keyof AffinityCookie;
+    const reason = reasons[field];
     if (ingress.cookie[field] !== undefined) {
       throw propError(ingress, `cookie.${field}`, describeCookieField(ingress.cookie, field),
         `cannot be set with ${controller}: ${reason}`);
     }
   }
 }
+
+/**
+ * An annotation value decided at synth: `secure` when the Ingress's cookie is
+ * then Secure (TLS may be added after construction), else `notSecure` (where
+ * `undefined` leaves the annotation out). One small object per Ingress.
+ */
+export function secureAnnotation(ingress: CookieAffinityIngress, secure: string, notSecure?: string): string {
+  return Lazy.any(new SecureValue(ingress, secure, notSecure));
+}
+
+class SecureValue implements IAnyProducer {
+  public constructor(private readonly ingress: CookieAffinityIngress, private readonly secure: string, private readonly notSecure?: string) {}
+
+  public produce(): string | undefined {
+    return this.ingress.resolveCookie().secure ? this.secure : this.notSecure;
+  }
+}
+
+/** SameSite as Traefik writes it, lower case (one string each, not one per Ingress). */
+export const SAME_SITE_LOWER_CASE: { readonly [value in SameSite]: string } = {
+  [SameSite.STRICT]: 'strict',
+  [SameSite.LAX]: 'lax',
+  [SameSite.NONE]: 'none',
+};

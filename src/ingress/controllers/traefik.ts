@@ -1,5 +1,4 @@
-import { Lazy } from 'cdk8s';
-import { ControllerRenderer } from './renderer';
+import { ControllerRenderer, SAME_SITE_LOWER_CASE, secureAnnotation } from './renderer';
 import { TRAEFIK_STICKY_ANNOTATIONS } from '../../facts/traefik';
 import type { IngressControllerConfig } from '../controller';
 
@@ -29,9 +28,9 @@ export function traefikRenderer(options: TraefikControllerOptions): ControllerRe
       const a = TRAEFIK_STICKY_ANNOTATIONS;
       const annotations: Record<string, string> = {
         [a.enabled]: 'true',
-        [a.secure]: Lazy.any({ produce: () => String(ingress.resolveCookie().secure) }),
+        [a.secure]: secureAnnotation(ingress, 'true', 'false'),
         [a.httpOnly]: String(cookie.httpOnly),
-        [a.sameSite]: cookie.sameSite.toLowerCase(),
+        [a.sameSite]: SAME_SITE_LOWER_CASE[cookie.sameSite],
         [a.path]: cookie.path,
       };
       if (cookie.name !== undefined) {
