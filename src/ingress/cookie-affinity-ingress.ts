@@ -587,25 +587,30 @@ export class CookieAffinityIngress extends kplus.Ingress {
     if (!hasKeys(this.serviceAnnotations)) {
       return this.namespaceErrors();
     }
-    const errors = new Set<string>();
+    let errors: Set<string> | undefined;
     for (const backend of this.backends) {
-      const what = this.describeService(backend.name);
       if (backend.service === undefined) {
-        errors.add(`'backend' (${what}) must be a Service declared in this app, before the rule that routes to it: ${this.controller.name} reads the cookie from annotations on the Service, which cannot be written to one the app does not declare; declare it in the app (a kplus.Service, or an ApiObject or Include of it), or use a controller that reads the Ingress, such as IngressController.nginx()`);
+        (errors ??= new Set()).add(`'backend' (${this.describeService(backend.name)}) must be a Service declared in this app, before the rule that routes to it: ${this.controller.name} reads the cookie from annotations on the Service, which cannot be written to one the app does not declare; declare it in the app (a kplus.Service, or an ApiObject or Include of it), or use a controller that reads the Ingress, such as IngressController.nginx()`);
         continue;
       }
+      // Still as this Ingress wrote them (the same strings and Lazy values): nothing to resolve.
+      const kept = keptAnnotations(backend.service.metadata);
+      if (kept !== undefined && sameValues(this.serviceAnnotations, kept)) {
+        continue;
+      }
+      const what = this.describeService(backend.name);
       const now = renderedAnnotations(backend.service, Object.keys(this.serviceAnnotations));
       for (const [key, value] of Object.entries(this.serviceAnnotations)) {
         const wanted = concrete(value);
         if (now[key] !== wanted) {
           const writer = ServiceIndex.of(this).written.get(backend.service)?.get(key)?.by;
-          errors.add(writer !== undefined && writer !== this
+          (errors ??= new Set()).add(writer !== undefined && writer !== this
             ? `'backend' (${what}) is also a backend of ${writer.node.path}, which annotates it ${key}: ${JSON.stringify(now[key])} where this Ingress needs ${JSON.stringify(wanted ?? null)}; ${this.controller.name} keeps one cookie per Service: give both Ingresses the same cookie and controller, or route them to different Services`
             : `'backend' (${what}) has the annotation ${key}: ${JSON.stringify(now[key] ?? null)} where this Ingress needs ${JSON.stringify(wanted ?? null)}: something set it after the Ingress wrote it; remove that, and let 'cookie' render it`);
         }
       }
     }
-    return [...errors];
+    return errors === undefined ? NO_ERRORS : [...errors];
   }
 
   /**
