@@ -75,12 +75,6 @@ interface RelatedBackend {
   readonly service?: ApiObject;
 }
 
-/** Who wrote a Service annotation, so two Ingresses that disagree are caught. */
-interface WrittenAnnotation {
-  readonly value: string;
-  readonly by: CookieAffinityIngress;
-}
-
 /**
  * The app's Services by name. It is built by one walk of the app when an
  * Ingress first looks a backend up; a name not in it is looked for first
@@ -100,8 +94,11 @@ class ServiceIndex {
     return index;
   }
 
-  /** Who wrote each annotation of each Service of the app that an Ingress annotated. */
-  public readonly written = new Map<ApiObject, Map<string, WrittenAnnotation>>();
+  /**
+   * The Ingresses that annotated each Service of the app, in the order they
+   * did: the first that writes a key set its value (see `writerOf`).
+   */
+  public readonly writers = new Map<ApiObject, CookieAffinityIngress[]>();
 
   private byName?: Map<string, ApiObject[]>;
 
@@ -517,17 +514,21 @@ export class CookieAffinityIngress extends kplus.Ingress {
     const namespace = this.metadata.namespace;
     const index = ServiceIndex.of(this);
     let candidates = index.named(name, this, wantsService);
-    let same = candidates.filter(s => s.metadata.namespace === namespace);
-    // Refused only when both namespaces are written: an object without one goes wherever it is applied.
-    const elsewhereOf = (all: ApiObject[]) => all.filter(s => s.metadata.namespace !== undefined && s.metadata.namespace !== namespace);
-    if (same.length === 0 && elsewhereOf(candidates).length > 0) {
-      // Before refusing: the one in this namespace may have been declared since the index was built.
-      candidates = index.refreshed(name);
-      same = candidates.filter(s => s.metadata.namespace === namespace);
-    }
-    const elsewhere = elsewhereOf(candidates);
-    if (same.length === 0 && elsewhere.length > 0 && namespace !== undefined) {
-      throw propError(this, 'backend', `Service ${JSON.stringify(name)} in namespace ${namespacesOf(elsewhere)}`, otherNamespace(namespace));
+    // Most names match one Service, in this namespace: no lists made for it.
+    let same = candidates.length === 1 && candidates[0].metadata.namespace === namespace
+      ? candidates : candidates.filter(s => s.metadata.namespace === namespace);
+    if (same.length === 0) {
+      // Refused only when both namespaces are written: an object without one goes wherever it is applied.
+      const elsewhereOf = (all: ApiObject[]) => all.filter(s => s.metadata.namespace !== undefined && s.metadata.namespace !== namespace);
+      if (elsewhereOf(candidates).length > 0) {
+        // Before refusing: the one in this namespace may have been declared since the index was built.
+        candidates = index.refreshed(name);
+        same = candidates.filter(s => s.metadata.namespace === namespace);
+      }
+      const elsewhere = elsewhereOf(candidates);
+      if (same.length === 0 && elsewhere.length > 0 && namespace !== undefined) {
+        throw propError(this, 'backend', `Service ${JSON.stringify(name)} in namespace ${namespacesOf(elsewhere)}`, otherNamespace(namespace));
+      }
     }
     if (same.length > 1) {
       throw propError(this, 'backend', this.describeService(name),
@@ -548,33 +549,34 @@ export class CookieAffinityIngress extends kplus.Ingress {
   /** Writes the controller's annotations on a backend Service, refusing to overwrite another's. */
   private annotate(service: ApiObject, name: string): void {
     const index = ServiceIndex.of(this);
-    let written = index.written.get(service);
-    if (written === undefined) {
-      written = new Map();
-      index.written.set(service, written);
-    }
+    let writers = index.writers.get(service);
     // Only a Service this library has not annotated yet can hold someone else's value.
-    const present = written.size === 0 ? renderedAnnotations(service, Object.keys(this.serviceAnnotations)) : {};
-    for (const [key, value] of Object.entries(this.serviceAnnotations)) {
-      const before = written.get(key);
+    const present = writers === undefined ? renderedAnnotations(service, this.serviceAnnotations) : NO_ANNOTATIONS;
+    for (const key in this.serviceAnnotations) {
+      const before = writerOf(writers, key);
       if (before === undefined && !(key in present)) {
         continue;
       }
-      const now = concrete(value);
-      if (before !== undefined && before.by !== this && concrete(before.value) !== now) {
+      const now = concrete(this.serviceAnnotations[key]);
+      const then = before === undefined ? undefined : concrete(before.serviceAnnotations[key]);
+      if (before !== undefined && before !== this && then !== now) {
         throw propError(this, 'backend', this.describeService(name),
-          `is also a backend of ${before.by.node.path}, which annotates it ${key}: ${JSON.stringify(concrete(before.value))} where this Ingress needs ${JSON.stringify(now)}; ${this.controller.name} keeps one cookie per Service: give both Ingresses the same cookie and controller, or route them to different Services`);
+          `is also a backend of ${before.node.path}, which annotates it ${key}: ${JSON.stringify(then)} where this Ingress needs ${JSON.stringify(now)}; ${this.controller.name} keeps one cookie per Service: give both Ingresses the same cookie and controller, or route them to different Services`);
       }
       if (before === undefined && present[key] !== now) {
         throw propError(this, 'backend', this.describeService(name),
           `already has the annotation ${key}: ${JSON.stringify(present[key])} where this Ingress needs ${JSON.stringify(now)}: remove it from the Service, and let 'cookie' render it`);
       }
     }
-    for (const [key, value] of Object.entries(this.serviceAnnotations)) {
-      if (!written.has(key)) {
-        written.set(key, { value, by: this });
-      }
-      service.metadata.addAnnotation(key, value);
+    if (writers === undefined) {
+      writers = [];
+      index.writers.set(service, writers);
+    }
+    if (!writers.includes(this)) {
+      writers.push(this);
+    }
+    for (const key in this.serviceAnnotations) {
+      service.metadata.addAnnotation(key, this.serviceAnnotations[key]);
     }
   }
 
@@ -599,11 +601,11 @@ export class CookieAffinityIngress extends kplus.Ingress {
         continue;
       }
       const what = this.describeService(backend.name);
-      const now = renderedAnnotations(backend.service, Object.keys(this.serviceAnnotations));
+      const now = renderedAnnotations(backend.service, this.serviceAnnotations);
       for (const [key, value] of Object.entries(this.serviceAnnotations)) {
         const wanted = concrete(value);
         if (now[key] !== wanted) {
-          const writer = ServiceIndex.of(this).written.get(backend.service)?.get(key)?.by;
+          const writer = writerOf(ServiceIndex.of(this).writers.get(backend.service), key);
           (errors ??= new Set()).add(writer !== undefined && writer !== this
             ? `'backend' (${what}) is also a backend of ${writer.node.path}, which annotates it ${key}: ${JSON.stringify(now[key])} where this Ingress needs ${JSON.stringify(wanted ?? null)}; ${this.controller.name} keeps one cookie per Service: give both Ingresses the same cookie and controller, or route them to different Services`
             : `'backend' (${what}) has the annotation ${key}: ${JSON.stringify(now[key] ?? null)} where this Ingress needs ${JSON.stringify(wanted ?? null)}: something set it after the Ingress wrote it; remove that, and let 'cookie' render it`);
@@ -624,10 +626,9 @@ export class CookieAffinityIngress extends kplus.Ingress {
     if (kept !== undefined && sameValues(this.ingressAnnotations, kept)) {
       return NO_ERRORS;
     }
-    const keys = Object.keys(this.ingressAnnotations);
-    const now = renderedAnnotations(this.apiObject, keys);
+    const now = renderedAnnotations(this.apiObject, this.ingressAnnotations);
     const errors: string[] = [];
-    for (const key of keys) {
+    for (const key in this.ingressAnnotations) {
       // A Lazy value decided at synth may write nothing (no Secure without TLS).
       const wanted = concrete(this.ingressAnnotations[key]);
       if (now[key] !== wanted) {
@@ -752,8 +753,18 @@ function sameValues(wanted: { readonly [key: string]: unknown }, actual: { reado
   return true;
 }
 
-/** How a Service's metadata renders these annotation keys (those it renders), as `metadata.toJson()` would. */
-function renderedAnnotations(service: ApiObject, keys: string[]): Record<string, any> {
+/** The Ingress that first wrote `key` on a Service, of those that annotated it. */
+function writerOf(writers: CookieAffinityIngress[] | undefined, key: string): CookieAffinityIngress | undefined {
+  for (let i = 0; writers !== undefined && i < writers.length; i++) {
+    if (Object.prototype.hasOwnProperty.call(writers[i].serviceAnnotations, key)) {
+      return writers[i];
+    }
+  }
+  return undefined;
+}
+
+/** How a Service's metadata renders the keys of `wanted` (those it renders), as `metadata.toJson()` would. */
+function renderedAnnotations(service: ApiObject, wanted: { readonly [key: string]: unknown }): Record<string, any> {
   // cdk8s keeps the annotations as given on the metadata definition; each of
   // the keys is resolved on its own, as toJson() resolves them, rather than
   // the whole metadata (for each backend, when annotated and at every synth).
@@ -765,7 +776,7 @@ function renderedAnnotations(service: ApiObject, keys: string[]): Record<string,
   // With only cdk8s's own resolvers, a string renders as itself.
   const strings = onlyOwnResolvers(service);
   const rendered: Record<string, any> = {};
-  for (const key of keys) {
+  for (const key in wanted) {
     if (!Object.prototype.hasOwnProperty.call(kept, key)) {
       continue;
     }
