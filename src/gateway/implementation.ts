@@ -5,15 +5,16 @@ import type * as Envoy from './envoy';
 import type * as GkeGateway from './gke-gateway';
 import type * as Kong from './kong';
 import { AffinityCookie } from '../cookie/affinity-cookie';
+import { loadOnce } from '../load-once';
 import { untypedProps } from '../units';
 
 // Each implementation loads its policy's module when it binds, so a route on
 // Gateway API's own sessionPersistence loads none of them.
 /* eslint-disable @typescript-eslint/no-require-imports */
 const policies = {
-  envoy: () => require('./envoy') as typeof Envoy,
-  gkeGateway: () => require('./gke-gateway') as typeof GkeGateway,
-  kong: () => require('./kong') as typeof Kong,
+  envoy: loadOnce(() => require('./envoy') as typeof Envoy),
+  gkeGateway: loadOnce(() => require('./gke-gateway') as typeof GkeGateway),
+  kong: loadOnce(() => require('./kong') as typeof Kong),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -9,18 +9,19 @@ import type { ControllerRenderer } from './controllers/renderer';
 import type * as Traefik from './controllers/traefik';
 import type { CookieAffinityIngress } from './cookie-affinity-ingress';
 import { AffinityCookie, ResolvedAffinityCookie } from '../cookie/affinity-cookie';
+import { loadOnce } from '../load-once';
 import { untypedProps, UntypedPropsRules } from '../units';
 
 // Each factory loads its controller's module when it is called, so an app
 // loads only the renderers it uses (Kong's also loads the Gateway API modules).
 /* eslint-disable @typescript-eslint/no-require-imports */
 const controllers = {
-  awsAlb: () => require('./controllers/aws-alb') as typeof AwsAlb,
-  gke: () => require('./controllers/gke') as typeof Gke,
-  haproxy: () => require('./controllers/haproxy') as typeof Haproxy,
-  kong: () => require('./controllers/kong') as typeof Kong,
-  nginx: () => require('./controllers/nginx') as typeof Nginx,
-  traefik: () => require('./controllers/traefik') as typeof Traefik,
+  awsAlb: loadOnce(() => require('./controllers/aws-alb') as typeof AwsAlb),
+  gke: loadOnce(() => require('./controllers/gke') as typeof Gke),
+  haproxy: loadOnce(() => require('./controllers/haproxy') as typeof Haproxy),
+  kong: loadOnce(() => require('./controllers/kong') as typeof Kong),
+  nginx: loadOnce(() => require('./controllers/nginx') as typeof Nginx),
+  traefik: loadOnce(() => require('./controllers/traefik') as typeof Traefik),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
