@@ -1,5 +1,7 @@
-// Measurements that need a fresh process, started by run.ts:
+// Measurements that need a fresh process, started by run.ts and constructs.ts:
 //   child.js memory <variant> <n>   -> peak RSS after building and synthesizing n Services
+//   child.js synth <pair> <side> <n> -> CPU of building n instances of one side of a pair, then toJson()
+//   child.js alloc <pair> <side> <n> -> bytes allocated per instance while building them
 /* eslint-disable @typescript-eslint/no-require-imports */
 function measureMemory(variantName: string, n: number): void {
   const { buildChart, variantNamed } = require('./variants') as typeof import('./variants');
@@ -11,9 +13,60 @@ function measureMemory(variantName: string, n: number): void {
   process.stdout.write(JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS }));
 }
 
-const [mode, variant, count] = process.argv.slice(2);
+/**
+ * One synth of `n` instances, as `cdk8s synth` runs it: the modules loaded
+ * and one instance of the side built and synthesized first (what every app
+ * pays once, whatever its size), then the chart of `n` built, the garbage of
+ * that collected, and the chart synthesized, in CPU time of this process.
+ */
+function measureSynth(pairId: string, side: string, n: number): void {
+  const { pairChart, pairNamed } = require('./pairs') as typeof import('./pairs');
+  const { cpuMsSince } = require('./stats') as typeof import('./stats');
+  if (side !== 'library' && side !== 'twin') {
+    throw new Error(`side must be library or twin, not ${side}`);
+  }
+  const gc: () => void = (global as any).gc;
+  const pair = pairNamed(pairId);
+  pairChart(pair, side, 1).toJson();
+  gc();
+  const start = process.cpuUsage();
+  const chart = pairChart(pair, side, n);
+  const buildMs = cpuMsSince(start);
+  gc();
+  const synthStart = process.cpuUsage();
+  chart.toJson();
+  process.stdout.write(JSON.stringify({ buildMs, synthMs: cpuMsSince(synthStart) }));
+}
+
+/**
+ * Bytes allocated per instance while `n` instances of one side are built:
+ * the heap's growth, in a process whose young generation (256 MiB, see
+ * constructs.ts) holds a whole build, so no collection frees anything
+ * during it. What the collector has to deal with during a build, counted
+ * exactly, where CPU time is a noisy sample.
+ */
+function measureAllocation(pairId: string, side: string, n: number): void {
+  const { pairChart, pairNamed } = require('./pairs') as typeof import('./pairs');
+  if (side !== 'library' && side !== 'twin') {
+    throw new Error(`side must be library or twin, not ${side}`);
+  }
+  const gc: () => void = (global as any).gc;
+  const pair = pairNamed(pairId);
+  pairChart(pair, side, 1).toJson();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const chart = pairChart(pair, side, n);
+  const bytes = process.memoryUsage().heapUsed - before;
+  process.stdout.write(JSON.stringify({ bytesPerInstance: chart.node.children.length > 0 ? bytes / n : 0 }));
+}
+
+const [mode, what, ...rest] = process.argv.slice(2);
 if (mode === 'memory') {
-  measureMemory(variant, Number(count));
+  measureMemory(what, Number(rest[0]));
+} else if (mode === 'synth') {
+  measureSynth(what, rest[0], Number(rest[1]));
+} else if (mode === 'alloc') {
+  measureAllocation(what, rest[0], Number(rest[1]));
 } else {
-  throw new Error(`usage: child.js memory <variant> <n> (got ${process.argv.slice(2).join(' ')})`);
+  throw new Error(`usage: child.js memory <variant> <n> | child.js synth|alloc <pair> <library|twin> <n> (got ${process.argv.slice(2).join(' ')})`);
 }

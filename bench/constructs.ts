@@ -1,12 +1,23 @@
-// Every construct against its hand-written twin (pairs.ts), in one process:
-// build N instances, collect garbage, then chart.toJson(), in CPU time of
-// this process (see cpuMsSince). The two sides are interleaved and alternate which goes first; medians of the repeats.
-// Optionally (BENCH_INSTRUCTIONS=1) the same comparison in instructions,
-// counted by callgrind in fresh processes. Prints; never fails on a figure.
+// Every construct against its hand-written twin (pairs.ts): each sample is a
+// fresh process (child.js synth) that loads the modules, builds and
+// synthesizes one instance of its side, then builds N, collects garbage and
+// calls chart.toJson(), in CPU time of that process: what `cdk8s synth` of N
+// objects costs beyond start-up. Library and twin processes alternate;
+// medians of the repeats. Beside it, from this process, the bytes each built
+// chart keeps on the heap per instance. Optionally (BENCH_INSTRUCTIONS=1) the
+// same comparison in instructions, counted by callgrind in fresh processes.
+// Prints; never fails on a figure.
+//
+// Why fresh processes: in one process that builds chart after chart, V8
+// throws away optimized code for cdk8s's and constructs' functions each time
+// the previous chart is collected ("weak objects"), and compiles it again
+// during the next sample: with the GKE Gateway pair, 280 such deoptimizations
+// in one run, and the recompiling fell unevenly on the two sides (535 against
+// 415 ms over the run). A synth compiles each function once.
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { comparedOutput, instancesFor, Pair, pairChart, PAIRS, Side } from './pairs';
-import { cpuMsSince, median, spreadPercent, table } from './stats';
+import { median, spreadPercent, table } from './stats';
 
 const gc: () => void = (global as any).gc ?? (() => undefined);
 
@@ -15,16 +26,25 @@ export const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 400);
 
 interface Sample { buildMs: number; synthMs: number }
 
+const CHILD = path.join(__dirname, 'child.js');
+
+/** Bytes allocated per instance while building `n` of one side, in a fresh process (child.js alloc). */
+function allocatedPerInstance(pair: Pair, side: 'library' | 'twin', n: number): number {
+  const run = spawnSync(process.execPath,
+    ['--expose-gc', '--min-semi-space-size=256', '--max-semi-space-size=256', CHILD, 'alloc', pair.id, side, String(n)], { encoding: 'utf-8' });
+  if (run.status !== 0) {
+    throw new Error(`child.js alloc ${pair.id} ${side} ${n} failed (status ${run.status}):\n${run.stderr}`);
+  }
+  return (JSON.parse(run.stdout) as { bytesPerInstance: number }).bytesPerInstance;
+}
+
+/** One synth of `n` instances of one side, in a fresh process. */
 function sample(pair: Pair, side: 'library' | 'twin', n: number): Sample {
-  gc();
-  const start = process.cpuUsage();
-  const chart = pairChart(pair, side, n);
-  const buildMs = cpuMsSince(start);
-  // Garbage made while building is collected here, not during toJson().
-  gc();
-  const synthStart = process.cpuUsage();
-  chart.toJson();
-  return { buildMs, synthMs: cpuMsSince(synthStart) };
+  const run = spawnSync(process.execPath, ['--expose-gc', '--single-threaded', CHILD, 'synth', pair.id, side, String(n)], { encoding: 'utf-8' });
+  if (run.status !== 0) {
+    throw new Error(`child.js synth ${pair.id} ${side} ${n} failed (status ${run.status}):\n${run.stderr}`);
+  }
+  return JSON.parse(run.stdout) as Sample;
 }
 
 /**
@@ -33,6 +53,7 @@ function sample(pair: Pair, side: 'library' | 'twin', n: number): Sample {
  * is mostly the collector's (a CPU profile shows it), this is why.
  */
 function retainedPerInstance(pair: Pair, side: 'library' | 'twin', n: number): number {
+  warmUp(pair, side, n);
   gc(); gc();
   const before = process.memoryUsage().heapUsed;
   const chart = pairChart(pair, side, n);
@@ -40,6 +61,15 @@ function retainedPerInstance(pair: Pair, side: 'library' | 'twin', n: number): n
   const bytes = process.memoryUsage().heapUsed - before;
   // Still referenced here, so the collections above kept the chart.
   return chart.node.children.length > 0 ? bytes / n : 0;
+}
+
+/**
+ * One build and synth of a side, so that the code and type feedback a first
+ * run makes are not counted as the chart's. In a function of its own: a
+ * value the caller's frame held could keep the chart alive through a collection.
+ */
+function warmUp(pair: Pair, side: 'library' | 'twin', n: number): void {
+  pairChart(pair, side, n).toJson();
 }
 
 /** JSON with every object's keys sorted: the API server reads a manifest's fields in any order. */
@@ -65,7 +95,6 @@ export function benchConstructs(repeats: number, only?: string[]): void {
     const n = instancesFor(pair, OBJECTS);
     const lib: Sample[] = [];
     const twin: Sample[] = [];
-    for (let r = 0; r < 3; r++) { sample(pair, 'library', n); sample(pair, 'twin', n); }
     for (let r = 0; r < repeats; r++) {
       if (r % 2 === 0) {
         lib.push(sample(pair, 'library', n)); twin.push(sample(pair, 'twin', n));
@@ -76,18 +105,22 @@ export function benchConstructs(repeats: number, only?: string[]): void {
     const total = (s: Sample) => s.buildMs + s.synthMs;
     const heapLib = retainedPerInstance(pair, 'library', n);
     const heapTwin = retainedPerInstance(pair, 'twin', n);
+    const allocLib = allocatedPerInstance(pair, 'library', n);
+    const allocTwin = allocatedPerInstance(pair, 'twin', n);
     const ratio = (f: (s: Sample) => number) => (median(lib.map(f)) / median(twin.map(f))).toFixed(2);
     rows.push([
       pair.library, pair.twin, String(n),
       median(lib.map(total)).toFixed(1), median(twin.map(total)).toFixed(1),
       `${spreadPercent(lib.map(total)).toFixed(0)}%`,
       ratio(s => s.buildMs), ratio(s => s.synthMs), ratio(total),
+      `${allocLib.toFixed(0)} / ${allocTwin.toFixed(0)}`, (allocLib / allocTwin).toFixed(2),
       `${heapLib.toFixed(0)} / ${heapTwin.toFixed(0)}`, (heapLib / heapTwin).toFixed(2),
     ]);
   }
-  console.log(`\nEvery construct against its hand-written twin: about ${OBJECTS} objects each, build, GC, chart.toJson(); CPU time, ${repeats} repeats, interleaved;`
-    + ' and the bytes per instance each built chart keeps on the heap (library / twin), which the collector walks during a build');
-  console.log(table(['construct', 'twin', 'N', 'library ms', 'twin ms', 'spread', 'build x', 'toJson x', 'total x', 'heap B/instance', 'heap x'], rows));
+  console.log(`\nEvery construct against its hand-written twin: about ${OBJECTS} objects each, a synth per fresh process (one instance first, then build, GC, chart.toJson()); CPU time, ${repeats} processes a side, alternating;`
+    + ' the bytes per instance a build allocates and those the built chart keeps on the heap (library / twin): what the collector deals with during a build, counted exactly');
+  console.log(table(['construct', 'twin', 'N', 'library ms', 'twin ms', 'spread', 'build x', 'toJson x', 'total x',
+    'alloc B/instance', 'alloc x', 'heap B/instance', 'heap x'], rows));
 }
 
 /** Instructions of one side at n instances, from callgrind's summary line. */
