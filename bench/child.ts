@@ -14,48 +14,51 @@ function measureMemory(variantName: string, n: number): void {
 }
 
 /**
- * One synth of `n` instances, as `cdk8s synth` runs it: the modules loaded
- * and one instance of the side built and synthesized first (what every app
- * pays once, whatever its size), then the chart of `n` built, the garbage of
- * that collected, and the chart synthesized, in CPU time of this process.
+ * A builder of charts of one side of a pair, after the modules are loaded
+ * and one instance of that side is built and synthesized (what every app
+ * pays once, whatever its size), and the garbage of that collected.
  */
-function measureSynth(pairId: string, side: string, n: number): void {
+function warmedSide(pairId: string, side: string): (n: number) => import('cdk8s').Chart {
   const { pairChart, pairNamed } = require('./pairs') as typeof import('./pairs');
-  const { cpuMsSince } = require('./stats') as typeof import('./stats');
   if (side !== 'library' && side !== 'twin') {
     throw new Error(`side must be library or twin, not ${side}`);
   }
-  const gc: () => void = (global as any).gc;
   const pair = pairNamed(pairId);
   pairChart(pair, side, 1).toJson();
-  gc();
+  collectGarbage();
+  return n => pairChart(pair, side, n);
+}
+
+const collectGarbage: () => void = (global as any).gc;
+
+/**
+ * One synth of `n` instances, as `cdk8s synth` runs it, once the side is
+ * warmed (see `warmedSide`): the chart of `n` built, the garbage of that
+ * collected, and the chart synthesized, in CPU time of this process.
+ */
+function measureSynth(pairId: string, side: string, n: number): void {
+  const { cpuMsSince } = require('./stats') as typeof import('./stats');
+  const build = warmedSide(pairId, side);
   const start = process.cpuUsage();
-  const chart = pairChart(pair, side, n);
+  const chart = build(n);
   const buildMs = cpuMsSince(start);
-  gc();
+  collectGarbage();
   const synthStart = process.cpuUsage();
   chart.toJson();
   process.stdout.write(JSON.stringify({ buildMs, synthMs: cpuMsSince(synthStart) }));
 }
 
 /**
- * Bytes allocated per instance while `n` instances of one side are built:
- * the heap's growth, in a process whose young generation (256 MiB, see
- * constructs.ts) holds a whole build, so no collection frees anything
- * during it. What the collector has to deal with during a build, counted
- * exactly, where CPU time is a noisy sample.
+ * Bytes allocated per instance while `n` instances of one side are built,
+ * once the side is warmed: the heap's growth, in a process whose young
+ * generation (256 MiB, see constructs.ts) holds a whole build, so no
+ * collection frees anything during it. What the collector has to deal with
+ * during a build, counted exactly, where CPU time is a noisy sample.
  */
 function measureAllocation(pairId: string, side: string, n: number): void {
-  const { pairChart, pairNamed } = require('./pairs') as typeof import('./pairs');
-  if (side !== 'library' && side !== 'twin') {
-    throw new Error(`side must be library or twin, not ${side}`);
-  }
-  const gc: () => void = (global as any).gc;
-  const pair = pairNamed(pairId);
-  pairChart(pair, side, 1).toJson();
-  gc();
+  const build = warmedSide(pairId, side);
   const before = process.memoryUsage().heapUsed;
-  const chart = pairChart(pair, side, n);
+  const chart = build(n);
   const bytes = process.memoryUsage().heapUsed - before;
   process.stdout.write(JSON.stringify({ bytesPerInstance: chart.node.children.length > 0 ? bytes / n : 0 }));
 }
