@@ -605,7 +605,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
       for (const [key, value] of Object.entries(this.serviceAnnotations)) {
         const wanted = concrete(value);
         if (now[key] !== wanted) {
-          const writer = writerOf(ServiceIndex.of(this).writers.get(backend.service), key);
+          const writer = holderOf(ServiceIndex.of(this).writers.get(backend.service), key, kept);
           (errors ??= new Set()).add(writer !== undefined && writer !== this
             ? `'backend' (${what}) is also a backend of ${writer.node.path}, which annotates it ${key}: ${JSON.stringify(now[key])} where this Ingress needs ${JSON.stringify(wanted ?? null)}; ${this.controller.name} keeps one cookie per Service: give both Ingresses the same cookie and controller, or route them to different Services`
             : `'backend' (${what}) has the annotation ${key}: ${JSON.stringify(now[key] ?? null)} where this Ingress needs ${JSON.stringify(wanted ?? null)}: something set it after the Ingress wrote it; remove that, and let 'cookie' render it`);
@@ -758,6 +758,26 @@ function writerOf(writers: CookieAffinityIngress[] | undefined, key: string): Co
   for (let i = 0; writers !== undefined && i < writers.length; i++) {
     if (Object.prototype.hasOwnProperty.call(writers[i].serviceAnnotations, key)) {
       return writers[i];
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The Ingress whose value of `key` a Service holds now: of those that
+ * annotated it, the last that wrote that very value (the same string or
+ * Lazy), or, where cdk8s keeps annotations otherwise, the first that wrote
+ * the key. Undefined where none did: something else set it since.
+ */
+function holderOf(writers: CookieAffinityIngress[] | undefined, key: string,
+  kept: { readonly [key: string]: unknown } | undefined): CookieAffinityIngress | undefined {
+  if (kept === undefined) {
+    return writerOf(writers, key);
+  }
+  for (let i = (writers?.length ?? 0) - 1; i >= 0; i--) {
+    const annotations = writers![i].serviceAnnotations;
+    if (Object.prototype.hasOwnProperty.call(annotations, key) && annotations[key] === kept[key]) {
+      return writers![i];
     }
   }
   return undefined;

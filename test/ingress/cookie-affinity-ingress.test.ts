@@ -345,6 +345,17 @@ describe('CookieAffinityIngress with a controller that reads the Service', () =>
       .toThrow('test/B: \'backend\' (Service "app-service") is also a backend of test/A, which annotates it traefik.ingress.kubernetes.io/service.sticky.cookie.name: "one" where this Ingress needs "two"; Traefik keeps one cookie per Service: give both Ingresses the same cookie and controller, or route them to different Services');
   });
 
+  test('GIVEN two Traefik Ingresses on one Service and TLS added to the first after both THEN synth names the other Ingress as the writer', () => {
+    const chart = newChart();
+    const svc = service(chart);
+    const first = new CookieAffinityIngress(chart, 'A', { controller: IngressController.traefik(), cookie: { name: 'cart' } });
+    first.addHostRule('a.example.com', '/', kplus.IngressBackend.fromService(svc));
+    const second = new CookieAffinityIngress(chart, 'B', { controller: IngressController.traefik(), cookie: { name: 'cart' } });
+    second.addHostRule('b.example.com', '/', kplus.IngressBackend.fromService(svc));
+    first.addTls([{ hosts: ['a.example.com'] }]);
+    expect(() => Testing.synth(chart)).toThrow('[test/A] \'backend\' (Service "app-service") is also a backend of test/B, which annotates it traefik.ingress.kubernetes.io/service.sticky.cookie.secure: "false" where this Ingress needs "true"; Traefik keeps one cookie per Service: give both Ingresses the same cookie and controller, or route them to different Services');
+  });
+
   test('GIVEN a Service that already has one of the annotations THEN the Ingress is refused rather than overwrite it', () => {
     const chart = newChart();
     const svc = service(chart);
