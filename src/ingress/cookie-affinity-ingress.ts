@@ -75,6 +75,12 @@ interface RelatedBackend {
   readonly service?: ApiObject;
 }
 
+/** Annotations an Ingress wrote on a Service, as they were when it wrote them. */
+interface WrittenAnnotations {
+  readonly by: CookieAffinityIngress;
+  readonly values: { readonly [key: string]: string };
+}
+
 /**
  * The app's Services by name. It is built by one walk of the app when an
  * Ingress first looks a backend up; a name not in it is looked for first
@@ -95,10 +101,10 @@ class ServiceIndex {
   }
 
   /**
-   * The Ingresses that annotated each Service of the app, in the order they
-   * did: the first that writes a key set its value (see `writerOf`).
+   * What each Service of the app was annotated with, by which Ingress, in the
+   * order they wrote: the first that wrote a key set its value (see `writerOf`).
    */
-  public readonly writers = new Map<ApiObject, CookieAffinityIngress[]>();
+  public readonly writers = new Map<ApiObject, WrittenAnnotations[]>();
 
   private byName?: Map<string, ApiObject[]>;
 
@@ -270,6 +276,9 @@ export class CookieAffinityIngress extends kplus.Ingress {
   /** The cookie, checked and with its defaults, as resolved in the constructor (only `secure` can change since: it follows TLS). */
   private resolvedCookie?: ResolvedCookie;
 
+  /** `serviceAnnotations` as this Ingress last wrote them on a Service (a new copy only when they changed since). */
+  private lastWritten?: { readonly [key: string]: string };
+
   /** The annotations the controller wrote on the Ingress itself, checked again at synth. */
   private readonly ingressAnnotations: { readonly [key: string]: string };
 
@@ -317,18 +326,18 @@ export class CookieAffinityIngress extends kplus.Ingress {
     const cookie = this.resolveCookie();
 
     const config = controller.bind(this, { ingress: this, cookie, givenCookie: this.cookie });
-    const userAnnotations = props.metadata?.annotations;
+    const userAnnotations = props.metadata?.annotations ?? NO_ANNOTATIONS;
     this.ingressAnnotations = config.ingressAnnotations ?? NO_ANNOTATIONS;
     for (const key in this.ingressAnnotations) {
       const value = this.ingressAnnotations[key];
-      if (userAnnotations !== undefined && key in userAnnotations) {
+      if (key in userAnnotations) {
         throw propError(this, 'metadata.annotations', `${key}: ${JSON.stringify(userAnnotations[key])}`,
           `must not set ${key}: ${controller.name} reads it for the cookie, which 'cookie' renders; remove it`);
       }
       this.metadata.addAnnotation(key, value);
     }
     this.controllerObjects = config.apiObjects ?? [];
-    this.serviceAnnotations = config.serviceAnnotations === undefined ? NO_ANNOTATIONS : { ...config.serviceAnnotations };
+    this.serviceAnnotations = { ...config.serviceAnnotations };
 
     // Backends given in props were added by the base constructor, before the controller was known.
     const early = this.state.earlyBackends;
@@ -558,10 +567,10 @@ export class CookieAffinityIngress extends kplus.Ingress {
         continue;
       }
       const now = concrete(this.serviceAnnotations[key]);
-      const then = before === undefined ? undefined : concrete(before.serviceAnnotations[key]);
-      if (before !== undefined && before !== this && then !== now) {
+      const then = before === undefined ? undefined : concrete(before.values[key]);
+      if (before !== undefined && before.by !== this && then !== now) {
         throw propError(this, 'backend', this.describeService(name),
-          `is also a backend of ${before.node.path}, which annotates it ${key}: ${JSON.stringify(then)} where this Ingress needs ${JSON.stringify(now)}; ${this.controller.name} keeps one cookie per Service: give both Ingresses the same cookie and controller, or route them to different Services`);
+          `is also a backend of ${before.by.node.path}, which annotates it ${key}: ${JSON.stringify(then)} where this Ingress needs ${JSON.stringify(now)}; ${this.controller.name} keeps one cookie per Service: give both Ingresses the same cookie and controller, or route them to different Services`);
       }
       if (before === undefined && present[key] !== now) {
         throw propError(this, 'backend', this.describeService(name),
@@ -572,12 +581,22 @@ export class CookieAffinityIngress extends kplus.Ingress {
       writers = [];
       index.writers.set(service, writers);
     }
-    if (!writers.includes(this)) {
-      writers.push(this);
+    const values = this.writtenValues();
+    if (!writers.some(w => w.values === values)) {
+      writers.push({ by: this, values });
     }
-    for (const key in this.serviceAnnotations) {
-      service.metadata.addAnnotation(key, this.serviceAnnotations[key]);
+    for (const key in values) {
+      service.metadata.addAnnotation(key, values[key]);
     }
+  }
+
+  /** `serviceAnnotations` as they are now, the same frozen copy while they do not change. */
+  private writtenValues(): { readonly [key: string]: string } {
+    const last = this.lastWritten;
+    if (last !== undefined && sameValues(last, this.serviceAnnotations) && sameValues(this.serviceAnnotations, last)) {
+      return last;
+    }
+    return this.lastWritten = Object.freeze({ ...this.serviceAnnotations });
   }
 
   /**
@@ -596,8 +615,9 @@ export class CookieAffinityIngress extends kplus.Ingress {
         continue;
       }
       // Still as this Ingress wrote them (the same strings and Lazy values): nothing to resolve.
+      // (With resolvers of the app's own, the same value may render otherwise: it is resolved.)
       const kept = keptAnnotations(backend.service.metadata);
-      if (kept !== undefined && sameValues(this.serviceAnnotations, kept)) {
+      if (kept !== undefined && sameValues(this.serviceAnnotations, kept) && onlyOwnResolvers(backend.service)) {
         continue;
       }
       const what = this.describeService(backend.name);
@@ -622,6 +642,9 @@ export class CookieAffinityIngress extends kplus.Ingress {
    */
   private annotationErrors(): string[] {
     // What the constructor wrote, still there as written (the same string or Lazy): nothing to resolve.
+    if (!hasKeys(this.ingressAnnotations)) {
+      return NO_ERRORS;
+    }
     const kept = keptAnnotations(this.apiObject.metadata);
     if (kept !== undefined && sameValues(this.ingressAnnotations, kept)) {
       return NO_ERRORS;
@@ -753,10 +776,10 @@ function sameValues(wanted: { readonly [key: string]: unknown }, actual: { reado
   return true;
 }
 
-/** The Ingress that first wrote `key` on a Service, of those that annotated it. */
-function writerOf(writers: CookieAffinityIngress[] | undefined, key: string): CookieAffinityIngress | undefined {
+/** What first wrote `key` on a Service, of what annotated it. */
+function writerOf(writers: WrittenAnnotations[] | undefined, key: string): WrittenAnnotations | undefined {
   for (let i = 0; writers !== undefined && i < writers.length; i++) {
-    if (Object.prototype.hasOwnProperty.call(writers[i].serviceAnnotations, key)) {
+    if (Object.prototype.hasOwnProperty.call(writers[i].values, key)) {
       return writers[i];
     }
   }
@@ -769,15 +792,15 @@ function writerOf(writers: CookieAffinityIngress[] | undefined, key: string): Co
  * Lazy), or, where cdk8s keeps annotations otherwise, the first that wrote
  * the key. Undefined where none did: something else set it since.
  */
-function holderOf(writers: CookieAffinityIngress[] | undefined, key: string,
+function holderOf(writers: WrittenAnnotations[] | undefined, key: string,
   kept: { readonly [key: string]: unknown } | undefined): CookieAffinityIngress | undefined {
   if (kept === undefined) {
-    return writerOf(writers, key);
+    return writerOf(writers, key)?.by;
   }
   for (let i = (writers?.length ?? 0) - 1; i >= 0; i--) {
-    const annotations = writers![i].serviceAnnotations;
-    if (Object.prototype.hasOwnProperty.call(annotations, key) && annotations[key] === kept[key]) {
-      return writers![i];
+    const values = writers![i].values;
+    if (Object.prototype.hasOwnProperty.call(values, key) && values[key] === kept[key]) {
+      return writers![i].by;
     }
   }
   return undefined;

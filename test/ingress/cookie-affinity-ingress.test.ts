@@ -1,4 +1,4 @@
-import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, LazyResolver, ResolutionContext, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { SEED_INGRESS, service } from './util';
 import { CookieAffinityIngress, IngressController, NginxAffinityMode, SameSite } from '../../src';
@@ -354,6 +354,32 @@ describe('CookieAffinityIngress with a controller that reads the Service', () =>
     second.addHostRule('b.example.com', '/', kplus.IngressBackend.fromService(svc));
     first.addTls([{ hosts: ['a.example.com'] }]);
     expect(() => Testing.synth(chart)).toThrow('[test/A] \'backend\' (Service "app-service") is also a backend of test/B, which annotates it traefik.ingress.kubernetes.io/service.sticky.cookie.secure: "false" where this Ingress needs "true"; Traefik keeps one cookie per Service: give both Ingresses the same cookie and controller, or route them to different Services');
+  });
+
+  test('GIVEN metadata.annotations null (plain JavaScript) THEN it reads as none', () => {
+    const chart = newChart();
+    const ingress = new CookieAffinityIngress(chart, 'Ingress', { metadata: { annotations: null as any }, defaultBackend: kplus.IngressBackend.fromService(service(chart)) });
+    expect(only(synthValid(chart), 'Ingress').metadata.annotations['nginx.ingress.kubernetes.io/affinity']).toBe('cookie');
+    // Each Ingress has a map of its own, even where the controller writes none on Services.
+    ingress.serviceAnnotations.extra = 'kept';
+    expect(ingress.serviceAnnotations).toEqual({ extra: 'kept' });
+    expect(new CookieAffinityIngress(chart, 'Second', { defaultBackend: kplus.IngressBackend.fromService(service(chart, 'other', 'Other')) }).serviceAnnotations).toEqual({});
+  });
+
+  test('GIVEN an app whose own resolver changes a Service annotation THEN synth reports what the controller would read', () => {
+    const app = new App({ resolvers: [new LazyResolver(), { resolve: (context: ResolutionContext) => { if (context.value === 'true') context.replaceValue('TRUE'); } }] });
+    const chart = new Chart(app, 'test');
+    new CookieAffinityIngress(chart, 'Ingress', { controller: IngressController.traefik(), defaultBackend: kplus.IngressBackend.fromService(service(chart)) });
+    expect(() => Testing.synth(chart)).toThrow('has the annotation traefik.ingress.kubernetes.io/service.sticky.cookie: "TRUE" where this Ingress needs "true"');
+  });
+
+  test('GIVEN the first Ingress\'s Service annotations changed after it wrote them THEN a second Ingress with the same cookie is compared with what was written', () => {
+    const chart = newChart();
+    const svc = service(chart);
+    const first = new CookieAffinityIngress(chart, 'A', { controller: IngressController.traefik(), defaultBackend: kplus.IngressBackend.fromService(svc) });
+    first.serviceAnnotations['traefik.ingress.kubernetes.io/service.sticky.cookie.httponly'] = 'false';
+    expect(() => new CookieAffinityIngress(chart, 'B', { controller: IngressController.traefik(), defaultBackend: kplus.IngressBackend.fromService(svc) })).not.toThrow();
+    expect(() => Testing.synth(chart)).toThrow('[test/A] \'backend\' (Service "app-service") is also a backend of test/B, which annotates it traefik.ingress.kubernetes.io/service.sticky.cookie.httponly: "true" where this Ingress needs "false"');
   });
 
   test('GIVEN a Service that already has one of the annotations THEN the Ingress is refused rather than overwrite it', () => {
