@@ -29,7 +29,9 @@ function warmedSide(pairId: string, side: string): (n: number) => import('cdk8s'
   return n => pairChart(pair, side, n);
 }
 
-const collectGarbage: () => void = (global as any).gc;
+const collectGarbage: () => void = (global as any).gc ?? (() => {
+  throw new Error('child.js needs node --expose-gc');
+});
 
 /**
  * One synth of `n` instances, as `cdk8s synth` runs it, once the side is
@@ -50,9 +52,10 @@ function measureSynth(pairId: string, side: string, n: number): void {
 
 /**
  * Bytes allocated per instance while `n` instances of one side are built,
- * once the side is warmed: the heap's growth, in a process whose young
- * generation (256 MiB, see constructs.ts) holds a whole build, so no
- * collection frees anything during it. What the collector has to deal with
+ * once the side is warmed: the heap's growth, in a single-threaded process
+ * whose semi-spaces (256 MiB, see constructs.ts) hold a whole build, so no
+ * collection frees anything during it (at the bench's sizes; --trace-gc
+ * shows none). What the collector has to deal with
  * during a build, counted exactly, where CPU time is a noisy sample.
  */
 function measureAllocation(pairId: string, side: string, n: number): void {

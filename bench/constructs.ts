@@ -3,7 +3,9 @@
 // synthesizes one instance of its side, then builds N, collects garbage and
 // calls chart.toJson(), in CPU time of that process: what `cdk8s synth` of N
 // objects costs beyond start-up. Library and twin processes alternate;
-// medians of the repeats. Beside it, from this process, the bytes each built
+// medians of the repeats. Beside it, the bytes a build allocates per instance
+// (child.js alloc, one process a side, single-threaded so that no compiler
+// thread allocates meanwhile) and, from this process, the bytes each built
 // chart keeps on the heap per instance. Optionally (BENCH_INSTRUCTIONS=1) the
 // same comparison in instructions, counted by callgrind in fresh processes.
 // Prints; never fails on a figure.
@@ -31,7 +33,8 @@ const CHILD = path.join(__dirname, 'child.js');
 /** Bytes allocated per instance while building `n` of one side, in a fresh process (child.js alloc). */
 function allocatedPerInstance(pair: Pair, side: 'library' | 'twin', n: number): number {
   const run = spawnSync(process.execPath,
-    ['--expose-gc', '--min-semi-space-size=256', '--max-semi-space-size=256', CHILD, 'alloc', pair.id, side, String(n)], { encoding: 'utf-8' });
+    ['--expose-gc', '--single-threaded', '--min-semi-space-size=256', '--max-semi-space-size=256', CHILD, 'alloc', pair.id, side, String(n)],
+    { encoding: 'utf-8' });
   if (run.status !== 0) {
     throw new Error(`child.js alloc ${pair.id} ${side} ${n} failed (status ${run.status}):\n${run.stderr}`);
   }
