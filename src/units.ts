@@ -151,22 +151,8 @@ export function untypedProps<T extends object>(scope: IConstruct | string, props
       throw untypedError(scope, `${prefix}${path}`, 'not given', 'is required');
     }
   }
-  const durations = rules.durations;
-  for (let i = 0; durations !== undefined && i < durations.length; i++) {
-    const path = durations[i];
-    const value = valueAt(props, path);
-    if (value !== undefined && !isDuration(value)) {
-      throw untypedError(scope, `${prefix}${path}`, describeUntyped(value), 'must be a Duration, such as Duration.seconds(30) or Duration.minutes(5)');
-    }
-  }
-  const sizes = rules.sizes;
-  for (let i = 0; sizes !== undefined && i < sizes.length; i++) {
-    const path = sizes[i];
-    const value = valueAt(props, path);
-    if (value !== undefined && !isSize(value)) {
-      throw untypedError(scope, `${prefix}${path}`, describeUntyped(value), 'must be a Size, such as Size.mebibytes(256) or Size.gibibytes(1)');
-    }
-  }
+  checkPaths(scope, props, prefix, rules.durations, isDuration, 'must be a Duration, such as Duration.seconds(30) or Duration.minutes(5)');
+  checkPaths(scope, props, prefix, rules.sizes, isSize, 'must be a Size, such as Size.mebibytes(256) or Size.gibibytes(1)');
   const envValues = rules.envValues;
   for (let i = 0; envValues !== undefined && i < envValues.length; i++) {
     const path = envValues[i];
@@ -193,60 +179,45 @@ export function untypedProps<T extends object>(scope: IConstruct | string, props
       throw untypedError(scope, `${prefix}${path}`, describeGiven(value), `must be one of ${allowed.map(([k, v]) => `${k} (${JSON.stringify(v)})`).join(', ')}`);
     }
   }
-  const booleans = rules.booleans;
-  for (let i = 0; booleans !== undefined && i < booleans.length; i++) {
-    const path = booleans[i];
-    const value = valueAt(props, path);
-    if (value !== undefined && typeof value !== 'boolean') {
-      throw untypedError(scope, `${prefix}${path}`, describeUntyped(value), 'must be true or false');
-    }
-  }
-  const strings = rules.strings;
-  for (let i = 0; strings !== undefined && i < strings.length; i++) {
-    const path = strings[i];
-    const value = valueAt(props, path);
-    if (value !== undefined && typeof value !== 'string') {
-      throw untypedError(scope, `${prefix}${path}`, describeUntyped(value), 'must be a string');
-    }
-  }
-  const secretKeyRefs = rules.secretKeyRefs;
-  for (let i = 0; secretKeyRefs !== undefined && i < secretKeyRefs.length; i++) {
-    const path = secretKeyRefs[i];
-    const value = valueAt(props, path);
-    if (value !== undefined && !isSecretKeyRef(value)) {
-      throw untypedError(scope, `${prefix}${path}`, describeUntyped(value), 'must be { secret, key }: a Secret (such as Secret.fromSecretName(scope, id, name)) and the key in it');
-    }
-  }
-  const secrets = rules.secrets;
-  for (let i = 0; secrets !== undefined && i < secrets.length; i++) {
-    const path = secrets[i];
-    const value = valueAt(props, path);
-    if (value !== undefined && !isSecret(value)) {
-      throw untypedError(scope, `${prefix}${path}`, describeUntyped(value), 'must be a Secret, such as Secret.fromSecretName(scope, id, name)');
-    }
-  }
-  const bindables = rules.bindables;
-  for (const path in bindables) {
-    const value = valueAt(props, path);
-    if (value !== undefined && !isBindable(value)) {
-      throw untypedError(scope, `${prefix}${path}`, describeUntyped(value), `must be ${bindables[path]}`);
-    }
-  }
-  const constructs = rules.constructs;
-  for (const path in constructs) {
-    const value = valueAt(props, path);
-    if (value !== undefined && !Construct.isConstruct(value)) {
-      throw untypedError(scope, `${prefix}${path}`, describeUntyped(value), `must be ${constructs[path]}`);
-    }
-  }
-  const lists = rules.lists;
-  for (const path in lists) {
-    const value = valueAt(props, path);
-    if (value !== undefined && !Array.isArray(value)) {
-      throw untypedError(scope, `${prefix}${path}`, describeUntyped(value), `must be ${lists[path]}`);
-    }
-  }
+  checkPaths(scope, props, prefix, rules.booleans, isBoolean, 'must be true or false');
+  checkPaths(scope, props, prefix, rules.strings, isString, 'must be a string');
+  checkPaths(scope, props, prefix, rules.secretKeyRefs, isSecretKeyRef,
+    'must be { secret, key }: a Secret (such as Secret.fromSecretName(scope, id, name)) and the key in it');
+  checkPaths(scope, props, prefix, rules.secrets, isSecret, 'must be a Secret, such as Secret.fromSecretName(scope, id, name)');
+  checkDescribed(scope, props, prefix, rules.bindables, isBindable);
+  checkDescribed(scope, props, prefix, rules.constructs, Construct.isConstruct);
+  checkDescribed(scope, props, prefix, rules.lists, Array.isArray);
   return props ?? ({} as T);
+}
+
+/** Refuses a value at any of `paths` that is given and fails `test`; `allowed` is what it must be. */
+function checkPaths(scope: IConstruct | string, props: unknown, prefix: string, paths: readonly string[] | undefined,
+  test: (value: unknown) => boolean, allowed: string): void {
+  for (let i = 0; paths !== undefined && i < paths.length; i++) {
+    const value = valueAt(props, paths[i]);
+    if (value !== undefined && !test(value)) {
+      throw untypedError(scope, `${prefix}${paths[i]}`, describeUntyped(value), allowed);
+    }
+  }
+}
+
+/** Refuses a value at any path of `described` that is given and fails `test`, saying what that path must be. */
+function checkDescribed(scope: IConstruct | string, props: unknown, prefix: string,
+  described: { readonly [path: string]: string } | undefined, test: (value: unknown) => boolean): void {
+  for (const path in described) {
+    const value = valueAt(props, path);
+    if (value !== undefined && !test(value)) {
+      throw untypedError(scope, `${prefix}${path}`, describeUntyped(value), `must be ${described[path]}`);
+    }
+  }
+}
+
+function isBoolean(value: unknown): boolean {
+  return typeof value === 'boolean';
+}
+
+function isString(value: unknown): boolean {
+  return typeof value === 'string';
 }
 
 /** The error for a prop of the wrong type, naming the call where there is no construct. */
