@@ -641,10 +641,10 @@ export class CookieAffinityIngress extends kplus.Ingress {
    * would make the controller read another cookie than 'cookie', or none.
    */
   private annotationErrors(): string[] {
-    // What the constructor wrote, still there as written (the same string or Lazy): nothing to resolve.
     if (!hasKeys(this.ingressAnnotations)) {
       return NO_ERRORS;
     }
+    // What the constructor wrote, still there as written (the same string or Lazy): nothing to resolve.
     const kept = keptAnnotations(this.apiObject.metadata);
     if (kept !== undefined && sameValues(this.ingressAnnotations, kept)) {
       return NO_ERRORS;

@@ -1,4 +1,4 @@
-import { ControllerRenderer, refuseGiven } from './renderer';
+import { ControllerRenderer, leaveOut, refuseGiven } from './renderer';
 import { propError } from '../../errors';
 import {
   ALB_ANNOTATIONS,
@@ -56,13 +56,7 @@ export const ALB_OPTION_TYPES = { enums: { stickiness: AlbStickiness }, strings:
 const ALB_OWNS_COOKIE = `the ALB writes its own ${ALB_LB_COOKIE_NAME} cookie and sets only its duration`;
 
 /** Why each cookie field but the duration (and, for app_cookie, the name) is refused. */
-const ALB_UNWRITABLE = {
-  path: `${ALB_OWNS_COOKIE}; leave 'path' out`,
-  domain: `${ALB_OWNS_COOKIE}; leave 'domain' out`,
-  secure: `${ALB_OWNS_COOKIE}; leave 'secure' out`,
-  httpOnly: `${ALB_OWNS_COOKIE}; leave 'httpOnly' out`,
-  sameSite: `${ALB_OWNS_COOKIE}; leave 'sameSite' out`,
-};
+const ALB_UNWRITABLE = leaveOut(ALB_OWNS_COOKIE, ['path', 'domain', 'secure', 'httpOnly', 'sameSite']);
 
 /**
  * The AWS Load Balancer Controller reads stickiness from the target group

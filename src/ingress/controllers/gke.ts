@@ -1,5 +1,5 @@
 import { GkeBackendConfig } from './gke-backend-config';
-import { ControllerRenderer, refuseGiven } from './renderer';
+import { ControllerRenderer, leaveOut, refuseGiven } from './renderer';
 import { propError } from '../../errors';
 import {
   GKE_BACKEND_CONFIG_ANNOTATION,
@@ -31,14 +31,7 @@ export interface GkeControllerOptions {
 const GKE_OWNS_COOKIE = `the load balancer writes its own ${GKE_COOKIE_NAME} cookie and sets only its lifetime`;
 
 /** Why each cookie field but the lifetime is refused. */
-const GKE_UNWRITABLE = {
-  name: `${GKE_OWNS_COOKIE}; leave 'name' out`,
-  path: `${GKE_OWNS_COOKIE}; leave 'path' out`,
-  domain: `${GKE_OWNS_COOKIE}; leave 'domain' out`,
-  secure: `${GKE_OWNS_COOKIE}; leave 'secure' out`,
-  httpOnly: `${GKE_OWNS_COOKIE}; leave 'httpOnly' out`,
-  sameSite: `${GKE_OWNS_COOKIE}; leave 'sameSite' out`,
-};
+const GKE_UNWRITABLE = leaveOut(GKE_OWNS_COOKIE, ['name', 'path', 'domain', 'secure', 'httpOnly', 'sameSite']);
 
 /**
  * GKE Ingress reads cookie affinity from a BackendConfig that each backend

@@ -1,4 +1,4 @@
-import { ControllerRenderer, refuseGiven } from './renderer';
+import { ControllerRenderer, leaveOut, refuseGiven } from './renderer';
 import { HAPROXY_COOKIE_PERSISTENCE_ANNOTATION, HAPROXY_DEFAULT_COOKIE_NAME } from '../../facts/haproxy';
 import type { IngressControllerConfig } from '../controller';
 
@@ -18,12 +18,8 @@ const HAPROXY_NAME_ONLY = 'its cookie-persistence annotation sets the cookie\'s 
 
 /** Why each cookie field but the name is refused. */
 const HAPROXY_UNWRITABLE = {
-  maxAge: `${HAPROXY_NAME_ONLY}, and HAProxy writes a session cookie; leave 'maxAge' out`,
-  path: `${HAPROXY_NAME_ONLY}; leave 'path' out`,
-  domain: `${HAPROXY_NAME_ONLY}; leave 'domain' out`,
-  secure: `${HAPROXY_NAME_ONLY}; leave 'secure' out`,
-  httpOnly: `${HAPROXY_NAME_ONLY}; leave 'httpOnly' out`,
-  sameSite: `${HAPROXY_NAME_ONLY}; leave 'sameSite' out`,
+  ...leaveOut(`${HAPROXY_NAME_ONLY}, and HAProxy writes a session cookie`, ['maxAge']),
+  ...leaveOut(HAPROXY_NAME_ONLY, ['path', 'domain', 'secure', 'httpOnly', 'sameSite']),
 };
 
 /**

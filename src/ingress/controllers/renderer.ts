@@ -47,6 +47,18 @@ export function refuseGiven(
 }
 
 /**
+ * Why each of `fields` cannot be set with a controller: `why`, then to leave
+ * the field out (a table for `refuseGiven`, made once per controller module).
+ */
+export function leaveOut(why: string, fields: ReadonlyArray<keyof AffinityCookie>): Partial<Record<keyof AffinityCookie, string>> {
+  const reasons: Partial<Record<keyof AffinityCookie, string>> = {};
+  for (const field of fields) {
+    reasons[field] = `${why}; leave '${field}' out`;
+  }
+  return reasons;
+}
+
+/**
  * An annotation value decided at synth: `secure` when the Ingress's cookie is
  * then Secure (TLS may be added after construction), else `notSecure` (where
  * `undefined` leaves the annotation out). One small object per Ingress.
