@@ -3,7 +3,7 @@
 // synthesizes one instance of its side, then builds N, collects garbage and
 // calls chart.toJson(), in CPU time of that process: what `cdk8s synth` of N
 // objects costs beyond start-up. Library and twin processes alternate;
-// medians of the repeats. Beside it, the bytes a build allocates per instance
+// each ratio is the median of the repeats' own ratios. Beside it, the bytes a build allocates per instance
 // (child.js alloc, one process a side, single-threaded so that no compiler
 // thread allocates meanwhile) and, from this process, the bytes each built
 // chart keeps on the heap per instance. Optionally (BENCH_INSTRUCTIONS=1) the
@@ -110,7 +110,10 @@ export function benchConstructs(repeats: number, only?: string[]): void {
     const heapTwin = retainedPerInstance(pair, 'twin', n);
     const allocLib = allocatedPerInstance(pair, 'library', n);
     const allocTwin = allocatedPerInstance(pair, 'twin', n);
-    const ratio = (f: (s: Sample) => number) => (median(lib.map(f)) / median(twin.map(f))).toFixed(2);
+    // The median of each repeat's own ratio: the two processes of a repeat run one after the other, and
+    // this machine has spells, some seconds long, where every process runs about a third slower; a ratio
+    // of medians takes the library's from one spell and the twin's from another.
+    const ratio = (f: (s: Sample) => number) => median(lib.map((s, i) => f(s) / f(twin[i]))).toFixed(2);
     rows.push([
       pair.library, pair.twin, String(n),
       median(lib.map(total)).toFixed(1), median(twin.map(total)).toFixed(1),
@@ -120,7 +123,7 @@ export function benchConstructs(repeats: number, only?: string[]): void {
       `${heapLib.toFixed(0)} / ${heapTwin.toFixed(0)}`, (heapLib / heapTwin).toFixed(2),
     ]);
   }
-  console.log(`\nEvery construct against its hand-written twin: about ${OBJECTS} objects each, a synth per fresh process (one instance first, then build, GC, chart.toJson()); CPU time, ${repeats} processes a side, alternating;`
+  console.log(`\nEvery construct against its hand-written twin: about ${OBJECTS} objects each, a synth per fresh process (one instance first, then build, GC, chart.toJson()); CPU time, ${repeats} processes a side, alternating, each ratio the median of the repeats' own (library / twin of one repeat);`
     + ' the bytes per instance a build allocates and those the built chart keeps on the heap (library / twin): what the collector deals with during a build, counted exactly');
   console.log(table(['construct', 'twin', 'N', 'library ms', 'twin ms', 'spread', 'build x', 'toJson x', 'total x',
     'alloc B/instance', 'alloc x', 'heap B/instance', 'heap x'], rows));

@@ -15,16 +15,13 @@ export function onlyOwnResolvers(scope: IConstruct): boolean {
 /**
  * `value` as `ApiObject.toJson()` would render it (resolved, then sanitized:
  * `null` and `undefined` fields dropped, keys sorted unless
- * `CDK8S_DISABLE_SORT` is set), when it is plain JSON that resolving would
- * leave as it is, in an app with cdk8s's own resolvers only; otherwise
- * `undefined`. Plain JSON here: strings, booleans, finite numbers, and arrays
+ * `CDK8S_DISABLE_SORT` is set), when it is plain JSON that resolving with
+ * cdk8s's own resolvers would leave as it is; otherwise `undefined`. Plain JSON here: strings, booleans, finite numbers, and arrays
  * and objects (of `Object`'s prototype) of them; an array may not hold `null`
  * or `undefined`, and a number may not be -0.
  *
- * Used to hand cdk8s a field the library wrote from checked values as a JSON
- * patch instead of a prop: `resolve()` walks a prop leaf by leaf at every
- * synth, looking up the app from each leaf, which for custom resources cost
- * more than the rest of the construct.
+ * Used for the value of a JSON patch the library adds (see `addRendered`):
+ * cdk8s applies a patch's value as it is, without resolving or sanitizing it.
  */
 export function renderedPlain(value: unknown, sortKeys: boolean = !process.env.CDK8S_DISABLE_SORT): unknown {
   const rendered = render(value, sortKeys);
@@ -89,7 +86,7 @@ function render(value: unknown, sortKeys: boolean): unknown {
  * nothing; `sort()` allocates its work arrays for every call, which for the
  * small objects of a manifest cost more than the sorting.
  */
-export function sortInPlace(keys: string[]): string[] {
+function sortInPlace(keys: string[]): string[] {
   if (keys.length > 16) {
     return keys.sort();
   }
@@ -103,23 +100,4 @@ export function sortInPlace(keys: string[]): string[] {
     keys[j + 1] = key;
   }
   return keys;
-}
-
-/** A copy of a value `renderedPlain` returned, keeping its key order. */
-export function plainCopy(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') {
-    return value;
-  }
-  if (Array.isArray(value)) {
-    const items = new Array(value.length);
-    for (let i = 0; i < value.length; i++) {
-      items[i] = plainCopy(value[i]);
-    }
-    return items;
-  }
-  const out: Record<string, unknown> = {};
-  for (const key in value) {
-    out[key] = plainCopy((value as Record<string, unknown>)[key]);
-  }
-  return out;
 }

@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { App, Chart, Duration, IResolver, ResolutionContext } from 'cdk8s';
 import { backendService } from './helpers';
 import { CookieAffinityRoute, CookieLifetime, SameSite } from '../../src';
 import { newChart, only, synthValid } from '../util/manifests';
@@ -34,6 +34,20 @@ describe('CookieAffinityRoute', () => {
         },
       }],
     });
+  });
+
+  test('GIVEN an app with resolvers of its own THEN the route synthesizes, they resolve its spec, and its session persistence is added', () => {
+    // A resolver that writes every Gateway name in upper case: the app's own rule for its fields.
+    const upper: IResolver = {
+      resolve: (context: ResolutionContext) => {
+        if (context.key.join('/') === 'spec/parentRefs/0/name' && typeof context.value === 'string' && context.value !== context.value.toUpperCase()) context.replaceValue(context.value.toUpperCase());
+      },
+    };
+    const chart = new Chart(new App({ resolvers: [upper] }), 'test');
+    new CookieAffinityRoute(chart, 'Route', { metadata: { name: 'cookie' }, gateway: 'eg', backend: backendService(chart), cookie: { name: 'Session-A' } });
+    const route = only(synthValid(chart), 'HTTPRoute');
+    expect(route.spec.parentRefs).toEqual([{ name: 'EG' }]);
+    expect(route.spec.rules[0].sessionPersistence).toEqual({ sessionName: 'Session-A', type: 'Cookie', cookieConfig: { lifetimeType: 'Session' } });
   });
 
   test('GIVEN every option THEN a snapshot, and a session cookie with a gateway-side timeout', () => {
