@@ -1,5 +1,6 @@
 import * as path from 'path';
 import * as ts from 'typescript';
+import { sourceExports } from './util/source-exports';
 
 /**
  * jsii publishes classes, interfaces and enums; an exported `const` or
@@ -8,20 +9,13 @@ import * as ts from 'typescript';
  * `src/index.ts` with the TypeScript compiler, as jsii does, without a build.
  */
 function exportsJsiiCannotSee(): string[] {
-  const index = path.resolve(__dirname, '..', 'src', 'index.ts');
-  const program = ts.createProgram([index], {
-    target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, strict: true, skipLibCheck: true, noEmit: true,
-  });
-  const checker = program.getTypeChecker();
-  const module = checker.getSymbolAtLocation(program.getSourceFile(index)!)!;
   const jsiiKinds = new Set([ts.SyntaxKind.ClassDeclaration, ts.SyntaxKind.InterfaceDeclaration, ts.SyntaxKind.EnumDeclaration]);
+  const src = path.resolve(__dirname, '..', 'src');
   const unseen: string[] = [];
-  for (const exported of checker.getExportsOfModule(module)) {
-    // eslint-disable-next-line no-bitwise
-    const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
-    for (const declaration of symbol.declarations ?? []) {
+  for (const { name, declarations } of sourceExports()) {
+    for (const declaration of declarations) {
       if (!jsiiKinds.has(declaration.kind)) {
-        unseen.push(`${exported.name} (${ts.SyntaxKind[declaration.kind]} in ${path.relative(path.dirname(index), declaration.getSourceFile().fileName)})`);
+        unseen.push(`${name} (${ts.SyntaxKind[declaration.kind]} in ${path.relative(src, declaration.getSourceFile().fileName)})`);
       }
     }
   }

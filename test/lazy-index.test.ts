@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { sourceExports } from './util/source-exports';
 
 // The package index users load is lib/index.js as scripts/lazy-index.js
 // rewrote it after jsii compiled it (the build compiles before it tests, as
@@ -39,15 +40,9 @@ function eagerExports(): Array<[string, string]> {
 
 /** The value exports (classes and enums) of src/index.ts, read with the TypeScript compiler as jsii reads them. */
 function valueExportsOfSource(): string[] {
-  const index = path.join(root, 'src', 'index.ts');
-  const program = ts.createProgram([index], {
-    target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, strict: true, skipLibCheck: true, noEmit: true,
-  });
-  const checker = program.getTypeChecker();
-  const module = checker.getSymbolAtLocation(program.getSourceFile(index)!)!;
-  return checker.getExportsOfModule(module)
+  return sourceExports()
     // eslint-disable-next-line no-bitwise
-    .filter(e => ((e.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(e) : e).flags & ts.SymbolFlags.Value) !== 0)
+    .filter(e => (e.symbol.flags & ts.SymbolFlags.Value) !== 0)
     .map(e => e.name)
     .sort();
 }
