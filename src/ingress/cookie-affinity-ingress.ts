@@ -219,6 +219,16 @@ function isConstruct(value: unknown): value is IConstruct {
 
 const SERVICE_INDEXES = new WeakMap<IConstruct, ServiceIndex>();
 
+/** Whether every rule of an Ingress routes to the same Service name. */
+function oneService(entries: ReadonlyArray<readonly [string, string, boolean]>): boolean {
+  for (let i = 1; i < entries.length; i++) {
+    if (entries[i][1] !== entries[0][1]) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /**
  * An Ingress whose controller keeps each browser on one pod with a cookie:
  * cookie affinity, which follows the browser where ClientIP affinity follows
@@ -672,7 +682,9 @@ export class CookieAffinityIngress extends kplus.Ingress {
    */
   private sharedCookieErrors(): string[] {
     const shared = this.cookiePerService();
-    if (shared === undefined) {
+    const entries = this.state.hostServices;
+    // Two Services at least, or no host can hold two (most Ingresses route to one).
+    if (shared === undefined || entries === undefined || oneService(entries)) {
       return NO_ERRORS;
     }
     // On Traefik a rule without a host answers on every host; ingress-nginx
@@ -682,7 +694,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
     const anyHost = new Set<string>();
     const byHost = new Map<string, Set<string>>();
     const spansHosts = this.cookie.domain !== undefined;
-    for (const [host, service, isDefault] of this.state.hostServices ?? []) {
+    for (const [host, service, isDefault] of entries) {
       if (isDefault && !traefik) {
         continue;
       }
