@@ -3,7 +3,8 @@
 // synthesizes one instance of its side, then builds N, collects garbage and
 // calls chart.toJson(), in CPU time of that process: what `cdk8s synth` of N
 // objects costs beyond start-up. Library and twin processes alternate;
-// each ratio is the median of the repeats' own ratios. Beside it, the bytes a build allocates per instance
+// each time ratio is the median of the repeats' own ratios (library / twin of
+// one repeat). Beside it, the bytes a build allocates per instance
 // (child.js alloc, one process a side, single-threaded so that no compiler
 // thread allocates meanwhile) and, from this process, the bytes each built
 // chart keeps on the heap per instance. Optionally (BENCH_INSTRUCTIONS=1) the

@@ -16,9 +16,10 @@ export function onlyOwnResolvers(scope: IConstruct): boolean {
  * `value` as `ApiObject.toJson()` would render it (resolved, then sanitized:
  * `null` and `undefined` fields dropped, keys sorted unless
  * `CDK8S_DISABLE_SORT` is set), when it is plain JSON that resolving with
- * cdk8s's own resolvers would leave as it is; otherwise `undefined`. Plain JSON here: strings, booleans, finite numbers, and arrays
- * and objects (of `Object`'s prototype) of them; an array may not hold `null`
- * or `undefined`, and a number may not be -0.
+ * cdk8s's own resolvers would leave as it is; otherwise `undefined`. Plain
+ * JSON here: strings, booleans, finite numbers, and arrays and objects (of
+ * `Object`'s prototype) of them; an array may not hold `null` or
+ * `undefined`, and a number may not be -0.
  *
  * Used for the value of a JSON patch the library adds (see `addRendered`):
  * cdk8s applies a patch's value as it is, without resolving or sanitizing it.

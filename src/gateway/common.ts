@@ -172,7 +172,8 @@ export function checkRouteOptions(scope: IConstruct, props: GatewayRouteOptions)
     serviceName: props.backend.name,
     serviceNamespace: namespaceOf(props.backend),
     port: backendPort(scope, props.backend, props.port),
-    hostnames,
+    // A copy: cdk8s reads a route's props at synth, and what was checked here is what is written.
+    hostnames: hostnames === undefined ? undefined : [...hostnames],
   };
 }
 

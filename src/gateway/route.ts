@@ -152,9 +152,8 @@ export class CookieAffinityRoute extends Construct {
     const config = implementation.bind(this, { backend: props.backend, route: this.resource, cookie: props.cookie });
     if (config.sessionPersistence) {
       const sp = release === GatewayApiRelease.MAIN ? renderMainSessionPersistence(this, props) : renderSessionPersistence(this, props);
-      // Into the spec customResource() rendered when it made the route (or
-      // as a JSON patch, once the user added one): made from checked strings.
-      // Its keys sorted in either mode, as the JSON patch that added it wrote them.
+      // As a JSON patch (the route exists before its implementation binds),
+      // made from checked strings, its keys sorted in either mode.
       addRendered(this.resource, ['spec', 'rules', 0, 'sessionPersistence'], sp, true);
     } else {
       refuseSessionPersistenceOptions(this, props,

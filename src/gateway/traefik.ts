@@ -141,7 +141,8 @@ export class TraefikCookieAffinityRoute extends Construct {
     this.resource = customResource<IngressRouteProps>(this, 'Resource', TRAEFIK_INGRESS_ROUTE, {
       metadata: objectMetadata(props.metadata, namespace),
       spec: {
-        entryPoints: props.entryPoints,
+        // A copy: cdk8s reads the props at synth, and what was checked here is what is written.
+        entryPoints: props.entryPoints === undefined ? undefined : [...props.entryPoints],
         routes: [{
           kind: TRAEFIK_RULE_KIND as IngressRouteSpecRoutesKind,
           match: traefikMatch(hostnames, pathPrefix),

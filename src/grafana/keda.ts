@@ -248,7 +248,8 @@ export class KedaScaledObject extends Construct {
         maxReplicaCount: this.maxReplicas,
         pollingInterval: this.wholeSeconds('pollingInterval', props.pollingInterval),
         cooldownPeriod: this.wholeSeconds('cooldownPeriod', props.cooldownPeriod),
-        triggers: this.triggers.map(t => ({ type: t.type, metricType: t.metricType, name: t.name, metadata: t.metadata })),
+        // Copies: cdk8s reads the props at synth, and what was checked here is what is written.
+        triggers: this.triggers.map(t => ({ type: t.type, metricType: t.metricType, name: t.name, metadata: { ...t.metadata } })),
       },
     });
     checkObjectNames(this, this.apiObject);

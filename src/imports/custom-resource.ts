@@ -58,10 +58,13 @@ export function customResource<P extends object>(scope: Construct, id: string, g
 
 /**
  * Adds `value` at `pointer` (JSON pointer tokens) in an object
- * `customResource()` wrote, as a JSON patch: after the patches already
- * added, its key last in the object it goes into. The value is rendered as
- * cdk8s renders a prop (`null` and `undefined` fields dropped) when it is
- * plain JSON, since cdk8s never resolves a patch's value.
+ * `customResource()` wrote, as a JSON patch: applied after the patches
+ * already added, a new key going last in the object it goes into. cdk8s
+ * neither resolves nor sanitizes a patch's value, so a plain JSON value is
+ * added as cdk8s's own resolvers would render it (`null` and `undefined`
+ * fields dropped, keys sorted as `sortKeys` says); any other value (a
+ * `Lazy`, a class instance) is added as it is, and an app's own resolvers
+ * never see it.
  *
  * @param sortKeys whether the value's own keys are sorted; by default as
  *   cdk8s sorts (unless `CDK8S_DISABLE_SORT`). Pass `true` where the value

@@ -1,4 +1,4 @@
-import { App, Chart, Duration, IResolver, ResolutionContext } from 'cdk8s';
+import { App, Chart, Duration, IResolver, JsonPatch, ResolutionContext } from 'cdk8s';
 import { backendService } from './helpers';
 import { CookieAffinityRoute, CookieLifetime, SameSite } from '../../src';
 import { newChart, only, synthValid } from '../util/manifests';
@@ -48,6 +48,16 @@ describe('CookieAffinityRoute', () => {
     const route = only(synthValid(chart), 'HTTPRoute');
     expect(route.spec.parentRefs).toEqual([{ name: 'EG' }]);
     expect(route.spec.rules[0].sessionPersistence).toEqual({ sessionName: 'Session-A', type: 'Cookie', cookieConfig: { lifetimeType: 'Session' } });
+  });
+
+  test('GIVEN the host names changed after construction THEN the route keeps those it checked (a JSON patch changes them)', () => {
+    const chart = newChart();
+    const hostnames = ['shop.example.com'];
+    const route = new CookieAffinityRoute(chart, 'Route', { gateway: 'eg', backend: backendService(chart), hostnames });
+    hostnames.push('NOT A HOST');
+    expect(only(synthValid(chart), 'HTTPRoute').spec.hostnames).toEqual(['shop.example.com']);
+    route.resource.addJsonPatch(JsonPatch.add('/spec/hostnames/-', 'b.example.com'));
+    expect(only(synthValid(chart), 'HTTPRoute').spec.hostnames).toEqual(['shop.example.com', 'b.example.com']);
   });
 
   test('GIVEN every option THEN a snapshot, and a session cookie with a gateway-side timeout', () => {

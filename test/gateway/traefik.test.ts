@@ -5,6 +5,14 @@ import { SameSite, TraefikCookieAffinityRoute } from '../../src';
 import { newChart, only, synthValid } from '../util/manifests';
 
 describe('TraefikCookieAffinityRoute', () => {
+  test('GIVEN the entry points changed after construction THEN the IngressRoute keeps those given', () => {
+    const chart = newChart();
+    const entryPoints = ['websecure'];
+    new TraefikCookieAffinityRoute(chart, 'Shop', { backend: backendService(chart), entryPoints });
+    entryPoints.push('web');
+    expect(only(synthValid(chart), 'IngressRoute').spec.entryPoints).toEqual(['websecure']);
+  });
+
   test('GIVEN the Traefik sticky-sessions guide THEN the IngressRoute service matches it field for field', () => {
     // GIVEN https://doc.traefik.io/traefik/expose/kubernetes/advanced/ (sticky_cookie on whoami:80,
     // there through a TraefikService; an IngressRoute service takes the same sticky block).

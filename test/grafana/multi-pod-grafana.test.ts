@@ -272,6 +272,14 @@ describe('MultiPodGrafana with KEDA autoscaling', () => {
     ]);
   });
 
+  test('GIVEN a trigger\'s metadata changed after construction THEN the ScaledObject keeps what was checked', () => {
+    const chart = newChart('observability');
+    const cron = KedaTrigger.custom({ type: 'cron', metadata: { timezone: 'Europe/Paris', start: '0 8 * * *', end: '0 19 * * *', desiredReplicas: '3' } });
+    new MultiPodGrafana(chart, 'Grafana', { adminPassword: adminPassword(chart), autoscaling: { minReplicas: 1, maxReplicas: 4, triggers: [cron] } });
+    cron.metadata.desiredReplicas = '30';
+    expect(only(synthValid(chart), 'ScaledObject').spec.triggers[0].metadata.desiredReplicas).toBe('3');
+  });
+
   const refusals: Array<[string, Partial<MultiPodGrafanaProps>, string]> = [
     ['replicas beside autoscaling', { replicas: 3, autoscaling: { minReplicas: 1, maxReplicas: 3 } },
       "test/Grafana: 'replicas' (3) cannot be set with 'autoscaling': the ScaledObject owns the replica count (give minReplicas and maxReplicas instead)"],

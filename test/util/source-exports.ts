@@ -36,6 +36,10 @@ export function sourceExports(): SourceExport[] {
   return checker.getExportsOfModule(module).map(exported => {
     // eslint-disable-next-line no-bitwise
     const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
-    return { name: exported.name, symbol, declarations: symbol.declarations ?? [] };
+    if (!symbol.declarations?.length) {
+      // A name re-exported from a package: this program holds src/ alone, so it cannot tell what that is.
+      throw new Error(`src/index.ts exports ${exported.name}, which is not declared in src/: sourceExports() cannot read what it is`);
+    }
+    return { name: exported.name, symbol, declarations: symbol.declarations };
   });
 }
