@@ -94,9 +94,14 @@ describe('the lazy package index (lib/index.js)', () => {
 });
 
 describe('scripts/lazy-index.js', () => {
+  /** The fixtures' temporary directories, removed after the tests. */
+  const made: string[] = [];
+  afterAll(() => made.forEach(dir => fs.rmSync(dir, { recursive: true, force: true })));
+
   /** A compiled package of two folders in a temporary directory. */
   function fixture(files: { [file: string]: string }): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lazy-index-'));
+    made.push(dir);
     for (const [file, text] of Object.entries(files)) {
       fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
       fs.writeFileSync(path.join(dir, file), text);
