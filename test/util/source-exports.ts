@@ -5,11 +5,8 @@ import * as ts from 'typescript';
 const SRC = path.resolve(__dirname, '..', '..', 'src');
 
 /** Every TypeScript file of src/. */
-function sourceFiles(dir: string = SRC): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
-    const full = path.join(dir, entry.name);
-    return entry.isDirectory() ? sourceFiles(full) : entry.name.endsWith('.ts') ? [full] : [];
-  });
+function sourceFiles(): string[] {
+  return (fs.readdirSync(SRC, { recursive: true }) as string[]).filter(file => file.endsWith('.ts')).map(file => path.join(SRC, file));
 }
 
 /** One export of src/index.ts and the declarations behind it (through `export *` and aliases). */
