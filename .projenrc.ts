@@ -199,6 +199,15 @@ const testTypes = project.addTask('test:types', {
 });
 project.testTask.prependSpawn(testTypes);
 
+// Jest through scripts/jest-workers.js: one worker per core, or one in all
+// when the machine is already busy (CI's three builds at once), where a second
+// worker only adds CPU time. The step projen writes is replaced, not added to.
+const jestStep = project.testTask.steps.findIndex(s => s.exec?.startsWith('jest ') || s.execArgs?.[0] === 'jest');
+if (jestStep < 0) {
+  throw new Error('projen no longer writes a jest step in the test task; revisit scripts/jest-workers.js');
+}
+project.testTask.updateStep(jestStep, { exec: 'node scripts/jest-workers.js --passWithNoTests --ci', receiveArgs: true });
+
 project.addTask('test:coverage', {
   description: 'Run the tests with a coverage report in coverage/ (the build runs them without)',
   exec: 'jest --passWithNoTests --ci --coverage',

@@ -20,6 +20,7 @@
 const { execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
+const { jestWorkerArgs } = require('./jest-workers');
 
 const repo = path.resolve(__dirname, '..');
 const BASE_MAJOR = 28;
@@ -141,7 +142,9 @@ function build(major) {
 }
 
 function test(major, extraArgs) {
-  run(path.join(repo, 'node_modules', '.bin', 'jest'), ['--ci', '--config', path.join(repo, 'test', 'majors', 'jest.config.js'), ...extraArgs], repo);
+  // One worker when the machine is already busy, as the main suite (scripts/jest-workers.js).
+  const args = ['--ci', '--config', path.join(repo, 'test', 'majors', 'jest.config.js'), ...extraArgs];
+  run(path.join(repo, 'node_modules', '.bin', 'jest'), [...jestWorkerArgs(args), ...args], repo);
 }
 
 function main(argv) {
