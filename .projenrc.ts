@@ -83,7 +83,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       testTimeout: 120_000,
       // Jest's default is one worker fewer than the cores: one worker on
       // this project's 2-core machines. Both cores run suites (about 1.7x
-      // faster: the property suites spend their time synthesizing).
+      // faster: the property suites spend their time synthesizing). On a
+      // machine already busy, the test task runs one (scripts/jest-workers.js).
       maxWorkers: '100%',
       // Coverage doubled the suite's CPU time (287 s against 144 s, measured
       // with /usr/bin/time on the whole run) and nothing read it: the build
