@@ -202,12 +202,15 @@ project.testTask.prependSpawn(testTypes);
 
 // Jest through scripts/jest-workers.js: one worker per core, or one in all
 // when the machine is already busy (CI's three builds at once), where a second
-// worker only adds CPU time. The step projen writes is replaced, not added to.
-const jestStep = project.testTask.steps.findIndex(s => s.exec?.startsWith('jest ') || s.execArgs?.[0] === 'jest');
+// worker only adds CPU time. Projen's own step is rewritten with the same
+// arguments, word for word (execArgs: extra arguments reach jest unsplit).
+const jestStep = project.testTask.steps.findIndex(s => /^jest(\s|$)/.test(s.exec ?? '') || s.execArgs?.[0] === 'jest');
 if (jestStep < 0) {
   throw new Error('projen no longer writes a jest step in the test task; revisit scripts/jest-workers.js');
 }
-project.testTask.updateStep(jestStep, { exec: 'node scripts/jest-workers.js --passWithNoTests --ci', receiveArgs: true });
+const projenJest = project.testTask.steps[jestStep];
+const jestArgs = projenJest.execArgs?.slice(1) ?? projenJest.exec!.trim().split(/\s+/).slice(1);
+project.testTask.updateStep(jestStep, { ...projenJest, exec: undefined, execArgs: ['node', 'scripts/jest-workers.js', ...jestArgs] });
 
 project.addTask('test:coverage', {
   description: 'Run the tests with a coverage report in coverage/ (the build runs them without)',
