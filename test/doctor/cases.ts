@@ -1,5 +1,5 @@
 // One triggering and one clean set of manifests for every rule.
-import { CLIENT_IP, Obj, grafana, hpa, ingress, scaledObject, service, withPaths, workload } from './fixtures';
+import { CLIENT_IP, Obj, grafana, hpa, ingress, ingressRoute, scaledObject, service, withPaths, workload } from './fixtures';
 
 export interface RuleCase {
   readonly rule: string;
@@ -144,6 +144,40 @@ export const CASES: RuleCase[] = [
       withPaths(ingress('legacy', 'admin', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}affinity-mode`]: 'persistent', [`${NGINX}session-cookie-path`]: '/' }), ''),
       ingress('cart', 'cart', { [`${NGINX}affinity`]: 'cookie' }),
       withPaths(ingress('api', 'api', { [`${NGINX}affinity`]: 'cookie' }), '/api'),
+    ],
+  },
+  {
+    rule: 'cookie-shared-by-services',
+    // Traefik's IngressRoute, as affinity-migrate writes one for an Ingress with two paths on one host:
+    // each route's Service sticky under the one cookie name, at Traefik's default Path /.
+    trigger: [
+      service('catalog'), service('checkout'),
+      ingressRoute('store', [
+        ['Host(`shop.example.com`) && PathPrefix(`/catalog`)', 'catalog', { name: 'store-affinity' }],
+        ['Host(`shop.example.com`) && PathPrefix(`/checkout`)', 'checkout', { name: 'store-affinity' }],
+      ]),
+    ],
+    message: 'IngressRoute store: Services "catalog" and "checkout" on host "shop.example.com" share the affinity cookie "store-affinity" (Path /), whose value names a pod of the Service that set it: each replaces the other\'s cookie, so neither stays sticky',
+    // No name (Traefik names each Service's cookie apart); a Path each; other hosts; a
+    // negated rule and a host pattern, which the doctor does not guess at.
+    clean: [
+      service('catalog'), service('checkout'),
+      ingressRoute('unnamed', [
+        ['Host(`shop.example.com`)', 'catalog', {}],
+        ['Host(`shop.example.com`) && PathPrefix(`/checkout`)', 'checkout', {}],
+      ]),
+      ingressRoute('paths', [
+        ['Host(`paths.example.com`) && PathPrefix(`/catalog`)', 'catalog', { name: 'store', path: '/catalog' }],
+        ['Host(`paths.example.com`) && PathPrefix(`/checkout`)', 'checkout', { name: 'store', path: '/checkout' }],
+      ]),
+      ingressRoute('hosts', [
+        ['Host(`a.example.com`)', 'catalog', { name: 'store' }],
+        ['Host(`b.example.com`)', 'checkout', { name: 'store' }],
+      ]),
+      ingressRoute('unsure', [
+        ['HostRegexp(`^.+\\.example\\.org$`)', 'catalog', { name: 'guess' }],
+        ['Host(`c.example.org`) && !PathPrefix(`/x`)', 'checkout', { name: 'guess' }],
+      ]),
     ],
   },
   {

@@ -78,6 +78,23 @@ export function withPaths(ing: Obj, ...paths: string[]): Obj {
   return { ...ing, spec: { ...ing.spec, rules: [{ ...rule, http: { paths: paths.map(path => ({ path, pathType: 'ImplementationSpecific', backend })) } }] } };
 }
 
+/** A Traefik IngressRoute: one route per [match, Service, sticky cookie] (no cookie name: Traefik's own). */
+export function ingressRoute(name: string, routes: Array<[string, string, { name?: string; path?: string }]>): Obj {
+  return {
+    apiVersion: 'traefik.io/v1alpha1',
+    kind: 'IngressRoute',
+    metadata: { name },
+    spec: {
+      entryPoints: ['websecure'],
+      routes: routes.map(([match, backend, cookie]) => ({
+        kind: 'Rule',
+        match,
+        services: [{ name: backend, port: 80, sticky: { cookie } }],
+      })),
+    },
+  };
+}
+
 /** The Ingress with spec.tls for these hosts. */
 export function withTls(ing: Obj, ...hosts: string[]): Obj {
   return { ...ing, spec: { ...ing.spec, tls: [{ hosts, secretName: `${ing.metadata.name}-tls` }] } };

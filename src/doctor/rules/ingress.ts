@@ -1,6 +1,6 @@
 // Cookie-affinity annotations that a controller ignores or misreads.
 import { asArray, byHost, ingressClass, ingressHosts, tlsCovers } from './nginx';
-import { Rule, describe } from './rule';
+import { Report, Rule, describe } from './rule';
 import { isCookieName } from '../../facts/cookie';
 import {
   NGINX_AFFINITY_ANNOTATIONS,
@@ -253,8 +253,8 @@ function podNamingCookieRoutes(inventory: Inventory, ing: Doc, host: string): Co
 export const cookieSharedByServices: Rule = {
   id: 'cookie-shared-by-services',
   severity: Severity.ERROR,
-  rationale: 'Traefik, and ingress-nginx in persistent mode, write into the affinity cookie the pod of the Service that set it. Two Services a browser reaches on one host under one cookie name and Path replace each other\'s cookie at every request, so neither stays sticky.',
-  fix: 'Give each Service its own cookie name (on Traefik leave service.sticky.cookie.name out: each Service then gets a name of its own), or a Path of its own, or use ingress-nginx\'s balanced mode (the default), whose cookie every Service maps to one of its own pods.',
+  rationale: 'Traefik (from Service annotations or an IngressRoute\'s sticky.cookie), and ingress-nginx in persistent mode, write into the affinity cookie the pod of the Service that set it. Two Services a browser reaches on one host under one cookie name and Path replace each other\'s cookie at every request, so neither stays sticky.',
+  fix: 'Give each Service its own cookie name (on Traefik leave the name out, service.sticky.cookie.name on a Service or sticky.cookie.name in an IngressRoute: each Service then gets a name of its own), or a Path of its own, or use ingress-nginx\'s balanced mode (the default), whose cookie every Service maps to one of its own pods.',
   check(inventory, report) {
     for (const [group, ingresses] of byHost(inventory.ingresses)) {
       const host = group.slice(group.indexOf('|') + 1);
@@ -265,13 +265,66 @@ export const cookieSharedByServices: Rule = {
           byCookie.set(k, [...(byCookie.get(k) ?? []), route]);
         }
       }
-      for (const routes of byCookie.values()) {
-        const services = [...new Set(routes.map(r => r.service))];
-        if (services.length > 1) {
-          const [first] = routes;
-          report(first.ingress, `${describe(first.ingress)}: Services ${services.map(s => JSON.stringify(s)).join(' and ')} on ${host === '' ? 'any host' : `host ${JSON.stringify(host)}`} share the affinity cookie ${JSON.stringify(first.cookie)} (Path ${first.path}), whose value names a pod of the Service that set it: each replaces the other's cookie, so neither stays sticky`);
-        }
+      reportShared(byCookie.values(), host, report);
+    }
+    // Traefik's IngressRoutes: a cookie named in `sticky.cookie` is the
+    // Services' own, as the annotation is on an Ingress's Service.
+    const byHostCookie = new Map<string, Array<CookieRoute & { readonly host: string }>>();
+    for (const doc of inventory.docs) {
+      for (const route of ingressRouteCookieRoutes(doc)) {
+        const k = `${namespaceOf(doc.obj)}\0${route.host}\0${route.cookie}\0${route.path}`;
+        byHostCookie.set(k, [...(byHostCookie.get(k) ?? []), route]);
       }
+    }
+    for (const routes of byHostCookie.values()) {
+      reportShared([routes], routes[0].host, report);
     }
   },
 };
+
+/** Reports each group of routes whose one cookie (name and Path) reaches more than one Service. */
+function reportShared(groups: Iterable<CookieRoute[]>, host: string, report: Report): void {
+  for (const routes of groups) {
+    const services = [...new Set(routes.map(r => r.service))];
+    if (services.length > 1) {
+      const [first] = routes;
+      report(first.ingress, `${describe(first.ingress)}: Services ${services.map(s => JSON.stringify(s)).join(' and ')} on ${host === '' ? 'any host' : `host ${JSON.stringify(host)}`} share the affinity cookie ${JSON.stringify(first.cookie)} (Path ${first.path}), whose value names a pod of the Service that set it: each replaces the other's cookie, so neither stays sticky`);
+    }
+  }
+}
+
+/**
+ * The routes of a Traefik IngressRoute to Services whose `sticky.cookie`
+ * gives a name (without one, Traefik names each Service's cookie apart), one
+ * per host its rule names: the hosts of its `Host(...)` terms, or any host
+ * when it names none. A rule that negates (`!`) or matches hosts by pattern
+ * (`HostRegexp`) is left out, not guessed at.
+ */
+function ingressRouteCookieRoutes(doc: Doc): Array<CookieRoute & { readonly host: string }> {
+  const obj = doc.obj;
+  if (obj.kind !== 'IngressRoute' || typeof obj.apiVersion !== 'string' || !obj.apiVersion.startsWith('traefik.')) {
+    return [];
+  }
+  const out: Array<CookieRoute & { readonly host: string }> = [];
+  for (const route of asArray(obj.spec?.routes).filter(isObject)) {
+    const match = typeof route.match === 'string' ? route.match : '';
+    if (match.includes('!') || /HostRegexp\s*\(/.test(match)) {
+      continue;
+    }
+    const hosts = [...match.matchAll(/\bHost\s*\(([^)]*)\)/g)]
+      .flatMap(m => [...m[1].matchAll(/[`"']([^`"']*)[`"']/g)].map(h => h[1].toLowerCase()));
+    for (const svc of asArray(route.services).filter(isObject)) {
+      const cookie = isObject(svc.sticky) && isObject(svc.sticky.cookie) ? svc.sticky.cookie : undefined;
+      if (cookie === undefined || typeof svc.name !== 'string' || (svc.kind ?? 'Service') !== 'Service'
+        || typeof cookie.name !== 'string' || cookie.name === '') {
+        continue;
+      }
+      const path = typeof cookie.path === 'string' && cookie.path !== '' ? cookie.path : '/';
+      for (const host of hosts.length === 0 ? [''] : [...new Set(hosts)]) {
+        const service = typeof svc.namespace === 'string' && svc.namespace !== namespaceOf(obj) ? `${svc.namespace}/${svc.name}` : svc.name;
+        out.push({ ingress: doc, service, cookie: cookie.name, path, host });
+      }
+    }
+  }
+  return out;
+}
