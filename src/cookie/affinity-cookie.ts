@@ -82,6 +82,11 @@ export interface AffinityCookie {
   /**
    * `SameSite` of the cookie.
    *
+   * Written as given, or as the default, by the controllers that write the
+   * attribute; ingress-nginx writes it only when it is given (its cookie
+   * otherwise has no `SameSite`, and the browser applies its own default), and
+   * HAProxy, AWS ALB and GKE Ingress set no `SameSite` on their cookies.
+   *
    * @default SameSite.LAX
    */
   readonly sameSite?: SameSite;

@@ -183,6 +183,29 @@ describe('cookie affinity in front of a Service', () => {
   });
 });
 
+describe('Traefik sticky-cookie annotations on an Ingress', () => {
+  const STICKY = 'traefik.ingress.kubernetes.io/service.sticky.cookie';
+  const messageOf = (manifests: Obj[]) => AffinityDoctor.check(manifests).filter(f => f.rule === 'traefik-sticky-on-ingress').map(f => f.message);
+
+  test('says the cookie is the Service\'s own when the Service has its annotations too', () => {
+    // GIVEN the annotations on both the Ingress (ignored) and its Service (read)
+    const manifests = [ingress('app', 'app', { [STICKY]: 'true', [`${STICKY}.name`]: 'other' }), service('app', {}, { [STICKY]: 'true' })];
+    // THEN the finding does not claim that nothing is sticky
+    expect(messageOf(manifests)).toEqual([
+      `Ingress app: ${STICKY}, ${STICKY}.name on an Ingress; Traefik reads them only on the Service, so the sticky cookie of Service "app" is the one its own annotations describe, whatever these say`,
+    ]);
+  });
+
+  test('names the Services that are sticky by their own annotations and those that are not', () => {
+    const ing = withPaths(ingress('shop', 'catalog', { [STICKY]: 'true' }), '/catalog');
+    const two = { ...ing, spec: { ...ing.spec, rules: [{ ...ing.spec.rules[0], http: { paths: [...ing.spec.rules[0].http.paths, { path: '/cart', pathType: 'Prefix', backend: { service: { name: 'cart', port: { number: 80 } } } }] } }] } };
+    const manifests = [two, service('catalog', {}, { [STICKY]: 'true' }), service('cart')];
+    expect(messageOf(manifests)).toEqual([
+      `Ingress shop: ${STICKY} on an Ingress; Traefik reads them only on the Service, so the sticky cookie of Service "catalog" is the one its own annotations describe, whatever these say, and Service "cart" has none`,
+    ]);
+  });
+});
+
 test('a cookie name RFC 6265 allows but ingress-nginx drops', () => {
   const manifests = [ingress('app', 'app', { 'nginx.ingress.kubernetes.io/affinity': 'cookie', 'nginx.ingress.kubernetes.io/session-cookie-name': 'app!route' })];
   expect(rulesOf(manifests)).toEqual(['nginx-cookie-name-invalid']);

@@ -123,11 +123,30 @@ export const traefikStickyOnIngress: Rule = {
     for (const ing of inventory.ingresses) {
       const keys = Object.keys(annotationsOf(ing.obj)).filter(k => k.startsWith(TRAEFIK_STICKY_PREFIX));
       if (keys.length > 0) {
-        report(ing, `${describe(ing)}: ${keys.join(', ')} on an Ingress; Traefik reads them only on the Service, so there is no sticky cookie`);
+        report(ing, `${describe(ing)}: ${keys.join(', ')} on an Ingress; Traefik reads them only on the Service, so ${whatTraefikKeeps(inventory, ing)}`);
       }
     }
   },
 };
+
+/**
+ * What stickiness an Ingress's backends have when Traefik ignores the
+ * sticky-cookie annotations on the Ingress: only the Services' own, which
+ * the finding names rather than claim there is none.
+ */
+function whatTraefikKeeps(inventory: Inventory, ing: Doc): string {
+  const namespace = namespaceOf(ing.obj);
+  const backends = ingressBackends(ing.obj);
+  const sticky = backends.filter(name =>
+    annotationsOf(inventory.find('Service', namespace, name)?.obj ?? {})[TRAEFIK_STICKY_ANNOTATIONS.enabled] === 'true');
+  const names = (list: string[]) => list.map(n => JSON.stringify(n)).join(', ');
+  if (sticky.length === 0) {
+    return 'there is no sticky cookie';
+  }
+  const others = backends.filter(name => !sticky.includes(name));
+  const kept = `the sticky cookie of Service${sticky.length > 1 ? 's' : ''} ${names(sticky)} is the one ${sticky.length > 1 ? 'their' : 'its'} own annotations describe, whatever these say`;
+  return others.length === 0 ? kept : `${kept}, and Service${others.length > 1 ? 's' : ''} ${names(others)} ${others.length > 1 ? 'have' : 'has'} none`;
+}
 
 /** The ingress controllers whose affinity settings an Ingress or its backend Service can carry (the fronts' names), in words. */
 const INGRESS_CONTROLLERS: ReadonlyMap<string, string> = new Map([

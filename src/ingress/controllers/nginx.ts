@@ -58,7 +58,8 @@ export const NGINX_OPTION_TYPES = { enums: { affinityMode: NginxAffinityMode }, 
  * ingress-nginx reads cookie affinity from annotations on the Ingress. Only
  * the fields the user set are written, besides `Secure` over TLS and `Path=/`
  * when a rule's path would otherwise become the cookie's, so the controller's
- * own defaults, which are the model's, apply to the rest.
+ * own defaults apply to the rest: the model's, except `SameSite`, which the
+ * controller writes only when it is given (the cookie then has none).
  *
  * @see https://kubernetes.github.io/ingress-nginx/examples/affinity/cookie/
  */
