@@ -20,8 +20,8 @@ function measureMemory(variantName: string, n: number): void {
  */
 function warmedSide(pairId: string, side: string): (n: number) => import('cdk8s').Chart {
   const { pairChart, pairNamed } = require('./pairs') as typeof import('./pairs');
-  if (side !== 'library' && side !== 'twin') {
-    throw new Error(`side must be library or twin, not ${side}`);
+  if (side !== 'library' && side !== 'twin' && side !== 'wrapped') {
+    throw new Error(`side must be library, twin or wrapped, not ${side}`);
   }
   const pair = pairNamed(pairId);
   pairChart(pair, side, 1).toJson();

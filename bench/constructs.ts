@@ -43,7 +43,7 @@ function allocatedPerInstance(pair: Pair, side: 'library' | 'twin', n: number): 
 }
 
 /** One synth of `n` instances of one side, in a fresh process. */
-function sample(pair: Pair, side: 'library' | 'twin', n: number): Sample {
+function sample(pair: Pair, side: Side, n: number): Sample {
   const run = spawnSync(process.execPath, ['--expose-gc', '--single-threaded', CHILD, 'synth', pair.id, side, String(n)], { encoding: 'utf-8' });
   if (run.status !== 0) {
     throw new Error(`child.js synth ${pair.id} ${side} ${n} failed (status ${run.status}):\n${run.stderr}`);
@@ -97,15 +97,20 @@ export function benchConstructs(repeats: number, only?: string[]): void {
   for (const pair of PAIRS.filter(p => !only || only.includes(p.id))) {
     checkPair(pair);
     const n = instancesFor(pair, OBJECTS);
-    const lib: Sample[] = [];
-    const twin: Sample[] = [];
+    // The twin wrapped in a Construct per instance, where the pair has one: the
+    // shape of an L2 construct, whose node alone costs cdk8s something at synth.
+    const sides: Side[] = pair.buildWrapped ? ['library', 'twin', 'wrapped'] : ['library', 'twin'];
+    const samples = new Map<Side, Sample[]>(sides.map(side => [side, []]));
     for (let r = 0; r < repeats; r++) {
-      if (r % 2 === 0) {
-        lib.push(sample(pair, 'library', n)); twin.push(sample(pair, 'twin', n));
-      } else {
-        twin.push(sample(pair, 'twin', n)); lib.push(sample(pair, 'library', n));
+      // Each side goes first as often as the others.
+      for (let i = 0; i < sides.length; i++) {
+        const side = sides[(i + r) % sides.length];
+        samples.get(side)!.push(sample(pair, side, n));
       }
     }
+    const lib = samples.get('library')!;
+    const twin = samples.get('twin')!;
+    const wrapped = samples.get('wrapped');
     const total = (s: Sample) => s.buildMs + s.synthMs;
     const heapLib = retainedPerInstance(pair, 'library', n);
     const heapTwin = retainedPerInstance(pair, 'twin', n);
@@ -120,13 +125,16 @@ export function benchConstructs(repeats: number, only?: string[]): void {
       median(lib.map(total)).toFixed(1), median(twin.map(total)).toFixed(1),
       `${spreadPercent(lib.map(total)).toFixed(0)}%`,
       ratio(s => s.buildMs), ratio(s => s.synthMs), ratio(total),
+      wrapped ? median(wrapped.map((s, i) => total(s) / total(twin[i]))).toFixed(2) : '',
+      wrapped ? median(lib.map((s, i) => total(s) / total(wrapped[i]))).toFixed(2) : '',
       `${allocLib.toFixed(0)} / ${allocTwin.toFixed(0)}`, (allocLib / allocTwin).toFixed(2),
       `${heapLib.toFixed(0)} / ${heapTwin.toFixed(0)}`, (heapLib / heapTwin).toFixed(2),
     ]);
   }
   console.log(`\nEvery construct against its hand-written twin: about ${OBJECTS} objects each, a synth per fresh process (one instance first, then build, GC, chart.toJson()); CPU time, ${repeats} processes a side, alternating, each ratio the median of the repeats' own (library / twin of one repeat);`
+    + ' where the pair has one, the twin with each object in a Construct of its own, as an L2 construct holds it (wrapped / twin: what that node costs cdk8s; library / wrapped: what the library adds beyond it);'
     + ' the bytes per instance a build allocates and those the built chart keeps on the heap (library / twin): what the collector deals with during a build, counted exactly');
-  console.log(table(['construct', 'twin', 'N', 'library ms', 'twin ms', 'spread', 'build x', 'toJson x', 'total x',
+  console.log(table(['construct', 'twin', 'N', 'library ms', 'twin ms', 'spread', 'build x', 'toJson x', 'total x', 'wrapped / twin', 'library / wrapped',
     'alloc B/instance', 'alloc x', 'heap B/instance', 'heap x'], rows));
 }
 
