@@ -95,7 +95,17 @@ export class AffinityDoctorValidation implements IValidation {
     // validations again, this one included.
     for (const obj of this.scope.node.findAll()) {
       if (ApiObject.isApiObject(obj)) {
-        const json = obj.toJson();
+        let json: any;
+        try {
+          json = obj.toJson();
+        } catch {
+          // An object that cannot be rendered fails the synth anyway, by its
+          // construct's own validation (which runs after this one, with the
+          // better message) or by cdk8s when it writes the manifests. The
+          // doctor does not check what it cannot read whole: a finding about
+          // the rest could be wrong without that object.
+          return [];
+        }
         paths.set(`${json.kind}|${json.metadata?.namespace ?? ''}|${json.metadata?.name ?? ''}`, obj);
         docs.push({ obj: json });
       }

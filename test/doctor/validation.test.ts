@@ -3,7 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { CLIENT_IP, grafana, service } from './fixtures';
-import { AffinityDoctorValidation, Severity } from '../../src';
+import * as kplus from 'cdk8s-plus-28';
+import { AffinityDoctorValidation, Severity, StickyService } from '../../src';
 import { AffinityDoctorPlugin, PluginContext } from '../../src/doctor/cdk8s-plugin';
 
 function chartWith(app: App, id: string, manifests: any[]): Chart {
@@ -24,6 +25,23 @@ describe('AffinityDoctorValidation', () => {
       'Validation failed with the following errors:',
       `  [${chart.node.path}/Object1] [local-sessions-without-affinity] Service grafana spreads requests over the 4 pods of Deployment grafana, and Grafana keeps sessions in its database, here the default SQLite on each pod (no GF_DATABASE_TYPE of mysql or postgres); with no ClientIP or cookie affinity in front, users are logged out at random. Fix: Pin each client to a pod (sessionAffinity: ClientIP on the Service, or cookie affinity at the ingress), or better, keep sessions in a store every pod shares (Redis, a database; for Grafana, GF_DATABASE_TYPE mysql or postgres).`,
     ].join('\n'));
+  });
+
+  test('an object that cannot be rendered leaves its construct\'s own error to fail the synth', () => {
+    // GIVEN a StickyService without a port (cdk8s-plus cannot render it) in an app the doctor checks
+    const app = Testing.app();
+    const chart = new Chart(app, 'web');
+    new StickyService(chart, 'Service', { selector: kplus.Pods.select(chart, 'Pods', { labels: { app: 'web' } }) });
+    AffinityDoctorValidation.addTo(app);
+    // THEN the synth fails with the library's message, not with the doctor's failure to read the object
+    let message = '';
+    try {
+      app.synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain(`[${chart.node.path}/Service] 'ports' (none) must list at least one port`);
+    expect(message).not.toContain('Failed serializing');
   });
 
   test('messages read like every other validation error: [construct path] message, never "[]"', () => {

@@ -273,7 +273,7 @@ export const cookieSharedByServices: Rule = {
   id: 'cookie-shared-by-services',
   severity: Severity.ERROR,
   rationale: 'Traefik (from Service annotations or an IngressRoute\'s sticky.cookie), and ingress-nginx in persistent mode, write into the affinity cookie the pod of the Service that set it. Two Services a browser reaches on one host under one cookie name and Path replace each other\'s cookie at every request, so neither stays sticky.',
-  fix: 'Give each Service its own cookie name (on Traefik leave the name out, service.sticky.cookie.name on a Service or sticky.cookie.name in an IngressRoute: each Service then gets a name of its own), or a Path of its own, or use ingress-nginx\'s balanced mode (the default), whose cookie every Service maps to one of its own pods.',
+  fix: 'Give each Service its own cookie name (on Traefik, leave out service.sticky.cookie.name on the Services, or sticky.cookie.name in an IngressRoute: Traefik then names each Service\'s cookie apart), or a Path of its own, or use ingress-nginx\'s balanced mode (the default), whose cookie every Service maps to one of its own pods.',
   check(inventory, report) {
     for (const [group, ingresses] of byHost(inventory.ingresses)) {
       const host = group.slice(group.indexOf('|') + 1);
