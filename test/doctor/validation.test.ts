@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
-import { CLIENT_IP, grafana, service } from './fixtures';
 import * as kplus from 'cdk8s-plus-28';
+import { CLIENT_IP, grafana, service } from './fixtures';
 import { AffinityDoctorValidation, Severity, StickyService } from '../../src';
 import { AffinityDoctorPlugin, PluginContext } from '../../src/doctor/cdk8s-plugin';
 
