@@ -1,7 +1,13 @@
 // An index of the manifests the rules ask about: Services and the workloads
 // they select, the autoscalers of each workload, and what routes to each
 // Service. Built once, so every rule is a few lookups rather than a scan.
-import { FRONT_DETECTORS, FrontDetector, FrontReach, detectFronts } from './fronts';
+import { FRONT_DETECTORS, FrontDetector, FrontReach, detectFronts, ingressClassOf } from './fronts';
+import {
+  DEFAULT_INGRESS_CLASS_ANNOTATION,
+  DEFAULT_INGRESS_CLASS_FRONTS,
+  INGRESS_CONTROLLER_NAMES,
+  frontOfIngressController,
+} from '../facts/ingress-classes';
 import { KEDA_DEFAULT_MAX_REPLICAS, KEDA_DEFAULT_MIN_REPLICAS } from '../facts/keda';
 
 /** A manifest as read: any JSON object, with where it came from. */
@@ -112,12 +118,32 @@ export function selects(selector: Record<string, unknown>, labels: Record<string
   return true;
 }
 
+/** A front the detectors found reaching a Service, with the object it came from. */
+export type Reach = FrontReach & { front: string; obj: { [key: string]: any } };
+
+/** The controllers that may serve an Ingress, and how the doctor knows. */
+export interface IngressServers {
+  /** The fronts (as the detectors name them) that may serve it. */
+  readonly fronts: readonly string[];
+  /** How that was told, in words ("IngressClass nginx, controller k8s.io/ingress-nginx"). */
+  readonly by: string;
+}
+
+/**
+ * Affinity settings on a Service that only an ingress controller reads (so
+ * only the traffic that controller carries is pinned): Traefik's and
+ * HAProxy's annotations, GKE's BackendConfig, Kong's upstream policy.
+ */
+const SERVICE_SETTINGS_OF_A_CONTROLLER = new Set(['traefik', 'haproxy', 'gke-ingress', 'kong']);
+
 /** Everything the rules look up, indexed by namespace and name. */
 export class Inventory {
   public readonly docs: Doc[];
   public readonly services: Doc[] = [];
   public readonly ingresses: Doc[] = [];
   public readonly workloads: Workload[] = [];
+  /** The IngressClass objects among the manifests (cluster-scoped). */
+  public readonly ingressClasses: Doc[] = [];
   private readonly byKindName = new Map<string, Doc>();
   // namespace -> "key=value" -> workloads whose pod labels include it
   private readonly workloadsByLabel = new Map<string, Map<string, Workload[]>>();
@@ -144,6 +170,8 @@ export class Inventory {
         this.services.push(doc);
       } else if (kind === 'Ingress') {
         this.ingresses.push(doc);
+      } else if (kind === 'IngressClass') {
+        this.ingressClasses.push(doc);
       } else if (WORKLOAD_KINDS.has(kind)) {
         pending.push({ doc, ns, name });
       } else if (kind === 'HorizontalPodAutoscaler' || kind === 'ScaledObject') {
@@ -247,21 +275,93 @@ export class Inventory {
    * route, a mesh, a load balancer), in words; undefined when nothing does.
    */
   public cookieAffinityFor(service: Doc): string | undefined {
-    return this.frontsOf(service).find(r => r.affinity !== undefined)?.affinity;
+    return this.frontsOf(service).find(r => r.affinity !== undefined && this.affinityIgnoredBy(r, service) === undefined)?.affinity;
+  }
+
+  /**
+   * Affinity settings for a Service that the controllers in front of it do
+   * not read, each with why: an Ingress's annotations for a controller other
+   * than the one its class names, or a Service's settings for an ingress
+   * controller that serves none of the Ingresses routing to it.
+   */
+  public ignoredAffinityFor(service: Doc): string[] {
+    const out: string[] = [];
+    for (const reach of this.frontsOf(service)) {
+      const why = reach.affinity !== undefined ? this.affinityIgnoredBy(reach, service) : undefined;
+      if (why !== undefined) {
+        out.push(`Not counted: ${reach.affinity}, as ${why}`);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The controllers that may serve an Ingress: from the IngressClass it
+   * names when the manifests hold it (or the one marked default, for an
+   * Ingress that names none), else from the class names controllers install
+   * by default; undefined when neither tells (a class of another name, or
+   * of a controller the doctor does not know).
+   */
+  public serversOf(ingress: { [key: string]: any }): IngressServers | undefined {
+    const cls = ingressClassOf(ingress);
+    const named = typeof cls === 'string' && cls !== '';
+    const classDoc = named
+      ? this.ingressClasses.find(c => nameOf(c.obj) === cls)
+      : this.ingressClasses.find(c => annotationsOf(c.obj)[DEFAULT_INGRESS_CLASS_ANNOTATION] === 'true');
+    if (classDoc !== undefined) {
+      const controller = classDoc.obj.spec?.controller;
+      const front = typeof controller === 'string' ? frontOfIngressController(controller) : undefined;
+      return front === undefined ? undefined
+        : { fronts: [front], by: `${named ? '' : 'the default '}IngressClass ${nameOf(classDoc.obj)}, controller ${controller}` };
+    }
+    const fronts = named ? DEFAULT_INGRESS_CLASS_FRONTS.get(cls) : undefined;
+    return fronts === undefined ? undefined : { fronts, by: `class ${cls}` };
+  }
+
+  /** Why a reach's affinity setting pins nobody's traffic, or undefined when it may. */
+  private affinityIgnoredBy(reach: Reach, service: Doc): string | undefined {
+    const obj = reach.obj;
+    if (!INGRESS_CONTROLLER_NAMES.has(reach.front)) {
+      return undefined;
+    }
+    const name = INGRESS_CONTROLLER_NAMES.get(reach.front)!;
+    if (obj.kind === 'Ingress') {
+      const servers = this.serversOf(obj);
+      return servers === undefined || servers.fronts.includes(reach.front) ? undefined
+        : `${reach.via} is served by ${servers.fronts.map(f => INGRESS_CONTROLLER_NAMES.get(f)).join(' or ')} (${servers.by}), not by ${name}`;
+    }
+    if (obj.kind !== 'Service' || !SERVICE_SETTINGS_OF_A_CONTROLLER.has(reach.front)) {
+      return undefined;
+    }
+    // The objects that route to the Service: only Ingresses, each served by
+    // another controller, means none of its traffic passes this one.
+    const routes = this.frontsOf(service).map(r => r.obj).filter(o => o !== obj && o !== service.obj);
+    if (routes.length === 0 || routes.some(o => o.kind !== 'Ingress')) {
+      return undefined;
+    }
+    const others: string[] = [];
+    for (const ing of new Set(routes)) {
+      const servers = this.serversOf(ing);
+      if (servers === undefined || servers.fronts.includes(reach.front)) {
+        return undefined;
+      }
+      others.push(`Ingress ${nameOf(ing)} by ${servers.fronts.map(f => INGRESS_CONTROLLER_NAMES.get(f)).join(' or ')} (${servers.by})`);
+    }
+    return `only Ingresses reach the Service, and none through ${name}: ${others.join('; ')}`;
   }
 
   /** Everything the detectors found reaching a Service. */
-  public frontsOf(service: Doc): ReadonlyArray<FrontReach & { front: string }> {
+  public frontsOf(service: Doc): readonly Reach[] {
     return this.frontsAt(namespaceOf(service.obj), nameOf(service.obj));
   }
 
   /** Everything the detectors found reaching the Service of this namespace and name, among the manifests or not, with the object each came from. */
-  public frontsAt(namespace: string, name: string): ReadonlyArray<FrontReach & { front: string; obj: { [key: string]: any } }> {
+  public frontsAt(namespace: string, name: string): readonly Reach[] {
     return this.frontsByService.get(key(namespace, name)) ?? [];
   }
 
   /** The fronts that reach a Service's pods without its virtual IP (and so without kube-proxy's ClientIP affinity). */
-  public frontsBypassingVirtualIp(service: Doc): ReadonlyArray<FrontReach & { front: string }> {
+  public frontsBypassingVirtualIp(service: Doc): readonly Reach[] {
     return this.frontsOf(service).filter(r => r.bypassesVirtualIp === true);
   }
 

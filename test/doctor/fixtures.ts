@@ -71,6 +71,11 @@ export function ingress(name: string, backend: string, annotations: Record<strin
   };
 }
 
+/** The Ingress with another `spec.ingressClassName`. */
+export function withClass(ing: Obj, ingressClassName: string): Obj {
+  return { ...ing, spec: { ...ing.spec, ingressClassName } };
+}
+
 /** The Ingress with its one rule's paths replaced (each to the same backend). */
 export function withPaths(ing: Obj, ...paths: string[]): Obj {
   const rule = ing.spec.rules[0];

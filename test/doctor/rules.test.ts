@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CASES } from './cases';
-import { CLIENT_IP, Obj, grafana, ingress, service, withPaths, withTls, workload } from './fixtures';
+import { CLIENT_IP, Obj, grafana, ingress, service, withClass, withPaths, withTls, workload } from './fixtures';
 import { AffinityDoctor, Severity } from '../../src';
 
 const rulesOf = (manifests: any[]) => AffinityDoctor.check(manifests).map(f => f.rule);
@@ -150,12 +150,12 @@ describe('cookie affinity in front of a Service', () => {
   });
 
   test('HAProxy cookie persistence on the Ingress, AWS ALB stickiness on the Ingress', () => {
-    expect(rulesOf([...round, ingress('grafana', 'grafana', { 'haproxy.org/cookie-persistence': 'grafana' })])).toEqual([]);
-    expect(rulesOf([...round, ingress('grafana', 'grafana', {
+    expect(rulesOf([...round, withClass(ingress('grafana', 'grafana', { 'haproxy.org/cookie-persistence': 'grafana' }), 'haproxy')])).toEqual([]);
+    expect(rulesOf([...round, withClass(ingress('grafana', 'grafana', {
       'alb.ingress.kubernetes.io/target-group-attributes': 'stickiness.enabled=true,stickiness.lb_cookie.duration_seconds=3600',
       'alb.ingress.kubernetes.io/target-type': 'ip',
-    })])).toEqual([]);
-    expect(rulesOf([...round, ingress('grafana', 'grafana', { 'alb.ingress.kubernetes.io/target-group-attributes': 'stickiness.enabled=false' })])).toEqual(['local-sessions-without-affinity']);
+    }), 'alb')])).toEqual([]);
+    expect(rulesOf([...round, withClass(ingress('grafana', 'grafana', { 'alb.ingress.kubernetes.io/target-group-attributes': 'stickiness.enabled=false' }), 'alb')])).toEqual(['local-sessions-without-affinity']);
   });
 
   test('AWS ALB stickiness with instance targets (the default) pins a client to a node, not a pod', () => {
@@ -203,6 +203,65 @@ describe('Traefik sticky-cookie annotations on an Ingress', () => {
     expect(messageOf(manifests)).toEqual([
       `Ingress shop: ${STICKY} on an Ingress; Traefik reads them only on the Service, so the sticky cookie of Service "catalog" is the one its own annotations describe, whatever these say, and Service "cart" has none`,
     ]);
+  });
+});
+
+describe('affinity settings for a controller that does not serve the Ingress', () => {
+  const round = [grafana(), service('grafana')];
+  const TRAEFIK = { 'traefik.ingress.kubernetes.io/service.sticky.cookie': 'true' };
+  const ingressClass = (name: string, controller: string, isDefault = false): Obj => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'IngressClass',
+    metadata: { name, annotations: isDefault ? { 'ingressclass.kubernetes.io/is-default-class': 'true' } : {} },
+    spec: { controller },
+  });
+  const messageOf = (manifests: Obj[]) => AffinityDoctor.check(manifests).filter(f => f.rule === 'local-sessions-without-affinity').map(f => f.message);
+
+  test('Traefik\'s annotations on a Service that only an ingress-nginx Ingress reaches', () => {
+    // GIVEN the Service sticky for Traefik, and its one Ingress of ingress-nginx's IngressClass
+    const manifests = [grafana(), service('grafana', {}, TRAEFIK), ingress('grafana', 'grafana'), ingressClass('nginx', 'k8s.io/ingress-nginx')];
+    // THEN nothing pins the users, and the finding says why the annotations do not count
+    expect(messageOf(manifests)).toEqual([expect.stringMatching(/users are logged out at random\. Not counted: Traefik sticky-cookie annotations on the Service, as only Ingresses reach the Service, and none through Traefik: Ingress grafana by ingress-nginx \(IngressClass nginx, controller k8s\.io\/ingress-nginx\)$/)]);
+  });
+
+  test('ingress-nginx\'s annotation on an Ingress of a Traefik class, with or without the IngressClass', () => {
+    const ing = withClass(ingress('grafana', 'grafana', { 'nginx.ingress.kubernetes.io/affinity': 'cookie' }), 'traefik');
+    expect(messageOf([...round, ing])).toEqual([expect.stringContaining('Not counted: ingress-nginx cookie affinity on Ingress grafana, as Ingress grafana is served by Traefik (class traefik), not by ingress-nginx')]);
+    expect(messageOf([...round, ing, ingressClass('traefik', 'traefik.io/ingress-controller')])).toEqual([
+      expect.stringContaining('is served by Traefik (IngressClass traefik, controller traefik.io/ingress-controller), not by ingress-nginx'),
+    ]);
+  });
+
+  test('HAProxy\'s annotation on the Service, and the default IngressClass for an Ingress without a class', () => {
+    const ing = { ...ingress('grafana', 'grafana'), spec: { ...ingress('grafana', 'grafana').spec, ingressClassName: undefined } };
+    const manifests = [grafana(), service('grafana', {}, { 'haproxy.org/cookie-persistence': 'grafana' }), ing];
+    expect(messageOf([...manifests, ingressClass('public', 'k8s.io/ingress-nginx', true)])).toEqual([
+      expect.stringContaining('Ingress grafana by ingress-nginx (the default IngressClass public, controller k8s.io/ingress-nginx)'),
+    ]);
+    // HAProxy's own IngressClass (its controller value ends with the class), as the default: the setting counts
+    expect(messageOf([...manifests, ingressClass('public', 'haproxy.org/ingress-controller/public', true)])).toEqual([]);
+  });
+
+  test('settings count whenever the doctor cannot tell the controller', () => {
+    // A class of another name, an IngressClass of a controller the doctor does not know, no class at all
+    for (const cls of ['edge', undefined]) {
+      const ing = { ...ingress('grafana', 'grafana'), spec: { ...ingress('grafana', 'grafana').spec, ingressClassName: cls } };
+      expect(messageOf([grafana(), service('grafana', {}, TRAEFIK), ing])).toEqual([]);
+    }
+    expect(messageOf([grafana(), service('grafana', {}, TRAEFIK), withClass(ingress('grafana', 'grafana'), 'edge'), ingressClass('edge', 'example.com/edge')])).toEqual([]);
+    // Another kind of route to the Service besides the Ingress: Traefik may carry that traffic
+    const route = {
+      apiVersion: 'traefik.io/v1alpha1',
+      kind: 'IngressRoute',
+      metadata: { name: 'grafana' },
+      spec: { routes: [{ match: 'Host(`g`)', kind: 'Rule', services: [{ name: 'grafana', port: 3000 }] }] },
+    };
+    expect(messageOf([grafana(), service('grafana', {}, TRAEFIK), ingress('grafana', 'grafana'), route])).toEqual([]);
+  });
+
+  test('the class F5 NGINX and ingress-nginx both take by default leaves either\'s settings counted', () => {
+    const ing = ingress('grafana', 'grafana', { 'nginx.ingress.kubernetes.io/affinity': 'cookie' });
+    expect(messageOf([...round, ing])).toEqual([]);
   });
 });
 

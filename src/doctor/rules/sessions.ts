@@ -34,7 +34,8 @@ export const sessionsLostRoundRobin: Rule = {
         }
         const why = localSessions(inventory, w);
         if (why) {
-          report(svc, `${describe(svc)} spreads requests over the ${podsInWords(inventory, w)} of ${workloadName(w)}, and ${why}; with no ClientIP or cookie affinity in front, users are logged out at random`);
+          const ignored = inventory.ignoredAffinityFor(svc);
+          report(svc, `${describe(svc)} spreads requests over the ${podsInWords(inventory, w)} of ${workloadName(w)}, and ${why}; with no ClientIP or cookie affinity in front, users are logged out at random${ignored.map(i => `. ${i}`).join('')}`);
         }
       }
     }

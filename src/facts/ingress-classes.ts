@@ -1,0 +1,67 @@
+/**
+ * Which ingress controller serves an Ingress, from its class: the
+ * IngressClass's `spec.controller` when the manifests hold the IngressClass,
+ * or the class names controllers install by default. The doctor uses it to
+ * tell whether affinity settings written for one controller reach an Ingress
+ * another controller serves (they do not: each controller reads its own).
+ * Pure: reads plain manifests only.
+ */
+
+/**
+ * `spec.controller` of the IngressClass each controller installs, by the
+ * doctor's name for that controller (its front). A value matches exactly, or
+ * as a prefix followed by '/' (HAProxy appends the class:
+ * `haproxy.org/ingress-controller/haproxy`).
+ *
+ * @see https://kubernetes.github.io/ingress-nginx/user-guide/multiple-ingress/
+ * @see https://doc.traefik.io/traefik/reference/install-configuration/providers/kubernetes/kubernetes-ingress/
+ * @see https://www.haproxy.com/documentation/kubernetes-ingress/community/configuration-reference/ingress-class/
+ * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/ingress_class/
+ * @see https://docs.konghq.com/kubernetes-ingress-controller/latest/concepts/ingress/
+ * @see https://docs.nginx.com/nginx-ingress-controller/configuration/ingress-resources/basic-configuration/
+ */
+export const INGRESS_CONTROLLER_FRONTS: ReadonlyArray<readonly [string, string]> = [
+  ['k8s.io/ingress-nginx', 'ingress-nginx'],
+  ['traefik.io/ingress-controller', 'traefik'],
+  ['haproxy.org/ingress-controller', 'haproxy'],
+  ['ingress.k8s.aws/alb', 'aws-alb'],
+  ['ingress-controllers.konghq.com/kong', 'kong'],
+  ['nginx.org/ingress-controller', 'nginx-plus'],
+];
+
+/**
+ * The class names controllers take when installed with their defaults, and
+ * which of them may have taken each: `nginx` is both ingress-nginx's and the
+ * F5 NGINX Ingress Controller's. GKE Ingress has no IngressClass object; it
+ * serves the `gce` and `gce-internal` classes.
+ *
+ * @see https://cloud.google.com/kubernetes-engine/docs/concepts/ingress#controller_summary
+ */
+export const DEFAULT_INGRESS_CLASS_FRONTS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['nginx', ['ingress-nginx', 'nginx-plus']],
+  ['traefik', ['traefik']],
+  ['haproxy', ['haproxy']],
+  ['alb', ['aws-alb']],
+  ['gce', ['gke-ingress']],
+  ['gce-internal', ['gke-ingress']],
+  ['kong', ['kong']],
+]);
+
+/** The annotation that makes an IngressClass the cluster's default, for Ingresses that name no class. */
+export const DEFAULT_INGRESS_CLASS_ANNOTATION = 'ingressclass.kubernetes.io/is-default-class';
+
+/** The front of an IngressClass's `spec.controller`; undefined for a controller not listed above. */
+export function frontOfIngressController(controller: string): string | undefined {
+  return INGRESS_CONTROLLER_FRONTS.find(([value]) => controller === value || controller.startsWith(`${value}/`))?.[1];
+}
+
+/** Each front of this file in words, for messages. */
+export const INGRESS_CONTROLLER_NAMES: ReadonlyMap<string, string> = new Map([
+  ['ingress-nginx', 'ingress-nginx'],
+  ['traefik', 'Traefik'],
+  ['haproxy', 'HAProxy'],
+  ['aws-alb', 'the AWS Load Balancer Controller'],
+  ['gke-ingress', 'GKE Ingress'],
+  ['kong', 'Kong'],
+  ['nginx-plus', 'the F5 NGINX Ingress Controller'],
+]);
