@@ -82,6 +82,33 @@ interface WrittenAnnotations {
 }
 
 /**
+ * Where a browser gets one Ingress's cookie for one of its Services: a
+ * host, the hosts of the cookie's Domain, or any host (a Traefik rule
+ * without a host answers on every one).
+ */
+interface CookieScope {
+  readonly ingress: CookieAffinityIngress;
+  /** The Service, as `namespace/name`. */
+  readonly service: string;
+  readonly host: string;
+  /** The cookie's Domain, lowercase and without a leading '.'. */
+  readonly domain?: string;
+  readonly anyHost: boolean;
+}
+
+/** A group's cookie scopes, by host (host-only cookies), Domain, and any host. */
+interface CookieScopes {
+  readonly hosts: Map<string, CookieScope[]>;
+  readonly domains: CookieScope[];
+  readonly anyHost: CookieScope[];
+}
+
+/** Whether a host is the Domain or under it. */
+function inDomain(host: string, domain: string): boolean {
+  return host === domain || host.endsWith(`.${domain}`);
+}
+
+/**
  * The app's Services by name. It is built by one walk of the app when an
  * Ingress first looks a backend up; a name not in it is looked for first
  * among the latest children of the Ingress's scopes (a Service is usually
@@ -108,7 +135,58 @@ class ServiceIndex {
 
   private byName?: Map<string, ApiObject[]>;
 
+  /**
+   * The Ingresses whose one cookie spans their Services (see
+   * `cookiePerService`), by what makes two of them set the same cookie: the
+   * controller and its class, the cookie's name and Path.
+   */
+  private readonly cookieGroups = new Map<string, Set<CookieAffinityIngress>>();
+
+  /** Where each group's cookie goes, as last gathered, and the rule count it was gathered at. */
+  private readonly cookieScopes = new Map<string, { readonly version: number; readonly scopes: CookieScopes }>();
+
+  /** Rules added so far to the Ingresses of `cookieGroups`: a gathered group is current while this is unchanged. */
+  private cookieVersion = 0;
+
   private constructor(private readonly root: IConstruct) {}
+
+  /** Adds an Ingress whose cookie spans its Services to its group. */
+  public addCookieSharer(group: string, ingress: CookieAffinityIngress): void {
+    let members = this.cookieGroups.get(group);
+    if (!members) {
+      members = new Set();
+      this.cookieGroups.set(group, members);
+    }
+    members.add(ingress);
+    this.cookieVersion++;
+  }
+
+  /** Says that an Ingress of a group added rules. */
+  public cookieRulesChanged(): void {
+    this.cookieVersion++;
+  }
+
+  /** Where the cookie of a group goes: each member's hosts (or Domain), with the Service behind each. */
+  public scopesOf(group: string, gather: (ingress: CookieAffinityIngress) => CookieScope[]): CookieScopes {
+    const cached = this.cookieScopes.get(group);
+    if (cached !== undefined && cached.version === this.cookieVersion) {
+      return cached.scopes;
+    }
+    const scopes: CookieScopes = { hosts: new Map(), domains: [], anyHost: [] };
+    for (const ingress of this.cookieGroups.get(group) ?? []) {
+      for (const scope of gather(ingress)) {
+        if (scope.anyHost) {
+          scopes.anyHost.push(scope);
+        } else if (scope.domain !== undefined) {
+          scopes.domains.push(scope);
+        } else {
+          scopes.hosts.set(scope.host, [...(scopes.hosts.get(scope.host) ?? []), scope]);
+        }
+      }
+    }
+    this.cookieScopes.set(group, { version: this.cookieVersion, scopes });
+    return scopes;
+  }
 
   /**
    * The Services of the app with this name, in any namespace, as far as the
@@ -292,6 +370,9 @@ export class CookieAffinityIngress extends kplus.Ingress {
   /** The annotations the controller wrote on the Ingress itself, checked again at synth. */
   private readonly ingressAnnotations: { readonly [key: string]: string };
 
+  /** `spec.ingressClassName`, as given in props or by the controller. */
+  private readonly className?: string;
+
   public constructor(scope: Construct, id: string, props: CookieAffinityIngressProps = {}) {
     const controller = props.controller ?? IngressController.nginx();
     // cdk8s-plus spreads the rules into addRules() in its constructor: a
@@ -324,6 +405,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
 
     // spec.ingressClassName names an IngressClass object, so the API server holds it to that object's name rule.
     const ingressClassName = props.className ?? controller.ingressClassName;
+    this.className = ingressClassName;
     if (ingressClassName !== undefined) {
       checkName(this, 'className', ingressClassName, NameRule.DNS_1123_SUBDOMAIN);
     }
@@ -348,6 +430,10 @@ export class CookieAffinityIngress extends kplus.Ingress {
     }
     this.controllerObjects = config.apiObjects ?? [];
     this.serviceAnnotations = { ...config.serviceAnnotations };
+    const spans = this.cookiePerService();
+    if (spans !== undefined) {
+      ServiceIndex.of(this).addCookieSharer(this.cookieGroup(spans), this);
+    }
 
     // Backends given in props were added by the base constructor, before the controller was known.
     const early = this.state.earlyBackends;
@@ -423,6 +509,9 @@ export class CookieAffinityIngress extends kplus.Ingress {
     state.withDefault = withDefault;
     // Kept only where one cookie may span the Services (and for rules in props, before the controller is known).
     const keepServices = this.controller === undefined || this.cookiePerService() !== undefined;
+    if (keepServices && this.controller !== undefined) {
+      ServiceIndex.of(this).cookieRulesChanged();
+    }
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i];
       // A rule with neither host nor path is the default backend, which has no path.
@@ -683,9 +772,12 @@ export class CookieAffinityIngress extends kplus.Ingress {
   private sharedCookieErrors(): string[] {
     const shared = this.cookiePerService();
     const entries = this.state.hostServices;
-    // Two Services at least, or no host can hold two (most Ingresses route to one).
-    if (shared === undefined || entries === undefined || oneService(entries)) {
+    if (shared === undefined || entries === undefined) {
       return NO_ERRORS;
+    }
+    // Two Services at least, or no host of this Ingress can hold two (most Ingresses route to one).
+    if (oneService(entries)) {
+      return this.cookieSharedWithOtherIngresses(shared);
     }
     // On Traefik a rule without a host answers on every host; ingress-nginx
     // serves one only from its catch-all server, which answers no named host,
@@ -710,7 +802,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
       : [...byHost].map(([host, services]) => [hostName(host), new Set([...anyHost, ...services])]);
     const found = groups.find(([, services]) => services.size > 1);
     if (found === undefined) {
-      return NO_ERRORS;
+      return this.cookieSharedWithOtherIngresses(shared);
     }
     const [where, services] = found;
     const named = [...services].map(s => JSON.stringify(s)).join(' and ');
@@ -721,6 +813,61 @@ export class CookieAffinityIngress extends kplus.Ingress {
       : `'controller' (${this.controller.name} with affinityMode persistent) must not keep one cookie (${JSON.stringify(shared.name)}) for Services ${named} on ${where}: `
         + 'in persistent mode the cookie names a pod of the Service that set it, so a request to the other Service finds none of its pods there, picks one and replaces the cookie, and neither stays sticky; '
         + 'use the balanced mode (the default: the cookie holds a key that each Service maps to one of its pods), or route each Service through its own Ingress with its own cookie name'];
+  }
+
+  /**
+   * The same cookie, set for another Service through another Ingress on a
+   * host where a browser also gets this Ingress's: the two replace each
+   * other's cookie as Services of one Ingress would.
+   */
+  private cookieSharedWithOtherIngresses(shared: { name: string; prop: 'cookie.name' | 'controller' }): string[] {
+    const group = this.cookieGroup(shared);
+    const scopes = ServiceIndex.of(this).scopesOf(group, ingress => ingress.cookieScopes(shared.prop === 'cookie.name'));
+    for (const mine of this.cookieScopes(shared.prop === 'cookie.name')) {
+      const candidates = mine.anyHost
+        ? [...scopes.anyHost, ...scopes.domains, ...[...scopes.hosts.values()].flat()]
+        : mine.domain !== undefined
+          ? [...scopes.anyHost, ...scopes.domains.filter(o => inDomain(o.domain!, mine.domain!) || inDomain(mine.domain!, o.domain!)),
+            ...[...scopes.hosts].filter(([host]) => inDomain(host, mine.domain!)).flatMap(([, list]) => list)]
+          : [...scopes.anyHost, ...scopes.domains.filter(o => inDomain(mine.host, o.domain!)), ...scopes.hosts.get(mine.host) ?? []];
+      const other = candidates.find(o => o.ingress !== this && o.service !== mine.service);
+      if (other === undefined) {
+        continue;
+      }
+      const namespace = this.metadata.namespace ?? '';
+      const serviceName = (s: string) => (s.startsWith(`${namespace}/`) ? s.slice(namespace.length + 1) : s);
+      const where = [mine, other].map(o => (o.anyHost ? 'any host' : o.domain !== undefined ? `the hosts of Domain ${JSON.stringify(o.domain)}` : `host ${JSON.stringify(o.host)}`));
+      const on = where[0] === where[1] ? where[0] : `${where[0]} and ${where[1]}`;
+      const services = `Services ${JSON.stringify(serviceName(mine.service))} and ${JSON.stringify(serviceName(other.service))} (through ${other.ingress.node.path})`;
+      return [shared.prop === 'cookie.name'
+        ? `'cookie.name' (${JSON.stringify(shared.name)}) must not be shared by ${services} on ${on}: `
+          + `${this.controller.name} gives each Service its own sticky cookie under that name and Path, so a request to one replaces the other's cookie and neither stays sticky; `
+          + 'leave \'cookie.name\' out (Traefik then names each Service\'s cookie apart), or give each Ingress its own cookie name'
+        : `'controller' (${this.controller.name} with affinityMode persistent) must not keep one cookie (${JSON.stringify(shared.name)}) for ${services} on ${on}: `
+          + 'in persistent mode the cookie names a pod of the Service that set it, so a request to the other Service finds none of its pods there, picks one and replaces the cookie, and neither stays sticky; '
+          + 'use the balanced mode (the default: the cookie holds a key that each Service maps to one of its pods), or give each Ingress its own cookie name'];
+    }
+    return NO_ERRORS;
+  }
+
+  /** What makes two Ingresses' cookies the same cookie: the controller and its class, the cookie's name and Path. */
+  private cookieGroup(shared: { name: string; prop: 'cookie.name' | 'controller' }): string {
+    return [shared.prop, this.className ?? '', shared.name, this.resolvedCookie?.path ?? '/'].join('\0');
+  }
+
+  /** Where a browser gets this Ingress's cookie, for each Service it routes to (see `CookieScope`). */
+  private cookieScopes(traefik: boolean): CookieScope[] {
+    const domain = this.cookie.domain?.replace(/^\./, '').toLowerCase();
+    const namespace = this.metadata.namespace ?? '';
+    const out: CookieScope[] = [];
+    for (const [host, service, isDefault] of this.state.hostServices ?? []) {
+      // ingress-nginx gives the default backend no affinity.
+      if (isDefault && !traefik) {
+        continue;
+      }
+      out.push({ ingress: this, service: `${namespace}/${service}`, host: host.toLowerCase(), domain, anyHost: domain === undefined && host === '' && traefik });
+    }
+    return out;
   }
 
   /**

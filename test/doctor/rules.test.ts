@@ -206,6 +206,28 @@ describe('Traefik sticky-cookie annotations on an Ingress', () => {
   });
 });
 
+describe('a Traefik cookie whose Domain spans the hosts of other Ingresses', () => {
+  const sticky = (extra: Record<string, string> = {}) => ({ 'traefik.ingress.kubernetes.io/service.sticky.cookie': 'true', 'traefik.ingress.kubernetes.io/service.sticky.cookie.name': 'WEB', ...extra });
+  const onHost = (ing: Obj, host: string) => ({ ...ing, spec: { ...ing.spec, rules: [{ ...ing.spec.rules[0], host }] } });
+  const shopAndApi = (shopExtra: Record<string, string>) => [
+    service('shop', {}, sticky(shopExtra)), service('api', {}, sticky()),
+    onHost(withClass(ingress('shop', 'shop'), 'traefik'), 'shop.example.com'),
+    onHost(withClass(ingress('api', 'api'), 'traefik'), 'api.example.com'),
+  ];
+  const found = (manifests: Obj[]) => AffinityDoctor.check(manifests).filter(f => f.rule === 'cookie-shared-by-services').map(f => f.message);
+
+  test('is shared with the Service of the host under that Domain', () => {
+    expect(found(shopAndApi({ 'traefik.ingress.kubernetes.io/service.sticky.cookie.domain': '.Example.com' }))).toEqual([
+      'Ingress api: Services "api" and "shop" on host "api.example.com" share the affinity cookie "WEB" (Path /), whose value names a pod of the Service that set it: each replaces the other\'s cookie, so neither stays sticky',
+    ]);
+  });
+
+  test('is not when the cookies are host-only, or the Domain is another', () => {
+    expect(found(shopAndApi({}))).toEqual([]);
+    expect(found(shopAndApi({ 'traefik.ingress.kubernetes.io/service.sticky.cookie.domain': 'shop.example.com' }))).toEqual([]);
+  });
+});
+
 describe('affinity settings for a controller that does not serve the Ingress', () => {
   const round = [grafana(), service('grafana')];
   const TRAEFIK = { 'traefik.ingress.kubernetes.io/service.sticky.cookie': 'true' };

@@ -257,6 +257,75 @@ describe('CookieAffinityIngress with a controller that reads the Service', () =>
     });
   });
 
+  describe('GIVEN two Ingresses that write the same cookie for different Services', () => {
+    const traefik = (chart: Chart, id: string, cookie: { name?: string; domain?: string }, className?: string) =>
+      new CookieAffinityIngress(chart, id, { controller: IngressController.traefik({ ingressClassName: className }), cookie });
+    const backend = (chart: Chart, name: string) => kplus.IngressBackend.fromService(service(chart, name, `${name}-svc`));
+    const synthErrors = (chart: Chart) => {
+      try {
+        Testing.synth(chart);
+        return [];
+      } catch (e) {
+        return (e as Error).message.split('\n').slice(1).map(line => line.trim());
+      }
+    };
+    const across = (path: string, services: string, where: string, otherPath: string) =>
+      `[${path}] 'cookie.name' ("WEB") must not be shared by Services ${services} (through ${otherPath}) on ${where}: `
+      + 'Traefik gives each Service its own sticky cookie under that name and Path, so a request to one replaces the other\'s cookie '
+      + 'and neither stays sticky; leave \'cookie.name\' out (Traefik then names each Service\'s cookie apart), or give each Ingress its own cookie name';
+
+    test('WHEN both route on one host THEN synth refuses, on each Ingress, naming the other', () => {
+      const chart = newChart();
+      traefik(chart, 'Shop', { name: 'WEB' }).addHostRule('shop.example.com', '/', backend(chart, 'shop'));
+      traefik(chart, 'Api', { name: 'WEB' }).addHostRule('shop.example.com', '/api', backend(chart, 'api'));
+      expect(synthErrors(chart)).toEqual([
+        across('test/Shop', '"shop" and "api"', 'host "shop.example.com"', 'test/Api'),
+        across('test/Api', '"api" and "shop"', 'host "shop.example.com"', 'test/Shop'),
+      ]);
+    });
+
+    test('WHEN a cookie\'s Domain spans the other\'s host THEN synth refuses', () => {
+      const chart = newChart();
+      traefik(chart, 'Shop', { name: 'WEB', domain: '.Example.com' }).addHostRule('shop.example.com', '/', backend(chart, 'shop'));
+      traefik(chart, 'Api', { name: 'WEB' }).addHostRule('api.example.com', '/', backend(chart, 'api'));
+      expect(synthErrors(chart)).toEqual([
+        across('test/Shop', '"shop" and "api"', 'the hosts of Domain "example.com" and host "api.example.com"', 'test/Api'),
+        across('test/Api', '"api" and "shop"', 'host "api.example.com" and the hosts of Domain "example.com"', 'test/Shop'),
+      ]);
+    });
+
+    test('WHEN the hosts differ, or the names, the classes, or the Service is the same THEN it synthesizes', () => {
+      const hosts = newChart();
+      traefik(hosts, 'Shop', { name: 'WEB' }).addHostRule('shop.example.com', '/', backend(hosts, 'shop'));
+      traefik(hosts, 'Api', { name: 'WEB' }).addHostRule('api.example.com', '/', backend(hosts, 'api'));
+      synthValid(hosts);
+      const names = newChart();
+      traefik(names, 'Shop', { name: 'SHOP' }).addHostRule('shop.example.com', '/', backend(names, 'shop'));
+      traefik(names, 'Api', { name: 'API' }).addHostRule('shop.example.com', '/api', backend(names, 'api'));
+      synthValid(names);
+      const classes = newChart();
+      traefik(classes, 'Shop', { name: 'WEB' }, 'public').addHostRule('shop.example.com', '/', backend(classes, 'shop'));
+      traefik(classes, 'Api', { name: 'WEB' }, 'internal').addHostRule('shop.example.com', '/api', backend(classes, 'api'));
+      synthValid(classes);
+      const same = newChart();
+      const shop = backend(same, 'shop');
+      traefik(same, 'Shop', { name: 'WEB' }).addHostRule('shop.example.com', '/', shop);
+      traefik(same, 'Cart', { name: 'WEB' }).addHostRule('shop.example.com', '/cart', shop);
+      synthValid(same);
+    });
+
+    test('WHEN ingress-nginx keeps the cookie in persistent mode THEN synth refuses across Ingresses too', () => {
+      const chart = newChart();
+      const nginx = (id: string) =>
+        new CookieAffinityIngress(chart, id, { controller: IngressController.nginx({ affinityMode: NginxAffinityMode.PERSISTENT }) });
+      nginx('Shop').addHostRule('shop.example.com', '/', backend(chart, 'shop'));
+      nginx('Api').addHostRule('shop.example.com', '/api', backend(chart, 'api'));
+      expect(synthErrors(chart)[0]).toBe('[test/Shop] \'controller\' (ingress-nginx with affinityMode persistent) must not keep one cookie ("INGRESSCOOKIE") for Services "shop" and "api" (through test/Api) on host "shop.example.com": '
+        + 'in persistent mode the cookie names a pod of the Service that set it, so a request to the other Service finds none of its pods there, picks one and replaces the cookie, and neither stays sticky; '
+        + 'use the balanced mode (the default: the cookie holds a key that each Service maps to one of its pods), or give each Ingress its own cookie name');
+    });
+  });
+
   test('GIVEN ingress-nginx in persistent mode and two Services on one host THEN synth refuses; in balanced mode (the default) it synthesizes', () => {
     const make = (mode?: NginxAffinityMode) => {
       const chart = newChart();

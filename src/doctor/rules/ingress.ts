@@ -215,6 +215,13 @@ interface CookieRoute {
   readonly service: string;
   readonly cookie: string;
   readonly path: string;
+  /** The cookie's Domain, lowercase without a leading '.': the browser sends it to every host under it. */
+  readonly domain?: string;
+}
+
+/** A cookie Domain as browsers compare it (RFC 6265 5.2.3: a leading '.' ignored, any case). */
+function cookieDomain(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value.replace(/^\./, '').toLowerCase();
 }
 
 /**
@@ -246,7 +253,7 @@ function podNamingCookieRoutes(inventory: Inventory, ing: Doc, host: string): Co
         // An empty path gets no cookie (its cookie location is listed as "");
         // without session-cookie-path the cookie gets the location's path.
         if (written) {
-          out.push({ ingress: ing, service, cookie: nginxName, path: annotations[A.path] || p.path });
+          out.push({ ingress: ing, service, cookie: nginxName, path: annotations[A.path] || p.path, domain: cookieDomain(annotations[A.domain]) });
         }
         continue;
       }
@@ -258,7 +265,7 @@ function podNamingCookieRoutes(inventory: Inventory, ing: Doc, host: string): Co
       const sticky = svc === undefined ? {} : annotationsOf(svc.obj);
       const name = sticky[TRAEFIK_STICKY_ANNOTATIONS.name];
       if (sticky[TRAEFIK_STICKY_ANNOTATIONS.enabled] === 'true' && name !== undefined && name !== '') {
-        out.push({ ingress: ing, service, cookie: name, path: sticky[TRAEFIK_STICKY_ANNOTATIONS.path] || '/' });
+        out.push({ ingress: ing, service, cookie: name, path: sticky[TRAEFIK_STICKY_ANNOTATIONS.path] || '/', domain: cookieDomain(sticky[TRAEFIK_STICKY_ANNOTATIONS.domain]) });
       }
     }
   }
@@ -275,14 +282,20 @@ export const cookieSharedByServices: Rule = {
   rationale: 'Traefik (from Service annotations or an IngressRoute\'s sticky.cookie), and ingress-nginx in persistent mode, write into the affinity cookie the pod of the Service that set it. Two Services a browser reaches on one host under one cookie name and Path replace each other\'s cookie at every request, so neither stays sticky.',
   fix: 'Give each Service its own cookie name (on Traefik, leave out service.sticky.cookie.name on the Services, or sticky.cookie.name in an IngressRoute: Traefik then names each Service\'s cookie apart), or a Path of its own, or use ingress-nginx\'s balanced mode (the default), whose cookie every Service maps to one of its own pods.',
   check(inventory, report) {
-    for (const [group, ingresses] of byHost(inventory.ingresses)) {
+    const hosts = [...byHost(inventory.ingresses)].map(([group, ingresses]) => {
       const host = group.slice(group.indexOf('|') + 1);
+      return { cls: group.slice(0, group.indexOf('|')), host, routes: ingresses.flatMap(ing => podNamingCookieRoutes(inventory, ing, host)) };
+    });
+    const withDomain = hosts.flatMap(h => h.routes.filter(r => r.domain !== undefined).map(route => ({ cls: h.cls, route })));
+    for (const { cls, host, routes } of hosts) {
+      // The cookies set on other hosts of the class with a Domain this host is under reach it too.
+      const spanning = host === '' ? [] : withDomain
+        .filter(d => d.cls === cls && !routes.includes(d.route) && (host === d.route.domain || host.endsWith(`.${d.route.domain}`)))
+        .map(d => d.route);
       const byCookie = new Map<string, CookieRoute[]>();
-      for (const ing of ingresses) {
-        for (const route of podNamingCookieRoutes(inventory, ing, host)) {
-          const k = `${namespaceOf(ing.obj)}\0${route.cookie}\0${route.path}`;
-          byCookie.set(k, [...(byCookie.get(k) ?? []), route]);
-        }
+      for (const route of [...routes, ...spanning]) {
+        const k = `${namespaceOf(route.ingress.obj)}\0${route.cookie}\0${route.path}`;
+        byCookie.set(k, [...(byCookie.get(k) ?? []), route]);
       }
       reportShared(byCookie.values(), host, report);
     }
