@@ -643,6 +643,29 @@ spec: {selector: {app: cart}, ports: [{port: 80}]}
 EOF
 expect_exit 1 "in-memory.yaml (local-sessions annotation)" "$doctor" --format json "$inmemory"
 grep -q '"local-sessions-without-affinity"' "$tmp/doctor.out" || fail "the local-sessions annotation did not make the doctor report the Service: $(cat "$tmp/doctor.out")"
+# Traefik's sticky cookie on the Service, but the one Ingress to it is ingress-nginx's: the
+# annotations count for nothing, and the finding says so (exit 1).
+wrongcontroller="$tmp/wrong-controller.yaml"
+{ sed -n '1,/^---$/p' "$inmemory"; cat <<'EOF'
+apiVersion: v1
+kind: Service
+metadata: {name: cart, annotations: {traefik.ingress.kubernetes.io/service.sticky.cookie: "true"}}
+spec: {selector: {app: cart}, ports: [{port: 80}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: cart}
+spec: {ingressClassName: nginx, rules: [{host: cart.example.com, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: cart, port: {number: 80}}}}]}}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata: {name: nginx}
+spec: {controller: k8s.io/ingress-nginx}
+EOF
+} >"$wrongcontroller"
+expect_exit 1 "wrong-controller.yaml (Traefik's cookie on a Service only ingress-nginx reaches)" "$doctor" "$wrongcontroller"
+grep -q 'Not counted: Traefik sticky-cookie annotations on the Service' "$tmp/doctor.out" \
+  || fail "the doctor counted Traefik's annotations behind an ingress-nginx Ingress: $(cat "$tmp/doctor.out")"
 # What the API server refuses or what breaks stickiness without a word: an unquoted number as an
 # annotation value, and two Services of one host under one Traefik cookie name.
 shared="$tmp/shared-cookie.yaml"
