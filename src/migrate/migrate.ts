@@ -40,6 +40,14 @@ class Notes {
       line: this.ingress.line,
     });
   }
+  /** Removes the notes of a subject with this fate (a later decision that overrides them). */
+  public remove(subject: string, fate: MigrationFate): void {
+    for (let i = this.list.length - 1; i >= 0; i--) {
+      if (this.list[i].subject === subject && this.list[i].fate === fate) {
+        this.list.splice(i, 1);
+      }
+    }
+  }
   /** Adds the note unless the same one is there already (a cookie written per route says it once). */
   public addOnce(subject: string, fate: Fate): void {
     if (!this.list.some(n => n.subject === subject && n.fate === fate.fate && n.detail === fate.detail)) {
@@ -434,8 +442,8 @@ function renderTraefik(ctx: Context, ingress: SourceIngress, notes: Notes): void
   const balanced = ingress.annotations[A.affinityMode]?.trim() !== 'persistent';
   ingress.hosts.forEach((h, index) => {
     const routes: Json[] = [];
-    // The Services under each cookie name and Path written for this host.
-    const cookieServices = new Map<string, Set<string>>();
+    // The Services under each cookie name and Path written for this host, with the sticky cookie written for each.
+    const cookieServices = new Map<string, Array<{ readonly service: string; readonly cookie: Json }>>();
     for (const p of h.paths) {
       const parts = [...(h.host ? [`Host(\`${h.host}\`)`] : []), traefikPathMatch(ingress, p, notes)];
       if (p.header) {
@@ -476,15 +484,22 @@ function renderTraefik(ctx: Context, ingress: SourceIngress, notes: Notes): void
       // route (and its cookie) by design, which the canary notes describe.
       if (written && p.backends.length === 1 && ingress.annotations[A.path] !== undefined) {
         const k = `${written.name}\0${written.path ?? '/'}`;
-        cookieServices.set(k, new Set([...cookieServices.get(k) ?? [], ...p.backends.map(b => b.service)]));
+        cookieServices.set(k, [...cookieServices.get(k) ?? [], { service: p.backends[0].service, cookie: services[0].sticky.cookie }]);
       }
     }
-    for (const [k, services] of cookieServices) {
-      if (services.size > 1 && balanced) {
+    for (const [k, written] of cookieServices) {
+      const services = [...new Set(written.map(w => w.service))];
+      if (services.length > 1 && balanced) {
+        // Traefik's cookie names a server of the Service that set it: under one name and Path, each
+        // Service would replace the other's cookie. Each Service gets a name of its own instead.
         const [name, path] = k.split('\0');
-        notes.addOnce(A.path, approximated(`Services ${[...services].join(' and ')} share the sticky cookie ${name} at Path ${path} on ${h.host ?? '(any host)'}: `
+        for (const w of written) {
+          w.cookie.name = `${name}-${w.service}`;
+        }
+        notes.remove(A.name, MigrationFate.CARRIED);
+        notes.addOnce(A.name, approximated(`Services ${services.join(' and ')} would share the sticky cookie ${name} at Path ${path} on ${h.host ?? '(any host)'}: `
           + 'ingress-nginx\'s balanced cookie holds a key each Service maps to its own pods, but Traefik\'s names a server of the Service that set it, '
-          + 'so each replaces the other\'s cookie and neither stays sticky (give each Service its own cookie name, or leave session-cookie-path out)'));
+          + `so under one name each would replace the other's cookie; written as one cookie per Service: ${services.map(svc => `${name}-${svc}`).join(', ')}`));
       }
     }
     if (routes.length === 0) {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'yaml';
-import { AffinityMigration, MigrationFate, MigrationGatewayApi, MigrationTarget } from '../../src';
+import { AffinityDoctor, AffinityMigration, MigrationFate, MigrationGatewayApi, MigrationTarget } from '../../src';
 import { run } from '../../src/migrate/cli';
 import { GATEWAY_API_MAIN_CRD_DIR } from '../util/cel';
 import { crdSchemaErrors, hasCrdSchema } from '../util/crd-schemas';
@@ -362,11 +362,14 @@ describe('the cookie Path and Secure ingress-nginx gives a location when the ann
     expect(result.exact).toBe(false);
   });
 
-  test('GIVEN session-cookie-path "/" and two Services on one host WHEN --to traefik THEN approximated: Traefik\'s cookie names a server of one Service, so they replace each other\'s', () => {
+  test('GIVEN session-cookie-path "/" and two Services on one host WHEN --to traefik THEN approximated: each Service gets a cookie name of its own, as Traefik\'s cookie names a server of one Service', () => {
     const result = migrate(MigrationTarget.TRAEFIK, app({ [`${A}session-cookie-path`]: '/' }, { tls: false }));
-    expect(stickyOf(result).map(([, c]) => [c.name, c.path])).toEqual([['INGRESSCOOKIE', '/'], ['INGRESSCOOKIE', '/']]);
-    expect(notesOn(result, `${A}session-cookie-path`)).toContainEqual(expect.stringMatching(/^approximated: Services app and api share the sticky cookie INGRESSCOOKIE at Path \/ on app\.example\.com: /));
+    expect(stickyOf(result).map(([, c]) => [c.name, c.path])).toEqual([['INGRESSCOOKIE-app', '/'], ['INGRESSCOOKIE-api', '/']]);
+    expect(notesOn(result, `${A}session-cookie-name`)).toContainEqual(expect.stringMatching(
+      /^approximated: Services app and api would share the sticky cookie INGRESSCOOKIE at Path \/ on app\.example\.com: .*written as one cookie per Service: INGRESSCOOKIE-app, INGRESSCOOKIE-api$/));
     expect(result.exact).toBe(false);
+    // What the doctor reads of the output: no shared cookie.
+    expect(AffinityDoctor.check(result.objects).filter(f => f.rule === 'cookie-shared-by-services')).toEqual([]);
     // Without the path each route's cookie has its location's Path: nothing shared.
     expect(notesOn(migrate(MigrationTarget.TRAEFIK, app({}, { tls: false })), `${A}session-cookie-path`).filter(n => n.includes('share'))).toEqual([]);
   });
