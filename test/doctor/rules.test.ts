@@ -177,9 +177,11 @@ describe('cookie affinity in front of a Service', () => {
     expect(rulesOf([grafana(), annotated])).toEqual(['local-sessions-without-affinity']);
   });
 
-  test('ingress-nginx service-upstream sends traffic to the virtual IP, where ClientIP works', () => {
+  test('ingress-nginx service-upstream sends traffic to the virtual IP, where ClientIP pins the controller\'s pods, not the users', () => {
     const manifests = [workload('app', { replicas: 3 }), service('app', CLIENT_IP)];
-    expect(rulesOf([...manifests, ingress('app', 'app', { 'nginx.ingress.kubernetes.io/service-upstream': 'true' })])).toEqual([]);
+    const found = AffinityDoctor.check([...manifests, ingress('app', 'app', { 'nginx.ingress.kubernetes.io/service-upstream': 'true' })]);
+    expect(found.map(f => [f.rule, f.severity, f.message])).toEqual([['client-ip-behind-ingress', Severity.WARNING,
+      'Service app: ClientIP affinity on a ClusterIP Service reached through Ingress app at its cluster IP, whose clients there are the ingress controller\'s pods: kube-proxy keeps each controller pod, not each user, on one pod, so a user whose requests reach another controller pod changes pods, and all the users of one controller pod share one']]);
   });
 });
 

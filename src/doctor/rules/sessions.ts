@@ -129,7 +129,7 @@ export const clientIpBypassed: Rule = {
 export const clientIpBehindIngress: Rule = {
   id: 'client-ip-behind-ingress',
   severity: Severity.WARNING,
-  rationale: 'ingress-nginx and most other controllers, every Gateway API implementation and mesh sidecars read a Service\'s endpoints and connect to the pods directly, bypassing the virtual IP where kube-proxy applies ClientIP affinity.',
+  rationale: 'ingress-nginx and most other controllers, every Gateway API implementation and mesh sidecars read a Service\'s endpoints and connect to the pods directly, bypassing the virtual IP where kube-proxy applies ClientIP affinity; a controller told to send to the cluster IP (ingress-nginx service-upstream) passes it, but then the Service\'s clients are the controller\'s pods, not the users.',
   fix: 'Use the front\'s cookie affinity instead (for ingress-nginx: nginx.ingress.kubernetes.io/affinity: cookie on the Ingress; for a route, sessionPersistence), or drop the ClientIP setting if nothing needs it.',
   check(inventory, report) {
     for (const svc of inventory.services) {
@@ -140,6 +140,11 @@ export const clientIpBehindIngress: Rule = {
       const externalIps = svc.obj.spec?.externalIPs;
       if (serviceType(svc) !== 'ClusterIP' || (Array.isArray(externalIps) && externalIps.length > 0)) {
         continue;
+      }
+      // Ingresses whose controller sends to the cluster IP: kube-proxy sees the controller's pods as the clients.
+      const viaClusterIp = [...new Set(inventory.frontsOf(svc).filter(r => r.bypassesVirtualIp === false && r.obj.kind === 'Ingress').map(r => r.via))];
+      if (viaClusterIp.length > 0) {
+        report(svc, `${describe(svc)}: ClientIP affinity on a ClusterIP Service reached through ${viaClusterIp.join(', ')} at its cluster IP, whose clients there are the ingress controller's pods: kube-proxy keeps each controller pod, not each user, on one pod, so a user whose requests reach another controller pod changes pods, and all the users of one controller pod share one`);
       }
       const fronts = bypassingFronts(inventory, svc);
       // Pods with local sessions get client-ip-bypassed, an error, instead.
