@@ -1,13 +1,8 @@
 // An index of the manifests the rules ask about: Services and the workloads
 // they select, the autoscalers of each workload, and what routes to each
 // Service. Built once, so every rule is a few lookups rather than a scan.
-import { FRONT_DETECTORS, FrontDetector, FrontReach, detectFronts, ingressClassOf } from './fronts';
-import {
-  DEFAULT_INGRESS_CLASS_ANNOTATION,
-  DEFAULT_INGRESS_CLASS_FRONTS,
-  INGRESS_CONTROLLER_NAMES,
-  frontOfIngressController,
-} from '../facts/ingress-classes';
+import { FRONT_DETECTORS, FrontDetector, FrontReach, detectFronts } from './fronts';
+import { INGRESS_CONTROLLER_NAMES, IngressServers, ingressServers, isDefaultIngressClass } from '../facts/ingress-classes';
 import { KEDA_DEFAULT_MAX_REPLICAS, KEDA_DEFAULT_MIN_REPLICAS } from '../facts/keda';
 
 /** A manifest as read: any JSON object, with where it came from. */
@@ -121,20 +116,22 @@ export function selects(selector: Record<string, unknown>, labels: Record<string
 /** A front the detectors found reaching a Service, with the object it came from. */
 export type Reach = FrontReach & { front: string; obj: { [key: string]: any } };
 
-/** The controllers that may serve an Ingress, and how the doctor knows. */
-export interface IngressServers {
-  /** The fronts (as the detectors name them) that may serve it. */
-  readonly fronts: readonly string[];
-  /** How that was told, in words ("IngressClass nginx, controller k8s.io/ingress-nginx"). */
-  readonly by: string;
-}
-
 /**
  * Affinity settings on a Service that only an ingress controller reads (so
  * only the traffic that controller carries is pinned): Traefik's and
  * HAProxy's annotations, GKE's BackendConfig, Kong's upstream policy.
  */
 const SERVICE_SETTINGS_OF_A_CONTROLLER = new Set(['traefik', 'haproxy', 'gke-ingress', 'kong']);
+
+/** Objects that route requests to a Service (not policies attached to it or to a route). */
+const ROUTE_KINDS = new Set(['Ingress', 'HTTPRoute', 'GRPCRoute', 'IngressRoute', 'HTTPProxy', 'VirtualServer', 'VirtualServerRoute']);
+
+/**
+ * Service settings read only by that controller's Kubernetes Ingress
+ * provider: Traefik's IngressRoutes and Gateway API routes take affinity from
+ * their own fields, and GKE's Gateway from a GCPBackendPolicy.
+ */
+const READ_BY_INGRESSES_ONLY = new Set(['traefik', 'gke-ingress']);
 
 /** Everything the rules look up, indexed by namespace and name. */
 export class Inventory {
@@ -292,7 +289,8 @@ export class Inventory {
         out.push(`Not counted: ${reach.affinity}, as ${why}`);
       }
     }
-    return out;
+    // One line per setting, however many paths of an Ingress reach the Service.
+    return [...new Set(out)];
   }
 
   /**
@@ -303,19 +301,9 @@ export class Inventory {
    * of a controller the doctor does not know).
    */
   public serversOf(ingress: { [key: string]: any }): IngressServers | undefined {
-    const cls = ingressClassOf(ingress);
-    const named = typeof cls === 'string' && cls !== '';
-    const classDoc = named
-      ? this.ingressClasses.find(c => nameOf(c.obj) === cls)
-      : this.ingressClasses.find(c => annotationsOf(c.obj)[DEFAULT_INGRESS_CLASS_ANNOTATION] === 'true');
-    if (classDoc !== undefined) {
-      const controller = classDoc.obj.spec?.controller;
-      const front = typeof controller === 'string' ? frontOfIngressController(controller) : undefined;
-      return front === undefined ? undefined
-        : { fronts: [front], by: `${named ? '' : 'the default '}IngressClass ${nameOf(classDoc.obj)}, controller ${controller}` };
-    }
-    const fronts = named ? DEFAULT_INGRESS_CLASS_FRONTS.get(cls) : undefined;
-    return fronts === undefined ? undefined : { fronts, by: `class ${cls}` };
+    return ingressServers(ingress,
+      name => this.ingressClasses.find(c => nameOf(c.obj) === name)?.obj,
+      () => this.ingressClasses.find(c => isDefaultIngressClass(c.obj))?.obj);
   }
 
   /** Why a reach's affinity setting pins nobody's traffic, or undefined when it may. */
@@ -333,21 +321,28 @@ export class Inventory {
     if (obj.kind !== 'Service' || !SERVICE_SETTINGS_OF_A_CONTROLLER.has(reach.front)) {
       return undefined;
     }
-    // The objects that route to the Service: only Ingresses, each served by
-    // another controller, means none of its traffic passes this one.
-    const routes = this.frontsOf(service).map(r => r.obj).filter(o => o !== obj && o !== service.obj);
-    if (routes.length === 0 || routes.some(o => o.kind !== 'Ingress')) {
+    // The objects that route to the Service: the setting pins nobody when none of them reads it.
+    const routes = [...new Set(this.frontsOf(service).map(r => r.obj))]
+      .filter(o => o !== obj && o !== service.obj && ROUTE_KINDS.has(String(o.kind)));
+    if (routes.length === 0) {
       return undefined;
     }
     const others: string[] = [];
-    for (const ing of new Set(routes)) {
-      const servers = this.serversOf(ing);
-      if (servers === undefined || servers.fronts.includes(reach.front)) {
+    for (const route of routes) {
+      if (route.kind === 'Ingress') {
+        const servers = this.serversOf(route);
+        if (servers === undefined || servers.fronts.includes(reach.front)) {
+          return undefined;
+        }
+        others.push(`Ingress ${nameOf(route)} is served by ${servers.fronts.map(f => INGRESS_CONTROLLER_NAMES.get(f)).join(' or ')} (${servers.by})`);
+      } else if (!READ_BY_INGRESSES_ONLY.has(reach.front)) {
+        // Kong reads its upstream policy for its Gateway API routes too; HAProxy's other routes are not known here.
         return undefined;
+      } else {
+        others.push(`${route.kind} ${nameOf(route)} ${route.kind === 'IngressRoute' ? 'takes its sticky cookie from its own services[].sticky' : 'does not read them'}`);
       }
-      others.push(`Ingress ${nameOf(ing)} by ${servers.fronts.map(f => INGRESS_CONTROLLER_NAMES.get(f)).join(' or ')} (${servers.by})`);
     }
-    return `only Ingresses reach the Service, and none through ${name}: ${others.join('; ')}`;
+    return `no route to the Service reads them: ${others.join('; ')}`;
   }
 
   /** Everything the detectors found reaching a Service. */

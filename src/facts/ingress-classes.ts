@@ -1,3 +1,5 @@
+import { ingressClassOf, manifestAnnotations, manifestName } from './manifests';
+
 /**
  * Which ingress controller serves an Ingress, from its class: the
  * IngressClass's `spec.controller` when the manifests hold the IngressClass,
@@ -65,3 +67,44 @@ export const INGRESS_CONTROLLER_NAMES: ReadonlyMap<string, string> = new Map([
   ['kong', 'Kong'],
   ['nginx-plus', 'the F5 NGINX Ingress Controller'],
 ]);
+
+/** The controllers that may serve an Ingress, and how that was told. */
+export interface IngressServers {
+  /** The fronts (as the doctor's detectors name them) that may serve it. */
+  readonly fronts: readonly string[];
+  /** How that was told, in words ("IngressClass nginx, controller k8s.io/ingress-nginx"). */
+  readonly by: string;
+}
+
+/**
+ * The controllers that may serve an Ingress: from the IngressClass it names
+ * when `classNamed` finds it (or from `defaultClass`, for an Ingress that
+ * names none), else from the class names controllers install by default;
+ * undefined when neither tells (a class of another name, or of a controller
+ * not listed here).
+ *
+ * @param classNamed the IngressClass of this name among the manifests
+ * @param defaultClass the IngressClass marked default among the manifests
+ */
+export function ingressServers(
+  ingress: { [key: string]: any },
+  classNamed: (name: string) => { [key: string]: any } | undefined,
+  defaultClass?: () => { [key: string]: any } | undefined,
+): IngressServers | undefined {
+  const cls = ingressClassOf(ingress);
+  const named = typeof cls === 'string' && cls !== '';
+  const classObj = named ? classNamed(cls) : defaultClass?.();
+  if (classObj !== undefined) {
+    const controller = classObj.spec?.controller;
+    const front = typeof controller === 'string' ? frontOfIngressController(controller) : undefined;
+    return front === undefined ? undefined
+      : { fronts: [front], by: `${named ? '' : 'the default '}IngressClass ${manifestName(classObj)}, controller ${controller}` };
+  }
+  const fronts = named ? DEFAULT_INGRESS_CLASS_FRONTS.get(cls) : undefined;
+  return fronts === undefined ? undefined : { fronts, by: `class ${cls}` };
+}
+
+/** Whether an IngressClass is marked the cluster's default. */
+export function isDefaultIngressClass(ingressClass: { [key: string]: any }): boolean {
+  return manifestAnnotations(ingressClass)[DEFAULT_INGRESS_CLASS_ANNOTATION] === 'true';
+}

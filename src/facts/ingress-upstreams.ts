@@ -5,6 +5,7 @@
  * annotations make a controller send traffic to the Service's cluster IP
  * instead. Pure: reads plain manifests only.
  */
+import { ingressServers } from './ingress-classes';
 import { groupOf, ingressBackendRefs, ingressClassOf, manifestAnnotations, manifestName } from './manifests';
 import type { FrontDetector } from '../doctor/fronts';
 
@@ -25,10 +26,19 @@ export const NGINX_SERVICE_UPSTREAM_ANNOTATION = 'nginx.ingress.kubernetes.io/se
  */
 export const NGINX_INC_USE_CLUSTER_IP_ANNOTATION = 'nginx.org/use-cluster-ip';
 
-/** Whether an Ingress's annotations send its traffic to the Services' cluster IPs rather than to the pods. */
-export function ingressUsesClusterIp(annotations: Record<string, string>): boolean {
-  return annotations[NGINX_SERVICE_UPSTREAM_ANNOTATION] === 'true'
-    || (annotations[NGINX_INC_USE_CLUSTER_IP_ANNOTATION] ?? '').toLowerCase() === 'true';
+/**
+ * Whether an Ingress's annotations send its traffic to the Services' cluster
+ * IPs rather than to the pods: each controller's own annotation, read only
+ * when that controller may serve the Ingress (`servers`, undefined when
+ * that cannot be told).
+ */
+export function ingressUsesClusterIp(annotations: Record<string, string>, servers?: readonly string[]): boolean {
+  return (annotations[NGINX_SERVICE_UPSTREAM_ANNOTATION] === 'true' && mayServe(servers, 'ingress-nginx'))
+    || ((annotations[NGINX_INC_USE_CLUSTER_IP_ANNOTATION] ?? '').toLowerCase() === 'true' && mayServe(servers, 'nginx-plus'));
+}
+
+function mayServe(servers: readonly string[] | undefined, front: string): boolean {
+  return servers === undefined || servers.includes(front);
 }
 
 /**
@@ -77,15 +87,17 @@ export function ingressBypassesVirtualIp(
   ingressAnnotations: Record<string, string>,
   ingressClass: string | undefined,
   serviceAnnotations: Record<string, string>,
+  servers?: readonly string[],
 ): boolean {
-  if (ingressUsesClusterIp(ingressAnnotations) || serviceAnnotations[TRAEFIK_NATIVE_LB_ANNOTATION] === 'true') {
+  if (ingressUsesClusterIp(ingressAnnotations, servers)
+    || (serviceAnnotations[TRAEFIK_NATIVE_LB_ANNOTATION] === 'true' && mayServe(servers, 'traefik'))) {
     return false;
   }
-  if (ingressClass === ALB_CLASS || ingressAnnotations[ALB_TARGET_TYPE_ANNOTATION] !== undefined) {
+  if ((ingressClass === ALB_CLASS || ingressAnnotations[ALB_TARGET_TYPE_ANNOTATION] !== undefined) && mayServe(servers, 'aws-alb')) {
     return ingressAnnotations[ALB_TARGET_TYPE_ANNOTATION] === 'ip';
   }
   const neg = serviceAnnotations[GKE_NEG_ANNOTATION_KEY];
-  if (neg !== undefined && /"ingress"\s*:\s*false/.test(neg)) {
+  if (neg !== undefined && /"ingress"\s*:\s*false/.test(neg) && mayServe(servers, 'gke-ingress')) {
     return false;
   }
   return true;
@@ -107,12 +119,14 @@ export const KUBERNETES_INGRESS_DETECTOR: FrontDetector = {
     const annotations = manifestAnnotations(ingress);
     const ingressClass = ingressClassOf(ingress);
     const via = `Ingress ${manifestName(ingress)}`;
+    // The controller, from an IngressClass among the manifests (cluster-scoped: the doctor files it under default) or the class's name.
+    const servers = ingressServers(ingress, name => context.find('IngressClass', 'default', name))?.fronts;
     return ingressBackendRefs(ingress).map(ref => ({
       namespace: context.namespace,
       name: ref.name,
       port: ref.port,
       bypassesVirtualIp: ingressBypassesVirtualIp(annotations, ingressClass,
-        manifestAnnotations(context.find('Service', context.namespace, ref.name) ?? {})),
+        manifestAnnotations(context.find('Service', context.namespace, ref.name) ?? {}), servers),
       via,
     }));
   },

@@ -834,7 +834,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
       if (other === undefined) {
         continue;
       }
-      const namespace = this.metadata.namespace ?? '';
+      const namespace = this.metadata.namespace ?? 'default';
       const serviceName = (s: string) => (s.startsWith(`${namespace}/`) ? s.slice(namespace.length + 1) : s);
       const where = [mine, other].map(o => (o.anyHost ? 'any host' : o.domain !== undefined ? `the hosts of Domain ${JSON.stringify(o.domain)}` : `host ${JSON.stringify(o.host)}`));
       const on = where[0] === where[1] ? where[0] : `${where[0]} and ${where[1]}`;
@@ -858,7 +858,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
   /** Where a browser gets this Ingress's cookie, for each Service it routes to (see `CookieScope`). */
   private cookieScopes(traefik: boolean): CookieScope[] {
     const domain = this.cookie.domain?.replace(/^\./, '').toLowerCase();
-    const namespace = this.metadata.namespace ?? '';
+    const namespace = this.metadata.namespace ?? 'default';
     const out: CookieScope[] = [];
     for (const [host, service, isDefault] of this.state.hostServices ?? []) {
       // ingress-nginx gives the default backend no affinity.

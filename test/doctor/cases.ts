@@ -1,5 +1,5 @@
 // One triggering and one clean set of manifests for every rule.
-import { CLIENT_IP, Obj, grafana, hpa, ingress, ingressRoute, scaledObject, service, withPaths, workload } from './fixtures';
+import { CLIENT_IP, Obj, grafana, hpa, ingress, ingressRoute, scaledObject, service, withClass, withPaths, workload } from './fixtures';
 
 export interface RuleCase {
   readonly rule: string;
@@ -274,7 +274,7 @@ export const CASES: RuleCase[] = [
   },
   {
     rule: 'traefik-sticky-on-ingress',
-    trigger: [ingress('app', 'app', { 'traefik.ingress.kubernetes.io/service.sticky.cookie': 'true' }), service('app')],
+    trigger: [withClass(ingress('app', 'app', { 'traefik.ingress.kubernetes.io/service.sticky.cookie': 'true' }), 'traefik'), service('app')],
     message: 'Ingress app: traefik.ingress.kubernetes.io/service.sticky.cookie on an Ingress; Traefik reads them only on the Service, so there is no sticky cookie',
     clean: [ingress('app', 'app'), service('app', {}, { 'traefik.ingress.kubernetes.io/service.sticky.cookie': 'true' })],
   },

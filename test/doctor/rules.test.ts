@@ -191,7 +191,7 @@ describe('Traefik sticky-cookie annotations on an Ingress', () => {
 
   test('says the cookie is the Service\'s own when the Service has its annotations too', () => {
     // GIVEN the annotations on both the Ingress (ignored) and its Service (read)
-    const manifests = [ingress('app', 'app', { [STICKY]: 'true', [`${STICKY}.name`]: 'other' }), service('app', {}, { [STICKY]: 'true' })];
+    const manifests = [withClass(ingress('app', 'app', { [STICKY]: 'true', [`${STICKY}.name`]: 'other' }), 'traefik'), service('app', {}, { [STICKY]: 'true' })];
     // THEN the finding does not claim that nothing is sticky
     expect(messageOf(manifests)).toEqual([
       `Ingress app: ${STICKY}, ${STICKY}.name on an Ingress; Traefik reads them only on the Service, so the sticky cookie of Service "app" is the one its own annotations describe, whatever these say`,
@@ -199,13 +199,24 @@ describe('Traefik sticky-cookie annotations on an Ingress', () => {
   });
 
   test('names the Services that are sticky by their own annotations and those that are not', () => {
-    const ing = withPaths(ingress('shop', 'catalog', { [STICKY]: 'true' }), '/catalog');
+    const ing = withPaths(withClass(ingress('shop', 'catalog', { [STICKY]: 'true' }), 'traefik'), '/catalog');
     const two = { ...ing, spec: { ...ing.spec, rules: [{ ...ing.spec.rules[0], http: { paths: [...ing.spec.rules[0].http.paths, { path: '/cart', pathType: 'Prefix', backend: { service: { name: 'cart', port: { number: 80 } } } }] } }] } };
     const manifests = [two, service('catalog', {}, { [STICKY]: 'true' }), service('cart')];
     expect(messageOf(manifests)).toEqual([
       `Ingress shop: ${STICKY} on an Ingress; Traefik reads them only on the Service, so the sticky cookie of Service "catalog" is the one its own annotations describe, whatever these say, and Service "cart" has none`,
     ]);
   });
+});
+
+test('Traefik\'s annotations on an Ingress and its Service, when ingress-nginx serves the Ingress: no Traefik cookie at all', () => {
+  const STICKY = 'traefik.ingress.kubernetes.io/service.sticky.cookie';
+  const WEB = { [STICKY]: 'true', [`${STICKY}.name`]: 'WEB' };
+  const ing = ingress('shop', 'catalog', { [STICKY]: 'true' });
+  const two = { ...ing, spec: { ...ing.spec, rules: [{ ...ing.spec.rules[0], http: { paths: [...ing.spec.rules[0].http.paths, { path: '/cart', pathType: 'Prefix', backend: { service: { name: 'cart', port: { number: 80 } } } }] } }] } };
+  const found = AffinityDoctor.check([two, service('catalog', {}, WEB), service('cart', {}, WEB)]);
+  // Not the cookie the Services' annotations describe, and no cookie the two Services share.
+  expect(found.map(f => [f.rule, f.message])).toEqual([['traefik-sticky-on-ingress',
+    `Ingress shop: ${STICKY} on an Ingress; Traefik reads them only on the Service, so there is no Traefik sticky cookie: the Ingress is served by ingress-nginx or the F5 NGINX Ingress Controller (class nginx), not by Traefik`]]);
 });
 
 describe('a Traefik cookie whose Domain spans the hosts of other Ingresses', () => {
@@ -245,7 +256,7 @@ describe('affinity settings for a controller that does not serve the Ingress', (
     // GIVEN the Service sticky for Traefik, and its one Ingress of ingress-nginx's IngressClass
     const manifests = [grafana(), service('grafana', {}, TRAEFIK), ingress('grafana', 'grafana'), ingressClass('nginx', 'k8s.io/ingress-nginx')];
     // THEN nothing pins the users, and the finding says why the annotations do not count
-    expect(messageOf(manifests)).toEqual([expect.stringMatching(/users are logged out at random\. Not counted: Traefik sticky-cookie annotations on the Service, as only Ingresses reach the Service, and none through Traefik: Ingress grafana by ingress-nginx \(IngressClass nginx, controller k8s\.io\/ingress-nginx\)$/)]);
+    expect(messageOf(manifests)).toEqual([expect.stringMatching(/users are logged out at random\. Not counted: Traefik sticky-cookie annotations on the Service, as no route to the Service reads them: Ingress grafana is served by ingress-nginx \(IngressClass nginx, controller k8s\.io\/ingress-nginx\)$/)]);
   });
 
   test('ingress-nginx\'s annotation on an Ingress of a Traefik class, with or without the IngressClass', () => {
@@ -260,7 +271,7 @@ describe('affinity settings for a controller that does not serve the Ingress', (
     const ing = { ...ingress('grafana', 'grafana'), spec: { ...ingress('grafana', 'grafana').spec, ingressClassName: undefined } };
     const manifests = [grafana(), service('grafana', {}, { 'haproxy.org/cookie-persistence': 'grafana' }), ing];
     expect(messageOf([...manifests, ingressClass('public', 'k8s.io/ingress-nginx', true)])).toEqual([
-      expect.stringContaining('Ingress grafana by ingress-nginx (the default IngressClass public, controller k8s.io/ingress-nginx)'),
+      expect.stringContaining('Ingress grafana is served by ingress-nginx (the default IngressClass public, controller k8s.io/ingress-nginx)'),
     ]);
     // HAProxy's own IngressClass (its controller value ends with the class), as the default: the setting counts
     expect(messageOf([...manifests, ingressClass('public', 'haproxy.org/ingress-controller/public', true)])).toEqual([]);
@@ -273,14 +284,29 @@ describe('affinity settings for a controller that does not serve the Ingress', (
       expect(messageOf([grafana(), service('grafana', {}, TRAEFIK), ing])).toEqual([]);
     }
     expect(messageOf([grafana(), service('grafana', {}, TRAEFIK), withClass(ingress('grafana', 'grafana'), 'edge'), ingressClass('edge', 'example.com/edge')])).toEqual([]);
-    // Another kind of route to the Service besides the Ingress: Traefik may carry that traffic
+    // Kong's policy with an HTTPRoute besides the Ingress: Kong's Gateway may carry that traffic
+    const policy = {
+      apiVersion: 'configuration.konghq.com/v1beta1',
+      kind: 'KongUpstreamPolicy',
+      metadata: { name: 'sticky' },
+      spec: { algorithm: 'sticky-sessions', hashOn: { input: 'none' }, stickySessions: { cookie: 'k' } },
+    };
+    const httpRoute = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'grafana' }, spec: { rules: [{ backendRefs: [{ name: 'grafana', port: 3000 }] }] } };
+    expect(messageOf([grafana(), service('grafana', {}, { 'konghq.com/upstream-policy': 'sticky' }), policy, ingress('grafana', 'grafana'), httpRoute])).toEqual([]);
+  });
+
+  test('Traefik\'s Service annotations when only an IngressRoute reaches the Service: it takes its cookie from its own sticky field', () => {
     const route = {
       apiVersion: 'traefik.io/v1alpha1',
       kind: 'IngressRoute',
       metadata: { name: 'grafana' },
       spec: { routes: [{ match: 'Host(`g`)', kind: 'Rule', services: [{ name: 'grafana', port: 3000 }] }] },
     };
-    expect(messageOf([grafana(), service('grafana', {}, TRAEFIK), ingress('grafana', 'grafana'), route])).toEqual([]);
+    expect(messageOf([grafana(), service('grafana', {}, TRAEFIK), route])).toEqual([
+      expect.stringContaining('Not counted: Traefik sticky-cookie annotations on the Service, as no route to the Service reads them: IngressRoute grafana takes its sticky cookie from its own services[].sticky'),
+    ]);
+    // Nothing among the manifests routes to the Service: the annotations count.
+    expect(messageOf([grafana(), service('grafana', {}, TRAEFIK)])).toEqual([]);
   });
 
   test('the class F5 NGINX and ingress-nginx both take by default leaves either\'s settings counted', () => {

@@ -2,6 +2,7 @@
 import { asArray, byHost, ingressClass, ingressHosts, tlsCovers } from './nginx';
 import { Report, Rule, describe } from './rule';
 import { isCookieName } from '../../facts/cookie';
+import { INGRESS_CONTROLLER_NAMES } from '../../facts/ingress-classes';
 import {
   NGINX_AFFINITY_ANNOTATIONS,
   NGINX_AFFINITY_COOKIE,
@@ -135,6 +136,10 @@ export const traefikStickyOnIngress: Rule = {
  * the finding names rather than claim there is none.
  */
 function whatTraefikKeeps(inventory: Inventory, ing: Doc): string {
+  const servers = inventory.serversOf(ing.obj);
+  if (servers !== undefined && !servers.fronts.includes('traefik')) {
+    return `there is no Traefik sticky cookie: the Ingress is served by ${servers.fronts.map(f => INGRESS_CONTROLLER_NAMES.get(f)).join(' or ')} (${servers.by}), not by Traefik`;
+  }
   const namespace = namespaceOf(ing.obj);
   const backends = ingressBackends(ing.obj);
   const sticky = backends.filter(name =>
@@ -233,7 +238,13 @@ function cookieDomain(value: string | undefined): string | undefined {
  */
 function podNamingCookieRoutes(inventory: Inventory, ing: Doc, host: string): CookieRoute[] {
   const annotations = annotationsOf(ing.obj);
-  const persistent = annotations[A.affinity] === NGINX_AFFINITY_COOKIE && annotations[A.affinityMode]?.trim() === 'persistent';
+  // Only the controller that serves the Ingress (when the doctor can tell) sets a cookie for it.
+  const servers = inventory.serversOf(ing.obj)?.fronts;
+  const serves = (front: string) => servers === undefined || servers.includes(front);
+  const persistent = annotations[A.affinity] === NGINX_AFFINITY_COOKIE && annotations[A.affinityMode]?.trim() === 'persistent' && serves('ingress-nginx');
+  if (!persistent && !serves('traefik')) {
+    return [];
+  }
   // A name the controller refuses is replaced by its default.
   const given = annotations[A.name];
   const nginxName = given !== undefined && NGINX_COOKIE_NAME_PATTERN.test(given) ? given : NGINX_DEFAULT_COOKIE_NAME;

@@ -144,7 +144,9 @@ export const clientIpBehindIngress: Rule = {
       // Ingresses whose controller sends to the cluster IP: kube-proxy sees the controller's pods as the clients.
       const viaClusterIp = [...new Set(inventory.frontsOf(svc).filter(r => r.bypassesVirtualIp === false && r.obj.kind === 'Ingress').map(r => r.via))];
       if (viaClusterIp.length > 0) {
-        report(svc, `${describe(svc)}: ClientIP affinity on a ClusterIP Service reached through ${viaClusterIp.join(', ')} at its cluster IP, whose clients there are the ingress controller's pods: kube-proxy keeps each controller pod, not each user, on one pod, so a user whose requests reach another controller pod changes pods, and all the users of one controller pod share one`);
+        const local = localSessionPods(inventory, svc);
+        report(svc, `${describe(svc)}: ClientIP affinity on a ClusterIP Service reached through ${viaClusterIp.join(', ')} at its cluster IP, whose clients there are the ingress controller's pods: kube-proxy keeps each controller pod, not each user, on one pod, so a user whose requests reach another controller pod changes pods, and all the users of one controller pod share one`
+          + (local ? `; ${local.why}, so with more than one controller pod those users are logged out at random` : ''));
       }
       const fronts = bypassingFronts(inventory, svc);
       // Pods with local sessions get client-ip-bypassed, an error, instead.
