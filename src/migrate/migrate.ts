@@ -208,6 +208,12 @@ interface Context {
   readonly servicePolicies: Map<string, { ingress: string; signature: string }>;
   /** Services written with an annotation added (Kong), by namespace/name. */
   readonly patchedServices: Map<string, Json>;
+  /**
+   * Traefik's sticky cookies written under one name and Path on one host, by
+   * `host\0name\0path`, across Ingresses: each with its Service and the notes
+   * of the Ingress that wrote it (see `splitSharedTraefikCookies`).
+   */
+  readonly traefikCookies: Map<string, Array<{ readonly service: string; readonly cookie: Json; readonly notes: Notes; readonly balanced: boolean }>>;
 }
 
 /** Resolves a backend's port to a number (named ports through the Service in the input). */
@@ -436,14 +442,43 @@ function traefikPathMatch(ingress: SourceIngress, p: SourcePath, notes: Notes): 
   return `PathPrefix(\`${p.path}\`)`;
 }
 
+/**
+ * Traefik's cookie names a server of the Service that set it: two Services a
+ * browser reaches on one host under one name and Path (through one Ingress or
+ * several) would replace each other's cookie at every request, where
+ * ingress-nginx's balanced cookie, a key each Service maps to its own pods,
+ * worked. Each Service's cookie gets a name of its own instead.
+ */
+function splitSharedTraefikCookies(ctx: Context): void {
+  for (const [k, written] of ctx.traefikCookies) {
+    const services = [...new Set(written.map(w => w.service))];
+    if (services.length < 2 || !written.every(w => w.balanced)) {
+      continue;
+    }
+    const [host, name, path] = k.split('\0');
+    // The Service's name, or namespace-name where two namespaces hold Services of one name.
+    const bare = (service: string) => service.slice(service.indexOf('/') + 1);
+    const clash = new Set(services.map(bare)).size < services.length;
+    const shortName = (service: string) => (clash ? service.replace('/', '-') : bare(service));
+    const renamed = services.map(svc => `${name}-${shortName(svc)}`);
+    for (const w of written) {
+      w.cookie.name = `${name}-${shortName(w.service)}`;
+    }
+    for (const notes of new Set(written.map(w => w.notes))) {
+      notes.remove(A.name, MigrationFate.CARRIED);
+      notes.addOnce(A.name, approximated(`Services ${services.map(shortName).join(' and ')} would share the sticky cookie ${name} at Path ${path} on ${host || '(any host)'}: `
+        + 'ingress-nginx\'s balanced cookie holds a key each Service maps to its own pods, but Traefik\'s names a server of the Service that set it, '
+        + `so under one name each would replace the other's cookie; written as one cookie per Service: ${[...new Set(renamed)].join(', ')}`));
+    }
+  }
+}
+
 function renderTraefik(ctx: Context, ingress: SourceIngress, notes: Notes): void {
   const cookie = ingress.cookie;
   // In balanced mode ingress-nginx's cookie holds a key that each Service maps to its own pods.
   const balanced = ingress.annotations[A.affinityMode]?.trim() !== 'persistent';
   ingress.hosts.forEach((h, index) => {
     const routes: Json[] = [];
-    // The Services under each cookie name and Path written for this host, with the sticky cookie written for each.
-    const cookieServices = new Map<string, Array<{ readonly service: string; readonly cookie: Json }>>();
     for (const p of h.paths) {
       const parts = [...(h.host ? [`Host(\`${h.host}\`)`] : []), traefikPathMatch(ingress, p, notes)];
       if (p.header) {
@@ -483,23 +518,8 @@ function renderTraefik(ctx: Context, ingress: SourceIngress, notes: Notes): void
       // Only a session-cookie-path puts two locations under one Path; a canary's backends share a
       // route (and its cookie) by design, which the canary notes describe.
       if (written && p.backends.length === 1 && ingress.annotations[A.path] !== undefined) {
-        const k = `${written.name}\0${written.path ?? '/'}`;
-        cookieServices.set(k, [...cookieServices.get(k) ?? [], { service: p.backends[0].service, cookie: services[0].sticky.cookie }]);
-      }
-    }
-    for (const [k, written] of cookieServices) {
-      const services = [...new Set(written.map(w => w.service))];
-      if (services.length > 1 && balanced) {
-        // Traefik's cookie names a server of the Service that set it: under one name and Path, each
-        // Service would replace the other's cookie. Each Service gets a name of its own instead.
-        const [name, path] = k.split('\0');
-        for (const w of written) {
-          w.cookie.name = `${name}-${w.service}`;
-        }
-        notes.remove(A.name, MigrationFate.CARRIED);
-        notes.addOnce(A.name, approximated(`Services ${services.join(' and ')} would share the sticky cookie ${name} at Path ${path} on ${h.host ?? '(any host)'}: `
-          + 'ingress-nginx\'s balanced cookie holds a key each Service maps to its own pods, but Traefik\'s names a server of the Service that set it, '
-          + `so under one name each would replace the other's cookie; written as one cookie per Service: ${services.map(svc => `${name}-${svc}`).join(', ')}`));
+        const k = `${(h.host ?? '').toLowerCase()}\0${written.name}\0${written.path ?? '/'}`;
+        ctx.traefikCookies.set(k, [...ctx.traefikCookies.get(k) ?? [], { service: `${ingress.namespace}/${p.backends[0].service}`, cookie: services[0].sticky.cookie, notes, balanced }]);
       }
     }
     if (routes.length === 0) {
@@ -836,6 +856,7 @@ export function migrateDocs(docs: readonly SourceDoc[], options: MigrationOption
     objects: [],
     servicePolicies: new Map(),
     patchedServices: new Map(),
+    traefikCookies: new Map(),
   };
   for (const d of docs) {
     const o = d.obj;
@@ -910,6 +931,7 @@ export function migrateDocs(docs: readonly SourceDoc[], options: MigrationOption
         renderHttpRoutes(ctx, m.ingress, m.notes);
     }
   }
+  splitSharedTraefikCookies(ctx);
   const notes = [
     ...ignored.map(i => ({ index: i.index, notes: [i.note] })),
     ...[...mains, ...canaries].map(m => ({ index: m.index, notes: m.notes.list })),

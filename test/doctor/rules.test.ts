@@ -177,6 +177,16 @@ describe('cookie affinity in front of a Service', () => {
     expect(rulesOf([grafana(), annotated])).toEqual(['local-sessions-without-affinity']);
   });
 
+  test('another controller\'s cluster-IP setting leaves the Ingress bypassing the virtual IP', () => {
+    const manifests = [workload('app', { replicas: 3 }), service('app', CLIENT_IP, { 'traefik.ingress.kubernetes.io/service.nativelb': 'true' })];
+    // ingress-nginx serves the Ingress and reads no Traefik annotation: it connects to the pods
+    expect(rulesOf([...manifests, ingress('app', 'app')])).toEqual(['client-ip-behind-ingress']);
+    expect(AffinityDoctor.check([...manifests, ingress('app', 'app')])[0].message).toContain('the ingress controller connects to the pods directly');
+    // service-upstream on an Ingress Traefik serves: the same
+    const traefikServed = withClass(ingress('app', 'app', { 'nginx.ingress.kubernetes.io/service-upstream': 'true' }), 'traefik');
+    expect(AffinityDoctor.check([workload('app', { replicas: 3 }), service('app', CLIENT_IP), traefikServed])[0].message).toContain('the ingress controller connects to the pods directly');
+  });
+
   test('ingress-nginx service-upstream sends traffic to the virtual IP, where ClientIP pins the controller\'s pods, not the users', () => {
     const manifests = [workload('app', { replicas: 3 }), service('app', CLIENT_IP)];
     const found = AffinityDoctor.check([...manifests, ingress('app', 'app', { 'nginx.ingress.kubernetes.io/service-upstream': 'true' })]);

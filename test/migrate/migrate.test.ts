@@ -374,6 +374,20 @@ describe('the cookie Path and Secure ingress-nginx gives a location when the ann
     expect(notesOn(migrate(MigrationTarget.TRAEFIK, app({}, { tls: false })), `${A}session-cookie-path`).filter(n => n.includes('share'))).toEqual([]);
   });
 
+  test('GIVEN two Ingresses of one host, each to its own Service under one cookie name and Path WHEN --to traefik THEN each Service\'s cookie is named apart too', () => {
+    const one = (name: string, location: string) => {
+      const ing = app({ [`${A}session-cookie-name`]: 'route', [`${A}session-cookie-path`]: '/' }, { tls: false });
+      const only = { ...ing.spec.rules[0].http.paths[0], path: location, backend: { service: { name, port: { number: 80 } } } };
+      return { ...ing, metadata: { ...ing.metadata, name }, spec: { ...ing.spec, rules: [{ ...ing.spec.rules[0], http: { paths: [only] } }] } };
+    };
+    const result = AffinityMigration.migrate([one('svc-a', '/a'), one('svc-b', '/b')], { target: MigrationTarget.TRAEFIK });
+    expect(stickyOf(result).map(([, c]) => [c.name, c.path])).toEqual([['route-svc-a', '/'], ['route-svc-b', '/']]);
+    for (const ingress of ['shop/svc-a', 'shop/svc-b']) {
+      expect(result.notes.filter(n => n.ingress === ingress && n.subject === `${A}session-cookie-name`).map(n => n.fate)).toEqual([MigrationFate.APPROXIMATED]);
+    }
+    expect(AffinityDoctor.check(result.objects).filter(f => f.rule === 'cookie-shared-by-services')).toEqual([]);
+  });
+
   test('GIVEN session-cookie-secure "false" WHEN --to traefik THEN the same as unset: Secure over HTTPS', () => {
     const result = migrate(MigrationTarget.TRAEFIK, app({ [`${A}session-cookie-secure`]: 'false' }));
     expect(stickyOf(result).map(([, c]) => c.secure)).toEqual([true, true]);
