@@ -3,6 +3,7 @@
 // Service. Built once, so every rule is a few lookups rather than a scan.
 import { FRONT_DETECTORS, FrontDetector, FrontReach, detectFronts } from './fronts';
 import { INGRESS_CONTROLLER_NAMES, IngressServers, ingressServers, isDefaultIngressClass } from '../facts/ingress-classes';
+import { NGINX_CANARY_ANNOTATION } from '../facts/ingress-nginx';
 import { KEDA_DEFAULT_MAX_REPLICAS, KEDA_DEFAULT_MIN_REPLICAS } from '../facts/keda';
 
 /** A manifest as read: any JSON object, with where it came from. */
@@ -281,6 +282,42 @@ export class Inventory {
    * than the one its class names, or a Service's settings for an ingress
    * controller that serves none of the Ingresses routing to it.
    */
+  /**
+   * The objects that route to a Service (Ingresses, Gateway API routes,
+   * IngressRoutes, HTTPProxies, VirtualServers), as "Ingress web", split by
+   * whether some affinity setting the doctor counts pins the clients that
+   * come through them: the route's own, a Service setting the route's
+   * controller reads, or a policy on the Service (counted for every route).
+   */
+  public routesByAffinity(service: Doc): { readonly pinned: string[]; readonly unpinned: string[] } {
+    const reaches = this.frontsOf(service);
+    const applying = reaches.filter(r => r.affinity !== undefined && this.affinityIgnoredBy(r, service) === undefined);
+    // A canary Ingress takes its affinity from its main Ingress.
+    const routes = [...new Set(reaches.map(r => r.obj))]
+      .filter(o => ROUTE_KINDS.has(String(o.kind)) && annotationsOf(o)[NGINX_CANARY_ANNOTATION] !== 'true');
+    const pinned: string[] = [];
+    const unpinned: string[] = [];
+    for (const route of routes) {
+      const pins = applying.some(r => {
+        if (r.obj === route) {
+          return true;
+        }
+        if (r.obj === service.obj) {
+          // A Service setting of an ingress controller: for the routes that controller may carry.
+          if (route.kind === 'Ingress') {
+            const servers = this.serversOf(route);
+            return servers === undefined || servers.fronts.includes(r.front);
+          }
+          return !READ_BY_INGRESSES_ONLY.has(r.front);
+        }
+        // A policy on the Service (a mesh's, a gateway's backend policy): counted for every route.
+        return !ROUTE_KINDS.has(String(r.obj.kind));
+      });
+      (pins ? pinned : unpinned).push(`${route.kind} ${nameOf(route)}`);
+    }
+    return { pinned, unpinned };
+  }
+
   public ignoredAffinityFor(service: Doc): string[] {
     const out: string[] = [];
     for (const reach of this.frontsOf(service)) {

@@ -302,7 +302,28 @@ describe('affinity settings for a controller that does not serve the Ingress', (
       spec: { algorithm: 'sticky-sessions', hashOn: { input: 'none' }, stickySessions: { cookie: 'k' } },
     };
     const httpRoute = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'grafana' }, spec: { rules: [{ backendRefs: [{ name: 'grafana', port: 3000 }] }] } };
-    expect(messageOf([grafana(), service('grafana', {}, { 'konghq.com/upstream-policy': 'sticky' }), policy, ingress('grafana', 'grafana'), httpRoute])).toEqual([]);
+    expect(messageOf([grafana(), service('grafana', {}, { 'konghq.com/upstream-policy': 'sticky' }), policy, httpRoute])).toEqual([]);
+  });
+
+  test('a Service pinned through some routes only: the users of the others are logged out', () => {
+    const NGINX_COOKIE = { 'nginx.ingress.kubernetes.io/affinity': 'cookie' };
+    const onHost = (ing: Obj, host: string) => ({ ...ing, spec: { ...ing.spec, rules: [{ ...ing.spec.rules[0], host }] } });
+    const sticky = onHost(ingress('public', 'grafana', NGINX_COOKIE), 'grafana.example.com');
+    const internal = onHost(withClass(ingress('internal', 'grafana'), 'traefik'), 'grafana.internal');
+    expect(messageOf([...round, sticky, internal])).toEqual([
+      'Service grafana spreads requests over the 4 pods of Deployment grafana, and Grafana keeps sessions in its database, here the default SQLite on each pod (no GF_DATABASE_TYPE of mysql or postgres); '
+      + 'Ingress public keeps each user on one pod, but Ingress internal does not, so the users who come through it are logged out at random',
+    ]);
+    // The same with an HTTPRoute without sessionPersistence beside the sticky Ingress
+    const httpRoute = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'grafana' }, spec: { rules: [{ backendRefs: [{ name: 'grafana', port: 3000 }] }] } };
+    expect(messageOf([...round, sticky, httpRoute])).toEqual([expect.stringContaining('but HTTPRoute grafana does not')]);
+    // Two sticky Ingresses and one that is not
+    expect(messageOf([...round, sticky, ingress('internal', 'grafana'), onHost(ingress('b', 'grafana', NGINX_COOKIE), 'b.example.com')]))
+      .toEqual([expect.stringContaining('Ingress public, Ingress b keep each user on one pod, but Ingress internal does not')]);
+    // Both sticky, or the other a canary of ingress-nginx (which takes the main Ingress's affinity): nothing
+    const canary = ingress('canary', 'grafana', { 'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': '10' });
+    expect(messageOf([...round, sticky, canary])).toEqual([]);
+    expect(messageOf([...round, sticky, onHost(ingress('b', 'grafana', NGINX_COOKIE), 'b.example.com')])).toEqual([]);
   });
 
   test('Traefik\'s Service annotations when only an IngressRoute reaches the Service: it takes its cookie from its own sticky field', () => {

@@ -25,7 +25,19 @@ export const sessionsLostRoundRobin: Rule = {
   fix: 'Pin each client to a pod (sessionAffinity: ClientIP on the Service, or cookie affinity at the ingress), or better, keep sessions in a store every pod shares (Redis, a database; for Grafana, GF_DATABASE_TYPE mysql or postgres).',
   check(inventory, report) {
     for (const svc of inventory.services) {
-      if (hasClientIpAffinity(svc) || inventory.cookieAffinityFor(svc) !== undefined) {
+      if (hasClientIpAffinity(svc)) {
+        continue;
+      }
+      if (inventory.cookieAffinityFor(svc) !== undefined) {
+        // Pinned through some routes: the users of the others are not.
+        const { pinned, unpinned } = inventory.routesByAffinity(svc);
+        const local = pinned.length > 0 && unpinned.length > 0 ? localSessionPods(inventory, svc) : undefined;
+        if (local) {
+          const ignored = inventory.ignoredAffinityFor(svc);
+          report(svc, `${describe(svc)} spreads requests over the ${podsInWords(inventory, local.w)} of ${workloadName(local.w)}, and ${local.why}; `
+            + `${pinned.join(', ')} ${pinned.length > 1 ? 'keep' : 'keeps'} each user on one pod, but ${unpinned.join(', ')} ${unpinned.length > 1 ? 'do' : 'does'} not, `
+            + `so the users who come through ${unpinned.length > 1 ? 'them' : 'it'} are logged out at random${ignored.map(i => `. ${i}`).join('')}`);
+        }
         continue;
       }
       for (const w of inventory.workloadsOf(svc)) {
