@@ -315,7 +315,7 @@ export class StickyService extends kplus.Service {
 
     // cdk8s-plus throws its own "must be configured with a port" when the
     // Service is written, which names none of the ways to give one; this
-    // check says it beside it, at synth.
+    // check fails the synth first, saying them.
     this.node.addValidation({ validate: () => (this.ports.length === 0 ? [noPortsMessage()] : NO_ERRORS) });
   }
 
