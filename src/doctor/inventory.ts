@@ -128,11 +128,19 @@ const SERVICE_SETTINGS_OF_A_CONTROLLER = new Set(['traefik', 'haproxy', 'gke-ing
 const ROUTE_KINDS = new Set(['Ingress', 'HTTPRoute', 'GRPCRoute', 'IngressRoute', 'HTTPProxy', 'VirtualServer', 'VirtualServerRoute']);
 
 /**
- * Service settings read only by that controller's Kubernetes Ingress
- * provider: Traefik's IngressRoutes and Gateway API routes take affinity from
- * their own fields, and GKE's Gateway from a GCPBackendPolicy.
+ * The kinds of route other than Ingresses that read an ingress controller's
+ * Service setting: Kong's Gateway reads the upstream policy named on the
+ * Service for its Gateway API routes. Traefik's IngressRoutes and Gateway API
+ * routes take affinity from their own fields, GKE's Gateway from a
+ * GCPBackendPolicy, and HAProxy's Service annotation is its Ingress
+ * controller's.
  */
-const READ_BY_INGRESSES_ONLY = new Set(['traefik', 'gke-ingress']);
+const OTHER_ROUTES_READING: ReadonlyMap<string, ReadonlySet<string>> = new Map([['kong', new Set(['HTTPRoute', 'GRPCRoute'])]]);
+
+/** Whether a route of this kind (not an Ingress) reads a controller's Service setting. */
+function readsServiceSetting(front: string, kind: string): boolean {
+  return OTHER_ROUTES_READING.get(front)?.has(kind) ?? false;
+}
 
 /** Everything the rules look up, indexed by namespace and name. */
 export class Inventory {
@@ -286,8 +294,9 @@ export class Inventory {
    * The objects that route to a Service (Ingresses, Gateway API routes,
    * IngressRoutes, HTTPProxies, VirtualServers), as "Ingress web", split by
    * whether some affinity setting the doctor counts pins the clients that
-   * come through them: the route's own, a Service setting the route's
-   * controller reads, or a policy on the Service (counted for every route).
+   * come through them: the route's own, or a Service setting the route's
+   * controller reads. Only Ingresses are listed as unpinned, and none when a
+   * policy (a mesh's, a gateway's) reaches the Service.
    */
   public routesByAffinity(service: Doc): { readonly pinned: string[]; readonly unpinned: string[] } {
     const reaches = this.frontsOf(service);
@@ -297,6 +306,11 @@ export class Inventory {
       .filter(o => ROUTE_KINDS.has(String(o.kind)) && annotationsOf(o)[NGINX_CANARY_ANNOTATION] !== 'true');
     const pinned: string[] = [];
     const unpinned: string[] = [];
+    // A policy's reach (a mesh's, a gateway's backend policy) may cover routes the doctor cannot
+    // relate it to; then no route is said to be unpinned.
+    if (applying.some(r => r.obj !== service.obj && !ROUTE_KINDS.has(String(r.obj.kind)))) {
+      return { pinned, unpinned };
+    }
     for (const route of routes) {
       const pins = applying.some(r => {
         if (r.obj === route) {
@@ -308,12 +322,17 @@ export class Inventory {
             const servers = this.serversOf(route);
             return servers === undefined || servers.fronts.includes(r.front);
           }
-          return !READ_BY_INGRESSES_ONLY.has(r.front);
+          return readsServiceSetting(r.front, String(route.kind));
         }
-        // A policy on the Service (a mesh's, a gateway's backend policy): counted for every route.
-        return !ROUTE_KINDS.has(String(r.obj.kind));
+        return false;
       });
-      (pins ? pinned : unpinned).push(`${route.kind} ${nameOf(route)}`);
+      // Only an Ingress is said to be unpinned: a Gateway API route may be pinned by a policy on its
+      // Gateway, which no reach of the Service shows.
+      if (pins) {
+        pinned.push(`${route.kind} ${nameOf(route)}`);
+      } else if (route.kind === 'Ingress') {
+        unpinned.push(`${route.kind} ${nameOf(route)}`);
+      }
     }
     return { pinned, unpinned };
   }
@@ -372,8 +391,8 @@ export class Inventory {
           return undefined;
         }
         others.push(`Ingress ${nameOf(route)} is served by ${servers.fronts.map(f => INGRESS_CONTROLLER_NAMES.get(f)).join(' or ')} (${servers.by})`);
-      } else if (!READ_BY_INGRESSES_ONLY.has(reach.front)) {
-        // Kong reads its upstream policy for its Gateway API routes too; HAProxy's other routes are not known here.
+      } else if (readsServiceSetting(reach.front, String(route.kind))) {
+        // Kong reads its upstream policy for its Gateway API routes too (which Gateway serves them is not read here).
         return undefined;
       } else {
         others.push(`${route.kind} ${nameOf(route)} ${route.kind === 'IngressRoute' ? 'takes its sticky cookie from its own services[].sticky' : 'does not read them'}`);

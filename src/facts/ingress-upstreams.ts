@@ -93,7 +93,8 @@ export function ingressBypassesVirtualIp(
     || (serviceAnnotations[TRAEFIK_NATIVE_LB_ANNOTATION] === 'true' && mayServe(servers, 'traefik'))) {
     return false;
   }
-  if ((ingressClass === ALB_CLASS || ingressAnnotations[ALB_TARGET_TYPE_ANNOTATION] !== undefined) && mayServe(servers, 'aws-alb')) {
+  const alb = ingressClass === ALB_CLASS || servers?.includes('aws-alb') === true || ingressAnnotations[ALB_TARGET_TYPE_ANNOTATION] !== undefined;
+  if (alb && mayServe(servers, 'aws-alb')) {
     return ingressAnnotations[ALB_TARGET_TYPE_ANNOTATION] === 'ip';
   }
   const neg = serviceAnnotations[GKE_NEG_ANNOTATION_KEY];

@@ -456,10 +456,11 @@ function splitSharedTraefikCookies(ctx: Context): void {
       continue;
     }
     const [host, name, path] = k.split('\0');
-    // The Service's name, or namespace-name where two namespaces hold Services of one name.
+    // The Service's name, or namespace.name where two namespaces hold Services of one name (a
+    // DNS label holds no '.', so no two of those are alike).
     const bare = (service: string) => service.slice(service.indexOf('/') + 1);
     const clash = new Set(services.map(bare)).size < services.length;
-    const shortName = (service: string) => (clash ? service.replace('/', '-') : bare(service));
+    const shortName = (service: string) => (clash ? service.replace('/', '.') : bare(service));
     const renamed = services.map(svc => `${name}-${shortName(svc)}`);
     for (const w of written) {
       w.cookie.name = `${name}-${shortName(w.service)}`;
@@ -468,7 +469,7 @@ function splitSharedTraefikCookies(ctx: Context): void {
       notes.remove(A.name, MigrationFate.CARRIED);
       notes.addOnce(A.name, approximated(`Services ${services.map(shortName).join(' and ')} would share the sticky cookie ${name} at Path ${path} on ${host || '(any host)'}: `
         + 'ingress-nginx\'s balanced cookie holds a key each Service maps to its own pods, but Traefik\'s names a server of the Service that set it, '
-        + `so under one name each would replace the other's cookie; written as one cookie per Service: ${[...new Set(renamed)].join(', ')}`));
+        + `so under one name each would replace the other's cookie; written as one cookie per Service: ${renamed.join(', ')}`));
     }
   }
 }

@@ -314,9 +314,18 @@ describe('affinity settings for a controller that does not serve the Ingress', (
       'Service grafana spreads requests over the 4 pods of Deployment grafana, and Grafana keeps sessions in its database, here the default SQLite on each pod (no GF_DATABASE_TYPE of mysql or postgres); '
       + 'Ingress public keeps each user on one pod, but Ingress internal does not, so the users who come through it are logged out at random',
     ]);
-    // The same with an HTTPRoute without sessionPersistence beside the sticky Ingress
+    // An HTTPRoute without sessionPersistence beside the sticky Ingress is not said to be unpinned: a
+    // policy on its Gateway may pin it, which no object reaching the Service shows
     const httpRoute = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'grafana' }, spec: { rules: [{ backendRefs: [{ name: 'grafana', port: 3000 }] }] } };
-    expect(messageOf([...round, sticky, httpRoute])).toEqual([expect.stringContaining('but HTTPRoute grafana does not')]);
+    expect(messageOf([...round, sticky, httpRoute])).toEqual([]);
+    // Nor is anything when a mesh's policy reaches the Service
+    const destinationRule = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name: 'grafana' },
+      spec: { host: 'grafana', trafficPolicy: { loadBalancer: { consistentHash: { httpCookie: { name: 'g', ttl: '0s' } } } } },
+    };
+    expect(messageOf([...round, sticky, internal, destinationRule])).toEqual([]);
     // Two sticky Ingresses and one that is not
     expect(messageOf([...round, sticky, ingress('internal', 'grafana'), onHost(ingress('b', 'grafana', NGINX_COOKIE), 'b.example.com')]))
       .toEqual([expect.stringContaining('Ingress public, Ingress b keep each user on one pod, but Ingress internal does not')]);
@@ -324,6 +333,19 @@ describe('affinity settings for a controller that does not serve the Ingress', (
     const canary = ingress('canary', 'grafana', { 'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': '10' });
     expect(messageOf([...round, sticky, canary])).toEqual([]);
     expect(messageOf([...round, sticky, onHost(ingress('b', 'grafana', NGINX_COOKIE), 'b.example.com')])).toEqual([]);
+  });
+
+  test('Kong\'s upstream policy reaches only Kong\'s routes: not an IngressRoute, nor an Ingress ingress-nginx serves', () => {
+    const policy = {
+      apiVersion: 'configuration.konghq.com/v1beta1',
+      kind: 'KongUpstreamPolicy',
+      metadata: { name: 'sticky' },
+      spec: { algorithm: 'sticky-sessions', hashOn: { input: 'none' }, stickySessions: { cookie: 'k' } },
+    };
+    const route = { apiVersion: 'traefik.io/v1alpha1', kind: 'IngressRoute', metadata: { name: 'grafana' }, spec: { routes: [{ match: 'Host(`g`)', kind: 'Rule', services: [{ name: 'grafana', port: 3000 }] }] } };
+    expect(messageOf([grafana(), service('grafana', {}, { 'konghq.com/upstream-policy': 'sticky' }), policy, ingress('internal', 'grafana'), route])).toEqual([
+      expect.stringContaining('no route to the Service reads them: Ingress internal is served by ingress-nginx or the F5 NGINX Ingress Controller (class nginx); IngressRoute grafana takes its sticky cookie from its own services[].sticky'),
+    ]);
   });
 
   test('Traefik\'s Service annotations when only an IngressRoute reaches the Service: it takes its cookie from its own sticky field', () => {
