@@ -2,7 +2,7 @@
 // they select, the autoscalers of each workload, and what routes to each
 // Service. Built once, so every rule is a few lookups rather than a scan.
 import { FRONT_DETECTORS, FrontDetector, FrontReach, detectFronts } from './fronts';
-import { INGRESS_CONTROLLER_NAMES, IngressServers, ingressServers, isDefaultIngressClass } from '../facts/ingress-classes';
+import { INGRESS_CONTROLLER_NAMES, IngressServers, controllersInWords, ingressServers, isDefaultIngressClass } from '../facts/ingress-classes';
 import { NGINX_CANARY_ANNOTATION } from '../facts/ingress-nginx';
 import { KEDA_DEFAULT_MAX_REPLICAS, KEDA_DEFAULT_MIN_REPLICAS } from '../facts/keda';
 
@@ -285,12 +285,6 @@ export class Inventory {
   }
 
   /**
-   * Affinity settings for a Service that the controllers in front of it do
-   * not read, each with why: an Ingress's annotations for a controller other
-   * than the one its class names, or a Service's settings for an ingress
-   * controller that serves none of the Ingresses routing to it.
-   */
-  /**
    * The objects that route to a Service (Ingresses, Gateway API routes,
    * IngressRoutes, HTTPProxies, VirtualServers), as "Ingress web", split by
    * whether some affinity setting the doctor counts pins the clients that
@@ -301,9 +295,6 @@ export class Inventory {
   public routesByAffinity(service: Doc): { readonly pinned: string[]; readonly unpinned: string[] } {
     const reaches = this.frontsOf(service);
     const applying = reaches.filter(r => r.affinity !== undefined && this.affinityIgnoredBy(r, service) === undefined);
-    // A canary Ingress takes its affinity from its main Ingress.
-    const routes = [...new Set(reaches.map(r => r.obj))]
-      .filter(o => ROUTE_KINDS.has(String(o.kind)) && annotationsOf(o)[NGINX_CANARY_ANNOTATION] !== 'true');
     const pinned: string[] = [];
     const unpinned: string[] = [];
     // A policy's reach (a mesh's, a gateway's backend policy) may cover routes the doctor cannot
@@ -311,21 +302,12 @@ export class Inventory {
     if (applying.some(r => r.obj !== service.obj && !ROUTE_KINDS.has(String(r.obj.kind)))) {
       return { pinned, unpinned };
     }
+    // A canary Ingress takes its affinity from its main Ingress.
+    const routes = [...new Set(reaches.map(r => r.obj))]
+      .filter(o => ROUTE_KINDS.has(String(o.kind)) && annotationsOf(o)[NGINX_CANARY_ANNOTATION] !== 'true');
     for (const route of routes) {
-      const pins = applying.some(r => {
-        if (r.obj === route) {
-          return true;
-        }
-        if (r.obj === service.obj) {
-          // A Service setting of an ingress controller: for the routes that controller may carry.
-          if (route.kind === 'Ingress') {
-            const servers = this.serversOf(route);
-            return servers === undefined || servers.fronts.includes(r.front);
-          }
-          return readsServiceSetting(r.front, String(route.kind));
-        }
-        return false;
-      });
+      // The route's own setting, or a Service setting of the controller that may carry the route.
+      const pins = applying.some(r => r.obj === route || (r.obj === service.obj && this.readsServiceSettingOf(r.front, route)));
       // Only an Ingress is said to be unpinned: a Gateway API route may be pinned by a policy on its
       // Gateway, which no reach of the Service shows.
       if (pins) {
@@ -337,6 +319,12 @@ export class Inventory {
     return { pinned, unpinned };
   }
 
+  /**
+   * Affinity settings for a Service that the controllers in front of it do
+   * not read, each with why: an Ingress's annotations for a controller other
+   * than the one its class names, or a Service's settings for an ingress
+   * controller that no route to it reads.
+   */
   public ignoredAffinityFor(service: Doc): string[] {
     const out: string[] = [];
     for (const reach of this.frontsOf(service)) {
@@ -372,7 +360,7 @@ export class Inventory {
     if (obj.kind === 'Ingress') {
       const servers = this.serversOf(obj);
       return servers === undefined || servers.fronts.includes(reach.front) ? undefined
-        : `${reach.via} is served by ${servers.fronts.map(f => INGRESS_CONTROLLER_NAMES.get(f)).join(' or ')} (${servers.by}), not by ${name}`;
+        : `${reach.via} is served by ${controllersInWords(servers.fronts)} (${servers.by}), not by ${name}`;
     }
     if (obj.kind !== 'Service' || !SERVICE_SETTINGS_OF_A_CONTROLLER.has(reach.front)) {
       return undefined;
@@ -383,22 +371,31 @@ export class Inventory {
     if (routes.length === 0) {
       return undefined;
     }
-    const others: string[] = [];
-    for (const route of routes) {
-      if (route.kind === 'Ingress') {
-        const servers = this.serversOf(route);
-        if (servers === undefined || servers.fronts.includes(reach.front)) {
-          return undefined;
-        }
-        others.push(`Ingress ${nameOf(route)} is served by ${servers.fronts.map(f => INGRESS_CONTROLLER_NAMES.get(f)).join(' or ')} (${servers.by})`);
-      } else if (readsServiceSetting(reach.front, String(route.kind))) {
-        // Kong reads its upstream policy for its Gateway API routes too (which Gateway serves them is not read here).
-        return undefined;
-      } else {
-        others.push(`${route.kind} ${nameOf(route)} ${route.kind === 'IngressRoute' ? 'takes its sticky cookie from its own services[].sticky' : 'does not read them'}`);
-      }
+    if (routes.some(route => this.readsServiceSettingOf(reach.front, route))) {
+      return undefined;
     }
+    // Each Ingress here has servers the doctor knows (readsServiceSettingOf said no).
+    const others = routes.map(route => {
+      const servers = route.kind === 'Ingress' ? this.serversOf(route) : undefined;
+      return servers !== undefined
+        ? `Ingress ${nameOf(route)} is served by ${controllersInWords(servers.fronts)} (${servers.by})`
+        : `${route.kind} ${nameOf(route)} ${route.kind === 'IngressRoute' ? 'takes its sticky cookie from its own services[].sticky' : 'does not read them'}`;
+    });
     return `no route to the Service reads them: ${others.join('; ')}`;
+  }
+
+  /**
+   * Whether a route may carry traffic that an ingress controller's Service
+   * setting pins: an Ingress that controller may serve (or whose controller
+   * the doctor cannot tell), or a route of another kind that reads it (Kong's
+   * Gateway API routes).
+   */
+  private readsServiceSettingOf(front: string, route: { [key: string]: any }): boolean {
+    if (route.kind === 'Ingress') {
+      const servers = this.serversOf(route);
+      return servers === undefined || servers.fronts.includes(front);
+    }
+    return readsServiceSetting(front, String(route.kind));
   }
 
   /** Everything the detectors found reaching a Service. */

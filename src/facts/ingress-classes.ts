@@ -108,3 +108,8 @@ export function ingressServers(
 export function isDefaultIngressClass(ingressClass: { [key: string]: any }): boolean {
   return manifestAnnotations(ingressClass)[DEFAULT_INGRESS_CLASS_ANNOTATION] === 'true';
 }
+
+/** Fronts of this file in words, joined with "or" ("ingress-nginx or the F5 NGINX Ingress Controller"). */
+export function controllersInWords(fronts: readonly string[]): string {
+  return fronts.map(f => INGRESS_CONTROLLER_NAMES.get(f) ?? f).join(' or ');
+}

@@ -806,13 +806,18 @@ export class CookieAffinityIngress extends kplus.Ingress {
     }
     const [where, services] = found;
     const named = [...services].map(s => JSON.stringify(s)).join(' and ');
-    return [traefik
-      ? `'cookie.name' (${JSON.stringify(shared.name)}) must not be shared by Services ${named} on ${where}: `
+    return [this.sharedCookieError(shared, `Services ${named} on ${where}`, 'route each Service through its own Ingress with its own cookie name')];
+  }
+
+  /** The refusal of a cookie that `services` (in words, with where) would share, and what to do instead. */
+  private sharedCookieError(shared: { name: string; prop: 'cookie.name' | 'controller' }, services: string, otherwise: string): string {
+    return shared.prop === 'cookie.name'
+      ? `'cookie.name' (${JSON.stringify(shared.name)}) must not be shared by ${services}: `
         + `${this.controller.name} gives each Service its own sticky cookie under that name and Path, so a request to one replaces the other's cookie and neither stays sticky; `
-        + 'leave \'cookie.name\' out (Traefik then names each Service\'s cookie apart), or route each Service through its own Ingress with its own cookie name'
-      : `'controller' (${this.controller.name} with affinityMode persistent) must not keep one cookie (${JSON.stringify(shared.name)}) for Services ${named} on ${where}: `
+        + `leave 'cookie.name' out (Traefik then names each Service's cookie apart), or ${otherwise}`
+      : `'controller' (${this.controller.name} with affinityMode persistent) must not keep one cookie (${JSON.stringify(shared.name)}) for ${services}: `
         + 'in persistent mode the cookie names a pod of the Service that set it, so a request to the other Service finds none of its pods there, picks one and replaces the cookie, and neither stays sticky; '
-        + 'use the balanced mode (the default: the cookie holds a key that each Service maps to one of its pods), or route each Service through its own Ingress with its own cookie name'];
+        + `use the balanced mode (the default: the cookie holds a key that each Service maps to one of its pods), or ${otherwise}`;
   }
 
   /**
@@ -838,14 +843,8 @@ export class CookieAffinityIngress extends kplus.Ingress {
       const serviceName = (s: string) => (s.startsWith(`${namespace}/`) ? s.slice(namespace.length + 1) : s);
       const where = [mine, other].map(o => (o.anyHost ? 'any host' : o.domain !== undefined ? `the hosts of Domain ${JSON.stringify(o.domain)}` : `host ${JSON.stringify(o.host)}`));
       const on = where[0] === where[1] ? where[0] : `${where[0]} and ${where[1]}`;
-      const services = `Services ${JSON.stringify(serviceName(mine.service))} and ${JSON.stringify(serviceName(other.service))} (through ${other.ingress.node.path})`;
-      return [shared.prop === 'cookie.name'
-        ? `'cookie.name' (${JSON.stringify(shared.name)}) must not be shared by ${services} on ${on}: `
-          + `${this.controller.name} gives each Service its own sticky cookie under that name and Path, so a request to one replaces the other's cookie and neither stays sticky; `
-          + 'leave \'cookie.name\' out (Traefik then names each Service\'s cookie apart), or give each Ingress its own cookie name'
-        : `'controller' (${this.controller.name} with affinityMode persistent) must not keep one cookie (${JSON.stringify(shared.name)}) for ${services} on ${on}: `
-          + 'in persistent mode the cookie names a pod of the Service that set it, so a request to the other Service finds none of its pods there, picks one and replaces the cookie, and neither stays sticky; '
-          + 'use the balanced mode (the default: the cookie holds a key that each Service maps to one of its pods), or give each Ingress its own cookie name'];
+      const services = `Services ${JSON.stringify(serviceName(mine.service))} and ${JSON.stringify(serviceName(other.service))} (through ${other.ingress.node.path}) on ${on}`;
+      return [this.sharedCookieError(shared, services, 'give each Ingress its own cookie name')];
     }
     return NO_ERRORS;
   }

@@ -2,7 +2,7 @@
 import { asArray, byHost, ingressClass, ingressHosts, tlsCovers } from './nginx';
 import { Report, Rule, describe } from './rule';
 import { isCookieName } from '../../facts/cookie';
-import { INGRESS_CONTROLLER_NAMES } from '../../facts/ingress-classes';
+import { controllersInWords } from '../../facts/ingress-classes';
 import {
   NGINX_AFFINITY_ANNOTATIONS,
   NGINX_AFFINITY_COOKIE,
@@ -138,7 +138,7 @@ export const traefikStickyOnIngress: Rule = {
 function whatTraefikKeeps(inventory: Inventory, ing: Doc): string {
   const servers = inventory.serversOf(ing.obj);
   if (servers !== undefined && !servers.fronts.includes('traefik')) {
-    return `there is no Traefik sticky cookie: the Ingress is served by ${servers.fronts.map(f => INGRESS_CONTROLLER_NAMES.get(f)).join(' or ')} (${servers.by}), not by Traefik`;
+    return `there is no Traefik sticky cookie: the Ingress is served by ${controllersInWords(servers.fronts)} (${servers.by}), not by Traefik`;
   }
   const namespace = namespaceOf(ing.obj);
   const backends = ingressBackends(ing.obj);
