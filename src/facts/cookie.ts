@@ -73,3 +73,16 @@ export function isCookieDomain(domain: string): boolean {
     && host.length <= COOKIE_DOMAIN_MAX_LENGTH
     && host.split('.').every(label => /^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?$/.test(label));
 }
+
+/**
+ * A cookie Domain as browsers compare it: a leading '.' ignored, in any case
+ * (RFC 6265 5.2.3).
+ */
+export function browserCookieDomain(domain: string): string {
+  return domain.replace(/^\./, '').toLowerCase();
+}
+
+/** Whether a browser sends a cookie of this Domain (as `browserCookieDomain` gives it) to the host. */
+export function domainMatches(host: string, domain: string): boolean {
+  return host === domain || host.endsWith(`.${domain}`);
+}

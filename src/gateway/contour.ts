@@ -5,6 +5,7 @@ import { backendPort, checkServiceRef, namespaceOf, objectMetadata, refuseGiven 
 import { AffinityCookie, resolveCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
 import { CONTOUR_COOKIE_STRATEGY, CONTOUR_SESSION_COOKIE_NAME, CONTOUR_SESSION_COOKIE_PATH } from '../facts/contour';
+import { browserCookieDomain } from '../facts/cookie';
 import { isRouteHostname } from '../facts/gateway-api';
 import type { HttpProxyProps, HttpProxySpecRoutesCookieRewritePolicies, HttpProxySpecRoutesCookieRewritePoliciesSameSite } from '../imports/contour-httpproxies';
 import { CONTOUR_HTTP_PROXY, customResource } from '../imports/custom-resource';
@@ -128,7 +129,7 @@ export class ContourCookieAffinityProxy extends Construct {
       name: CONTOUR_SESSION_COOKIE_NAME,
       pathRewrite: resolved.path !== CONTOUR_SESSION_COOKIE_PATH ? { value: resolved.path } : undefined,
       // The CRD takes a bare lowercase DNS name; browsers ignore a leading '.' and the case (RFC 6265 5.2.3).
-      domainRewrite: resolved.domain !== undefined ? { value: resolved.domain.replace(/^\./, '').toLowerCase() } : undefined,
+      domainRewrite: resolved.domain !== undefined ? { value: browserCookieDomain(resolved.domain) } : undefined,
       secure: resolved.secure ? true : undefined,
       sameSite: resolved.sameSite as string as HttpProxySpecRoutesCookieRewritePoliciesSameSite,
     };

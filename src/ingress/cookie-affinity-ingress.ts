@@ -4,6 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { IngressController } from './controller';
 import { AffinityCookie, ResolvedAffinityCookie, ResolvedCookie, resolveCookie, SameSite } from '../cookie/affinity-cookie';
 import { NO_ERRORS, pathOf, propError } from '../errors';
+import { browserCookieDomain, domainMatches } from '../facts/cookie';
 import { NGINX_AFFINITY_ANNOTATIONS, NGINX_DEFAULT_COOKIE_NAME } from '../facts/ingress-nginx';
 import { describeNameRule, followsNameRule, NameRule } from '../facts/names';
 import { TRAEFIK_STICKY_ANNOTATIONS } from '../facts/traefik';
@@ -82,6 +83,15 @@ interface WrittenAnnotations {
 }
 
 /**
+ * A cookie every backend Service of an Ingress gets under one name, where its
+ * value names a pod of the Service that set it, and the prop that makes it so.
+ */
+interface SharedCookie {
+  readonly name: string;
+  readonly prop: 'cookie.name' | 'controller';
+}
+
+/**
  * Where a browser gets one Ingress's cookie for one of its Services: a
  * host, the hosts of the cookie's Domain, or any host (a Traefik rule
  * without a host answers on every one).
@@ -101,11 +111,6 @@ interface CookieScopes {
   readonly hosts: Map<string, CookieScope[]>;
   readonly domains: CookieScope[];
   readonly anyHost: CookieScope[];
-}
-
-/** Whether a host is the Domain or under it. */
-function inDomain(host: string, domain: string): boolean {
-  return host === domain || host.endsWith(`.${domain}`);
 }
 
 /**
@@ -810,7 +815,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
   }
 
   /** The refusal of a cookie that `services` (in words, with where) would share, and what to do instead. */
-  private sharedCookieError(shared: { name: string; prop: 'cookie.name' | 'controller' }, services: string, otherwise: string): string {
+  private sharedCookieError(shared: SharedCookie, services: string, otherwise: string): string {
     return shared.prop === 'cookie.name'
       ? `'cookie.name' (${JSON.stringify(shared.name)}) must not be shared by ${services}: `
         + `${this.controller.name} gives each Service its own sticky cookie under that name and Path, so a request to one replaces the other's cookie and neither stays sticky; `
@@ -825,16 +830,16 @@ export class CookieAffinityIngress extends kplus.Ingress {
    * host where a browser also gets this Ingress's: the two replace each
    * other's cookie as Services of one Ingress would.
    */
-  private cookieSharedWithOtherIngresses(shared: { name: string; prop: 'cookie.name' | 'controller' }): string[] {
+  private cookieSharedWithOtherIngresses(shared: SharedCookie): string[] {
     const group = this.cookieGroup(shared);
     const scopes = ServiceIndex.of(this).scopesOf(group, ingress => ingress.cookieScopes(shared.prop === 'cookie.name'));
     for (const mine of this.cookieScopes(shared.prop === 'cookie.name')) {
       const candidates = mine.anyHost
         ? [...scopes.anyHost, ...scopes.domains, ...[...scopes.hosts.values()].flat()]
         : mine.domain !== undefined
-          ? [...scopes.anyHost, ...scopes.domains.filter(o => inDomain(o.domain!, mine.domain!) || inDomain(mine.domain!, o.domain!)),
-            ...[...scopes.hosts].filter(([host]) => inDomain(host, mine.domain!)).flatMap(([, list]) => list)]
-          : [...scopes.anyHost, ...scopes.domains.filter(o => inDomain(mine.host, o.domain!)), ...scopes.hosts.get(mine.host) ?? []];
+          ? [...scopes.anyHost, ...scopes.domains.filter(o => domainMatches(o.domain!, mine.domain!) || domainMatches(mine.domain!, o.domain!)),
+            ...[...scopes.hosts].filter(([host]) => domainMatches(host, mine.domain!)).flatMap(([, list]) => list)]
+          : [...scopes.anyHost, ...scopes.domains.filter(o => domainMatches(mine.host, o.domain!)), ...scopes.hosts.get(mine.host) ?? []];
       const other = candidates.find(o => o.ingress !== this && o.service !== mine.service);
       if (other === undefined) {
         continue;
@@ -850,13 +855,13 @@ export class CookieAffinityIngress extends kplus.Ingress {
   }
 
   /** What makes two Ingresses' cookies the same cookie: the controller and its class, the cookie's name and Path. */
-  private cookieGroup(shared: { name: string; prop: 'cookie.name' | 'controller' }): string {
+  private cookieGroup(shared: SharedCookie): string {
     return [shared.prop, this.className ?? '', shared.name, this.resolvedCookie?.path ?? '/'].join('\0');
   }
 
   /** Where a browser gets this Ingress's cookie, for each Service it routes to (see `CookieScope`). */
   private cookieScopes(traefik: boolean): CookieScope[] {
-    const domain = this.cookie.domain?.replace(/^\./, '').toLowerCase();
+    const domain = this.cookie.domain === undefined ? undefined : browserCookieDomain(this.cookie.domain);
     const namespace = this.metadata.namespace ?? 'default';
     const out: CookieScope[] = [];
     for (const [host, service, isDefault] of this.state.hostServices ?? []) {
@@ -876,7 +881,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
    * INGRESSCOOKIE). Undefined where each Service's cookie is its own or holds
    * a key any Service maps to its pods (ingress-nginx's balanced mode).
    */
-  private cookiePerService(): { name: string; prop: 'cookie.name' | 'controller' } | undefined {
+  private cookiePerService(): SharedCookie | undefined {
     const traefikName = this.serviceAnnotations[TRAEFIK_STICKY_ANNOTATIONS.name];
     if (traefikName !== undefined) {
       return { name: traefikName, prop: 'cookie.name' };

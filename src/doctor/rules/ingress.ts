@@ -1,7 +1,7 @@
 // Cookie-affinity annotations that a controller ignores or misreads.
 import { asArray, byHost, ingressClass, ingressHosts, tlsCovers } from './nginx';
 import { Report, Rule, describe } from './rule';
-import { isCookieName } from '../../facts/cookie';
+import { browserCookieDomain, domainMatches, isCookieName } from '../../facts/cookie';
 import { controllersInWords } from '../../facts/ingress-classes';
 import {
   NGINX_AFFINITY_ANNOTATIONS,
@@ -226,7 +226,7 @@ interface CookieRoute {
 
 /** A cookie Domain as browsers compare it (RFC 6265 5.2.3: a leading '.' ignored, any case). */
 function cookieDomain(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value.replace(/^\./, '').toLowerCase();
+  return value === undefined || value === '' ? undefined : browserCookieDomain(value);
 }
 
 /**
@@ -301,7 +301,7 @@ export const cookieSharedByServices: Rule = {
     for (const { cls, host, routes } of hosts) {
       // The cookies set on other hosts of the class with a Domain this host is under reach it too.
       const spanning = host === '' ? [] : withDomain
-        .filter(d => d.cls === cls && !routes.includes(d.route) && (host === d.route.domain || host.endsWith(`.${d.route.domain}`)))
+        .filter(d => d.cls === cls && !routes.includes(d.route) && domainMatches(host, d.route.domain!))
         .map(d => d.route);
       const byCookie = new Map<string, CookieRoute[]>();
       for (const route of [...routes, ...spanning]) {
