@@ -90,6 +90,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       // with /usr/bin/time on the whole run) and nothing read it: the build
       // runs without it, and `npx projen test:coverage` writes the report.
       collectCoverage: false,
+      // Each test file's cdk8s output folders in one temporary folder of its
+      // own, removed when its tests end (cdk8s's Testing.app() leaves one per App).
+      setupFilesAfterEnv: ['<rootDir>/test/util/jest-setup.js'],
     },
   },
   devDeps: [
