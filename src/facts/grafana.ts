@@ -57,6 +57,35 @@ export const GRAFANA_CONFIG_FILE = '/etc/grafana/grafana.ini';
 export const GRAFANA_CONFIG_PATH_ENV = 'GF_PATHS_CONFIG';
 
 /**
+ * Where Bitnami's Grafana image reads its configuration file: its
+ * grafana-env.sh defaults `GF_PATHS_CONFIG` to `${GRAFANA_BASE_DIR}/conf/grafana.ini`
+ * (`/opt/bitnami/grafana`), and its run.sh starts
+ * `grafana server --config=${GF_PATHS_CONFIG} ... "$@"`, as the official one does.
+ *
+ * @see https://github.com/bitnami/containers/tree/main/bitnami/grafana
+ */
+export const GRAFANA_BITNAMI_CONFIG_FILE = '/opt/bitnami/grafana/conf/grafana.ini';
+
+/**
+ * The flag of `grafana server` (and the older `grafana-server`) that names
+ * the configuration file; Go's flag parsing takes `-config` or `--config`,
+ * with `=` or as the next argument, and the last one given wins. Both
+ * images' start scripts pass the container's arguments after their own
+ * `--config`, so one in `args` wins over `GF_PATHS_CONFIG`.
+ *
+ * @see https://github.com/grafana/grafana/blob/main/packaging/docker/run.sh
+ */
+export const GRAFANA_CONFIG_FLAG = 'config';
+
+/**
+ * A command-line setting of `grafana server`: `cfg:<section>.<key>=<value>`,
+ * applied after the configuration file and the `GF_*` variables.
+ *
+ * @see https://github.com/grafana/grafana/blob/main/pkg/setting/setting.go (applyCommandLineProperties)
+ */
+export const GRAFANA_COMMAND_LINE_SETTING_PREFIX = 'cfg:';
+
+/**
  * The name of the variable that gives a setting's value in a file: the
  * image's run.sh reads every `GF_*__FILE` variable, exports the file's
  * content under the name without `__FILE`, and refuses to start when both
@@ -78,13 +107,22 @@ export function grafanaFileEnvName(envName: string): string {
 export const GRAFANA_DATABASE_SETTINGS = { section: 'database', type: 'type', url: 'url' } as const;
 
 /**
- * The start of a value Grafana expands when it loads its configuration
- * (`$__env{NAME}`, `$__file{path}`, `$__vault{...}`): what it becomes is
- * not in the manifests.
+ * What Grafana expands in every setting once the file, the `GF_*` variables
+ * and the command line are applied: `${NAME}` and `$__env{NAME}` become the
+ * environment variable (empty when unset), `$__file{path}` the file's
+ * content without surrounding whitespace, and other `$__<name>{...}` an
+ * expander of Grafana Enterprise (`$__vault{...}`). Groups: the expander
+ * (`''` or `__env`, `__file`, ...), then what it reads. A `$NAME` without
+ * braces stays as written.
  *
+ * @see https://github.com/grafana/grafana/blob/main/pkg/setting/expanders.go
  * @see https://grafana.com/docs/grafana/latest/setup-grafana/configure-grafana/#variable-expansion
  */
-export const GRAFANA_EXPANSION_PREFIX = '$__';
+export const GRAFANA_EXPANSION = /\$(|__\w+)\{([^}]+)\}/g; // global: for String.replace, which starts from 0 every time
+
+/** The expanders of `GRAFANA_EXPANSION` that read an environment variable and a file. */
+export const GRAFANA_ENV_EXPANDERS: readonly string[] = ['', '__env'];
+export const GRAFANA_FILE_EXPANDER = '__file';
 
 /**
  * The legacy `[session]` section (`GF_SESSION_PROVIDER`, `GF_SESSION_REDIS_ADDR`, ...)
@@ -107,9 +145,12 @@ export function isLegacyGrafanaSessionEnv(name: string): boolean {
 
 /**
  * `[database] type` values Grafana accepts. `sqlite3` is the default, a file
- * in each pod's data folder.
+ * in each pod's data folder. Grafana compares the type as written, and takes
+ * a `url`'s scheme (which Go lowercases) as the type; any other value (such
+ * as `postgresql`) stops it at start with "unknown database type".
  *
  * @see https://grafana.com/docs/grafana/latest/setup-grafana/configure-grafana/#database
+ * @see https://github.com/grafana/grafana/blob/main/pkg/services/sqlstore/database_config.go
  */
 export const GRAFANA_DATABASE_TYPES = ['mysql', 'postgres', 'sqlite3'] as const;
 

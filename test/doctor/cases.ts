@@ -327,6 +327,12 @@ export const CASES: RuleCase[] = [
     clean: [grafana({ replicas: 1, env: [{ name: 'GF_DATABASE_TYPE', value: 'postgres' }] })],
   },
   {
+    rule: 'grafana-database-type-unknown',
+    trigger: [grafana({ env: [{ name: 'GF_DATABASE_URL', value: 'postgresql://grafana@pg:5432/grafana' }] }), service('grafana')],
+    message: 'Deployment grafana: Grafana (container app) does not start: its database type "postgresql" (GF_DATABASE_URL) is none of mysql, postgres, sqlite3',
+    clean: [grafana({ env: [{ name: 'GF_DATABASE_URL', value: 'postgres://grafana@pg:5432/grafana' }] }), service('grafana')],
+  },
+  {
     rule: 'client-ip-without-local-traffic-policy',
     trigger: [service('app', { ...CLIENT_IP, type: 'LoadBalancer' })],
     message: 'Service app: ClientIP affinity on a LoadBalancer Service with externalTrafficPolicy Cluster (the default): client IPs seen by the pods are nodes\' addresses',

@@ -502,8 +502,8 @@ describe('Grafana configuration, read as Grafana reads it', () => {
     expect(rulesOf([grafana({ env }), cm, service('grafana')])).toEqual([]);
     // the ConfigMap elsewhere: not guessed
     expect(rulesOf([grafana({ env }), service('grafana')])).toEqual(['grafana-database-source-missing']);
-    // an escaped reference stays literal
-    expect(errorsOf([grafana({ env: [{ name: 'GF_DATABASE_TYPE', value: '$$(DB_KIND)' }] }), service('grafana')])).toEqual(['local-sessions-without-affinity']);
+    // an escaped reference stays literal: a type Grafana refuses
+    expect(errorsOf([grafana({ env: [{ name: 'GF_DATABASE_TYPE', value: '$$(DB_KIND)' }] }), service('grafana')])).toEqual(['grafana-database-type-unknown']);
   });
 
   test('an envFrom Secret elsewhere does not hide a shared database in grafana.ini', () => {
@@ -529,6 +529,124 @@ describe('Grafana configuration, read as Grafana reads it', () => {
     const ini = configMap('ini', { 'grafana.ini': '[database]\ntype = $__file{/run/secrets/db-type}\n' });
     const mounted = { volumes: [{ name: 'c', configMap: { name: 'ini' } }], volumeMounts: [{ name: 'c', mountPath: '/etc/grafana' }] };
     expect(rulesOf([grafana(mounted), ini, service('grafana')])).toEqual(['grafana-database-source-missing']);
+  });
+
+  test('an init container with a Grafana image is not the server: only the containers that run serve', () => {
+    // GIVEN a Grafana on postgres whose init container installs plugins with the same image
+    const withInit = (init: Obj, env: Obj[]): Obj => {
+      const g = grafana({ env });
+      g.spec.template.spec.initContainers = [init];
+      return g;
+    };
+    const installer = { name: 'install-plugins', image: 'grafana/grafana:11.2.0', command: ['grafana', 'cli', 'plugins', 'install', 'grafana-piechart-panel'] };
+    const postgres = [{ name: 'GF_DATABASE_TYPE', value: 'postgres' }];
+    // THEN nothing to say: the init container ends before the pod serves
+    expect(rulesOf([withInit(installer, postgres), service('grafana')])).toEqual([]);
+    // and a sidecar (restartPolicy: Always) runs beside the containers, so a Grafana there counts
+    const sidecar = { ...installer, command: undefined, restartPolicy: 'Always' };
+    const notGrafana = workload('grafana', { replicas: 4 });
+    notGrafana.spec.template.spec.initContainers = [sidecar];
+    expect(rulesOf([notGrafana, service('grafana')])).toEqual(['local-sessions-without-affinity']);
+  });
+
+  test('${NAME} in grafana.ini is the container\'s variable, as Grafana expands it at start', () => {
+    // GIVEN grafana.ini with type = ${DB_TYPE}
+    const ini = configMap('ini', { 'grafana.ini': '[database]\ntype = ${DB_TYPE}\nhost = pg:5432\n' });
+    const mounted = { volumes: [{ name: 'c', configMap: { name: 'ini' } }], volumeMounts: [{ name: 'c', mountPath: '/etc/grafana/grafana.ini', subPath: 'grafana.ini' }] };
+    // THEN the variable decides
+    expect(rulesOf([grafana({ ...mounted, env: [{ name: 'DB_TYPE', value: 'postgres' }] }), ini, service('grafana')])).toEqual([]);
+    const sqlite = AffinityDoctor.check([grafana({ ...mounted, env: [{ name: 'DB_TYPE', value: 'sqlite3' }] }), ini, service('grafana')]);
+    expect(sqlite.map(f => f.rule)).toEqual(['local-sessions-without-affinity']);
+    expect(sqlite[0].message).toContain('here SQLite (/etc/grafana/grafana.ini [database] type) on each pod');
+    // and a variable the container does not set (its image might) is not guessed
+    const unset = AffinityDoctor.check([grafana(mounted), ini, service('grafana')]);
+    expect(unset.map(f => [f.rule, f.severity])).toEqual([['grafana-database-source-missing', Severity.INFO]]);
+    expect(unset[0].message).toContain('the variable DB_TYPE that /etc/grafana/grafana.ini [database] type reads ("${DB_TYPE}"), which the env of container app does not set');
+  });
+
+  test('${NAME} and $__env{NAME} in a GF_ variable are expanded too', () => {
+    const db = secret('grafana-db', { url: 'postgres://grafana@pg:5432/grafana' });
+    const env = [{ name: 'GF_DATABASE_URL', value: '${DATABASE_URL}' }, { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'grafana-db', key: 'url' } } }];
+    expect(rulesOf([grafana({ env }), db, service('grafana')])).toEqual([]);
+    // the Secret elsewhere: info, never a literal "${database_url}" database
+    const found = AffinityDoctor.check([grafana({ env }), service('grafana')]);
+    expect(found.map(f => [f.rule, f.severity])).toEqual([['grafana-database-source-missing', Severity.INFO]]);
+    expect(found[0].message).toContain('Secret grafana-db (DATABASE_URL of container app)');
+    const envForm = [{ name: 'GF_DATABASE_TYPE', value: '$__env{KIND}' }, { name: 'KIND', value: 'mysql' }];
+    expect(rulesOf([grafana({ env: envForm }), service('grafana')])).toEqual([]);
+  });
+
+  test('$__file{path} reads a file the manifests hold, trimmed', () => {
+    const opts = {
+      env: [{ name: 'GF_DATABASE_TYPE', value: '$__file{/run/secrets/db/type}' }],
+      volumes: [{ name: 'db', secret: { secretName: 'db' } }],
+      volumeMounts: [{ name: 'db', mountPath: '/run/secrets/db' }],
+    };
+    expect(rulesOf([grafana(opts), secret('db', { type: 'postgres\n' }), service('grafana')])).toEqual([]);
+    expect(rulesOf([grafana(opts), secret('db', { type: 'sqlite3' }), service('grafana')])).toEqual(['local-sessions-without-affinity']);
+  });
+
+  test('Bitnami\'s image reads /opt/bitnami/grafana/conf/grafana.ini', () => {
+    // GIVEN Bitnami's Grafana with postgres in a grafana.ini at its own path
+    const mountAt = (mountPath: string) => ({ volumes: [{ name: 'c', configMap: { name: 'ini' } }], volumeMounts: [{ name: 'c', mountPath, subPath: 'grafana.ini' }] });
+    const image = 'docker.io/bitnami/grafana:11.2.0-debian-12-r0';
+    const ini = configMap('ini', { 'grafana.ini': postgresIni });
+    // THEN the file is read
+    expect(rulesOf([grafana({ image, ...mountAt('/opt/bitnami/grafana/conf/grafana.ini') }), ini, service('grafana')])).toEqual([]);
+    expect(rulesOf([grafana({ image: 'bitnamilegacy/grafana:11.2.0', ...mountAt('/opt/bitnami/grafana/conf/grafana.ini') }), ini, service('grafana')])).toEqual([]);
+    // and a file at the official image's path is not what Bitnami's reads
+    expect(rulesOf([grafana({ image, ...mountAt('/etc/grafana/grafana.ini') }), ini, service('grafana')])).toEqual(['local-sessions-without-affinity']);
+  });
+
+  test('--config on the command line wins over GF_PATHS_CONFIG', () => {
+    const ini = configMap('ini', { 'custom.ini': postgresIni });
+    const mounted = { volumes: [{ name: 'c', configMap: { name: 'ini' } }], volumeMounts: [{ name: 'c', mountPath: '/config' }] };
+    const withArgs = (args: string[], command?: string[]): Obj => {
+      const g = grafana({ ...mounted, env: [{ name: 'GF_PATHS_CONFIG', value: '/etc/grafana/grafana.ini' }, { name: 'CFG', value: '/config/custom.ini' }] });
+      Object.assign(g.spec.template.spec.containers[0], { args, ...(command ? { command } : {}) });
+      return g;
+    };
+    // GIVEN the image's start script with --config in args (after its own), in either form, or through $(CFG)
+    for (const args of [['--config=/config/custom.ini'], ['-config', '/config/custom.ini'], ['--config', '$(CFG)']]) {
+      expect(rulesOf([withArgs(args), ini, service('grafana')])).toEqual([]);
+    }
+    // GIVEN a command of its own, with --config in a shell script
+    expect(rulesOf([withArgs(['-c', 'exec grafana server --homepath=/usr/share/grafana --config=/config/custom.ini'], ['sh']), ini, service('grafana')])).toEqual([]);
+  });
+
+  test('a configuration file the doctor cannot place is not read as SQLite', () => {
+    const withContainer = (fields: Obj): Obj => {
+      const g = grafana();
+      Object.assign(g.spec.template.spec.containers[0], fields);
+      return g;
+    };
+    // GIVEN a command that replaces the start script without --config, or a --config the shell expands
+    const ownCommand = AffinityDoctor.check([withContainer({ command: ['grafana', 'server', '--homepath=/usr/share/grafana'] }), service('grafana')]);
+    expect(ownCommand.map(f => [f.rule, f.severity])).toEqual([['grafana-database-source-missing', Severity.INFO]]);
+    expect(ownCommand[0].message).toContain('whose command replaces the image\'s start script and names no --config');
+    const shellVar = AffinityDoctor.check([withContainer({ command: ['sh', '-c', 'grafana server --config=$MY_CONFIG'] }), service('grafana')]);
+    expect(shellVar.map(f => f.rule)).toEqual(['grafana-database-source-missing']);
+    // THEN a shared database given where Grafana reads it anyway still settles it
+    expect(rulesOf([withContainer({ command: ['grafana', 'server'], env: [{ name: 'GF_DATABASE_TYPE', value: 'postgres' }] }), service('grafana')])).toEqual([]);
+    // and the image's run.sh named as the command is the start script
+    expect(rulesOf([withContainer({ command: ['/run.sh'] }), service('grafana')])).toEqual(['local-sessions-without-affinity']);
+  });
+
+  test('cfg:database.type on the command line wins over GF_DATABASE_TYPE', () => {
+    const g = grafana({ env: [{ name: 'GF_DATABASE_TYPE', value: 'sqlite3' }] });
+    g.spec.template.spec.containers[0].args = ['cfg:database.type=postgres'];
+    expect(rulesOf([g, service('grafana')])).toEqual([]);
+  });
+
+  test('a database type Grafana refuses is said to stop it, not to keep sessions on each pod', () => {
+    // GIVEN the scheme postgresql (Grafana takes postgres), or a type not in lowercase
+    for (const env of [[{ name: 'GF_DATABASE_URL', value: 'postgresql://grafana:pw@pg:5432/grafana' }], [{ name: 'GF_DATABASE_TYPE', value: 'Postgres' }]]) {
+      const found = AffinityDoctor.check([grafana({ env }), service('grafana')]);
+      // THEN one error that Grafana does not start, and no claim about sessions
+      expect(found.map(f => [f.rule, f.severity])).toEqual([['grafana-database-type-unknown', Severity.ERROR]]);
+    }
+    // a url's scheme is read as Go's url parser reads it, lowercase
+    expect(rulesOf([grafana({ env: [{ name: 'GF_DATABASE_URL', value: 'MySQL://g@db/grafana' }] }), service('grafana')])).toEqual([]);
   });
 
   test('the info finding is only for several pods', () => {

@@ -2,12 +2,18 @@
 // that database is on each pod.
 import { Rule, describe } from './rule';
 import {
+  GRAFANA_BITNAMI_CONFIG_FILE,
+  GRAFANA_COMMAND_LINE_SETTING_PREFIX,
   GRAFANA_CONFIG_FILE,
+  GRAFANA_CONFIG_FLAG,
   GRAFANA_CONFIG_PATH_ENV,
   GRAFANA_DATABASE_SETTINGS,
+  GRAFANA_DATABASE_TYPES,
   GRAFANA_DEFAULT_DATABASE_TYPE,
   GRAFANA_ENV,
-  GRAFANA_EXPANSION_PREFIX,
+  GRAFANA_ENV_EXPANDERS,
+  GRAFANA_EXPANSION,
+  GRAFANA_FILE_EXPANDER,
   GRAFANA_LEGACY_SESSION_ENV_PREFIX,
   GRAFANA_SESSION_SECTION_REMOVED_IN,
   GRAFANA_SHARED_DATABASE_TYPES,
@@ -22,6 +28,7 @@ import { Severity } from '../model';
 const GF_DATABASE_TYPE = GRAFANA_ENV.DATABASE_TYPE;
 const GF_DATABASE_URL = grafanaEnvName('database', 'url');
 const SHARED: readonly string[] = GRAFANA_SHARED_DATABASE_TYPES;
+const ACCEPTED: readonly string[] = GRAFANA_DATABASE_TYPES;
 
 /** Whether an image is Grafana's (grafana/grafana, grafana-oss, grafana-enterprise, on any registry). */
 export function isGrafanaImage(image: unknown): boolean {
@@ -33,10 +40,31 @@ export function isGrafanaImage(image: unknown): boolean {
   return last === 'grafana' || last === 'grafana-oss' || last === 'grafana-enterprise';
 }
 
-function containersOf(w: Workload): any[] {
+/**
+ * Whether an image is Bitnami's build of Grafana (`bitnami/grafana`, or a
+ * later Bitnami repository such as `bitnamilegacy/grafana`), which keeps its
+ * configuration file elsewhere.
+ */
+function isBitnamiImage(image: unknown): boolean {
+  if (typeof image !== 'string') {
+    return false;
+  }
+  const parts = image.split('@')[0].replace(/:[^/]*$/, '').split('/');
+  return parts.slice(0, -1).some(p => p.startsWith('bitnami'));
+}
+
+/**
+ * The containers that run for the pod's whole life, so the ones that serve
+ * requests: `containers`, and the sidecars among `initContainers`
+ * (`restartPolicy: Always`). Other init containers run to completion before
+ * the pod is ready (such as `grafana cli plugins install`) and serve nothing.
+ *
+ * @see https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/
+ */
+function servingContainersOf(w: Workload): any[] {
   return [
     ...(Array.isArray(w.podSpec.containers) ? w.podSpec.containers : []),
-    ...(Array.isArray(w.podSpec.initContainers) ? w.podSpec.initContainers : []),
+    ...(Array.isArray(w.podSpec.initContainers) ? w.podSpec.initContainers : []).filter((c: any) => c?.restartPolicy === 'Always'),
   ].filter(isObject);
 }
 
@@ -125,8 +153,9 @@ class GrafanaConfig {
   }
 
   /**
-   * An `env` value with the kubelet's `$(NAME)` references replaced by the
-   * variables they name (`$$` escapes; an unknown name stays as written).
+   * An `env`, `command` or `args` value with the kubelet's `$(NAME)`
+   * references replaced by the variables they name (`$$` escapes; an
+   * unknown name stays as written).
    *
    * @see https://kubernetes.io/docs/tasks/inject-data-application/define-interdependent-environment-variables/
    */
@@ -143,6 +172,112 @@ class GrafanaConfig {
       return got !== undefined && 'value' in got ? got.value : ref;
     });
     return missing !== undefined ? { missing } : { value: out };
+  }
+
+  /**
+   * A value as Grafana expands it at start (`GRAFANA_EXPANSION`): `${NAME}`
+   * and `$__env{NAME}` from this container's environment, `$__file{path}`
+   * from a file the manifests hold. What the manifests cannot tell (a
+   * variable the container does not set, which its image may, a file of the
+   * image, another expander) makes the value missing, named after `what`.
+   */
+  public expandAsGrafana(value: string, what: string): Lookup {
+    let missing: string | undefined;
+    const written = JSON.stringify(value);
+    const fromEnv = value.replace(GRAFANA_EXPANSION, (ref: string, expander: string, name: string) => {
+      if (!GRAFANA_ENV_EXPANDERS.includes(expander)) {
+        return ref;
+      }
+      const got = this.env(name);
+      if (got !== undefined && 'value' in got) {
+        return got.value;
+      }
+      missing ??= got !== undefined ? got.missing
+        : `the variable ${name} that ${what} reads (${written}), which the env of container ${this.container.name} does not set`;
+      return ref;
+    });
+    const out = fromEnv.replace(GRAFANA_EXPANSION, (ref: string, expander: string, path: string) => {
+      if (expander === GRAFANA_FILE_EXPANDER) {
+        const got = this.file(path);
+        if (got !== undefined && 'value' in got) {
+          return got.value.trim();
+        }
+        missing ??= got !== undefined ? got.missing : `the file ${path} that ${what} reads (${written})`;
+      } else if (!GRAFANA_ENV_EXPANDERS.includes(expander)) {
+        missing ??= `the value ${written} of ${what}, which Grafana expands at start`;
+      }
+      return ref;
+    });
+    return missing !== undefined ? { missing } : { value: out };
+  }
+
+  /**
+   * The words of the container's command line (`command`, then `args`),
+   * with `$(NAME)` expanded as the kubelet does; a shell script given as
+   * one argument is split at whitespace, its quotes dropped.
+   */
+  private commandWords(): string[] {
+    const parts = [
+      ...(Array.isArray(this.container.command) ? this.container.command : []),
+      ...(Array.isArray(this.container.args) ? this.container.args : []),
+    ].map(p => String(p)).map(p => {
+      const expanded = this.expand(p, 0);
+      return expanded !== undefined && 'value' in expanded ? expanded.value : p;
+    });
+    return parts.flatMap(p => p.split(/\s+/)).map(w => w.replace(/^["']|["';]$/g, '')).filter(w => w !== '');
+  }
+
+  /**
+   * A `cfg:<section>.<key>=<value>` setting on the command line (the last
+   * one wins), which Grafana applies over the file and the `GF_*` variables.
+   */
+  public commandLineSetting(section: string, key: string): Lookup {
+    const prefix = `${GRAFANA_COMMAND_LINE_SETTING_PREFIX}${section}.${key}=`;
+    const found = this.commandWords().filter(w => w.startsWith(prefix)).pop();
+    return found === undefined ? undefined : { value: found.slice(prefix.length) };
+  }
+
+  /**
+   * Where Grafana reads its configuration file: the last `--config` of the
+   * command line; else, when the image's start script runs (no `command`,
+   * or one that runs `run.sh` or `entrypoint.sh`), `GF_PATHS_CONFIG`, else
+   * the image's default (Bitnami's or the official one). `uncertain` says
+   * why the file may be elsewhere; `path` is then still the image's default,
+   * read for a shared database it may name.
+   */
+  public configPath(): { path: string; uncertain?: string } {
+    const imageDefault = isBitnamiImage(this.container.image) ? GRAFANA_BITNAMI_CONFIG_FILE : GRAFANA_CONFIG_FILE;
+    const words = this.commandWords();
+    let flag: string | undefined;
+    for (const [i, word] of words.entries()) {
+      const m = new RegExp(`^--?${GRAFANA_CONFIG_FLAG}(=(.*))?$`).exec(word);
+      if (m) {
+        flag = m[1] !== undefined ? m[2] : words[i + 1];
+      }
+    }
+    const fromEnv = (): { path: string; uncertain?: string } => {
+      const env = this.env(GRAFANA_CONFIG_PATH_ENV);
+      if (env === undefined) {
+        return { path: imageDefault };
+      }
+      if ('missing' in env) {
+        return { path: imageDefault, uncertain: env.missing };
+      }
+      return env.value.trim() !== '' ? { path: env.value.trim() }
+        : { path: imageDefault, uncertain: `the configuration file of container ${this.container.name}, whose ${GRAFANA_CONFIG_PATH_ENV} is empty` };
+    };
+    if (flag !== undefined) {
+      if (new RegExp(`^\\$\\{?${GRAFANA_CONFIG_PATH_ENV}\\}?$`).test(flag)) {
+        return fromEnv();
+      }
+      return flag !== '' && !flag.includes('$') ? { path: flag }
+        : { path: imageDefault, uncertain: `the configuration file that the command line of container ${this.container.name} names (--${GRAFANA_CONFIG_FLAG} ${JSON.stringify(flag ?? '')})` };
+    }
+    const command = Array.isArray(this.container.command) ? this.container.command : [];
+    if (command.length > 0 && !words.some(w => /(^|\/)(run|entrypoint)\.sh$/.test(w))) {
+      return { path: imageDefault, uncertain: `the configuration file of container ${this.container.name}, whose command replaces the image's start script and names no --${GRAFANA_CONFIG_FLAG}` };
+    }
+    return fromEnv();
   }
 
   /** A setting given as `GF_<SECTION>_<KEY>`, or in the file `GF_<SECTION>_<KEY>__FILE` names. */
@@ -237,14 +372,21 @@ function databaseFromIni(ini: string): { type?: string; url?: string } {
   return out;
 }
 
+/** The type a url gives: its scheme, lowercase as Go's url parser makes it. */
 function databaseFromUrl(url: string): string {
   return url.split(':')[0].toLowerCase();
 }
 
 /** What the manifests say of a Grafana container's database. */
 export interface GrafanaDatabase {
-  /** The type (lowercase); `sqlite3` when nothing sets it. */
+  /**
+   * The type as Grafana compares it (a url's scheme lowercase, a type as
+   * written); `sqlite3` when nothing sets it. A type Grafana does not accept
+   * (see `accepted`) stops it at start.
+   */
   readonly type: string;
+  /** Whether Grafana accepts the type (mysql, postgres or sqlite3). */
+  readonly accepted: boolean;
   /** Where it was set, in words; undefined for the default. */
   readonly setBy?: string;
   /** Sources that could set it and are not among the manifests (empty when the type is certain). */
@@ -253,12 +395,15 @@ export interface GrafanaDatabase {
 
 /**
  * The database a Grafana container uses. Precedence is Grafana's: the
- * configuration file, then `GF_DATABASE_*` variables (or their `__FILE`
- * forms); a non-empty url wins over type. A source that could set either
- * and is not among the manifests makes the answer uncertain (`missing`),
- * unless what is known already names a shared database. Volumes that cannot
- * hold the configuration file or a named file (dashboards, plugins,
- * provisioning, the data folder) play no part.
+ * configuration file (where `--config` or `GF_PATHS_CONFIG` puts it), then
+ * `GF_DATABASE_*` variables (or their `__FILE` forms), then
+ * `cfg:database.*` on the command line; a non-empty url wins over type;
+ * `${NAME}`, `$__env{NAME}` and `$__file{path}` in any of them are expanded
+ * as Grafana does. A source that could set either and is not among the
+ * manifests makes the answer uncertain (`missing`), unless what is known
+ * already names a shared database. Volumes that cannot hold the
+ * configuration file or a named file (dashboards, plugins, provisioning,
+ * the data folder) play no part.
  */
 export function grafanaDatabase(inventory: Inventory, w: Workload, container: any): GrafanaDatabase {
   const config = new GrafanaConfig(inventory, w, container);
@@ -271,40 +416,42 @@ export function grafanaDatabase(inventory: Inventory, w: Workload, container: an
       missing.push(l.missing);
       return undefined;
     }
-    if (l.value.includes(GRAFANA_EXPANSION_PREFIX)) {
-      missing.push(`the value ${JSON.stringify(l.value)} of ${what}, which Grafana expands at start`);
+    const expanded = config.expandAsGrafana(l.value, what);
+    if (expanded !== undefined && 'missing' in expanded) {
+      missing.push(expanded.missing);
       return undefined;
     }
-    return l.value.trim() === '' ? undefined : { value: l.value.trim(), setBy: what };
+    const value = expanded?.value.trim() ?? '';
+    return value === '' ? undefined : { value, setBy: what };
   };
   let iniType: { value: string; setBy: string } | undefined;
   let iniUrl: { value: string; setBy: string } | undefined;
-  const pathLookup = config.env(GRAFANA_CONFIG_PATH_ENV);
-  if (pathLookup !== undefined && 'missing' in pathLookup) {
-    // The file may be elsewhere; what the default path holds still counts if it names a shared database.
-    missing.push(pathLookup.missing);
+  // The file may be elsewhere when `uncertain` says so; what the default path holds still counts if it names a shared database.
+  const where = config.configPath();
+  if (where.uncertain !== undefined) {
+    missing.push(where.uncertain);
   }
-  {
-    const path = (pathLookup !== undefined && 'value' in pathLookup ? pathLookup.value : '') || GRAFANA_CONFIG_FILE;
-    const ini = config.file(path);
-    if (ini !== undefined && 'missing' in ini) {
-      missing.push(ini.missing);
-    } else if (ini !== undefined) {
-      const db = databaseFromIni(ini.value);
-      iniType = known(db.type === undefined ? undefined : { value: db.type }, `${path} [database] type`);
-      iniUrl = known(db.url === undefined ? undefined : { value: db.url }, `${path} [database] url`);
-    }
+  const ini = config.file(where.path);
+  if (ini !== undefined && 'missing' in ini) {
+    missing.push(ini.missing);
+  } else if (ini !== undefined) {
+    const db = databaseFromIni(ini.value);
+    iniType = known(db.type === undefined ? undefined : { value: db.type }, `${where.path} [database] type`);
+    iniUrl = known(db.url === undefined ? undefined : { value: db.url }, `${where.path} [database] url`);
   }
+  const section = GRAFANA_DATABASE_SETTINGS.section;
+  const argType = known(config.commandLineSetting(section, GRAFANA_DATABASE_SETTINGS.type), `${GRAFANA_COMMAND_LINE_SETTING_PREFIX}${section}.${GRAFANA_DATABASE_SETTINGS.type}`);
+  const argUrl = known(config.commandLineSetting(section, GRAFANA_DATABASE_SETTINGS.url), `${GRAFANA_COMMAND_LINE_SETTING_PREFIX}${section}.${GRAFANA_DATABASE_SETTINGS.url}`);
   const envType = known(config.setting(GF_DATABASE_TYPE), GF_DATABASE_TYPE);
   const envUrl = known(config.setting(GF_DATABASE_URL), GF_DATABASE_URL);
-  const url = envUrl ?? iniUrl;
-  const chosen = url ? { value: databaseFromUrl(url.value), setBy: url.setBy } : (envType ?? iniType);
-  const type = (chosen?.value ?? GRAFANA_DEFAULT_DATABASE_TYPE).toLowerCase();
-  return { type, setBy: chosen?.setBy, missing: SHARED.includes(type) ? [] : missing };
+  const url = argUrl ?? envUrl ?? iniUrl;
+  const chosen = url ? { value: databaseFromUrl(url.value), setBy: url.setBy } : (argType ?? envType ?? iniType);
+  const type = chosen?.value ?? GRAFANA_DEFAULT_DATABASE_TYPE;
+  return { type, accepted: ACCEPTED.includes(type), setBy: chosen?.setBy, missing: SHARED.includes(type) ? [] : missing };
 }
 
 function grafanaContainers(w: Workload): any[] {
-  return containersOf(w).filter(c => isGrafanaImage(c.image));
+  return servingContainersOf(w).filter(c => isGrafanaImage(c.image));
 }
 
 /**
@@ -326,13 +473,14 @@ export function localSessions(inventory: Inventory, w: Workload): string | undef
   }
   for (const c of grafanaContainers(w)) {
     const db = grafanaDatabase(inventory, w, c);
-    if (db.missing.length > 0 || SHARED.includes(db.type)) {
+    // A type Grafana refuses stops it at start (grafana-database-type-unknown): it keeps no sessions.
+    if (db.missing.length > 0 || db.type !== GRAFANA_DEFAULT_DATABASE_TYPE) {
       continue;
     }
-    return `Grafana keeps sessions in its database, here ${db.setBy === undefined ? 'the default SQLite' : db.type === GRAFANA_DEFAULT_DATABASE_TYPE ? `SQLite (${db.setBy})` : `${db.type} (${db.setBy})`} on each pod (no ${GF_DATABASE_TYPE} of ${SHARED.join(' or ')})`;
+    return `Grafana keeps sessions in its database, here ${db.setBy === undefined ? 'the default SQLite' : `SQLite (${db.setBy})`} on each pod (no ${GF_DATABASE_TYPE} of ${SHARED.join(' or ')})`;
   }
   const volumes = new Map<string, any>((Array.isArray(w.podSpec.volumes) ? w.podSpec.volumes : []).filter(isObject).map((v: any) => [v.name, v]));
-  for (const c of containersOf(w)) {
+  for (const c of servingContainersOf(w)) {
     for (const mount of Array.isArray(c.volumeMounts) ? c.volumeMounts : []) {
       const v = volumes.get(mount?.name);
       const where = v?.emptyDir !== undefined ? 'emptyDir' : v?.hostPath !== undefined ? 'a hostPath' : undefined;
@@ -351,7 +499,7 @@ export const legacySessionSettings: Rule = {
   fix: `Remove ${GRAFANA_LEGACY_SESSION_ENV_PREFIX}*; to share sessions between pods, point Grafana at a shared database with ${GRAFANA_ENV.DATABASE_TYPE} (${SHARED.join(' or ')}), ${GRAFANA_ENV.DATABASE_HOST}, ${GRAFANA_ENV.DATABASE_NAME}, ${GRAFANA_ENV.DATABASE_USER} and ${GRAFANA_ENV.DATABASE_PASSWORD} (from a Secret).`,
   check(inventory, report) {
     for (const w of inventory.workloads) {
-      for (const c of containersOf(w)) {
+      for (const c of servingContainersOf(w)) {
         const legacy = (Array.isArray(c.env) ? c.env : []).map((e: any) => e?.name).filter((n: unknown) => typeof n === 'string' && isLegacyGrafanaSessionEnv(n));
         if (legacy.length > 0) {
           report(w.doc, `${describe(w.doc)}: container ${c.name} sets ${legacy.join(', ')}, which Grafana ignores since ${GRAFANA_SESSION_SECTION_REMOVED_IN} (sessions live in its database)`);
@@ -375,6 +523,23 @@ export const grafanaConfigNotInInputs: Rule = {
         const db = grafanaDatabase(inventory, w, c);
         if (db.missing.length > 0) {
           report(w.doc, `${describe(w.doc)}: Grafana (container ${c.name}) may take its database from ${[...new Set(db.missing)].join(', ')}, not among the manifests; without it the doctor cannot tell whether the pods share sessions`);
+        }
+      }
+    }
+  },
+};
+
+export const grafanaDatabaseTypeUnknown: Rule = {
+  id: 'grafana-database-type-unknown',
+  severity: Severity.ERROR,
+  rationale: `Grafana accepts only ${ACCEPTED.join(', ')} as its database type (a url's scheme is the type, so postgresql:// is refused) and stops at start on any other, with "unknown database type".`,
+  fix: `Write the type, or the url's scheme, as one of ${ACCEPTED.join(', ')}, in lowercase: postgres://, not postgresql://.`,
+  check(inventory, report) {
+    for (const w of inventory.workloads) {
+      for (const c of grafanaContainers(w)) {
+        const db = grafanaDatabase(inventory, w, c);
+        if (!db.accepted && db.missing.length === 0) {
+          report(w.doc, `${describe(w.doc)}: Grafana (container ${c.name}) does not start: its database type ${JSON.stringify(db.type)} (${db.setBy}) is none of ${ACCEPTED.join(', ')}`);
         }
       }
     }

@@ -1,4 +1,4 @@
-import { grafanaConfigNotInInputs, legacySessionSettings } from './grafana';
+import { grafanaConfigNotInInputs, grafanaDatabaseTypeUnknown, legacySessionSettings } from './grafana';
 import {
   nginxAffinityNotCookie,
   nginxCookieName,
@@ -54,6 +54,7 @@ export const RULES: readonly Rule[] = [
   awsNlbWithoutStickiness,
   clientIpMultiPort,
   legacySessionSettings,
+  grafanaDatabaseTypeUnknown,
   clientIpSourceHidden,
   affinitySingleReplica,
   clientIpAutoscaled,
