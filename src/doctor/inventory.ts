@@ -37,6 +37,26 @@ export interface PodCount {
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'DaemonSet', 'ReplicationController']);
 
 /**
+ * Argo Rollouts' Rollout: a Deployment with progressive delivery, whose
+ * pods come from its own `spec.template`, or from the one of the object its
+ * `spec.workloadRef` names (a Deployment, ReplicaSet or PodTemplate);
+ * `spec.replicas` defaults to 1, and HorizontalPodAutoscalers and KEDA
+ * ScaledObjects scale it through `scaleTargetRef` of kind Rollout. With
+ * `workloadRef`, `scaleDown: onsuccess` or `progressively` scales the
+ * referenced Deployment to zero; `never` (the default) leaves it running.
+ *
+ * @see https://argo-rollouts.readthedocs.io/en/stable/features/specification/
+ * @see https://argo-rollouts.readthedocs.io/en/stable/migrating/#reference-deployment-from-rollout
+ */
+const ROLLOUT_KIND = 'Rollout';
+const ROLLOUT_API_GROUP = 'argoproj.io/';
+const ROLLOUT_SCALES_DOWN_REFERENCE = new Set(['onsuccess', 'progressively']);
+
+function isRollout(obj: { [key: string]: any }): boolean {
+  return obj.kind === ROLLOUT_KIND && typeof obj.apiVersion === 'string' && obj.apiVersion.startsWith(ROLLOUT_API_GROUP);
+}
+
+/**
  * HorizontalPodAutoscaler `minReplicas` default.
  *
  * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/horizontal-pod-autoscaler-v2/
@@ -178,7 +198,7 @@ export class Inventory {
         this.ingresses.push(doc);
       } else if (kind === 'IngressClass') {
         this.ingressClasses.push(doc);
-      } else if (WORKLOAD_KINDS.has(kind)) {
+      } else if (WORKLOAD_KINDS.has(kind) || isRollout(obj)) {
         pending.push({ doc, ns, name });
       } else if (kind === 'HorizontalPodAutoscaler' || kind === 'ScaledObject') {
         scalers.push(doc);
@@ -197,11 +217,25 @@ export class Inventory {
       scalersOf.set(k, [...(scalersOf.get(k) ?? []), s]);
     }
 
+    // Deployments a Rollout takes over and scales to zero.
+    const scaledDown = new Set<string>();
+    for (const { doc, ns } of pending) {
+      const ref = doc.obj.spec?.workloadRef;
+      if (isRollout(doc.obj) && !isObject(doc.obj.spec?.template) && isObject(ref) && ref.kind === 'Deployment'
+        && typeof ref.name === 'string' && ROLLOUT_SCALES_DOWN_REFERENCE.has(String(ref.scaleDown))) {
+        scaledDown.add(`Deployment|${key(ns, ref.name)}`);
+      }
+    }
+
     for (const { doc, ns, name } of pending) {
       const spec = doc.obj.spec ?? {};
-      const template = spec.template ?? {};
-      const labels = isObject(template.metadata?.labels) ? stringMap(template.metadata.labels) : {};
       const kind = doc.obj.kind;
+      const template = kind === ROLLOUT_KIND ? this.rolloutTemplate(doc.obj, ns) : (isObject(spec.template) ? spec.template : {});
+      if (template === undefined) {
+        // A Rollout whose pod template the manifests do not hold: its pods cannot be told.
+        continue;
+      }
+      const labels = isObject(template.metadata?.labels) ? stringMap(template.metadata.labels) : {};
       const w: Workload = {
         doc,
         kind,
@@ -209,7 +243,9 @@ export class Inventory {
         namespace: ns,
         podLabels: labels,
         podSpec: isObject(template.spec) ? template.spec : {},
-        replicas: kind === 'DaemonSet' ? undefined : (typeof spec.replicas === 'number' ? spec.replicas : 1),
+        replicas: kind === 'DaemonSet' ? undefined
+          : scaledDown.has(`${kind}|${key(ns, name)}`) ? 0
+            : (typeof spec.replicas === 'number' ? spec.replicas : 1),
         scalers: scalersOf.get(`${kind}|${key(ns, name)}`) ?? [],
       };
       this.workloads.push(w);
@@ -241,6 +277,20 @@ export class Inventory {
       const k = key(reach.namespace, reach.name);
       this.frontsByService.set(k, [...(this.frontsByService.get(k) ?? []), reach]);
     }
+  }
+
+  /** A Rollout's pod template: its own, or the one of the object its workloadRef names, when the manifests hold it. */
+  private rolloutTemplate(rollout: { [key: string]: any }, namespace: string): { [key: string]: any } | undefined {
+    if (isObject(rollout.spec?.template)) {
+      return rollout.spec.template;
+    }
+    const ref = rollout.spec?.workloadRef;
+    if (!isObject(ref) || typeof ref.kind !== 'string' || typeof ref.name !== 'string') {
+      return undefined;
+    }
+    const target = this.find(ref.kind, namespace, ref.name)?.obj;
+    const template = ref.kind === 'PodTemplate' ? target?.template : target?.spec?.template;
+    return isObject(template) ? template : undefined;
   }
 
   /** The object of this kind, namespace and name, if it is among the manifests. */

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CASES } from './cases';
-import { CLIENT_IP, Obj, grafana, ingress, service, withClass, withPaths, withTls, workload } from './fixtures';
+import { CLIENT_IP, Obj, grafana, hpa, ingress, scaledObject, service, withClass, withPaths, withTls, workload } from './fixtures';
 import { AffinityDoctor, Severity } from '../../src';
 
 const rulesOf = (manifests: any[]) => AffinityDoctor.check(manifests).map(f => f.rule);
@@ -62,6 +62,46 @@ describe('matching Services to workloads', () => {
 
   test('a single fixed replica keeps its sessions safely', () => {
     expect(rulesOf([grafana({ replicas: 1 }), service('grafana')])).toEqual([]);
+  });
+
+  test('an Argo Rollout with a template is a workload like a Deployment', () => {
+    // GIVEN a 3-replica Rollout of Grafana behind a round-robin Service
+    const rollout = (spec: Obj): Obj => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'grafana' }, spec });
+    const template = grafana().spec.template;
+    const found = AffinityDoctor.check([rollout({ replicas: 3, selector: { matchLabels: { app: 'grafana' } }, strategy: { canary: {} }, template }), service('grafana')]);
+    // THEN its pods keep sessions locally
+    expect(found.map(f => f.rule)).toEqual(['local-sessions-without-affinity']);
+    expect(found[0].message).toContain('spreads requests over the 3 pods of Rollout grafana');
+    // replicas default to 1
+    expect(rulesOf([rollout({ template }), service('grafana')])).toEqual([]);
+    // an autoscaler targets it as kind Rollout
+    const scaler = hpa('grafana');
+    scaler.spec.scaleTargetRef = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'grafana' };
+    expect(rulesOf([rollout({ template }), scaler, service('grafana')])).toEqual(['local-sessions-without-affinity']);
+    const keda = scaledObject('grafana', undefined, { scaleTargetRef: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'grafana' }, minReplicaCount: 2 });
+    expect(rulesOf([rollout({ template }), keda, service('grafana')])).toEqual(['local-sessions-without-affinity']);
+    // a kind Rollout of another API group is not Argo's
+    expect(rulesOf([{ ...rollout({ replicas: 3, template }), apiVersion: 'example.com/v1' }, service('grafana')])).toEqual([]);
+  });
+
+  test('an Argo Rollout with workloadRef runs the referenced Deployment\'s pods', () => {
+    // GIVEN a Rollout of 3 replicas taking its template from a Deployment scaled to zero
+    const rollout = (scaleDown?: string): Obj => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'grafana-rollout' },
+      spec: { replicas: 3, workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'grafana', ...(scaleDown ? { scaleDown } : {}) } },
+    });
+    const found = AffinityDoctor.check([grafana({ replicas: 0 }), rollout(), service('grafana')]);
+    // THEN the Rollout's pods count
+    expect(found.map(f => f.message)).toEqual([expect.stringContaining('the 3 pods of Rollout grafana-rollout')]);
+    // a Deployment the manifests do not hold: nothing to tell
+    expect(rulesOf([rollout(), service('grafana')])).toEqual([]);
+    // with scaleDown onsuccess the Deployment's own replicas go to zero; the Rollout's remain
+    const scaled = AffinityDoctor.check([grafana({ replicas: 3 }), { ...rollout('onsuccess'), spec: { ...rollout('onsuccess').spec, replicas: 1 } }, service('grafana')]);
+    expect(scaled.map(f => f.rule)).toEqual([]);
+    // with scaleDown never (the default) the Deployment keeps its own
+    expect(rulesOf([grafana({ replicas: 3 }), { ...rollout(), spec: { ...rollout().spec, replicas: 1 } }, service('grafana')])).toEqual(['local-sessions-without-affinity']);
   });
 });
 
