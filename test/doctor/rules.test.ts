@@ -64,6 +64,29 @@ describe('matching Services to workloads', () => {
     expect(rulesOf([grafana({ replicas: 1 }), service('grafana')])).toEqual([]);
   });
 
+  test('a Service over two workloads of one pod each spreads requests over two pods', () => {
+    // GIVEN a stable and a canary Grafana of one pod each, behind one round-robin Service
+    const track = (name: string, t: string): Obj => workload(name, { image: 'grafana/grafana:11.3.0', replicas: 1, labels: { app: 'grafana', track: t } });
+    const found = AffinityDoctor.check([track('grafana-stable', 'stable'), track('grafana-canary', 'canary'), service('grafana')]);
+    // THEN their sessions are lost between the two
+    expect(found.map(f => f.rule)).toEqual(['local-sessions-without-affinity']);
+    expect(found[0].message).toBe('Service grafana spreads requests over the 1 pod of Deployment grafana-stable and the 1 pod of Deployment grafana-canary, '
+      + 'and Grafana keeps sessions in its database, here the default SQLite on each pod (no GF_DATABASE_TYPE of mysql or postgres); with no ClientIP or cookie affinity in front, users are logged out at random');
+    // each Service of one of them alone reaches one pod
+    expect(rulesOf([track('grafana-stable', 'stable'), track('grafana-canary', 'canary'), service('grafana', { selector: { app: 'grafana', track: 'stable' } })])).toEqual([]);
+    // a canary on a shared database keeps no sessions of its own: one local pod is no loss
+    const shared = workload('grafana-canary', { image: 'grafana/grafana:11.3.0', replicas: 1, labels: { app: 'grafana', track: 'canary' }, env: [{ name: 'GF_DATABASE_TYPE', value: 'postgres' }] });
+    expect(rulesOf([track('grafana-stable', 'stable'), shared, service('grafana')])).toEqual([]);
+    // with ClientIP on the Service the affinity is not said to be in front of a single pod
+    expect(rulesOf([track('grafana-stable', 'stable'), track('grafana-canary', 'canary'), service('grafana', CLIENT_IP)])).toEqual([]);
+  });
+
+  test('a configuration source the doctor cannot read is named for a one-pod workload among others behind a Service', () => {
+    const track = (name: string, t: string, envFrom?: Obj[]): Obj => workload(name, { image: 'grafana/grafana:11.3.0', replicas: 1, labels: { app: 'grafana', track: t }, envFrom });
+    const manifests = [track('grafana-stable', 'stable', [{ secretRef: { name: 'elsewhere' } }]), track('grafana-canary', 'canary', [{ secretRef: { name: 'elsewhere' } }]), service('grafana')];
+    expect(rulesOf(manifests)).toEqual(['grafana-database-source-missing', 'grafana-database-source-missing']);
+  });
+
   test('an Argo Rollout with a template is a workload like a Deployment', () => {
     // GIVEN a 3-replica Rollout of Grafana behind a round-robin Service
     const rollout = (spec: Obj): Obj => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'grafana' }, spec });

@@ -516,7 +516,9 @@ export const grafanaConfigNotInInputs: Rule = {
   fix: `Give the doctor that object too, or set ${GF_DATABASE_TYPE} (${SHARED.join(' or ')}) where it can read it.`,
   check(inventory, report) {
     for (const w of inventory.workloads) {
-      if (inventory.podCount(w).max <= 1) {
+      // One pod, unless a Service spreads requests over it and the pods of other workloads.
+      const podsBehind = (svc: Doc) => inventory.workloadsOf(svc).reduce((n, o) => n + inventory.podCount(o).max, 0);
+      if (inventory.podCount(w).max <= 1 && !inventory.servicesOf(w).some(svc => podsBehind(svc) > 1)) {
         continue;
       }
       for (const c of grafanaContainers(w)) {

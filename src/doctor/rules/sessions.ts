@@ -11,7 +11,12 @@ function podsInWords(inventory: Inventory, w: Workload): string {
   if (count.autoscaled) {
     return `${count.min} to ${count.max} pods (scaled by ${w.scalers.map(s => `${s.obj.kind} ${nameOf(s.obj)}`).join(', ')})`;
   }
-  return count.max === Infinity ? 'one pod per node' : `${count.max} pods`;
+  return count.max === Infinity ? 'one pod per node' : `${count.max} ${count.max === 1 ? 'pod' : 'pods'}`;
+}
+
+/** "a", "a and b", "a, b and c". */
+function inWords(items: string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 function workloadName(w: Workload): string {
@@ -34,21 +39,16 @@ export const sessionsLostRoundRobin: Rule = {
         const local = pinned.length > 0 && unpinned.length > 0 ? localSessionPods(inventory, svc) : undefined;
         if (local) {
           const ignored = inventory.ignoredAffinityFor(svc);
-          report(svc, `${describe(svc)} spreads requests over the ${podsInWords(inventory, local.w)} of ${workloadName(local.w)}, and ${local.why}; `
+          report(svc, `${describe(svc)} spreads requests over ${local.over}, and ${local.why}; `
             + `${pinned.join(', ')} ${pinned.length > 1 ? 'keep' : 'keeps'} each user on one pod, but ${unpinned.join(', ')} ${unpinned.length > 1 ? 'do' : 'does'} not, `
             + `so the users who come through ${unpinned.length > 1 ? 'them' : 'it'} are logged out at random${ignored.map(i => `. ${i}`).join('')}`);
         }
         continue;
       }
-      for (const w of inventory.workloadsOf(svc)) {
-        if (inventory.podCount(w).max <= 1) {
-          continue;
-        }
-        const why = localSessions(inventory, w);
-        if (why) {
-          const ignored = inventory.ignoredAffinityFor(svc);
-          report(svc, `${describe(svc)} spreads requests over the ${podsInWords(inventory, w)} of ${workloadName(w)}, and ${why}; with no ClientIP or cookie affinity in front, users are logged out at random${ignored.map(i => `. ${i}`).join('')}`);
-        }
+      const local = localSessionPods(inventory, svc);
+      if (local) {
+        const ignored = inventory.ignoredAffinityFor(svc);
+        report(svc, `${describe(svc)} spreads requests over ${local.over}, and ${local.why}; with no ClientIP or cookie affinity in front, users are logged out at random${ignored.map(i => `. ${i}`).join('')}`);
       }
     }
   },
@@ -72,7 +72,8 @@ export const affinitySingleReplica: Rule = {
       }
       const counts = workloads.map(w => inventory.podCount(w));
       if (counts.every(c => !c.autoscaled) && counts.reduce((n, c) => n + c.max, 0) === 1) {
-        report(svc, `${describe(svc)}: ${affinity} in front of the single pod of ${workloadName(workloads[0])} has no effect`);
+        const single = workloads[counts.findIndex(c => c.max === 1)];
+        report(svc, `${describe(svc)}: ${affinity} in front of the single pod of ${workloadName(single)} has no effect`);
       }
     }
   },
@@ -102,18 +103,43 @@ function bypassingFronts(inventory: Inventory, svc: Doc): string[] {
   return [...new Set(inventory.frontsBypassingVirtualIp(svc).map(r => r.via))];
 }
 
-/** Pods with local sessions behind a Service, and why, for the first workload that has them. */
-function localSessionPods(inventory: Inventory, svc: Doc): { w: Workload; why: string } | undefined {
+/** The pods behind a Service that keep sessions to themselves, in words. */
+interface LocalPods {
+  /** "the 3 pods of Deployment a", or "the 1 pod of Deployment a and the 1 pod of Deployment b". */
+  readonly over: string;
+  /** "Deployment a", or "Deployment a and Deployment b". */
+  readonly workloads: string;
+  /** "3 pods" for one workload; for several, as `over`. */
+  readonly pods: string;
+  /** Why they keep sessions locally (per workload when the reasons differ). */
+  readonly why: string;
+}
+
+/**
+ * The pods a Service spreads requests over that keep sessions to
+ * themselves, counted across all the workloads it selects (a stable and a
+ * canary Deployment of one pod each are two pods), when there can be more
+ * than one; undefined otherwise.
+ */
+function localSessionPods(inventory: Inventory, svc: Doc): LocalPods | undefined {
+  const local: Array<{ w: Workload; why: string }> = [];
   for (const w of inventory.workloadsOf(svc)) {
-    if (inventory.podCount(w).max <= 1) {
-      continue;
-    }
-    const why = localSessions(inventory, w);
-    if (why) {
-      return { w, why };
+    const why = inventory.podCount(w).max > 0 ? localSessions(inventory, w) : undefined;
+    if (why !== undefined) {
+      local.push({ w, why });
     }
   }
-  return undefined;
+  if (local.reduce((n, l) => n + inventory.podCount(l.w).max, 0) <= 1) {
+    return undefined;
+  }
+  const over = inWords(local.map(l => `the ${podsInWords(inventory, l.w)} of ${workloadName(l.w)}`));
+  const whys = [...new Set(local.map(l => l.why))];
+  return {
+    over,
+    workloads: inWords(local.map(l => workloadName(l.w))),
+    pods: local.length === 1 ? podsInWords(inventory, local[0].w) : over,
+    why: whys.length === 1 ? whys[0] : local.map(l => `${workloadName(l.w)}: ${l.why}`).join('; '),
+  };
 }
 
 /**
@@ -132,7 +158,7 @@ export const clientIpBypassed: Rule = {
       const fronts = bypassingFronts(inventory, svc);
       const local = fronts.length > 0 ? localSessionPods(inventory, svc) : undefined;
       if (local) {
-        report(svc, `${describe(svc)}: ClientIP is its only affinity, but ${fronts.join(', ')} ${fronts.length > 1 ? 'pick' : 'picks'} the pods of ${workloadName(local.w)} itself, past the Service's virtual IP where kube-proxy applies ClientIP; ${local.why}, so users reaching it there are spread over ${podsInWords(inventory, local.w)} and logged out at random`);
+        report(svc, `${describe(svc)}: ClientIP is its only affinity, but ${fronts.join(', ')} ${fronts.length > 1 ? 'pick' : 'picks'} the pods of ${local.workloads} itself, past the Service's virtual IP where kube-proxy applies ClientIP; ${local.why}, so users reaching it there are spread over ${local.pods} and logged out at random`);
       }
     }
   },
