@@ -110,7 +110,12 @@ const cases: Case[] = [
   { name: 'ProbeIdentity.firstBodyLine', make: c => new lib.AffinityProbe(c, 'Probe', { podIdentity: lib.ProbeIdentity.firstBodyLine() }) },
   {
     name: 'ProbeIdentity.responseHeader',
-    make: (c, o) => new lib.AffinityProbe(c, 'Probe', { service: backend(c), podIdentity: lib.ProbeIdentity.responseHeader(o?.name) }),
+    // The probe reaches a Service's pods by its selector too: the backend selects some.
+    make: (c, o) => {
+      const service = backend(c);
+      service.selectLabel('app', 'backend');
+      return new lib.AffinityProbe(c, 'Probe', { service, podIdentity: lib.ProbeIdentity.responseHeader(o?.name) });
+    },
     valid: () => ({ name: 'X-Pod-Name' }),
     namedInError: { name: 'podIdentity' },
   },

@@ -1,4 +1,4 @@
-import { ApiObject, Duration, Size } from 'cdk8s';
+import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ProbeIdentity, ProbeIdentityConfig } from './identity';
@@ -37,6 +37,8 @@ const MAX_REQUESTS = 1000;
 const MAX_INTERVAL_SECONDS = 60;
 // How long the Job waits for the Service to answer at all before it counts.
 const WAIT_SECONDS = 120;
+// How long the Job waits, after that, for answers from two pods without affinity.
+const SPREAD_SECONDS = 120;
 
 /**
  * Properties of an AffinityProbe.
@@ -45,8 +47,11 @@ export interface AffinityProbeProps {
   /**
    * An existing Service to probe instead of deploying the echo app. Its pods
    * must say which pod answered, and `podIdentity` must say where: pods that
-   * answer alike would pass whether or not the Service is sticky. The Job
-   * runs in the Service's namespace.
+   * answer alike would pass whether or not the Service is sticky. It must
+   * select its pods by label, with its selector set before the probe is
+   * made: the probe adds a Service without affinity over the same pods, to
+   * see two of them answer before it checks stickiness. The Job and that
+   * Service run in the Service's namespace.
    *
    * @default - the probe deploys http-echo pods behind a StickyService
    */
@@ -54,8 +59,11 @@ export interface AffinityProbeProps {
 
   /**
    * Where each answer names the pod that served it: the first line of the
-   * body, or a response header. Required with `service`; an answer without
-   * the identity is a failed answer.
+   * body, or a response header. Required with `service`, where a response
+   * header set from the pod's name is the usual choice; an answer without
+   * the identity is a failed answer. An identity alike on every pod (the
+   * first line of a health endpoint's JSON, say) never shows two pods, so
+   * the Job ends INCONCLUSIVE, never PASS.
    *
    * @default - ProbeIdentity.firstBodyLine() for the probe's own echo pods,
    * which answer with their pod's name; none with `service`, where it must be given
@@ -129,13 +137,28 @@ export interface AffinityProbeProps {
  * Proves that a Service keeps a client on one pod: deploys pods that answer
  * with their own name behind a StickyService (the test app of "How to
  * Configure Kubernetes Service Session Affinity with clientIP"), and a Job
- * whose script calls the Service `requests` times from one pod.
+ * whose script calls the Service from one pod.
  *
- * The Job succeeds only when every answer named its pod and all named the
- * same one; its log lists which pods answered and how often. `kubectl wait
+ * The Job first calls the same pods through a second Service, one without
+ * affinity, a new connection per request, until answers from two pods have
+ * come (at most 2 minutes): without that, one Ready pod (others still
+ * starting, or an autoscaler at one replica) would answer every request and
+ * pass a Service that is not sticky. If two pods never answer, the Job fails
+ * as INCONCLUSIVE. It then calls the Service under test `requests` times and
+ * succeeds only when every answer named its pod and all named the same one;
+ * its log lists which pods answered and how often. `kubectl wait
  * --for=condition=complete job/<name>` in a pipeline turns it into a test.
  * With `service` it probes an existing Service instead, reading the pod's
  * name where `podIdentity` says.
+ *
+ * What a PASS proves, and no more: the Service's own ClientIP affinity, as
+ * the cluster's Service proxy (kube-proxy, or the CNI that replaces it)
+ * applies it to the Service's ClusterIP, for one client, the Job's pod,
+ * calling from inside the cluster. It says nothing of the path users take
+ * from outside: a cloud load balancer's (NLB) target stickiness, an Ingress
+ * or Gateway cookie, or which client address the Service sees behind them
+ * (SNAT, `externalTrafficPolicy`) are not on the Job's path, even when
+ * `service` is a LoadBalancer or NodePort Service.
  */
 export class AffinityProbe extends Construct {
   /** The echo pods, unless an existing Service is probed. */
@@ -195,7 +218,7 @@ export class AffinityProbe extends Construct {
       }
       if (props.podIdentity === undefined) {
         throw propError(this, 'podIdentity', 'not given',
-          'must say where each answer of an existing \'service\' names its pod (ProbeIdentity.responseHeader(\'X-Pod-Name\') or ProbeIdentity.firstBodyLine()): pods that answer alike, as every health endpoint does, give identical answers whether or not the Service is sticky, so identical answers prove nothing');
+          'must say where each answer of an existing \'service\' names the pod that sent it, such as ProbeIdentity.responseHeader(\'X-Pod-Name\') with the header set from the pod\'s metadata.name: pods that answer alike, as every health endpoint does, give identical answers whether or not the Service is sticky, so identical answers prove nothing');
       }
       // The name becomes the host of the probe's URL: one the API server refuses would make a URL curl cannot use.
       checkName(this, 'service.metadata.name', props.service.name, NameRule.DNS_1035_LABEL);
@@ -229,7 +252,42 @@ export class AffinityProbe extends Construct {
 
     const port = this.portOf(props.port);
     this.url = `http://${this.service.name}:${port}${path}`;
-    this.job = this.probeJob(props.curlImage ?? CURL_IMAGE, intervalSeconds);
+    const spread = this.spreadService(port);
+    this.job = this.probeJob(props.curlImage ?? CURL_IMAGE, intervalSeconds, `http://${spread.name}:${port}${path}`);
+  }
+
+  /**
+   * A Service without affinity over the pods `service` selects, on the same
+   * port and target: the Job calls it, a new connection per request, to see
+   * two pods answer before it checks stickiness. The Service proxy spreads
+   * new connections to a Service without affinity over its Ready endpoints
+   * (at random with kube-proxy's iptables and nftables modes, in turn with
+   * IPVS), so two pods that are Ready answer within a few requests.
+   */
+  private spreadService(port: number): ApiObject {
+    const target = ApiObject.of(this.service);
+    const selectorOf = (): Record<string, string> => target.toJson().spec?.selector ?? {};
+    if (Object.keys(selectorOf()).length === 0) {
+      throw propError(this, 'service', this.service.name,
+        'must select its pods by label before the probe is made: the probe reaches the same pods through a Service without affinity, to see two of them answer, and a Service without a selector names no pods it could select');
+    }
+    const portOf = (): Record<string, unknown> => {
+      const given = (target.toJson().spec?.ports ?? []).find((p: { port: number }) => p.port === port) ?? {};
+      return {
+        port,
+        ...(given.targetPort !== undefined ? { targetPort: given.targetPort } : {}),
+        ...(given.protocol !== undefined ? { protocol: given.protocol } : {}),
+      };
+    };
+    const spread = new ApiObject(this, 'Spread', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { namespace: this.service.metadata.namespace },
+      // Read when the chart is written: labels selected after the probe was made count too.
+      spec: Lazy.any({ produce: () => ({ type: 'ClusterIP', selector: selectorOf(), ports: [portOf()] }) }),
+    });
+    checkObjectNames(this, spread);
+    return spread;
   }
 
   private echoApp(replicas: number, image: string): kplus.Deployment {
@@ -272,12 +330,12 @@ export class AffinityProbe extends Construct {
     return port;
   }
 
-  private probeJob(image: string, intervalSeconds: number): kplus.Job {
+  private probeJob(image: string, intervalSeconds: number, spreadUrl: string): kplus.Job {
     const job = new kplus.Job(this, 'Job', {
       metadata: { namespace: this.service.metadata.namespace },
       // A failed probe is a result, not a flake to retry.
       backoffLimit: 0,
-      activeDeadline: Duration.seconds(WAIT_SECONDS + this.requests * (intervalSeconds + 5) + 60),
+      activeDeadline: Duration.seconds(WAIT_SECONDS + SPREAD_SECONDS + this.requests * (intervalSeconds + 5) + 60),
       securityContext: { user: NON_ROOT_ID, group: NON_ROOT_ID },
       automountServiceAccountToken: false,
     });
@@ -291,6 +349,8 @@ export class AffinityProbe extends Construct {
         PROBE_REQUESTS: kplus.EnvValue.fromValue(String(this.requests)),
         PROBE_INTERVAL_SECONDS: kplus.EnvValue.fromValue(String(intervalSeconds)),
         PROBE_WAIT_SECONDS: kplus.EnvValue.fromValue(String(WAIT_SECONDS)),
+        PROBE_SPREAD_URL: kplus.EnvValue.fromValue(spreadUrl),
+        PROBE_SPREAD_SECONDS: kplus.EnvValue.fromValue(String(SPREAD_SECONDS)),
         ...(this.podIdentity.responseHeader !== undefined ? {
           // Kubernetes reduces `$$` to `$` in env values; a token may hold a `$`.
           PROBE_IDENTITY_HEADER: kplus.EnvValue.fromValue(this.podIdentity.responseHeader.replace(/\$/g, '$$$$')),

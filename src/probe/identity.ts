@@ -26,7 +26,10 @@ export interface ProbeIdentityConfig {
  * must name their pod: a Service whose pods all answer alike (a health
  * endpoint, a static page) gives identical answers whether or not it is
  * sticky, and proves nothing. An answer that lacks the identity (an empty
- * body, a missing header) counts as a failed request, never as a pod.
+ * body, a missing header) counts as a failed request, never as a pod. The
+ * probe cannot know before it runs whether an identity differs from pod to
+ * pod: its Job first requires answers naming two different pods from a
+ * Service without affinity, and ends INCONCLUSIVE when they never come.
  *
  * @example
  * import { AffinityProbe, ProbeIdentity } from 'cdk8s-session-affinity';
@@ -43,6 +46,13 @@ export abstract class ProbeIdentity {
   /**
    * The first line of the body names the pod: what the probe's own http-echo
    * pods answer (`-text=$(POD_NAME)`), and the default for them.
+   *
+   * With an existing `service`, only for an app whose first line differs
+   * from pod to pod (its pod's name). A first line alike on every pod (the
+   * `{` of pretty-printed JSON, a health endpoint's status line) cannot tell
+   * pods apart: the probe's Job then never sees two pods answer without
+   * affinity, and ends INCONCLUSIVE instead of PASS. Prefer
+   * `responseHeader()` for an app of your own.
    */
   public static firstBodyLine(): ProbeIdentity {
     return new FirstBodyLine();

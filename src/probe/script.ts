@@ -7,14 +7,25 @@
  * - PROBE_REQUESTS: how many answers to compare
  * - PROBE_INTERVAL_SECONDS: pause between requests
  * - PROBE_WAIT_SECONDS: how long to wait for a first answer (pods starting)
+ * - PROBE_SPREAD_URL: the same pods and path through a Service without
+ *   affinity, called first to see two pods answer
+ * - PROBE_SPREAD_SECONDS: how long to wait for that (seconds by the clock)
  * - PROBE_IDENTITY_HEADER: the response header naming the pod; unset, the
  *   first line of the body names it (http-echo's `-text=$(POD_NAME)`)
  *
- * The script prints every answer's pod, then each pod with its count, and
- * exits 0 only when every request got an answer, every answer named its pod,
- * and all named the same one. An answer that does not name its pod is a
- * failure, never a pod of its own: pods that answer alike would otherwise
- * pass whether or not the Service is sticky.
+ * The script first calls PROBE_SPREAD_URL, one request a second, each with a
+ * new connection, until answers have named two different pods; if none have
+ * within PROBE_SPREAD_SECONDS it stops INCONCLUSIVE (exit 3): with one pod
+ * Ready, or an identity alike on every pod, every answer names one pod
+ * whether or not the Service is sticky, so a PASS would prove nothing.
+ *
+ * It then prints every answer's pod from PROBE_URL, then each pod with its
+ * count, and exits 0 only when every request got an answer, every answer
+ * named its pod, and all named the same one. An answer that does not name
+ * its pod is a failure, never a pod of its own: pods that answer alike would
+ * otherwise pass whether or not the Service is sticky.
+ *
+ * Exit codes: 0 PASS, 1 FAIL, 2 the Service never answered, 3 INCONCLUSIVE.
  *
  * Kubernetes expands `$(NAME)` in a container's command when NAME is one of
  * its env variables, and reduces `$$` to `$`; the script uses neither form.
@@ -28,6 +39,8 @@ url="$PROBE_URL"
 requests="$PROBE_REQUESTS"
 interval="$PROBE_INTERVAL_SECONDS"
 wait_left="$PROBE_WAIT_SECONDS"
+spread_url="$PROBE_SPREAD_URL"
+spread_seconds="$PROBE_SPREAD_SECONDS"
 header="\${PROBE_IDENTITY_HEADER:-}"
 if [ -n "$header" ]; then
   identity="response header $header"
@@ -65,6 +78,40 @@ until curl -fsS -o /dev/null --max-time 5 "$url"; do
   wait_left=$((wait_left - 1))
   sleep 1
 done
+
+# Two pods must answer before stickiness means anything: one Ready pod
+# answers every request, sticky or not. Each curl is a new connection, and
+# the spread Service has no affinity, so the Service proxy picks a Ready
+# pod afresh for each request.
+echo "affinity probe: waiting for answers from two pods without affinity, from $spread_url (up to \${spread_seconds}s)"
+spread_end=$(($(date +%s) + spread_seconds))
+first_pod=""
+second_pod=""
+while :; do
+  if reply=$(fetch "$spread_url"); then
+    pod=$(printf '%s\\n' "$reply" | pod_of)
+    if [ -n "$pod" ] && [ -z "$first_pod" ]; then
+      first_pod="$pod"
+      echo "without affinity: $pod"
+    elif [ -n "$pod" ] && [ "$pod" != "$first_pod" ]; then
+      second_pod="$pod"
+      echo "without affinity: $pod"
+      break
+    fi
+  fi
+  if [ "$(date +%s)" -ge "$spread_end" ]; then
+    break
+  fi
+  sleep 1
+done
+if [ -z "$first_pod" ]; then
+  echo "affinity probe: INCONCLUSIVE: no answer from $spread_url named its pod in its $identity within \${spread_seconds}s; without two pods answering, stickiness cannot be told apart from a single pod"
+  exit 3
+fi
+if [ -z "$second_pod" ]; then
+  echo "affinity probe: INCONCLUSIVE: within \${spread_seconds}s every answer without affinity came from $first_pod: fewer than two pods are Ready, or the $identity is alike on every pod; one pod answers every request whether or not the Service is sticky, so stickiness was not tested"
+  exit 3
+fi
 
 # Kept in a variable: the container's root filesystem is read-only.
 answers=""
@@ -107,5 +154,5 @@ if [ "$pods" -ne 1 ]; then
   echo "affinity probe: FAIL: $requests answers came from $pods pods; ClientIP affinity should keep one client on one pod"
   exit 1
 fi
-echo "affinity probe: PASS: all $requests answers came from $(printf '%s' "$answers" | head -n 1)"
+echo "affinity probe: PASS: all $requests answers came from $(printf '%s' "$answers" | head -n 1), while without affinity both $first_pod and $second_pod answered"
 `;

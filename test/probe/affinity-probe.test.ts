@@ -1,12 +1,17 @@
 import { execFile } from 'child_process';
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { Duration } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AffinityProbe, AffinityProbeProps, AffinityTimeout, ProbeIdentity, StickyService } from '../../src';
 import { CURL_IMAGE, HTTP_ECHO_IMAGE } from '../../src/probe/affinity-probe';
 import { synthExample } from '../util/examples';
 import { Manifest, newChart, only, synthValid, validateManifests } from '../util/manifests';
+
+/** An existing Service whose pods (`app: api`) answer on 8080. */
+function apiService(chart: Chart): kplus.Service {
+  return new kplus.Service(chart, 'Api', { metadata: { name: 'api' }, ports: [{ port: 8080 }], selector: kplus.Pods.select(chart, 'ApiPods', { labels: { app: 'api' } }) });
+}
 
 function synthProbe(props: AffinityProbeProps = {}, namespace = 'default'): Manifest[] {
   const chart = newChart(namespace);
@@ -20,7 +25,7 @@ describe('AffinityProbe with its own echo app', () => {
     const manifests = synthProbe();
 
     // THEN
-    expect(manifests.map(m => m.kind)).toEqual(['Deployment', 'Service', 'Job']);
+    expect(manifests.map(m => m.kind)).toEqual(['Deployment', 'Service', 'Service', 'Job']);
     const deployment = only(manifests, 'Deployment');
     expect(deployment.spec.replicas).toEqual(3);
     const echo = deployment.spec.template.spec.containers[0];
@@ -33,12 +38,16 @@ describe('AffinityProbe with its own echo app', () => {
     expect(echo.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532, allowPrivilegeEscalation: false });
     expect(echo.resources.requests).toEqual({ cpu: '10m', memory: '16Mi' });
 
-    const service = only(manifests, 'Service');
+    const [service, spread] = manifests.filter(m => m.kind === 'Service');
     expect(service.spec.type).toEqual('ClusterIP');
     expect(service.spec.sessionAffinity).toEqual('ClientIP');
     expect(service.spec.sessionAffinityConfig).toEqual({ clientIP: { timeoutSeconds: 300 } });
     expect(service.spec.ports).toEqual([{ port: 80, targetPort: 5678, name: 'http' }]);
     expect(service.spec.selector).toEqual(deployment.spec.selector.matchLabels);
+
+    // The spread Service: the same pods and target, without affinity.
+    expect(spread.metadata.namespace).toEqual('default');
+    expect(spread.spec).toEqual({ type: 'ClusterIP', selector: deployment.spec.selector.matchLabels, ports: [{ port: 80, targetPort: 5678 }] });
 
     const job = only(manifests, 'Job');
     expect(job.metadata.namespace).toEqual('default');
@@ -57,14 +66,17 @@ describe('AffinityProbe with its own echo app', () => {
       PROBE_REQUESTS: '10',
       PROBE_INTERVAL_SECONDS: '1',
       PROBE_WAIT_SECONDS: '120',
+      PROBE_SPREAD_URL: `http://${spread.metadata.name}:80/`,
+      PROBE_SPREAD_SECONDS: '120',
     });
+    expect(job.spec.activeDeadlineSeconds).toEqual(120 + 120 + 10 * (1 + 5) + 60);
     expect(manifests).toMatchSnapshot();
   });
 
   test('takes replicas, affinityTimeout, requests and interval', () => {
     const manifests = synthProbe({ replicas: 5, affinityTimeout: Duration.minutes(10), requests: 50, interval: Duration.seconds(0) });
     expect(only(manifests, 'Deployment').spec.replicas).toEqual(5);
-    expect(only(manifests, 'Service').spec.sessionAffinityConfig.clientIP.timeoutSeconds).toEqual(600);
+    expect(manifests.find(m => m.kind === 'Service')!.spec.sessionAffinityConfig.clientIP.timeoutSeconds).toEqual(600);
     expect(envOf(only(manifests, 'Job'))).toMatchObject({ PROBE_REQUESTS: '50', PROBE_INTERVAL_SECONDS: '0' });
   });
 
@@ -94,17 +106,21 @@ describe('AffinityProbe against an existing Service', () => {
     // THEN
     const manifests = synthValid(chart);
     expect(probe.deployment).toBeUndefined();
-    expect(manifests.map(m => m.kind)).toEqual(['Service', 'Job']);
+    expect(manifests.map(m => m.kind)).toEqual(['Service', 'Service', 'Job']);
     const job = only(manifests, 'Job');
     expect(job.metadata.namespace).toEqual('observability');
     expect(envOf(job).PROBE_URL).toEqual('http://grafana:3000/whoami');
     expect(envOf(job).PROBE_IDENTITY_HEADER).toBeUndefined();
+    const spread = manifests.filter(m => m.kind === 'Service')[1];
+    expect(spread.metadata.namespace).toEqual('observability');
+    expect(spread.spec).toEqual({ type: 'ClusterIP', selector: { app: 'grafana' }, ports: [{ port: 3000, targetPort: 3000 }] });
+    expect(envOf(job).PROBE_SPREAD_URL).toEqual(`http://${spread.metadata.name}:3000/whoami`);
   });
 
   test('reads the pod\'s name from the response header podIdentity names', () => {
     // GIVEN an app whose health endpoint answers alike on every pod, naming the pod in a header
     const chart = newChart();
-    const api = new kplus.Service(chart, 'Api', { metadata: { name: 'api' }, ports: [{ port: 8080 }] });
+    const api = apiService(chart);
 
     // WHEN
     const probe = new AffinityProbe(chart, 'Probe', { service: api, path: '/api/health', podIdentity: ProbeIdentity.responseHeader('X-Pod-Name') });
@@ -117,16 +133,39 @@ describe('AffinityProbe against an existing Service', () => {
 
   test('GIVEN a header name with a $ THEN it is written so that Kubernetes\' $$ reduction gives it back', () => {
     const chart = newChart();
-    const api = new kplus.Service(chart, 'Api', { metadata: { name: 'api' }, ports: [{ port: 8080 }] });
+    const api = apiService(chart);
     new AffinityProbe(chart, 'Probe', { service: api, podIdentity: ProbeIdentity.responseHeader('X-Pod$$Name') });
     const job = only(synthValid(chart), 'Job');
     expect(envOf(job).PROBE_IDENTITY_HEADER).toEqual('X-Pod$$$$Name');
     expect(kubernetesExpansion(envOf(job).PROBE_IDENTITY_HEADER)).toEqual('X-Pod$$Name');
   });
 
+  test('GIVEN labels the Service selects after the probe is made THEN the spread Service selects them too, on the port\'s target', () => {
+    // GIVEN a Service whose port targets a named container port, and one more label added later
+    const chart = newChart();
+    const web = new kplus.Service(chart, 'Web', {
+      metadata: { name: 'web', namespace: 'shop' },
+      ports: [{ port: 80, targetPort: 8080, protocol: kplus.Protocol.TCP }],
+      selector: kplus.Pods.select(chart, 'WebPods', { labels: { app: 'web' } }),
+    });
+
+    // WHEN
+    new AffinityProbe(chart, 'Probe', { service: web, podIdentity: ProbeIdentity.responseHeader('X-Pod-Name') });
+    web.selectLabel('tier', 'frontend');
+
+    // THEN the spread Service matches the Service's selector as written, and has no affinity
+    const spread = synthValid(chart).filter(m => m.kind === 'Service')[1];
+    expect(spread.metadata.namespace).toEqual('shop');
+    expect(spread.spec).toEqual({
+      type: 'ClusterIP',
+      selector: { app: 'web', tier: 'frontend' },
+      ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }],
+    });
+  });
+
   test('picks the named port of a Service with several', () => {
     const chart = newChart();
-    const service = new kplus.Service(chart, 'Web', { ports: [{ port: 80, name: 'http' }, { port: 8080, name: 'admin' }] });
+    const service = new kplus.Service(chart, 'Web', { ports: [{ port: 80, name: 'http' }, { port: 8080, name: 'admin' }], selector: kplus.Pods.select(chart, 'WebPods', { labels: { app: 'web' } }) });
     const probe = new AffinityProbe(chart, 'Probe', { service, port: 8080, podIdentity: ProbeIdentity.firstBodyLine() });
     expect(probe.url).toEqual(`http://${service.name}:8080/`);
   });
@@ -156,16 +195,26 @@ describe('AffinityProbe refuses', () => {
   test('an existing Service without podIdentity, since identical answers prove nothing', () => {
     // GIVEN a Service whose pods all answer /api/health alike
     const chart = newChart();
-    const service = new kplus.Service(chart, 'Api', { metadata: { name: 'api' }, ports: [{ port: 8080 }] });
+    const service = apiService(chart);
 
     // WHEN probed without saying where an answer names its pod THEN it is refused
     expect(() => new AffinityProbe(chart, 'Probe', { service, path: '/api/health' })).toThrow(
-      "test/Probe: 'podIdentity' (not given) must say where each answer of an existing 'service' names its pod (ProbeIdentity.responseHeader('X-Pod-Name') or ProbeIdentity.firstBodyLine()): pods that answer alike, as every health endpoint does, give identical answers whether or not the Service is sticky, so identical answers prove nothing");
+      "test/Probe: 'podIdentity' (not given) must say where each answer of an existing 'service' names the pod that sent it, such as ProbeIdentity.responseHeader('X-Pod-Name') with the header set from the pod's metadata.name: pods that answer alike, as every health endpoint does, give identical answers whether or not the Service is sticky, so identical answers prove nothing");
+  });
+
+  test('an existing Service that selects no pods by label, since the probe cannot reach two of its pods without affinity', () => {
+    // GIVEN a Service without a selector (its endpoints kept by hand or by another controller)
+    const chart = newChart();
+    const service = new kplus.Service(chart, 'Api', { metadata: { name: 'api' }, ports: [{ port: 8080 }] });
+
+    // WHEN probed THEN it is refused
+    expect(() => new AffinityProbe(chart, 'Probe', { service, podIdentity: ProbeIdentity.responseHeader('X-Pod-Name') })).toThrow(
+      "test/Probe: 'service' (api) must select its pods by label before the probe is made: the probe reaches the same pods through a Service without affinity, to see two of them answer, and a Service without a selector names no pods it could select");
   });
 
   test.each(['', 'X Pod', 'X-Pod:', 'Pod\u00e9', 'X-(Pod)'])('a response header name that is no HTTP token: %j', (name) => {
     const chart = newChart();
-    const service = new kplus.Service(chart, 'Api', { metadata: { name: 'api' }, ports: [{ port: 8080 }] });
+    const service = apiService(chart);
     expect(() => new AffinityProbe(chart, 'Probe', { service, podIdentity: ProbeIdentity.responseHeader(name) })).toThrow(
       `test/Probe: 'podIdentity' (responseHeader(${JSON.stringify(name)})) must name an HTTP header: one or more letters, digits or !#$%&'*+-.^_\`|~ (an RFC 9110 token)`);
   });
@@ -177,7 +226,7 @@ describe('AffinityProbe refuses', () => {
 
   test('echo-app settings with an existing Service', () => {
     const chart = newChart();
-    const service = new kplus.Service(chart, 'Web', { ports: [{ port: 80 }] });
+    const service = new kplus.Service(chart, 'Web', { ports: [{ port: 80 }], selector: kplus.Pods.select(chart, 'WebPods', { labels: { app: 'web' } }) });
     expect(() => new AffinityProbe(chart, 'Probe', { service, affinityTimeout: AffinityTimeout.AFFINITY_PROBE }))
       .toThrow("test/Probe: 'affinityTimeout' (300s) only applies to the echo app the probe deploys: leave it out when probing an existing 'service'");
     expect(() => new AffinityProbe(chart, 'Probe2', { service, replicas: 4 }))
@@ -186,7 +235,7 @@ describe('AffinityProbe refuses', () => {
 
   test('a Service with several ports and no port chosen, or a port it lacks', () => {
     const chart = newChart();
-    const service = new kplus.Service(chart, 'Web', { ports: [{ port: 80, name: 'http' }, { port: 8080, name: 'admin' }] });
+    const service = new kplus.Service(chart, 'Web', { ports: [{ port: 80, name: 'http' }, { port: 8080, name: 'admin' }], selector: kplus.Pods.select(chart, 'WebPods', { labels: { app: 'web' } }) });
     expect(() => new AffinityProbe(chart, 'Probe', { service, podIdentity: ProbeIdentity.firstBodyLine() }))
       .toThrow("test/Probe: 'port' (not given) must name one of the Service's ports (80, 8080): it has several");
     expect(() => new AffinityProbe(chart, 'Probe2', { service, port: 9090, podIdentity: ProbeIdentity.firstBodyLine() }))
@@ -213,13 +262,24 @@ function kubernetesExpansion(value: string): string {
 
 interface Run { code: number; stdout: string }
 
-/** Runs the Job's script with sh and curl, its env as the container gets it but for the URL. */
-function runScript(job: Manifest, url: string): Promise<Run> {
+/** Where the script's first phase calls, and for how long (by default: two pods answering in turn, found at once). */
+interface Spread { url?: string; seconds?: number }
+
+/**
+ * Runs the Job's script with sh and curl, its env as the container gets it
+ * but for the URLs (and the spread phase's wait, when given).
+ */
+function runScript(job: Manifest, url: string, spread: Spread = {}): Promise<Run> {
   const [shell, flag, script] = job.spec.template.spec.containers[0].command;
   expect(shell).toEqual('/bin/sh');
   const env = Object.fromEntries(Object.entries(envOf(job)).map(([k, v]) => [k, kubernetesExpansion(v)]));
+  expect(env.PROBE_SPREAD_URL).toMatch(/^http:\/\//);
+  const spreadEnv = {
+    PROBE_SPREAD_URL: spread.url ?? twoPods.url,
+    ...(spread.seconds !== undefined ? { PROBE_SPREAD_SECONDS: String(spread.seconds) } : {}),
+  };
   return new Promise(resolve => {
-    execFile('sh', [flag, script], { env: { PATH: process.env.PATH, ...env, PROBE_URL: url }, timeout: 30_000 },
+    execFile('sh', [flag, script], { env: { PATH: process.env.PATH, ...env, PROBE_URL: url, ...spreadEnv }, timeout: 30_000 },
       (error, stdout) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout }));
   });
 }
@@ -242,6 +302,19 @@ async function standIn(names: string[]): Promise<{ url: string; hits: () => numb
   };
 }
 
+/**
+ * A stand-in for the spread Service over two Ready pods: answers name pod a
+ * and pod b in turn, in the body and in X-Pod-Name.
+ */
+let twoPods: { url: string; close: () => Promise<void> };
+beforeAll(async () => {
+  twoPods = await standInWith(n => {
+    const pod = n % 2 === 0 ? 'pod-a' : 'pod-b';
+    return { headers: { 'X-Pod-Name': pod }, body: `${pod}\n` };
+  });
+});
+afterAll(() => twoPods.close());
+
 /** One answer of a stand-in backend. */
 interface Answer { status?: number; headers?: Record<string, string>; body: string }
 
@@ -263,7 +336,7 @@ async function standInWith(answer: (n: number) => Answer): Promise<{ url: string
 describe('the probe script with a response header naming the pod, run as rendered against a local stand-in', () => {
   // GIVEN the Job probing an existing Service whose pods name themselves in X-Pod-Name
   const chart = newChart();
-  const api = new kplus.Service(chart, 'Api', { metadata: { name: 'api' }, ports: [{ port: 8080 }] });
+  const api = apiService(chart);
   new AffinityProbe(chart, 'Probe', {
     service: api, path: '/api/health', interval: Duration.seconds(0), podIdentity: ProbeIdentity.responseHeader('X-Pod-Name'),
   });
@@ -323,14 +396,16 @@ describe('the probe script with a response header naming the pod, run as rendere
 
   test('reads a header whose name holds a $, as the container gets it', async () => {
     const dollar = newChart();
-    const svc = new kplus.Service(dollar, 'Api', { metadata: { name: 'api' }, ports: [{ port: 8080 }] });
+    const svc = apiService(dollar);
     new AffinityProbe(dollar, 'Probe', { service: svc, interval: Duration.seconds(0), podIdentity: ProbeIdentity.responseHeader('X-Pod$$Name') });
     const server = await standInWith(() => ({ headers: { 'X-Pod$$Name': 'api-a' }, body: healthy }));
+    const spread = await standInWith(n => ({ headers: { 'X-Pod$$Name': n % 2 === 0 ? 'api-a' : 'api-b' }, body: healthy }));
     try {
-      const run = await runScript(only(synthValid(dollar), 'Job'), server.url);
-      expect(run.stdout).toContain('affinity probe: PASS: all 10 answers came from api-a');
+      const run = await runScript(only(synthValid(dollar), 'Job'), server.url, { url: spread.url });
+      expect(run.stdout).toContain('affinity probe: PASS: all 10 answers came from api-a, while without affinity both api-a and api-b answered');
     } finally {
       await server.close();
+      await spread.close();
     }
   });
 });
@@ -398,12 +473,94 @@ describe('the probe script, run as rendered with sh and curl against a local sta
   });
 });
 
+describe('the probe script before it checks stickiness: two pods must answer without affinity', () => {
+  // GIVEN the rendered Job of the echo app, with no pause between requests
+  const job = only(synthProbe({ interval: Duration.seconds(0) }), 'Job');
+
+  test('GIVEN one Ready pod (the others still starting) THEN the Job is INCONCLUSIVE, not PASS, though every answer came from one pod', async () => {
+    // WHEN the sticky Service and the Service without affinity both reach only echo-a
+    const sticky = await standIn(['echo-a']);
+    const spread = await standIn(['echo-a']);
+    try {
+      const run = await runScript(job, sticky.url, { url: spread.url, seconds: 1 });
+
+      // THEN it stops before the stickiness check, with a non-zero exit
+      expect(run.stdout).toContain('without affinity: echo-a');
+      expect(run.stdout).toContain('affinity probe: INCONCLUSIVE: within 1s every answer without affinity came from echo-a: fewer than two pods are Ready, or the first line of the body is alike on every pod; one pod answers every request whether or not the Service is sticky, so stickiness was not tested');
+      expect(run.stdout).not.toContain('PASS');
+      expect(run.stdout).not.toContain('request 1/10');
+      expect(run.code).toEqual(3);
+      expect(sticky.hits()).toEqual(1);
+    } finally {
+      await sticky.close();
+      await spread.close();
+    }
+  });
+
+  test('GIVEN a second pod that becomes Ready later THEN the Job waits for it, then checks stickiness and passes', async () => {
+    // WHEN the first three answers without affinity come from echo-a only
+    const sticky = await standIn(['echo-a']);
+    const spread = await standIn(['echo-a', 'echo-a', 'echo-a', 'echo-b']);
+    try {
+      const run = await runScript(job, sticky.url, { url: spread.url, seconds: 20 });
+
+      // THEN both pods are named, and the sticky Service's ten answers from one pod pass
+      expect(run.stdout).toContain('without affinity: echo-a\nwithout affinity: echo-b\n');
+      expect(run.stdout).toContain('affinity probe: PASS: all 10 answers came from echo-a, while without affinity both echo-a and echo-b answered');
+      expect(run.code).toEqual(0);
+      expect(spread.hits()).toEqual(4);
+    } finally {
+      await sticky.close();
+      await spread.close();
+    }
+  });
+
+  test('GIVEN no answer without affinity names a pod THEN the Job is INCONCLUSIVE', async () => {
+    const sticky = await standIn(['echo-a']);
+    const spread = await standInWith(() => ({ body: '' }));
+    try {
+      const run = await runScript(job, sticky.url, { url: spread.url, seconds: 0 });
+      expect(run.stdout).toContain(`affinity probe: INCONCLUSIVE: no answer from ${spread.url} named its pod in its first line of the body within 0s; without two pods answering, stickiness cannot be told apart from a single pod`);
+      expect(run.code).toEqual(3);
+    } finally {
+      await sticky.close();
+      await spread.close();
+    }
+  });
+
+  test('GIVEN Grafana probed with firstBodyLine() on /api/health THEN its pods, alike in their first line, never pass', async () => {
+    // GIVEN an existing Service over four pods that all answer the same JSON
+    const chart = newChart();
+    const grafana = new StickyService(chart, 'Grafana', { metadata: { name: 'grafana' }, ports: [{ port: 3000 }] });
+    grafana.selectLabel('app', 'grafana');
+    new AffinityProbe(chart, 'Probe', { service: grafana, path: '/api/health', interval: Duration.seconds(0), podIdentity: ProbeIdentity.firstBodyLine() });
+    const grafanaJob = only(synthValid(chart), 'Job');
+    const health = '{\n  "database": "ok",\n  "version": "11.3.0"\n}\n';
+    const sticky = await standInWith(() => ({ body: health }));
+    const spread = await standInWith(() => ({ body: health }));
+    try {
+      // WHEN the Job runs
+      const run = await runScript(grafanaJob, sticky.url, { url: spread.url, seconds: 1 });
+
+      // THEN the first line `{` is seen as one pod only: INCONCLUSIVE, naming the identity as a cause
+      expect(run.stdout).toContain('affinity probe: INCONCLUSIVE: within 1s every answer without affinity came from {: fewer than two pods are Ready, or the first line of the body is alike on every pod');
+      expect(run.stdout).not.toContain('PASS');
+      expect(run.code).toEqual(3);
+    } finally {
+      await sticky.close();
+      await spread.close();
+    }
+  });
+});
+
 describe('example affinity-probe', () => {
   test('deploys the echo app, its sticky Service and the Job, all valid', () => {
     const manifests = synthExample('affinity-probe');
     validateManifests(manifests);
-    expect(manifests.map(m => m.kind)).toEqual(['Deployment', 'Service', 'Job']);
-    expect(only(manifests, 'Service').spec.sessionAffinityConfig.clientIP.timeoutSeconds).toEqual(300);
+    expect(manifests.map(m => m.kind)).toEqual(['Deployment', 'Service', 'Service', 'Job']);
+    const [sticky, spread] = manifests.filter(m => m.kind === 'Service');
+    expect(sticky.spec.sessionAffinityConfig.clientIP.timeoutSeconds).toEqual(300);
+    expect(spread.spec.sessionAffinity).toBeUndefined();
     expect(envOf(only(manifests, 'Job')).PROBE_REQUESTS).toEqual('10');
   });
 });
@@ -412,7 +569,7 @@ describe('AffinityProbe: what the property tests found', () => {
   test('GIVEN an existing Service whose name is no DNS label THEN it is refused, since the name is the host of the probe\'s URL', () => {
     // It used to synthesize a Job probing `http://?:80/`. Found by test/property/probe.property.test.ts.
     const chart = newChart();
-    const service = new kplus.Service(newChart('apps'), 'Svc', { metadata: { name: '?' }, ports: [{ port: 80 }] });
+    const service = new kplus.Service(newChart('apps'), 'Svc', { metadata: { name: '?' }, ports: [{ port: 80 }], selector: kplus.Pods.select(chart, 'Pods', { labels: { app: 'x' } }) });
     expect(() => new AffinityProbe(chart, 'Probe', { service, podIdentity: ProbeIdentity.firstBodyLine() }))
       .toThrow('test/Probe: \'service.metadata.name\' ("?") must be a DNS-1035 label: lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit, at most 63 characters');
   });

@@ -50,7 +50,8 @@ describe('AffinityProbe on generated props', () => {
         return;
       }
       const { manifests } = outcome;
-      const service = manifests.find(m => m.kind === 'Service')!;
+      const [service, spread] = manifests.filter(m => m.kind === 'Service');
+      expect(spread.spec.sessionAffinity).toBeUndefined();
       const deployment = manifests.find(m => m.kind === 'Deployment')!;
       const job = manifests.find(m => m.kind === 'Job')!;
       expect(service.spec.sessionAffinity).toBe('ClientIP');
@@ -92,6 +93,8 @@ describe('AffinityProbe on generated props', () => {
             affinityTimeout: p.serviceTimeout === undefined ? undefined : Duration.seconds(p.serviceTimeout),
           })
           : new kplus.Service(apps, 'Svc', { metadata: { name: p.serviceName }, ports });
+        // The probe reaches the Service's pods by its selector; one without is refused, and tested on its own.
+        service.selectLabel('app', 'api');
         const chart = new Chart(app, p.chartId);
         new AffinityProbe(chart, p.id, {
           service,
@@ -110,8 +113,11 @@ describe('AffinityProbe on generated props', () => {
         return;
       }
       const { manifests } = outcome;
-      expect(manifests.map(m => m.kind)).toEqual(['Job']);
-      const [job] = manifests;
+      expect(manifests.map(m => m.kind)).toEqual(['Service', 'Job']);
+      const [spread, job] = manifests;
+      expect(spread.spec.selector).toEqual({ app: 'api' });
+      expect(spread.spec.sessionAffinity).toBeUndefined();
+      expect(spread.metadata.namespace).toBe(p.chartNamespace);
       const env = Object.fromEntries(job.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
       expect([80, 8080].map(port => `http://${p.serviceName}:${port}${p.path ?? '/'}`)).toContain(env.PROBE_URL);
       expect(job.metadata.namespace).toBe(p.chartNamespace);
