@@ -362,13 +362,21 @@ class SharedDatabaseSessions extends GrafanaSessions {
       throw propError(scope, 'sessions.database', database.kind,
         'must be SessionStore.postgres(): several Grafana replicas share logins only through a shared MySQL or PostgreSQL database');
     }
+    if (database.port === undefined) {
+      throw propError(scope, 'sessions.database', `url with hosts ${database.host}`,
+        'must name one host: Grafana\'s GF_DATABASE_HOST takes one host:port, not libpq\'s list of hosts');
+    }
     const env: SessionEnvVariable[] = [];
     const add = (name: string, value: kplus.EnvValue) => env.push({ name, value });
+    // An external database's names are taken as given: a `$` is doubled so that Kubernetes expands no `$(NAME)` in them.
+    const literal = (value: string) => kplus.EnvValue.fromValue(value.replace(/\$/g, '$$$$'));
     add(GRAFANA_ENV.DATABASE_TYPE, kplus.EnvValue.fromValue('postgres'));
-    add(GRAFANA_ENV.DATABASE_HOST, kplus.EnvValue.fromValue(`${database.host}:${database.port}`));
-    add(GRAFANA_ENV.DATABASE_NAME, kplus.EnvValue.fromValue(database.database!));
-    add(GRAFANA_ENV.DATABASE_USER, kplus.EnvValue.fromValue(database.user!));
-    add(GRAFANA_ENV.DATABASE_PASSWORD, secretEnv(database.password!));
+    add(GRAFANA_ENV.DATABASE_HOST, literal(`${database.host}:${database.port}`));
+    add(GRAFANA_ENV.DATABASE_NAME, literal(database.database!));
+    add(GRAFANA_ENV.DATABASE_USER, literal(database.user!));
+    if (database.password !== undefined) {
+      add(GRAFANA_ENV.DATABASE_PASSWORD, secretEnv(database.password));
+    }
     add(GRAFANA_ENV.DATABASE_SSL_MODE, kplus.EnvValue.fromValue(sslModeOf(scope, database)));
     add(GRAFANA_ENV.SECURITY_SECRET_KEY, secretEnv(this.options.secretKey));
 

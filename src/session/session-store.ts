@@ -103,7 +103,8 @@ export interface SessionStoreConfig {
 
   /**
    * The store's address without credentials (`redis://host:6379`,
-   * `postgresql://host:5432/sessions`).
+   * `postgresql://host:5432/sessions`; an external PostgreSQL URL as given,
+   * without its user).
    *
    * @default - none (JWT)
    */
@@ -111,16 +112,20 @@ export interface SessionStoreConfig {
 
   /**
    * The host to connect to: the store's Service as
-   * `<service>.<namespace>.svc.<cluster domain>`, or the external host.
+   * `<service>.<namespace>.svc.<cluster domain>`, or the external host. For
+   * an external PostgreSQL URL naming several hosts, the list as written
+   * (`db1:5432,db2:5432`), and `port` is none.
    *
    * @default - none (JWT)
    */
   readonly host?: string;
 
   /**
-   * The port to connect to.
+   * The port to connect to: the URL's, else the store's default port (5432
+   * for PostgreSQL, as libpq defaults; the URL given to the app is not
+   * changed).
    *
-   * @default - none (JWT)
+   * @default - none (JWT, or an external PostgreSQL URL naming several hosts)
    */
   readonly port?: number;
 

@@ -150,6 +150,25 @@ describe('MultiPodGrafana with a shared database (Grafana\'s HA setup)', () => {
     expect(Object.keys(envByName(manifests)).filter(n => n.includes('ALERTING'))).toEqual([]);
   });
 
+  test('an external PostgreSQL taken as given: any role and database name, no password (certificate authentication)', () => {
+    // GIVEN a role and database the library could not create, a $ in the role, and no password
+    const { chart } = build(c => ({
+      database: SessionStore.postgres({ url: 'postgresql://grafana%40myserver@db.example.com/Grafana-DB$1?sslmode=verify-full' }),
+      secretKey: secret(c, 'SecretKey', 'grafana-secret-key', 'secret-key'),
+    }));
+    // THEN Grafana gets the names decoded, `$` doubled for Kubernetes, and no password variable
+    const env = envByName(synthValid(chart));
+    expect(env).toMatchObject({ GF_DATABASE_HOST: 'db.example.com:5432', GF_DATABASE_USER: 'grafana@myserver', GF_DATABASE_NAME: 'Grafana-DB$$1' });
+    expect(env.GF_DATABASE_PASSWORD).toBeUndefined();
+  });
+
+  test('refuses an external PostgreSQL with several hosts: Grafana takes one host:port', () => {
+    expect(() => build(c => ({
+      database: SessionStore.postgres({ url: 'postgresql://grafana@db1:5432,db2:5432/grafana', password: secret(c, 'P', 'p', 'p') }),
+      secretKey: secret(c, 'SecretKey', 'grafana-secret-key', 'secret-key'),
+    }))).toThrow("test/Grafana: 'sessions.database' (url with hosts db1:5432,db2:5432) must name one host: Grafana's GF_DATABASE_HOST takes one host:port, not libpq's list of hosts");
+  });
+
   test('an external PostgreSQL with sslmode=require', () => {
     const { chart } = build(c => ({
       database: SessionStore.postgres({ url: 'postgresql://grafana@db.example.com/grafana?sslmode=require', password: secret(c, 'DbPassword', 'grafana-db', 'password') }),

@@ -231,7 +231,7 @@ describePostgres('PostgreSQL run in the chart, against a real PostgreSQL server'
   test('an app pointed at it as an external database (url + password) reaches it too', async () => {
     const external = shop(secret => SessionStore.postgres({ url: 'postgresql://sessions@db.example.com/sessions?sslmode=disable', password: { secret, key: 'password' } }));
     const env = appEnv(external);
-    expect(env.get('SESSION_DATABASE')).toEqual(`postgresql://sessions:${PASSWORD}@db.example.com:5432/sessions?sslmode=disable`);
+    expect(env.get('SESSION_DATABASE')).toEqual(`postgresql://sessions:${PASSWORD}@db.example.com/sessions?sslmode=disable`);
     const client = new PgClient({ connectionString: rehost(env.get('SESSION_DATABASE')!, '127.0.0.1', cluster.port) });
     await client.connect();
     try {

@@ -158,7 +158,7 @@ describe('every store, in the chart or external', () => {
     ['memcached', () => SessionStore.memcached()],
     ['external memcached', () => SessionStore.memcached({ url: 'memcached://cache.example.com' })],
     ['postgres', s => SessionStore.postgres({ password: password(s) })],
-    ['external postgres', s => SessionStore.postgres({ url: 'postgres://db.example.com:6432/app?sslmode=verify-full', password: password(s) })],
+    ['external postgres', s => SessionStore.postgres({ url: 'postgres://app@db.example.com:6432/app?sslmode=verify-full', password: password(s) })],
     ['jwt', s => SessionStore.jwt({ secret: s, key: 'password' })],
   ];
 
@@ -293,9 +293,85 @@ describe('SessionStore.postgres()', () => {
     expect(manifests.map(m => m.kind).sort()).toEqual(['Deployment', 'Secret', 'Service']);
     expect(appContainer(manifests).env).toEqual([
       { name: 'SESSION_DATABASE_PASSWORD', valueFrom: { secretKeyRef: { name: 'shop-sessions', key: 'password' } } },
-      { name: 'SESSION_DATABASE', value: 'postgresql://shop:$(SESSION_DATABASE_PASSWORD)@db.example.com:5432/shop_sessions?sslmode=require' },
+      { name: 'SESSION_DATABASE', value: 'postgresql://shop:$(SESSION_DATABASE_PASSWORD)@db.example.com/shop_sessions?sslmode=require' },
     ]);
+    // The port is libpq's default for consumers that need one; the app's URL is left as given.
     expect(app.store).toMatchObject({ host: 'db.example.com', port: 5432, user: 'shop', database: 'shop_sessions', tls: true, runsInChart: false });
+    expect(app.store.url).toEqual('postgresql://db.example.com/shop_sessions?sslmode=require');
+  });
+});
+
+describe('SessionStore.postgres() with an external url: taken as the user gives it', () => {
+  const urlEnvOf = (manifests: Manifest[]) => appContainer(manifests).env.find((e: any) => e.name === 'SESSION_DATABASE').value;
+
+  test.each([
+    ['a role name with a hyphen', 'postgresql://app-user@db/s', 'postgresql://app-user:$(SESSION_DATABASE_PASSWORD)@db/s', 'app-user', 's'],
+    ['an Azure login, its @ percent-encoded', 'postgresql://app%40myserver@myserver.postgres.database.azure.com/s?sslmode=require',
+      'postgresql://app%40myserver:$(SESSION_DATABASE_PASSWORD)@myserver.postgres.database.azure.com/s?sslmode=require', 'app@myserver', 's'],
+    ['a database with a hyphen', 'postgresql://app@db/app-sessions', 'postgresql://app:$(SESSION_DATABASE_PASSWORD)@db/app-sessions', 'app', 'app-sessions'],
+    ['a database in mixed case', 'postgresql://app@db/MyDb', 'postgresql://app:$(SESSION_DATABASE_PASSWORD)@db/MyDb', 'app', 'MyDb'],
+    ['a port and parameters', 'postgresql://u@db:6432/s?sslmode=verify-full&application_name=x',
+      'postgresql://u:$(SESSION_DATABASE_PASSWORD)@db:6432/s?sslmode=verify-full&application_name=x', 'u', 's'],
+    ['a user with a $, doubled so Kubernetes expands nothing', 'postgresql://a$(B)@db/s', 'postgresql://a$$(B):$(SESSION_DATABASE_PASSWORD)@db/s', 'a$(B)', 's'],
+  ])('GIVEN %s THEN the app gets the URL as given, with the password placeholder after the user', (_what, url, value, user, database) => {
+    // WHEN
+    const { manifests, app } = shop(s => SessionStore.postgres({ url, password: password(s) }));
+    // THEN
+    expect(urlEnvOf(manifests)).toEqual(value);
+    expect(app.store).toMatchObject({ user, database, runsInChart: false });
+  });
+
+  test('GIVEN several hosts THEN the app gets them all, and the config names the list with no port', () => {
+    const { manifests, app } = shop(s => SessionStore.postgres({ url: 'postgresql://u@db1:5432,db2:5433/s?target_session_attrs=read-write', password: password(s) }));
+    expect(urlEnvOf(manifests)).toEqual('postgresql://u:$(SESSION_DATABASE_PASSWORD)@db1:5432,db2:5433/s?target_session_attrs=read-write');
+    expect(app.store.host).toEqual('db1:5432,db2:5433');
+    expect(app.store.port).toBeUndefined();
+  });
+
+  test('GIVEN no password (IAM or certificate authentication) THEN the app gets the URL alone, and no password variable', () => {
+    const { manifests, app } = shop(() => SessionStore.postgres({ url: 'postgresql://app@db.example.com/s?sslmode=verify-full' }));
+    expect(appContainer(manifests).env).toEqual([{ name: 'SESSION_DATABASE', value: 'postgresql://app@db.example.com/s?sslmode=verify-full' }]);
+    expect(app.store.password).toBeUndefined();
+  });
+
+  test('GIVEN a URL without user or database, and both as props THEN they are written into the URL, percent-encoded', () => {
+    const { manifests, app } = shop(s => SessionStore.postgres({ url: 'postgresql://db.example.com', user: 'app@myserver', database: 'app sessions', password: password(s) }));
+    expect(urlEnvOf(manifests)).toEqual('postgresql://app%40myserver:$(SESSION_DATABASE_PASSWORD)@db.example.com/app%20sessions');
+    expect(app.store).toMatchObject({ user: 'app@myserver', database: 'app sessions' });
+  });
+
+  test('GIVEN user and database as libpq parameters THEN they count as named', () => {
+    const { manifests, app } = shop(() => SessionStore.postgres({ url: 'postgresql://db/?user=app&dbname=s' }));
+    expect(urlEnvOf(manifests)).toEqual('postgresql://app@db/?user=app&dbname=s');
+    expect(app.store).toMatchObject({ user: 'app', database: 's' });
+  });
+
+  const secretRef = () => ({ secret: kplus.Secret.fromSecretName(new Chart(Testing.app(), 'scratch'), 'S', 'shop-sessions'), key: 'password' });
+  test.each([
+    ['no user, rather than assuming one', { url: 'postgresql://db.example.com/s' },
+      'test/Shop: \'store.url\' ("postgresql://db.example.com/s") must name the user the app logs in as (postgresql://user@host/database), or give it as \'user\': no user is assumed for an external database'],
+    ['no database, rather than assuming one', { url: 'postgresql://u@db' },
+      'test/Shop: \'store.url\' ("postgresql://u@db") must name the database (postgresql://user@host/database), or give it as \'database\': no database is assumed for an external database'],
+    ['a password parameter', { url: 'postgresql://u@db/s?sslmode=require&password=hunter2' },
+      'test/Shop: \'store.url\' ("postgresql://u@db/s?sslmode=require&password=***") must not hold a password: the URL is a plain env value; put the password in a Secret and pass it as \'password\''],
+    ['an empty password', { url: 'postgresql://u:@db/s' },
+      'test/Shop: \'store.url\' ("postgresql://u:***@db/s") must not hold a password'],
+    ['an @ in the user left unencoded', { url: 'postgresql://app@myserver@host/s' },
+      'test/Shop: \'store.url\' ("postgresql://app@myserver@host/s") must percent-encode an \'@\' in the user name as %40'],
+    ['a fragment', { url: 'postgresql://u@db/app#frag' },
+      'test/Shop: \'store.url\' ("postgresql://u@db/app#frag") must not end in a fragment'],
+    ['a port out of range', { url: 'postgresql://u@db:65536/s' },
+      'test/Shop: \'store.url\' ("postgresql://u@db:65536/s") must name a host, or hosts separated by \',\', each with an optional port from 1 to 65535'],
+    ['no host', { url: 'postgresql:///s' },
+      'test/Shop: \'store.url\' ("postgresql:///s") must name a host'],
+    ['a malformed escape', { url: 'postgresql://u%4@db/s' },
+      'test/Shop: \'store.url\' ("postgresql://u%4@db/s") must percent-encode its user correctly'],
+    ['a database that differs from the URL\'s', { url: 'postgresql://u@db/a', database: 'b' },
+      'test/Shop: \'store.database\' ("b") must match the database in \'url\' ("a"), or be left out'],
+    ['an empty user', { url: 'postgresql://db/s', user: '' },
+      'test/Shop: \'store.user\' ("") must not be empty'],
+  ])('refuses %s, naming the prop given', (_what, options, message) => {
+    expect(() => shop(() => SessionStore.postgres({ ...options, password: secretRef() } as any))).toThrow(message);
   });
 });
 
@@ -437,7 +513,7 @@ describe('SessionStore called from plain JavaScript', () => {
   });
 
   test.each([
-    ['postgres', 'test/Shop: \'store.password\' (not given) must name the Secret key holding the database user\'s password'],
+    ['postgres', 'test/Shop: \'store.password\' (not given) must name the Secret key holding the password of the PostgreSQL run in the chart (its user\'s, set at the first start); or pass \'url\' for an external database'],
     ['jwt', 'test/Shop: \'store.secret\' (not given) must be the Secret holding the JWT signing key'],
   ])('GIVEN SessionStore.%s() with no options THEN binding it names the missing prop', (factory, message) => {
     const store: SessionStore = untyped[factory]();

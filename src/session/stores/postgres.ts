@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   addVolumeClaimTemplate, checkNames, checkPassword, containerSecurityContext,
-  parseStoreUrl, placement, podSecurityContext, statefulStoreServices, storeImage, storeNetworkPolicy, urlAndPasswordEnv,
+  placement, podSecurityContext, statefulStoreServices, storeImage, storeNetworkPolicy, urlAndPasswordEnv,
 } from './common';
 import { InChartStoreOptions } from './options';
 import { propError } from '../../errors';
@@ -19,34 +19,47 @@ import {
 /** Options of `SessionStore.postgres()`. */
 export interface PostgresSessionStoreOptions extends InChartStoreOptions {
   /**
-   * An external database (`postgresql://[user@]host[:port]/database`, with
-   * `?sslmode=require` for TLS): nothing runs in the chart. Without a
-   * password in it: pass `password` for that.
+   * An external database, as libpq reads it
+   * (`postgresql://user@host[:port][,host2[:port2]...]/database[?sslmode=require&...]`):
+   * nothing runs in the chart. The URL reaches the app as given: any role
+   * and database name, percent-encoded where the URL needs it (`app%40myserver`),
+   * several hosts, any parameters; the library adds only the password
+   * placeholder after the user when `password` is given. It must name the
+   * user and the database (or give them as `user` and `database`): nothing
+   * is assumed for an external database. Refused: a password in the URL
+   * (userinfo or `password=` parameter), which belongs in a Secret; a
+   * fragment; spaces or control characters.
    *
    * @default - PostgreSQL runs in the chart
    */
   readonly url?: string;
 
   /**
-   * The Secret key holding the user's password. Required: PostgreSQL in the
-   * chart sets it at its first start, and the app always needs it. Use
-   * letters, digits and `-._~` only: the password is written into the app's
-   * URL by `$(VAR)` expansion, which does not escape.
+   * The Secret key holding the user's password. Use letters, digits and
+   * `-._~` only: the password is written into the app's URL by `$(VAR)`
+   * expansion, which does not escape.
+   *
+   * @default - none: required for PostgreSQL run in the chart, which sets it
+   * at its first start; with `url`, leave it out for a database that takes no
+   * password (IAM tokens, client certificates), and the URL carries none
    */
-  readonly password: SecretKeyRef;
+  readonly password?: SecretKeyRef;
 
   /**
    * The user the app logs in as (in the chart: the database's owner and
-   * superuser, created at the first start).
+   * superuser, created at the first start, a lower-case identifier). With
+   * `url`, any role name, for a URL that names none.
    *
-   * @default - the user in `url`, else 'sessions'
+   * @default - in the chart: 'sessions'; with `url`: the user in `url`, which must name one if this is not given
    */
   readonly user?: string;
 
   /**
-   * The database holding the sessions.
+   * The database holding the sessions (in the chart: created at the first
+   * start, a lower-case identifier). With `url`, any database name, for a
+   * URL that names none.
    *
-   * @default - the database in `url`, else 'sessions'
+   * @default - in the chart: 'sessions'; with `url`: the database in `url`, which must name one if this is not given
    */
   readonly database?: string;
 
@@ -119,43 +132,23 @@ export class PostgresSessionStore extends SqlSessionStore {
   public bind(scope: Construct, consumer: SessionStoreConsumer): SessionStoreConfig {
     const o = this.options;
     const { urlEnv, passwordEnv } = urlAndPasswordEnv(scope, o, SESSION_DATABASE_ENV);
-    if (o.password === undefined) {
-      throw propError(scope, 'store.password', 'not given', 'must name the Secret key holding the database user\'s password');
+    if (o.password !== undefined) {
+      checkPassword(scope, 'store.password', o.password, consumer);
     }
-    checkPassword(scope, 'store.password', o.password, consumer);
 
     if (o.url !== undefined) {
-      const url = parseStoreUrl(scope, 'store.url', o.url, POSTGRES_SCHEMES, 'PostgreSQL');
       for (const [prop, value] of [['storage', o.storage], ['storageClassName', o.storageClassName], ['image', o.image], ['name', o.name],
         ['resources', o.resources], ['clusterDomain', o.clusterDomain]] as const) {
         if (value !== undefined) {
           throw propError(scope, `store.${prop}`, 'given', 'applies only to a PostgreSQL run in the chart: drop it, or drop \'url\'');
         }
       }
-      const fromUrl = decodeURIComponent(url.username);
-      if (fromUrl !== '' && o.user !== undefined && fromUrl !== o.user) {
-        throw propError(scope, 'store.user', JSON.stringify(o.user), `must match the user in 'url' (${JSON.stringify(fromUrl)}), or be left out`);
-      }
-      const dbFromUrl = decodeURIComponent(url.pathname.replace(/^\//, ''));
-      if (dbFromUrl !== '' && o.database !== undefined && dbFromUrl !== o.database) {
-        throw propError(scope, 'store.database', JSON.stringify(o.database), `must match the database in 'url' (${JSON.stringify(dbFromUrl)}), or be left out`);
-      }
-      const user = checkIdentifier(scope, 'store.user', fromUrl || (o.user ?? 'sessions'));
-      const database = checkIdentifier(scope, 'store.database', dbFromUrl || (o.database ?? 'sessions'));
-      const port = url.port === '' ? POSTGRES_PORT : Number(url.port);
-      const sslmode = url.searchParams.get('sslmode');
-      return {
-        kind: this.kind,
-        env: postgresEnv(urlEnv, passwordEnv, url.protocol, user, url.hostname, port, database, url.search, o.password),
-        url: `${url.protocol}//${url.hostname}:${port}/${database}${url.search}`,
-        host: url.hostname,
-        port,
-        database,
-        user,
-        password: o.password,
-        tls: sslmode !== null && POSTGRES_TLS_SSLMODES.includes(sslmode),
-        runsInChart: false,
-      };
+      return this.external(scope, o.url, urlEnv, passwordEnv);
+    }
+
+    if (o.password === undefined) {
+      throw propError(scope, 'store.password', 'not given',
+        'must name the Secret key holding the password of the PostgreSQL run in the chart (its user\'s, set at the first start); or pass \'url\' for an external database');
     }
 
     const user = checkIdentifier(scope, 'store.user', o.user ?? 'sessions');
@@ -221,7 +214,7 @@ export class PostgresSessionStore extends SqlSessionStore {
 
     return {
       kind: this.kind,
-      env: postgresEnv(urlEnv, passwordEnv, 'postgresql:', user, place.host, POSTGRES_PORT, database, '', o.password),
+      env: postgresEnv(urlEnv, passwordEnv, `postgresql://${user}`, `${place.host}:${POSTGRES_PORT}/${database}`, o.password),
       url: `postgresql://${place.host}:${POSTGRES_PORT}/${database}`,
       host: place.host,
       port: POSTGRES_PORT,
@@ -236,6 +229,52 @@ export class PostgresSessionStore extends SqlSessionStore {
       governingService,
     };
   }
+
+  /** An external database: the URL as given, with the password's placeholder after its user when there is a password. */
+  private external(scope: Construct, given: string, urlEnv: string, passwordEnv: string): SessionStoreConfig {
+    const o = this.options;
+    const url = parsePostgresUrl(scope, 'store.url', given);
+    for (const [prop, value] of [['user', o.user], ['database', o.database]] as const) {
+      if (value === '') {
+        throw propError(scope, `store.${prop}`, '""', `must not be empty: leave it out, or name the ${prop}`);
+      }
+    }
+    if (url.user !== undefined && o.user !== undefined && url.user !== o.user) {
+      throw propError(scope, 'store.user', JSON.stringify(o.user), `must match the user in 'url' (${JSON.stringify(url.user)}), or be left out`);
+    }
+    if (url.database !== undefined && o.database !== undefined && url.database !== o.database) {
+      throw propError(scope, 'store.database', JSON.stringify(o.database), `must match the database in 'url' (${JSON.stringify(url.database)}), or be left out`);
+    }
+    const user = url.user ?? o.user;
+    if (user === undefined) {
+      throw propError(scope, 'store.url', JSON.stringify(given),
+        'must name the user the app logs in as (postgresql://user@host/database), or give it as \'user\': no user is assumed for an external database');
+    }
+    const database = url.database ?? o.database;
+    if (database === undefined) {
+      throw propError(scope, 'store.url', JSON.stringify(given),
+        'must name the database (postgresql://user@host/database), or give it as \'database\': no database is assumed for an external database');
+    }
+    // What the URL lacks and the props give is added, percent-encoded as a URL needs.
+    const userText = url.userText ?? encodeURIComponent(user);
+    const path = url.database === undefined ? `/${encodeURIComponent(database)}` : url.pathText ?? '';
+    const rest = `${url.hostText}${path}${url.query}`;
+    const single = url.hosts.length === 1 ? url.hosts[0] : undefined;
+    const sslmode = url.params.get('sslmode');
+    return {
+      kind: this.kind,
+      env: postgresEnv(urlEnv, passwordEnv, `${url.scheme}//${envLiteral(userText)}`, envLiteral(rest), o.password),
+      url: `${url.scheme}//${rest}`,
+      host: single?.host ?? url.hostText,
+      // libpq's default port, for consumers that need one (Grafana's host:port); the URL is left as given.
+      port: single === undefined ? undefined : single.port ?? POSTGRES_PORT,
+      database,
+      user,
+      password: o.password,
+      tls: sslmode !== null && POSTGRES_TLS_SSLMODES.includes(sslmode),
+      runsInChart: false,
+    };
+  }
 }
 
 function checkIdentifier(scope: Construct, prop: string, value: string): string {
@@ -246,11 +285,103 @@ function checkIdentifier(scope: Construct, prop: string, value: string): string 
   return value;
 }
 
-/** The password variable, then the URL that embeds it as `$(VAR)`. */
-function postgresEnv(urlEnv: string, passwordEnv: string, scheme: string, user: string, host: string, port: number,
-  database: string, search: string, password: SecretKeyRef): SessionEnvVariable[] {
+/**
+ * The password variable, then the URL that embeds it as `$(VAR)` after the
+ * user; without a password, the URL alone. `head` is `scheme://user`, `rest`
+ * what follows the `@`, both already written for an env value.
+ */
+function postgresEnv(urlEnv: string, passwordEnv: string, head: string, rest: string, password: SecretKeyRef | undefined): SessionEnvVariable[] {
+  if (password === undefined) {
+    return [{ name: urlEnv, value: kplus.EnvValue.fromValue(`${head}@${rest}`) }];
+  }
   return [
     { name: passwordEnv, value: kplus.EnvValue.fromSecretValue({ secret: password.secret, key: password.key }) },
-    { name: urlEnv, value: kplus.EnvValue.fromValue(`${scheme}//${user}:$(${passwordEnv})@${host}:${port}/${database}${search}`) },
+    { name: urlEnv, value: kplus.EnvValue.fromValue(`${head}:$(${passwordEnv})@${rest}`) },
   ];
+}
+
+/** A value as Kubernetes must be given it for an env value: `$` doubled, so that no `$(NAME)` in it is expanded. */
+function envLiteral(value: string): string {
+  return value.replace(/\$/g, '$$$$');
+}
+
+/** An external PostgreSQL URL in its parts, each as written and, where it names something, decoded. */
+interface PostgresUrl {
+  /** `postgresql:` or `postgres:`. */
+  readonly scheme: string;
+  /** The user as written (percent-encoded), if the URL names one before `@`. */
+  readonly userText?: string;
+  /** The user, decoded: from before `@`, else from a `user=` parameter. */
+  readonly user?: string;
+  /** The hosts as written: `db`, `db:6432`, `db1:5432,db2:5432`, `[::1]:5432`. */
+  readonly hostText: string;
+  readonly hosts: Array<{ readonly host: string; readonly port?: number }>;
+  /** The path as written (`/sessions`, `/`), if there is one. */
+  readonly pathText?: string;
+  /** The database, decoded: the path, else a `dbname=` parameter. */
+  readonly database?: string;
+  /** `?...` as written, or ''. */
+  readonly query: string;
+  readonly params: URLSearchParams;
+}
+
+/**
+ * libpq's URI form: `postgresql://[userspec@][hostspec][/dbname][?paramspec]`,
+ * userspec `user[:password]`, hostspec `[host][:port][,...]`.
+ *
+ * @see https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNSTRING-URIS
+ */
+const POSTGRES_URI = /^([A-Za-z][A-Za-z0-9+.-]*:)\/\/(?:([^@/?#]*)@)?([^/?#]*)(\/[^?#]*)?(\?[^#]*)?(#.*)?$/;
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[^:[\]]+)(?::([0-9]*))?$/;
+
+function parsePostgresUrl(scope: Construct, prop: string, given: string): PostgresUrl {
+  const shown = JSON.stringify(given);
+  const match = /[\s\x00-\x1f\x7f]/.test(given) ? null : POSTGRES_URI.exec(given);
+  if (match === null) {
+    throw propError(scope, prop, shown, 'must be a URL such as postgresql://user@host:5432/database, with no spaces or control characters');
+  }
+  const [, scheme, userinfo, hostText, pathText, query = '', fragment] = match;
+  if (!POSTGRES_SCHEMES.includes(scheme.toLowerCase())) {
+    throw propError(scope, prop, shown, `must be a PostgreSQL URL: its scheme must be one of ${POSTGRES_SCHEMES.map(x => `${x}//`).join(', ')}`);
+  }
+  const params = new URLSearchParams(query);
+  if ((userinfo !== undefined && userinfo.includes(':')) || params.has('password')) {
+    const redacted = given.replace(/^([^:]+:\/\/[^:@/?#]*:)[^@/?#]*@/, '$1***@').replace(/([?&]password=)[^&#]*/, '$1***');
+    throw propError(scope, prop, JSON.stringify(redacted),
+      'must not hold a password: the URL is a plain env value; put the password in a Secret and pass it as \'password\'');
+  }
+  if (fragment !== undefined) {
+    throw propError(scope, prop, shown, 'must not end in a fragment (\'#...\'): libpq reads none, and other clients drop it; percent-encode a \'#\' in a name as %23');
+  }
+  if (hostText.includes('@')) {
+    throw propError(scope, prop, shown, 'must percent-encode an \'@\' in the user name as %40 (\'app%40myserver@host\'): only the last part after \'@\' is the host');
+  }
+  const hosts = hostText.split(',').map(part => {
+    const hp = HOST_PORT.exec(part);
+    const port = hp?.[2] ? Number(hp[2]) : undefined;
+    if (hp === null || hp[2] === '' || (port !== undefined && (port < 1 || port > 65535))) {
+      throw propError(scope, prop, shown, 'must name a host, or hosts separated by \',\', each with an optional port from 1 to 65535 (db1:5432,db2:5432)');
+    }
+    return { host: hp[1], port };
+  });
+  const decode = (text: string, what: string): string => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      throw propError(scope, prop, shown, `must percent-encode its ${what} correctly ('%' then two hexadecimal digits)`);
+    }
+  };
+  const userFromInfo = userinfo === undefined || userinfo === '' ? undefined : decode(userinfo, 'user');
+  const dbFromPath = pathText === undefined || pathText === '/' ? undefined : decode(pathText.slice(1), 'database');
+  return {
+    scheme,
+    userText: userFromInfo === undefined ? undefined : userinfo,
+    user: userFromInfo ?? (params.get('user') || undefined),
+    hostText,
+    hosts,
+    pathText,
+    database: dbFromPath ?? (params.get('dbname') || undefined),
+    query,
+    params,
+  };
 }
