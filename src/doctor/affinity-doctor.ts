@@ -4,7 +4,7 @@ import { Doc } from './inventory';
 import { formatProblem, parseText } from './load';
 import { Finding, RuleInfo, Severity } from './model';
 import { RULES } from './rules';
-import { LOCAL_SESSIONS_ANNOTATION } from '../facts/manifests';
+import { LOCAL_SESSIONS_ANNOTATION, USER_FACING_ANNOTATION } from '../facts/manifests';
 import { untypedProps } from '../units';
 
 /** Options of `AffinityDoctor.check()` and `AffinityDoctor.checkYaml()`. */
@@ -43,6 +43,19 @@ export class AffinityDoctor {
    * deployment.metadata.addAnnotation(affinity.AffinityDoctor.LOCAL_SESSIONS_ANNOTATION, 'true');
    */
   public static readonly LOCAL_SESSIONS_ANNOTATION: string = LOCAL_SESSIONS_ANNOTATION;
+
+  /**
+   * The annotation a Service carries, `"false"`, to tell the doctor that no
+   * user's requests come through it (a probe's or a metrics scraper's
+   * Service, the pods' peer discovery): the doctor then does not ask it to
+   * keep users with local sessions on their pods. `AffinityProbe` sets it on
+   * the Service without affinity it calls first.
+   *
+   * @example
+   * declare const metrics: kplus.Service;
+   * metrics.metadata.addAnnotation(affinity.AffinityDoctor.USER_FACING_ANNOTATION, 'false');
+   */
+  public static readonly USER_FACING_ANNOTATION: string = USER_FACING_ANNOTATION;
 
   /**
    * Checks a set of manifests together (a Service is matched to the

@@ -75,3 +75,16 @@ export function ingressClassOf(ingress: Manifest): string | undefined {
  * do not, whatever the doctor would infer.
  */
 export const LOCAL_SESSIONS_ANNOTATION = 'cdk8s-session-affinity.dev/local-sessions';
+
+/**
+ * An annotation of this library's own, on a Service: `"false"` tells the
+ * doctor that no user's requests come through the Service (only a probe's,
+ * a metrics scraper's, or the pods' own peer discovery), so whether it keeps
+ * users on their pods is not judged.
+ */
+export const USER_FACING_ANNOTATION = 'cdk8s-session-affinity.dev/user-facing';
+
+/** Whether a Service says no user's requests come through it (`USER_FACING_ANNOTATION: "false"`). */
+export function notUserFacing(service: Manifest): boolean {
+  return manifestAnnotations(service)[USER_FACING_ANNOTATION]?.trim().toLowerCase() === 'false';
+}

@@ -5,6 +5,7 @@ import { ProbeIdentity, ProbeIdentityConfig } from './identity';
 import { probeScript } from './script';
 import { propError } from '../errors';
 import { IMAGE_RULE, isImageReference } from '../facts/kubernetes-images';
+import { USER_FACING_ANNOTATION } from '../facts/manifests';
 import { NameRule } from '../facts/names';
 import { checkName, checkObjectNames } from '../names';
 import { StickyService } from '../service/sticky-service';
@@ -282,7 +283,8 @@ export class AffinityProbe extends Construct {
     const spread = new ApiObject(this, 'Spread', {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { namespace: this.service.metadata.namespace },
+      // Only the probe calls it: the doctor does not ask it to keep users on their pods.
+      metadata: { namespace: this.service.metadata.namespace, annotations: { [USER_FACING_ANNOTATION]: 'false' } },
       // Read when the chart is written: labels selected after the probe was made count too.
       spec: Lazy.any({ produce: () => ({ type: 'ClusterIP', selector: selectorOf(), ports: [portOf()] }) }),
     });

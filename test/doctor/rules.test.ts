@@ -56,6 +56,16 @@ describe('matching Services to workloads', () => {
     expect(rulesOf([grafana(), service('grafana', { selector: undefined })])).toEqual([]);
   });
 
+  test('a Service that says no user comes through it is not asked to keep users on their pods', () => {
+    // GIVEN a probe's or a metrics scraper's round-robin Service over multi-pod Grafana on SQLite
+    const notForUsers = service('grafana', {}, { [AffinityDoctor.USER_FACING_ANNOTATION]: 'false' });
+    // THEN it gets no local-sessions finding
+    expect(AffinityDoctor.USER_FACING_ANNOTATION).toBe('cdk8s-session-affinity.dev/user-facing');
+    expect(rulesOf([grafana(), notForUsers])).toEqual([]);
+    // AND a Service marked as user-facing (or with any other value) is judged as usual
+    expect(rulesOf([grafana(), service('grafana', {}, { [AffinityDoctor.USER_FACING_ANNOTATION]: 'true' })])).toEqual(['local-sessions-without-affinity']);
+  });
+
   test('a DaemonSet runs several pods', () => {
     expect(rulesOf([grafana({ kind: 'DaemonSet' }), service('grafana')])).toEqual(['local-sessions-without-affinity']);
   });

@@ -1,9 +1,12 @@
 import { execFile } from 'child_process';
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { Chart, Duration } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { AffinityProbe, AffinityProbeProps, AffinityTimeout, ProbeIdentity, StickyService } from '../../src';
+import {
+  AffinityDoctor, AffinityDoctorValidation, AffinityProbe, AffinityProbeProps, AffinityTimeout,
+  GrafanaSessions, MultiPodGrafana, ProbeIdentity, Severity, StickyService,
+} from '../../src';
 import { CURL_IMAGE, HTTP_ECHO_IMAGE } from '../../src/probe/affinity-probe';
 import { synthExample } from '../util/examples';
 import { Manifest, newChart, only, synthValid, validateManifests } from '../util/manifests';
@@ -115,6 +118,25 @@ describe('AffinityProbe against an existing Service', () => {
     expect(spread.metadata.namespace).toEqual('observability');
     expect(spread.spec).toEqual({ type: 'ClusterIP', selector: { app: 'grafana' }, ports: [{ port: 3000, targetPort: 3000 }] });
     expect(envOf(job).PROBE_SPREAD_URL).toEqual(`http://${spread.metadata.name}:3000/whoami`);
+    // Only the probe calls the Service without affinity: the doctor does not ask it to keep users on their pods.
+    expect(spread.metadata.annotations).toEqual({ [AffinityDoctor.USER_FACING_ANNOTATION]: 'false' });
+  });
+
+  test('GIVEN Grafana\'s quick fix probed with the doctor at synth THEN the app synthesizes: the probe\'s Service without affinity is not taken for a way in for users', () => {
+    // GIVEN Grafana on SQLite behind its sticky Service, and a probe of that Service
+    const app = Testing.app();
+    const chart = new Chart(app, 'grafana', { namespace: 'observability' });
+    const grafana = new MultiPodGrafana(chart, 'Grafana', {
+      adminPassword: { secret: kplus.Secret.fromSecretName(chart, 'Admin', 'grafana-admin'), key: 'password' },
+      sessions: GrafanaSessions.clientIpAffinity(),
+    });
+    new AffinityProbe(chart, 'Probe', { service: grafana.service, podIdentity: ProbeIdentity.responseHeader('X-Pod-Name') });
+    AffinityDoctorValidation.addTo(app);
+    // WHEN the app is written THEN the doctor finds nothing that fails it
+    expect(() => app.synth()).not.toThrow();
+    // AND the same files read by the CLI's engine give no error either
+    const errors = AffinityDoctor.check(chart.toJson()).filter(f => f.severity === Severity.ERROR);
+    expect(errors).toEqual([]);
   });
 
   test('reads the pod\'s name from the response header podIdentity names', () => {

@@ -3,6 +3,7 @@
 import { localSessions } from './grafana';
 import { Rule, describe } from './rule';
 import { hasClientIpAffinity, serviceType } from './service';
+import { notUserFacing } from '../../facts/manifests';
 import { Doc, Inventory, Workload, nameOf } from '../inventory';
 import { Severity } from '../model';
 
@@ -119,9 +120,13 @@ interface LocalPods {
  * The pods a Service spreads requests over that keep sessions to
  * themselves, counted across all the workloads it selects (a stable and a
  * canary Deployment of one pod each are two pods), when there can be more
- * than one; undefined otherwise.
+ * than one; undefined otherwise, and for a Service that says no user's
+ * requests come through it.
  */
 function localSessionPods(inventory: Inventory, svc: Doc): LocalPods | undefined {
+  if (notUserFacing(svc.obj)) {
+    return undefined;
+  }
   const local: Array<{ w: Workload; why: string }> = [];
   for (const w of inventory.workloadsOf(svc)) {
     const why = inventory.podCount(w).max > 0 ? localSessions(inventory, w) : undefined;
