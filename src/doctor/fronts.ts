@@ -38,6 +38,14 @@ export interface FrontReach {
    */
   readonly affinity?: string;
   /**
+   * Why `affinity` pins nobody to a pod, when the front's own settings tell
+   * (its one upstream is the Service's cluster IP, so the affinity picks that
+   * address and kube-proxy spreads the requests; the cookie is never set),
+   * and what would make it pin: the doctor then does not count it, and names
+   * it with these words; undefined when it may pin.
+   */
+  readonly notCounted?: NotCounted;
+  /**
    * Whether the front picks the Service's endpoints itself and connects to
    * pod IPs, so the Service's virtual IP (where kube-proxy applies ClientIP
    * affinity) is not on the path; undefined when this detector does not say.
@@ -45,6 +53,14 @@ export interface FrontReach {
   readonly bypassesVirtualIp?: boolean;
   /** The front object, for messages ("Ingress web", "HTTPRoute shop"). */
   readonly via: string;
+}
+
+/** Why a front's affinity setting pins nobody to a pod, and the change that would make it pin. */
+export interface NotCounted {
+  /** Why, in words ("Ingress web sets ...service-upstream: \"true\", so ..."). */
+  readonly why: string;
+  /** The change, as an imperative ("remove ... from Ingress web, so that ..."). */
+  readonly fix: string;
 }
 
 /** What a detector may look up besides the object it reads. */

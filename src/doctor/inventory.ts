@@ -388,6 +388,18 @@ export class Inventory {
   }
 
   /**
+   * The changes that would make a front's affinity setting for a Service pin
+   * users, for the settings the front reads but that pin nobody as written
+   * (an upstream that is the cluster IP, a cookie that is never set).
+   */
+  public uncountedAffinityFixes(service: Doc): string[] {
+    const fixes = this.frontsOf(service)
+      .filter(r => r.affinity !== undefined && r.notCounted !== undefined && this.notReadBy(r, service) === undefined)
+      .map(r => r.notCounted!.fix);
+    return [...new Set(fixes)];
+  }
+
+  /**
    * The controllers that may serve an Ingress: from the IngressClass it
    * names when the manifests hold it (or the one marked default, for an
    * Ingress that names none), else from the class names controllers install
@@ -402,6 +414,11 @@ export class Inventory {
 
   /** Why a reach's affinity setting pins nobody's traffic, or undefined when it may. */
   private affinityIgnoredBy(reach: Reach, service: Doc): string | undefined {
+    return this.notReadBy(reach, service) ?? reach.notCounted?.why;
+  }
+
+  /** Why no controller that carries the traffic reads a reach's affinity setting, or undefined when one may. */
+  private notReadBy(reach: Reach, service: Doc): string | undefined {
     const obj = reach.obj;
     if (!INGRESS_CONTROLLER_NAMES.has(reach.front)) {
       return undefined;

@@ -1,5 +1,6 @@
+import { nginxClusterIpUpstream } from './ingress-upstreams';
 import { groupOf, ingressBackendRefs, manifestAnnotations, manifestName } from './manifests';
-import type { FrontDetector } from '../doctor/fronts';
+import type { FrontDetector, NotCounted } from '../doctor/fronts';
 
 /**
  * What ingress-nginx reads for cookie affinity, written once for the nginx
@@ -162,8 +163,68 @@ export const NGINX_COOKIE_DOMAIN_PATTERN = /^[-._~A-Za-z0-9/:]+$/;
 export const NGINX_COOKIE_ALWAYS_HTTP_ONLY = true;
 
 /**
+ * `upstream-hash-by`: ingress-nginx picks each request's pod by a consistent
+ * hash of this nginx variable (cookie affinity, when set too, wins). Hashed
+ * on the client's address it pins each client address to a pod, as a
+ * Service's ClientIP does.
+ *
+ * @see https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#custom-nginx-upstream-hashing
+ */
+export const NGINX_UPSTREAM_HASH_BY_ANNOTATION = `${NGINX_ANNOTATION_PREFIX}upstream-hash-by`;
+
+/**
+ * `upstream-hash-by-subset: "true"` hashes each key to a subset of the pods
+ * (`upstream-hash-by-subset-size`, 3 by default) and spreads its requests
+ * over that subset, so a client is not kept on one pod.
+ *
+ * @see https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#custom-nginx-upstream-hashing
+ */
+export const NGINX_UPSTREAM_HASH_BY_SUBSET_ANNOTATION = `${NGINX_ANNOTATION_PREFIX}upstream-hash-by-subset`;
+
+/**
+ * The nginx variables that hold the client's address, as the controller sees
+ * it (the peer of the connection, or the address the real-IP module restores
+ * from a proxy header or the PROXY protocol).
+ *
+ * @see https://nginx.org/en/docs/http/ngx_http_core_module.html#var_remote_addr
+ */
+export const NGINX_CLIENT_ADDRESS_VARIABLES: readonly string[] = ['$remote_addr', '$binary_remote_addr'];
+
+/**
+ * What pins a client to a pod on an ingress-nginx Ingress, in words, and why
+ * it pins nobody when the Ingress's own settings say so: cookie affinity, or
+ * else a consistent hash on the client's address; undefined for neither.
+ */
+export function nginxAffinityOf(ingress: { [key: string]: any }): { affinity: string; notCounted?: NotCounted } | undefined {
+  const annotations = manifestAnnotations(ingress);
+  const via = `Ingress ${manifestName(ingress)}`;
+  const clusterIp = nginxClusterIpUpstream(ingress);
+  const notCounted = clusterIp !== undefined ? { notCounted: clusterIp } : {};
+  if (annotations[NGINX_AFFINITY_ANNOTATIONS.affinity] === NGINX_AFFINITY_COOKIE) {
+    return { affinity: `ingress-nginx cookie affinity on ${via}`, ...notCounted };
+  }
+  const hashBy = (annotations[NGINX_UPSTREAM_HASH_BY_ANNOTATION] ?? '').trim();
+  if (!NGINX_CLIENT_ADDRESS_VARIABLES.includes(hashBy)) {
+    return undefined;
+  }
+  const affinity = `ingress-nginx client-IP hashing (upstream-hash-by ${hashBy}) on ${via}`;
+  if (clusterIp === undefined && isNginxTrue(annotations[NGINX_UPSTREAM_HASH_BY_SUBSET_ANNOTATION])) {
+    return {
+      affinity,
+      notCounted: {
+        why: `${via} sets ${NGINX_UPSTREAM_HASH_BY_SUBSET_ANNOTATION}: "true", so each client address is hashed to a subset of the pods and its requests are spread over that subset`,
+        fix: `remove ${NGINX_UPSTREAM_HASH_BY_SUBSET_ANNOTATION} from ${via}, so that each client address is hashed to one pod`,
+      },
+    };
+  }
+  return { affinity, ...notCounted };
+}
+
+/**
  * ingress-nginx gives cookie affinity to the backends of an Ingress that
- * asks for `affinity: cookie` (and only to that Ingress's paths).
+ * asks for `affinity: cookie` (and only to that Ingress's paths), or hashes
+ * clients by address with `upstream-hash-by`. With `service-upstream` its
+ * only upstream is the Service's cluster IP, and neither pins a pod.
  *
  * @see https://kubernetes.github.io/ingress-nginx/examples/affinity/cookie/
  */
@@ -174,12 +235,11 @@ export const INGRESS_NGINX_DETECTOR: FrontDetector = {
     if (groupOf(ingress) !== 'networking.k8s.io' && groupOf(ingress) !== 'extensions') {
       return [];
     }
-    if (manifestAnnotations(ingress)[NGINX_AFFINITY_ANNOTATIONS.affinity] !== NGINX_AFFINITY_COOKIE) {
+    const found = nginxAffinityOf(ingress);
+    if (found === undefined) {
       return [];
     }
     const via = `Ingress ${manifestName(ingress)}`;
-    return ingressBackendRefs(ingress).map(ref => ({
-      namespace: context.namespace, name: ref.name, port: ref.port, affinity: `ingress-nginx cookie affinity on ${via}`, via,
-    }));
+    return ingressBackendRefs(ingress).map(ref => ({ namespace: context.namespace, name: ref.name, port: ref.port, ...found, via }));
   },
 };

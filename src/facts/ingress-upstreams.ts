@@ -7,7 +7,7 @@
  */
 import { ingressServers } from './ingress-classes';
 import { groupOf, ingressBackendRefs, ingressClassOf, manifestAnnotations, manifestName } from './manifests';
-import type { FrontDetector } from '../doctor/fronts';
+import type { FrontDetector, NotCounted } from '../doctor/fronts';
 
 /**
  * ingress-nginx: `"true"` on the Ingress makes the upstream the Service's
@@ -37,6 +37,34 @@ export function ingressUsesClusterIp(annotations: Record<string, string>, server
     || ((annotations[NGINX_INC_USE_CLUSTER_IP_ANNOTATION] ?? '').toLowerCase() === 'true' && mayServe(servers, 'nginx-plus'));
 }
 
+/**
+ * Why a controller's affinity pins nobody to a pod when it sends to the
+ * Service's cluster IP (`setting` says what makes it do so), and the change
+ * that makes it pin: its one upstream server is that address, so every
+ * cookie or hash picks it, and kube-proxy spreads the connections over the
+ * pods behind it. ingress-nginx's documentation lists this under
+ * service-upstream's known issues ("sticky sessions will not work").
+ *
+ * @see https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#service-upstream
+ */
+export function clusterIpUpstream(setting: string, controller: string, removal: string): NotCounted {
+  return {
+    why: `${setting}, so ${controller}'s only upstream is the Service's cluster IP: the affinity picks that one address for every user, and kube-proxy spreads the requests over the pods`,
+    fix: `${removal}, so that ${controller} picks the pods itself and its affinity pins them`,
+  };
+}
+
+/**
+ * Why ingress-nginx's affinity on an Ingress pins nobody to a pod because of
+ * `service-upstream`, or undefined when the Ingress does not set it.
+ */
+export function nginxClusterIpUpstream(ingress: { [key: string]: any }): NotCounted | undefined {
+  const via = `Ingress ${manifestName(ingress)}`;
+  return manifestAnnotations(ingress)[NGINX_SERVICE_UPSTREAM_ANNOTATION] === 'true'
+    ? clusterIpUpstream(`${via} sets ${NGINX_SERVICE_UPSTREAM_ANNOTATION}: "true"`, 'ingress-nginx', `remove ${NGINX_SERVICE_UPSTREAM_ANNOTATION} from ${via}`)
+    : undefined;
+}
+
 function mayServe(servers: readonly string[] | undefined, front: string): boolean {
   return servers === undefined || servers.includes(front);
 }
@@ -49,6 +77,16 @@ function mayServe(servers: readonly string[] | undefined, front: string): boolea
  * @see https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/ingress/#on-service
  */
 export const TRAEFIK_NATIVE_LB_ANNOTATION = 'traefik.ingress.kubernetes.io/service.nativelb';
+
+/**
+ * Why Traefik's sticky cookie on a Service pins nobody to a pod because of
+ * `service.nativelb`, or undefined when the Service does not set it.
+ */
+export function traefikClusterIpUpstream(service: { [key: string]: any }): NotCounted | undefined {
+  return manifestAnnotations(service)[TRAEFIK_NATIVE_LB_ANNOTATION] === 'true'
+    ? clusterIpUpstream(`Service ${manifestName(service)} sets ${TRAEFIK_NATIVE_LB_ANNOTATION}: "true"`, 'Traefik', `remove ${TRAEFIK_NATIVE_LB_ANNOTATION} from Service ${manifestName(service)}`)
+    : undefined;
+}
 
 /**
  * The AWS Load Balancer Controller's target type: `ip` registers the pods in

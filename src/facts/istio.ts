@@ -59,11 +59,15 @@ export function isClusterDomain(domain: string): boolean {
 /**
  * Istio's sidecars (and gateways) pick the destination pod themselves, from
  * the endpoints, so a DestinationRule's host is reached without its virtual
- * IP; `consistentHash.httpCookie` pins a client to a pod. The host is
+ * IP. `consistentHash.httpCookie` pins a browser to a pod only with a `ttl`:
+ * without one the proxy never sets the cookie and only hashes one the client
+ * already sends (a request without it goes to any pod). `useSourceIp` pins
+ * each client address to a pod, as a Service's ClientIP does. The host is
  * `name`, `name.namespace` or the Service's FQDN (a short name is in the
  * rule's namespace).
  *
  * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/
+ * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#LoadBalancerSettings-ConsistentHashLB-HTTPCookie
  */
 export const ISTIO_DETECTOR: FrontDetector = {
   front: 'istio',
@@ -75,14 +79,27 @@ export const ISTIO_DETECTOR: FrontDetector = {
     }
     const [name, namespace] = host.split('.');
     const policies = [rule.spec?.trafficPolicy, ...listOf(rule.spec?.trafficPolicy?.portLevelSettings)];
-    const cookie = policies.some(p => typeof p?.loadBalancer?.consistentHash?.httpCookie === 'object');
+    const hashes = policies.map(p => p?.loadBalancer?.consistentHash).filter(h => typeof h === 'object' && h !== null);
+    const cookies = hashes.map(h => h.httpCookie).filter(c => typeof c === 'object' && c !== null);
     const via = `DestinationRule ${manifestName(rule)}`;
-    return [{
-      namespace: namespace ?? context.namespace,
-      name,
-      bypassesVirtualIp: true,
-      via,
-      ...(cookie ? { affinity: `Istio consistent-hash cookie on ${via}` } : {}),
-    }];
+    const reach = { namespace: namespace ?? context.namespace, name, bypassesVirtualIp: true, via };
+    const cookie = `Istio consistent-hash cookie on ${via}`;
+    if (cookies.some(c => c.ttl !== undefined && c.ttl !== null)) {
+      return [{ ...reach, affinity: cookie }];
+    }
+    if (hashes.some(h => h.useSourceIp === true)) {
+      return [{ ...reach, affinity: `Istio consistent hash on the client's IP (useSourceIp) on ${via}` }];
+    }
+    if (cookies.length > 0) {
+      return [{
+        ...reach,
+        affinity: cookie,
+        notCounted: {
+          why: `${via} sets httpCookie without a ttl, so the proxy never sets the cookie and only hashes one the browser already sends: requests without it go to any pod`,
+          fix: `set httpCookie.ttl on ${via} ("${ISTIO_SESSION_COOKIE_TTL}" for a session cookie), so that the proxy sets the cookie`,
+        },
+      }];
+    }
+    return [reach];
   },
 };

@@ -1,3 +1,4 @@
+import { clusterIpUpstream } from './ingress-upstreams';
 import { groupOf, listOf, manifestName } from './manifests';
 import type { FrontDetector, FrontReach } from '../doctor/fronts';
 
@@ -50,7 +51,8 @@ export const NGINX_CRD_GROUP = 'k8s.nginx.org';
  * VirtualServerRoute names a Service in the object's namespace; NGINX
  * balances over its pod IPs unless `use-cluster-ip` is set. An enabled
  * `sessionCookie` pins a browser to a pod, on NGINX Plus only (the
- * manifests cannot tell which build runs, so the finding says so).
+ * manifests cannot tell which build runs, so the finding says so), and not
+ * with `use-cluster-ip`, whose one server is the Service's cluster IP.
  *
  * @see https://docs.nginx.com/nginx-ingress-controller/configuration/virtualserver-and-virtualserverroute-resources/#upstream
  */
@@ -68,13 +70,18 @@ export const NGINX_PLUS_DETECTOR: FrontDetector = {
         continue;
       }
       const cookie = upstream.sessionCookie?.enable === true;
+      const clusterIp = upstream['use-cluster-ip'] === true;
+      const upstreamName = typeof upstream.name === 'string' ? `upstream ${upstream.name}` : `the upstream of Service ${upstream.service}`;
       out.push({
         namespace: context.namespace,
         name: upstream.service,
         ...(typeof upstream.port === 'number' ? { port: upstream.port } : {}),
-        bypassesVirtualIp: upstream['use-cluster-ip'] !== true,
+        bypassesVirtualIp: !clusterIp,
         via,
         ...(cookie ? { affinity: `NGINX Plus sticky cookie on ${via} (NGINX Plus only)` } : {}),
+        ...(cookie && clusterIp
+          ? { notCounted: clusterIpUpstream(`${via} sets use-cluster-ip: true on ${upstreamName}`, 'NGINX', `remove use-cluster-ip from ${upstreamName} of ${via}`) }
+          : {}),
       });
     }
     return out;

@@ -1,3 +1,4 @@
+import { traefikClusterIpUpstream } from './ingress-upstreams';
 import { manifestAnnotations, manifestName } from './manifests';
 import type { FrontDetector } from '../doctor/fronts';
 
@@ -42,9 +43,12 @@ export const TRAEFIK_DEFAULT_COOKIE_PATH = '/';
 
 /**
  * Traefik's Kubernetes Ingress provider reads its sticky cookie from the
- * backend Service's own annotations.
+ * backend Service's own annotations. With `service.nativelb` its one server
+ * is the Service's cluster IP, which the cookie then names for every user
+ * (traefik/traefik#10678 asks for a warning on that combination).
  *
  * @see https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/ingress/#on-service
+ * @see https://github.com/traefik/traefik/issues/10678
  */
 export const TRAEFIK_DETECTOR: FrontDetector = {
   front: 'traefik',
@@ -54,6 +58,13 @@ export const TRAEFIK_DETECTOR: FrontDetector = {
       return [];
     }
     const via = `Service ${manifestName(service)}`;
-    return [{ namespace: context.namespace, name: manifestName(service), affinity: 'Traefik sticky-cookie annotations on the Service', via }];
+    const clusterIp = traefikClusterIpUpstream(service);
+    return [{
+      namespace: context.namespace,
+      name: manifestName(service),
+      affinity: 'Traefik sticky-cookie annotations on the Service',
+      ...(clusterIp !== undefined ? { notCounted: clusterIp } : {}),
+      via,
+    }];
   },
 };

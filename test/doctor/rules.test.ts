@@ -446,6 +446,134 @@ test('a cookie name RFC 6265 allows but ingress-nginx drops', () => {
   expect(rulesOf(manifests)).toEqual(['nginx-cookie-name-invalid']);
 });
 
+describe('affinity settings a front reads but that pin nobody as written', () => {
+  const round = [grafana(), service('grafana')];
+  const local = (manifests: Obj[]) => AffinityDoctor.check(manifests).filter(f => f.rule === 'local-sessions-without-affinity');
+  const SHARED = 'or better, keep sessions in a store every pod shares (Redis, a database; for Grafana, GF_DATABASE_TYPE mysql or postgres).';
+  const destinationRule = (consistentHash: Obj): Obj => ({
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'DestinationRule',
+    metadata: { name: 'grafana' },
+    spec: { host: 'grafana', trafficPolicy: { loadBalancer: { consistentHash } } },
+  });
+
+  test('ingress-nginx cookie affinity with service-upstream: the only upstream is the cluster IP', () => {
+    // GIVEN cookie affinity on an Ingress that sends to the Service's cluster IP
+    const front = ingress('grafana', 'grafana', { 'nginx.ingress.kubernetes.io/affinity': 'cookie', 'nginx.ingress.kubernetes.io/service-upstream': 'true' });
+    // WHEN
+    const found = local([...round, front]);
+    // THEN the cookie is not counted, and the finding says why and what to remove
+    expect(found).toHaveLength(1);
+    expect(found[0].message).toBe('Service grafana spreads requests over the 4 pods of Deployment grafana, and Grafana keeps sessions in its database, here the default SQLite on each pod (no GF_DATABASE_TYPE of mysql or postgres); with no ClientIP or cookie affinity in front, users are logged out at random. '
+      + 'Not counted: ingress-nginx cookie affinity on Ingress grafana, as Ingress grafana sets nginx.ingress.kubernetes.io/service-upstream: "true", so ingress-nginx\'s only upstream is the Service\'s cluster IP: the affinity picks that one address for every user, and kube-proxy spreads the requests over the pods');
+    expect(found[0].fix).toBe(`Remove nginx.ingress.kubernetes.io/service-upstream from Ingress grafana, so that ingress-nginx picks the pods itself and its affinity pins them; ${SHARED}`);
+    // AND without service-upstream the cookie counts
+    expect(local([...round, ingress('grafana', 'grafana', { 'nginx.ingress.kubernetes.io/affinity': 'cookie' })])).toEqual([]);
+  });
+
+  test('service-upstream on an Ingress another controller serves changes nothing', () => {
+    // GIVEN ingress-nginx's annotations on an Ingress of a Traefik class
+    const front = withClass(ingress('grafana', 'grafana', { 'nginx.ingress.kubernetes.io/affinity': 'cookie', 'nginx.ingress.kubernetes.io/service-upstream': 'true' }), 'traefik');
+    const found = local([...round, front]);
+    // THEN the reason given is the class, and the fix is the rule's own
+    expect(found[0].message).toContain('Not counted: ingress-nginx cookie affinity on Ingress grafana, as Ingress grafana is served by Traefik');
+    expect(found[0].message).not.toContain('service-upstream');
+    expect(found[0].fix).toBe(AffinityDoctor.rules().find(r => r.id === 'local-sessions-without-affinity')!.fix);
+  });
+
+  test('ClientIP with a cookie on a service-upstream Ingress: ClientIP pins the controller\'s pods', () => {
+    const front = ingress('app', 'app', { 'nginx.ingress.kubernetes.io/affinity': 'cookie', 'nginx.ingress.kubernetes.io/service-upstream': 'true' });
+    expect(rulesOf([workload('app', { replicas: 3 }), service('app', CLIENT_IP), front])).toEqual(['client-ip-behind-ingress']);
+  });
+
+  test('Traefik sticky cookie with service.nativelb on the Service: the only server is the cluster IP', () => {
+    // GIVEN a sticky cookie and nativelb on the Service behind a Traefik Ingress
+    const svc = service('grafana', {}, { 'traefik.ingress.kubernetes.io/service.sticky.cookie': 'true', 'traefik.ingress.kubernetes.io/service.nativelb': 'true' });
+    const front = withClass(ingress('grafana', 'grafana'), 'traefik');
+    // WHEN
+    const found = local([grafana(), svc, front]);
+    // THEN
+    expect(found).toHaveLength(1);
+    expect(found[0].message).toContain('Not counted: Traefik sticky-cookie annotations on the Service, as Service grafana sets traefik.ingress.kubernetes.io/service.nativelb: "true", so Traefik\'s only upstream is the Service\'s cluster IP');
+    expect(found[0].fix).toBe(`Remove traefik.ingress.kubernetes.io/service.nativelb from Service grafana, so that Traefik picks the pods itself and its affinity pins them; ${SHARED}`);
+    // AND without nativelb the cookie counts
+    const sticky = service('grafana', {}, { 'traefik.ingress.kubernetes.io/service.sticky.cookie': 'true' });
+    expect(local([grafana(), sticky, front])).toEqual([]);
+  });
+
+  test('NGINX Plus sessionCookie on an upstream with use-cluster-ip', () => {
+    const virtualServer = (upstream: Obj): Obj => ({
+      apiVersion: 'k8s.nginx.org/v1',
+      kind: 'VirtualServer',
+      metadata: { name: 'grafana' },
+      spec: { host: 'g.example.com', upstreams: [{ name: 'grafana', service: 'grafana', port: 80, sessionCookie: { enable: true, name: 'srv' }, ...upstream }] },
+    });
+    const found = local([...round, virtualServer({ 'use-cluster-ip': true })]);
+    expect(found[0].message).toContain('Not counted: NGINX Plus sticky cookie on VirtualServer grafana (NGINX Plus only), as VirtualServer grafana sets use-cluster-ip: true on upstream grafana');
+    expect(found[0].fix).toBe(`Remove use-cluster-ip from upstream grafana of VirtualServer grafana, so that NGINX picks the pods itself and its affinity pins them; ${SHARED}`);
+    expect(local([...round, virtualServer({})])).toEqual([]);
+  });
+
+  test('Istio httpCookie without ttl: the proxy never sets the cookie', () => {
+    // GIVEN a consistent-hash cookie with no ttl
+    const found = local([...round, destinationRule({ httpCookie: { name: 'affinity' } })]);
+    // THEN it is not counted, and the fix is to set the ttl
+    expect(found).toHaveLength(1);
+    expect(found[0].message).toContain('Not counted: Istio consistent-hash cookie on DestinationRule grafana, as DestinationRule grafana sets httpCookie without a ttl, so the proxy never sets the cookie and only hashes one the browser already sends: requests without it go to any pod');
+    expect(found[0].fix).toBe(`Set httpCookie.ttl on DestinationRule grafana ("0s" for a session cookie), so that the proxy sets the cookie; ${SHARED}`);
+    // AND any ttl, "0s" included, makes the proxy set it
+    expect(local([...round, destinationRule({ httpCookie: { name: 'affinity', ttl: '0s' } })])).toEqual([]);
+    expect(local([...round, destinationRule({ httpCookie: { name: 'affinity', ttl: '3600s' } })])).toEqual([]);
+  });
+});
+
+describe('hashing on the client\'s address counts as affinity, as ClientIP does', () => {
+  const round = [grafana(), service('grafana')];
+  const destinationRule = (consistentHash: Obj): Obj => ({
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'DestinationRule',
+    metadata: { name: 'grafana' },
+    spec: { host: 'grafana.default.svc.cluster.local', trafficPolicy: { loadBalancer: { consistentHash } } },
+  });
+
+  test('Istio useSourceIp', () => {
+    expect(rulesOf([...round, destinationRule({ useSourceIp: true })])).toEqual([]);
+    expect(rulesOf([...round, destinationRule({ useSourceIp: false })])).toEqual(['local-sessions-without-affinity']);
+  });
+
+  test.each(['$binary_remote_addr', '$remote_addr'])('ingress-nginx upstream-hash-by %s', variable => {
+    expect(rulesOf([...round, ingress('grafana', 'grafana', { 'nginx.ingress.kubernetes.io/upstream-hash-by': variable })])).toEqual([]);
+  });
+
+  test('ingress-nginx upstream-hash-by on another variable pins no user', () => {
+    // A hash of the URI or a header is not per user.
+    for (const variable of ['$request_uri', '$http_x_tenant']) {
+      expect(rulesOf([...round, ingress('grafana', 'grafana', { 'nginx.ingress.kubernetes.io/upstream-hash-by': variable })])).toEqual(['local-sessions-without-affinity']);
+    }
+  });
+
+  test('ingress-nginx upstream-hash-by-subset spreads each address over a subset of pods', () => {
+    const front = ingress('grafana', 'grafana', { 'nginx.ingress.kubernetes.io/upstream-hash-by': '$remote_addr', 'nginx.ingress.kubernetes.io/upstream-hash-by-subset': 'true' });
+    const found = AffinityDoctor.check([...round, front]);
+    expect(found.map(f => f.rule)).toEqual(['local-sessions-without-affinity']);
+    expect(found[0].message).toContain('Not counted: ingress-nginx client-IP hashing (upstream-hash-by $remote_addr) on Ingress grafana, as Ingress grafana sets nginx.ingress.kubernetes.io/upstream-hash-by-subset: "true"');
+    expect(found[0].fix).toMatch(/^Remove nginx.ingress.kubernetes.io\/upstream-hash-by-subset from Ingress grafana/);
+  });
+
+  test('ingress-nginx upstream-hash-by with service-upstream: the cluster IP is the only upstream', () => {
+    const front = ingress('grafana', 'grafana', { 'nginx.ingress.kubernetes.io/upstream-hash-by': '$remote_addr', 'nginx.ingress.kubernetes.io/service-upstream': 'true' });
+    const found = AffinityDoctor.check([...round, front]);
+    expect(found.map(f => f.rule)).toEqual(['local-sessions-without-affinity']);
+    expect(found[0].message).toContain('Not counted: ingress-nginx client-IP hashing (upstream-hash-by $remote_addr) on Ingress grafana, as Ingress grafana sets nginx.ingress.kubernetes.io/service-upstream: "true"');
+  });
+
+  test('client-IP hashing in front of a single pod is named as the affinity that does nothing', () => {
+    const found = AffinityDoctor.check([grafana({ replicas: 1 }), service('grafana'), destinationRule({ useSourceIp: true })]);
+    expect(found.map(f => [f.rule, f.message])).toEqual([['affinity-single-replica',
+      'Service grafana: Istio consistent hash on the client\'s IP (useSourceIp) on DestinationRule grafana in front of the single pod of Deployment grafana has no effect']]);
+  });
+});
+
 describe('severity filter', () => {
   test('minSeverity leaves out the findings below it', () => {
     const manifests = [grafana(), service('grafana', { ...CLIENT_IP, type: 'LoadBalancer' })];

@@ -24,11 +24,24 @@ function workloadName(w: Workload): string {
   return `${w.kind} ${w.name}`;
 }
 
+/** The lasting fix for pods that keep sessions to themselves. */
+const SHARED_STORE = 'keep sessions in a store every pod shares (Redis, a database; for Grafana, GF_DATABASE_TYPE mysql or postgres)';
+
+/** The fix when a front's affinity setting is there but pins nobody as written: the changes that make it pin. */
+function uncountedFix(inventory: Inventory, svc: Doc): string | undefined {
+  const fixes = inventory.uncountedAffinityFixes(svc);
+  return fixes.length === 0 ? undefined : `${capitalize(fixes.join('; '))}; or better, ${SHARED_STORE}.`;
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 export const sessionsLostRoundRobin: Rule = {
   id: 'local-sessions-without-affinity',
   severity: Severity.ERROR,
   rationale: 'Several pods keep sessions to themselves behind a Service that spreads requests over all of them: users are logged out at random.',
-  fix: 'Pin each client to a pod (sessionAffinity: ClientIP on the Service, or cookie affinity at the ingress), or better, keep sessions in a store every pod shares (Redis, a database; for Grafana, GF_DATABASE_TYPE mysql or postgres).',
+  fix: `Pin each client to a pod (sessionAffinity: ClientIP on the Service, or cookie affinity at the ingress), or better, ${SHARED_STORE}.`,
   check(inventory, report) {
     for (const svc of inventory.services) {
       if (hasClientIpAffinity(svc)) {
@@ -42,14 +55,16 @@ export const sessionsLostRoundRobin: Rule = {
           const ignored = inventory.ignoredAffinityFor(svc);
           report(svc, `${describe(svc)} spreads requests over ${local.over}, and ${local.why}; `
             + `${pinned.join(', ')} ${pinned.length > 1 ? 'keep' : 'keeps'} each user on one pod, but ${unpinned.join(', ')} ${unpinned.length > 1 ? 'do' : 'does'} not, `
-            + `so the users who come through ${unpinned.length > 1 ? 'them' : 'it'} are logged out at random${ignored.map(i => `. ${i}`).join('')}`);
+            + `so the users who come through ${unpinned.length > 1 ? 'them' : 'it'} are logged out at random${ignored.map(i => `. ${i}`).join('')}`,
+          uncountedFix(inventory, svc));
         }
         continue;
       }
       const local = localSessionPods(inventory, svc);
       if (local) {
         const ignored = inventory.ignoredAffinityFor(svc);
-        report(svc, `${describe(svc)} spreads requests over ${local.over}, and ${local.why}; with no ClientIP or cookie affinity in front, users are logged out at random${ignored.map(i => `. ${i}`).join('')}`);
+        report(svc, `${describe(svc)} spreads requests over ${local.over}, and ${local.why}; with no ClientIP or cookie affinity in front, users are logged out at random${ignored.map(i => `. ${i}`).join('')}`,
+          uncountedFix(inventory, svc));
       }
     }
   },
