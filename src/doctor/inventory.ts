@@ -335,6 +335,15 @@ export class Inventory {
   }
 
   /**
+   * The objects that route requests to a Service (Ingresses, Gateway API
+   * routes, IngressRoutes, HTTPProxies, VirtualServers), as "Ingress web";
+   * not policies attached to it.
+   */
+  public routesTo(service: Doc): string[] {
+    return [...new Set(this.frontsOf(service).filter(r => ROUTE_KINDS.has(String(r.obj.kind))).map(r => `${r.obj.kind} ${nameOf(r.obj)}`))];
+  }
+
+  /**
    * The objects that route to a Service (Ingresses, Gateway API routes,
    * IngressRoutes, HTTPProxies, VirtualServers), as "Ingress web", split by
    * whether some affinity setting the doctor counts pins the clients that

@@ -574,6 +574,36 @@ describe('hashing on the client\'s address counts as affinity, as ClientIP does'
   });
 });
 
+describe('a headless Service (clusterIP: None) spreads nothing itself', () => {
+  const headless = (name: string, spec: Obj = {}) => service(name, { clusterIP: 'None', selector: { app: 'grafana' }, ports: [{ name: 'gossip-tcp', port: 9094, targetPort: 9094 }], ...spec });
+
+  test('beside the main Service with ClientIP, as Grafana\'s chart writes it for alerting gossip: nothing to report', () => {
+    // GIVEN multi-pod Grafana, its Service with ClientIP and a headless Service for gossip
+    const manifests = [grafana(), service('grafana', { ...CLIENT_IP, selector: { app: 'grafana' } }), headless('grafana-headless')];
+    // THEN the headless Service is not said to spread requests
+    expect(rulesOf(manifests)).toEqual([]);
+    // AND neither when headless is written as clusterIPs
+    expect(rulesOf([grafana(), service('grafana', { ...CLIENT_IP, selector: { app: 'grafana' } }), headless('grafana-headless', { clusterIP: undefined, clusterIPs: ['None'] })])).toEqual([]);
+  });
+
+  test('an ExternalName Service spreads nothing either', () => {
+    expect(rulesOf([grafana(), service('grafana', { type: 'ExternalName', externalName: 'grafana.example.com' })])).toEqual([]);
+  });
+
+  test('an Ingress to a headless Service spreads requests: judged by the Ingress, with a fix that does not ask for ClientIP', () => {
+    // GIVEN an Ingress without affinity to a headless Service of multi-pod Grafana
+    const front = ingress('grafana', 'grafana-headless');
+    // WHEN
+    const found = AffinityDoctor.check([grafana(), headless('grafana-headless'), front]);
+    // THEN
+    expect(found.map(f => [f.rule, f.message, f.fix])).toEqual([['local-sessions-without-affinity',
+      'Ingress grafana spreads the requests for headless Service grafana-headless over the 4 pods of Deployment grafana, and Grafana keeps sessions in its database, here the default SQLite on each pod (no GF_DATABASE_TYPE of mysql or postgres); with no cookie or client-IP affinity there, users are logged out at random',
+      'Give Ingress grafana cookie affinity (nginx.ingress.kubernetes.io/affinity: cookie for an Ingress, sessionPersistence or the gateway\'s cookie policy for a route; ClientIP does nothing on a headless Service), or better, keep sessions in a store every pod shares (Redis, a database; for Grafana, GF_DATABASE_TYPE mysql or postgres).']]);
+    // AND with cookie affinity on the Ingress, nothing
+    expect(rulesOf([grafana(), headless('grafana-headless'), ingress('grafana', 'grafana-headless', { 'nginx.ingress.kubernetes.io/affinity': 'cookie' })])).toEqual([]);
+  });
+});
+
 describe('severity filter', () => {
   test('minSeverity leaves out the findings below it', () => {
     const manifests = [grafana(), service('grafana', { ...CLIENT_IP, type: 'LoadBalancer' })];

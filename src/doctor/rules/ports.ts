@@ -1,7 +1,6 @@
 // ClientIP affinity is kept per Service port, not per Service.
 import { Rule, describe } from './rule';
-import { hasClientIpAffinity, serviceType } from './service';
-import { HEADLESS_CLUSTER_IP } from '../../facts/kubernetes';
+import { hasClientIpAffinity, isHeadless, serviceType } from './service';
 import { isObject } from '../inventory';
 import { Severity } from '../model';
 
@@ -27,7 +26,7 @@ export const clientIpMultiPort: Rule = {
     for (const svc of inventory.services) {
       const ports = Array.isArray(svc.obj.spec?.ports) ? svc.obj.spec.ports.filter(isObject) : [];
       const type = serviceType(svc);
-      if (!hasClientIpAffinity(svc) || ports.length < 2 || type === 'ExternalName' || svc.obj.spec?.clusterIP === HEADLESS_CLUSTER_IP) {
+      if (!hasClientIpAffinity(svc) || ports.length < 2 || type === 'ExternalName' || isHeadless(svc)) {
         continue;
       }
       report(svc, `${describe(svc)}: ClientIP affinity on ${ports.length} ports, ${ports.map(portInWords).join(', ')}; kube-proxy keeps a client's pod per port, so its connections to different ports can reach different pods`);

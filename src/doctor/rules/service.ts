@@ -40,6 +40,22 @@ export function hasClientIpAffinity(service: Doc): boolean {
   return service.obj.spec?.sessionAffinity === CLIENT_IP;
 }
 
+/**
+ * Whether a Service is headless: `clusterIP: None` (or, with clusterIP left
+ * out, `clusterIPs: [None]`, from which the API server defaults it). It has
+ * no virtual IP, so kube-proxy balances nothing for it: DNS answers with the
+ * pod IPs.
+ *
+ * @see https://kubernetes.io/docs/concepts/services-networking/service/#headless-services
+ */
+export function isHeadless(service: Doc): boolean {
+  const spec = service.obj.spec ?? {};
+  if (spec.clusterIP !== undefined && spec.clusterIP !== null && spec.clusterIP !== '') {
+    return spec.clusterIP === HEADLESS_CLUSTER_IP;
+  }
+  return Array.isArray(spec.clusterIPs) && spec.clusterIPs[0] === HEADLESS_CLUSTER_IP;
+}
+
 export function serviceType(service: Doc): string {
   const t = service.obj.spec?.type;
   return typeof t === 'string' ? t : 'ClusterIP';
@@ -112,7 +128,7 @@ export const affinityWithoutProxy: Rule = {
       }
       if (serviceType(svc) === 'ExternalName') {
         report(svc, `${describe(svc)}: ClientIP affinity on an ExternalName Service does nothing: DNS answers with a CNAME and kube-proxy never sees the traffic`);
-      } else if (svc.obj.spec?.clusterIP === HEADLESS_CLUSTER_IP) {
+      } else if (isHeadless(svc)) {
         report(svc, `${describe(svc)}: ClientIP affinity on a headless Service (clusterIP: None) does nothing: DNS returns the pod IPs and clients connect to pods directly`);
       }
     }

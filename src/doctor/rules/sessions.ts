@@ -2,7 +2,7 @@
 // routes to it: where sessions are kept, and what pins a client to a pod.
 import { localSessions } from './grafana';
 import { Rule, describe } from './rule';
-import { hasClientIpAffinity, serviceType } from './service';
+import { hasClientIpAffinity, isHeadless, serviceType } from './service';
 import { notUserFacing } from '../../facts/manifests';
 import { Doc, Inventory, Workload, nameOf } from '../inventory';
 import { Severity } from '../model';
@@ -33,6 +33,11 @@ function uncountedFix(inventory: Inventory, svc: Doc): string | undefined {
   return fixes.length === 0 ? undefined : `${capitalize(fixes.join('; '))}; or better, ${SHARED_STORE}.`;
 }
 
+/** The fix for a headless Service's routes, where ClientIP would do nothing. */
+function headlessFix(routes: string[]): string {
+  return `Give ${routes.join(', ')} cookie affinity (nginx.ingress.kubernetes.io/affinity: cookie for an Ingress, sessionPersistence or the gateway's cookie policy for a route; ClientIP does nothing on a headless Service), or better, ${SHARED_STORE}.`;
+}
+
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
@@ -44,16 +49,25 @@ export const sessionsLostRoundRobin: Rule = {
   fix: `Pin each client to a pod (sessionAffinity: ClientIP on the Service, or cookie affinity at the ingress), or better, ${SHARED_STORE}.`,
   check(inventory, report) {
     for (const svc of inventory.services) {
-      if (hasClientIpAffinity(svc)) {
+      if (hasClientIpAffinity(svc) || serviceType(svc) === 'ExternalName') {
         continue;
       }
+      // A headless Service has no virtual IP, so kube-proxy spreads nothing (its clients
+      // resolve pod IPs and pick one); only a route to it, which balances over its pods, can.
+      const headlessRoutes = isHeadless(svc) ? inventory.routesTo(svc) : undefined;
+      if (headlessRoutes !== undefined && headlessRoutes.length === 0) {
+        continue;
+      }
+      const spreads = headlessRoutes === undefined
+        ? `${describe(svc)} spreads requests`
+        : `${headlessRoutes.join(', ')} ${headlessRoutes.length > 1 ? 'spread' : 'spreads'} the requests for headless ${describe(svc)}`;
       if (inventory.cookieAffinityFor(svc) !== undefined) {
         // Pinned through some routes: the users of the others are not.
         const { pinned, unpinned } = inventory.routesByAffinity(svc);
         const local = pinned.length > 0 && unpinned.length > 0 ? localSessionPods(inventory, svc) : undefined;
         if (local) {
           const ignored = inventory.ignoredAffinityFor(svc);
-          report(svc, `${describe(svc)} spreads requests over ${local.over}, and ${local.why}; `
+          report(svc, `${spreads} over ${local.over}, and ${local.why}; `
             + `${pinned.join(', ')} ${pinned.length > 1 ? 'keep' : 'keeps'} each user on one pod, but ${unpinned.join(', ')} ${unpinned.length > 1 ? 'do' : 'does'} not, `
             + `so the users who come through ${unpinned.length > 1 ? 'them' : 'it'} are logged out at random${ignored.map(i => `. ${i}`).join('')}`,
           uncountedFix(inventory, svc));
@@ -63,8 +77,9 @@ export const sessionsLostRoundRobin: Rule = {
       const local = localSessionPods(inventory, svc);
       if (local) {
         const ignored = inventory.ignoredAffinityFor(svc);
-        report(svc, `${describe(svc)} spreads requests over ${local.over}, and ${local.why}; with no ClientIP or cookie affinity in front, users are logged out at random${ignored.map(i => `. ${i}`).join('')}`,
-          uncountedFix(inventory, svc));
+        const none = headlessRoutes === undefined ? 'with no ClientIP or cookie affinity in front' : 'with no cookie or client-IP affinity there';
+        report(svc, `${spreads} over ${local.over}, and ${local.why}; ${none}, users are logged out at random${ignored.map(i => `. ${i}`).join('')}`,
+          uncountedFix(inventory, svc) ?? (headlessRoutes === undefined ? undefined : headlessFix(headlessRoutes)));
       }
     }
   },
