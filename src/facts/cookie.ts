@@ -86,3 +86,18 @@ export function browserCookieDomain(domain: string): string {
 export function domainMatches(host: string, domain: string): boolean {
   return host === domain || host.endsWith(`.${domain}`);
 }
+
+/**
+ * Whether a browser sends a cookie of this `Path` with a request for this
+ * path (RFC 6265 5.1.4 path-match): the same path, or the cookie's Path is
+ * a prefix of the request's that ends with '/' or is followed by '/' there.
+ * `/admin` covers `/admin` and `/admin/users`, not `/` or `/administrator`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6265#section-5.1.4
+ */
+export function cookiePathMatches(requestPath: string, cookiePath: string): boolean {
+  if (requestPath === cookiePath) {
+    return true;
+  }
+  return requestPath.startsWith(cookiePath) && (cookiePath.endsWith('/') || requestPath.charAt(cookiePath.length) === '/');
+}

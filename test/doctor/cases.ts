@@ -255,6 +255,12 @@ export const CASES: RuleCase[] = [
     clean: [withPaths(ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}use-regex`]: 'true', [`${NGINX}session-cookie-path`]: '/api' }), '/api(/|$)(.*)')],
   },
   {
+    rule: 'cookie-path-not-covering-route',
+    trigger: [withPaths(ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}session-cookie-path`]: '/admin' }), '/', '/admin/users')],
+    message: 'Ingress app: ingress-nginx\'s affinity cookie has Path "/admin" (nginx.ingress.kubernetes.io/session-cookie-path), which does not cover the path "/" on host app.example.com: browsers send the cookie back only with requests under "/admin", so the other requests to that path are not kept on one pod',
+    clean: [withPaths(ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}session-cookie-path`]: '/' }), '/', '/admin/users')],
+  },
+  {
     rule: 'nginx-affinity-not-on-every-ingress-of-host',
     trigger: [ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie' }), withPaths(ingress('app-ws', 'app'), '/ws')],
     message: 'Ingress app-ws shares host app.example.com with Ingress app, which has cookie affinity, but has none itself: its paths "/ws" (Service app) reach the same pods without the cookie',

@@ -604,6 +604,55 @@ describe('a headless Service (clusterIP: None) spreads nothing itself', () => {
   });
 });
 
+describe('cookie-path-not-covering-route', () => {
+  const NGINX = 'nginx.ingress.kubernetes.io/';
+  const STICKY = 'traefik.ingress.kubernetes.io/service.sticky.cookie';
+  const found = (manifests: Obj[]) => AffinityDoctor.check(manifests).filter(f => f.rule === 'cookie-path-not-covering-route').map(f => f.message);
+  const nginxCookie = (cookiePath: string, ...paths: string[]) => withPaths(ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}session-cookie-path`]: cookiePath }), ...paths);
+
+  test('path-match as RFC 6265 5.1.4 has it: a prefix up to a "/"', () => {
+    // covered: the path itself, a path below it, any path under "/", a Path ending in "/"
+    expect(found([nginxCookie('/admin', '/admin', '/admin/users')])).toEqual([]);
+    expect(found([nginxCookie('/', '/', '/api')])).toEqual([]);
+    expect(found([nginxCookie('/admin/', '/admin/users')])).toEqual([]);
+    // not covered: a shorter path, a longer name sharing the prefix
+    expect(found([nginxCookie('/admin', '/administrator')])).toHaveLength(1);
+    expect(found([nginxCookie('/admin/', '/admin')])).toHaveLength(1);
+  });
+
+  test('every uncovered path of the Ingress in one finding', () => {
+    expect(found([nginxCookie('/admin', '/', '/api', '/admin')])).toEqual([
+      'Ingress app: ingress-nginx\'s affinity cookie has Path "/admin" (nginx.ingress.kubernetes.io/session-cookie-path), which does not cover the paths "/" on host app.example.com, "/api" on host app.example.com: browsers send the cookie back only with requests under "/admin", so the other requests to these paths are not kept on one pod',
+    ]);
+  });
+
+  test('not when ingress-nginx drops or does not use the Path', () => {
+    // a value its validator refuses (the location path is used), one not starting with "/", regex paths
+    expect(found([nginxCookie('/a b', '/')])).toEqual([]);
+    expect(found([nginxCookie('admin', '/')])).toEqual([]);
+    expect(found([withPaths(ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}use-regex`]: 'true', [`${NGINX}session-cookie-path`]: '/admin' }), '/api(/|$)(.*)')])).toEqual([]);
+    // an Ingress another controller serves, or one that sends to the cluster IP (the cookie pins nothing anyway)
+    expect(found([withClass(nginxCookie('/admin', '/'), 'traefik')])).toEqual([]);
+    expect(found([withPaths(ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}session-cookie-path`]: '/admin', [`${NGINX}service-upstream`]: 'true' }), '/')])).toEqual([]);
+    // without affinity: cookie the annotation is not read
+    expect(found([withPaths(ingress('app', 'app', { [`${NGINX}session-cookie-path`]: '/admin' }), '/')])).toEqual([]);
+  });
+
+  test('Traefik\'s service.sticky.cookie.path on the Service, for a Traefik Ingress', () => {
+    // GIVEN a sticky cookie with Path /admin on the Service behind a Traefik Ingress of "/"
+    const svc = service('app', {}, { [STICKY]: 'true', [`${STICKY}.path`]: '/admin' });
+    const front = withClass(ingress('app', 'app'), 'traefik');
+    // THEN
+    expect(found([workload('app', { replicas: 3 }), svc, front])).toEqual([
+      'Ingress app: Traefik\'s affinity cookie has Path "/admin" (traefik.ingress.kubernetes.io/service.sticky.cookie.path on Service app), which does not cover the path "/" on host app.example.com: browsers send the cookie back only with requests under "/admin", so the other requests to that path are not kept on one pod',
+    ]);
+    // AND not for an Ingress ingress-nginx serves, nor with nativelb (no cookie pins a pod)
+    expect(found([workload('app', { replicas: 3 }), svc, ingress('app', 'app')])).toEqual([]);
+    const native = service('app', {}, { [STICKY]: 'true', [`${STICKY}.path`]: '/admin', 'traefik.ingress.kubernetes.io/service.nativelb': 'true' });
+    expect(found([workload('app', { replicas: 3 }), native, front])).toEqual([]);
+  });
+});
+
 describe('severity filter', () => {
   test('minSeverity leaves out the findings below it', () => {
     const manifests = [grafana(), service('grafana', { ...CLIENT_IP, type: 'LoadBalancer' })];

@@ -1,5 +1,6 @@
 import { grafanaConfigNotInInputs, grafanaDatabaseTypeUnknown, legacySessionSettings } from './grafana';
 import {
+  cookiePathNotCoveringRoute,
   nginxAffinityNotCookie,
   nginxCookieName,
   nginxCookieSeconds,
@@ -46,6 +47,7 @@ export const RULES: readonly Rule[] = [
   nginxCookieWithoutAffinity,
   nginxAffinityModeUnknown,
   nginxRegexWithoutCookiePath,
+  cookiePathNotCoveringRoute,
   nginxAffinityPartialHost,
   traefikStickyOnIngress,
   cookieSharedByServices,

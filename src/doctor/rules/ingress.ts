@@ -1,18 +1,21 @@
 // Cookie-affinity annotations that a controller ignores or misreads.
 import { asArray, byHost, ingressClass, ingressHosts, tlsCovers } from './nginx';
 import { Report, Rule, describe } from './rule';
-import { browserCookieDomain, domainMatches, isCookieName } from '../../facts/cookie';
+import { browserCookieDomain, cookiePathMatches, domainMatches, isCookieName, isCookiePath } from '../../facts/cookie';
 import { controllersInWords } from '../../facts/ingress-classes';
 import {
   NGINX_AFFINITY_ANNOTATIONS,
   NGINX_AFFINITY_COOKIE,
   NGINX_ANNOTATION_PREFIX,
   NGINX_COOKIE_NAME_PATTERN,
+  NGINX_COOKIE_PATH_PATTERN,
   NGINX_COOKIE_SECURE_ON_HTTPS,
   NGINX_DEFAULT_COOKIE_NAME,
+  REGEX_PATH_CHARACTERS,
   isNginxCookieSeconds,
   isNginxTrue,
 } from '../../facts/ingress-nginx';
+import { nginxClusterIpUpstream, traefikClusterIpUpstream } from '../../facts/ingress-upstreams';
 import { TRAEFIK_STICKY_ANNOTATIONS, TRAEFIK_STICKY_PREFIX } from '../../facts/traefik';
 import { Doc, Inventory, annotationsOf, ingressBackends, isObject, namespaceOf } from '../inventory';
 import { Severity } from '../model';
@@ -371,3 +374,76 @@ function ingressRouteCookieRoutes(doc: Doc): Array<CookieRoute & { readonly host
   }
   return out;
 }
+
+/**
+ * The Path of the affinity cookie a controller sets for an Ingress's route
+ * to a Service, when a setting gives one (without it, ingress-nginx takes the
+ * route's own path and Traefik "/", which cover the route), with the setting
+ * in words: ingress-nginx's session-cookie-path (a value its validator drops
+ * is not used), or Traefik's service.sticky.cookie.path on the Service. Only
+ * for a controller that may serve the Ingress and whose cookie pins a pod
+ * there (not one that sends to the cluster IP); a Path not starting with '/'
+ * is replaced by the browser's default, which is not guessed at.
+ */
+function cookiePathOf(inventory: Inventory, ing: Doc, service: string): { path: string; setting: string; controller: string } | undefined {
+  const annotations = annotationsOf(ing.obj);
+  const servers = inventory.serversOf(ing.obj)?.fronts;
+  const serves = (front: string) => servers === undefined || servers.includes(front);
+  if (annotations[A.affinity] === NGINX_AFFINITY_COOKIE) {
+    const path = annotations[A.path] ?? '';
+    if (!serves('ingress-nginx') || nginxClusterIpUpstream(ing.obj) !== undefined || !NGINX_COOKIE_PATH_PATTERN.test(path) || !isCookiePath(path)) {
+      return undefined;
+    }
+    return { path, setting: A.path, controller: 'ingress-nginx' };
+  }
+  // An Ingress with ingress-nginx's affinity annotation is not Traefik's.
+  const svc = inventory.find('Service', namespaceOf(ing.obj), service);
+  if (svc === undefined || annotations[A.affinity] !== undefined || !serves('traefik')) {
+    return undefined;
+  }
+  const sticky = annotationsOf(svc.obj);
+  const path = sticky[TRAEFIK_STICKY_ANNOTATIONS.path] ?? '';
+  if (sticky[TRAEFIK_STICKY_ANNOTATIONS.enabled] !== 'true' || traefikClusterIpUpstream(svc.obj) !== undefined || !isCookiePath(path)) {
+    return undefined;
+  }
+  return { path, setting: `${TRAEFIK_STICKY_ANNOTATIONS.path} on Service ${service}`, controller: 'Traefik' };
+}
+
+/**
+ * @see https://www.rfc-editor.org/rfc/rfc6265#section-5.1.4
+ * @see https://kubernetes.github.io/ingress-nginx/examples/affinity/cookie/
+ * @see https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/ingress/#on-service
+ */
+export const cookiePathNotCoveringRoute: Rule = {
+  id: 'cookie-path-not-covering-route',
+  severity: Severity.ERROR,
+  rationale: 'A browser sends a cookie back only with requests under its Path (RFC 6265 path-match: /admin covers /admin and /admin/users, not / or /administrator). When the affinity cookie\'s Path (ingress-nginx session-cookie-path, Traefik service.sticky.cookie.path) does not cover a path the Ingress routes, requests there carry no cookie and are spread over the pods.',
+  fix: 'Set the cookie\'s Path to a prefix of every path the Ingress routes ("/" covers them all), or leave it out: ingress-nginx then uses each path itself, and Traefik "/".',
+  check(inventory, report) {
+    for (const ing of inventory.ingresses) {
+      // setting and Path -> the routes it does not cover
+      const missed = new Map<string, { path: string; setting: string; controller: string; routes: string[] }>();
+      for (const rule of asArray(ing.obj.spec?.rules).filter(isObject)) {
+        const host = typeof rule.host === 'string' ? rule.host : '';
+        for (const p of asArray(rule.http?.paths).filter(isObject)) {
+          const service = p.backend?.service?.name ?? p.backend?.serviceName;
+          const path = typeof p.path === 'string' && p.path !== '' ? p.path : '/';
+          const cookie = typeof service === 'string' ? cookiePathOf(inventory, ing, service) : undefined;
+          // A path that is a regular expression has no literal prefix to compare (nginx-regex-path-without-cookie-path).
+          if (cookie === undefined || (cookie.controller === 'ingress-nginx' && REGEX_PATH_CHARACTERS.test(path)) || cookiePathMatches(path, cookie.path)) {
+            continue;
+          }
+          const k = `${cookie.setting}\0${cookie.path}`;
+          const entry = missed.get(k) ?? { ...cookie, routes: [] };
+          entry.routes.push(`${JSON.stringify(path)} ${host === '' ? 'on any host' : `on host ${host}`}`);
+          missed.set(k, entry);
+        }
+      }
+      for (const m of missed.values()) {
+        const routes = [...new Set(m.routes)];
+        report(ing, `${describe(ing)}: ${m.controller}'s affinity cookie has Path ${JSON.stringify(m.path)} (${m.setting}), which does not cover ${routes.length > 1 ? 'the paths' : 'the path'} ${routes.join(', ')}: `
+          + `browsers send the cookie back only with requests under ${JSON.stringify(m.path)}, so the other requests to ${routes.length > 1 ? 'these paths' : 'that path'} are not kept on one pod`);
+      }
+    }
+  },
+};
