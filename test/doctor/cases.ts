@@ -357,6 +357,12 @@ export const CASES: RuleCase[] = [
     clean: [workload('app', { replicas: 2 }), scaledObject('app'), service('app')],
   },
   {
+    rule: 'nginx-balanced-affinity-autoscaled',
+    trigger: [workload('app', { replicas: 2 }), hpa('app'), service('app'), ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie' })],
+    message: 'Ingress app: ingress-nginx cookie affinity in balanced mode (the default) in front of Deployment app, which runs 2 to 10 pods (scaled by HorizontalPodAutoscaler app): when it scales up, ingress-nginx moves some sessions to the new pods',
+    clean: [workload('app', { replicas: 2 }), hpa('app'), service('app'), ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}affinity-mode`]: 'persistent' })],
+  },
+  {
     rule: 'kong-sticky-policy-unused',
     trigger: [service('shop', {}, { 'konghq.com/upstream-policy': 'sticky' }), KONG_STICKY],
     message: 'Service shop carries the sticky-sessions KongUpstreamPolicy sticky, but no Ingress or route among the manifests reaches it: the cookie is never set',

@@ -653,6 +653,31 @@ describe('cookie-path-not-covering-route', () => {
   });
 });
 
+describe('nginx-balanced-affinity-autoscaled', () => {
+  const NGINX = 'nginx.ingress.kubernetes.io/';
+  const found = (manifests: Obj[]) => AffinityDoctor.check(manifests).filter(f => f.rule === 'nginx-balanced-affinity-autoscaled');
+  const app = [workload('app', { replicas: 2 }), service('app')];
+
+  test('balanced as set, and a KEDA ScaledObject, count as the default does', () => {
+    const front = ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}affinity-mode`]: ' balanced' });
+    const result = found([...app, scaledObject('app', undefined, { minReplicaCount: 2, maxReplicaCount: 6 }), front]);
+    expect(result.map(f => [f.severity, f.resource.kind, f.message])).toEqual([[Severity.INFO, 'Ingress',
+      'Ingress app: ingress-nginx cookie affinity in balanced mode (as set) in front of Deployment app, which runs 2 to 6 pods (scaled by ScaledObject app): when it scales up, ingress-nginx moves some sessions to the new pods']]);
+  });
+
+  test('not when the pod count cannot grow, nor without an autoscaler', () => {
+    const front = ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie' });
+    expect(found([...app, hpa('app', 3, 3), front])).toEqual([]);
+    expect(found([workload('app', { replicas: 5 }), service('app'), front])).toEqual([]);
+  });
+
+  test('not when the cookie pins nothing, another controller serves the Ingress, or the mode is unknown (nginx-affinity-mode-unknown says it)', () => {
+    expect(found([...app, hpa('app'), ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}service-upstream`]: 'true' })])).toEqual([]);
+    expect(found([...app, hpa('app'), withClass(ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie' }), 'traefik')])).toEqual([]);
+    expect(found([...app, hpa('app'), ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}affinity-mode`]: 'sticky' })])).toEqual([]);
+  });
+});
+
 describe('severity filter', () => {
   test('minSeverity leaves out the findings below it', () => {
     const manifests = [grafana(), service('grafana', { ...CLIENT_IP, type: 'LoadBalancer' })];

@@ -14,6 +14,7 @@ import { metadataValueNotString } from './metadata';
 import {
   nginxAffinityModeUnknown,
   nginxAffinityPartialHost,
+  nginxBalancedAffinityAutoscaled,
   nginxRegexWithoutCookiePath,
 } from './nginx';
 import { gkeGatewayAffinityUnsupported, kongStickyPolicyUnused, nginxPlusSessionCookieUnnamed } from './platforms';
@@ -60,6 +61,7 @@ export const RULES: readonly Rule[] = [
   clientIpSourceHidden,
   affinitySingleReplica,
   clientIpAutoscaled,
+  nginxBalancedAffinityAutoscaled,
   grafanaConfigNotInInputs,
   kongStickyPolicyUnused,
   gkeGatewayAffinityUnsupported,

@@ -7,12 +7,14 @@ import {
   NGINX_AFFINITY_COOKIE,
   NGINX_AFFINITY_MODES,
   NGINX_CANARY_ANNOTATION,
+  NGINX_DEFAULT_AFFINITY_MODE,
   NGINX_REGEX_ANNOTATIONS,
   REGEX_PATH_CHARACTERS,
   isNginxAffinityMode,
   isNginxTrue,
 } from '../../facts/ingress-nginx';
-import { Doc, Inventory, annotationsOf, isObject, nameOf, namespaceOf } from '../inventory';
+import { nginxClusterIpUpstream } from '../../facts/ingress-upstreams';
+import { Doc, Inventory, annotationsOf, ingressBackends, isObject, nameOf, namespaceOf } from '../inventory';
 import { Severity } from '../model';
 
 const A = NGINX_AFFINITY_ANNOTATIONS;
@@ -162,6 +164,45 @@ export const nginxAffinityPartialHost: Rule = {
         }
         const by = [...new Set(shared.flatMap(r => podsOf(inventory, namespaceOf(ing.obj), r.service).flatMap(p => stickyPods.get(p) ?? [])))];
         report(ing, `${describe(ing)} shares ${hostInWords(host)} with ${by.map(n => `Ingress ${n}`).join(', ')}, which ${by.length === 1 ? 'has' : 'have'} cookie affinity, but has none itself: its paths ${shared.map(r => `${JSON.stringify(r.path)} (Service ${r.service})`).join(', ')} reach the same pods without the cookie`);
+      }
+    }
+  },
+};
+
+/**
+ * ingress-nginx's affinity modes: "balanced to redistribute some sessions
+ * when scaling pods or persistent for maximum stickiness" (its cookie
+ * example's table).
+ *
+ * @see https://kubernetes.github.io/ingress-nginx/examples/affinity/cookie/
+ */
+export const nginxBalancedAffinityAutoscaled: Rule = {
+  id: 'nginx-balanced-affinity-autoscaled',
+  severity: Severity.INFO,
+  rationale: `ingress-nginx's cookie affinity in ${NGINX_DEFAULT_AFFINITY_MODE} mode (the default) redistributes some sessions when the pods scale up: the users it moves to a new pod lose a session kept on their old one.`,
+  fix: `Set ${A.affinityMode}: "persistent" to keep each session on its pod (new pods then get only new users), or keep sessions in a store every pod shares.`,
+  check(inventory, report) {
+    for (const ing of inventory.ingresses) {
+      const annotations = annotationsOf(ing.obj);
+      const mode = annotations[A.affinityMode];
+      const servers = inventory.serversOf(ing.obj)?.fronts;
+      // An unknown mode is nginx-affinity-mode-unknown's; with service-upstream the cookie pins nothing.
+      if (!hasCookieAffinity(ing) || (mode !== undefined && mode.trim() !== NGINX_DEFAULT_AFFINITY_MODE)
+        || isNginxTrue(annotations[NGINX_CANARY_ANNOTATION]) || (servers !== undefined && !servers.includes('ingress-nginx'))
+        || nginxClusterIpUpstream(ing.obj) !== undefined) {
+        continue;
+      }
+      const namespace = namespaceOf(ing.obj);
+      const scaled = ingressBackends(ing.obj)
+        .flatMap(name => {
+          const svc = inventory.find('Service', namespace, name);
+          return svc ? inventory.workloadsOf(svc) : [];
+        })
+        .filter((w, i, all) => all.indexOf(w) === i)
+        .map(w => ({ w, count: inventory.podCount(w) }))
+        .filter(({ count }) => count.autoscaled && count.max > count.min);
+      for (const { w, count } of scaled) {
+        report(ing, `${describe(ing)}: ingress-nginx cookie affinity in ${NGINX_DEFAULT_AFFINITY_MODE} mode (${mode === undefined ? 'the default' : 'as set'}) in front of ${w.kind} ${w.name}, which runs ${count.min} to ${count.max} pods (scaled by ${w.scalers.map(x => `${x.obj.kind} ${nameOf(x.obj)}`).join(', ')}): when it scales up, ingress-nginx moves some sessions to the new pods`);
       }
     }
   },
