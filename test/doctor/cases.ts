@@ -317,6 +317,12 @@ export const CASES: RuleCase[] = [
     clean: [grafana(), service('grafana', CLIENT_IP), httpRoute('grafana', 'grafana', { sessionPersistence: { sessionName: 'grafana', type: 'Cookie' } })],
   },
   {
+    rule: 'client-ip-sees-proxy',
+    trigger: [grafana(), service('grafana', CLIENT_IP), ingress('grafana', 'grafana', { [`${NGINX}service-upstream`]: 'true' })],
+    message: 'Service grafana: ClientIP is its only affinity, but Ingress grafana sends requests to its virtual IP (cluster IP or node port) from the proxy\'s own addresses (the ingress controller\'s pods, or the load balancer\'s nodes): kube-proxy keeps each of those, not each user, on one pod; Grafana keeps sessions in its database, here the default SQLite on each pod (no GF_DATABASE_TYPE of mysql or postgres), so a user whose requests come from another proxy address changes pods, over 4 pods, and is logged out at random',
+    clean: [grafana(), service('grafana'), ingress('grafana', 'grafana', { [`${NGINX}affinity`]: 'cookie' })],
+  },
+  {
     rule: 'aws-nlb-client-ip-without-stickiness',
     trigger: [service('app', { ...CLIENT_IP, type: 'LoadBalancer', externalTrafficPolicy: 'Local' }, { 'service.beta.kubernetes.io/aws-load-balancer-type': 'external', 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'instance' })],
     message: 'Service app: ClientIP affinity behind an AWS load balancer without the NLB\'s source-IP stickiness (stickiness.enabled=true,stickiness.type=source_ip in service.beta.kubernetes.io/aws-load-balancer-target-group-attributes): the load balancer moves a client between nodes, each with its own affinity table',

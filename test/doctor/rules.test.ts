@@ -264,7 +264,37 @@ describe('cookie affinity in front of a Service', () => {
     const manifests = [workload('app', { replicas: 3 }), service('app', CLIENT_IP)];
     const found = AffinityDoctor.check([...manifests, ingress('app', 'app', { 'nginx.ingress.kubernetes.io/service-upstream': 'true' })]);
     expect(found.map(f => [f.rule, f.severity, f.message])).toEqual([['client-ip-behind-ingress', Severity.WARNING,
-      'Service app: ClientIP affinity on a ClusterIP Service reached through Ingress app at its cluster IP, whose clients there are the ingress controller\'s pods: kube-proxy keeps each controller pod, not each user, on one pod, so a user whose requests reach another controller pod changes pods, and all the users of one controller pod share one']]);
+      'Service app: ClientIP affinity on a Service reached through Ingress app at its virtual IP (cluster IP or node port), whose clients there are the proxy\'s own addresses (the ingress controller\'s pods, or the load balancer\'s nodes): kube-proxy keeps each of those, not each user, on one pod, so a user whose requests come from another proxy address changes pods, and all the users behind one share one']]);
+  });
+
+  test('GIVEN pods with local sessions behind ClientIP, reached through service-upstream THEN an error: users are logged out at random', () => {
+    const found = AffinityDoctor.check([grafana(), service('grafana', CLIENT_IP), ingress('grafana', 'grafana', { 'nginx.ingress.kubernetes.io/service-upstream': 'true' })]);
+    expect(found.filter(f => f.severity === Severity.ERROR).map(f => f.rule)).toEqual(['client-ip-sees-proxy']);
+    expect(found.map(f => f.rule)).not.toContain('client-ip-behind-ingress');
+  });
+
+  describe('the AWS ALB with instance targets (its default) sends to the node port from its own addresses', () => {
+    const ALB_INSTANCE = { 'alb.ingress.kubernetes.io/target-type': 'instance' };
+    const nodePort = { ...CLIENT_IP, type: 'NodePort' };
+
+    test('GIVEN Grafana on SQLite behind a NodePort Service with ClientIP and an ALB Ingress in instance mode THEN client-ip-sees-proxy, an error', () => {
+      // GIVEN the EKS setup whose only affinity is the Service's ClientIP
+      const found = AffinityDoctor.check([grafana(), service('grafana', nodePort), withClass(ingress('grafana', 'grafana', ALB_INSTANCE), 'alb')]);
+      // THEN kube-proxy sees the ALB's nodes, not the users: an error, not only the external-traffic-policy information
+      expect(found.filter(f => f.severity === Severity.ERROR).map(f => [f.rule, f.message])).toEqual([['client-ip-sees-proxy',
+        'Service grafana: ClientIP is its only affinity, but Ingress grafana sends requests to its virtual IP (cluster IP or node port) from the proxy\'s own addresses (the ingress controller\'s pods, or the load balancer\'s nodes): kube-proxy keeps each of those, not each user, on one pod; Grafana keeps sessions in its database, here the default SQLite on each pod (no GF_DATABASE_TYPE of mysql or postgres), so a user whose requests come from another proxy address changes pods, over 4 pods, and is logged out at random']]);
+      // AND with the ALB's own stickiness to the pods (ip targets), nothing fails
+      const fixed = withClass(ingress('grafana', 'grafana', {
+        'alb.ingress.kubernetes.io/target-type': 'ip',
+        'alb.ingress.kubernetes.io/target-group-attributes': 'stickiness.enabled=true,stickiness.type=lb_cookie,stickiness.lb_cookie.duration_seconds=3600',
+      }), 'alb');
+      expect(AffinityDoctor.check([grafana(), service('grafana', nodePort), fixed]).filter(f => f.severity === Severity.ERROR)).toEqual([]);
+    });
+
+    test('GIVEN pods without local sessions THEN a warning that ClientIP pins the ALB\'s addresses, whatever the Service\'s type', () => {
+      const found = AffinityDoctor.check([workload('app', { replicas: 3 }), service('app', nodePort), withClass(ingress('app', 'app', ALB_INSTANCE), 'alb')]);
+      expect(found.filter(f => f.rule === 'client-ip-behind-ingress').map(f => f.severity)).toEqual([Severity.WARNING]);
+    });
   });
 });
 

@@ -28,7 +28,7 @@ import {
   configIgnored,
   timeoutOutOfRange,
 } from './service';
-import { affinitySingleReplica, clientIpAutoscaled, clientIpBehindIngress, clientIpBypassed, sessionsLostRoundRobin } from './sessions';
+import { affinitySingleReplica, clientIpAutoscaled, clientIpBehindIngress, clientIpBypassed, clientIpSeesProxy, sessionsLostRoundRobin } from './sessions';
 
 export type { Rule } from './rule';
 
@@ -36,6 +36,7 @@ export type { Rule } from './rule';
 export const RULES: readonly Rule[] = [
   sessionsLostRoundRobin,
   clientIpBypassed,
+  clientIpSeesProxy,
   metadataValueNotString,
   affinityValueUnsupported,
   timeoutOutOfRange,

@@ -199,31 +199,58 @@ export const clientIpBypassed: Rule = {
   },
 };
 
+/** The Ingresses whose proxy sends to a Service's virtual IP (its cluster IP or node port), as "Ingress a". */
+function proxiedIngresses(inventory: Inventory, svc: Doc): string[] {
+  return [...new Set(inventory.frontsOf(svc).filter(r => r.bypassesVirtualIp === false && r.obj.kind === 'Ingress').map(r => r.via))];
+}
+
+/**
+ * @see https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#service-upstream
+ * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#target-type
+ */
+export const clientIpSeesProxy: Rule = {
+  id: 'client-ip-sees-proxy',
+  severity: Severity.ERROR,
+  rationale: 'ClientIP affinity keys on the client address kube-proxy sees. An ingress controller that sends to a Service\'s cluster IP (ingress-nginx service-upstream, Traefik nativeLB) or a load balancer that sends to its node port (the AWS ALB with instance targets, GKE Ingress without NEGs) is that client: kube-proxy keeps each proxy address on one pod, and one user\'s requests come from several of them, so for pods that keep sessions to themselves, users are logged out at random.',
+  fix: 'Give the front cookie affinity that reaches the pods (ingress-nginx: affinity: cookie without service-upstream; the AWS ALB: target-type: ip with stickiness.enabled=true; GKE: container-native load balancing and a BackendConfig cookie), or keep the sessions in a store every pod shares.',
+  check(inventory, report) {
+    for (const svc of inventory.services) {
+      if (!hasClientIpAffinity(svc) || inventory.cookieAffinityFor(svc) !== undefined) {
+        continue;
+      }
+      const proxied = proxiedIngresses(inventory, svc);
+      const local = proxied.length > 0 ? localSessionPods(inventory, svc) : undefined;
+      if (local) {
+        report(svc, `${describe(svc)}: ClientIP is its only affinity, but ${proxied.join(', ')} ${proxied.length > 1 ? 'send' : 'sends'} requests to its virtual IP (cluster IP or node port) from the proxy's own addresses (the ingress controller's pods, or the load balancer's nodes): kube-proxy keeps each of those, not each user, on one pod; ${local.why}, so a user whose requests come from another proxy address changes pods, over ${local.pods}, and is logged out at random`);
+      }
+    }
+  },
+};
+
 export const clientIpBehindIngress: Rule = {
   id: 'client-ip-behind-ingress',
   severity: Severity.WARNING,
-  rationale: 'ingress-nginx and most other controllers, every Gateway API implementation and mesh sidecars read a Service\'s endpoints and connect to the pods directly, bypassing the virtual IP where kube-proxy applies ClientIP affinity; a controller told to send to the cluster IP (ingress-nginx service-upstream) passes it, but then the Service\'s clients are the controller\'s pods, not the users.',
+  rationale: 'ingress-nginx and most other controllers, every Gateway API implementation and mesh sidecars read a Service\'s endpoints and connect to the pods directly, bypassing the virtual IP where kube-proxy applies ClientIP affinity; a controller told to send to the cluster IP (ingress-nginx service-upstream) or a load balancer that sends to node ports (the AWS ALB with instance targets) passes it, but then the Service\'s clients are those proxies, not the users.',
   fix: 'Use the front\'s cookie affinity instead (for ingress-nginx: nginx.ingress.kubernetes.io/affinity: cookie on the Ingress; for a route, sessionPersistence), or drop the ClientIP setting if nothing needs it.',
   check(inventory, report) {
     for (const svc of inventory.services) {
       if (!hasClientIpAffinity(svc) || inventory.cookieAffinityFor(svc) !== undefined) {
         continue;
       }
+      // Pods with local sessions get client-ip-sees-proxy and client-ip-bypassed, errors, instead.
+      const local = localSessionPods(inventory, svc) !== undefined;
+      // Ingresses whose proxy sends to the virtual IP, of a Service of any type: kube-proxy sees the proxies as the clients.
+      const proxied = proxiedIngresses(inventory, svc);
+      if (proxied.length > 0 && !local) {
+        report(svc, `${describe(svc)}: ClientIP affinity on a Service reached through ${proxied.join(', ')} at its virtual IP (cluster IP or node port), whose clients there are the proxy's own addresses (the ingress controller's pods, or the load balancer's nodes): kube-proxy keeps each of those, not each user, on one pod, so a user whose requests come from another proxy address changes pods, and all the users behind one share one`);
+      }
       // A Service reachable from outside keeps its affinity for that traffic.
       const externalIps = svc.obj.spec?.externalIPs;
       if (serviceType(svc) !== 'ClusterIP' || (Array.isArray(externalIps) && externalIps.length > 0)) {
         continue;
       }
-      // Ingresses whose controller sends to the cluster IP: kube-proxy sees the controller's pods as the clients.
-      const viaClusterIp = [...new Set(inventory.frontsOf(svc).filter(r => r.bypassesVirtualIp === false && r.obj.kind === 'Ingress').map(r => r.via))];
-      if (viaClusterIp.length > 0) {
-        const local = localSessionPods(inventory, svc);
-        report(svc, `${describe(svc)}: ClientIP affinity on a ClusterIP Service reached through ${viaClusterIp.join(', ')} at its cluster IP, whose clients there are the ingress controller's pods: kube-proxy keeps each controller pod, not each user, on one pod, so a user whose requests reach another controller pod changes pods, and all the users of one controller pod share one`
-          + (local ? `; ${local.why}, so with more than one controller pod those users are logged out at random` : ''));
-      }
       const fronts = bypassingFronts(inventory, svc);
-      // Pods with local sessions get client-ip-bypassed, an error, instead.
-      if (fronts.length === 0 || localSessionPods(inventory, svc) !== undefined) {
+      if (fronts.length === 0 || local) {
         continue;
       }
       report(svc, `${describe(svc)}: ClientIP affinity on a ClusterIP Service reached through ${fronts.join(', ')}; ${fronts.length > 1 ? 'these connect' : fronts[0].startsWith('Ingress ') ? 'the ingress controller connects' : 'it connects'} to the pods directly, so the affinity does nothing for that traffic`);
