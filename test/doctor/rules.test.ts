@@ -408,6 +408,22 @@ describe('affinity settings for a controller that does not serve the Ingress', (
     expect(messageOf([grafana(), service('grafana', {}, { 'konghq.com/upstream-policy': 'sticky' }), policy, httpRoute])).toEqual([]);
   });
 
+  test('a LoadBalancer Service behind a sticky Ingress is a way in of its own, which the cookie does not pin', () => {
+    // GIVEN Grafana on SQLite, an Ingress with cookie affinity, and the Service of type LoadBalancer
+    const sticky = ingress('public', 'grafana', { 'nginx.ingress.kubernetes.io/affinity': 'cookie' });
+    const found = AffinityDoctor.check([grafana(), service('grafana', { type: 'LoadBalancer' }), sticky]).filter(f => f.rule === 'local-sessions-without-affinity');
+    // THEN the users who come in through the load balancer are logged out, and the fix says how to close that way
+    expect(found.map(f => f.message)).toEqual([
+      'Service grafana spreads requests over the 4 pods of Deployment grafana, and Grafana keeps sessions in its database, here the default SQLite on each pod (no GF_DATABASE_TYPE of mysql or postgres); '
+      + 'Ingress public keeps each user on one pod, but its own load balancer (type LoadBalancer) does not, so the users who come through it are logged out at random',
+    ]);
+    expect(found[0].fix).toContain('Make Service grafana type ClusterIP without external IPs, so that users come in through Ingress public only');
+    // AND external IPs are a way in too; a NodePort Service is not taken for one (ALB instance targets and GKE reach backends there)
+    expect(rulesOf([grafana(), service('grafana', { externalIPs: ['203.0.113.10'] }), sticky])).toContain('local-sessions-without-affinity');
+    expect(rulesOf([grafana(), service('grafana', { type: 'NodePort' }), sticky])).toEqual([]);
+    expect(rulesOf([grafana(), service('grafana'), sticky])).toEqual([]);
+  });
+
   test('a Service pinned through some routes only: the users of the others are logged out', () => {
     const NGINX_COOKIE = { 'nginx.ingress.kubernetes.io/affinity': 'cookie' };
     const onHost = (ing: Obj, host: string) => ({ ...ing, spec: { ...ing.spec, rules: [{ ...ing.spec.rules[0], host }] } });

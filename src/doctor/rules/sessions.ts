@@ -33,6 +33,25 @@ function uncountedFix(inventory: Inventory, svc: Doc): string | undefined {
   return fixes.length === 0 ? undefined : `${capitalize(fixes.join('; '))}; or better, ${SHARED_STORE}.`;
 }
 
+/**
+ * The Service's own way in from outside the cluster, in words, when it has
+ * one: a LoadBalancer Service's load balancer, or external IPs. (A NodePort
+ * Service is not counted: the AWS ALB's instance targets and GKE Ingress
+ * without NEGs reach their backends through node ports.)
+ */
+function directEntry(svc: Doc): string | undefined {
+  const externalIps = svc.obj.spec?.externalIPs;
+  if (serviceType(svc) === 'LoadBalancer') {
+    return 'its own load balancer (type LoadBalancer)';
+  }
+  return Array.isArray(externalIps) && externalIps.length > 0 ? 'its external IPs' : undefined;
+}
+
+/** The fix when the Service's own way in is the only one that pins nobody. */
+function directEntryFix(svc: Doc, pinned: string[]): string {
+  return `Make ${describe(svc)} type ClusterIP without external IPs, so that users come in through ${pinned.join(', ')} only, or give it ClientIP affinity for the users who come in directly; or better, ${SHARED_STORE}.`;
+}
+
 /** The fix for a headless Service's routes, where ClientIP would do nothing. */
 function headlessFix(routes: string[]): string {
   return `Give ${routes.join(', ')} cookie affinity (nginx.ingress.kubernetes.io/affinity: cookie for an Ingress, sessionPersistence or the gateway's cookie policy for a route; ClientIP does nothing on a headless Service), or better, ${SHARED_STORE}.`;
@@ -63,14 +82,17 @@ export const sessionsLostRoundRobin: Rule = {
         : `${headlessRoutes.join(', ')} ${headlessRoutes.length > 1 ? 'spread' : 'spreads'} the requests for headless ${describe(svc)}`;
       if (inventory.cookieAffinityFor(svc) !== undefined) {
         // Pinned through some routes: the users of the others are not.
-        const { pinned, unpinned } = inventory.routesByAffinity(svc);
+        const { pinned, unpinned: unpinnedRoutes } = inventory.routesByAffinity(svc);
+        // A LoadBalancer Service (or one with external IPs) is a way in of its own, which no route's cookie pins.
+        const direct = directEntry(svc);
+        const unpinned = direct === undefined ? unpinnedRoutes : [...unpinnedRoutes, direct];
         const local = pinned.length > 0 && unpinned.length > 0 ? localSessionPods(inventory, svc) : undefined;
         if (local) {
           const ignored = inventory.ignoredAffinityFor(svc);
           report(svc, `${spreads} over ${local.over}, and ${local.why}; `
             + `${pinned.join(', ')} ${pinned.length > 1 ? 'keep' : 'keeps'} each user on one pod, but ${unpinned.join(', ')} ${unpinned.length > 1 ? 'do' : 'does'} not, `
             + `so the users who come through ${unpinned.length > 1 ? 'them' : 'it'} are logged out at random${ignored.map(i => `. ${i}`).join('')}`,
-          uncountedFix(inventory, svc));
+          uncountedFix(inventory, svc) ?? (unpinnedRoutes.length === 0 && direct !== undefined ? directEntryFix(svc, pinned) : undefined));
         }
         continue;
       }
