@@ -143,13 +143,13 @@ StickyService.exposeWorkload(worker);
   eks.selectLabel('app', 'grafana');
 }
 // --- MultiPodGrafana, AffinityProbe (issue 11) ---
-import { AffinityProbe, GrafanaSessions, LoadBalancerStickiness as Stickiness, MultiPodGrafana, SessionStore } from 'cdk8s-session-affinity';
+import { AffinityProbe, GrafanaSessions, LoadBalancerStickiness as Stickiness, MultiPodGrafana, ProbeIdentity, SessionStore } from 'cdk8s-session-affinity';
 
 const observability = new Chart(app, 'smoke-observability', { namespace: 'observability' });
 const fromSecret = (id: string, name: string, key: string) => ({ secret: kplus.Secret.fromSecretName(observability, id, name), key });
 const grafanaAdmin = fromSecret('GrafanaAdmin', 'grafana-admin', 'password');
 // Grafana on EKS: ClientIP affinity, and source-IP stickiness on the NLB in front of it.
-new MultiPodGrafana(observability, 'Dashboards', {
+const dashboardsGrafana = new MultiPodGrafana(observability, 'Dashboards', {
   name: 'dashboards',
   adminPassword: grafanaAdmin,
   sessions: GrafanaSessions.clientIpAffinity({ loadBalancerStickiness: Stickiness.awsNlb() }),
@@ -164,6 +164,8 @@ new MultiPodGrafana(observability, 'DashboardsHa', {
   autoscaling: { minReplicas: 2, maxReplicas: 6 },
 });
 new AffinityProbe(observability, 'Probe');
+// An existing Service probed, with the doctor at synth on: the probe's Service without affinity must not fail it.
+new AffinityProbe(observability, 'DashboardsProbe', { service: dashboardsGrafana.service, podIdentity: ProbeIdentity.responseHeader('X-Pod-Name') });
 // --- end MultiPodGrafana, AffinityProbe (issue 11) ---
 // --- CookieAffinityRoute, MeshCookieAffinity (issue 10) ---
 import { CookieAffinityRoute, MeshCookieAffinity } from 'cdk8s-session-affinity';
@@ -447,7 +449,13 @@ step "checking the synthesized manifests"
   check(get(haEnv.GF_SECURITY_SECRET_KEY, "valueFrom.secretKeyRef"), { key: "secret-key", name: "grafana-secret-key" }, "dashboards-ha GF_SECURITY_SECRET_KEY from its Secret");
   check(get(service("dashboards-ha-alerting"), "spec.clusterIP"), "None", "dashboards-ha-alerting is headless");
   const probeJobs = docs.filter(d => d.kind === "Job");
-  check(probeJobs.map(j => [get(j, "spec.backoffLimit"), get(j, "spec.template.spec.containers.0.command.0")]), [[0, "/bin/sh"]], "one AffinityProbe Job running its sh script");
+  check(probeJobs.map(j => [get(j, "spec.backoffLimit"), get(j, "spec.template.spec.containers.0.command.0")]), [[0, "/bin/sh"], [0, "/bin/sh"]], "two AffinityProbe Jobs running their sh script");
+  // Each probe first calls the same pods through a Service without affinity, which tells the doctor no user comes through it.
+  const probeEnv = j => Object.fromEntries((get(j, "spec.template.spec.containers.0.env") || []).map(e => [e.name, e.value]));
+  const spreadNames = probeJobs.map(j => new URL(probeEnv(j).PROBE_SPREAD_URL).hostname);
+  check(spreadNames.map(n => (get(service(n), "metadata.annotations") || {})["cdk8s-session-affinity.dev/user-facing"]), ["false", "false"],
+    "each probe's Service without affinity is marked cdk8s-session-affinity.dev/user-facing: false");
+  check(get(service(spreadNames[1]), "spec.selector"), { app: "dashboards" }, "the dashboards probe's Service without affinity selects the Grafana pods");
   // --- end MultiPodGrafana, AffinityProbe (issue 11) ---
   // --- CookieAffinityRoute, MeshCookieAffinity (issue 10) ---
   const one = (kind, name) => {
