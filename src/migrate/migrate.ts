@@ -198,6 +198,23 @@ function gatewayPathType(ingress: SourceIngress, p: SourcePath): { type: string;
   }
 }
 
+/** One object's cookie that names a server of its Service, as `splitSharedCookies` reads it. */
+interface SharedCookieUse {
+  /** namespace/name of the Service. */
+  readonly service: string;
+  /** The cookie object as written (its `name` is what gets renamed). */
+  readonly cookie: Json;
+  readonly notes: Notes;
+  /** Whether the Ingress's affinity-mode is balanced. */
+  readonly balanced: boolean;
+}
+
+/** Records a server-naming cookie for `splitSharedCookies`. */
+function useCookie(ctx: Context, host: string | undefined, path: string | undefined, use: SharedCookieUse): void {
+  const k = `${(host ?? '').toLowerCase()}\0${use.cookie.name}\0${path ?? ''}`;
+  ctx.sharedCookies.set(k, [...ctx.sharedCookies.get(k) ?? [], use]);
+}
+
 interface Context {
   readonly options: MigrationOptions;
   readonly target: MigrationTarget;
@@ -209,11 +226,13 @@ interface Context {
   /** Services written with an annotation added (Kong), by namespace/name. */
   readonly patchedServices: Map<string, Json>;
   /**
-   * Traefik's sticky cookies written under one name and Path on one host, by
-   * `host\0name\0path`, across Ingresses: each with its Service and the notes
-   * of the Ingress that wrote it (see `splitSharedTraefikCookies`).
+   * The server-naming cookies (Traefik's sticky cookie, NGINX Plus's
+   * sessionCookie) written under one name and Path on one host, by
+   * `host\0name\0path` (path '' where no Path is written), across Ingresses:
+   * each with its Service and the notes of the Ingress that wrote it (see
+   * `splitSharedCookies`).
    */
-  readonly traefikCookies: Map<string, Array<{ readonly service: string; readonly cookie: Json; readonly notes: Notes; readonly balanced: boolean }>>;
+  readonly sharedCookies: Map<string, SharedCookieUse[]>;
 }
 
 /** Resolves a backend's port to a number (named ports through the Service in the input). */
@@ -443,16 +462,22 @@ function traefikPathMatch(ingress: SourceIngress, p: SourcePath, notes: Notes): 
 }
 
 /**
- * Traefik's cookie names a server of the Service that set it: two Services a
- * browser reaches on one host under one name and Path (through one Ingress or
- * several) would replace each other's cookie at every request, where
- * ingress-nginx's balanced cookie, a key each Service maps to its own pods,
- * worked. Each Service's cookie gets a name of its own instead.
+ * Traefik's sticky cookie and NGINX Plus's sessionCookie name a server of the
+ * Service (the upstream) that set it: two Services a browser reaches on one
+ * host under one name and Path (two locations under one session-cookie-path,
+ * a main Ingress and its canary, in one Ingress or several) would replace
+ * each other's cookie at every request. ingress-nginx's cookie worked there:
+ * its balanced value is a key each Service maps to its own pods, and every
+ * value names the backend that set it, which keeps a main Ingress's and its
+ * canary's users apart. Each Service's cookie gets a name of its own instead.
  */
-function splitSharedTraefikCookies(ctx: Context): void {
-  for (const [k, written] of ctx.traefikCookies) {
+function splitSharedCookies(ctx: Context): void {
+  const server = ctx.target === MigrationTarget.NGINX_PLUS
+    ? 'NGINX Plus\'s sticky cookie names a server of the upstream that set it'
+    : 'Traefik\'s names a server of the Service that set it';
+  for (const [k, written] of ctx.sharedCookies) {
     const services = [...new Set(written.map(w => w.service))];
-    if (services.length < 2 || !written.every(w => w.balanced)) {
+    if (services.length < 2) {
       continue;
     }
     const [host, name, path] = k.split('\0');
@@ -465,11 +490,14 @@ function splitSharedTraefikCookies(ctx: Context): void {
     for (const w of written) {
       w.cookie.name = `${name}-${shortName(w.service)}`;
     }
+    const source = written.every(w => w.balanced)
+      ? `ingress-nginx's balanced cookie holds a key each Service maps to its own pods, but ${server}, so under one name each would replace the other's cookie`
+      : `${server}, so under one name each would replace the other's cookie (so did ingress-nginx's persistent one, `
+        + 'except between a main Ingress and its canary, which its cookie tells apart by the backend that set it)';
     for (const notes of new Set(written.map(w => w.notes))) {
       notes.remove(A.name, MigrationFate.CARRIED);
-      notes.addOnce(A.name, approximated(`Services ${services.map(shortName).join(' and ')} would share the sticky cookie ${name} at Path ${path} on ${host || '(any host)'}: `
-        + 'ingress-nginx\'s balanced cookie holds a key each Service maps to its own pods, but Traefik\'s names a server of the Service that set it, '
-        + `so under one name each would replace the other's cookie; written as one cookie per Service: ${renamed.join(', ')}`));
+      notes.addOnce(A.name, approximated(`Services ${services.map(shortName).join(' and ')} would share the sticky cookie ${name} ${path === '' ? 'without a Path' : `at Path ${path}`} on ${host || '(any host)'}: `
+        + `${source}; written as one cookie per Service: ${renamed.join(', ')}`));
     }
   }
 }
@@ -516,11 +544,10 @@ function renderTraefik(ctx: Context, ingress: SourceIngress, notes: Notes): void
       if (services.length > 0) {
         routes.push({ kind: 'Rule', match: parts.join(' && '), services });
       }
-      // Only a session-cookie-path puts two locations under one Path; a canary's backends share a
-      // route (and its cookie) by design, which the canary notes describe.
-      if (written && p.backends.length === 1 && ingress.annotations[A.path] !== undefined) {
-        const k = `${(h.host ?? '').toLowerCase()}\0${written.name}\0${written.path ?? '/'}`;
-        ctx.traefikCookies.set(k, [...ctx.traefikCookies.get(k) ?? [], { service: `${ingress.namespace}/${p.backends[0].service}`, cookie: services[0].sticky.cookie, notes, balanced }]);
+      // A session-cookie-path puts two locations under one Path, and a canary puts two Services on
+      // one route: each Service's cookie is recorded for splitSharedCookies.
+      if (written) {
+        p.backends.forEach((b, i) => useCookie(ctx, h.host, written.path ?? '/', { service: `${ingress.namespace}/${b.service}`, cookie: services[i].sticky.cookie, notes, balanced }));
       }
     }
     if (routes.length === 0) {
@@ -627,6 +654,7 @@ function percentages(weights: number[]): number[] {
 
 function renderNginxPlus(ctx: Context, ingress: SourceIngress, notes: Notes): void {
   const cookie = ingress.cookie;
+  const balanced = ingress.annotations[A.affinityMode]?.trim() !== 'persistent';
   ingress.hosts.forEach((h, index) => {
     if (!h.host) {
       notes.add(h.paths[0]?.field ?? 'spec.rules', dropped('a VirtualServer needs a host; the paths for any host are not written'));
@@ -650,21 +678,19 @@ function renderNginxPlus(ctx: Context, ingress: SourceIngress, notes: Notes): vo
       const written = holderCookie(ingress, cookie, u.uses,
         { path: true, secure: true, redirects: host => tlsSecret(ingress, host) !== undefined }, 'VirtualServer upstream sessionCookie', notes);
       const lifetime = writtenLifetime(ctx.target, written);
-      return {
-        name,
-        service: u.service,
-        port: u.port,
-        sessionCookie: {
-          enable: true,
-          name: written.name,
-          ...(written.path !== undefined ? { path: written.path } : {}),
-          ...(lifetime !== undefined ? { expires: `${lifetime}s` } : {}),
-          ...(written.domain !== undefined ? { domain: written.domain } : {}),
-          httpOnly: true,
-          ...(written.secure ? { secure: true } : {}),
-          ...(written.sameSite ? { samesite: written.sameSite.toLowerCase() } : {}),
-        },
+      const sessionCookie: Json = {
+        enable: true,
+        name: written.name,
+        ...(written.path !== undefined ? { path: written.path } : {}),
+        ...(lifetime !== undefined ? { expires: `${lifetime}s` } : {}),
+        ...(written.domain !== undefined ? { domain: written.domain } : {}),
+        httpOnly: true,
+        ...(written.secure ? { secure: true } : {}),
+        ...(written.sameSite ? { samesite: written.sameSite.toLowerCase() } : {}),
       };
+      // The upstream's sticky cookie names one of its servers, as Traefik's does: see splitSharedCookies.
+      useCookie(ctx, h.host, written.path, { service: `${ingress.namespace}/${u.service}`, cookie: sessionCookie, notes, balanced });
+      return { name, service: u.service, port: u.port, sessionCookie };
     };
     const routes = new Map<string, Json>();
     for (const p of h.paths) {
@@ -857,7 +883,7 @@ export function migrateDocs(docs: readonly SourceDoc[], options: MigrationOption
     objects: [],
     servicePolicies: new Map(),
     patchedServices: new Map(),
-    traefikCookies: new Map(),
+    sharedCookies: new Map(),
   };
   for (const d of docs) {
     const o = d.obj;
@@ -932,7 +958,7 @@ export function migrateDocs(docs: readonly SourceDoc[], options: MigrationOption
         renderHttpRoutes(ctx, m.ingress, m.notes);
     }
   }
-  splitSharedTraefikCookies(ctx);
+  splitSharedCookies(ctx);
   const notes = [
     ...ignored.map(i => ({ index: i.index, notes: [i.note] })),
     ...[...mains, ...canaries].map(m => ({ index: m.index, notes: m.notes.list })),

@@ -432,6 +432,74 @@ describe('the cookie Path and Secure ingress-nginx gives a location when the ann
   });
 });
 
+/** A shop Ingress (/shop to web, /shop/api to api, one host) with a canary Ingress by weight for /shop. */
+function shopWithCanary(annotations: Record<string, string> = {}): any[] {
+  const rule = (location: string, service: string) => ({ path: location, pathType: 'Prefix', backend: { service: { name: service, port: { number: 80 } } } });
+  const ingress = (name: string, extra: Record<string, string>, paths: any[]) => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name, namespace: 'shop', annotations: extra },
+    spec: { ingressClassName: 'nginx', rules: [{ host: 'shop.example.com', http: { paths } }] },
+  });
+  return [
+    ingress('shop', { [`${A}affinity`]: 'cookie', [`${A}session-cookie-name`]: 'SHOPID', [`${A}session-cookie-path`]: '/shop', ...annotations },
+      [rule('/shop', 'web'), rule('/shop/api', 'api')]),
+    ingress('shop-canary', { [`${A}canary`]: 'true', [`${A}canary-weight`]: '20' }, [rule('/shop', 'web-v2')]),
+  ];
+}
+
+describe('a cookie that names a server of one Service is never shared by two', () => {
+  const nameNotes = (result: ReturnType<typeof AffinityMigration.migrate>) =>
+    result.notes.filter(n => n.subject === `${A}session-cookie-name`).map(n => `${n.fate}: ${n.detail}`);
+  /** Each IngressRoute service's name, sticky cookie name and Path. */
+  const cookiesOf = (result: ReturnType<typeof AffinityMigration.migrate>) =>
+    result.objects[0].spec.routes.flatMap((r: any) => r.services.map((svc: any) => [svc.name, svc.sticky.cookie.name, svc.sticky.cookie.path]));
+
+  test('GIVEN a canary by weight beside a main Ingress whose session-cookie-path covers two Services WHEN --to traefik THEN each Service, the canary\'s too, gets a cookie name of its own', () => {
+    const result = AffinityMigration.migrate(shopWithCanary(), { target: MigrationTarget.TRAEFIK });
+    expect(cookiesOf(result)).toEqual([['web', 'SHOPID-web', '/shop'], ['web-v2', 'SHOPID-web-v2', '/shop'], ['api', 'SHOPID-api', '/shop']]);
+    expect(nameNotes(result)).toEqual([expect.stringMatching(
+      /^approximated: Services web and web-v2 and api would share the sticky cookie SHOPID at Path \/shop on shop\.example\.com: .*Traefik's names a server of the Service that set it.*: SHOPID-web, SHOPID-web-v2, SHOPID-api$/)]);
+    // What the doctor reads of the output: no shared cookie.
+    expect(AffinityDoctor.check(result.objects).filter(f => f.rule === 'cookie-shared-by-services')).toEqual([]);
+  });
+
+  test('GIVEN a canary by weight and no session-cookie-path WHEN --to traefik THEN main and canary, on one route and one Path, get cookies of their own', () => {
+    const docs = shopWithCanary();
+    delete docs[0].metadata.annotations[`${A}session-cookie-path`];
+    const result = AffinityMigration.migrate(docs, { target: MigrationTarget.TRAEFIK });
+    expect(cookiesOf(result)).toEqual([['web', 'SHOPID-web', '/shop'], ['web-v2', 'SHOPID-web-v2', '/shop'], ['api', 'SHOPID', '/shop/api']]);
+    expect(AffinityDoctor.check(result.objects).filter(f => f.rule === 'cookie-shared-by-services')).toEqual([]);
+  });
+
+  test('GIVEN affinity-mode persistent and a canary WHEN --to traefik THEN named apart too, the note saying why ingress-nginx\'s cookie was not shared between main and canary', () => {
+    const result = AffinityMigration.migrate(shopWithCanary({ [`${A}affinity-mode`]: 'persistent' }), { target: MigrationTarget.TRAEFIK });
+    expect(result.objects[0].spec.routes[0].services.map((svc: any) => svc.sticky.cookie.name)).toEqual(['SHOPID-web', 'SHOPID-web-v2']);
+    expect(nameNotes(result)).toEqual([expect.stringMatching(/\(so did ingress-nginx's persistent one, except between a main Ingress and its canary, .*\); written as one cookie per Service: /)]);
+    expect(AffinityDoctor.check(result.objects).filter(f => f.rule === 'cookie-shared-by-services')).toEqual([]);
+  });
+
+  test('GIVEN the same WHEN --to nginx-plus THEN each upstream\'s sessionCookie gets the name of its Service, approximated as on Traefik', () => {
+    const result = AffinityMigration.migrate(shopWithCanary(), { target: MigrationTarget.NGINX_PLUS });
+    const vs = result.objects[0];
+    expect(vs.spec.upstreams.map((u: any) => [u.service, u.sessionCookie.name, u.sessionCookie.path])).toEqual([
+      ['web', 'SHOPID-web', '/shop'], ['web-v2', 'SHOPID-web-v2', '/shop'], ['api', 'SHOPID-api', '/shop'],
+    ]);
+    expect(nameNotes(result)).toEqual([expect.stringMatching(
+      /^approximated: Services web and web-v2 and api would share the sticky cookie SHOPID at Path \/shop on shop\.example\.com: .*NGINX Plus's sticky cookie names a server of the upstream that set it.*: SHOPID-web, SHOPID-web-v2, SHOPID-api$/)]);
+    expect(result.exact).toBe(false);
+    expectValid(result.objects);
+  });
+
+  test('GIVEN one Service per host WHEN --to nginx-plus THEN its cookie keeps its name, carried', () => {
+    const docs = shopWithCanary();
+    docs[0].spec.rules[0].http.paths.pop();
+    const result = AffinityMigration.migrate([docs[0]], { target: MigrationTarget.NGINX_PLUS });
+    expect(result.objects[0].spec.upstreams.map((u: any) => u.sessionCookie.name)).toEqual(['SHOPID']);
+    expect(nameNotes(result)).toEqual(['carried: VirtualServer upstream sessionCookie name SHOPID']);
+  });
+});
+
 describe('exit status', () => {
   let dir: string;
   beforeEach(() => {
