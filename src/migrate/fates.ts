@@ -35,6 +35,30 @@ export const HOLDER: { [t in MigrationTarget]: string } = {
   [MigrationTarget.NGINX_PLUS]: 'VirtualServer upstream sessionCookie',
 };
 
+/**
+ * Why a target's weighted split moves a returning client between a main
+ * Ingress's backend and its canary's, where ingress-nginx, with
+ * affinity-canary-behavior sticky (its default), keeps a cookie holder on the
+ * one it reached (its cookie names the backend that set it); none where the
+ * target keeps the client there too: the Gateway API's sessionPersistence
+ * (GEP-1619: persistence to one backend overrides the split's weights) and
+ * Envoy Gateway (from v1.9 its cookie hash also picks among weighted
+ * backendRefs, use_hash_policy). Kong is not listed: not checked.
+ */
+export const SPLIT_PER_REQUEST: { readonly [t in MigrationTarget]?: string } = {
+  // An IngressRoute's services are a weighted round robin of their own, without a cookie
+  // (only a TraefikService `weighted.sticky.cookie` has one).
+  [MigrationTarget.TRAEFIK]: 'an IngressRoute picks among its weighted services at every request (only a TraefikService weighted with sticky.cookie keeps the pick)',
+  // Envoy picks a weighted cluster at random per request, before the cluster's cookie hash (istio/istio#9764).
+  [MigrationTarget.ISTIO]: 'Envoy picks the weighted backend at every request, before the DestinationRule\'s cookie hash',
+  // An HTTPProxy's weighted services are Envoy weighted clusters, likewise.
+  [MigrationTarget.CONTOUR]: 'Envoy picks the weighted service at every request, before the cookie hash',
+  // Google's WeightedBackendService: with session affinity, the weighted split takes precedence.
+  [MigrationTarget.GKE]: 'GKE\'s load balancer lets the weighted split take precedence over the backend service\'s session affinity',
+  // The VirtualServer's splits are split_clients on $request_id.
+  [MigrationTarget.NGINX_PLUS]: 'a VirtualServer\'s splits draw at every request (split_clients on $request_id)',
+};
+
 /** Whether the target's cookie is a consistent hash (Envoy's ring), not a pinned backend. */
 function hashes(target: MigrationTarget): boolean {
   return [MigrationTarget.ENVOY_GATEWAY, MigrationTarget.ISTIO, MigrationTarget.CONTOUR].includes(target);
@@ -209,11 +233,19 @@ export function cookieFates(
           ? approximated('no field: the target moves a client only when its pod is gone or unhealthy, not after one failed request')
           : carried('the target keeps a client on its pod after a failed request');
         break;
-      case A.affinityCanaryBehavior:
-        fate = value === 'legacy'
-          ? dropped('no target forgets the canary choice per request; clients stay where their cookie sends them')
-          : approximated('clients stay on the backend their cookie names, canary or not; weights decide only for new clients');
+      case A.affinityCanaryBehavior: {
+        const perRequest = SPLIT_PER_REQUEST[target];
+        if (value === 'legacy') {
+          fate = perRequest
+            ? carried(`${perRequest}, as legacy picks main or canary at every request`)
+            : dropped('the target does not forget the canary choice per request; clients stay where their cookie sends them');
+        } else {
+          fate = perRequest
+            ? approximated(`${perRequest}: a client moves between main and canary, where sticky keeps it on the one its cookie names`)
+            : approximated('clients stay on the backend their cookie names, canary or not; weights decide only for new clients');
+        }
         break;
+      }
       default:
         fate = dropped('not read');
     }

@@ -2,7 +2,7 @@
 // objects (plain JSON) and a note for every annotation. Pure: no cdk8s, no
 // printing; the CLI and AffinityMigration both call migrateDocs.
 import { envoyCookie, istioCookie } from './cookies';
-import { COOKIE_ANNOTATIONS, Fate, HOLDER, cookieFates, writtenLifetime } from './fates';
+import { COOKIE_ANNOTATIONS, Fate, HOLDER, SPLIT_PER_REQUEST, cookieFates, writtenLifetime } from './fates';
 import { MigrationFate, MigrationGatewayApi, MigrationNote, MigrationOptions, MigrationResult, MigrationTarget } from './model';
 import {
   Backend, CANARY, INGRESS_CLASS_ANNOTATION, SourceCookie, SourceIngress, SourcePath, TOOL_ANNOTATIONS, USE_REGEX,
@@ -782,11 +782,23 @@ function mergeCanary(canary: SourceIngress, mains: SourceIngress[], notes: Notes
       case CANARY.canary:
         notes.add(k, carried(`merged into the objects of Ingress ${into}`));
         break;
-      case CANARY.weight:
-        notes.add(k, weight === undefined ? dropped('not a whole number; ingress-nginx ignores it')
-          : target === MigrationTarget.NGINX_PLUS && total !== 100 ? approximated(`split ${weight} of ${total} written as whole percentages`)
-            : carried(`backend weights ${Math.max(total - weight, 0)} (main) and ${Math.min(weight, total)} (canary)`));
+      case CANARY.weight: {
+        if (weight === undefined) {
+          notes.add(k, dropped('not a whole number; ingress-nginx ignores it'));
+          break;
+        }
+        const rounded = target === MigrationTarget.NGINX_PLUS && total !== 100;
+        const split = rounded
+          ? `split ${weight} of ${total} written as whole percentages`
+          : `backend weights ${Math.max(total - weight, 0)} (main) and ${Math.min(weight, total)} (canary)`;
+        // ingress-nginx's sticky canary (affinity-canary-behavior sticky, the default) keeps a
+        // cookie holder on main or canary; a target that splits at every request does not.
+        const perRequest = merged.cookie && merged.annotations[A.affinityCanaryBehavior] !== 'legacy' ? SPLIT_PER_REQUEST[target] : undefined;
+        notes.add(k, perRequest ? approximated(`${split}, but ${perRequest}: a returning client moves between main and canary, `
+          + 'where ingress-nginx (affinity-canary-behavior sticky, the default) keeps a cookie holder on the one it reached')
+          : rounded ? approximated(split) : carried(split));
         break;
+      }
       case CANARY.weightTotal:
         notes.add(k, carried(`weights kept relative to ${total}`));
         break;

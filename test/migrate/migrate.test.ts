@@ -500,6 +500,50 @@ describe('a cookie that names a server of one Service is never shared by two', (
   });
 });
 
+describe('a canary by weight beside cookie affinity', () => {
+  const migrate = (target: MigrationTarget, docs: any[]) => AffinityMigration.migrate(docs, { target, gateway: 'public' });
+  const notesOn = (result: ReturnType<typeof migrate>, subject: string) =>
+    result.notes.filter(n => n.subject === `${A}${subject}`).map(n => `${n.fate}: ${n.detail}`);
+
+  // ingress-nginx (affinity-canary-behavior sticky, the default) keeps a cookie holder on main or canary.
+  test.each([
+    [MigrationTarget.TRAEFIK, /an IngressRoute picks among its weighted services at every request/],
+    [MigrationTarget.ISTIO, /Envoy picks the weighted backend at every request, before the DestinationRule's cookie hash/],
+    [MigrationTarget.CONTOUR, /Envoy picks the weighted service at every request/],
+    [MigrationTarget.GKE, /the weighted split take precedence over the backend service's session affinity/],
+    [MigrationTarget.NGINX_PLUS, /split_clients on \$request_id/],
+  ])('GIVEN a target that splits at every request (%s) WHEN migrated THEN canary-weight is approximated, saying why', (target, why) => {
+    const lines = notesOn(migrate(target, shopWithCanary()), 'canary-weight');
+    expect(lines).toEqual([expect.stringMatching(/^approximated: backend weights 80 \(main\) and 20 \(canary\), but /)]);
+    expect(lines[0]).toMatch(why);
+    expect(lines[0]).toMatch(/a returning client moves between main and canary, where ingress-nginx \(affinity-canary-behavior sticky, the default\) keeps a cookie holder on the one it reached$/);
+  });
+
+  test.each([MigrationTarget.GATEWAY_API, MigrationTarget.ENVOY_GATEWAY])('GIVEN a target whose cookie keeps the client across the split (%s) WHEN migrated THEN canary-weight is carried', target => {
+    expect(notesOn(migrate(target, shopWithCanary()), 'canary-weight')).toEqual(['carried: backend weights 80 (main) and 20 (canary)']);
+  });
+
+  test('GIVEN affinity-canary-behavior legacy WHEN --to traefik THEN both carried: the pick is made at every request in either', () => {
+    const result = migrate(MigrationTarget.TRAEFIK, shopWithCanary({ [`${A}affinity-canary-behavior`]: 'legacy' }));
+    expect(notesOn(result, 'canary-weight')).toEqual(['carried: backend weights 80 (main) and 20 (canary)']);
+    expect(notesOn(result, 'affinity-canary-behavior')).toEqual([expect.stringMatching(/^carried: an IngressRoute picks .*, as legacy picks main or canary at every request$/)]);
+    // A target whose cookie keeps the pick cannot forget it.
+    expect(notesOn(migrate(MigrationTarget.GATEWAY_API, shopWithCanary({ [`${A}affinity-canary-behavior`]: 'legacy' })), 'affinity-canary-behavior'))
+      .toEqual([expect.stringMatching(/^dropped: /)]);
+  });
+
+  test('GIVEN affinity-canary-behavior sticky WHEN --to nginx-plus THEN approximated: a client moves between main and canary', () => {
+    const result = migrate(MigrationTarget.NGINX_PLUS, shopWithCanary({ [`${A}affinity-canary-behavior`]: 'sticky' }));
+    expect(notesOn(result, 'affinity-canary-behavior')).toEqual([expect.stringMatching(/^approximated: .*split_clients on \$request_id\): a client moves between main and canary, where sticky keeps it on the one its cookie names$/)]);
+  });
+
+  test('GIVEN a main Ingress without affinity WHEN --to traefik THEN the per-request split is what ingress-nginx did: carried', () => {
+    const docs = shopWithCanary();
+    docs[0].metadata.annotations = {};
+    expect(notesOn(migrate(MigrationTarget.TRAEFIK, docs), 'canary-weight')).toEqual(['carried: backend weights 80 (main) and 20 (canary)']);
+  });
+});
+
 describe('exit status', () => {
   let dir: string;
   beforeEach(() => {
