@@ -10,6 +10,7 @@ import {
 } from './source';
 import { CONTOUR, GKE_GATEWAY, KONG, NGINX_PLUS, httpRoutePathProblem } from './target-facts';
 import { HTTPROUTE_TARGETS, TARGETS } from './targets';
+import { cookiePathMatches } from '../facts/cookie';
 import { ENVOY_POLICY_TARGET_GROUP } from '../facts/envoy-gateway';
 import { LIFETIME_PERMANENT, LIFETIME_SESSION, gatewayDuration } from '../facts/gateway-api';
 import { NGINX_AFFINITY_ANNOTATIONS as A, NGINX_ANNOTATION_PREFIX } from '../facts/ingress-nginx';
@@ -823,6 +824,30 @@ function mergeCanary(canary: SourceIngress, mains: SourceIngress[], notes: Notes
   }
 }
 
+/**
+ * A session-cookie-path written as given is what ingress-nginx wrote, but a
+ * browser sends a cookie only with requests under its Path (RFC 6265
+ * path-match): a location outside it gets no working affinity, on
+ * ingress-nginx as in the output, which the note says instead of "carried".
+ * A use-regex location is not judged (its expression is not a path).
+ */
+function pathCoverage(ingress: SourceIngress, fate: Fate): Fate {
+  const cookiePath = ingress.cookie?.path;
+  if (fate.fate !== MigrationFate.CARRIED || cookiePath === undefined || ingress.useRegex) {
+    return fate;
+  }
+  // A Prefix location is covered when its path is: the paths under it are then too.
+  const outside = ingress.hosts.flatMap(h => h.paths
+    .filter(p => !withoutAffinity(p) && !cookiePathMatches(p.path, cookiePath))
+    .map(p => `${p.path} on ${h.host ?? '(any host)'}`));
+  if (outside.length === 0) {
+    return fate;
+  }
+  return approximated(`${fate.detail}, but ${cookiePath} does not cover ${[...new Set(outside)].join(', ')}: a browser sends the cookie only `
+    + 'with requests under its Path, so the requests there outside it get no affinity (nor did they on ingress-nginx, which wrote the same Path); '
+    + 'give session-cookie-path a path they share, or leave it out');
+}
+
 /** Notes for every annotation of a main Ingress that the cookie and canary notes do not cover. */
 function otherAnnotationNotes(ctx: Context, ingress: SourceIngress, notes: Notes): void {
   const fates = cookieFates(ctx.target, ingress.annotations, ingress.cookie, ctx.gatewayApi);
@@ -836,7 +861,9 @@ function otherAnnotationNotes(ctx: Context, ingress: SourceIngress, notes: Notes
       continue;
     }
     const fate = fates.get(k);
-    if (fate) {
+    if (fate && k === A.path) {
+      notes.add(k, pathCoverage(ingress, fate));
+    } else if (fate) {
       notes.add(k, fate);
     } else if (k === INGRESS_CLASS_ANNOTATION) {
       notes.add(k, carried(HTTPROUTE_TARGETS.includes(ctx.target) ? `the routes attach to Gateway ${ctx.options.gateway}` : 'the new objects are read by the target controller'));

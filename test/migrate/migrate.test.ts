@@ -544,6 +544,54 @@ describe('a canary by weight beside cookie affinity', () => {
   });
 });
 
+describe('a session-cookie-path that does not cover every location', () => {
+  /** The shop (/shop, /shop/api) and two more hosts of the Ingress: www (/) and plain (Exact /exact). */
+  function shop(cookiePath: string): any {
+    const rule = (location: string, service: string, pathType = 'Prefix') => ({ path: location, pathType, backend: { service: { name: service, port: { number: 80 } } } });
+    return {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'shop', namespace: 'shop', annotations: { [`${A}affinity`]: 'cookie', [`${A}affinity-mode`]: 'persistent', [`${A}session-cookie-path`]: cookiePath } },
+      spec: {
+        ingressClassName: 'nginx',
+        rules: [
+          { host: 'shop.example.com', http: { paths: [rule('/shop', 'web'), rule('/shop/api', 'api')] } },
+          { host: 'www.example.com', http: { paths: [rule('/', 'web')] } },
+          { host: 'plain.example.com', http: { paths: [rule('/exact', 'web', 'Exact')] } },
+        ],
+      },
+    };
+  }
+  const pathNotes = (target: MigrationTarget, ingress: any) => AffinityMigration.migrate([ingress], { target, gateway: 'public' }).notes
+    .filter(n => n.subject === `${A}session-cookie-path`).map(n => `${n.fate}: ${n.detail}`);
+
+  const writingThePath = [
+    MigrationTarget.TRAEFIK, MigrationTarget.NGINX_PLUS, MigrationTarget.CONTOUR,
+    MigrationTarget.ISTIO, MigrationTarget.KONG, MigrationTarget.ENVOY_GATEWAY,
+  ];
+  test.each(writingThePath)(
+    'GIVEN Path /shop and locations / and /exact on other hosts WHEN --to %s THEN approximated, naming them: a browser sends the cookie only under its Path', target => {
+      const lines = pathNotes(target, shop('/shop'));
+      expect(lines).toEqual([expect.stringMatching(/^approximated: .*\/shop, but \/shop does not cover \/ on www\.example\.com, \/exact on plain\.example\.com: /)]);
+      expect(lines[0]).toMatch(/: a browser sends the cookie only with requests under its Path, so the requests there outside it get no affinity /);
+      expect(lines[0]).toMatch(/\(nor did they on ingress-nginx, which wrote the same Path\); give session-cookie-path a path they share, or leave it out$/);
+    });
+
+  test('GIVEN Path / WHEN --to traefik THEN it covers every location: carried', () => {
+    expect(pathNotes(MigrationTarget.TRAEFIK, shop('/'))).toEqual(['carried: IngressRoute sticky.cookie path /']);
+  });
+
+  test('GIVEN Path /shop and a location /shopping WHEN --to traefik THEN not covered: a Path matches whole segments only', () => {
+    const ingress = shop('/shop');
+    ingress.spec.rules = [{ host: 'shop.example.com', http: { paths: [{ path: '/shopping', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }];
+    expect(pathNotes(MigrationTarget.TRAEFIK, ingress)).toEqual([expect.stringMatching(/^approximated: .* does not cover \/shopping on shop\.example\.com: /)]);
+  });
+
+  test('GIVEN the gateway-api target at v1.6.1 WHEN migrated THEN still dropped: no cookie path is written at all', () => {
+    expect(pathNotes(MigrationTarget.GATEWAY_API, shop('/shop'))).toEqual([expect.stringMatching(/^dropped: sessionPersistence has no cookie path at v1\.6\.1/)]);
+  });
+});
+
 describe('exit status', () => {
   let dir: string;
   beforeEach(() => {
