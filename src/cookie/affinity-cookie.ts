@@ -5,9 +5,12 @@ import {
   COOKIE_ATTRIBUTE_VALUE_MAX_OCTETS,
   COOKIE_MAX_AGE_MAX_SECONDS,
   COOKIE_NAME_MAX_LENGTH,
+  cookiePathCovers,
+  coveringCookiePath,
   isCookieDomain,
   isCookieName,
   isCookiePath,
+  RoutedPath,
 } from '../facts/cookie';
 import { describeSeconds, secondsOf, untypedProps, UntypedPropsRules } from '../units';
 
@@ -51,7 +54,10 @@ export interface AffinityCookie {
 
   /**
    * `Path` of the cookie: it must start with '/', and be at most 1024
-   * characters (browsers ignore a longer one).
+   * characters (browsers ignore a longer one). It must cover every path the
+   * Ingress or route matches (browsers send the cookie back only with
+   * requests at or below it): `/app` covers `/app` and `/app/x`, not `/` or
+   * `/application`.
    *
    * @default '/' (the whole site stays on one pod)
    */
@@ -259,4 +265,26 @@ function checkCookie(scope: IConstruct, prop: string, cookie: AffinityCookie, co
 /** A long value as an error shows it: its length and its start. */
 function abbreviated(value: string): string {
   return `${value.length} characters: ${JSON.stringify(value.slice(0, 20))}...`;
+}
+
+/**
+ * Why a cookie Path leaves some routed paths without the cookie, in the words
+ * of an error's "allowed" part, or `undefined` when it covers them all (see
+ * `cookiePathCovers`): browsers send it back only with requests at or below
+ * its Path, so requests to the others would not stay on one pod.
+ *
+ * @param routed the paths the construct routes
+ * @param what how the error names them: `the Ingress routes`, `'pathPrefix' matches`
+ * @param expression the characters that begin a regular expression in a path (needed only where a routed path is one)
+ */
+export function cookiePathCoverageProblem(cookiePath: string, routed: readonly RoutedPath[], what: string, expression?: RegExp): string | undefined {
+  const uncovered = routed.filter(r => !cookiePathCovers(cookiePath, r, expression));
+  if (uncovered.length === 0) {
+    return undefined;
+  }
+  const shown = (list: readonly RoutedPath[]) => [...new Set(list.map(r => `${JSON.stringify(r.path)}${r.regex ? ' (a regular expression)' : ''}`))].join(', ');
+  const suggestion = coveringCookiePath(routed, expression);
+  return `must cover every path ${what} (${shown(routed)}): browsers send the cookie back only with requests at or below its Path (RFC 6265 path-match), `
+    + `so requests to ${shown(uncovered)} would not stay on one pod; `
+    + `use ${suggestion === '/' ? '"/"' : `${JSON.stringify(suggestion)} or "/"`}, or leave 'cookie.path' out`;
 }

@@ -101,3 +101,70 @@ export function cookiePathMatches(requestPath: string, cookiePath: string): bool
   }
   return requestPath.startsWith(cookiePath) && (cookiePath.endsWith('/') || requestPath.charAt(cookiePath.length) === '/');
 }
+
+/**
+ * A path a route matches: its requests are the path and the paths below it.
+ * A regular expression (`regex`) is known only by its literal start, the
+ * characters before the first that makes it an expression: its requests
+ * begin with that and may go on with anything.
+ */
+export interface RoutedPath {
+  readonly path: string;
+  readonly regex: boolean;
+}
+
+/** Where no routed path is a regular expression: a pattern that matches nothing. */
+const NO_EXPRESSION = /(?!)/;
+
+/** The literal start of a path that is a regular expression: up to its first expression character. */
+function literalStart(path: string, expression: RegExp): string {
+  const at = path.search(expression);
+  return at < 0 ? path : path.slice(0, at);
+}
+
+/**
+ * Whether a browser sends a cookie of Path `cookiePath` with every request a
+ * routed path matches. A prefix route matches its path and those below it,
+ * which all path-match `cookiePath` when the path itself does; a regular
+ * expression matches paths that begin with its literal start and go on with
+ * anything, which all path-match only where that start is below a '/' of
+ * `cookiePath`.
+ *
+ * @param expression the characters that begin a regular expression in a path
+ *   (needed only where a routed path is one)
+ */
+export function cookiePathCovers(cookiePath: string, routed: RoutedPath, expression: RegExp = NO_EXPRESSION): boolean {
+  if (cookiePath === '/') {
+    return true;
+  }
+  if (!routed.regex) {
+    return cookiePathMatches(routed.path, cookiePath);
+  }
+  const start = literalStart(routed.path, expression);
+  return start.startsWith(cookiePath.endsWith('/') ? cookiePath : `${cookiePath}/`);
+}
+
+/**
+ * The longest cookie Path that covers every routed path (see
+ * `cookiePathCovers`): their common leading segments, '/' when they share none.
+ */
+export function coveringCookiePath(routed: readonly RoutedPath[], expression: RegExp = NO_EXPRESSION): string {
+  let common: string[] | undefined;
+  for (const r of routed) {
+    const segments = r.regex
+      // The segment the expression begins in is not known whole: only the ones before it.
+      ? literalStart(r.path, expression).split('/').slice(0, -1)
+      : r.path.split('/');
+    if (common === undefined) {
+      common = segments;
+      continue;
+    }
+    let i = 0;
+    while (i < common.length && i < segments.length && common[i] === segments[i]) {
+      i++;
+    }
+    common = common.slice(0, i);
+  }
+  const path = (common ?? []).join('/');
+  return path.startsWith('/') ? path : '/';
+}

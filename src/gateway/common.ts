@@ -1,7 +1,7 @@
 import { ApiObjectMetadata, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { AffinityCookie, ResolvedCookie } from '../cookie/affinity-cookie';
+import { AffinityCookie, cookiePathCoverageProblem, ResolvedCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
 import { httpRoutePathProblem, isRouteHostname, isSectionName, ROUTE_HOSTNAMES_MAX } from '../facts/gateway-api';
 import { NAMESPACE_NAME_RULE, NameRule } from '../facts/names';
@@ -175,6 +175,24 @@ export function checkRouteOptions(scope: IConstruct, props: GatewayRouteOptions)
     // A copy: cdk8s reads a route's props at synth, and what was checked here is what is written.
     hostnames: hostnames === undefined ? undefined : [...hostnames],
   };
+}
+
+/**
+ * Refuses a given cookie Path that does not cover the route's path prefix: a
+ * browser sends the cookie back only with requests at or below its Path
+ * (RFC 6265 path-match), so requests to the rest of the route would not stay
+ * on one pod. The prefix is fixed when the route is made, so this is eager.
+ * Call it once the cookie model has checked the Path.
+ */
+export function checkCookiePathCoversPrefix(scope: IConstruct, cookie: AffinityCookie | undefined, pathPrefix: string): void {
+  const path = cookie?.path;
+  if (path === undefined) {
+    return;
+  }
+  const problem = cookiePathCoverageProblem(path, [{ path: pathPrefix, regex: false }], '\'pathPrefix\' matches');
+  if (problem !== undefined) {
+    throw propError(scope, 'cookie.path', JSON.stringify(path), problem);
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { backendPort, checkServiceRef, namespaceOf, objectMetadata, refuseGiven } from './common';
+import { backendPort, checkCookiePathCoversPrefix, checkServiceRef, namespaceOf, objectMetadata, refuseGiven } from './common';
 import { AffinityCookie, resolveCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
 import { CONTOUR_COOKIE_STRATEGY, CONTOUR_SESSION_COOKIE_NAME, CONTOUR_SESSION_COOKIE_PATH } from '../facts/contour';
@@ -125,6 +125,7 @@ export class ContourCookieAffinityProxy extends Construct {
       httpOnly: () => (resolved.httpOnly ? undefined
         : 'must be true or left out: Envoy marks the cookie Contour asks it to generate HttpOnly, always'),
     });
+    checkCookiePathCoversPrefix(this, cookie, pathPrefix);
     const rewrite: HttpProxySpecRoutesCookieRewritePolicies = {
       name: CONTOUR_SESSION_COOKIE_NAME,
       pathRewrite: resolved.path !== CONTOUR_SESSION_COOKIE_PATH ? { value: resolved.path } : undefined,

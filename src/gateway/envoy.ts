@@ -1,6 +1,6 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkRouteOptions, DEFAULT_HASH_COOKIE_NAME, GatewayRouteOptions, objectMetadata, refuseGiven } from './common';
+import { checkCookiePathCoversPrefix, checkRouteOptions, DEFAULT_HASH_COOKIE_NAME, GatewayRouteOptions, objectMetadata, refuseGiven } from './common';
 import { writeRoute } from './route';
 import { AffinityCookie, resolveCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
@@ -87,6 +87,7 @@ export class EnvoyCookieAffinity extends Construct {
     });
     const target = checkRouteOptions(this, props);
     const cookie = envoyHashCookie(this, props.cookie ?? {}, props.tls ?? false);
+    checkCookiePathCoversPrefix(this, props.cookie, target.pathPrefix);
     const written = writeRoute(this, 'Route', props, target);
     this.route = written.route;
     this.referenceGrant = written.referenceGrant;

@@ -1,7 +1,7 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { backendPort, checkServiceRef, DEFAULT_HASH_COOKIE_NAME, namespaceOf, objectMetadata } from './common';
+import { backendPort, checkCookiePathCoversPrefix, checkServiceRef, DEFAULT_HASH_COOKIE_NAME, namespaceOf, objectMetadata } from './common';
 import { AffinityCookie, resolveCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
 import { isRouteHostname } from '../facts/gateway-api';
@@ -113,6 +113,7 @@ export class NginxPlusCookieAffinity extends Construct {
         `must be the backend Service's namespace (${namespaceOf(props.backend) ?? 'none'}): a VirtualServer's upstreams are Services in its own namespace`);
     }
     const resolved = resolveCookie(this, 'cookie', props.cookie ?? {}, { tls: props.tlsSecret !== undefined });
+    checkCookiePathCoversPrefix(this, props.cookie, pathPrefix);
     this.resource = customResource<VirtualServerProps>(this, 'Resource', NGINX_VIRTUAL_SERVER, {
       metadata: objectMetadata(props.metadata, namespace),
       spec: {

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { annotateService, checkRouteOptions, GatewayRouteOptions, objectMetadata, RouteTarget } from './common';
+import { annotateService, checkCookiePathCoversPrefix, checkRouteOptions, GatewayRouteOptions, objectMetadata, RouteTarget } from './common';
 import { GatewayImplementation } from './implementation';
 import { crossesNamespaces, grantReference } from './reference-grant';
 import {
@@ -159,6 +159,8 @@ export class CookieAffinityRoute extends Construct {
       refuseSessionPersistenceOptions(this, props,
         `applies to Gateway API sessionPersistence, which the ${implementation.name} implementation does not read: its own policy sets the cookie`);
     }
+    // The cookie's Path, where the release or implementation writes one (the others refused it above).
+    checkCookiePathCoversPrefix(this, props.cookie, target.pathPrefix);
     if (config.serviceAnnotations !== undefined) {
       annotateService(this, 'backend', props.backend, config.serviceAnnotations);
     }

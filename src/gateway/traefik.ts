@@ -1,7 +1,7 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { backendPort, checkServiceRef, namespaceOf, objectMetadata } from './common';
+import { backendPort, checkCookiePathCoversPrefix, checkServiceRef, namespaceOf, objectMetadata } from './common';
 import { crossesNamespaces } from './reference-grant';
 import { AffinityCookie, resolveCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
@@ -130,6 +130,7 @@ export class TraefikCookieAffinityRoute extends Construct {
     const port = backendPort(this, props.backend, props.port);
     const cookie = props.cookie ?? {};
     const resolved = resolveCookie(this, 'cookie', cookie, { tls: props.tlsSecret !== undefined });
+    checkCookiePathCoversPrefix(this, cookie, pathPrefix);
     const namespace = props.metadata?.namespace ?? namespaceOf(props.backend);
     const backendNamespace = namespaceOf(props.backend);
     const crossNamespace = crossesNamespaces(namespace, backendNamespace);

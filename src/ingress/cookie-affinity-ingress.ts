@@ -2,10 +2,14 @@ import { ApiObject, Lazy, resolve } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { IngressController } from './controller';
-import { AffinityCookie, ResolvedAffinityCookie, ResolvedCookie, resolveCookie, SameSite } from '../cookie/affinity-cookie';
+import {
+  AffinityCookie, cookiePathCoverageProblem, DEFAULT_COOKIE_PATH, ResolvedAffinityCookie, ResolvedCookie, resolveCookie, SameSite,
+} from '../cookie/affinity-cookie';
 import { NO_ERRORS, pathOf, propError } from '../errors';
 import { browserCookieDomain, domainMatches } from '../facts/cookie';
-import { NGINX_AFFINITY_ANNOTATIONS, NGINX_DEFAULT_COOKIE_NAME } from '../facts/ingress-nginx';
+import {
+  isNginxTrue, NGINX_AFFINITY_ANNOTATIONS, NGINX_DEFAULT_COOKIE_NAME, NGINX_REGEX_ANNOTATIONS, REGEX_PATH_CHARACTERS,
+} from '../facts/ingress-nginx';
 import { describeNameRule, followsNameRule, NameRule } from '../facts/names';
 import { TRAEFIK_STICKY_ANNOTATIONS } from '../facts/traefik';
 import { keptAnnotations } from '../metadata';
@@ -401,9 +405,11 @@ export class CookieAffinityIngress extends kplus.Ingress {
           return hasRule ? NO_ERRORS : [NO_RULE];
         }
         const annotations = this.annotationErrors();
+        const paths = this.cookiePathErrors();
         const shared = this.sharedCookieErrors();
         const backends = this.backendErrors();
-        const errors = annotations.length + shared.length + backends.length === 0 ? NO_ERRORS : [...annotations, ...shared, ...backends];
+        const errors = annotations.length + paths.length + shared.length + backends.length === 0
+          ? NO_ERRORS : [...annotations, ...paths, ...shared, ...backends];
         return hasRule ? errors : [NO_RULE, ...errors];
       },
     });
@@ -764,6 +770,34 @@ export class CookieAffinityIngress extends kplus.Ingress {
       }
     }
     return errors;
+  }
+
+  /**
+   * A given cookie Path that leaves some of the rules' paths without the
+   * cookie: a browser sends it back only with requests at or below its Path,
+   * so the other paths are not sticky. Rules may be added after the
+   * constructor, so this is told at synth. A path of an Ingress with
+   * ingress-nginx's `use-regex` (or `rewrite-target`) is a regular
+   * expression when it holds one of its characters, and is read by its
+   * literal start, as the doctor's nginx-regex-path-without-cookie-path does.
+   */
+  private cookiePathErrors(): string[] {
+    const path = this.cookie.path;
+    const rulePaths = this.state.rulePaths;
+    if (path === undefined || path === DEFAULT_COOKIE_PATH || rulePaths.length === 0) {
+      return NO_ERRORS;
+    }
+    const expressions = rulePaths.some(p => REGEX_PATH_CHARACTERS.test(p)) && this.pathsAreExpressions();
+    const routed = [...new Set(rulePaths)].map(p => ({ path: p, regex: expressions && REGEX_PATH_CHARACTERS.test(p) }));
+    const problem = cookiePathCoverageProblem(path, routed, 'the Ingress routes', REGEX_PATH_CHARACTERS);
+    return problem === undefined ? NO_ERRORS : [`'cookie.path' (${JSON.stringify(path)}) ${problem}`];
+  }
+
+  /** Whether ingress-nginx reads this Ingress's paths as regular expressions: `use-regex: "true"`, or a `rewrite-target`. */
+  private pathsAreExpressions(): boolean {
+    const a = NGINX_REGEX_ANNOTATIONS;
+    const annotations = renderedAnnotations(this.apiObject, { [a.useRegex]: true, [a.rewriteTarget]: true });
+    return isNginxTrue(annotations[a.useRegex]) || (annotations[a.rewriteTarget] ?? '') !== '';
   }
 
   /**

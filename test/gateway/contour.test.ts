@@ -47,7 +47,7 @@ describe('ContourCookieAffinityProxy', () => {
     const chart = newChart();
     const tls = kplus.Secret.fromSecretName(chart, 'Tls', 'shop-tls');
     new ContourCookieAffinityProxy(chart, 'Proxy', {
-      fqdn: 'shop.example.com', backend: backendService(chart), tlsSecret: tls, cookie: { path: '/shop', domain: 'example.com' },
+      fqdn: 'shop.example.com', backend: backendService(chart), tlsSecret: tls, pathPrefix: '/shop', cookie: { path: '/shop', domain: 'example.com' },
     });
     const manifests = synthValid(chart);
     const proxy = only(manifests, 'HTTPProxy');

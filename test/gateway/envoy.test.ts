@@ -72,6 +72,7 @@ describe('EnvoyCookieAffinity', () => {
       gateway: 'eg',
       backend: backendService(chart),
       tls: true,
+      pathPrefix: '/app',
       cookie: { path: '/app', domain: 'example.com', sameSite: SameSite.NONE, maxAge: Duration.hours(2) },
     });
     expect(only(synthValid(chart), 'BackendTrafficPolicy').spec.loadBalancer.consistentHash.cookie).toEqual({

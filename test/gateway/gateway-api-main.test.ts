@@ -22,6 +22,7 @@ describe('Gateway API main shape (gatewayApiRelease: MAIN)', () => {
       gateway: 'eg',
       backend: backendService(chart),
       gatewayApiRelease: GatewayApiRelease.MAIN,
+      pathPrefix: '/shop',
       cookie: { name: 'SHOP', path: '/shop', maxAge: Duration.hours(8) },
     });
     const manifests = synthMain(chart);

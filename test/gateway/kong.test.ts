@@ -81,7 +81,7 @@ describe('CookieAffinityRoute with GatewayImplementation.kong()', () => {
     const chart = newChart();
     const backend = backendService(chart);
     const route = new CookieAffinityRoute(chart, 'Shop', {
-      gateway: 'kong', backend, implementation: GatewayImplementation.kong(), cookie: { name: 'SHOP', path: '/shop' },
+      gateway: 'kong', backend, implementation: GatewayImplementation.kong(), pathPrefix: '/shop', cookie: { name: 'SHOP', path: '/shop' },
     });
     const manifests = synthValid(chart);
     const httpRoute = only(manifests, 'HTTPRoute');

@@ -23,11 +23,11 @@ const CONTROLLERS: Array<{ name: string; make: () => IngressController; readsSer
   { name: 'gke', make: () => IngressController.gke(), readsService: true, cookie: { maxAge: Duration.hours(1) } },
 ];
 
-function render(controller: IngressController, cookie = {}) {
+function render(controller: IngressController, cookie = {}, path = '/') {
   const chart = newChart();
   const svc = service(chart);
   const ingress = new CookieAffinityIngress(chart, 'Ingress', { metadata: { name: 'app-ingress' }, controller, cookie });
-  ingress.addHostRule('app.example.com', '/', kplus.IngressBackend.fromService(svc));
+  ingress.addHostRule('app.example.com', path, kplus.IngressBackend.fromService(svc));
   const manifests = synthValid(chart);
   return { ingress, manifests, ing: only(manifests, 'Ingress'), svc: only(manifests, 'Service') };
 }
@@ -129,8 +129,8 @@ describe('Traefik', () => {
     expect(ing.metadata.annotations).toBeUndefined();
   });
 
-  test('GIVEN a domain and path THEN both are written', () => {
-    const { svc } = render(IngressController.traefik(), { domain: 'foo.com', path: '/foobar' });
+  test('GIVEN a domain and path (which covers the rule\'s) THEN both are written', () => {
+    const { svc } = render(IngressController.traefik(), { domain: 'foo.com', path: '/foobar' }, '/foobar');
     expect(svc.metadata.annotations['traefik.ingress.kubernetes.io/service.sticky.cookie.domain']).toBe('foo.com');
     expect(svc.metadata.annotations['traefik.ingress.kubernetes.io/service.sticky.cookie.path']).toBe('/foobar');
   });

@@ -567,3 +567,90 @@ describe('CookieAffinityIngress refuses a backend Service in another namespace',
     expect(ApiObject.of(mine).toJson().metadata.annotations).toEqual({ 'haproxy.org/cookie-persistence': 'SERVERID' });
   });
 });
+
+describe('CookieAffinityIngress refuses at synth a cookie Path that leaves some rule paths without the cookie', () => {
+  const backend = (chart: Chart) => kplus.IngressBackend.fromService(service(chart));
+
+  test('GIVEN cookie.path /admin and a rule on / THEN the synth names cookie.path, its value and the paths it must cover', () => {
+    // GIVEN
+    const chart = newChart();
+    const ingress = new CookieAffinityIngress(chart, 'Ingress', { cookie: { name: 'a', path: '/admin' } });
+    // WHEN
+    ingress.addHostRule('web.example.com', '/', backend(chart));
+    // THEN
+    expect(() => Testing.synth(chart)).toThrow(
+      '[test/Ingress] \'cookie.path\' ("/admin") must cover every path the Ingress routes ("/"): browsers send the cookie back only with requests at or below its Path (RFC 6265 path-match), '
+      + 'so requests to "/" would not stay on one pod; use "/", or leave \'cookie.path\' out');
+  });
+
+  test('GIVEN a rule added after the constructor outside the cookie Path THEN it is caught at synth, with the longest Path that covers every rule', () => {
+    const chart = newChart();
+    const ingress = new CookieAffinityIngress(chart, 'Ingress', {
+      cookie: { path: '/app/a' },
+      controller: IngressController.traefik(),
+    });
+    const b = backend(chart);
+    ingress.addHostRule('web.example.com', '/app/a', b);
+    // Covered so far: valid.
+    expect(() => Testing.synth(chart)).not.toThrow();
+    ingress.addHostRule('web.example.com', '/app/b', b);
+    expect(() => Testing.synth(chart)).toThrow(/'cookie\.path' \("\/app\/a"\) must cover every path the Ingress routes \("\/app\/a", "\/app\/b"\): .* so requests to "\/app\/b" would not stay on one pod; use "\/app" or "\/"/);
+  });
+
+  test.each([
+    ['/app', '/app'],
+    ['/app', '/app/x'],
+    ['/app/', '/app/x'],
+    ['/', '/anything'],
+  ])('GIVEN cookie.path %s and a rule on %s THEN the Ingress is valid (the Path covers the rule)', (cookiePath, rulePath) => {
+    const chart = newChart();
+    const ingress = new CookieAffinityIngress(chart, 'Ingress', { cookie: { path: cookiePath } });
+    ingress.addHostRule('web.example.com', rulePath, backend(chart));
+    expect(only(synthValid(chart), 'Ingress').metadata.annotations['nginx.ingress.kubernetes.io/session-cookie-path']).toBe(cookiePath);
+  });
+
+  test.each([
+    ['/app', '/application'],
+    ['/app/', '/app'],
+    ['/app/x', '/app'],
+  ])('GIVEN cookie.path %s and a rule on %s THEN the synth refuses it (not a path-match)', (cookiePath, rulePath) => {
+    const chart = newChart();
+    const ingress = new CookieAffinityIngress(chart, 'Ingress', { cookie: { path: cookiePath } });
+    ingress.addHostRule('web.example.com', rulePath, backend(chart));
+    expect(() => Testing.synth(chart)).toThrow(`'cookie.path' (${JSON.stringify(cookiePath)}) must cover every path the Ingress routes (${JSON.stringify(rulePath)})`);
+  });
+
+  test('GIVEN use-regex and a regular-expression path THEN the path is read by its literal start: a Path above it passes, one inside its last segment does not', () => {
+    const regexIngress = (cookiePath: string) => {
+      const chart = newChart();
+      const ingress = new CookieAffinityIngress(chart, 'Ingress', {
+        metadata: { annotations: { 'nginx.ingress.kubernetes.io/use-regex': 'true' } },
+        cookie: { path: cookiePath },
+      });
+      ingress.addHostRule('web.example.com', '/api/v[0-9]+/.*', backend(chart), kplus.HttpIngressPathType.IMPLEMENTATION_SPECIFIC);
+      return chart;
+    };
+    expect(() => synthValid(regexIngress('/api'))).not.toThrow();
+    expect(() => Testing.synth(regexIngress('/api/v'))).toThrow(
+      '\'cookie.path\' ("/api/v") must cover every path the Ingress routes ("/api/v[0-9]+/.*" (a regular expression)): browsers send the cookie back only with requests at or below its Path (RFC 6265 path-match), '
+      + 'so requests to "/api/v[0-9]+/.*" (a regular expression) would not stay on one pod; use "/api" or "/", or leave \'cookie.path\' out');
+  });
+
+  test('GIVEN no cookie.path and rules on several paths THEN ingress-nginx gets its Path=/ and nothing is refused (the default covers every path)', () => {
+    const chart = newChart();
+    const ingress = new CookieAffinityIngress(chart, 'Ingress', { cookie: { name: 'a' } });
+    const b = backend(chart);
+    ingress.addHostRule('web.example.com', '/a', b);
+    ingress.addHostRule('web.example.com', '/b', b);
+    expect(only(synthValid(chart), 'Ingress').metadata.annotations['nginx.ingress.kubernetes.io/session-cookie-path']).toBe('/');
+  });
+
+  test('GIVEN the refused Ingress validated twice THEN the same error comes each time (the validation writes nothing)', () => {
+    const chart = newChart();
+    const ingress = new CookieAffinityIngress(chart, 'Ingress', { cookie: { path: '/admin' } });
+    ingress.addHostRule('web.example.com', '/', backend(chart));
+    const first = ingress.node.validate();
+    expect(ingress.node.validate()).toEqual(first);
+    expect(first).toHaveLength(1);
+  });
+});

@@ -1,0 +1,41 @@
+import { cookiePathCovers, cookiePathMatches, coveringCookiePath } from '../../src/facts/cookie';
+import { REGEX_PATH_CHARACTERS } from '../../src/facts/ingress-nginx';
+
+describe('cookie Path facts (RFC 6265 5.1.4 path-match)', () => {
+  test.each([
+    ['/app', '/app', true],
+    ['/app/x', '/app', true],
+    ['/app/x', '/app/', true],
+    ['/anything', '/', true],
+    ['/application', '/app', false],
+    ['/app', '/app/', false],
+    ['/', '/admin', false],
+    ['/App', '/app', false],
+  ])('GIVEN request path %s and cookie Path %s THEN path-match is %s', (request, cookie, expected) => {
+    expect(cookiePathMatches(request, cookie)).toBe(expected);
+  });
+
+  test.each([
+    // A regular expression's requests begin with its literal start and go on with anything.
+    ['/api', '/api/v[0-9]+', true],
+    ['/api/', '/api/v[0-9]+', true],
+    ['/api/v', '/api/v[0-9]+', false],
+    ['/api', '/api(/|$)', false],
+    ['/', '^/anything', true],
+  ])('GIVEN cookie Path %s and the regular expression %s THEN it covers it: %s', (cookie, path, expected) => {
+    expect(cookiePathCovers(cookie, { path, regex: true }, REGEX_PATH_CHARACTERS)).toBe(expected);
+  });
+
+  test.each([
+    [['/'], '/'],
+    [['/app/a', '/app/b'], '/app'],
+    [['/app/'], '/app/'],
+    [['/a', '/b'], '/'],
+    [['/api/v[0-9]+/.*'], '/api'],
+  ])('GIVEN routed paths %j THEN the longest Path covering them is %s, and it covers each', (paths, expected) => {
+    const routed = paths.map(path => ({ path, regex: REGEX_PATH_CHARACTERS.test(path) }));
+    const covering = coveringCookiePath(routed, REGEX_PATH_CHARACTERS);
+    expect(covering).toBe(expected);
+    expect(routed.every(r => cookiePathCovers(covering, r, REGEX_PATH_CHARACTERS))).toBe(true);
+  });
+});
