@@ -1,7 +1,7 @@
 import { ApiObject, ApiObjectMetadata, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { propError } from '../errors';
+import { NO_ERRORS, propError } from '../errors';
 import { canScaleToZero, KEDA_RESOURCE_TRIGGER_TYPES } from '../facts/keda';
 import { customResource, KEDA_SCALED_OBJECT } from '../imports/custom-resource';
 import type { ScaledObjectProps } from '../imports/keda-scaledobjects';
@@ -169,13 +169,23 @@ export interface KedaScaledObjectProps {
   readonly metadata?: ApiObjectMetadata;
 }
 
+/** The kinds of object that own a workload's replica count. */
+const AUTOSCALER_KINDS = ['HorizontalPodAutoscaler', 'ScaledObject'];
+
+/** The namespace an object is written to: its own, or its chart's. */
+function namespaceOfObject(object: ApiObject): string | undefined {
+  return object.metadata.namespace ?? Chart.of(object).namespace;
+}
+
 /** The trigger used when none is given: CPU at 70 % of the request. */
 export const DEFAULT_CPU_UTILIZATION_PERCENT = 70;
 
 /**
  * A KEDA ScaledObject that owns a Deployment's replica count: the Deployment
  * is marked as autoscaled, so it renders no `replicas` and a re-apply does
- * not reset what KEDA chose.
+ * not reset what KEDA chose. A Deployment that already has an autoscaler is
+ * refused, and another autoscaler of the app for the same Deployment (a
+ * HorizontalPodAutoscaler made after this one) fails the synth.
  *
  * @see https://keda.sh/docs/latest/reference/scaledobject-spec/
  */
@@ -238,6 +248,9 @@ export class KedaScaledObject extends Construct {
     }
 
     target.markHasAutoscaler();
+    // An autoscaler made after this one finds the mark and is not told by
+    // cdk8s-plus (its HorizontalPodAutoscaler does not read it): looked for at synth.
+    this.node.addValidation({ validate: () => this.otherAutoscalerErrors(target) });
     this.apiObject = customResource<ScaledObjectProps>(this, 'Resource', KEDA_SCALED_OBJECT, {
       // Keys set to undefined are dropped: cdk8s's ApiObject spreads the metadata over the
       // name it generates, so `{ name: undefined }` would write a ScaledObject with no name.
@@ -253,6 +266,33 @@ export class KedaScaledObject extends Construct {
       },
     });
     checkObjectNames(this, this.apiObject);
+  }
+
+  /**
+   * Another autoscaler of the app for the same Deployment: a
+   * HorizontalPodAutoscaler (cdk8s-plus's of any major, or an object of that
+   * kind) or a ScaledObject whose `scaleTargetRef` names it. KEDA drives the
+   * Deployment through an HPA of its own, so the two would fight over the
+   * replica count. Read at synth, written nowhere.
+   */
+  private otherAutoscalerErrors(target: kplus.Deployment): string[] {
+    const namespace = namespaceOfObject(ApiObject.of(target));
+    const errors: string[] = [];
+    for (const c of this.node.root.node.findAll()) {
+      if (!(c instanceof ApiObject) || c === this.apiObject || !AUTOSCALER_KINDS.includes(c.kind)) {
+        continue;
+      }
+      const ref = (c.toJson() as { spec?: { scaleTargetRef?: { kind?: unknown; name?: unknown } } }).spec?.scaleTargetRef;
+      // A ScaledObject's scaleTargetRef is a Deployment when it names no kind.
+      const kind = ref?.kind ?? (c.kind === 'ScaledObject' ? 'Deployment' : undefined);
+      if (kind === target.kind && ref?.name === target.name && namespaceOfObject(c) === namespace) {
+        // cdk8s-plus's HorizontalPodAutoscaler keeps its object as `Resource`: named by the construct the user made.
+        const owner = c.node.id === 'Resource' && c.node.scope !== undefined ? c.node.scope : c;
+        errors.push(`'target' (${target.name}) is also scaled by the ${c.kind} ${owner.node.path}: two autoscalers would fight over its replica count `
+          + '(KEDA scales through a HorizontalPodAutoscaler of its own); keep one of them');
+      }
+    }
+    return errors.length === 0 ? NO_ERRORS : errors;
   }
 
   private checkTrigger(target: kplus.Deployment, trigger: KedaTrigger): void {

@@ -1,4 +1,4 @@
-import { Duration, Size } from 'cdk8s';
+import { ApiObject, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { KedaScaledObject, SessionStore, SharedSessionApp } from '../../src';
 import { describeNameRule, nameRuleOfKind } from '../../src/facts/names';
@@ -164,6 +164,59 @@ describe('SharedSessionApp under an autoscaler', () => {
     });
     expect(() => new KedaScaledObject(chart, 'Scaling', { target: app.deployment, minReplicas: 2, maxReplicas: 10 }))
       .toThrow("test/Scaling: 'target' (shop with replicas 3) must leave 'replicas' out: the ScaledObject owns the replica count");
+  });
+
+  describe('two autoscalers on one Deployment are refused in either order', () => {
+    const shop = (chart: ReturnType<typeof newChart>) => new SharedSessionApp(chart, 'Shop', {
+      metadata: { name: 'shop' }, image: 'ghcr.io/example/shop:1.4.2', port: 8080,
+      resources: { cpu: { request: kplus.Cpu.millis(250) } }, store: jwt(chart),
+    });
+    const hpa = (chart: ReturnType<typeof newChart>, target: kplus.Deployment) => new kplus.HorizontalPodAutoscaler(chart, 'Hpa', {
+      target, minReplicas: 2, maxReplicas: 6, metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(70))],
+    });
+
+    test('GIVEN KEDA, then a cdk8s-plus HorizontalPodAutoscaler on the same Deployment THEN the synth names the target and the other autoscaler', () => {
+      // GIVEN
+      const chart = newChart('shop');
+      const app = shop(chart);
+      new KedaScaledObject(chart, 'Scaling', { target: app.deployment, minReplicas: 2, maxReplicas: 10 });
+      // WHEN
+      hpa(chart, app.deployment);
+      // THEN
+      expect(() => Testing.synth(chart)).toThrow(
+        "[test/Scaling] 'target' (shop) is also scaled by the HorizontalPodAutoscaler test/Hpa: two autoscalers would fight over its replica count "
+        + '(KEDA scales through a HorizontalPodAutoscaler of its own); keep one of them');
+    });
+
+    test('GIVEN a cdk8s-plus HorizontalPodAutoscaler, then KEDA THEN KEDA is refused when made', () => {
+      const chart = newChart('shop');
+      const app = shop(chart);
+      hpa(chart, app.deployment);
+      expect(() => new KedaScaledObject(chart, 'Scaling', { target: app.deployment, minReplicas: 2, maxReplicas: 10 }))
+        .toThrow("test/Scaling: 'target' (shop) already has an autoscaler: two would fight over its replica count");
+    });
+
+    test('GIVEN KEDA and a HorizontalPodAutoscaler written as a plain object naming the Deployment THEN the synth refuses it too', () => {
+      const chart = newChart('shop');
+      const app = shop(chart);
+      new KedaScaledObject(chart, 'Scaling', { target: app.deployment, minReplicas: 2, maxReplicas: 10 });
+      new ApiObject(chart, 'RawHpa', {
+        apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler',
+        spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'shop' }, minReplicas: 1, maxReplicas: 3 },
+      });
+      expect(() => Testing.synth(chart)).toThrow("'target' (shop) is also scaled by the HorizontalPodAutoscaler test/RawHpa");
+    });
+
+    test('GIVEN KEDA on one Deployment and an HPA on a Deployment of the same name in another namespace THEN both are valid', () => {
+      const chart = newChart('shop');
+      const app = shop(chart);
+      new KedaScaledObject(chart, 'Scaling', { target: app.deployment, minReplicas: 2, maxReplicas: 10 });
+      new ApiObject(chart, 'OtherHpa', {
+        apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { namespace: 'other' },
+        spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'shop' }, minReplicas: 1, maxReplicas: 3 },
+      });
+      expect(only(Testing.synth(chart), 'ScaledObject').spec.scaleTargetRef.name).toBe('shop');
+    });
   });
 
   test('GIVEN no autoscaler and no replicas THEN two replicas run', () => {
