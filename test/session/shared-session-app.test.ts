@@ -168,8 +168,11 @@ describe('SharedSessionApp under an autoscaler', () => {
 
   describe('two autoscalers on one Deployment are refused in either order', () => {
     const shop = (chart: ReturnType<typeof newChart>) => new SharedSessionApp(chart, 'Shop', {
-      metadata: { name: 'shop' }, image: 'ghcr.io/example/shop:1.4.2', port: 8080,
-      resources: { cpu: { request: kplus.Cpu.millis(250) } }, store: jwt(chart),
+      metadata: { name: 'shop' },
+      image: 'ghcr.io/example/shop:1.4.2',
+      port: 8080,
+      resources: { cpu: { request: kplus.Cpu.millis(250) } },
+      store: jwt(chart),
     });
     const hpa = (chart: ReturnType<typeof newChart>, target: kplus.Deployment) => new kplus.HorizontalPodAutoscaler(chart, 'Hpa', {
       target, minReplicas: 2, maxReplicas: 6, metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(70))],
@@ -201,7 +204,8 @@ describe('SharedSessionApp under an autoscaler', () => {
       const app = shop(chart);
       new KedaScaledObject(chart, 'Scaling', { target: app.deployment, minReplicas: 2, maxReplicas: 10 });
       new ApiObject(chart, 'RawHpa', {
-        apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler',
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
         spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'shop' }, minReplicas: 1, maxReplicas: 3 },
       });
       expect(() => Testing.synth(chart)).toThrow("'target' (shop) is also scaled by the HorizontalPodAutoscaler test/RawHpa");
@@ -212,7 +216,9 @@ describe('SharedSessionApp under an autoscaler', () => {
       const app = shop(chart);
       new KedaScaledObject(chart, 'Scaling', { target: app.deployment, minReplicas: 2, maxReplicas: 10 });
       new ApiObject(chart, 'OtherHpa', {
-        apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { namespace: 'other' },
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { namespace: 'other' },
         spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'shop' }, minReplicas: 1, maxReplicas: 3 },
       });
       expect(only(Testing.synth(chart), 'ScaledObject').spec.scaleTargetRef.name).toBe('shop');
