@@ -54,6 +54,25 @@ export interface UntypedPropsRules {
    * would otherwise be read character by character.
    */
   readonly lists?: { readonly [path: string]: string };
+  /**
+   * Props that hold a list of strings when given, each with what it must be,
+   * as the error says it: `a list of strings, such as ['--port', '8080']`.
+   * A number or boolean in it would be written into the manifest as one,
+   * where the API server (or a CRD) takes only strings.
+   */
+  readonly stringLists?: { readonly [path: string]: string };
+  /**
+   * Props that hold a map of strings when given, each with what it must be,
+   * as the error says it: `a map of strings, such as { threshold: '10' }`.
+   */
+  readonly stringMaps?: { readonly [path: string]: string };
+  /**
+   * Props that hold an object of properties when given, each with what it
+   * must be, as the error says it. Every step of a dotted path in the other
+   * rules (`cookie` of `cookie.maxAge`) must be an object too when given:
+   * these name only the ones an error says more of.
+   */
+  readonly objects?: { readonly [path: string]: string };
 }
 
 /** What a `loadBalancerStickiness` prop must be, as an error says it. */
@@ -110,10 +129,14 @@ export function describeUntyped(value: unknown): string {
   return `${shown.length > 40 ? `${shown.slice(0, 40)}...` : shown} (${kind})`;
 }
 
-/** `value` as JSON, or as `String()` gives it where JSON cannot (a cycle). */
+/**
+ * `value` as JSON, a construct inside it by its path (`<test/Secret>`: its
+ * tree is a cycle JSON cannot write), or as `String()` gives it where JSON
+ * cannot (another cycle).
+ */
 function jsonOrString(value: unknown): string {
   try {
-    return JSON.stringify(value) ?? stringOf(value);
+    return JSON.stringify(value, (_key, v) => (v !== value && Construct.isConstruct(v) ? `<${v.node.path}>` : v)) ?? stringOf(value);
   } catch {
     return stringOf(value);
   }
@@ -143,6 +166,7 @@ export function untypedProps<T extends object>(scope: IConstruct | string, props
   if (props !== undefined && (props === null || typeof props !== 'object')) {
     throw untypedError(scope, prefix === '' ? 'props' : prefix.slice(0, -1), describeUntyped(props), 'must be an object of properties');
   }
+  checkObjects(scope, props, prefix, rules);
   const required = rules.required;
   for (let i = 0; required !== undefined && i < required.length; i++) {
     const path = required[i];
@@ -181,13 +205,118 @@ export function untypedProps<T extends object>(scope: IConstruct | string, props
   }
   checkPaths(scope, props, prefix, rules.booleans, isBoolean, 'must be true or false');
   checkPaths(scope, props, prefix, rules.strings, isString, 'must be a string');
-  checkPaths(scope, props, prefix, rules.secretKeyRefs, isSecretKeyRef,
-    'must be { secret, key }: a Secret (such as Secret.fromSecretName(scope, id, name)) and the key in it');
-  checkPaths(scope, props, prefix, rules.secrets, isSecret, 'must be a Secret, such as Secret.fromSecretName(scope, id, name)');
+  const secretKeyRefs = rules.secretKeyRefs;
+  for (let i = 0; secretKeyRefs !== undefined && i < secretKeyRefs.length; i++) {
+    checkSecretKeyRef(scope, props, prefix, secretKeyRefs[i]);
+  }
+  checkPaths(scope, props, prefix, rules.secrets, isSecret, A_SECRET_ALLOWED);
   checkDescribed(scope, props, prefix, rules.bindables, isBindable);
   checkDescribed(scope, props, prefix, rules.constructs, Construct.isConstruct);
   checkDescribed(scope, props, prefix, rules.lists, Array.isArray);
+  checkStrings(scope, props, prefix, rules.stringLists, true);
+  checkStrings(scope, props, prefix, rules.stringMaps, false);
   return props ?? ({} as T);
+}
+
+const A_SECRET_ALLOWED = 'must be a Secret, such as Secret.fromSecretName(scope, id, name)';
+
+/**
+ * Refuses a `SecretKeyRef` that is not `{ secret, key }`, naming the part
+ * that is missing or wrong (`password.key`) rather than the whole, whose
+ * Secret (a construct) shows as no more than an object.
+ */
+function checkSecretKeyRef(scope: IConstruct | string, props: unknown, prefix: string, path: string): void {
+  const value = valueAt(props, path);
+  if (value === undefined) {
+    return;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || isSecret(value)) {
+    throw untypedError(scope, `${prefix}${path}`, describeUntyped(value),
+      `must be { secret, key }: a Secret (such as Secret.fromSecretName(scope, id, name)) and the key in it${isSecret(value) ? ', not the Secret alone' : ''}`);
+  }
+  const { secret, key } = value as { secret?: unknown; key?: unknown };
+  if (secret === undefined || secret === null) {
+    throw untypedError(scope, `${prefix}${path}.secret`, 'not given', 'is required: the Secret that holds the value, such as Secret.fromSecretName(scope, id, name)');
+  }
+  if (!isSecret(secret)) {
+    throw untypedError(scope, `${prefix}${path}.secret`, describeUntyped(secret), A_SECRET_ALLOWED);
+  }
+  if (key === undefined || key === null) {
+    throw untypedError(scope, `${prefix}${path}.key`, 'not given',
+      `is required: the key in Secret ${(secret as { name: string }).name} that holds the value ({ secret, key })`);
+  }
+  if (typeof key !== 'string') {
+    throw untypedError(scope, `${prefix}${path}.key`, describeUntyped(key), 'must be a string: the key in the Secret that holds the value');
+  }
+}
+
+/**
+ * Refuses a list (`list`) or map of strings that is not one, or that holds
+ * something else than a string, naming that item (`args[1]`, `metadata.threshold`).
+ */
+function checkStrings(scope: IConstruct | string, props: unknown, prefix: string,
+  described: { readonly [path: string]: string } | undefined, list: boolean): void {
+  for (const path in described) {
+    const value = valueAt(props, path);
+    if (value === undefined) {
+      continue;
+    }
+    if (list ? !Array.isArray(value) : !isPlainObject(value)) {
+      throw untypedError(scope, `${prefix}${path}`, describeUntyped(value), `must be ${described[path]}`);
+    }
+    const entries: Array<[string, unknown]> = list ? (value as unknown[]).map((v, i) => [`[${i}]`, v]) : Object.entries(value as object).map(([k, v]) => [`.${k}`, v]);
+    for (const [at, item] of entries) {
+      if (typeof item !== 'string') {
+        const quoted = typeof item === 'number' || typeof item === 'boolean' ? `; quote it: ${JSON.stringify(String(item))}` : '';
+        throw untypedError(scope, `${prefix}${path}${at}`, describeUntyped(item), `must be a string: '${prefix}${path}' must be ${described[path]}${quoted}`);
+      }
+    }
+  }
+}
+
+function isPlainObject(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The steps of the dotted paths of each rules object (`cookie` of `cookie.maxAge`), shortest first, found once. */
+const STEPS_OF_RULES = new WeakMap<UntypedPropsRules, readonly string[]>();
+
+function objectSteps(rules: UntypedPropsRules): readonly string[] {
+  let steps = STEPS_OF_RULES.get(rules);
+  if (steps === undefined) {
+    const found = new Set<string>(Object.keys(rules.objects ?? {}));
+    const paths: string[] = [
+      ...rules.required ?? [], ...rules.durations ?? [], ...rules.sizes ?? [], ...rules.envValues ?? [], ...rules.booleans ?? [],
+      ...rules.strings ?? [], ...rules.secretKeyRefs ?? [], ...rules.secrets ?? [],
+      ...[rules.enums, rules.bindables, rules.constructs, rules.lists, rules.stringLists, rules.stringMaps].flatMap(m => Object.keys(m ?? {})),
+    ];
+    for (const path of paths) {
+      const parts = stepsOf(path);
+      for (let i = 1; i < parts.length; i++) {
+        found.add(parts.slice(0, i).join('.'));
+      }
+    }
+    steps = [...found].sort((a, b) => stepsOf(a).length - stepsOf(b).length);
+    STEPS_OF_RULES.set(rules, steps);
+  }
+  return steps;
+}
+
+/**
+ * Refuses a value given where an object of properties belongs: a prop of
+ * `objects`, or a step of another rule's dotted path. Otherwise a number
+ * there reads as an object without the props, and the error names a prop
+ * inside it as missing (`'minReplicas' (not given)` for `autoscaling: 4`).
+ */
+function checkObjects(scope: IConstruct | string, props: unknown, prefix: string, rules: UntypedPropsRules): void {
+  const steps = objectSteps(rules);
+  for (let i = 0; i < steps.length; i++) {
+    const value = valueAt(props, steps[i]);
+    if (value !== undefined && value !== null && !isPlainObject(value)) {
+      const described = rules.objects?.[steps[i]];
+      throw untypedError(scope, `${prefix}${steps[i]}`, describeUntyped(value), described !== undefined ? `must be ${described}` : 'must be an object of properties');
+    }
+  }
 }
 
 /** Refuses a value at any of `paths` that is given and fails `test`; `allowed` is what it must be. */
@@ -250,15 +379,6 @@ export function describeNumber(value: unknown): string {
 /** A value given where an enum belongs: a string as written (`"sticky"`), anything else with its type. */
 function describeGiven(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : describeUntyped(value);
-}
-
-/** Whether a value has the shape of a `SecretKeyRef`: a Secret (something with a string `name`) and a string `key`. */
-function isSecretKeyRef(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') {
-    return false;
-  }
-  const { secret, key } = value as { secret?: unknown; key?: unknown };
-  return typeof key === 'string' && isSecret(secret);
 }
 
 /** Whether a value is an object with a `bind()` method, as every factory-made object of the library is. */

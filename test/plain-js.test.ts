@@ -321,9 +321,63 @@ describe('called from plain JavaScript with a value of the wrong kind', () => {
       .toThrow(/'env\.PORT' \(\{"value":8080\} \(an object\)\) must be a kplus\.EnvValue of a string/);
   });
 
-  test('GIVEN a SecretKeyRef whose secret is a name THEN the error shows the object as written', () => {
+  test('GIVEN a SecretKeyRef whose secret is a name THEN the error names password.secret and shows the name as written', () => {
     expect(() => lib.SessionStore.redis({ password: { secret: 'redis-auth', key: 'password' } })).toThrow(
-      'SessionStore.redis(): \'password\' ({"secret":"redis-auth","key":"password"} (an object)) must be { secret, key }');
+      'SessionStore.redis(): \'password.secret\' ("redis-auth" (a string)) must be a Secret, such as Secret.fromSecretName(scope, id, name)');
+  });
+
+  test('GIVEN a SecretKeyRef without its key THEN the error says password.key is missing, naming the Secret', () => {
+    const chart = newChart('shop');
+    expect(() => lib.SessionStore.redis({ password: { secret: kplus.Secret.fromSecretName(chart, 'Auth', 'redis-auth') } })).toThrow(
+      'SessionStore.redis(): \'password.key\' (not given) is required: the key in Secret redis-auth that holds the value ({ secret, key })');
+  });
+
+  test('GIVEN a Secret alone where a SecretKeyRef belongs THEN the error says so, showing the Secret by its path', () => {
+    const chart = newChart('shop');
+    expect(() => new lib.MultiPodGrafana(chart, 'G', { adminPassword: kplus.Secret.fromSecretName(chart, 'Admin', 'grafana-admin') })).toThrow(
+      /^test\/G: 'adminPassword' \(test\/Admin \(an object\)\) must be \{ secret, key \}: .*, not the Secret alone$/);
+  });
+
+  test('GIVEN an object holding a construct in a wrong place THEN the error shows the construct by its path, not [object Object]', () => {
+    const chart = newChart('shop');
+    expect(() => lib.SessionStore.redis({ password: { secret: kplus.Secret.fromSecretName(chart, 'Auth', 'redis-auth'), key: 7 } })).toThrow(
+      'SessionStore.redis(): \'password.key\' (7 (a number)) must be a string: the key in the Secret that holds the value');
+    expect(() => new lib.SharedSessionApp(chart, 'Shop', { image: 'shop:1.0.0', port: 8080, store: { secret: kplus.Secret.fromSecretName(chart, 'Jwt', 'jwt') } }))
+      .toThrow('test/Shop: \'store\' ({"secret":"<test/Jwt>"} (an object)) must be a SessionStore');
+  });
+
+  test('GIVEN SharedSessionApp args with a number THEN the error names args[1] instead of writing an integer into the container\'s args', () => {
+    const chart = newChart('shop');
+    const store = lib.SessionStore.jwt(secretRef(chart, 'jwt'));
+    expect(() => new lib.SharedSessionApp(chart, 'Shop', { image: 'shop:1.0.0', port: 8080, store, args: ['--port', 8080] })).toThrow(
+      'test/Shop: \'args[1]\' (8080 (a number)) must be a string: \'args\' must be a list of strings, such as [\'--port\', \'8080\']; quote it: "8080"');
+    expect(() => new lib.SharedSessionApp(chart, 'Shop2', { image: 'shop:1.0.0', port: 8080, store, command: ['node', null] })).toThrow(
+      'test/Shop2: \'command[1]\' (null (null)) must be a string: \'command\' must be a list of strings');
+  });
+
+  test('GIVEN KedaTrigger.custom metadata with a number THEN the error names metadata.threshold: the CRD declares a map of strings', () => {
+    expect(() => lib.KedaTrigger.custom({ type: 'prometheus', metadata: { serverAddress: 'http://p:9090', threshold: 10 } })).toThrow(
+      'KedaTrigger.custom(): \'metadata.threshold\' (10 (a number)) must be a string: \'metadata\' must be a map of strings, such as { threshold: \'10\' }, as the ScaledObject CRD declares a trigger\'s metadata; quote it: "10"');
+    expect(() => lib.KedaTrigger.custom({ type: 'prometheus', metadata: ['threshold=10'] })).toThrow(
+      'KedaTrigger.custom(): \'metadata\' (["threshold=10"] (a list)) must be a map of strings');
+  });
+
+  test('GIVEN TraefikCookieAffinityRoute entryPoints with a number THEN the error names the item', () => {
+    const chart = newChart('shop');
+    expect(() => new lib.TraefikCookieAffinityRoute(chart, 'T', { backend: backend(chart), entryPoints: ['web', 443] })).toThrow(
+      'test/T: \'entryPoints[1]\' (443 (a number)) must be a string');
+  });
+
+  test('GIVEN MultiPodGrafana autoscaling: 4 THEN the error says autoscaling must be an object, not that minReplicas is missing', () => {
+    const chart = newChart('shop');
+    expect(() => new lib.MultiPodGrafana(chart, 'G', { adminPassword: secretRef(chart, 'admin'), autoscaling: 4 })).toThrow(
+      'test/G: \'autoscaling\' (4 (a number)) must be an object, such as { minReplicas: 2, maxReplicas: 8 }');
+  });
+
+  test('GIVEN a string where the cookie object belongs THEN the error names cookie', () => {
+    const chart = newChart('shop');
+    expect(() => new lib.EnvoyCookieAffinity(chart, 'E', { gateway: 'eg', backend: backend(chart), cookie: 'SID' })).toThrow(
+      'test/E: \'cookie\' ("SID" (a string)) must be an object of properties');
   });
 
   test('GIVEN IngressController.nginx({ affinityMode: "sticky" }) THEN the error lists the modes instead of writing affinity-mode: sticky', () => {

@@ -113,7 +113,7 @@ export class TraefikCookieAffinityRoute extends Construct {
       strings: ['pathPrefix'],
       secrets: ['tlsSecret'],
       constructs: { backend: A_SERVICE },
-      lists: { hostnames: A_LIST_OF_HOST_NAMES, entryPoints: "a list of entry point names, such as ['websecure']" },
+      stringLists: { hostnames: A_LIST_OF_HOST_NAMES, entryPoints: "a list of entry point names, such as ['websecure']" },
     });
     checkServiceRef(this, 'backend', props.backend);
     const hostnames = props.hostnames ?? [];

@@ -41,6 +41,14 @@ export interface KedaCustomTriggerProps {
   readonly name?: string;
 }
 
+/** What plain JavaScript can get wrong in `KedaTrigger.custom()`'s props (made once). */
+const CUSTOM_TRIGGER_RULES = {
+  required: ['type', 'metadata'],
+  strings: ['type', 'metricType', 'name'],
+  // The ScaledObject CRD declares a trigger's metadata a map of strings: the API server refuses a number there.
+  stringMaps: { metadata: "a map of strings, such as { threshold: '10' }, as the ScaledObject CRD declares a trigger's metadata" },
+};
+
 /**
  * What makes KEDA scale: one entry of a ScaledObject's `triggers`.
  *
@@ -71,7 +79,7 @@ export class KedaTrigger {
 
   /** Any other scaler, as KEDA documents it. */
   public static custom(props: KedaCustomTriggerProps): KedaTrigger {
-    props = untypedProps('KedaTrigger.custom()', props, { required: ['type', 'metadata'], strings: ['type', 'metricType', 'name'] });
+    props = untypedProps('KedaTrigger.custom()', props, CUSTOM_TRIGGER_RULES);
     return new KedaTrigger(props.type, { ...props.metadata }, props.metricType, props.name, undefined);
   }
 

@@ -117,6 +117,7 @@ const PROPS_RULES = {
   enums: { serviceType: kplus.ServiceType },
   bindables: { sessions: 'a GrafanaSessions, such as GrafanaSessions.clientIpAffinity()' },
   lists: { 'autoscaling.triggers': A_LIST_OF_TRIGGERS },
+  objects: { autoscaling: 'an object, such as { minReplicas: 2, maxReplicas: 8 }' },
 };
 
 /** The Grafana image used unless another is given: Grafana OSS, pinned. */

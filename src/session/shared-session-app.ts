@@ -121,7 +121,7 @@ const PROPS_RULES: UntypedPropsRules = {
   booleans: ['writableTmp'],
   envValues: ['env'],
   bindables: { store: 'a SessionStore, such as SessionStore.redis()' },
-  lists: { command: "a list of strings, such as ['node', 'server.js']", args: "a list of strings, such as ['--port', '8080']" },
+  stringLists: { command: "a list of strings, such as ['node', 'server.js']", args: "a list of strings, such as ['--port', '8080']" },
 };
 
 /**
