@@ -111,9 +111,22 @@ export const ROUTE_HOSTNAME_MAX_LENGTH = 253;
 /** See {@link ROUTE_HOSTNAME_PATTERN}. */
 export const ROUTE_HOSTNAMES_MAX = 16;
 
-/** Whether `hostname` can be one of an HTTPRoute's `hostnames`. */
+/** Whether `hostname` matches the pattern and length of an HTTPRoute's `hostnames` (see `isGatewayHostname`). */
 export function isRouteHostname(hostname: string): boolean {
   return hostname.length <= ROUTE_HOSTNAME_MAX_LENGTH && ROUTE_HOSTNAME_PATTERN.test(hostname);
+}
+
+/**
+ * Whether `hostname` can be a Gateway API `Hostname`: the CRD's pattern, and
+ * not an IP address. The type's definition says "IPs are not allowed"; the
+ * pattern lets a dotted IPv4 address through (an IPv6 one cannot match it),
+ * which the documentation calls a validation bug, and a route with one never
+ * matches a request's host.
+ *
+ * @see https://gateway-api.sigs.k8s.io/concepts/hostnames/
+ */
+export function isGatewayHostname(hostname: string): boolean {
+  return isRouteHostname(hostname) && !/^(\*\.)?[0-9]{1,3}(\.[0-9]{1,3}){3}$/.test(hostname);
 }
 
 /**

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { AffinityCookie, cookiePathCoverageProblem, ResolvedCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
-import { httpRoutePathProblem, isRouteHostname, isSectionName, ROUTE_HOSTNAMES_MAX } from '../facts/gateway-api';
+import { httpRoutePathProblem, isGatewayHostname, isRouteHostname, isSectionName, ROUTE_HOSTNAMES_MAX } from '../facts/gateway-api';
 import { NAMESPACE_NAME_RULE, NameRule } from '../facts/names';
 import { keptAnnotations } from '../metadata';
 import { checkName, definedMetadata } from '../names';
@@ -154,9 +154,13 @@ export function checkRouteOptions(scope: IConstruct, props: GatewayRouteOptions)
       throw propError(scope, 'hostnames', `${hostnames.length} host names`, `must hold at most ${ROUTE_HOSTNAMES_MAX}`);
     }
     for (const host of hostnames) {
-      if (!isRouteHostname(host)) {
+      if (typeof host !== 'string' || !isRouteHostname(host)) {
         throw propError(scope, 'hostnames', JSON.stringify(host),
           'must be lowercase DNS names (an optional leading \'*.\' label), at most 253 characters, with no port or IP address');
+      }
+      if (!isGatewayHostname(host)) {
+        throw propError(scope, 'hostnames', JSON.stringify(host),
+          'must be DNS names, not IP addresses: Gateway API forbids an IP as a hostname, and no request\'s host would match it; name the host, or leave \'hostnames\' out for every host of the listener');
       }
     }
   }

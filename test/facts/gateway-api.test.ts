@@ -2,6 +2,7 @@ import {
   GATEWAY_DURATION_MAX_SECONDS,
   GATEWAY_DURATION_PATTERN,
   gatewayDuration,
+  isGatewayHostname,
   isRouteHostname,
   isSectionName,
   SESSION_PERSISTENCE_CEL_MESSAGES,
@@ -60,6 +61,13 @@ describe('route names', () => {
   });
   test.each(['Shop.example.com', 'shop.example.com:443', '*', 'a..b', `${'a'.repeat(254)}`])('%p is not', (h) => {
     expect(isRouteHostname(h)).toBe(false);
+  });
+  test.each(['10.0.0.1', '*.10.0.0.1'])('%p matches the CRD pattern but is no Gateway API Hostname (an IP address)', (h) => {
+    expect(isRouteHostname(h)).toBe(true);
+    expect(isGatewayHostname(h)).toBe(false);
+  });
+  test.each(['shop.example.com', '10.0.0.1.example.com', 'a1.b2.c3.d4', '1.2.3'])('%p is a Gateway API Hostname', (h) => {
+    expect(isGatewayHostname(h)).toBe(true);
   });
   test('section names are DNS subdomains', () => {
     expect(isSectionName('https')).toBe(true);

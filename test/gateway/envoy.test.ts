@@ -4,6 +4,12 @@ import { CookieAffinityRoute, CookieLifetime, EnvoyCookieAffinity, GatewayImplem
 import { newChart, only, synthValid } from '../util/manifests';
 
 describe('EnvoyCookieAffinity', () => {
+  test('GIVEN an IP address in hostnames THEN it is refused, as for every Gateway API route', () => {
+    const chart = newChart();
+    expect(() => new EnvoyCookieAffinity(chart, 'E', { gateway: 'eg', hostnames: ['10.0.0.1'], backend: backendService(chart) })).toThrow(
+      'test/E: \'hostnames\' ("10.0.0.1") must be DNS names, not IP addresses');
+  });
+
   test('GIVEN the Envoy Gateway load-balancing cookie example THEN route and policy match it field for field', () => {
     // GIVEN https://gateway.envoyproxy.io/docs/tasks/traffic/load-balancing/#cookie
     const chart = newChart();

@@ -158,6 +158,13 @@ describe('CookieAffinityRoute', () => {
       expect(attempt({ hostnames: Array.from({ length: 17 }, (_, i) => `h${i}.example.com`) })).toThrow(
         'test/Route: \'hostnames\' (17 host names) must hold at most 16');
     });
+    test.each(['10.0.0.1', '*.10.0.0.1', '192.168.001.010'])('an IP address as a host name (%s): Gateway API forbids it, though the CRD pattern lets it through', (ip) => {
+      expect(attempt({ hostnames: ['shop.example.com', ip] })).toThrow(
+        `test/Route: 'hostnames' (${JSON.stringify(ip)}) must be DNS names, not IP addresses: Gateway API forbids an IP as a hostname, and no request's host would match it; name the host, or leave 'hostnames' out for every host of the listener`);
+    });
+    test('a host name that is not a string (plain JavaScript)', () => {
+      expect(attempt({ hostnames: [8080] })).toThrow('test/Route: \'hostnames\' (8080) must be lowercase DNS names');
+    });
     test('a path prefix that is no path', () => {
       expect(attempt({ pathPrefix: 'cart' })).toThrow(
         'test/Route: \'pathPrefix\' ("cart") must be an absolute path and start with \'/\'');
