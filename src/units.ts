@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { propError } from './errors';
 
@@ -15,6 +15,31 @@ export function secondsOf(duration: Duration): number {
 export function describeSeconds(duration: Duration): string {
   const seconds = secondsOf(duration);
   return Number.isFinite(seconds) ? `${seconds}s` : String(seconds);
+}
+
+/** The binary units a Size is shown in, largest first, with their size in kibibytes. */
+const SIZE_UNITS: ReadonlyArray<readonly [string, number]> = [['Pi', 1024 ** 4], ['Ti', 1024 ** 3], ['Gi', 1024 ** 2], ['Mi', 1024], ['Ki', 1]];
+
+/**
+ * A Size as a user reads it in an error: in the largest unit it holds one
+ * of, whole where it is (`10Ki`, `1.5Gi` is `1536Mi`), otherwise in whole
+ * kibibytes where it is that (`1536Ki`), else with the fraction (`102.4Mi`).
+ * cdk8s keeps a Size in its own unit, so `Size.kibibytes(10)` in mebibytes
+ * is 0.009765625.
+ */
+export function describeSize(size: Size): string {
+  const kib = size.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (!Number.isFinite(kib) || kib === 0) {
+    return String(kib);
+  }
+  const [unit, factor] = SIZE_UNITS.find(([, f]) => Math.abs(kib) >= f) ?? SIZE_UNITS[SIZE_UNITS.length - 1];
+  const amount = kib / factor;
+  if (Number.isInteger(amount) || !Number.isInteger(kib)) {
+    return `${amount}${unit}`;
+  }
+  // Whole kibibytes but not whole in the larger unit: the next unit down where it is whole.
+  const whole = SIZE_UNITS.find(([, f]) => f < factor && Number.isInteger(kib / f))!;
+  return `${kib / whole[1]}${whole[0]}`;
 }
 
 /** What a caller without types can get wrong in a props object, checked before anything reads it. */

@@ -52,7 +52,7 @@ describe('SharedSessionApp: what the properties found', () => {
 
   test('refuses memory cdk8s-plus cannot write (it threw a plain error at synth)', () => refused(
     () => ({ resources: { memory: { request: Size.kibibytes(512) } } }),
-    'test/Shop: \'resources.memory.request\' (0.5Mi) must be a whole number of mebibytes, at least 1Mi'));
+    'test/Shop: \'resources.memory.request\' (512Ki) must be a whole number of mebibytes, at least 1Mi'));
 
   test('refuses a memory request above its limit', () => refused(
     () => ({ resources: { memory: { request: Size.mebibytes(512), limit: Size.mebibytes(256) } } }),
@@ -87,16 +87,16 @@ describe('session stores: what the properties found', () => {
     ['a cluster domain that makes the URL invalid', () => SessionStore.memcached({ clusterDomain: 'bad domain' }),
       `test/Shop: 'store.clusterDomain' ("bad domain") must be ${describeNameRule(NameRule.DNS_1123_SUBDOMAIN)}`],
     ['store memory cdk8s-plus cannot write', () => SessionStore.memcached({ resources: { memory: { request: Size.kibibytes(512), limit: Size.kibibytes(512) } } }),
-      'test/Shop: \'store.resources.memory.request\' (0.5Mi) must be a whole number of mebibytes, at least 1Mi'],
+      'test/Shop: \'store.resources.memory.request\' (512Ki) must be a whole number of mebibytes, at least 1Mi'],
     ['a store memory request above its limit', c => SessionStore.redis({ password: named(c), resources: { memory: { request: Size.gibibytes(1), limit: Size.mebibytes(256) } } }),
       'test/Shop: \'store.resources.memory.request\' (1024Mi) must not exceed the memory limit (256Mi)'],
     ['Memcached memory at its container\'s limit (killed for memory when full)', () => SessionStore.memcached({
       memory: Size.mebibytes(256), resources: { memory: { request: Size.mebibytes(256), limit: Size.mebibytes(256) } },
     }), 'test/Shop: \'store.memory\' (256Mi) must stay below the container\'s memory limit (256Mi)'],
     ['a volume claim of zero bytes', c => SessionStore.postgres({ password: named(c), storage: Size.mebibytes(0) }),
-      'test/Shop: \'store.storage\' (0Mi) must be a whole number of mebibytes, at least 1Mi'],
+      'test/Shop: \'store.storage\' (0) must be a whole number of mebibytes, at least 1Mi'],
     ['a volume claim of half a mebibyte (it threw a plain error)', c => SessionStore.redis({ password: named(c), storage: Size.kibibytes(512) }),
-      'test/Shop: \'store.storage\' (0.5Mi) must be a whole number of mebibytes, at least 1Mi'],
+      'test/Shop: \'store.storage\' (512Ki) must be a whole number of mebibytes, at least 1Mi'],
     ['a storage class the API server refuses', c => SessionStore.postgres({ password: named(c), storageClassName: 'Fast_SSD' }),
       `test/Shop: 'store.storageClassName' ("Fast_SSD") must be ${describeNameRule(NameRule.DNS_1123_SUBDOMAIN)}`],
     ['a storage class for a Redis without a claim (it was dropped)', c => SessionStore.redis({ password: named(c), storageClassName: 'fast' }),

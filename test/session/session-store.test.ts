@@ -201,9 +201,34 @@ describe('SessionStore.redis()', () => {
     const limited = shop(s => SessionStore.redis({ password: password(s), resources: { memory: { limit: Size.gibibytes(1) } } }));
     const command = only(limited.manifests, 'StatefulSet', 'shop-redis').spec.template.spec.containers[0].command[2];
     expect(command.split('\n')[0]).toEqual('exec redis-server - --port 6379 --dir /data --appendonly yes --maxmemory 768mb --maxmemory-policy volatile-lru <<EOF');
-    const unlimited = shop(s => SessionStore.redis({ password: password(s), resources: { cpu: { request: kplus.Cpu.millis(100) } } }));
-    const plain = only(unlimited.manifests, 'StatefulSet', 'shop-redis').spec.template.spec.containers[0].command[2];
-    expect(plain.split('\n')[0]).toEqual('exec redis-server - --port 6379 --dir /data --appendonly yes <<EOF');
+  });
+
+  test('GIVEN resources without memory THEN Redis keeps its own memory request and limit, and --maxmemory from that limit', () => {
+    // GIVEN / WHEN
+    const { manifests } = shop(s => SessionStore.redis({ password: password(s), resources: { cpu: { request: kplus.Cpu.millis(100) } } }));
+    // THEN
+    const container = only(manifests, 'StatefulSet', 'shop-redis').spec.template.spec.containers[0];
+    expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '256Mi' } });
+    expect(container.command[2].split('\n')[0]).toEqual('exec redis-server - --port 6379 --dir /data --appendonly yes --maxmemory 192mb --maxmemory-policy volatile-lru <<EOF');
+  });
+
+  test('GIVEN resources with memory but no limit THEN refused: Redis would have no --maxmemory', () => {
+    expect(() => shop(s => SessionStore.redis({ password: password(s), resources: { memory: { request: Size.mebibytes(128) } } }))).toThrow(
+      'test/Shop: \'store.resources.memory.limit\' (not given) is required with \'store.resources.memory\': Redis\'s --maxmemory is set a quarter below it, '
+      + 'and without one Redis keeps every session in memory until the node evicts the pod; give one, or leave \'memory\' out for the store\'s own (64Mi requested, 256Mi limit)');
+  });
+
+  test('GIVEN storage of 10 KiB THEN the error shows it as 10Ki, not as a fraction of a mebibyte', () => {
+    expect(() => shop(s => SessionStore.redis({ password: password(s), storage: Size.kibibytes(10) }))).toThrow(
+      'test/Shop: \'store.storage\' (10Ki) must be a whole number of mebibytes, at least 1Mi');
+  });
+
+  test('GIVEN resources with memory only THEN Redis keeps its own CPU request', () => {
+    const memory = { request: Size.mebibytes(32), limit: Size.mebibytes(128) };
+    const { manifests } = shop(s => SessionStore.redis({ password: password(s), resources: { memory } }));
+    expect(only(manifests, 'StatefulSet', 'shop-redis').spec.template.spec.containers[0].resources).toEqual({
+      requests: { cpu: '50m', memory: '32Mi' }, limits: { memory: '128Mi' },
+    });
   });
 
   test('gives the app the password from the Secret and the URL that embeds it, in that order', () => {
@@ -386,6 +411,18 @@ describe('SessionStore.memcached()', () => {
     expect(container.readinessProbe.tcpSocket).toEqual({ port: 11211 });
   });
 
+  test('GIVEN resources without memory THEN memcached keeps its own memory request and limit above -m', () => {
+    const { manifests } = shop(() => SessionStore.memcached({ memory: Size.mebibytes(128), resources: { cpu: { request: kplus.Cpu.millis(200) } } }));
+    const container = only(manifests, 'Deployment', 'shop-memcached').spec.template.spec.containers[0];
+    expect(container.resources).toEqual({ requests: { cpu: '200m', memory: '160Mi' }, limits: { memory: '192Mi' } });
+  });
+
+  test('GIVEN resources with memory but no limit THEN refused, with the store\'s own to fall back on', () => {
+    expect(() => shop(() => SessionStore.memcached({ resources: { memory: { request: Size.mebibytes(128) } } }))).toThrow(
+      'test/Shop: \'store.resources.memory.limit\' (not given) is required with \'store.resources.memory\': every store run in the chart has one, '
+      + 'so that the kubelet bounds Memcached\'s items and connections, not the node\'s memory pressure; give one, or leave \'memory\' out for the store\'s own (96Mi requested, 128Mi limit)');
+  });
+
   test('with url, uses an external Memcached and runs nothing', () => {
     const { manifests, app } = shop(() => SessionStore.memcached({ url: 'memcached://cache.internal' }));
     expect(manifests.map(m => m.kind).sort()).toEqual(['Deployment', 'Secret', 'Service']);
@@ -479,7 +516,7 @@ describe('bad options are refused', () => {
     ['a key the chart\'s Secret does not hold', () => SessionStore.postgres({ password: { secret: chartSecret({ pw: 'x' }), key: 'password' } }),
       'test/Shop: \'store.password\' (key "password" of Secret made-here) must name a key the Secret holds'],
     ['less than a mebibyte of memory', () => SessionStore.memcached({ memory: Size.kibibytes(512) }),
-      'test/Shop: \'store.memory\' (0.5Mi) must be a whole number of mebibytes, at least 1Mi'],
+      'test/Shop: \'store.memory\' (512Ki) must be a whole number of mebibytes, at least 1Mi'],
   ];
 
   test.each(cases)('%s', (_what, store, message) => {

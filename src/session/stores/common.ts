@@ -10,6 +10,7 @@ import { IMAGE_RULE, isImageReference } from '../../facts/kubernetes-images';
 import { NAMESPACE_NAME_RULE, NameRule, nameRuleOfKind } from '../../facts/names';
 import { ENV_NAME, serviceHost, URL_SAFE_PASSWORD } from '../../facts/session-stores';
 import { checkName, registerObject } from '../../names';
+import { describeSize } from '../../units';
 import { SecretKeyRef, SessionStoreConsumer } from '../session-store';
 
 /** Where a store that runs in the chart puts its objects, and how it is reached. */
@@ -174,7 +175,7 @@ function redact(url: URL): string {
 export function mebibytes(scope: Construct, prop: string, size: Size): number {
   const mib = size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
   if (!Number.isInteger(mib) || mib < 1) {
-    throw propError(scope, prop, `${mib}Mi`, 'must be a whole number of mebibytes, at least 1Mi');
+    throw propError(scope, prop, describeSize(size), 'must be a whole number of mebibytes, at least 1Mi');
   }
   return mib;
 }
@@ -197,6 +198,28 @@ export function checkResources(scope: Construct, prop: string, resources: kplus.
   if (cpuRequest !== undefined && cpuLimit !== undefined && cpuRequest > cpuLimit) {
     throw propError(scope, `${prop}.cpu.request`, resources!.cpu!.request!.amount, `must not exceed the CPU limit (${resources!.cpu!.limit!.amount})`);
   }
+}
+
+/**
+ * The resources of a store's container: those given, with the store's own
+ * request and memory limit for the resource (CPU or memory) they leave out,
+ * so every store run in the chart has both, as the README promises; a
+ * memory given without a limit is refused, with why the store needs one.
+ *
+ * @param defaults the store's resources when none are given (a CPU request, a memory request and limit)
+ * @param why why the store needs a memory limit, as the error says it
+ */
+export function storeResources(scope: Construct, given: kplus.ContainerResources | undefined,
+  defaults: { readonly cpu: kplus.CpuResources; readonly memory: kplus.MemoryResources }, why: string): kplus.ContainerResources {
+  if (given === undefined) {
+    return defaults;
+  }
+  if (given.memory !== undefined && given.memory.limit === undefined) {
+    const request = defaults.memory.request === undefined ? '' : `${describeSize(defaults.memory.request)} requested, `;
+    throw propError(scope, 'store.resources.memory.limit', 'not given',
+      `is required with 'store.resources.memory': ${why}; give one, or leave 'memory' out for the store's own (${request}${describeSize(defaults.memory.limit!)} limit)`);
+  }
+  return { ...given, cpu: given.cpu ?? defaults.cpu, memory: given.memory ?? defaults.memory };
 }
 
 /** A CPU amount (`250m`, `1.5`) in cores. */

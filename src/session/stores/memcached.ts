@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   checkEnvName, checkNames, containerSecurityContext, mebibytes, parseStoreUrl, placement,
-  podSecurityContext, storeImage, storeNetworkPolicy,
+  podSecurityContext, storeImage, storeNetworkPolicy, storeResources,
 } from './common';
 import { InChartStoreOptions } from './options';
 import { propError } from '../../errors';
@@ -119,10 +119,11 @@ export class MemcachedSessionStore extends SessionStore {
       args: ['-p', String(MEMCACHED_PORT), '-m', String(memory)],
       ports: [{ name: 'memcached', number: MEMCACHED_PORT }],
       securityContext: containerSecurityContext(MEMCACHED_UID),
-      resources: o.resources ?? {
+      // Resources given without memory keep these: room for connections above `-m`.
+      resources: storeResources(scope, o.resources, {
         cpu: { request: kplus.Cpu.millis(50) },
         memory: { request: Size.mebibytes(memory + 32), limit: Size.mebibytes(memory + 64) },
-      },
+      }, 'every store run in the chart has one, so that the kubelet bounds Memcached\'s items and connections, not the node\'s memory pressure'),
       readiness: kplus.Probe.fromTcpSocket({ port: MEMCACHED_PORT, periodSeconds: Duration.seconds(5) }),
       liveness: kplus.Probe.fromTcpSocket({
         port: MEMCACHED_PORT, initialDelaySeconds: Duration.seconds(10), periodSeconds: Duration.seconds(10),

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   addVolumeClaimTemplate, checkNames, checkPassword, containerSecurityContext,
-  parseStoreUrl, placement, podSecurityContext, statefulStoreServices, storeImage, storeNetworkPolicy, urlAndPasswordEnv,
+  parseStoreUrl, placement, podSecurityContext, statefulStoreServices, storeImage, storeNetworkPolicy, storeResources, urlAndPasswordEnv,
 } from './common';
 import { InChartStoreOptions } from './options';
 import { propError } from '../../errors';
@@ -132,10 +132,11 @@ export class RedisSessionStore extends SessionStore {
         'applies only to a volume claim: give \'storage\' too, or drop it (without \'storage\' Redis keeps its data on an emptyDir)');
     }
     const place = placement(consumer, scope, 'redis', o);
-    const resources = o.resources ?? {
+    // Resources given without memory keep these: the limit is what --maxmemory is set from.
+    const resources = storeResources(scope, o.resources, {
       cpu: { request: kplus.Cpu.millis(50) },
       memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
-    };
+    }, 'Redis\'s --maxmemory is set a quarter below it, and without one Redis keeps every session in memory until the node evicts the pod');
     const { service, governingService } = statefulStoreServices(scope, place, { name: 'redis', number: REDIS_PORT });
     const statefulSet = new kplus.StatefulSet(scope, 'Store', {
       metadata: place.metadata,
