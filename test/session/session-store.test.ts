@@ -223,6 +223,16 @@ describe('SessionStore.redis()', () => {
       'test/Shop: \'store.storage\' (10Ki) must be a whole number of mebibytes, at least 1Mi');
   });
 
+  test('GIVEN resources without memory THEN the in-chart PostgreSQL keeps its own memory request and limit; with memory but no limit, refused', () => {
+    const { manifests } = shop(s => SessionStore.postgres({ password: password(s), resources: { cpu: { request: kplus.Cpu.millis(300) } } }));
+    expect(only(manifests, 'StatefulSet', 'shop-postgres').spec.template.spec.containers[0].resources).toEqual({
+      requests: { cpu: '300m', memory: '256Mi' }, limits: { memory: '512Mi' },
+    });
+    expect(() => shop(s => SessionStore.postgres({ password: password(s), resources: { memory: { request: Size.mebibytes(128) } } }))).toThrow(
+      'test/Shop: \'store.resources.memory.limit\' (not given) is required with \'store.resources.memory\': without one PostgreSQL grows its caches and connections '
+      + 'until the node evicts the pod, and every session with it; give one, or leave \'memory\' out for the store\'s own (256Mi requested, 512Mi limit)');
+  });
+
   test('GIVEN resources with memory only THEN Redis keeps its own CPU request', () => {
     const memory = { request: Size.mebibytes(32), limit: Size.mebibytes(128) };
     const { manifests } = shop(s => SessionStore.redis({ password: password(s), resources: { memory } }));

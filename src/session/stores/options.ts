@@ -20,10 +20,10 @@ export interface InChartStoreOptions {
   readonly image?: string;
 
   /**
-   * CPU and memory for the store's container. Redis and Memcached keep their
-   * own CPU request, or memory request and limit, for the resource this
-   * leaves out; a `memory` without a `limit` is refused for them (Redis sets
-   * `--maxmemory` from the limit).
+   * CPU and memory for the store's container. Each store keeps its own CPU
+   * request, or memory request and limit, for the resource this leaves out;
+   * a `memory` without a `limit` is refused (Redis sets `--maxmemory` from
+   * the limit).
    *
    * @default - a small request and a memory limit fitted to each store
    */

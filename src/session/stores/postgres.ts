@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   addVolumeClaimTemplate, checkNames, checkPassword, containerSecurityContext,
-  placement, podSecurityContext, statefulStoreServices, storeImage, storeNetworkPolicy, urlAndPasswordEnv,
+  placement, podSecurityContext, statefulStoreServices, storeImage, storeNetworkPolicy, storeResources, urlAndPasswordEnv,
 } from './common';
 import { InChartStoreOptions } from './options';
 import { propError } from '../../errors';
@@ -182,10 +182,11 @@ export class PostgresSessionStore extends SqlSessionStore {
         PGDATA: kplus.EnvValue.fromValue(POSTGRES_PGDATA),
       },
       securityContext: containerSecurityContext(POSTGRES_UID),
-      resources: o.resources ?? {
+      // Resources given without memory (or cpu) keep the store's own for it.
+      resources: storeResources(scope, o.resources, {
         cpu: { request: kplus.Cpu.millis(100) },
         memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },
-      },
+      }, 'without one PostgreSQL grows its caches and connections until the node evicts the pod, and every session with it'),
       // Readiness over TCP: the server the app will reach. Liveness over the
       // Unix socket, which also answers while the entrypoint's first-start
       // server (listening on no TCP port) creates the user and database.
