@@ -10,6 +10,7 @@ import {
   GRAFANA_HEALTH_PATH,
   GRAFANA_HTTP_PORT,
   GRAFANA_IMAGE_UID,
+  GRAFANA_SESSION_SECTION_REMOVED_IN,
   isLegacyGrafanaSessionEnv,
 } from '../facts/grafana';
 import { IMAGE_RULE, isImageReference } from '../facts/kubernetes-images';
@@ -76,7 +77,10 @@ export interface MultiPodGrafanaProps {
   readonly autoscaling?: GrafanaAutoscaling;
 
   /**
-   * Grafana's image, pinned.
+   * Grafana's image, best pinned to a version (an untagged image is whatever
+   * `latest` is when a node pulls it). With `GrafanaSessions.sharedDatabase()`,
+   * a tag older than 6.2 is refused: Grafana keeps sessions in its database
+   * only since 6.2.
    *
    * @default 'grafana/grafana:11.3.0'
    */
@@ -119,6 +123,20 @@ const PROPS_RULES = {
   lists: { 'autoscaling.triggers': A_LIST_OF_TRIGGERS },
   objects: { autoscaling: 'an object, such as { minReplicas: 2, maxReplicas: 8 }' },
 };
+
+/** The `major.minor` of an image's tag (`grafana/grafana:6.1.0` -> [6, 1]), when the tag is a version. */
+function grafanaImageVersion(image: string): [number, number] | undefined {
+  const name = image.split('@')[0];
+  const tag = /:([^/:]+)$/.exec(name)?.[1];
+  const m = tag === undefined ? null : /^v?(\d+)\.(\d+)(\.|-|$)/.exec(tag);
+  return m === null ? undefined : [Number(m[1]), Number(m[2])];
+}
+
+/** Whether `version` is below `than` (`major.minor`). */
+function versionBelow([major, minor]: [number, number], than: string): boolean {
+  const [thanMajor, thanMinor] = than.split('.').map(Number);
+  return major < thanMajor || (major === thanMajor && minor < thanMinor);
+}
 
 /** The Grafana image used unless another is given: Grafana OSS, pinned. */
 export const GRAFANA_IMAGE = 'grafana/grafana:11.3.0';
@@ -201,6 +219,14 @@ export class MultiPodGrafana extends Construct {
     const sessions = (props.sessions ?? GrafanaSessions.clientIpAffinity()).bind(this,
       new GrafanaConsumer(this, this.name, namespace, this.serviceType, this.replicas, props.autoscaling !== undefined));
     this.service = sessions.service;
+    // Sessions live in Grafana's database only since the [session] section went: an older
+    // Grafana keeps them where that section says (files on each pod, by default).
+    const version = grafanaImageVersion(image);
+    const sharedDatabase = sessions.env.some(e => e.name === GRAFANA_ENV.DATABASE_TYPE);
+    if (version !== undefined && sharedDatabase && versionBelow(version, GRAFANA_SESSION_SECTION_REMOVED_IN)) {
+      throw propError(this, 'image', JSON.stringify(image),
+        `must be Grafana ${GRAFANA_SESSION_SECTION_REMOVED_IN} or later with a shared database: before it, Grafana kept sessions by its [session] section (files on each pod by default), not in the database its replicas share`);
+    }
 
     this.deployment = new kplus.Deployment(this, 'Resource', {
       metadata: { name: this.name },

@@ -228,3 +228,21 @@ test('example grafana-ha: shared PostgreSQL and Redis, alerting HA, KEDA, no aff
   expect(envByName(manifests)).toMatchObject({ GF_DATABASE_TYPE: 'postgres', GF_REMOTE_CACHE_TYPE: 'redis' });
   expect(only(manifests, 'Service', 'grafana-alerting').spec.clusterIP).toEqual('None');
 });
+
+describe('MultiPodGrafana with a shared database and the image it is given', () => {
+  test.each(['grafana/grafana:6.1.6', 'docker.io/grafana/grafana:v5.4.3', 'grafana/grafana:6.1.0-ubuntu@sha256:' + '0'.repeat(64)])(
+    'GIVEN %s, older than 6.2 THEN refused: its sessions are not in the shared database', image => {
+      expect(() => build(inChart, { image })).toThrow(`test/Grafana: 'image' (${JSON.stringify(image)}) must be Grafana 6.2 or later with a shared database: `
+        + 'before it, Grafana kept sessions by its [session] section (files on each pod by default), not in the database its replicas share');
+    });
+
+  test.each(['grafana/grafana:6.2.0', 'grafana/grafana-oss:11.3.0', 'grafana/grafana', 'grafana/grafana:latest', 'registry.example.com:5000/grafana/grafana:10.4.2'])(
+    'GIVEN %s THEN taken (6.2 or later, or a tag that names no version)', image => {
+      expect(() => build(inChart, { image })).not.toThrow();
+    });
+
+  test('GIVEN an image older than 6.2 with ClientIP affinity THEN taken: each pod keeps its sessions, and ClientIP keeps users with them', () => {
+    const chart = newChart('observability');
+    expect(() => new MultiPodGrafana(chart, 'Grafana', { adminPassword: secret(chart, 'Admin', 'grafana-admin', 'password'), image: 'grafana/grafana:6.1.6' })).not.toThrow();
+  });
+});
