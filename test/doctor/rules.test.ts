@@ -342,6 +342,26 @@ describe('a Traefik cookie whose Domain spans the hosts of other Ingresses', () 
   ];
   const found = (manifests: Obj[]) => AffinityDoctor.check(manifests).filter(f => f.rule === 'cookie-shared-by-services').map(f => f.message);
 
+  test('NGINX Plus: two upstreams of a VirtualServer to different Services under one sessionCookie name and Path share it', () => {
+    const upstream = (name: string, cookie: Obj) => ({ name, service: name, port: 80, sessionCookie: { enable: true, ...cookie } });
+    const virtualServer = (cookies: Obj[]) => ({
+      apiVersion: 'k8s.nginx.org/v1',
+      kind: 'VirtualServer',
+      metadata: { name: 'shop' },
+      spec: {
+        host: 'Shop.example.com',
+        upstreams: [upstream('web', cookies[0]), upstream('api', cookies[1])],
+        routes: [{ path: '/shop', action: { pass: 'web' } }, { path: '/shop/api', action: { pass: 'api' } }],
+      },
+    });
+    expect(found([virtualServer([{ name: 'SHOPID', path: '/shop' }, { name: 'SHOPID', path: '/shop' }])])).toEqual([
+      'VirtualServer shop: Services "web" and "api" on host "shop.example.com" share the affinity cookie "SHOPID" (Path /shop), whose value names a pod of the Service that set it: each replaces the other\'s cookie, so neither stays sticky',
+    ]);
+    // Named apart, or with no Path (the browser's default Path, the request's directory, which the manifests cannot tell): nothing
+    expect(found([virtualServer([{ name: 'SHOPID-web', path: '/shop' }, { name: 'SHOPID-api', path: '/shop' }])])).toEqual([]);
+    expect(found([virtualServer([{ name: 'SHOPID' }, { name: 'SHOPID' }])])).toEqual([]);
+  });
+
   test('is shared with the Service of the host under that Domain', () => {
     expect(found(shopAndApi({ 'traefik.ingress.kubernetes.io/service.sticky.cookie.domain': '.Example.com' }))).toEqual([
       'Ingress api: Services "api" and "shop" on host "api.example.com" share the affinity cookie "WEB" (Path /), whose value names a pod of the Service that set it: each replaces the other\'s cookie, so neither stays sticky',

@@ -489,6 +489,14 @@ describe('a cookie that names a server of one Service is never shared by two', (
       /^approximated: Services web and web-v2 and api would share the sticky cookie SHOPID at Path \/shop on shop\.example\.com: .*NGINX Plus's sticky cookie names a server of the upstream that set it.*: SHOPID-web, SHOPID-web-v2, SHOPID-api$/)]);
     expect(result.exact).toBe(false);
     expectValid(result.objects);
+    // What the doctor reads of the output (it reads VirtualServer upstreams' sessionCookie): no shared cookie.
+    expect(AffinityDoctor.check(result.objects).filter(f => f.rule === 'cookie-shared-by-services')).toEqual([]);
+    // And it would have found the one cookie the three upstreams were given without the split.
+    const unsplit = JSON.parse(JSON.stringify(vs));
+    unsplit.spec.upstreams.forEach((u: any) => { u.sessionCookie.name = 'SHOPID'; });
+    expect(AffinityDoctor.check([unsplit]).filter(f => f.rule === 'cookie-shared-by-services').map(f => f.message)).toEqual([
+      expect.stringContaining('Services "web" and "web-v2" and "api" on host "shop.example.com" share the affinity cookie "SHOPID" (Path /shop)'),
+    ]);
   });
 
   test('GIVEN one Service per host WHEN --to nginx-plus THEN its cookie keeps its name, carried', () => {

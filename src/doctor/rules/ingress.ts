@@ -16,6 +16,7 @@ import {
   isNginxTrue,
 } from '../../facts/ingress-nginx';
 import { nginxClusterIpUpstream, traefikClusterIpUpstream } from '../../facts/ingress-upstreams';
+import { NGINX_CRD_GROUP } from '../../facts/nginx-plus';
 import { TRAEFIK_STICKY_ANNOTATIONS, TRAEFIK_STICKY_PREFIX } from '../../facts/traefik';
 import { Doc, Inventory, annotationsOf, ingressBackends, isObject, namespaceOf } from '../inventory';
 import { Severity } from '../model';
@@ -293,8 +294,8 @@ function podNamingCookieRoutes(inventory: Inventory, ing: Doc, host: string): Co
 export const cookieSharedByServices: Rule = {
   id: 'cookie-shared-by-services',
   severity: Severity.ERROR,
-  rationale: 'Traefik (from Service annotations or an IngressRoute\'s sticky.cookie), and ingress-nginx in persistent mode, write into the affinity cookie the pod of the Service that set it. Two Services a browser reaches on one host under one cookie name and Path replace each other\'s cookie at every request, so neither stays sticky.',
-  fix: 'Give each Service its own cookie name (on Traefik, leave out service.sticky.cookie.name on the Services, or sticky.cookie.name in an IngressRoute: Traefik then names each Service\'s cookie apart), or a Path of its own, or use ingress-nginx\'s balanced mode (the default), whose cookie every Service maps to one of its own pods.',
+  rationale: 'Traefik (from Service annotations or an IngressRoute\'s sticky.cookie), NGINX Plus (a VirtualServer upstream\'s sessionCookie), and ingress-nginx in persistent mode, write into the affinity cookie the pod of the Service that set it. Two Services a browser reaches on one host under one cookie name and Path replace each other\'s cookie at every request, so neither stays sticky.',
+  fix: 'Give each Service its own cookie name (on Traefik, leave out service.sticky.cookie.name on the Services, or sticky.cookie.name in an IngressRoute: Traefik then names each Service\'s cookie apart; on NGINX Plus, a sessionCookie.name per upstream), or a Path of its own, or use ingress-nginx\'s balanced mode (the default), whose cookie every Service maps to one of its own pods.',
   check(inventory, report) {
     const hosts = [...byHost(inventory.ingresses)].map(([group, ingresses]) => {
       const host = group.slice(group.indexOf('|') + 1);
@@ -317,7 +318,7 @@ export const cookieSharedByServices: Rule = {
     // Services' own, as the annotation is on an Ingress's Service.
     const byHostCookie = new Map<string, Array<CookieRoute & { readonly host: string }>>();
     for (const doc of inventory.docs) {
-      for (const route of ingressRouteCookieRoutes(doc)) {
+      for (const route of [...ingressRouteCookieRoutes(doc), ...virtualServerCookieRoutes(doc)]) {
         const k = `${namespaceOf(doc.obj)}\0${route.host}\0${route.cookie}\0${route.path}`;
         byHostCookie.set(k, [...(byHostCookie.get(k) ?? []), route]);
       }
@@ -337,6 +338,35 @@ function reportShared(groups: Iterable<CookieRoute[]>, host: string, report: Rep
       report(first.ingress, `${describe(first.ingress)}: Services ${services.map(s => JSON.stringify(s)).join(' and ')} on ${host === '' ? 'any host' : `host ${JSON.stringify(host)}`} share the affinity cookie ${JSON.stringify(first.cookie)} (Path ${first.path}), whose value names a pod of the Service that set it: each replaces the other's cookie, so neither stays sticky`);
     }
   }
+}
+
+/**
+ * The upstreams of an F5 NGINX VirtualServer with an enabled `sessionCookie`
+ * that gives a name and a Path, one route each, on the VirtualServer's host:
+ * NGINX Plus's `sticky cookie` names the upstream's server it chose, so two
+ * upstreams of different Services under one name and Path replace each
+ * other's cookie. A cookie without a Path gets the browser's default (the
+ * request's directory), which the manifests cannot tell: left out.
+ *
+ * @see https://docs.nginx.com/nginx-ingress-controller/configuration/virtualserver-and-virtualserverroute-resources/#upstreamsessioncookie
+ */
+function virtualServerCookieRoutes(doc: Doc): Array<CookieRoute & { readonly host: string }> {
+  const obj = doc.obj;
+  if (obj.kind !== 'VirtualServer' || typeof obj.apiVersion !== 'string' || !obj.apiVersion.startsWith(`${NGINX_CRD_GROUP}/`)) {
+    return [];
+  }
+  const host = typeof obj.spec?.host === 'string' ? obj.spec.host.toLowerCase() : '';
+  const out: Array<CookieRoute & { readonly host: string }> = [];
+  for (const upstream of asArray(obj.spec?.upstreams).filter(isObject)) {
+    const cookie = isObject(upstream.sessionCookie) ? upstream.sessionCookie : undefined;
+    if (cookie === undefined || cookie.enable !== true || typeof upstream.service !== 'string'
+      || typeof cookie.name !== 'string' || cookie.name === '' || typeof cookie.path !== 'string' || cookie.path === ''
+      || upstream['use-cluster-ip'] === true) {
+      continue;
+    }
+    out.push({ ingress: doc, service: upstream.service, cookie: cookie.name, path: cookie.path, host });
+  }
+  return out;
 }
 
 /**
