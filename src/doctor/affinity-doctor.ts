@@ -48,8 +48,9 @@ export class AffinityDoctor {
    * The annotation a Service carries, `"false"`, to tell the doctor that no
    * user's requests come through it (a probe's or a metrics scraper's
    * Service, the pods' peer discovery): the doctor then does not ask it to
-   * keep users with local sessions on their pods. `AffinityProbe` sets it on
-   * the Service without affinity it calls first.
+   * keep users with local sessions on their pods, unless an Ingress or route
+   * reaches it (users come through those). `AffinityProbe` sets it on the
+   * Service without affinity it calls first.
    *
    * @example
    * declare const metrics: kplus.Service;

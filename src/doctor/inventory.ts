@@ -227,7 +227,17 @@ export class Inventory {
       }
     }
 
+    // A ReplicaSet a Deployment or Rollout among the manifests controls (as
+    // `kubectl get all -o yaml` lists them side by side) runs that workload's
+    // pods, not pods of its own: counted once, through its owner.
+    const pendingKeys = new Set(pending.map(p => `${p.doc.obj.kind}|${key(p.ns, p.name)}`));
+    const ownedByPending = (doc: Doc, ns: string) => asArray(doc.obj.metadata?.ownerReferences).some((o: any) =>
+      isObject(o) && o.controller === true && typeof o.kind === 'string' && typeof o.name === 'string' && pendingKeys.has(`${o.kind}|${key(ns, o.name)}`));
+
     for (const { doc, ns, name } of pending) {
+      if (ownedByPending(doc, ns)) {
+        continue;
+      }
       const spec = doc.obj.spec ?? {};
       const kind = doc.obj.kind;
       const template = kind === ROLLOUT_KIND ? this.rolloutTemplate(doc.obj, ns) : (isObject(spec.template) ? spec.template : {});
@@ -332,6 +342,30 @@ export class Inventory {
    */
   public cookieAffinityFor(service: Doc): string | undefined {
     return this.frontsOf(service).find(r => r.affinity !== undefined && this.affinityIgnoredBy(r, service) === undefined)?.affinity;
+  }
+
+  /**
+   * The stable Service of an Argo Rollout whose `canaryService` is this one,
+   * when the Rollout routes its canary traffic with ingress-nginx
+   * (`trafficRouting.nginx`): Argo Rollouts then writes a canary Ingress
+   * copied from the stable Ingress, and an ingress-nginx canary takes its
+   * main Ingress's affinity, so the canary Service's users are pinned as
+   * the stable Service's are.
+   *
+   * @see https://argo-rollouts.readthedocs.io/en/stable/features/traffic-management/nginx/
+   */
+  public argoNginxStableServiceOf(service: Doc): Doc | undefined {
+    const ns = namespaceOf(service.obj);
+    const name = nameOf(service.obj);
+    for (const w of this.workloads) {
+      const canary = w.doc.obj.spec?.strategy?.canary;
+      if (w.kind !== ROLLOUT_KIND || w.namespace !== ns || !isObject(canary) || canary.canaryService !== name
+        || !isObject(canary.trafficRouting?.nginx) || typeof canary.stableService !== 'string') {
+        continue;
+      }
+      return this.find('Service', ns, canary.stableService);
+    }
+    return undefined;
   }
 
   /**

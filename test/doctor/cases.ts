@@ -364,9 +364,9 @@ export const CASES: RuleCase[] = [
   },
   {
     rule: 'nginx-balanced-affinity-autoscaled',
-    trigger: [workload('app', { replicas: 2 }), hpa('app'), service('app'), ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie' })],
+    trigger: [workload('app', { replicas: 2, ...sessionVolume }), hpa('app'), service('app'), ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie' })],
     message: 'Ingress app: ingress-nginx cookie affinity in balanced mode (the default) in front of Deployment app, which runs 2 to 10 pods (scaled by HorizontalPodAutoscaler app): when it scales up, ingress-nginx moves some sessions to the new pods',
-    clean: [workload('app', { replicas: 2 }), hpa('app'), service('app'), ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}affinity-mode`]: 'persistent' })],
+    clean: [workload('app', { replicas: 2, ...sessionVolume }), hpa('app'), service('app'), ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}affinity-mode`]: 'persistent' })],
   },
   {
     rule: 'kong-sticky-policy-unused',

@@ -62,6 +62,8 @@ describe('matching Services to workloads', () => {
     // THEN it gets no local-sessions finding
     expect(AffinityDoctor.USER_FACING_ANNOTATION).toBe('cdk8s-session-affinity.dev/user-facing');
     expect(rulesOf([grafana(), notForUsers])).toEqual([]);
+    // AND an Ingress to it says users do come through it: the annotation is not believed then
+    expect(rulesOf([grafana(), notForUsers, ingress('grafana', 'grafana')])).toEqual(['local-sessions-without-affinity']);
     // AND a Service marked as user-facing (or with any other value) is judged as usual
     expect(rulesOf([grafana(), service('grafana', {}, { [AffinityDoctor.USER_FACING_ANNOTATION]: 'true' })])).toEqual(['local-sessions-without-affinity']);
   });
@@ -72,6 +74,22 @@ describe('matching Services to workloads', () => {
 
   test('a single fixed replica keeps its sessions safely', () => {
     expect(rulesOf([grafana({ replicas: 1 }), service('grafana')])).toEqual([]);
+  });
+
+  test('GIVEN a Deployment with the ReplicaSets it controls, as kubectl get all -o yaml lists them THEN their pods are counted once, through the Deployment', () => {
+    // GIVEN a one-pod Grafana, its current ReplicaSet (one pod) and an old one scaled to zero
+    const owned = (name: string, replicas: number): Obj => {
+      const rs = workload(name, { kind: 'ReplicaSet', image: 'grafana/grafana:11.3.0', replicas, labels: { app: 'grafana' } });
+      return { ...rs, metadata: { ...rs.metadata, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'grafana', uid: 'u1', controller: true }] } };
+    };
+    const one = [grafana({ replicas: 1 }), owned('grafana-6f7d9c8b5', 1), owned('grafana-5c4b3a2f1', 0), service('grafana')];
+    // THEN one pod: no finding
+    expect(rulesOf(one)).toEqual([]);
+    // AND with 3 replicas, 3 pods, not 6
+    const three = AffinityDoctor.check([grafana({ replicas: 3 }), owned('grafana-6f7d9c8b5', 3), service('grafana')]);
+    expect(three.map(f => f.message)).toEqual([expect.stringMatching(/^Service grafana spreads requests over the 3 pods of Deployment grafana, and /)]);
+    // AND a ReplicaSet whose owner is not among the manifests counts on its own
+    expect(rulesOf([owned('grafana-6f7d9c8b5', 3), service('grafana')])).toEqual(['local-sessions-without-affinity']);
   });
 
   test('a Service over two workloads of one pod each spreads requests over two pods', () => {
@@ -95,6 +113,30 @@ describe('matching Services to workloads', () => {
     const track = (name: string, t: string, envFrom?: Obj[]): Obj => workload(name, { image: 'grafana/grafana:11.3.0', replicas: 1, labels: { app: 'grafana', track: t }, envFrom });
     const manifests = [track('grafana-stable', 'stable', [{ secretRef: { name: 'elsewhere' } }]), track('grafana-canary', 'canary', [{ secretRef: { name: 'elsewhere' } }]), service('grafana')];
     expect(rulesOf(manifests)).toEqual(['grafana-database-source-missing', 'grafana-database-source-missing']);
+  });
+
+  test('GIVEN an Argo Rollout whose canary traffic ingress-nginx routes THEN its canary Service is pinned as its stable Service is', () => {
+    // GIVEN a 4-replica Rollout of Grafana, stable and canary Services over its pods, and the stable Ingress Argo copies the canary one from
+    const rollout: Obj = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'grafana' },
+      spec: {
+        replicas: 4,
+        selector: { matchLabels: { app: 'grafana' } },
+        template: grafana().spec.template,
+        strategy: { canary: { stableService: 'grafana', canaryService: 'grafana-canary', trafficRouting: { nginx: { stableIngress: 'grafana' } } } },
+      },
+    };
+    const canaryService = service('grafana-canary', { selector: { app: 'grafana' } });
+    const sticky = ingress('grafana', 'grafana', { 'nginx.ingress.kubernetes.io/affinity': 'cookie', 'nginx.ingress.kubernetes.io/affinity-mode': 'persistent' });
+    // THEN with cookie affinity on the stable Ingress, no finding for either Service
+    expect(rulesOf([rollout, service('grafana'), canaryService, sticky])).toEqual([]);
+    // AND without it, both are reported
+    expect(rulesOf([rollout, service('grafana'), canaryService, ingress('grafana', 'grafana')])).toEqual(['local-sessions-without-affinity', 'local-sessions-without-affinity']);
+    // AND a canary Service of a Rollout without ingress-nginx traffic routing is judged on its own
+    const basic = { ...rollout, spec: { ...rollout.spec, strategy: { canary: { stableService: 'grafana', canaryService: 'grafana-canary' } } } };
+    expect(rulesOf([basic, service('grafana'), canaryService, sticky])).toEqual(['local-sessions-without-affinity']);
   });
 
   test('an Argo Rollout with a template is a workload like a Deployment', () => {
@@ -435,7 +477,7 @@ describe('affinity settings for a controller that does not serve the Ingress', (
     // THEN the users who come in through the load balancer are logged out, and the fix says how to close that way
     expect(found.map(f => f.message)).toEqual([
       'Service grafana spreads requests over the 4 pods of Deployment grafana, and Grafana keeps sessions in its database, here the default SQLite on each pod (no GF_DATABASE_TYPE of mysql or postgres); '
-      + 'Ingress public keeps each user on one pod, but its own load balancer (type LoadBalancer) does not, so the users who come through it are logged out at random',
+      + 'Ingress public keeps each user on one pod, but the load balancer of Service grafana itself (type LoadBalancer) does not, so the users who come through it are logged out at random',
     ]);
     expect(found[0].fix).toContain('Make Service grafana type ClusterIP without external IPs, so that users come in through Ingress public only');
     // AND external IPs are a way in too; a NodePort Service is not taken for one (ALB instance targets and GKE reach backends there)
@@ -722,7 +764,16 @@ describe('cookie-path-not-covering-route', () => {
 describe('nginx-balanced-affinity-autoscaled', () => {
   const NGINX = 'nginx.ingress.kubernetes.io/';
   const found = (manifests: Obj[]) => AffinityDoctor.check(manifests).filter(f => f.rule === 'nginx-balanced-affinity-autoscaled');
-  const app = [workload('app', { replicas: 2 }), service('app')];
+  // Pods that keep sessions in a volume local to each pod.
+  const local = { volumes: [{ name: 'sessions', emptyDir: {} }], volumeMounts: [{ name: 'sessions', mountPath: '/var/lib/app/sessions' }] };
+  const app = [workload('app', { replicas: 2, ...local }), service('app')];
+
+  test('not for pods whose sessions live in a shared store: moving a user to a new pod loses nothing', () => {
+    const front = ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie' });
+    expect(found([workload('app', { replicas: 2 }), service('app'), hpa('app'), front])).toEqual([]);
+    const sharedGrafana = grafana({ env: [{ name: 'GF_DATABASE_TYPE', value: 'postgres' }] });
+    expect(found([sharedGrafana, service('grafana'), hpa('grafana'), ingress('grafana', 'grafana', { [`${NGINX}affinity`]: 'cookie' })])).toEqual([]);
+  });
 
   test('balanced as set, and a KEDA ScaledObject, count as the default does', () => {
     const front = ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}affinity-mode`]: ' balanced' });
@@ -734,7 +785,7 @@ describe('nginx-balanced-affinity-autoscaled', () => {
   test('not when the pod count cannot grow, nor without an autoscaler', () => {
     const front = ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie' });
     expect(found([...app, hpa('app', 3, 3), front])).toEqual([]);
-    expect(found([workload('app', { replicas: 5 }), service('app'), front])).toEqual([]);
+    expect(found([workload('app', { replicas: 5, ...local }), service('app'), front])).toEqual([]);
   });
 
   test('not when the cookie pins nothing, another controller serves the Ingress, or the mode is unknown (nginx-affinity-mode-unknown says it)', () => {

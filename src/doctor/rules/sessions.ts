@@ -42,9 +42,9 @@ function uncountedFix(inventory: Inventory, svc: Doc): string | undefined {
 function directEntry(svc: Doc): string | undefined {
   const externalIps = svc.obj.spec?.externalIPs;
   if (serviceType(svc) === 'LoadBalancer') {
-    return 'its own load balancer (type LoadBalancer)';
+    return `the load balancer of ${describe(svc)} itself (type LoadBalancer)`;
   }
-  return Array.isArray(externalIps) && externalIps.length > 0 ? 'its external IPs' : undefined;
+  return Array.isArray(externalIps) && externalIps.length > 0 ? `the way in by the external IPs of ${describe(svc)} itself` : undefined;
 }
 
 /** The fix when the Service's own way in is the only one that pins nobody. */
@@ -69,6 +69,12 @@ export const sessionsLostRoundRobin: Rule = {
   check(inventory, report) {
     for (const svc of inventory.services) {
       if (hasClientIpAffinity(svc) || serviceType(svc) === 'ExternalName') {
+        continue;
+      }
+      // An Argo Rollout's canary Service behind ingress-nginx: its users come through the canary
+      // Ingress Argo copies from the stable one, pinned as the stable Service's are.
+      const stable = inventory.argoNginxStableServiceOf(svc);
+      if (stable !== undefined && inventory.cookieAffinityFor(stable) !== undefined) {
         continue;
       }
       // A headless Service has no virtual IP, so kube-proxy spreads nothing (its clients
@@ -173,10 +179,11 @@ interface LocalPods {
  * themselves, counted across all the workloads it selects (a stable and a
  * canary Deployment of one pod each are two pods), when there can be more
  * than one; undefined otherwise, and for a Service that says no user's
- * requests come through it.
+ * requests come through it (while no Ingress or route reaches it).
  */
 function localSessionPods(inventory: Inventory, svc: Doc): LocalPods | undefined {
-  if (notUserFacing(svc.obj)) {
+  // The annotation is believed only while nothing routes users to the Service.
+  if (notUserFacing(svc.obj) && inventory.routesTo(svc).length === 0) {
     return undefined;
   }
   const local: Array<{ w: Workload; why: string }> = [];
