@@ -6,10 +6,12 @@ import {
   COOKIE_MAX_AGE_MAX_SECONDS,
   COOKIE_NAME_MAX_LENGTH,
   cookiePathCovers,
+  cookiePathMatches,
   coveringCookiePath,
   isCookieDomain,
   isCookieName,
   isCookiePath,
+  leastRoutedRequest,
   RoutedPath,
 } from '../facts/cookie';
 import { describeSeconds, secondsOf, untypedProps, UntypedPropsRules } from '../units';
@@ -283,8 +285,15 @@ export function cookiePathCoverageProblem(cookiePath: string, routed: readonly R
     return undefined;
   }
   const shown = (list: readonly RoutedPath[]) => [...new Set(list.map(r => `${JSON.stringify(r.path)}${r.regex ? ' (a regular expression)' : ''}`))].join(', ');
+  // An element-wise prefix covered but for its trailing '/' is shown by the request it misses.
+  const missed = [...new Set(uncovered.map(r => {
+    const least = leastRoutedRequest(r);
+    return least !== r.path && cookiePathMatches(r.path, cookiePath)
+      ? `${JSON.stringify(least)} (which the prefix ${JSON.stringify(r.path)} matches too: a prefix match ignores a trailing '/')`
+      : `${JSON.stringify(r.path)}${r.regex ? ' (a regular expression)' : ''}`;
+  }))].join(', ');
   const suggestion = coveringCookiePath(routed, expression);
   return `must cover every path ${what} (${shown(routed)}): browsers send the cookie back only with requests at or below its Path (RFC 6265 path-match), `
-    + `so requests to ${shown(uncovered)} would not stay on one pod; `
+    + `so requests to ${missed} would not stay on one pod; `
     + `use ${suggestion === '/' ? '"/"' : `${JSON.stringify(suggestion)} or "/"`}, or leave 'cookie.path' out`;
 }

@@ -111,6 +111,29 @@ export function cookiePathMatches(requestPath: string, cookiePath: string): bool
 export interface RoutedPath {
   readonly path: string;
   readonly regex: boolean;
+  /**
+   * Whether the path is matched element by element, as an Ingress path of
+   * pathType Prefix (or a Gateway API PathPrefix) is: it is split at '/' and
+   * a trailing '/' is ignored, so `/app/` also matches `/app` (the Kubernetes
+   * Ingress docs: Prefix `/aaa/bbb/` matches the request `/aaa/bbb`). A
+   * nginx location prefix (ingress-nginx's ImplementationSpecific) is not.
+   *
+   * @default false
+   */
+  readonly elementWise?: boolean;
+}
+
+/**
+ * The least request path a routed path matches, as a cookie Path must cover
+ * it: the path itself, or for an element-wise prefix the path without its
+ * trailing '/' (but '/' itself).
+ */
+export function leastRoutedRequest(routed: RoutedPath): string {
+  if (!routed.elementWise || routed.regex) {
+    return routed.path;
+  }
+  const trimmed = routed.path.replace(/\/+$/, '');
+  return trimmed === '' ? '/' : trimmed;
 }
 
 /** Where no routed path is a regular expression: a pattern that matches nothing. */
@@ -125,7 +148,8 @@ function literalStart(path: string, expression: RegExp): string {
 /**
  * Whether a browser sends a cookie of Path `cookiePath` with every request a
  * routed path matches. A prefix route matches its path and those below it,
- * which all path-match `cookiePath` when the path itself does; a regular
+ * which all path-match `cookiePath` when the path itself does (for an
+ * element-wise prefix, the path without its trailing '/'); a regular
  * expression matches paths that begin with its literal start and go on with
  * anything, which all path-match only where that start is below a '/' of
  * `cookiePath`.
@@ -138,7 +162,7 @@ export function cookiePathCovers(cookiePath: string, routed: RoutedPath, express
     return true;
   }
   if (!routed.regex) {
-    return cookiePathMatches(routed.path, cookiePath);
+    return cookiePathMatches(leastRoutedRequest(routed), cookiePath);
   }
   const start = literalStart(routed.path, expression);
   return start.startsWith(cookiePath.endsWith('/') ? cookiePath : `${cookiePath}/`);
@@ -154,7 +178,7 @@ export function coveringCookiePath(routed: readonly RoutedPath[], expression: Re
     const segments = r.regex
       // The segment the expression begins in is not known whole: only the ones before it.
       ? literalStart(r.path, expression).split('/').slice(0, -1)
-      : r.path.split('/');
+      : leastRoutedRequest(r).split('/');
     if (common === undefined) {
       common = segments;
       continue;

@@ -187,13 +187,18 @@ export function checkRouteOptions(scope: IConstruct, props: GatewayRouteOptions)
  * (RFC 6265 path-match), so requests to the rest of the route would not stay
  * on one pod. The prefix is fixed when the route is made, so this is eager.
  * Call it once the cookie model has checked the Path.
+ *
+ * @param elementWise whether the route matches the prefix element by element,
+ *   ignoring a trailing '/' (a Gateway API PathPrefix: `/app/` matches `/app`)
  */
-export function checkCookiePathCoversPrefix(scope: IConstruct, cookie: AffinityCookie | undefined, pathPrefix: string): void {
+export function checkCookiePathCoversPrefix(
+  scope: IConstruct, cookie: AffinityCookie | undefined, pathPrefix: string, elementWise: boolean = false,
+): void {
   const path = cookie?.path;
   if (path === undefined) {
     return;
   }
-  const problem = cookiePathCoverageProblem(path, [{ path: pathPrefix, regex: false }], '\'pathPrefix\' matches');
+  const problem = cookiePathCoverageProblem(path, [{ path: pathPrefix, regex: false, elementWise }], '\'pathPrefix\' matches');
   if (problem !== undefined) {
     throw propError(scope, 'cookie.path', JSON.stringify(path), problem);
   }

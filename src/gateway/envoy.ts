@@ -87,7 +87,8 @@ export class EnvoyCookieAffinity extends Construct {
     });
     const target = checkRouteOptions(this, props);
     const cookie = envoyHashCookie(this, props.cookie ?? {}, props.tls ?? false);
-    checkCookiePathCoversPrefix(this, props.cookie, target.pathPrefix);
+    // A Gateway API PathPrefix ignores a trailing '/': `/app/` also matches `/app`.
+    checkCookiePathCoversPrefix(this, props.cookie, target.pathPrefix, true);
     const written = writeRoute(this, 'Route', props, target);
     this.route = written.route;
     this.referenceGrant = written.referenceGrant;

@@ -160,7 +160,8 @@ export class CookieAffinityRoute extends Construct {
         `applies to Gateway API sessionPersistence, which the ${implementation.name} implementation does not read: its own policy sets the cookie`);
     }
     // The cookie's Path, where the release or implementation writes one (the others refused it above).
-    checkCookiePathCoversPrefix(this, props.cookie, target.pathPrefix);
+    // A Gateway API PathPrefix ignores a trailing '/': `/app/` also matches `/app`.
+    checkCookiePathCoversPrefix(this, props.cookie, target.pathPrefix, true);
     if (config.serviceAnnotations !== undefined) {
       annotateService(this, 'backend', props.backend, config.serviceAnnotations);
     }

@@ -54,6 +54,12 @@ interface IngressState {
   /** The path of every rule so far. */
   readonly rulePaths: string[];
   /**
+   * The rule paths of pathType Prefix (cdk8s-plus's default) that end with
+   * '/' (made when the first is added): such a path also routes the path
+   * without its trailing '/', which a cookie Path must cover too.
+   */
+  slashPrefixPaths?: Set<string>;
+  /**
    * The host (empty: none), backend Service name and whether it is a default
    * backend, of every rule so far that routes to a Service, where one cookie
    * may span Services (made when the first is kept).
@@ -69,7 +75,15 @@ interface IngressState {
 const EARLY_STATE = new WeakMap<CookieAffinityIngress, IngressState>();
 
 function newState(): IngressState {
-  return { routes: new Set(), withDefault: false, rulePaths: [], hostServices: undefined, withTls: false, earlyBackends: undefined };
+  return {
+    routes: new Set(),
+    withDefault: false,
+    rulePaths: [],
+    slashPrefixPaths: undefined,
+    hostServices: undefined,
+    withTls: false,
+    earlyBackends: undefined,
+  };
 }
 
 /** A backend Service as the Ingress found it when the backend was added. */
@@ -528,6 +542,10 @@ export class CookieAffinityIngress extends kplus.Ingress {
       // A rule with neither host nor path is the default backend, which has no path.
       if (rule.host !== undefined || rule.path !== undefined) {
         state.rulePaths.push(rule.path ?? '/');
+        const path = rule.path ?? '/';
+        if (path.length > 1 && path.endsWith('/') && (rule.pathType ?? kplus.HttpIngressPathType.PREFIX) === kplus.HttpIngressPathType.PREFIX) {
+          (state.slashPrefixPaths ??= new Set()).add(path);
+        }
       }
       if (keepServices) {
         const service = rule.backend._toKube().service?.name;
@@ -788,7 +806,15 @@ export class CookieAffinityIngress extends kplus.Ingress {
       return NO_ERRORS;
     }
     const expressions = rulePaths.some(p => REGEX_PATH_CHARACTERS.test(p)) && this.pathsAreExpressions();
-    const routed = [...new Set(rulePaths)].map(p => ({ path: p, regex: expressions && REGEX_PATH_CHARACTERS.test(p) }));
+    // A Prefix path is matched element by element, so `/app/` also routes `/app`; ImplementationSpecific
+    // and Exact paths keep their own reading (ingress-nginx's nginx location `/app/` does not match `/app`).
+    // (The same path may be a Prefix on one host and not on another: the Prefix reading is the wider.)
+    const slashPrefixes = this.state.slashPrefixPaths;
+    const routed = [...new Set(rulePaths)].map(p => ({
+      path: p,
+      regex: expressions && REGEX_PATH_CHARACTERS.test(p),
+      elementWise: slashPrefixes !== undefined && slashPrefixes.has(p),
+    }));
     const problem = cookiePathCoverageProblem(path, routed, 'the Ingress routes', REGEX_PATH_CHARACTERS);
     return problem === undefined ? NO_ERRORS : [`'cookie.path' (${JSON.stringify(path)}) ${problem}`];
   }

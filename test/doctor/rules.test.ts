@@ -728,6 +728,26 @@ describe('cookie-path-not-covering-route', () => {
     expect(found([nginxCookie('/admin/', '/admin')])).toHaveLength(1);
   });
 
+  test('a Prefix path ending in "/" also routes the path without it, which a Path ending in "/" does not cover', () => {
+    // GIVEN an ingress-nginx cookie of Path /app/ and a rule /app/ of pathType Prefix
+    const prefixed = (cookiePath: string, pathType: string) => {
+      const ing = nginxCookie(cookiePath, '/app/');
+      ing.spec.rules[0].http.paths[0].pathType = pathType;
+      return ing;
+    };
+    // THEN the request /app is found uncovered, named with the rule that routes it
+    expect(found([prefixed('/app/', 'Prefix')])).toEqual([
+      'Ingress app: ingress-nginx\'s affinity cookie has Path "/app/" (nginx.ingress.kubernetes.io/session-cookie-path), which does not cover the path "/app" (which the Prefix path "/app/" matches too: a Prefix match ignores a trailing \'/\') on host app.example.com: '
+      + 'browsers send the cookie back only with requests under "/app/", so the other requests to that path are not kept on one pod',
+    ]);
+    // AND a Path of /app covers it; ImplementationSpecific (an nginx location prefix) and Exact keep their reading
+    expect(found([prefixed('/app', 'Prefix')])).toEqual([]);
+    expect(found([prefixed('/app/', 'ImplementationSpecific')])).toEqual([]);
+    expect(found([prefixed('/app/', 'Exact')])).toEqual([]);
+    // AND a Prefix "/" is "/"
+    expect(found([nginxCookie('/', '/')])).toEqual([]);
+  });
+
   test('every uncovered path of the Ingress in one finding', () => {
     expect(found([nginxCookie('/admin', '/', '/api', '/admin')])).toEqual([
       'Ingress app: ingress-nginx\'s affinity cookie has Path "/admin" (nginx.ingress.kubernetes.io/session-cookie-path), which does not cover the paths "/" on host app.example.com, "/api" on host app.example.com: browsers send the cookie back only with requests under "/admin", so the other requests to these paths are not kept on one pod',

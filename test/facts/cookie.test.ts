@@ -1,4 +1,4 @@
-import { cookiePathCovers, cookiePathMatches, coveringCookiePath } from '../../src/facts/cookie';
+import { cookiePathCovers, cookiePathMatches, coveringCookiePath, leastRoutedRequest } from '../../src/facts/cookie';
 import { REGEX_PATH_CHARACTERS } from '../../src/facts/ingress-nginx';
 
 describe('cookie Path facts (RFC 6265 5.1.4 path-match)', () => {
@@ -24,6 +24,23 @@ describe('cookie Path facts (RFC 6265 5.1.4 path-match)', () => {
     ['/', '^/anything', true],
   ])('GIVEN cookie Path %s and the regular expression %s THEN it covers it: %s', (cookie, path, expected) => {
     expect(cookiePathCovers(cookie, { path, regex: true }, REGEX_PATH_CHARACTERS)).toBe(expected);
+  });
+
+  test.each([
+    // An element-wise prefix (Kubernetes Prefix, Gateway API PathPrefix) ignores a trailing '/'.
+    ['/app/', '/app/', true, false],
+    ['/app', '/app/', true, true],
+    ['/', '/', true, true],
+    ['/app/', '/app/', false, true],
+  ])('GIVEN cookie Path %s and the path %s (element-wise: %s) THEN it covers it: %s', (cookie, path, elementWise, expected) => {
+    expect(cookiePathCovers(cookie, { path, regex: false, elementWise })).toBe(expected);
+  });
+
+  test('GIVEN an element-wise prefix /app/ THEN its least request is /app, and the covering Path is /app', () => {
+    expect(leastRoutedRequest({ path: '/app/', regex: false, elementWise: true })).toBe('/app');
+    expect(leastRoutedRequest({ path: '/', regex: false, elementWise: true })).toBe('/');
+    expect(coveringCookiePath([{ path: '/app/', regex: false, elementWise: true }])).toBe('/app');
+    expect(coveringCookiePath([{ path: '/app/', regex: false }])).toBe('/app/');
   });
 
   test.each([

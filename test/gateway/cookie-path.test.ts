@@ -7,16 +7,35 @@ import {
 import { newChart } from '../util/manifests';
 
 /** Every construct that writes a cookie Path for a route with a path prefix. */
-const ROUTES: Array<{ name: string; make: (chart: Chart, pathPrefix: string, cookie: AffinityCookie) => void }> = [
-  { name: 'CookieAffinityRoute (Gateway API main)', make: (chart, pathPrefix, cookie) => new CookieAffinityRoute(chart, 'R', { gateway: 'g', backend: backendService(chart), pathPrefix, cookie, gatewayApiRelease: GatewayApiRelease.MAIN }) },
-  { name: 'CookieAffinityRoute (Kong)', make: (chart, pathPrefix, cookie) => new CookieAffinityRoute(chart, 'R', { gateway: 'g', backend: backendService(chart), pathPrefix, cookie, implementation: GatewayImplementation.kong() }) },
-  { name: 'EnvoyCookieAffinity', make: (chart, pathPrefix, cookie) => new EnvoyCookieAffinity(chart, 'R', { gateway: 'g', backend: backendService(chart), pathPrefix, cookie }) },
+const ROUTES: Array<{ name: string; elementWise?: boolean; make: (chart: Chart, pathPrefix: string, cookie: AffinityCookie) => void }> = [
+  { name: 'CookieAffinityRoute (Gateway API main)', elementWise: true, make: (chart, pathPrefix, cookie) => new CookieAffinityRoute(chart, 'R', { gateway: 'g', backend: backendService(chart), pathPrefix, cookie, gatewayApiRelease: GatewayApiRelease.MAIN }) },
+  { name: 'CookieAffinityRoute (Kong)', elementWise: true, make: (chart, pathPrefix, cookie) => new CookieAffinityRoute(chart, 'R', { gateway: 'g', backend: backendService(chart), pathPrefix, cookie, implementation: GatewayImplementation.kong() }) },
+  { name: 'EnvoyCookieAffinity', elementWise: true, make: (chart, pathPrefix, cookie) => new EnvoyCookieAffinity(chart, 'R', { gateway: 'g', backend: backendService(chart), pathPrefix, cookie }) },
   { name: 'TraefikCookieAffinityRoute', make: (chart, pathPrefix, cookie) => new TraefikCookieAffinityRoute(chart, 'R', { backend: backendService(chart), pathPrefix, cookie }) },
   { name: 'ContourCookieAffinityProxy', make: (chart, pathPrefix, cookie) => new ContourCookieAffinityProxy(chart, 'R', { backend: backendService(chart), pathPrefix, cookie }) },
   { name: 'NginxPlusCookieAffinity', make: (chart, pathPrefix, cookie) => new NginxPlusCookieAffinity(chart, 'R', { host: 'a.example.com', backend: backendService(chart), pathPrefix, cookie }) },
 ];
 
-describe.each(ROUTES)('$name: a given cookie Path must cover the route\'s path prefix', ({ make }) => {
+describe.each(ROUTES)('$name: a given cookie Path must cover the route\'s path prefix', ({ make, elementWise }) => {
+  // A Gateway API PathPrefix ignores a trailing '/' (`/app/` matches `/app`); Traefik's PathPrefix,
+  // Contour's prefix condition and an nginx location `/app/` are read as written.
+  test(`GIVEN pathPrefix /app/ and cookie.path /app/ THEN it is ${elementWise ? 'refused: the route also matches /app' : 'valid'}`, () => {
+    const chart = newChart();
+    if (elementWise) {
+      expect(() => make(chart, '/app/', { path: '/app/' })).toThrow(
+        'so requests to "/app" (which the prefix "/app/" matches too: a prefix match ignores a trailing \'/\') would not stay on one pod; use "/app" or "/", or leave \'cookie.path\' out');
+    } else {
+      make(chart, '/app/', { path: '/app/' });
+      expect(() => Testing.synth(chart)).not.toThrow();
+    }
+  });
+
+  test('GIVEN pathPrefix /app/ and cookie.path /app THEN the route is valid', () => {
+    const chart = newChart();
+    make(chart, '/app/', { path: '/app' });
+    expect(() => Testing.synth(chart)).not.toThrow();
+  });
+
   test('GIVEN pathPrefix /app and cookie.path /other THEN it is refused, naming cookie.path, its value and the prefix', () => {
     // GIVEN
     const chart = newChart();

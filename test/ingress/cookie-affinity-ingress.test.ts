@@ -620,6 +620,32 @@ describe('CookieAffinityIngress refuses at synth a cookie Path that leaves some 
     expect(() => Testing.synth(chart)).toThrow(`'cookie.path' (${JSON.stringify(cookiePath)}) must cover every path the Ingress routes (${JSON.stringify(rulePath)})`);
   });
 
+  test('GIVEN cookie.path /app/ and a Prefix rule on /app/ THEN the synth refuses it: a Prefix match ignores the trailing slash, so the rule also routes /app', () => {
+    // GIVEN (Prefix is cdk8s-plus's default pathType)
+    const chart = newChart();
+    const ingress = new CookieAffinityIngress(chart, 'Ingress', { cookie: { path: '/app/' } });
+    ingress.addHostRule('web.example.com', '/app/', backend(chart));
+    // THEN
+    expect(() => Testing.synth(chart)).toThrow(
+      '\'cookie.path\' ("/app/") must cover every path the Ingress routes ("/app/"): browsers send the cookie back only with requests at or below its Path (RFC 6265 path-match), '
+      + 'so requests to "/app" (which the prefix "/app/" matches too: a prefix match ignores a trailing \'/\') would not stay on one pod; use "/app" or "/", or leave \'cookie.path\' out');
+  });
+
+  test.each([
+    ['/app', kplus.HttpIngressPathType.PREFIX],
+    ['/app/', kplus.HttpIngressPathType.IMPLEMENTATION_SPECIFIC],
+    ['/app/', kplus.HttpIngressPathType.EXACT],
+  ])('GIVEN cookie.path %s and a rule on /app/ of pathType %s THEN the Ingress is valid (the Path covers what the rule routes)', (cookiePath, pathType) => {
+    // GIVEN
+    const chart = newChart();
+    const ingress = new CookieAffinityIngress(chart, 'Ingress', { cookie: { path: cookiePath } });
+    ingress.addHostRule('web.example.com', '/app/', backend(chart), pathType);
+    // THEN
+    const rendered = only(synthValid(chart), 'Ingress');
+    expect(rendered.metadata.annotations['nginx.ingress.kubernetes.io/session-cookie-path']).toBe(cookiePath);
+    expect(rendered.spec.rules[0].http.paths[0].pathType).toBe(pathType);
+  });
+
   test('GIVEN use-regex and a regular-expression path THEN the path is read by its literal start: a Path above it passes, one inside its last segment does not', () => {
     const regexIngress = (cookiePath: string) => {
       const chart = newChart();

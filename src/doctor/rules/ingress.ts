@@ -1,7 +1,7 @@
 // Cookie-affinity annotations that a controller ignores or misreads.
 import { asArray, byHost, ingressClass, ingressHosts, tlsCovers } from './nginx';
 import { Report, Rule, describe } from './rule';
-import { browserCookieDomain, cookiePathMatches, domainMatches, isCookieName, isCookiePath } from '../../facts/cookie';
+import { browserCookieDomain, cookiePathMatches, domainMatches, isCookieName, isCookiePath, leastRoutedRequest } from '../../facts/cookie';
 import { controllersInWords } from '../../facts/ingress-classes';
 import {
   NGINX_AFFINITY_ANNOTATIONS,
@@ -447,7 +447,7 @@ function cookiePathOf(inventory: Inventory, ing: Doc, service: string): { path: 
 export const cookiePathNotCoveringRoute: Rule = {
   id: 'cookie-path-not-covering-route',
   severity: Severity.ERROR,
-  rationale: 'A browser sends a cookie back only with requests under its Path (RFC 6265 path-match: /admin covers /admin and /admin/users, not / or /administrator). When the affinity cookie\'s Path (ingress-nginx session-cookie-path, Traefik service.sticky.cookie.path) does not cover a path the Ingress routes, requests there carry no cookie and are spread over the pods.',
+  rationale: 'A browser sends a cookie back only with requests under its Path (RFC 6265 path-match: /admin covers /admin and /admin/users, not / or /administrator). When the affinity cookie\'s Path (ingress-nginx session-cookie-path, Traefik service.sticky.cookie.path) does not cover a path the Ingress routes, requests there carry no cookie and are spread over the pods. A path of pathType Prefix is matched element by element and its trailing slash ignored, so /app/ also routes /app, which a Path of /app/ does not cover.',
   fix: 'Set the cookie\'s Path to a prefix of every path the Ingress routes ("/" covers them all), or leave it out: ingress-nginx then uses each path itself, and Traefik "/".',
   check(inventory, report) {
     for (const ing of inventory.ingresses) {
@@ -460,12 +460,21 @@ export const cookiePathNotCoveringRoute: Rule = {
           const path = typeof p.path === 'string' && p.path !== '' ? p.path : '/';
           const cookie = typeof service === 'string' ? cookiePathOf(inventory, ing, service) : undefined;
           // A path that is a regular expression has no literal prefix to compare (nginx-regex-path-without-cookie-path).
-          if (cookie === undefined || (cookie.controller === 'ingress-nginx' && REGEX_PATH_CHARACTERS.test(path)) || cookiePathMatches(path, cookie.path)) {
+          if (cookie === undefined || (cookie.controller === 'ingress-nginx' && REGEX_PATH_CHARACTERS.test(path))) {
+            continue;
+          }
+          // A Prefix path is matched element by element and a trailing '/' ignored: `/app/` also routes `/app`.
+          // (ImplementationSpecific and Exact keep their reading: ingress-nginx's location `/app/` does not match `/app`.)
+          const least = leastRoutedRequest({ path, regex: false, elementWise: p.pathType === 'Prefix' });
+          if (cookiePathMatches(least, cookie.path)) {
             continue;
           }
           const k = `${cookie.setting}\0${cookie.path}`;
           const entry = missed.get(k) ?? { ...cookie, routes: [] };
-          entry.routes.push(`${JSON.stringify(path)} ${host === '' ? 'on any host' : `on host ${host}`}`);
+          const shown = least === path || !cookiePathMatches(path, cookie.path)
+            ? JSON.stringify(path)
+            : `${JSON.stringify(least)} (which the Prefix path ${JSON.stringify(path)} matches too: a Prefix match ignores a trailing '/')`;
+          entry.routes.push(`${shown} ${host === '' ? 'on any host' : `on host ${host}`}`);
           missed.set(k, entry);
         }
       }
