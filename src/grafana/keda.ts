@@ -185,6 +185,12 @@ function namespaceOfObject(object: ApiObject): string | undefined {
   return object.metadata.namespace ?? Chart.of(object).namespace;
 }
 
+/** Why a Deployment may not have a second autoscaler, naming the other, in the words of an error. */
+function alsoScaledBy(other: { kind: string; path: string }): string {
+  return `is also scaled by the ${other.kind} ${other.path}: two autoscalers would fight over its replica count `
+    + '(KEDA scales through a HorizontalPodAutoscaler of its own)';
+}
+
 /** The trigger used when none is given: CPU at 70 % of the request. */
 export const DEFAULT_CPU_UTILIZATION_PERCENT = 70;
 
@@ -241,7 +247,11 @@ export class KedaScaledObject extends Construct {
       this.checkTrigger(target, trigger);
     }
     if (target.hasAutoscaler) {
-      throw propError(this, 'target', target.name, 'already has an autoscaler: two would fight over its replica count');
+      // Named as the synth-time check names one made after this ScaledObject (one marked without an object of the app is not found).
+      const [other] = this.otherAutoscalers(target);
+      throw propError(this, 'target', target.name, other === undefined
+        ? 'already has an autoscaler: two would fight over its replica count'
+        : `${alsoScaledBy(other)}; keep one of them`);
     }
     if (target.replicas !== undefined) {
       throw propError(this, 'target', `${target.name} with replicas ${target.replicas}`,
@@ -284,8 +294,19 @@ export class KedaScaledObject extends Construct {
    * replica count. Read at synth, written nowhere.
    */
   private otherAutoscalerErrors(target: kplus.Deployment): string[] {
+    const others = this.otherAutoscalers(target);
+    return others.length === 0 ? NO_ERRORS : others.map(o => `'target' (${target.name}) ${alsoScaledBy(o)}; keep one of them`);
+  }
+
+  /**
+   * The app's other autoscalers of the Deployment, by kind and the construct
+   * the user made (cdk8s-plus's HorizontalPodAutoscaler keeps its object as
+   * `Resource`): HorizontalPodAutoscalers and ScaledObjects whose
+   * `scaleTargetRef` names it in its namespace.
+   */
+  private otherAutoscalers(target: kplus.Deployment): Array<{ kind: string; path: string }> {
     const namespace = namespaceOfObject(ApiObject.of(target));
-    const errors: string[] = [];
+    const found: Array<{ kind: string; path: string }> = [];
     for (const c of this.node.root.node.findAll()) {
       if (!(c instanceof ApiObject) || c === this.apiObject || !AUTOSCALER_KINDS.includes(c.kind)) {
         continue;
@@ -294,13 +315,11 @@ export class KedaScaledObject extends Construct {
       // A ScaledObject's scaleTargetRef is a Deployment when it names no kind.
       const kind = ref?.kind ?? (c.kind === 'ScaledObject' ? 'Deployment' : undefined);
       if (kind === target.kind && ref?.name === target.name && namespaceOfObject(c) === namespace) {
-        // cdk8s-plus's HorizontalPodAutoscaler keeps its object as `Resource`: named by the construct the user made.
         const owner = c.node.id === 'Resource' && c.node.scope !== undefined ? c.node.scope : c;
-        errors.push(`'target' (${target.name}) is also scaled by the ${c.kind} ${owner.node.path}: two autoscalers would fight over its replica count `
-          + '(KEDA scales through a HorizontalPodAutoscaler of its own); keep one of them');
+        found.push({ kind: c.kind, path: owner.node.path });
       }
     }
-    return errors.length === 0 ? NO_ERRORS : errors;
+    return found;
   }
 
   private checkTrigger(target: kplus.Deployment, trigger: KedaTrigger): void {

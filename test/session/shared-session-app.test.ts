@@ -191,10 +191,29 @@ describe('SharedSessionApp under an autoscaler', () => {
         + '(KEDA scales through a HorizontalPodAutoscaler of its own); keep one of them');
     });
 
-    test('GIVEN a cdk8s-plus HorizontalPodAutoscaler, then KEDA THEN KEDA is refused when made', () => {
+    test('GIVEN a cdk8s-plus HorizontalPodAutoscaler, then KEDA THEN KEDA is refused when made, naming the other autoscaler as the synth does', () => {
+      // GIVEN
       const chart = newChart('shop');
       const app = shop(chart);
       hpa(chart, app.deployment);
+      // WHEN / THEN
+      expect(() => new KedaScaledObject(chart, 'Scaling', { target: app.deployment, minReplicas: 2, maxReplicas: 10 }))
+        .toThrow("test/Scaling: 'target' (shop) is also scaled by the HorizontalPodAutoscaler test/Hpa: two autoscalers would fight over its replica count "
+          + '(KEDA scales through a HorizontalPodAutoscaler of its own); keep one of them');
+    });
+
+    test('GIVEN KEDA, then a second KedaScaledObject on the same Deployment THEN the second is refused, naming the first', () => {
+      const chart = newChart('shop');
+      const app = shop(chart);
+      new KedaScaledObject(chart, 'Scaling', { target: app.deployment, minReplicas: 2, maxReplicas: 10 });
+      expect(() => new KedaScaledObject(chart, 'Again', { target: app.deployment, minReplicas: 2, maxReplicas: 10 }))
+        .toThrow("test/Again: 'target' (shop) is also scaled by the ScaledObject test/Scaling: two autoscalers would fight over its replica count");
+    });
+
+    test('GIVEN a Deployment marked as autoscaled with no autoscaler object in the app THEN KEDA is refused without naming one', () => {
+      const chart = newChart('shop');
+      const app = shop(chart);
+      app.deployment.markHasAutoscaler();
       expect(() => new KedaScaledObject(chart, 'Scaling', { target: app.deployment, minReplicas: 2, maxReplicas: 10 }))
         .toThrow("test/Scaling: 'target' (shop) already has an autoscaler: two would fight over its replica count");
     });
