@@ -218,6 +218,21 @@ describe('SessionStore.redis()', () => {
       + 'and without one Redis keeps every session in memory until the node evicts the pod; give one, or leave \'memory\' out for the store\'s own (64Mi requested, 256Mi limit)');
   });
 
+  test('GIVEN a memory limit of 1Mi THEN refused: a quarter below it is no --maxmemory at all', () => {
+    expect(() => shop(s => SessionStore.redis({ password: password(s), resources: { memory: { limit: Size.mebibytes(1) } } }))).toThrow(
+      'test/Shop: \'store.resources.memory.limit\' (1Mi) must be at least 2Mi: Redis\'s --maxmemory is set a quarter below the limit in whole mebibytes, which for a smaller limit is 0, '
+      + 'so Redis would run without one and keep every session in memory until the container is killed for memory');
+  });
+
+  test('GIVEN the least memory limit, 2Mi THEN Redis runs with --maxmemory 1mb', () => {
+    // GIVEN / WHEN
+    const { manifests } = shop(s => SessionStore.redis({ password: password(s), resources: { memory: { limit: Size.mebibytes(2) } } }));
+    // THEN
+    const container = only(manifests, 'StatefulSet', 'shop-redis').spec.template.spec.containers[0];
+    expect(container.resources.limits).toEqual({ memory: '2Mi' });
+    expect(container.command[2].split('\n')[0]).toEqual('exec redis-server - --port 6379 --dir /data --appendonly yes --maxmemory 1mb --maxmemory-policy volatile-lru <<EOF');
+  });
+
   test('GIVEN storage of 10 KiB THEN the error shows it as 10Ki, not as a fraction of a mebibyte', () => {
     expect(() => shop(s => SessionStore.redis({ password: password(s), storage: Size.kibibytes(10) }))).toThrow(
       'test/Shop: \'store.storage\' (10Ki) must be a whole number of mebibytes, at least 1Mi');

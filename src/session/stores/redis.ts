@@ -11,6 +11,7 @@ import {
   REDIS_DATA_DIR, REDIS_IMAGE, REDIS_PORT, REDIS_SCHEMES, REDIS_UID, REDISCLI_AUTH_ENV, SESSION_STORE_ENV,
 } from '../../facts/session-stores';
 import { keepStatefulSetVolumes } from '../../plus-compat';
+import { describeSize } from '../../units';
 import {
   SecretKeyRef, SessionEnvVariable, SessionStore, SessionStoreConfig, SessionStoreConsumer, SessionStoreKind,
 } from '../session-store';
@@ -137,6 +138,12 @@ export class RedisSessionStore extends SessionStore {
       cpu: { request: kplus.Cpu.millis(50) },
       memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
     }, 'Redis\'s --maxmemory is set a quarter below it, and without one Redis keeps every session in memory until the node evicts the pod');
+    const limit = o.resources?.memory?.limit;
+    if (limit !== undefined && maxMemoryMebibytes(limit) < 1) {
+      throw propError(scope, 'store.resources.memory.limit', describeSize(limit),
+        `must be at least ${REDIS_LEAST_MEMORY_LIMIT_MIB}Mi: Redis's --maxmemory is set a quarter below the limit in whole mebibytes, which for a smaller limit is 0, `
+        + 'so Redis would run without one and keep every session in memory until the container is killed for memory');
+    }
     const { service, governingService } = statefulStoreServices(scope, place, { name: 'redis', number: REDIS_PORT });
     const statefulSet = new kplus.StatefulSet(scope, 'Store', {
       metadata: place.metadata,
@@ -242,6 +249,22 @@ function maxMemoryArgs(resources: kplus.ContainerResources): string {
   if (limit === undefined) {
     return '';
   }
-  const mib = Math.floor(limit.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) * 0.75);
+  const mib = maxMemoryMebibytes(limit);
   return mib >= 1 ? ` --maxmemory ${mib}mb --maxmemory-policy volatile-lru` : '';
 }
+
+/**
+ * Redis's `--maxmemory` for a container memory limit, in whole mebibytes
+ * (Redis reads `mb` as 1024*1024 bytes): a quarter below the limit, rounded
+ * down. 0 (no `--maxmemory` written) for a limit under `REDIS_LEAST_MEMORY_LIMIT_MIB`.
+ */
+function maxMemoryMebibytes(limit: Size): number {
+  return Math.floor(limit.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) * 0.75);
+}
+
+/**
+ * The least memory limit (in the whole mebibytes a store's resources are
+ * given in) that leaves Redis a `--maxmemory` of at least 1mb: 2Mi gives 1mb,
+ * 1Mi gives 0.
+ */
+const REDIS_LEAST_MEMORY_LIMIT_MIB = 2;
