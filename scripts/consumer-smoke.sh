@@ -233,7 +233,7 @@ import {
   new GkeGatewayCookieAffinity(chart, 'GkeAffinity', { metadata: { name: 'gke-shop' }, service: platformService('gke-shop'), cookie: { maxAge: GatewayDuration.hours(3) } });
   new ContourCookieAffinityProxy(chart, 'ContourProxy', { metadata: { name: 'contour-shop' }, fqdn: 'contour.example.com', backend: platformService('contour-shop') });
   new NginxPlusCookieAffinity(chart, 'NginxPlus', { metadata: { name: 'nginx-plus-shop' }, host: 'nginx-plus.example.com', backend: platformService('nginx-plus-shop'), cookie: { name: 'NGINX_PLUS_SHOP' } });
-  new PlatformRoute(chart, 'MainRoute', { metadata: { name: 'main-shop' }, gateway: 'eg', backend: platformService('main-shop'), gatewayApiRelease: GatewayApiRelease.MAIN, cookie: { name: 'MAIN_SHOP', path: '/shop' } });
+  new PlatformRoute(chart, 'MainRoute', { metadata: { name: 'main-shop' }, gateway: 'eg', backend: platformService('main-shop'), gatewayApiRelease: GatewayApiRelease.MAIN, pathPrefix: '/shop', cookie: { name: 'MAIN_SHOP', path: '/shop' } });
 }
 // --- end Kong, GKE Gateway, Contour, NGINX Plus and Gateway API main ---
 // --- CookieAffinityIngress (issue 8) ---
@@ -454,8 +454,8 @@ step "checking the synthesized manifests"
   const probeEnv = j => Object.fromEntries((get(j, "spec.template.spec.containers.0.env") || []).map(e => [e.name, e.value]));
   const spreadNames = probeJobs.map(j => new URL(probeEnv(j).PROBE_SPREAD_URL).hostname);
   check(spreadNames.map(n => (get(service(n), "metadata.annotations") || {})["cdk8s-session-affinity.dev/user-facing"]), ["false", "false"],
-    "each probe's Service without affinity is marked cdk8s-session-affinity.dev/user-facing: false");
-  check(get(service(spreadNames[1]), "spec.selector"), { app: "dashboards" }, "the dashboards probe's Service without affinity selects the Grafana pods");
+    "the Service without affinity of each probe is marked cdk8s-session-affinity.dev/user-facing: false");
+  check(get(service(spreadNames[1]), "spec.selector"), { app: "dashboards" }, "the Service without affinity of the dashboards probe selects the Grafana pods");
   // --- end MultiPodGrafana, AffinityProbe (issue 11) ---
   // --- CookieAffinityRoute, MeshCookieAffinity (issue 10) ---
   const one = (kind, name) => {
