@@ -267,17 +267,22 @@ export class AffinityProbe extends Construct {
    */
   private spreadService(port: number): ApiObject {
     const target = ApiObject.of(this.service);
-    const selectorOf = (): Record<string, string> => target.toJson().spec?.selector ?? {};
-    if (Object.keys(selectorOf()).length === 0) {
+    if (Object.keys(target.toJson().spec?.selector ?? {}).length === 0) {
       throw propError(this, 'service', this.service.name,
         'must select its pods by label before the probe is made: the probe reaches the same pods through a Service without affinity, to see two of them answer, and a Service without a selector names no pods it could select');
     }
-    const portOf = (): Record<string, unknown> => {
-      const given = (target.toJson().spec?.ports ?? []).find((p: { port: number }) => p.port === port) ?? {};
+    // The Service's selector and this port's target, as the Service is written (one rendering of it).
+    const specOf = (): Record<string, unknown> => {
+      const spec = target.toJson().spec ?? {};
+      const given = (spec.ports ?? []).find((p: { port: number }) => p.port === port) ?? {};
       return {
-        port,
-        ...(given.targetPort !== undefined ? { targetPort: given.targetPort } : {}),
-        ...(given.protocol !== undefined ? { protocol: given.protocol } : {}),
+        type: 'ClusterIP',
+        selector: spec.selector ?? {},
+        ports: [{
+          port,
+          ...(given.targetPort !== undefined ? { targetPort: given.targetPort } : {}),
+          ...(given.protocol !== undefined ? { protocol: given.protocol } : {}),
+        }],
       };
     };
     const spread = new ApiObject(this, 'Spread', {
@@ -286,7 +291,7 @@ export class AffinityProbe extends Construct {
       // Only the probe calls it: the doctor does not ask it to keep users on their pods.
       metadata: { namespace: this.service.metadata.namespace, annotations: { [USER_FACING_ANNOTATION]: 'false' } },
       // Read when the chart is written: labels selected after the probe was made count too.
-      spec: Lazy.any({ produce: () => ({ type: 'ClusterIP', selector: selectorOf(), ports: [portOf()] }) }),
+      spec: Lazy.any({ produce: specOf }),
     });
     checkObjectNames(this, spread);
     return spread;
