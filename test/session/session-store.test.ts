@@ -406,6 +406,11 @@ describe('SessionStore.postgres() with an external url: taken as the user gives 
       'test/Shop: \'store.url\' ("postgresql://u@db/s?sslmode=require&password=***") must not hold a password: the URL is a plain env value; put the password in a Secret and pass it as \'password\''],
     ['an empty password', { url: 'postgresql://u:@db/s' },
       'test/Shop: \'store.url\' ("postgresql://u:***@db/s") must not hold a password'],
+    // Hidden in every error, even where a '/' or '@' in the password makes the URL read otherwise.
+    ['a password holding a \'/\'', { url: 'postgresql://user:se/cret@db/sessions' },
+      'test/Shop: \'store.url\' ("postgresql://user:***@db/sessions") must'],
+    ['a password holding an \'@\'', { url: 'postgresql://user:p@ss@db/sessions' },
+      'test/Shop: \'store.url\' ("postgresql://user:***@db/sessions") must'],
     ['an @ in the user left unencoded', { url: 'postgresql://app@myserver@host/s' },
       'test/Shop: \'store.url\' ("postgresql://app@myserver@host/s") must percent-encode an \'@\' in the user name as %40'],
     ['a fragment', { url: 'postgresql://u@db/app#frag' },

@@ -248,12 +248,12 @@ export class PostgresSessionStore extends SqlSessionStore {
     }
     const user = url.user ?? o.user;
     if (user === undefined) {
-      throw propError(scope, 'store.url', JSON.stringify(given),
+      throw propError(scope, 'store.url', JSON.stringify(redactedUrl(given)),
         'must name the user the app logs in as (postgresql://user@host/database), or give it as \'user\': no user is assumed for an external database');
     }
     const database = url.database ?? o.database;
     if (database === undefined) {
-      throw propError(scope, 'store.url', JSON.stringify(given),
+      throw propError(scope, 'store.url', JSON.stringify(redactedUrl(given)),
         'must name the database (postgresql://user@host/database), or give it as \'database\': no database is assumed for an external database');
     }
     // What the URL lacks and the props give is added, percent-encoded as a URL needs.
@@ -335,8 +335,17 @@ interface PostgresUrl {
 const POSTGRES_URI = /^([A-Za-z][A-Za-z0-9+.-]*:)\/\/(?:([^@/?#]*)@)?([^/?#]*)(\/[^?#]*)?(\?[^#]*)?(#.*)?$/;
 const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[^:[\]]+)(?::([0-9]*))?$/;
 
+/**
+ * A URL as an error may show it: whatever could be a password hidden, from
+ * the first ':' after the user to the last '@' (a password may hold '/', '@'
+ * and other characters that end the URL's parts), and `password=`.
+ */
+function redactedUrl(given: string): string {
+  return given.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^:@/?#]*:).*@/, '$1***@').replace(/([?&]password=)[^&#]*/g, '$1***');
+}
+
 function parsePostgresUrl(scope: Construct, prop: string, given: string): PostgresUrl {
-  const shown = JSON.stringify(given);
+  const shown = JSON.stringify(redactedUrl(given));
   const match = /[\s\x00-\x1f\x7f]/.test(given) ? null : POSTGRES_URI.exec(given);
   if (match === null) {
     throw propError(scope, prop, shown, 'must be a URL such as postgresql://user@host:5432/database, with no spaces or control characters');
@@ -347,8 +356,7 @@ function parsePostgresUrl(scope: Construct, prop: string, given: string): Postgr
   }
   const params = new URLSearchParams(query);
   if ((userinfo !== undefined && userinfo.includes(':')) || params.has('password')) {
-    const redacted = given.replace(/^([^:]+:\/\/[^:@/?#]*:)[^@/?#]*@/, '$1***@').replace(/([?&]password=)[^&#]*/, '$1***');
-    throw propError(scope, prop, JSON.stringify(redacted),
+    throw propError(scope, prop, shown,
       'must not hold a password: the URL is a plain env value; put the password in a Secret and pass it as \'password\'');
   }
   if (fragment !== undefined) {
