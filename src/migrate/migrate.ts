@@ -10,7 +10,7 @@ import {
 } from './source';
 import { CONTOUR, GKE_GATEWAY, KONG, NGINX_PLUS, httpRoutePathProblem } from './target-facts';
 import { HTTPROUTE_TARGETS, TARGETS } from './targets';
-import { cookiePathMatches } from '../facts/cookie';
+import { cookiePathCovers } from '../facts/cookie';
 import { ENVOY_POLICY_TARGET_GROUP } from '../facts/envoy-gateway';
 import { LIFETIME_PERMANENT, LIFETIME_SESSION, gatewayDuration } from '../facts/gateway-api';
 import { NGINX_AFFINITY_ANNOTATIONS as A, NGINX_ANNOTATION_PREFIX } from '../facts/ingress-nginx';
@@ -836,9 +836,10 @@ function pathCoverage(ingress: SourceIngress, fate: Fate): Fate {
   if (fate.fate !== MigrationFate.CARRIED || cookiePath === undefined || ingress.useRegex) {
     return fate;
   }
-  // A Prefix location is covered when its path is: the paths under it are then too.
+  // A location is covered when its path is (the paths under it are then too); a Prefix one,
+  // matched element by element, also routes its path without a trailing '/'.
   const outside = ingress.hosts.flatMap(h => h.paths
-    .filter(p => !withoutAffinity(p) && !cookiePathMatches(p.path, cookiePath))
+    .filter(p => !withoutAffinity(p) && !cookiePathCovers(cookiePath, { path: p.path, regex: false, elementWise: p.pathType === 'Prefix' }))
     .map(p => `${p.path} on ${h.host ?? '(any host)'}`));
   if (outside.length === 0) {
     return fate;

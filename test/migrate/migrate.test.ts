@@ -595,6 +595,16 @@ describe('a session-cookie-path that does not cover every location', () => {
     expect(pathNotes(MigrationTarget.TRAEFIK, ingress)).toEqual([expect.stringMatching(/^approximated: .* does not cover \/shopping on shop\.example\.com: /)]);
   });
 
+  test('GIVEN Path /app/ and a Prefix location /app/ WHEN --to traefik THEN not covered: the Prefix also routes /app, as the doctor says', () => {
+    const ingress = shop('/app/');
+    ingress.spec.rules = [{ host: 'shop.example.com', http: { paths: [{ path: '/app/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }];
+    expect(pathNotes(MigrationTarget.TRAEFIK, ingress)).toEqual([expect.stringMatching(/^approximated: .* does not cover \/app\/ on shop\.example\.com: /)]);
+    expect(AffinityDoctor.check([ingress]).map(f => f.rule)).toContain('cookie-path-not-covering-route');
+    // An ImplementationSpecific location /app/ is an nginx prefix, which /app does not match: covered
+    ingress.spec.rules[0].http.paths[0].pathType = 'ImplementationSpecific';
+    expect(pathNotes(MigrationTarget.TRAEFIK, ingress)).toEqual(['carried: IngressRoute sticky.cookie path /app/']);
+  });
+
   test('GIVEN the gateway-api target at v1.6.1 WHEN migrated THEN still dropped: no cookie path is written at all', () => {
     expect(pathNotes(MigrationTarget.GATEWAY_API, shop('/shop'))).toEqual([expect.stringMatching(/^dropped: sessionPersistence has no cookie path at v1\.6\.1/)]);
   });
