@@ -266,11 +266,13 @@ export const clientIpBehindIngress: Rule = {
       if (!hasClientIpAffinity(svc) || inventory.cookieAffinityFor(svc) !== undefined) {
         continue;
       }
-      // Pods with local sessions get client-ip-sees-proxy and client-ip-bypassed, errors, instead.
-      const local = localSessionPods(inventory, svc) !== undefined;
+      // Pods with local sessions get client-ip-sees-proxy and client-ip-bypassed, errors, instead
+      // (worked out only for a Service something reaches).
+      let local: boolean | undefined;
+      const keepsSessions = () => local ??= localSessionPods(inventory, svc) !== undefined;
       // Ingresses whose proxy sends to the virtual IP, of a Service of any type: kube-proxy sees the proxies as the clients.
       const proxied = proxiedIngresses(inventory, svc);
-      if (proxied.length > 0 && !local) {
+      if (proxied.length > 0 && !keepsSessions()) {
         report(svc, `${describe(svc)}: ClientIP affinity on a Service reached through ${proxied.join(', ')} at its virtual IP (cluster IP or node port), whose clients there are the proxy's own addresses (the ingress controller's pods, or the load balancer's nodes): kube-proxy keeps each of those, not each user, on one pod, so a user whose requests come from another proxy address changes pods, and all the users behind one share one`);
       }
       // A Service reachable from outside keeps its affinity for that traffic.
@@ -279,7 +281,7 @@ export const clientIpBehindIngress: Rule = {
         continue;
       }
       const fronts = bypassingFronts(inventory, svc);
-      if (fronts.length === 0 || local) {
+      if (fronts.length === 0 || keepsSessions()) {
         continue;
       }
       report(svc, `${describe(svc)}: ClientIP affinity on a ClusterIP Service reached through ${fronts.join(', ')}; ${fronts.length > 1 ? 'these connect' : fronts[0].startsWith('Ingress ') ? 'the ingress controller connects' : 'it connects'} to the pods directly, so the affinity does nothing for that traffic`);
