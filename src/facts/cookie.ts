@@ -165,8 +165,16 @@ export function cookiePathCovers(cookiePath: string, routed: RoutedPath, express
     return cookiePathMatches(leastRoutedRequest(routed), cookiePath);
   }
   const start = literalStart(routed.path, expression);
+  // An expression that goes on only at a '/' or ends there (`/shop(/|$)(.*)`, as in
+  // ingress-nginx's rewrite-target example) matches its literal start and the paths below it.
+  if (SEGMENT_BOUNDARY.test(routed.path.slice(start.length)) && cookiePathMatches(start, cookiePath)) {
+    return true;
+  }
   return start.startsWith(cookiePath.endsWith('/') ? cookiePath : `${cookiePath}/`);
 }
+
+/** What begins an expression that goes on only at a '/' or ends: `(/|$)`, `($|/)`, `$`, or a '/'. */
+const SEGMENT_BOUNDARY = /^(\(\/\|\$\)|\(\$\|\/\)|\$|\/)/;
 
 /**
  * The longest cookie Path that covers every routed path (see

@@ -115,6 +115,15 @@ export function isNginxTrue(value: string | undefined): boolean {
   return value !== undefined && GO_PARSE_BOOL_TRUE.includes(value);
 }
 
+/**
+ * Whether ingress-nginx reads the paths of an Ingress with these annotations
+ * as regular expressions: `use-regex: "true"`, or any `rewrite-target` (on
+ * one Ingress of a host, it makes every path of the host one).
+ */
+export function nginxPathsAreRegex(annotations: { readonly [key: string]: string | undefined }): boolean {
+  return isNginxTrue(annotations[NGINX_REGEX_ANNOTATIONS.useRegex]) || (annotations[NGINX_REGEX_ANNOTATIONS.rewriteTarget] ?? '') !== '';
+}
+
 /** `session-cookie-samesite` values the controller writes as they are. */
 export const NGINX_SAMESITE_VALUES = ['None', 'Lax', 'Strict'] as const;
 

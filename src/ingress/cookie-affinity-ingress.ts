@@ -8,7 +8,7 @@ import {
 import { NO_ERRORS, pathOf, propError } from '../errors';
 import { browserCookieDomain, domainMatches } from '../facts/cookie';
 import {
-  isNginxTrue, NGINX_AFFINITY_ANNOTATIONS, NGINX_DEFAULT_COOKIE_NAME, NGINX_REGEX_ANNOTATIONS, REGEX_PATH_CHARACTERS,
+  NGINX_AFFINITY_ANNOTATIONS, NGINX_DEFAULT_COOKIE_NAME, NGINX_REGEX_ANNOTATIONS, nginxPathsAreRegex, REGEX_PATH_CHARACTERS,
 } from '../facts/ingress-nginx';
 import { describeNameRule, followsNameRule, NameRule } from '../facts/names';
 import { TRAEFIK_STICKY_ANNOTATIONS } from '../facts/traefik';
@@ -822,8 +822,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
   /** Whether ingress-nginx reads this Ingress's paths as regular expressions: `use-regex: "true"`, or a `rewrite-target`. */
   private pathsAreExpressions(): boolean {
     const a = NGINX_REGEX_ANNOTATIONS;
-    const annotations = renderedAnnotations(this.apiObject, { [a.useRegex]: true, [a.rewriteTarget]: true });
-    return isNginxTrue(annotations[a.useRegex]) || (annotations[a.rewriteTarget] ?? '') !== '';
+    return nginxPathsAreRegex(renderedAnnotations(this.apiObject, { [a.useRegex]: true, [a.rewriteTarget]: true }));
   }
 
   /**

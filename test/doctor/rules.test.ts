@@ -758,7 +758,13 @@ describe('cookie-path-not-covering-route', () => {
     // a value its validator refuses (the location path is used), one not starting with "/", regex paths
     expect(found([nginxCookie('/a b', '/')])).toEqual([]);
     expect(found([nginxCookie('admin', '/')])).toEqual([]);
-    expect(found([withPaths(ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}use-regex`]: 'true', [`${NGINX}session-cookie-path`]: '/admin' }), '/api(/|$)(.*)')])).toEqual([]);
+    // a regular expression (use-regex) is read by its literal start, as CookieAffinityIngress reads it
+    const regex = (cookiePath: string, routed: string) => withPaths(ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}use-regex`]: 'true', [`${NGINX}session-cookie-path`]: cookiePath }), routed);
+    expect(found([regex('/checkout', '/checkout(/|$)(.*)')])).toEqual([]);
+    expect(found([regex('/admin', '/api(/|$)(.*)')])).toEqual([expect.stringContaining('does not cover the path "/api(/|$)(.*)" (a regular expression) on host app.example.com')]);
+    // without use-regex those characters are literal: /v1.0+ is a prefix like any other
+    expect(found([withPaths(ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}session-cookie-path`]: '/admin' }), '/v1+')]))
+      .toEqual([expect.stringContaining('does not cover the path "/v1+" on host app.example.com')]);
     // an Ingress another controller serves, or one that sends to the cluster IP (the cookie pins nothing anyway)
     expect(found([withClass(nginxCookie('/admin', '/'), 'traefik')])).toEqual([]);
     expect(found([withPaths(ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}session-cookie-path`]: '/admin', [`${NGINX}service-upstream`]: 'true' }), '/')])).toEqual([]);

@@ -16,11 +16,17 @@ describe('cookie Path facts (RFC 6265 5.1.4 path-match)', () => {
   });
 
   test.each([
-    // A regular expression's requests begin with its literal start and go on with anything.
+    // A regular expression's requests begin with its literal start and go on with anything,
+    // unless it goes on only at a '/' or ends there.
     ['/api', '/api/v[0-9]+', true],
     ['/api/', '/api/v[0-9]+', true],
     ['/api/v', '/api/v[0-9]+', false],
-    ['/api', '/api(/|$)', false],
+    ['/api', '/api(/|$)', true],
+    ['/api', '/api(/|$)(.*)', true],
+    ['/api', '/api$', true],
+    ['/api', '/api.*', false],
+    ['/ap', '/api(/|$)', false],
+    ['/api/', '/api(/|$)', false],
     ['/', '^/anything', true],
   ])('GIVEN cookie Path %s and the regular expression %s THEN it covers it: %s', (cookie, path, expected) => {
     expect(cookiePathCovers(cookie, { path, regex: true }, REGEX_PATH_CHARACTERS)).toBe(expected);

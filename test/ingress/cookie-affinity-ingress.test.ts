@@ -662,6 +662,16 @@ describe('CookieAffinityIngress refuses at synth a cookie Path that leaves some 
       + 'so requests to "/api/v[0-9]+/.*" (a regular expression) would not stay on one pod; use "/api" or "/", or leave \'cookie.path\' out');
   });
 
+  test('GIVEN use-regex and the rewrite-target pattern /checkout(/|$)(.*) THEN cookie.path /checkout covers it: the expression goes on only at a \'/\' or ends', () => {
+    const chart = newChart();
+    const ingress = new CookieAffinityIngress(chart, 'Ingress', {
+      metadata: { annotations: { 'nginx.ingress.kubernetes.io/use-regex': 'true', 'nginx.ingress.kubernetes.io/rewrite-target': '/$2' } },
+      cookie: { path: '/checkout' },
+    });
+    ingress.addHostRule('web.example.com', '/checkout(/|$)(.*)', backend(chart), kplus.HttpIngressPathType.IMPLEMENTATION_SPECIFIC);
+    expect(() => synthValid(chart)).not.toThrow();
+  });
+
   test('GIVEN no cookie.path and rules on several paths THEN ingress-nginx gets its Path=/ and nothing is refused (the default covers every path)', () => {
     const chart = newChart();
     const ingress = new CookieAffinityIngress(chart, 'Ingress', { cookie: { name: 'a' } });

@@ -1,7 +1,7 @@
 // Cookie-affinity annotations that a controller ignores or misreads.
 import { asArray, byHost, ingressClass, ingressHosts, tlsCovers } from './nginx';
 import { Report, Rule, describe } from './rule';
-import { browserCookieDomain, cookiePathMatches, domainMatches, isCookieName, isCookiePath, leastRoutedRequest } from '../../facts/cookie';
+import { browserCookieDomain, cookiePathCovers, cookiePathMatches, domainMatches, isCookieName, isCookiePath, leastRoutedRequest } from '../../facts/cookie';
 import { controllersInWords } from '../../facts/ingress-classes';
 import {
   NGINX_AFFINITY_ANNOTATIONS,
@@ -14,6 +14,7 @@ import {
   REGEX_PATH_CHARACTERS,
   isNginxCookieSeconds,
   isNginxTrue,
+  nginxPathsAreRegex,
 } from '../../facts/ingress-nginx';
 import { nginxClusterIpUpstream, traefikClusterIpUpstream } from '../../facts/ingress-upstreams';
 import { NGINX_CRD_GROUP } from '../../facts/nginx-plus';
@@ -450,17 +451,28 @@ export const cookiePathNotCoveringRoute: Rule = {
   rationale: 'A browser sends a cookie back only with requests under its Path (RFC 6265 path-match: /admin covers /admin and /admin/users, not / or /administrator). When the affinity cookie\'s Path (ingress-nginx session-cookie-path, Traefik service.sticky.cookie.path) does not cover a path the Ingress routes, requests there carry no cookie and are spread over the pods. A path of pathType Prefix is matched element by element and its trailing slash ignored, so /app/ also routes /app, which a Path of /app/ does not cover.',
   fix: 'Set the cookie\'s Path to a prefix of every path the Ingress routes ("/" covers them all), or leave it out: ingress-nginx then uses each path itself, and Traefik "/".',
   check(inventory, report) {
+    const hosts = byHost(inventory.ingresses);
     for (const ing of inventory.ingresses) {
       // setting and Path -> the routes it does not cover
       const missed = new Map<string, { path: string; setting: string; controller: string; routes: string[] }>();
       for (const rule of asArray(ing.obj.spec?.rules).filter(isObject)) {
         const host = typeof rule.host === 'string' ? rule.host : '';
+        // ingress-nginx reads the host's paths as regular expressions when any Ingress of the host asks it to.
+        const regexHost = (hosts.get(`${ingressClass(ing)}|${host}`) ?? []).some(other => nginxPathsAreRegex(annotationsOf(other.obj)));
         for (const p of asArray(rule.http?.paths).filter(isObject)) {
           const service = p.backend?.service?.name ?? p.backend?.serviceName;
           const path = typeof p.path === 'string' && p.path !== '' ? p.path : '/';
           const cookie = typeof service === 'string' ? cookiePathOf(inventory, ing, service) : undefined;
-          // A path that is a regular expression has no literal prefix to compare (nginx-regex-path-without-cookie-path).
-          if (cookie === undefined || (cookie.controller === 'ingress-nginx' && REGEX_PATH_CHARACTERS.test(path))) {
+          if (cookie === undefined) {
+            continue;
+          }
+          // A regular expression is read by its literal start, as CookieAffinityIngress reads it.
+          if (cookie.controller === 'ingress-nginx' && regexHost && REGEX_PATH_CHARACTERS.test(path)) {
+            if (!cookiePathCovers(cookie.path, { path, regex: true }, REGEX_PATH_CHARACTERS)) {
+              const entry = missed.get(`${cookie.setting}\0${cookie.path}`) ?? { ...cookie, routes: [] };
+              entry.routes.push(`${JSON.stringify(path)} (a regular expression) ${host === '' ? 'on any host' : `on host ${host}`}`);
+              missed.set(`${cookie.setting}\0${cookie.path}`, entry);
+            }
             continue;
           }
           // A Prefix path is matched element by element and a trailing '/' ignored: `/app/` also routes `/app`.

@@ -13,6 +13,7 @@ import {
   REGEX_PATH_CHARACTERS,
   isNginxAffinityMode,
   isNginxTrue,
+  nginxPathsAreRegex,
 } from '../../facts/ingress-nginx';
 import { nginxClusterIpUpstream } from '../../facts/ingress-upstreams';
 import { Doc, Inventory, annotationsOf, ingressBackends, isObject, nameOf, namespaceOf } from '../inventory';
@@ -101,10 +102,7 @@ export const nginxRegexWithoutCookiePath: Rule = {
       }
       for (const host of ingressHosts(ing)) {
         const regexPaths = paths(ing, host).filter(p => REGEX_PATH_CHARACTERS.test(p));
-        const cause = (groups.get(`${ingressClass(ing)}|${host}`) ?? []).find(other => {
-          const a = annotationsOf(other.obj);
-          return isNginxTrue(a[NGINX_REGEX_ANNOTATIONS.useRegex]) || (a[NGINX_REGEX_ANNOTATIONS.rewriteTarget] ?? '') !== '';
-        });
+        const cause = (groups.get(`${ingressClass(ing)}|${host}`) ?? []).find(other => nginxPathsAreRegex(annotationsOf(other.obj)));
         if (regexPaths.length > 0 && cause) {
           const what = isNginxTrue(annotationsOf(cause.obj)[NGINX_REGEX_ANNOTATIONS.useRegex]) ? 'use-regex' : 'rewrite-target';
           report(ing, `${describe(ing)}: cookie affinity without ${A.path} on ${hostInWords(host)}, whose paths are regular expressions (${what} on Ingress ${nameOf(cause.obj)}); the cookie's Path is ${regexPaths.map(p => JSON.stringify(p)).join(', ')}, which browsers never match, so the cookie is not sent back`);
