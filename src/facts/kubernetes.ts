@@ -127,3 +127,13 @@ export function servicePortProblem(ports: ServicePortFacts[], type: string): Por
   return undefined;
 }
 
+/**
+ * A value as a container's env value (or command) must be written for the
+ * kubelet to leave it as it is: `$` doubled, so no `$(NAME)` in it is
+ * expanded (the kubelet reduces `$$` to `$`).
+ *
+ * @see https://kubernetes.io/docs/tasks/inject-data-application/define-interdependent-environment-variables/
+ */
+export function envLiteral(value: string): string {
+  return value.replace(/\$/g, '$$$$');
+}

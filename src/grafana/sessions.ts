@@ -9,6 +9,7 @@ import {
   GRAFANA_HTTP_PORT,
   GRAFANA_POSTGRES_SSL_MODES,
 } from '../facts/grafana';
+import { envLiteral } from '../facts/kubernetes';
 import { NameRule } from '../facts/names';
 import { checkName, checkObjectNames } from '../names';
 import { LoadBalancerStickiness } from '../service/load-balancer-stickiness';
@@ -369,7 +370,7 @@ class SharedDatabaseSessions extends GrafanaSessions {
     const env: SessionEnvVariable[] = [];
     const add = (name: string, value: kplus.EnvValue) => env.push({ name, value });
     // An external database's names are taken as given: a `$` is doubled so that Kubernetes expands no `$(NAME)` in them.
-    const literal = (value: string) => kplus.EnvValue.fromValue(value.replace(/\$/g, '$$$$'));
+    const literal = (value: string) => kplus.EnvValue.fromValue(envLiteral(value));
     add(GRAFANA_ENV.DATABASE_TYPE, kplus.EnvValue.fromValue('postgres'));
     add(GRAFANA_ENV.DATABASE_HOST, literal(`${database.host}:${database.port}`));
     add(GRAFANA_ENV.DATABASE_NAME, literal(database.database!));

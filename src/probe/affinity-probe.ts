@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { ProbeIdentity, ProbeIdentityConfig } from './identity';
 import { probeScript } from './script';
 import { propError } from '../errors';
+import { envLiteral } from '../facts/kubernetes';
 import { IMAGE_RULE, isImageReference } from '../facts/kubernetes-images';
 import { USER_FACING_ANNOTATION } from '../facts/manifests';
 import { NameRule } from '../facts/names';
@@ -360,7 +361,7 @@ export class AffinityProbe extends Construct {
         PROBE_SPREAD_SECONDS: kplus.EnvValue.fromValue(String(SPREAD_SECONDS)),
         ...(this.podIdentity.responseHeader !== undefined ? {
           // Kubernetes reduces `$$` to `$` in env values; a token may hold a `$`.
-          PROBE_IDENTITY_HEADER: kplus.EnvValue.fromValue(this.podIdentity.responseHeader.replace(/\$/g, '$$$$')),
+          PROBE_IDENTITY_HEADER: kplus.EnvValue.fromValue(envLiteral(this.podIdentity.responseHeader)),
         } : {}),
       },
       securityContext: { user: NON_ROOT_ID, group: NON_ROOT_ID },

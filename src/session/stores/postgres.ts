@@ -7,6 +7,7 @@ import {
 } from './common';
 import { InChartStoreOptions } from './options';
 import { propError } from '../../errors';
+import { envLiteral } from '../../facts/kubernetes';
 import {
   POSTGRES_IMAGE, POSTGRES_PGDATA, POSTGRES_PORT, POSTGRES_SCHEMES, POSTGRES_SOCKET_DIR, POSTGRES_TLS_SSLMODES,
   POSTGRES_UID, POSTGRES_VOLUME_DIR, SESSION_DATABASE_ENV,
@@ -299,11 +300,6 @@ function postgresEnv(urlEnv: string, passwordEnv: string, head: string, rest: st
     { name: passwordEnv, value: kplus.EnvValue.fromSecretValue({ secret: password.secret, key: password.key }) },
     { name: urlEnv, value: kplus.EnvValue.fromValue(`${head}:$(${passwordEnv})@${rest}`) },
   ];
-}
-
-/** A value as Kubernetes must be given it for an env value: `$` doubled, so that no `$(NAME)` in it is expanded. */
-function envLiteral(value: string): string {
-  return value.replace(/\$/g, '$$$$');
 }
 
 /** An external PostgreSQL URL in its parts, each as written and, where it names something, decoded. */
