@@ -1,4 +1,5 @@
-import { ApiObjectMetadataDefinition } from 'cdk8s';
+import { ApiObjectMetadataDefinition, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
 
 /**
  * The annotations as cdk8s keeps them on an object's metadata, before any
@@ -20,4 +21,9 @@ export function keptAnnotations(metadata: ApiObjectMetadataDefinition): { readon
   }
   const proto = Object.getPrototypeOf(kept);
   return proto === Object.prototype || proto === null ? kept as { readonly [key: string]: unknown } : undefined;
+}
+
+/** The namespace an object (an ApiObject, or a cdk8s-plus resource) is written to: its own, or its chart's. */
+export function namespaceOf(object: IConstruct & { readonly metadata: ApiObjectMetadataDefinition }): string | undefined {
+  return object.metadata.namespace ?? Chart.of(object).namespace;
 }

@@ -1,11 +1,11 @@
-import { ApiObjectMetadata, Chart, Duration } from 'cdk8s';
+import { ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { AffinityCookie, cookiePathCoverageProblem, ResolvedCookie } from '../cookie/affinity-cookie';
 import { propError } from '../errors';
 import { httpRoutePathProblem, isGatewayHostname, isRouteHostname, isSectionName, ROUTE_HOSTNAMES_MAX } from '../facts/gateway-api';
 import { NAMESPACE_NAME_RULE, NameRule } from '../facts/names';
-import { keptAnnotations } from '../metadata';
+import { keptAnnotations, namespaceOf } from '../metadata';
 import { checkName, definedMetadata } from '../names';
 import { A_LIST_OF_HOST_NAMES, describeNumber, describeSeconds, describeUntyped } from '../units';
 
@@ -96,10 +96,7 @@ export function objectMetadata(metadata: ApiObjectMetadata | undefined, namespac
   return given;
 }
 
-/** The namespace an object will be written to: its own, or its chart's. */
-export function namespaceOf(object: kplus.Resource): string | undefined {
-  return object.metadata.namespace ?? Chart.of(object).namespace;
-}
+export { namespaceOf };
 
 /**
  * Refuses a Service whose name or namespace cannot be written where the

@@ -1,10 +1,11 @@
-import { ApiObject, ApiObjectMetadata, Chart, Duration } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { NO_ERRORS, propError } from '../errors';
 import { canScaleToZero, KEDA_RESOURCE_TRIGGER_TYPES } from '../facts/keda';
 import { customResource, KEDA_SCALED_OBJECT } from '../imports/custom-resource';
 import type { ScaledObjectProps } from '../imports/keda-scaledobjects';
+import { namespaceOf } from '../metadata';
 import { checkObjectNames, definedMetadata } from '../names';
 import { A_LIST_OF_TRIGGERS, describeNumber, describeSeconds, secondsOf, untypedProps } from '../units';
 
@@ -180,11 +181,6 @@ export interface KedaScaledObjectProps {
 /** The kinds of object that own a workload's replica count. */
 const AUTOSCALER_KINDS = ['HorizontalPodAutoscaler', 'ScaledObject'];
 
-/** The namespace an object is written to: its own, or its chart's. */
-function namespaceOfObject(object: ApiObject): string | undefined {
-  return object.metadata.namespace ?? Chart.of(object).namespace;
-}
-
 /** Why a Deployment may not have a second autoscaler, naming the other, in the words of an error. */
 function alsoScaledBy(other: { kind: string; path: string }): string {
   return `is also scaled by the ${other.kind} ${other.path}: two autoscalers would fight over its replica count `
@@ -258,7 +254,7 @@ export class KedaScaledObject extends Construct {
         'must leave \'replicas\' out: the ScaledObject owns the replica count');
     }
 
-    const namespace = target.metadata.namespace ?? Chart.of(target).namespace;
+    const namespace = namespaceOf(target);
     const givenNamespace = props.metadata?.namespace;
     if (givenNamespace !== undefined && givenNamespace !== namespace) {
       throw propError(this, 'metadata.namespace', JSON.stringify(givenNamespace),
@@ -305,7 +301,7 @@ export class KedaScaledObject extends Construct {
    * `scaleTargetRef` names it in its namespace.
    */
   private otherAutoscalers(target: kplus.Deployment): Array<{ kind: string; path: string }> {
-    const namespace = namespaceOfObject(ApiObject.of(target));
+    const namespace = namespaceOf(ApiObject.of(target));
     const found: Array<{ kind: string; path: string }> = [];
     for (const c of this.node.root.node.findAll()) {
       if (!(c instanceof ApiObject) || c === this.apiObject || !AUTOSCALER_KINDS.includes(c.kind)) {
@@ -314,7 +310,7 @@ export class KedaScaledObject extends Construct {
       const ref = (c.toJson() as { spec?: { scaleTargetRef?: { kind?: unknown; name?: unknown } } }).spec?.scaleTargetRef;
       // A ScaledObject's scaleTargetRef is a Deployment when it names no kind.
       const kind = ref?.kind ?? (c.kind === 'ScaledObject' ? 'Deployment' : undefined);
-      if (kind === target.kind && ref?.name === target.name && namespaceOfObject(c) === namespace) {
+      if (kind === target.kind && ref?.name === target.name && namespaceOf(c) === namespace) {
         const owner = c.node.id === 'Resource' && c.node.scope !== undefined ? c.node.scope : c;
         found.push({ kind: c.kind, path: owner.node.path });
       }
