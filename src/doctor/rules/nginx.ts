@@ -2,6 +2,7 @@
 // of one host, together.
 import { localSessions } from './grafana';
 import { Rule, describe } from './rule';
+import { podsInWords } from './sessions';
 import {
   INGRESS_CLASS_ANNOTATION,
   NGINX_AFFINITY_ANNOTATIONS,
@@ -201,8 +202,8 @@ export const nginxBalancedAffinityAutoscaled: Rule = {
         .map(w => ({ w, count: inventory.podCount(w) }))
         // Only a session kept on the pod is lost when a user moves to a new one.
         .filter(({ w, count }) => count.autoscaled && count.max > count.min && localSessions(inventory, w) !== undefined);
-      for (const { w, count } of scaled) {
-        report(ing, `${describe(ing)}: ingress-nginx cookie affinity in ${NGINX_DEFAULT_AFFINITY_MODE} mode (${mode === undefined ? 'the default' : 'as set'}) in front of ${w.kind} ${w.name}, which runs ${count.min} to ${count.max} pods (scaled by ${w.scalers.map(x => `${x.obj.kind} ${nameOf(x.obj)}`).join(', ')}): when it scales up, ingress-nginx moves some sessions to the new pods`);
+      for (const { w } of scaled) {
+        report(ing, `${describe(ing)}: ingress-nginx cookie affinity in ${NGINX_DEFAULT_AFFINITY_MODE} mode (${mode === undefined ? 'the default' : 'as set'}) in front of ${w.kind} ${w.name}, which runs ${podsInWords(inventory, w)}: when it scales up, ingress-nginx moves some sessions to the new pods`);
       }
     }
   },

@@ -7,7 +7,8 @@ import { notUserFacing } from '../../facts/manifests';
 import { Doc, Inventory, Workload, nameOf } from '../inventory';
 import { Severity } from '../model';
 
-function podsInWords(inventory: Inventory, w: Workload): string {
+/** A workload's pods in words: "3 pods", "2 to 10 pods (scaled by HorizontalPodAutoscaler a)", "one pod per node". */
+export function podsInWords(inventory: Inventory, w: Workload): string {
   const count = inventory.podCount(w);
   if (count.autoscaled) {
     return `${count.min} to ${count.max} pods (scaled by ${w.scalers.map(s => `${s.obj.kind} ${nameOf(s.obj)}`).join(', ')})`;
