@@ -7,12 +7,13 @@ import {
   CookieLifetime,
   GatewayApiRelease,
   RenderedMainSessionPersistence,
+  RenderedSessionPersistence,
   refuseSessionPersistenceOptions,
   renderMainSessionPersistence,
   renderSessionPersistence,
   SessionPersistenceOptions,
 } from './session-persistence';
-import { addRendered, customResource, HTTP_ROUTE } from '../imports/custom-resource';
+import { customResource, HTTP_ROUTE } from '../imports/custom-resource';
 import type {
   HttpRouteProps,
   HttpRouteSpecRules,
@@ -21,21 +22,38 @@ import type {
 import { checkObjectNames, DEFAULT_NAMESPACE } from '../names';
 import { A_SERVICE, untypedProps } from '../units';
 
-/** What writeRoute wrote: the HTTPRoute, and the ReferenceGrant when its backend is in another namespace. */
+/**
+ * The one rule of a route writeRoute wrote, as cdk8s holds it in the
+ * route's props: it reads them at synth, so a field set here before then is
+ * written. The HTTPRoute of Gateway API `main` differs from v1.6.1's only in
+ * `sessionPersistence`, which is set here in either shape.
+ */
+export interface WrittenRouteRule extends Omit<HttpRouteSpecRules, 'sessionPersistence'> {
+  sessionPersistence?: RenderedSessionPersistence | RenderedMainSessionPersistence;
+}
+
+/** What writeRoute wrote: the HTTPRoute, its rule, and the ReferenceGrant when its backend is in another namespace. */
 export interface WrittenRoute {
   readonly route: ApiObject;
+  readonly rule: WrittenRouteRule;
   readonly referenceGrant?: ApiObject;
 }
 
 /**
- * Writes the HTTPRoute of a checked target, with `extra` on its one rule, and
- * (as `ReferenceGrant` beside it) the grant a backend in another namespace
- * needs. The HTTPRoute of Gateway API `main` differs from v1.6.1's only in
- * `sessionPersistence`, which `extra` carries in either shape.
+ * Writes the HTTPRoute of a checked target, and (as `ReferenceGrant` beside
+ * it) the grant a backend in another namespace needs.
  */
-export function writeRoute(scope: Construct, id: string, props: GatewayRouteOptions, target: RouteTarget,
-  extra: Partial<HttpRouteSpecRules> | { sessionPersistence: RenderedMainSessionPersistence } = {}): WrittenRoute {
+export function writeRoute(scope: Construct, id: string, props: GatewayRouteOptions, target: RouteTarget): WrittenRoute {
   const crossNamespace = crossesNamespaces(target.namespace, target.serviceNamespace);
+  const rule: WrittenRouteRule = {
+    matches: [{ path: { type: 'PathPrefix' as HttpRouteSpecRulesMatchesPathType, value: target.pathPrefix } }],
+    backendRefs: [{
+      name: target.serviceName,
+      // Same-namespace refs stay short; a Service without a namespace is in `default`.
+      namespace: crossNamespace ? target.serviceNamespace ?? DEFAULT_NAMESPACE : undefined,
+      port: target.port,
+    }],
+  };
   const route = customResource<HttpRouteProps>(scope, id, HTTP_ROUTE, {
     metadata: objectMetadata(props.metadata, target.namespace),
     spec: {
@@ -45,16 +63,7 @@ export function writeRoute(scope: Construct, id: string, props: GatewayRouteOpti
         sectionName: props.sectionName,
       }],
       hostnames: target.hostnames,
-      rules: [{
-        matches: [{ path: { type: 'PathPrefix' as HttpRouteSpecRulesMatchesPathType, value: target.pathPrefix } }],
-        backendRefs: [{
-          name: target.serviceName,
-          // Same-namespace refs stay short; a Service without a namespace is in `default`.
-          namespace: crossNamespace ? target.serviceNamespace ?? DEFAULT_NAMESPACE : undefined,
-          port: target.port,
-        }],
-        ...extra as Partial<HttpRouteSpecRules>,
-      }],
+      rules: [rule as HttpRouteSpecRules],
     },
   });
   checkObjectNames(scope, route);
@@ -64,7 +73,7 @@ export function writeRoute(scope: Construct, id: string, props: GatewayRouteOpti
     serviceName: target.serviceName,
     serviceNamespace: target.serviceNamespace,
   });
-  return { route, referenceGrant };
+  return { route, rule, referenceGrant };
 }
 
 /** What a CookieAffinityRoute's props must hold, for callers without types: made once, not per route. */
@@ -151,10 +160,11 @@ export class CookieAffinityRoute extends Construct {
     this.referenceGrant = written.referenceGrant;
     const config = implementation.bind(this, { backend: props.backend, route: this.resource, cookie: props.cookie });
     if (config.sessionPersistence) {
-      const sp = release === GatewayApiRelease.MAIN ? renderMainSessionPersistence(this, props) : renderSessionPersistence(this, props);
-      // As a JSON patch (the route exists before its implementation binds),
-      // made from checked strings, its keys sorted in either mode.
-      addRendered(this.resource, ['spec', 'rules', 0, 'sessionPersistence'], sp, true);
+      // Into the props cdk8s reads at synth (the route exists before its
+      // implementation binds): after the rule's own fields, and under any
+      // JSON patch, such as one a custom implementation's bind() adds.
+      written.rule.sessionPersistence = release === GatewayApiRelease.MAIN
+        ? renderMainSessionPersistence(this, props) : renderSessionPersistence(this, props);
     } else {
       refuseSessionPersistenceOptions(this, props,
         `applies to Gateway API sessionPersistence, which the ${implementation.name} implementation does not read: its own policy sets the cookie`);

@@ -140,11 +140,12 @@ export function renderSessionPersistence(scope: IConstruct, options: SessionPers
       `must be at most ${SESSION_NAME_MAX_LENGTH} characters (sessionPersistence.sessionName)`);
   }
   const { lifetime, absoluteTimeout } = lifetimeOf(scope, options);
+  // Keys in the order cdk8s sorts them, so the object is written the same with CDK8S_DISABLE_SORT.
   const rendered: RenderedSessionPersistence = {
-    sessionName: resolved.name,
-    type: 'Cookie',
     absoluteTimeout,
     cookieConfig: { lifetimeType: lifetime },
+    sessionName: resolved.name,
+    type: 'Cookie',
   };
   const problem = sessionPersistenceProblem(rendered);
   if (problem !== undefined) {
@@ -173,10 +174,11 @@ export function renderMainSessionPersistence(scope: IConstruct, options: Session
       `must be at most ${MAIN_COOKIE_NAME_MAX_LENGTH} characters (sessionPersistence.cookie.name)`);
   }
   const { lifetime, absoluteTimeout } = lifetimeOf(scope, options);
+  // Keys in the order cdk8s sorts them, as in renderSessionPersistence.
   const rendered: RenderedMainSessionPersistence = {
-    type: 'Cookie',
     absoluteTimeout,
-    cookie: { name: resolved.name, path: resolved.given.path ? resolved.path : undefined, lifetimeType: lifetime },
+    cookie: { lifetimeType: lifetime, name: resolved.name, path: resolved.given.path ? resolved.path : undefined },
+    type: 'Cookie',
   };
   const problem = mainSessionPersistenceProblem(rendered);
   if (problem !== undefined) {

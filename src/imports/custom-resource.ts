@@ -1,8 +1,7 @@
 // Hand-written, not generated: how constructs write the custom resources typed
 // by the generated modules beside this file. See README.md here.
-import { ApiObject, GroupVersionKind, JsonPatch } from 'cdk8s';
+import { ApiObject, GroupVersionKind } from 'cdk8s';
 import { Construct } from 'constructs';
-import { renderedPlain } from '../rendered';
 
 // The apiVersion and kind of every custom resource a construct writes, as the
 // generated class's `GVK` spells it (test/imports/custom-resource.test.ts
@@ -54,28 +53,6 @@ export const TRAEFIK_INGRESS_ROUTE: GroupVersionKind = { apiVersion: 'traefik.io
 export function customResource<P extends object>(scope: Construct, id: string, gvk: GroupVersionKind, props: P): ApiObject {
   // The kind's apiVersion and kind win over any in the props.
   return new ApiObject(scope, id, { ...props, apiVersion: gvk.apiVersion, kind: gvk.kind });
-}
-
-/**
- * Adds `value` at `pointer` (JSON pointer tokens) in an object
- * `customResource()` wrote, as a JSON patch: applied after the patches
- * already added, a new key going last in the object it goes into. cdk8s
- * neither resolves nor sanitizes a patch's value, so a plain JSON value is
- * added as cdk8s's own resolvers would render it (`null` and `undefined`
- * fields dropped, keys sorted as `sortKeys` says); any other value (a
- * `Lazy`, a class instance) is added as it is, and an app's own resolvers
- * never see it.
- *
- * @param sortKeys whether the value's own keys are sorted; by default as
- *   cdk8s sorts (unless `CDK8S_DISABLE_SORT`). Pass `true` where the value
- *   was always written sorted, in both modes.
- */
-export function addRendered(object: ApiObject, pointer: ReadonlyArray<string | number>, value: unknown, sortKeys?: boolean): void {
-  object.addJsonPatch(JsonPatch.add(jsonPointer(pointer), renderedPlain(value, sortKeys) ?? value));
-}
-
-function jsonPointer(tokens: ReadonlyArray<string | number>): string {
-  return tokens.map(token => `/${String(token).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
 
 /**

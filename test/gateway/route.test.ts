@@ -1,6 +1,6 @@
-import { App, Chart, Duration, IResolver, JsonPatch, ResolutionContext } from 'cdk8s';
+import { App, Chart, Duration, IResolver, JsonPatch, ResolutionContext, Testing } from 'cdk8s';
 import { backendService } from './helpers';
-import { CookieAffinityRoute, CookieLifetime, SameSite } from '../../src';
+import { CookieAffinityRoute, CookieLifetime, GatewayApiRelease, SameSite } from '../../src';
 import { newChart, only, synthValid } from '../util/manifests';
 
 describe('CookieAffinityRoute', () => {
@@ -49,6 +49,35 @@ describe('CookieAffinityRoute', () => {
     expect(route.spec.parentRefs).toEqual([{ name: 'EG' }]);
     expect(route.spec.rules[0].sessionPersistence).toEqual({ sessionName: 'Session-A', type: 'Cookie', cookieConfig: { lifetimeType: 'Session' } });
   });
+
+  test.each([['sorted', undefined], ['CDK8S_DISABLE_SORT', '1'], ['CDK8S_DISABLE_SORT, main', '1']])(
+    'GIVEN session persistence (%s) THEN it is the rule\'s last field, its keys sorted in either mode, and a user\'s JSON patch applies to it', (name, disableSort) => {
+      const before = process.env.CDK8S_DISABLE_SORT;
+      if (disableSort) process.env.CDK8S_DISABLE_SORT = disableSort; else delete process.env.CDK8S_DISABLE_SORT;
+      try {
+        const chart = newChart();
+        const main = name.endsWith('main');
+        const route = new CookieAffinityRoute(chart, 'Route', {
+          gateway: 'eg',
+          backend: backendService(chart),
+          cookie: { name: 'SHOP', maxAge: Duration.hours(8), path: main ? '/' : undefined },
+          gatewayApiRelease: main ? GatewayApiRelease.MAIN : undefined,
+        });
+        // The main release's HTTPRoute is validated against its own CRD in gateway-api-main.test.ts.
+        const synth = () => only(main ? Testing.synth(chart) : synthValid(chart), 'HTTPRoute');
+        const rule = synth().spec.rules[0];
+        expect(Object.keys(rule)).toEqual(disableSort ? ['matches', 'backendRefs', 'sessionPersistence'] : ['backendRefs', 'matches', 'sessionPersistence']);
+        if (main) {
+          expect(JSON.stringify(rule.sessionPersistence)).toBe(JSON.stringify({ absoluteTimeout: '8h', cookie: { lifetimeType: 'Permanent', name: 'SHOP', path: '/' }, type: 'Cookie' }));
+        } else {
+          expect(JSON.stringify(rule.sessionPersistence)).toBe(JSON.stringify({ absoluteTimeout: '8h', cookieConfig: { lifetimeType: 'Permanent' }, sessionName: 'SHOP', type: 'Cookie' }));
+        }
+        route.resource.addJsonPatch(JsonPatch.replace('/spec/rules/0/sessionPersistence/absoluteTimeout', '4h'));
+        expect(synth().spec.rules[0].sessionPersistence.absoluteTimeout).toBe('4h');
+      } finally {
+        if (before === undefined) delete process.env.CDK8S_DISABLE_SORT; else process.env.CDK8S_DISABLE_SORT = before;
+      }
+    });
 
   test('GIVEN the host names changed after construction THEN the route keeps those it checked (a JSON patch changes them)', () => {
     const chart = newChart();

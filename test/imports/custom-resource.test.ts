@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext, Testing } from 'cdk8s';
+import { ApiObject, Chart, Lazy, Testing } from 'cdk8s';
 import { HttpProxy } from '../../src/imports/contour-httpproxies';
 import * as kinds from '../../src/imports/custom-resource';
 import { BackendTrafficPolicy as EnvoyBackendTrafficPolicy } from '../../src/imports/envoy-backendtrafficpolicies';
@@ -68,7 +68,7 @@ describe('custom resources written as plain ApiObjects', () => {
   });
 });
 
-describe('a custom resource\'s fields, and a value added to them with addRendered', () => {
+describe('a custom resource\'s fields', () => {
   const gvk = kinds.HTTP_ROUTE;
   /** The manifest the same props give as a plain ApiObject's props, the way cdk8s renders them. */
   const asProps = (props: any, app = Testing.app()) => {
@@ -83,41 +83,6 @@ describe('a custom resource\'s fields, and a value added to them with addRendere
   };
   // JSON.stringify, not toEqual: the keys' order is part of the manifest.
   const same = (a: unknown, b: unknown) => expect(JSON.stringify(a)).toBe(JSON.stringify(b));
-  const withSort = (disableSort: string | undefined, body: () => void) => {
-    const before = process.env.CDK8S_DISABLE_SORT;
-    if (disableSort) process.env.CDK8S_DISABLE_SORT = disableSort; else delete process.env.CDK8S_DISABLE_SORT;
-    try {
-      body();
-    } finally {
-      if (before === undefined) delete process.env.CDK8S_DISABLE_SORT; else process.env.CDK8S_DISABLE_SORT = before;
-    }
-  };
-
-  test.each([['sorted', undefined], ['CDK8S_DISABLE_SORT', '1']])('GIVEN addRendered (%s), before and after a user\'s patch THEN the value is added as the props would render it, its key last', (_name, disableSort) => withSort(disableSort, () => {
-    const props = () => ({ metadata: { name: 'r' }, spec: { rules: [{ matches: [{ path: { value: '/' } }], backendRefs: [{ name: 's' }] }] } });
-    const added = { type: 'Cookie', sessionName: 'A', cookieConfig: { lifetimeType: 'Permanent', unset: null }, unset: undefined };
-    const expected = props();
-    (expected.spec.rules[0] as any).sessionPersistence = added;
-    const [want] = asProps(expected);
-
-    const early = written(props());
-    kinds.addRendered(early.object, ['spec', 'rules', 0, 'sessionPersistence'], added);
-    same(early.manifests()[0], want);
-
-    const late = written(props());
-    late.object.addJsonPatch(JsonPatch.add('/metadata/labels', { x: 'y' }));
-    kinds.addRendered(late.object, ['spec', 'rules', 0, 'sessionPersistence'], added);
-    const manifest = late.manifests()[0];
-    expect(manifest.metadata.labels).toEqual({ x: 'y' });
-    delete manifest.metadata.labels;
-    same(manifest, want);
-  }));
-
-  test('GIVEN a value that is not plain JSON THEN addRendered adds it as it is, for the patch to carry', () => {
-    const { object, manifests } = written({ metadata: { name: 'r' }, spec: { rules: [{ backendRefs: [{ name: 's', port: 80 }] }] } });
-    kinds.addRendered(object, ['spec', 'rules', 0, 'filters'], [null]);
-    expect(manifests()[0].spec.rules[0].filters).toEqual([null]);
-  });
 
   test('GIVEN a Lazy value in the spec THEN it is resolved at synth', () => {
     let port = 80;
@@ -128,31 +93,10 @@ describe('a custom resource\'s fields, and a value added to them with addRendere
     same(manifests(), asProps(props));
   });
 
-  test('GIVEN an app with resolvers of its own THEN they resolve the spec, and a value addRendered adds is written as given', () => {
-    const upper: IResolver = {
-      resolve: (context: ResolutionContext) => {
-        if (typeof context.value === 'string' && context.key[0] === 'spec' && context.value !== context.value.toUpperCase()) context.replaceValue(context.value.toUpperCase());
-      },
-    };
-    const props = { metadata: { name: 'r' }, spec: { hostnames: ['shop.example.com'], rules: [{ backendRefs: [{ name: 's' }] }] } };
-    const { object, manifests } = written(props, new App({ resolvers: [upper] }));
-    kinds.addRendered(object, ['spec', 'rules', 0, 'sessionPersistence'], { sessionName: 'a', type: 'Cookie' }, true);
-    expect(manifests()[0].spec.hostnames).toEqual(['SHOP.EXAMPLE.COM']);
-    expect(manifests()[0].spec.rules[0].sessionPersistence).toEqual({ sessionName: 'a', type: 'Cookie' });
-  });
-
   test('GIVEN an apiVersion or kind among the props THEN the kind\'s own win, as on the props path', () => {
     const props = { apiVersion: 'other.example.com/v1', kind: 'Other', metadata: { name: 'r' }, spec: { hostnames: ['a.example.com'] } };
     const [manifest] = written(props).manifests();
     expect([manifest.apiVersion, manifest.kind]).toEqual([gvk.apiVersion, gvk.kind]);
     same(written(props).manifests(), asProps(props));
   });
-
-  test('GIVEN addRendered with sortKeys THEN the value\'s keys are sorted with CDK8S_DISABLE_SORT too, as a JSON patch written sorted was', () => withSort('1', () => {
-    const { object, manifests } = written({ metadata: { name: 'r' }, spec: { rules: [{ backendRefs: [{ name: 's', port: 80 }] }] } });
-    kinds.addRendered(object, ['spec', 'rules', 0, 'sessionPersistence'], { type: 'Cookie', sessionName: 'a', absoluteTimeout: '1h' }, true);
-    expect(Object.keys(manifests()[0].spec.rules[0].sessionPersistence)).toEqual(['absoluteTimeout', 'sessionName', 'type']);
-    // The field itself goes last, as a JSON patch puts it.
-    expect(Object.keys(manifests()[0].spec.rules[0])).toEqual(['backendRefs', 'sessionPersistence']);
-  }));
 });
