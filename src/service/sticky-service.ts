@@ -315,8 +315,11 @@ export class StickyService extends kplus.Service {
 
     // cdk8s-plus throws its own "must be configured with a port" when the
     // Service is written, which names none of the ways to give one; this
-    // check fails the synth first, saying them.
-    this.node.addValidation({ validate: () => (this.ports.length === 0 ? [noPortsMessage()] : NO_ERRORS) });
+    // check fails the synth first, saying them. A port is never removed, so a
+    // Service made with one needs no check (and no validation for cdk8s to run).
+    if (this.ports.length === 0) {
+      this.node.addValidation({ validate: () => (this.ports.length === 0 ? [noPortsMessage()] : NO_ERRORS) });
+    }
   }
 
   /**

@@ -475,6 +475,14 @@ describe('StickyService without ports', () => {
     expect(() => Testing.synth(chart)).toThrow(`Validation failed with the following errors:\n  [test/Service] ${NO_PORTS}`);
   });
 
+  test('a Service made with a port gets no check at synth: cdk8s-plus has no way to remove a port', () => {
+    const chart = newChart();
+    const service = new StickyService(chart, 'Service', { metadata: { name: 'grafana' }, ports: [{ port: 3000 }] });
+    // The node's validations, which constructs keeps no public count of: none for cdk8s to run per Service.
+    expect((service.node as unknown as { _validations: unknown[] })._validations).toHaveLength(0);
+    expect(only(synthValid(chart), 'Service').spec.ports).toEqual([{ port: 3000 }]);
+  });
+
   test('a port bound after construction is enough', () => {
     const chart = newChart();
     const service = new StickyService(chart, 'Service', { metadata: { name: 'grafana' } });
