@@ -29,6 +29,37 @@ const GF_DATABASE_TYPE = GRAFANA_ENV.DATABASE_TYPE;
 const GF_DATABASE_URL = grafanaEnvName('database', 'url');
 const SHARED: readonly string[] = GRAFANA_SHARED_DATABASE_TYPES;
 const ACCEPTED: readonly string[] = GRAFANA_DATABASE_TYPES;
+/** `--config` or `-config`, with its value after `=` or in the next word. */
+const CONFIG_FLAG = new RegExp(`^--?${GRAFANA_CONFIG_FLAG}(=(.*))?$`);
+/** A `--config` value that is only `$GF_PATHS_CONFIG` or `${GF_PATHS_CONFIG}`. */
+const CONFIG_FLAG_FROM_ENV = new RegExp(`^\\$\\{?${GRAFANA_CONFIG_PATH_ENV}\\}?$`);
+
+/**
+ * Answers worked out once per inventory: several rules ask the same
+ * question of the same workload (whether its pods keep sessions, which
+ * database its Grafana uses), and the manifests do not change while they run.
+ */
+function perInventory<K, V>(): (inventory: Inventory, key: K, compute: () => V) => V {
+  const tables = new WeakMap<Inventory, Map<K, V>>();
+  return (inventory, key, compute) => {
+    let table = tables.get(inventory);
+    if (table === undefined) {
+      table = new Map();
+      tables.set(inventory, table);
+    }
+    if (table.has(key)) {
+      return table.get(key) as V;
+    }
+    const value = compute();
+    table.set(key, value);
+    return value;
+  };
+}
+
+/** Per workload, the database of each of its Grafana containers asked about so far. */
+const databasesOf = perInventory<Workload, Map<unknown, GrafanaDatabase>>();
+/** Per workload, what `localSessions` said. */
+const localSessionsOf = perInventory<Workload, string | undefined>();
 
 /** Whether an image is Grafana's (grafana/grafana, grafana-oss, grafana-enterprise, on any registry). */
 export function isGrafanaImage(image: unknown): boolean {
@@ -104,6 +135,7 @@ function keysOf(doc: Doc): string[] {
 /** How one Grafana container is configured, read as Grafana and its image's run.sh read it. */
 class GrafanaConfig {
   private readonly volumes: Map<string, any>;
+  private words?: string[];
 
   public constructor(private readonly inventory: Inventory, private readonly w: Workload, private readonly container: any) {
     this.volumes = new Map((Array.isArray(w.podSpec.volumes) ? w.podSpec.volumes : []).filter(isObject).map((v: any) => [v.name, v]));
@@ -217,6 +249,11 @@ class GrafanaConfig {
    * one argument is split at whitespace, its quotes dropped.
    */
   private commandWords(): string[] {
+    this.words ??= this.splitCommandLine();
+    return this.words;
+  }
+
+  private splitCommandLine(): string[] {
     const parts = [
       ...(Array.isArray(this.container.command) ? this.container.command : []),
       ...(Array.isArray(this.container.args) ? this.container.args : []),
@@ -250,7 +287,7 @@ class GrafanaConfig {
     const words = this.commandWords();
     let flag: string | undefined;
     for (const [i, word] of words.entries()) {
-      const m = new RegExp(`^--?${GRAFANA_CONFIG_FLAG}(=(.*))?$`).exec(word);
+      const m = CONFIG_FLAG.exec(word);
       if (m) {
         flag = m[1] !== undefined ? m[2] : words[i + 1];
       }
@@ -267,7 +304,7 @@ class GrafanaConfig {
         : { path: imageDefault, uncertain: `the configuration file of container ${this.container.name}, whose ${GRAFANA_CONFIG_PATH_ENV} is empty` };
     };
     if (flag !== undefined) {
-      if (new RegExp(`^\\$\\{?${GRAFANA_CONFIG_PATH_ENV}\\}?$`).test(flag)) {
+      if (CONFIG_FLAG_FROM_ENV.test(flag)) {
         return fromEnv();
       }
       return flag !== '' && !flag.includes('$') ? { path: flag }
@@ -406,6 +443,17 @@ export interface GrafanaDatabase {
  * the data folder) play no part.
  */
 export function grafanaDatabase(inventory: Inventory, w: Workload, container: any): GrafanaDatabase {
+  const known = databasesOf(inventory, w, () => new Map());
+  let db = known.get(container);
+  if (db === undefined) {
+    db = workOutDatabase(inventory, w, container);
+    known.set(container, db);
+  }
+  return db;
+}
+
+/** `grafanaDatabase`, worked out. */
+function workOutDatabase(inventory: Inventory, w: Workload, container: any): GrafanaDatabase {
   const config = new GrafanaConfig(inventory, w, container);
   const missing: string[] = [];
   const known = (l: Lookup, what: string): { value: string; setBy: string } | undefined => {
@@ -459,6 +507,11 @@ function grafanaContainers(w: Workload): any[] {
  * do not (or the manifests cannot tell).
  */
 export function localSessions(inventory: Inventory, w: Workload): string | undefined {
+  return localSessionsOf(inventory, w, () => workOutLocalSessions(inventory, w));
+}
+
+/** `localSessions`, worked out. */
+function workOutLocalSessions(inventory: Inventory, w: Workload): string | undefined {
   // What the workload says of itself wins over what the doctor infers.
   // The workload's own annotation first, then its pod template's; a value
   // other than true or false says nothing.
