@@ -7,6 +7,7 @@ import { customResource, KEDA_SCALED_OBJECT } from '../imports/custom-resource';
 import type { ScaledObjectProps } from '../imports/keda-scaledobjects';
 import { namespaceOf } from '../metadata';
 import { checkObjectNames, definedMetadata } from '../names';
+import { onlyOwnResolvers, unpatched } from '../rendered';
 import { A_LIST_OF_TRIGGERS, describeNumber, describeSeconds, secondsOf, untypedProps } from '../units';
 
 /** Options of the cpu and memory triggers. */
@@ -181,6 +182,37 @@ export interface KedaScaledObjectProps {
 /** The kinds of object that own a workload's replica count. */
 const AUTOSCALER_KINDS = ['HorizontalPodAutoscaler', 'ScaledObject'];
 
+/** What an autoscaler's `scaleTargetRef` names. */
+type ScaleTargetRef = { readonly kind?: unknown; readonly name?: unknown };
+
+/** The `scaleTargetRef` each KedaScaledObject wrote, by its ScaledObject. */
+const WRITTEN_REFS = new WeakMap<ApiObject, ScaleTargetRef>();
+
+/**
+ * The `scaleTargetRef` an autoscaler object renders, read without rendering
+ * it where that reads the same: the one a KedaScaledObject wrote, or the
+ * target a cdk8s-plus HorizontalPodAutoscaler holds (its object renders
+ * `target.toScalingTarget()`), when both are strings, the object has no
+ * JSON patch and the app only cdk8s's own resolvers (`plain`). Any other
+ * object (one written by hand, an HPA of another cdk8s-plus copy) is
+ * rendered.
+ */
+function scaleTargetRefOf(object: ApiObject, plain: boolean): ScaleTargetRef | undefined {
+  if (plain && unpatched(object)) {
+    let held = WRITTEN_REFS.get(object);
+    if (held === undefined) {
+      const owner = object.node.scope;
+      if (owner instanceof kplus.HorizontalPodAutoscaler && ApiObject.of(owner) === object) {
+        held = owner.target.toScalingTarget();
+      }
+    }
+    if (held !== undefined && typeof held.kind === 'string' && typeof held.name === 'string') {
+      return held;
+    }
+  }
+  return (object.toJson() as { spec?: { scaleTargetRef?: ScaleTargetRef } }).spec?.scaleTargetRef;
+}
+
 /** Why a Deployment may not have a second autoscaler, naming the other, in the words of an error. */
 function alsoScaledBy(other: { kind: string; path: string }): string {
   return `is also scaled by the ${other.kind} ${other.path}: two autoscalers would fight over its replica count `
@@ -265,12 +297,13 @@ export class KedaScaledObject extends Construct {
     // An autoscaler made after this one finds the mark and is not told by
     // cdk8s-plus (its HorizontalPodAutoscaler does not read it): looked for at synth.
     this.node.addValidation({ validate: () => this.otherAutoscalerErrors(target) });
+    const scaleTargetRef = { apiVersion: target.apiVersion, kind: target.kind, name: target.name };
     this.apiObject = customResource<ScaledObjectProps>(this, 'Resource', KEDA_SCALED_OBJECT, {
       // Keys set to undefined are dropped: cdk8s's ApiObject spreads the metadata over the
       // name it generates, so `{ name: undefined }` would write a ScaledObject with no name.
       metadata: { ...definedMetadata(props.metadata), namespace },
       spec: {
-        scaleTargetRef: { apiVersion: target.apiVersion, kind: target.kind, name: target.name },
+        scaleTargetRef,
         minReplicaCount: this.minReplicas,
         maxReplicaCount: this.maxReplicas,
         pollingInterval: this.wholeSeconds('pollingInterval', props.pollingInterval),
@@ -280,6 +313,7 @@ export class KedaScaledObject extends Construct {
       },
     });
     checkObjectNames(this, this.apiObject);
+    WRITTEN_REFS.set(this.apiObject, scaleTargetRef);
   }
 
   /**
@@ -298,16 +332,20 @@ export class KedaScaledObject extends Construct {
    * The app's other autoscalers of the Deployment, by kind and the construct
    * the user made (cdk8s-plus's HorizontalPodAutoscaler keeps its object as
    * `Resource`): HorizontalPodAutoscalers and ScaledObjects whose
-   * `scaleTargetRef` names it in its namespace.
+   * `scaleTargetRef` names it in its namespace. The library's and
+   * cdk8s-plus's are read without rendering them (`scaleTargetRefOf`), so
+   * an app of many autoscalers is not rendered once per ScaledObject.
    */
   private otherAutoscalers(target: kplus.Deployment): Array<{ kind: string; path: string }> {
     const namespace = namespaceOf(ApiObject.of(target));
     const found: Array<{ kind: string; path: string }> = [];
+    let plain: boolean | undefined;
     for (const c of this.node.root.node.findAll()) {
       if (!(c instanceof ApiObject) || c === this.apiObject || !AUTOSCALER_KINDS.includes(c.kind)) {
         continue;
       }
-      const ref = (c.toJson() as { spec?: { scaleTargetRef?: { kind?: unknown; name?: unknown } } }).spec?.scaleTargetRef;
+      plain ??= onlyOwnResolvers(this);
+      const ref = scaleTargetRefOf(c, plain);
       // A ScaledObject's scaleTargetRef is a Deployment when it names no kind.
       const kind = ref?.kind ?? (c.kind === 'ScaledObject' ? 'Deployment' : undefined);
       if (kind === target.kind && ref?.name === target.name && namespaceOf(c) === namespace) {
