@@ -93,6 +93,8 @@ function parser(): { yaml: typeof JsYaml; schema: JsYaml.Schema } {
 const TRUE_11 = ['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'];
 const FALSE_11 = ['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'];
 const BOOL_11 = new Set([...TRUE_11, ...FALSE_11]);
+/** The longest of them: js-yaml asks about every plain scalar, most of them longer (names, images, paths). */
+const BOOL_11_MAX_LENGTH = 5;
 const TRUE_SET = new Set(TRUE_11);
 // Go's strconv.ParseInt with base 0, after go-yaml removes every '_'.
 const GO_INT = /^[-+]?(?:0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO]?[0-7]+|[1-9][0-9]*|0)$/;
@@ -128,7 +130,7 @@ function noUnderscores(s: string): string {
 function kubernetesSchema(yaml: typeof JsYaml): JsYaml.Schema {
   const bool = new yaml.Type('tag:yaml.org,2002:bool', {
     kind: 'scalar',
-    resolve: (s: string) => BOOL_11.has(s),
+    resolve: (s: string) => s.length <= BOOL_11_MAX_LENGTH && BOOL_11.has(s),
     construct: (s: string) => TRUE_SET.has(s),
     predicate: (x: unknown) => typeof x === 'boolean',
   });
