@@ -7,6 +7,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { COOKIE_VARIANTS } from './cookie-ingress';
 import { QUICK_FIX, QUICK_FIX_BY_HAND } from './grafana';
+import { MORE_PAIRS } from './more-pairs';
 import { PLATFORM_PAIRS } from './platform-pairs';
 import { SHARED_SESSION_VARIANTS } from './shared-session-app';
 import { HAND_WRITTEN, LIBRARY } from './variants';
@@ -207,6 +208,8 @@ export const PAIRS: Pair[] = [
   STICKY_SERVICE, AWS_NLB, COOKIE_ROUTE, COOKIE_INGRESS_NGINX, COOKIE_INGRESS_TRAEFIK, COOKIE_INGRESS_HAPROXY, COOKIE_INGRESS_AWS_ALB,
   SHARED_SESSION_APP, GRAFANA_QUICK_FIX,
   ...PLATFORM_PAIRS,
+  // Last, after any other list of pairs.
+  ...MORE_PAIRS,
 ];
 
 /** The pair of that id. */
