@@ -6,6 +6,7 @@ import { ApiObject, App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { COOKIE_VARIANTS } from './cookie-ingress';
+import { GATEWAY_PAIRS } from './gateway-pairs';
 import { QUICK_FIX, QUICK_FIX_BY_HAND } from './grafana';
 import { MORE_PAIRS } from './more-pairs';
 import { PLATFORM_PAIRS } from './platform-pairs';
@@ -207,7 +208,7 @@ const GRAFANA_QUICK_FIX: Pair = {
 export const PAIRS: Pair[] = [
   STICKY_SERVICE, AWS_NLB, COOKIE_ROUTE, COOKIE_INGRESS_NGINX, COOKIE_INGRESS_TRAEFIK, COOKIE_INGRESS_HAPROXY, COOKIE_INGRESS_AWS_ALB,
   SHARED_SESSION_APP, GRAFANA_QUICK_FIX,
-  ...PLATFORM_PAIRS,
+  ...PLATFORM_PAIRS, ...GATEWAY_PAIRS,
   // Last, after any other list of pairs.
   ...MORE_PAIRS,
 ];

@@ -39,7 +39,9 @@ describe('every construct and its hand-written twin', () => {
   });
 
   test('GIVEN the Gateway API and CRD-writing pairs THEN each has a wrapped twin', () => {
-    expect(PAIRS.filter(p => p.buildWrapped).map(p => p.id)).toEqual(['cookie-route', 'kong', 'gke-gateway', 'contour', 'nginx-plus', 'keda']);
+    expect(PAIRS.filter(p => p.buildWrapped).map(p => p.id)).toEqual([
+      'cookie-route', 'kong', 'gke-gateway', 'contour', 'nginx-plus', 'traefik-route', 'envoy', 'mesh', 'backend-policy', 'keda',
+    ]);
   });
 
   test('GIVEN about 400 objects THEN each pair is sized in whole instances', () => {
@@ -48,6 +50,7 @@ describe('every construct and its hand-written twin', () => {
       ['cookie-ingress-traefik', 200], ['cookie-ingress-haproxy', 200], ['cookie-ingress-aws-alb', 200],
       ['shared-session-app', 67], ['grafana-quick-fix', 200],
       ['kong', 200], ['gke-gateway', 200], ['contour', 200], ['nginx-plus', 200],
+      ['traefik-route', 200], ['envoy', 133], ['mesh', 200], ['backend-policy', 200],
       ['keda', 200], ['cookie-ingress-gke', 133], ['grafana-shared-database', 133], ['shared-session-app-postgres', 67], ['shared-session-app-jwt', 200],
     ]);
   });
