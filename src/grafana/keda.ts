@@ -1,6 +1,6 @@
 import { ApiObject, ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { NO_ERRORS, propError } from '../errors';
 import { canScaleToZero, KEDA_RESOURCE_TRIGGER_TYPES } from '../facts/keda';
 import { customResource, KEDA_SCALED_OBJECT } from '../imports/custom-resource';
@@ -213,6 +213,91 @@ function scaleTargetRefOf(object: ApiObject, plain: boolean): ScaleTargetRef | u
   return (object.toJson() as { spec?: { scaleTargetRef?: ScaleTargetRef } }).spec?.scaleTargetRef;
 }
 
+/** The autoscaler objects of an app, by the target they name: `Kind|namespace|name`. */
+type AutoscalersByTarget = Map<string, ApiObject[]>;
+
+function targetKey(kind: string, namespace: string | undefined, name: string): string {
+  return `${kind}|${namespace ?? ''}|${name}`;
+}
+
+/**
+ * Every HorizontalPodAutoscaler and ScaledObject under `root`, by the target
+ * its `scaleTargetRef` names (a ScaledObject's names a Deployment when it
+ * names no kind), in the order of the tree.
+ */
+function scanAutoscalers(root: IConstruct): AutoscalersByTarget {
+  const byTarget: AutoscalersByTarget = new Map();
+  let plain: boolean | undefined;
+  for (const c of root.node.findAll()) {
+    if (!(c instanceof ApiObject) || !AUTOSCALER_KINDS.includes(c.kind)) {
+      continue;
+    }
+    plain ??= onlyOwnResolvers(root);
+    const ref = scaleTargetRefOf(c, plain);
+    const kind = ref?.kind ?? (c.kind === 'ScaledObject' ? 'Deployment' : undefined);
+    if (typeof kind === 'string' && typeof ref?.name === 'string') {
+      const key = targetKey(kind, namespaceOf(c), ref.name);
+      const list = byTarget.get(key);
+      if (list === undefined) {
+        byTarget.set(key, [c]);
+      } else {
+        list.push(c);
+      }
+    }
+  }
+  return byTarget;
+}
+
+/**
+ * One scan of an app's autoscalers per validation pass, shared by its
+ * KedaScaledObjects: cdk8s validates the app's root before anything under it
+ * in every pass, so a validation there makes the scan, and each
+ * KedaScaledObject's own validation reads it once; the last reader drops
+ * it. One that finds no scan, or has read this one already (its validation
+ * called again outside a pass), scans the app itself.
+ */
+interface SharedScan {
+  readonly byTarget: AutoscalersByTarget;
+  readonly unread: Set<KedaScaledObject>;
+}
+
+/** The KedaScaledObjects of each app, by its root. */
+const SCALED_OBJECTS_OF_ROOT = new WeakMap<IConstruct, Set<KedaScaledObject>>();
+
+/** The scan of the pass under way, by root. */
+const SHARED_SCANS = new WeakMap<IConstruct, SharedScan>();
+
+/** Adds a KedaScaledObject to its app's, making the scan at each pass from the first one on. */
+function joinSharedScan(scaledObject: KedaScaledObject): void {
+  const root = scaledObject.node.root;
+  let members = SCALED_OBJECTS_OF_ROOT.get(root);
+  if (members === undefined) {
+    const all = new Set<KedaScaledObject>();
+    members = all;
+    SCALED_OBJECTS_OF_ROOT.set(root, all);
+    root.node.addValidation({
+      validate: () => {
+        SHARED_SCANS.set(root, { byTarget: scanAutoscalers(root), unread: new Set(all) });
+        return NO_ERRORS;
+      },
+    });
+  }
+  members.add(scaledObject);
+}
+
+/** The app's autoscalers by target, from the pass's shared scan when this one has not read it yet. */
+function autoscalersFor(scaledObject: KedaScaledObject): AutoscalersByTarget {
+  const root = scaledObject.node.root;
+  const shared = SHARED_SCANS.get(root);
+  if (shared !== undefined && shared.unread.delete(scaledObject)) {
+    if (shared.unread.size === 0) {
+      SHARED_SCANS.delete(root);
+    }
+    return shared.byTarget;
+  }
+  return scanAutoscalers(root);
+}
+
 /** Why a Deployment may not have a second autoscaler, naming the other, in the words of an error. */
 function alsoScaledBy(other: { kind: string; path: string }): string {
   return `is also scaled by the ${other.kind} ${other.path}: two autoscalers would fight over its replica count `
@@ -314,6 +399,7 @@ export class KedaScaledObject extends Construct {
     });
     checkObjectNames(this, this.apiObject);
     WRITTEN_REFS.set(this.apiObject, scaleTargetRef);
+    joinSharedScan(this);
   }
 
   /**
@@ -337,18 +423,10 @@ export class KedaScaledObject extends Construct {
    * an app of many autoscalers is not rendered once per ScaledObject.
    */
   private otherAutoscalers(target: kplus.Deployment): Array<{ kind: string; path: string }> {
-    const namespace = namespaceOf(ApiObject.of(target));
     const found: Array<{ kind: string; path: string }> = [];
-    let plain: boolean | undefined;
-    for (const c of this.node.root.node.findAll()) {
-      if (!(c instanceof ApiObject) || c === this.apiObject || !AUTOSCALER_KINDS.includes(c.kind)) {
-        continue;
-      }
-      plain ??= onlyOwnResolvers(this);
-      const ref = scaleTargetRefOf(c, plain);
-      // A ScaledObject's scaleTargetRef is a Deployment when it names no kind.
-      const kind = ref?.kind ?? (c.kind === 'ScaledObject' ? 'Deployment' : undefined);
-      if (kind === target.kind && ref?.name === target.name && namespaceOf(c) === namespace) {
+    const candidates = autoscalersFor(this).get(targetKey(target.kind, namespaceOf(ApiObject.of(target)), target.name)) ?? [];
+    for (const c of candidates) {
+      if (c !== this.apiObject) {
         const owner = c.node.id === 'Resource' && c.node.scope !== undefined ? c.node.scope : c;
         found.push({ kind: c.kind, path: owner.node.path });
       }

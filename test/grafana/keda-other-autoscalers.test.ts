@@ -56,4 +56,50 @@ describe('KedaScaledObject: the other autoscalers, as the manifests are written'
     new KedaScaledObject(chart, 'Second', { target: b, minReplicas: 1, maxReplicas: 3 });
     expect(() => Testing.synth(chart)).toThrow(`${CONFLICT} ScaledObject test/Second`);
   });
+
+  describe('one scan of the app per validation pass, shared by its ScaledObjects', () => {
+    test('GIVEN an autoscaler added after a first synth THEN the second synth names it', () => {
+      const { chart, a, b } = app();
+      new KedaScaledObject(chart, 'First', { target: a, minReplicas: 1, maxReplicas: 3 });
+      new KedaScaledObject(chart, 'Second', { target: b, minReplicas: 1, maxReplicas: 3 });
+      expect(() => Testing.synth(chart)).not.toThrow();
+      const hpa = new kplus.HorizontalPodAutoscaler(chart, 'Hpa', { target: b, maxReplicas: 3 });
+      ApiObject.of(hpa).addJsonPatch(JsonPatch.replace('/spec/scaleTargetRef/name', 'a'));
+      expect(() => Testing.synth(chart)).toThrow(`${CONFLICT} HorizontalPodAutoscaler test/Hpa`);
+    });
+
+    test('GIVEN a ScaledObject validated on its own after a synth and a change THEN it sees the change', () => {
+      const { chart, a, b } = app();
+      const first = new KedaScaledObject(chart, 'First', { target: a, minReplicas: 1, maxReplicas: 3 });
+      new KedaScaledObject(chart, 'Second', { target: b, minReplicas: 1, maxReplicas: 3 });
+      Testing.synth(chart);
+      expect(first.node.validate()).toEqual([]);
+      const hpa = new kplus.HorizontalPodAutoscaler(chart, 'Hpa', { target: b, maxReplicas: 3 });
+      ApiObject.of(hpa).addJsonPatch(JsonPatch.replace('/spec/scaleTargetRef/name', 'a'));
+      // Outside a pass (no validation of the app's root first): it scans the app itself.
+      expect(first.node.validate()).toEqual([expect.stringContaining("'target' (a) is also scaled by the HorizontalPodAutoscaler test/Hpa")]);
+      expect(first.node.validate()).toHaveLength(1);
+    });
+
+    test('GIVEN many ScaledObjects THEN each finds only its own Deployment\'s other autoscaler', () => {
+      const chart = new Chart(Testing.app(), 'test', { namespace: 'shop' });
+      const targets = Array.from({ length: 5 }, (_, i) => new kplus.Deployment(chart, `d${i}`, {
+        metadata: { name: `d${i}` },
+        containers: [{ image: 'ghcr.io/example/app:1.0.0', resources: { cpu: { request: kplus.Cpu.millis(100) } } }],
+      }));
+      targets.forEach((target, i) => new KedaScaledObject(chart, `Keda${i}`, { target, minReplicas: 1, maxReplicas: 3 }));
+      const other = new kplus.Deployment(chart, 'other', { metadata: { name: 'other' }, containers: [{ image: 'ghcr.io/example/app:1.0.0' }] });
+      const hpa = new kplus.HorizontalPodAutoscaler(chart, 'Hpa', { target: other, maxReplicas: 3 });
+      ApiObject.of(hpa).addJsonPatch(JsonPatch.replace('/spec/scaleTargetRef/name', 'd3'));
+      let message = '';
+      try {
+        Testing.synth(chart);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message.split('\n').filter(l => l.includes('is also scaled by'))).toEqual([
+        expect.stringContaining("[test/Keda3] 'target' (d3) is also scaled by the HorizontalPodAutoscaler test/Hpa"),
+      ]);
+    });
+  });
 });
