@@ -1,7 +1,7 @@
 // Grafana with several pods: MultiPodGrafana's quick fix and its twin written
 // by hand with cdk8s-plus (timed in pairs.ts), and the other Grafana and probe
 // variants, whose manifests test/grafana/bench.test.ts validates.
-import { ApiObject, App, Chart, JsonPatch, Size, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AffinityProbe, GrafanaSessions, MultiPodGrafana, SessionStore } from '../src';
 
@@ -55,6 +55,7 @@ export const QUICK_FIX_BY_HAND: GrafanaVariant = {
         ports: [{ number: 3000, name: 'http' }],
         readiness: kplus.Probe.fromHttpGet('/api/health', { port: 3000 }),
         liveness: kplus.Probe.fromHttpGet('/api/health', { port: 3000 }),
+        startup: kplus.Probe.fromHttpGet('/api/health', { port: 3000, periodSeconds: Duration.seconds(10), failureThreshold: 30 }),
         securityContext: { user: 472, group: 472 },
         resources: {
           cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.units(1) },

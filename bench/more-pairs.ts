@@ -189,6 +189,7 @@ const GRAFANA_SHARED_DATABASE: Pair = {
         ],
         readiness: kplus.Probe.fromHttpGet('/api/health', { port: 3000 }),
         liveness: kplus.Probe.fromHttpGet('/api/health', { port: 3000 }),
+        startup: kplus.Probe.fromHttpGet('/api/health', { port: 3000, periodSeconds: Duration.seconds(10), failureThreshold: 30 }),
         securityContext: { user: 472, group: 472 },
         resources: {
           cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.units(1) },

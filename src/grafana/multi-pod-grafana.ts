@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Size } from 'cdk8s';
+import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { KedaScaledObject, KedaTrigger } from './keda';
@@ -144,12 +144,17 @@ export const GRAFANA_IMAGE = 'grafana/grafana:11.3.0';
 /** Four pods, unless told otherwise. */
 export const GRAFANA_DEFAULT_REPLICAS = 4;
 
+/** How often the start-up probe asks Grafana for its health, in seconds. */
+const GRAFANA_STARTUP_PROBE_PERIOD_SECONDS = 10;
+/** Failed asks before a start is given up: with the period, five minutes to start. */
+const GRAFANA_STARTUP_PROBE_FAILURES = 30;
+
 /**
  * Grafana with several pods, on port 3000, whose users stay logged in.
  *
  * The pods run non-root (Grafana's own uid 472) with a read-only root file
- * system, probes on `/api/health`, resources, and the admin password from a
- * Secret; `sessions` decides how logins survive several pods: ClientIP
+ * system, probes on `/api/health` (a start-up probe allows five minutes for
+ * database migrations), resources, and the admin password from a Secret; `sessions` decides how logins survive several pods: ClientIP
  * affinity (the quick fix), a shared database (Grafana's high-availability
  * setup), or a persistent volume (one pod).
  * `autoscaling` hands the replica count to a KEDA ScaledObject.
@@ -248,6 +253,14 @@ export class MultiPodGrafana extends Construct {
       ports,
       readiness: kplus.Probe.fromHttpGet(GRAFANA_HEALTH_PATH, { port: GRAFANA_HTTP_PORT }),
       liveness: kplus.Probe.fromHttpGet(GRAFANA_HEALTH_PATH, { port: GRAFANA_HTTP_PORT }),
+      // Grafana answers nothing until its database migrations are done, which on a
+      // first start against a shared database can take minutes; the liveness probe
+      // alone would restart it after 30 s, mid-migration, and again at every start.
+      startup: kplus.Probe.fromHttpGet(GRAFANA_HEALTH_PATH, {
+        port: GRAFANA_HTTP_PORT,
+        periodSeconds: Duration.seconds(GRAFANA_STARTUP_PROBE_PERIOD_SECONDS),
+        failureThreshold: GRAFANA_STARTUP_PROBE_FAILURES,
+      }),
       securityContext: { user: GRAFANA_IMAGE_UID, group: GRAFANA_IMAGE_UID },
       resources: props.resources ?? {
         cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.units(1) },

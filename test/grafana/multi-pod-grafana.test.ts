@@ -72,6 +72,10 @@ describe('MultiPodGrafana with ClientIP affinity (the seed\'s fix)', () => {
     for (const probe of [container.readinessProbe, container.livenessProbe]) {
       expect(probe.httpGet).toEqual({ path: '/api/health', port: 3000, scheme: 'HTTP' });
     }
+    // A start-up probe: liveness (3 failures 10 s apart) waits until Grafana first answers, up to
+    // 30 x 10 s, so a first start that migrates a shared database is not restarted mid-migration.
+    expect(container.livenessProbe).toEqual({ failureThreshold: 3, httpGet: { path: '/api/health', port: 3000, scheme: 'HTTP' } });
+    expect(container.startupProbe).toEqual({ failureThreshold: 30, periodSeconds: 10, httpGet: { path: '/api/health', port: 3000, scheme: 'HTTP' } });
     expect(container.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
     expect(container.resources).toEqual({ requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '1024Mi' } });
     expect(container.env).toEqual([
