@@ -76,9 +76,12 @@ export class AffinityDoctorPlugin {
         ruleName: `${rule.id} (${rule.severity})`,
         recommendation: rule.rationale,
         fix: rule.fix,
+        // The CLI finds each object's construct path by its name alone (cdk8s keys
+        // construct-metadata.json by name), so where a Deployment and a Service share
+        // one it may show the other's path: the location names the object's kind.
         violatingResources: list.map(f => ({
           resourceName: f.resource.name,
-          locations: [f.message],
+          locations: [`${f.resource.kind} ${f.resource.name}: ${f.message}`],
           manifestPath: f.resource.file ?? '',
         })),
       });

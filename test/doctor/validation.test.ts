@@ -133,7 +133,7 @@ describe('AffinityDoctorPlugin (cdk8s CLI validations)', () => {
       ruleName: 'local-sessions-without-affinity (error)',
       recommendation: 'Several pods keep sessions to themselves behind a Service that spreads requests over all of them: users are logged out at random.',
       fix: expect.stringContaining('Pin each client to a pod'),
-      violatingResources: [{ resourceName: 'grafana', locations: [expect.stringContaining('users are logged out at random')], manifestPath: file }],
+      violatingResources: [{ resourceName: 'grafana', locations: [expect.stringMatching(/^Service grafana: .*users are logged out at random/)], manifestPath: file }],
     }]);
     expect(submitted).toEqual([{ status: 'failure', metadata: { findings: '1' } }]);
   });
