@@ -230,10 +230,34 @@ export function nginxAffinityOf(ingress: { [key: string]: any }): { affinity: st
 }
 
 /**
+ * Why ingress-nginx's cookie affinity on an Ingress pins nobody who reaches
+ * a Service through the Ingress's default backend (`spec.defaultBackend`),
+ * and what would. The controller gives an upstream its cookie only for the
+ * paths of the Ingress's rules, and sets the cookie only on those locations
+ * (`getBackendServers` fills the upstream's `SessionAffinity` and
+ * `CookieSessionAffinity.Locations` path by path; `createServers` makes the
+ * default backend the catch-all server's `/` location, or each rule host's
+ * fallback `/`, with `locationApplyAnnotations`, which carries no affinity).
+ * `upstream-hash-by` is set on the default backend's upstream too
+ * (`createUpstreams`): it is not concerned.
+ *
+ * @see https://github.com/kubernetes/ingress-nginx/blob/main/internal/ingress/controller/controller.go
+ * @see https://github.com/kubernetes/ingress-nginx/blob/main/rootfs/etc/nginx/lua/balancer/sticky.lua (should_set_cookie)
+ */
+export function nginxDefaultBackendWithoutCookie(ingress: { [key: string]: any }, service: string): NotCounted {
+  const via = `Ingress ${manifestName(ingress)}`;
+  return {
+    why: `${via} reaches Service ${service} through its default backend (spec.defaultBackend), which ingress-nginx gives no cookie affinity: it sets the cookie only on the paths of the Ingress's rules`,
+    fix: `route the requests for Service ${service} with a rule of ${via} (path / on its host) rather than its default backend, so that ingress-nginx sets the cookie there`,
+  };
+}
+
+/**
  * ingress-nginx gives cookie affinity to the backends of an Ingress that
- * asks for `affinity: cookie` (and only to that Ingress's paths), or hashes
- * clients by address with `upstream-hash-by`. With `service-upstream` its
- * only upstream is the Service's cluster IP, and neither pins a pod.
+ * asks for `affinity: cookie` (and only to that Ingress's paths: not to its
+ * default backend), or hashes clients by address with `upstream-hash-by`.
+ * With `service-upstream` its only upstream is the Service's cluster IP, and
+ * neither pins a pod.
  *
  * @see https://kubernetes.github.io/ingress-nginx/examples/affinity/cookie/
  */
@@ -249,6 +273,15 @@ export const INGRESS_NGINX_DETECTOR: FrontDetector = {
       return [];
     }
     const via = `Ingress ${manifestName(ingress)}`;
-    return ingressBackendRefs(ingress).map(ref => ({ namespace: context.namespace, name: ref.name, port: ref.port, ...found, via }));
+    const cookie = manifestAnnotations(ingress)[NGINX_AFFINITY_ANNOTATIONS.affinity] === NGINX_AFFINITY_COOKIE;
+    return ingressBackendRefs(ingress).map(ref => ({
+      namespace: context.namespace,
+      name: ref.name,
+      port: ref.port,
+      ...found,
+      // The cookie is never set there, whatever else the Ingress says.
+      ...(cookie && ref.defaultBackend === true ? { notCounted: nginxDefaultBackendWithoutCookie(ingress, ref.name) } : {}),
+      via,
+    }));
   },
 };

@@ -36,21 +36,25 @@ export function listOf(x: unknown): any[] {
   return Array.isArray(x) ? x : [];
 }
 
-/** A Kubernetes Ingress's backends (networking.k8s.io/v1, and the older v1beta1 shape), with their ports. */
-export function ingressBackendRefs(ingress: Manifest): Array<{ name: string; port?: number | string }> {
-  const out: Array<{ name: string; port?: number | string }> = [];
-  const add = (backend: any) => {
+/**
+ * A Kubernetes Ingress's backends (networking.k8s.io/v1, and the older
+ * v1beta1 shape), with their ports; `defaultBackend` marks the Ingress's
+ * default backend (`spec.defaultBackend`, or v1beta1's `spec.backend`).
+ */
+export function ingressBackendRefs(ingress: Manifest): Array<{ name: string; port?: number | string; defaultBackend?: boolean }> {
+  const out: Array<{ name: string; port?: number | string; defaultBackend?: boolean }> = [];
+  const add = (backend: any, defaultBackend: boolean) => {
     const name = backend?.service?.name ?? backend?.serviceName;
     if (typeof name === 'string') {
       const port = backend?.service?.port?.number ?? backend?.service?.port?.name ?? backend?.servicePort;
-      out.push({ name, ...(typeof port === 'number' || typeof port === 'string' ? { port } : {}) });
+      out.push({ name, ...(typeof port === 'number' || typeof port === 'string' ? { port } : {}), ...(defaultBackend ? { defaultBackend } : {}) });
     }
   };
-  add(ingress.spec?.defaultBackend);
-  add(ingress.spec?.backend);
+  add(ingress.spec?.defaultBackend, true);
+  add(ingress.spec?.backend, true);
   for (const rule of listOf(ingress.spec?.rules)) {
     for (const path of listOf(rule?.http?.paths)) {
-      add(path?.backend);
+      add(path?.backend, false);
     }
   }
   return out;

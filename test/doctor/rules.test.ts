@@ -579,6 +579,75 @@ describe('affinity settings a front reads but that pin nobody as written', () =>
     expect(local([...round, ingress('grafana', 'grafana', { 'nginx.ingress.kubernetes.io/affinity': 'cookie' })])).toEqual([]);
   });
 
+  describe('ingress-nginx cookie affinity and an Ingress\'s default backend, which ingress-nginx gives no cookie', () => {
+    // Three pods that keep sessions locally, as a new user's manifests had them.
+    const app = (): Obj[] => [
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'j', namespace: 'shop', annotations: { 'cdk8s-session-affinity.dev/local-sessions': 'true' } },
+        spec: {
+          replicas: 3,
+          selector: { matchLabels: { app: 'j' } },
+          template: { metadata: { labels: { app: 'j' } }, spec: { containers: [{ name: 'app', image: 'ghcr.io/example/j:1.0', ports: [{ containerPort: 8080 }] }] } },
+        },
+      },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'j', namespace: 'shop' }, spec: { selector: { app: 'j' }, ports: [{ port: 80, targetPort: 8080 }] } },
+    ];
+    const backend = (name: string) => ({ service: { name, port: { number: 80 } } });
+    const cookieIngress = (spec: Obj): Obj => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'j', namespace: 'shop', annotations: { 'nginx.ingress.kubernetes.io/affinity': 'cookie' } },
+      spec: { ingressClassName: 'nginx', ...spec },
+    });
+
+    test('GIVEN pods with local sessions reached only through the default backend of a cookie Ingress THEN an error: the cookie is not counted, with why and what to change', () => {
+      // WHEN
+      const found = local([...app(), cookieIngress({ defaultBackend: backend('j') })]);
+      // THEN
+      expect(found).toHaveLength(1);
+      expect(found[0].severity).toBe(Severity.ERROR);
+      expect(found[0].message).toBe('Service shop/j spreads requests over the 3 pods of Deployment j, and its pods keep sessions to themselves (annotation cdk8s-session-affinity.dev/local-sessions: "true"); '
+        + 'with no ClientIP or cookie affinity in front, users are logged out at random. '
+        + 'Not counted: ingress-nginx cookie affinity on Ingress j, as Ingress j reaches Service j through its default backend (spec.defaultBackend), which ingress-nginx gives no cookie affinity: it sets the cookie only on the paths of the Ingress\'s rules');
+      expect(found[0].fix).toBe('Route the requests for Service j with a rule of Ingress j (path / on its host) rather than its default backend, so that ingress-nginx sets the cookie there; '
+        + 'or better, keep sessions in a store every pod shares (Redis, a database; for Grafana, GF_DATABASE_TYPE mysql or postgres).');
+    });
+
+    test('GIVEN the older spec.backend (extensions/v1beta1) THEN the same', () => {
+      const old = { ...cookieIngress({ backend: { serviceName: 'j', servicePort: 80 } }), apiVersion: 'extensions/v1beta1' };
+      expect(local([...app(), old]).map(f => f.message)).toEqual([expect.stringContaining('as Ingress j reaches Service j through its default backend')]);
+    });
+
+    test('GIVEN the Service routed by a rule of the Ingress too, or by a rule instead THEN the cookie counts', () => {
+      const rule = { rules: [{ host: 'j.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: backend('j') }] } }] };
+      expect(local([...app(), cookieIngress({ ...rule, defaultBackend: backend('j') })])).toEqual([]);
+      expect(local([...app(), cookieIngress(rule)])).toEqual([]);
+    });
+
+    test('GIVEN a rule to another Service and the default backend to this one THEN only the default backend\'s pods are reported', () => {
+      const rule = { rules: [{ host: 'j.example.com', http: { paths: [{ path: '/api', pathType: 'Prefix', backend: backend('api') }] } }] };
+      const api: Obj[] = [
+        { ...app()[0], metadata: { ...app()[0].metadata, name: 'api' }, spec: { ...app()[0].spec, selector: { matchLabels: { app: 'api' } }, template: { ...app()[0].spec.template, metadata: { labels: { app: 'api' } } } } },
+        { ...app()[1], metadata: { name: 'api', namespace: 'shop' }, spec: { selector: { app: 'api' }, ports: [{ port: 80 }] } },
+      ];
+      const found = local([...app(), ...api, cookieIngress({ ...rule, defaultBackend: backend('j') })]);
+      expect(found.map(f => f.resource.name)).toEqual(['j']);
+    });
+
+    test('GIVEN upstream-hash-by on the client address THEN the default backend is pinned: ingress-nginx sets it on that upstream too', () => {
+      const hashed = cookieIngress({ defaultBackend: backend('j') });
+      hashed.metadata.annotations = { 'nginx.ingress.kubernetes.io/upstream-hash-by': '$remote_addr' };
+      expect(local([...app(), hashed])).toEqual([]);
+    });
+
+    test('GIVEN the Ingress served by Traefik THEN the reason given is the class', () => {
+      const found = local([...app(), withClass(cookieIngress({ defaultBackend: backend('j') }), 'traefik')]);
+      expect(found[0].message).toContain('as Ingress j is served by Traefik');
+    });
+  });
+
   test('service-upstream on an Ingress another controller serves changes nothing', () => {
     // GIVEN ingress-nginx's annotations on an Ingress of a Traefik class
     const front = withClass(ingress('grafana', 'grafana', { 'nginx.ingress.kubernetes.io/affinity': 'cookie', 'nginx.ingress.kubernetes.io/service-upstream': 'true' }), 'traefik');
@@ -818,6 +887,17 @@ describe('nginx-balanced-affinity-autoscaled', () => {
     expect(found([...app, hpa('app'), ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}service-upstream`]: 'true' })])).toEqual([]);
     expect(found([...app, hpa('app'), withClass(ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie' }), 'traefik')])).toEqual([]);
     expect(found([...app, hpa('app'), ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}affinity-mode`]: 'sticky' })])).toEqual([]);
+  });
+
+  test('not for the default backend\'s pods, which ingress-nginx gives no cookie', () => {
+    // GIVEN the autoscaled pods reached only through the cookie Ingress's default backend
+    const front = ingress('app', 'app', { [`${NGINX}affinity`]: 'cookie' });
+    const { rules: _rules, ...spec } = front.spec;
+    const onlyDefault = { ...front, spec: { ...spec, defaultBackend: { service: { name: 'app', port: { number: 80 } } } } };
+    // THEN nothing moves: no user is pinned there to begin with
+    expect(found([...app, hpa('app'), onlyDefault])).toEqual([]);
+    // AND a rule of the Ingress to them is found as before
+    expect(found([...app, hpa('app'), { ...onlyDefault, spec: { ...onlyDefault.spec, rules: front.spec.rules } }])).toHaveLength(1);
   });
 });
 

@@ -17,7 +17,8 @@ import {
   nginxPathsAreRegex,
 } from '../../facts/ingress-nginx';
 import { nginxClusterIpUpstream } from '../../facts/ingress-upstreams';
-import { Doc, Inventory, annotationsOf, ingressBackends, isObject, nameOf, namespaceOf } from '../inventory';
+import { ingressBackendRefs } from '../../facts/manifests';
+import { Doc, Inventory, annotationsOf, isObject, nameOf, namespaceOf } from '../inventory';
 import { Severity } from '../model';
 
 const A = NGINX_AFFINITY_ANNOTATIONS;
@@ -193,7 +194,8 @@ export const nginxBalancedAffinityAutoscaled: Rule = {
         continue;
       }
       const namespace = namespaceOf(ing.obj);
-      const scaled = ingressBackends(ing.obj)
+      // The default backend gets no cookie (see nginxDefaultBackendWithoutCookie): only the rules' Services.
+      const scaled = [...new Set(ingressBackendRefs(ing.obj).filter(ref => ref.defaultBackend !== true).map(ref => ref.name))]
         .flatMap(name => {
           const svc = inventory.find('Service', namespace, name);
           return svc ? inventory.workloadsOf(svc) : [];
