@@ -89,16 +89,27 @@ export function writtenLifetime(target: MigrationTarget, cookie: SourceCookie): 
 /**
  * The fate of every cookie annotation present on an Ingress, for a target:
  * annotation key to fate. `cookie` is what ingress-nginx makes of them
- * (`undefined` without `affinity: cookie`).
+ * (`undefined` without `affinity: cookie`); `setNowhere` says why
+ * ingress-nginx sets that cookie on none of the Ingress's locations, when it
+ * does not (only a default backend).
  */
 export function cookieFates(
   target: MigrationTarget,
   annotations: { [key: string]: string },
   cookie: SourceCookie | undefined,
   gatewayApi: MigrationGatewayApi,
+  setNowhere?: string,
 ): Map<string, Fate> {
   const out = new Map<string, Fate>();
   const present = COOKIE_ANNOTATIONS.filter(k => annotations[k] !== undefined);
+  if (cookie && setNowhere !== undefined) {
+    for (const k of present) {
+      out.set(k, k === A.affinity
+        ? dropped(`no affinity in the source: ${setNowhere}; no persistence written (route with a rule, such as path /, to get the cookie)`)
+        : dropped('no affinity in the source (ingress-nginx sets the cookie on none of this Ingress\'s locations), so it changes nothing'));
+    }
+    return out;
+  }
   if (!cookie) {
     const value = annotations[A.affinity];
     for (const k of present) {

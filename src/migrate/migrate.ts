@@ -94,6 +94,21 @@ function withoutAffinity(p: SourcePath): boolean {
 }
 
 /**
+ * Why ingress-nginx sets the cookie of an Ingress with `affinity: cookie` on
+ * none of its locations, when it does not: every location is one it gives no
+ * affinity (only a default backend, without a rule to a Service); undefined
+ * when some location gets the cookie, or the Ingress asks for none.
+ */
+function cookieSetNowhere(ingress: SourceIngress): string | undefined {
+  const paths = ingress.hosts.flatMap(h => h.paths);
+  if (ingress.cookie === undefined || paths.length === 0 || paths.some(p => !withoutAffinity(p) && p.backends.length > 0)) {
+    return undefined;
+  }
+  const reasons = [...new Set(paths.filter(withoutAffinity).map(p => p.withoutAffinity))];
+  return `ingress-nginx sets the cookie on none of this Ingress's locations (it gives ${reasons.join(' and ')} no affinity, and the Ingress has no rule to a Service)`;
+}
+
+/**
  * The cookie one of the target's objects writes for the locations it serves:
  * where the annotations leave Path and Secure out, the ones ingress-nginx
  * gives those locations (`cookieAt`), with a note saying so, or saying what
@@ -850,8 +865,8 @@ function pathCoverage(ingress: SourceIngress, fate: Fate): Fate {
 }
 
 /** Notes for every annotation of a main Ingress that the cookie and canary notes do not cover. */
-function otherAnnotationNotes(ctx: Context, ingress: SourceIngress, notes: Notes): void {
-  const fates = cookieFates(ctx.target, ingress.annotations, ingress.cookie, ctx.gatewayApi);
+function otherAnnotationNotes(ctx: Context, ingress: SourceIngress, notes: Notes, setNowhere: string | undefined): void {
+  const fates = cookieFates(ctx.target, ingress.annotations, ingress.cookie, ctx.gatewayApi, setNowhere);
   const keys = Object.keys(ingress.annotations);
   // affinity-mode left out: ingress-nginx balances, and the target may not (cookieFates gives its fate).
   if (ingress.annotations[A.affinityMode] === undefined && fates.has(A.affinityMode)) {
@@ -982,20 +997,23 @@ export function migrateDocs(docs: readonly SourceDoc[], options: MigrationOption
     }
   }
   for (const m of mains) {
-    otherAnnotationNotes(ctx, m.ingress, m.notes);
-    tlsNotes(ctx, m.ingress, m.notes);
+    const setNowhere = cookieSetNowhere(m.ingress);
+    otherAnnotationNotes(ctx, m.ingress, m.notes, setNowhere);
+    // A cookie ingress-nginx sets nowhere is no affinity: the target gets none either.
+    const ingress: SourceIngress = setNowhere === undefined ? m.ingress : { ...m.ingress, cookie: undefined };
+    tlsNotes(ctx, ingress, m.notes);
     switch (ctx.target) {
       case MigrationTarget.TRAEFIK:
-        renderTraefik(ctx, m.ingress, m.notes);
+        renderTraefik(ctx, ingress, m.notes);
         break;
       case MigrationTarget.CONTOUR:
-        renderContour(ctx, m.ingress, m.notes);
+        renderContour(ctx, ingress, m.notes);
         break;
       case MigrationTarget.NGINX_PLUS:
-        renderNginxPlus(ctx, m.ingress, m.notes);
+        renderNginxPlus(ctx, ingress, m.notes);
         break;
       default:
-        renderHttpRoutes(ctx, m.ingress, m.notes);
+        renderHttpRoutes(ctx, ingress, m.notes);
     }
   }
   splitSharedCookies(ctx);

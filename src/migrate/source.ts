@@ -55,18 +55,10 @@ export interface SourcePath {
   header?: { name: string; value: string; regex: boolean };
   /**
    * Why ingress-nginx gives this location no cookie affinity, when it gives
-   * none: the default backend, or a rule whose path is empty.
+   * none: the default backend.
    */
   readonly withoutAffinity?: string;
 }
-
-/**
- * ingress-nginx serves a rule with an empty path (ImplementationSpecific
- * allows one) at the location `/`, but lists the path as written, empty,
- * among the cookie's locations, and sets the cookie only where the
- * location's path is listed: such a rule gets no affinity.
- */
-const EMPTY_PATH_WITHOUT_AFFINITY = 'a rule with an empty path (served at /, but its cookie location is listed as "", which never matches)';
 
 /** The paths of one host (`undefined`: any host). */
 export interface SourceHost {
@@ -185,13 +177,14 @@ export function readIngress(obj: { [k: string]: any }, file?: string, line?: num
     const httpPaths: any[] = Array.isArray(rule?.http?.paths) ? rule.http.paths : [];
     httpPaths.forEach((p, i) => {
       const backend = backendOf(p?.backend);
+      // An empty path (ImplementationSpecific allows one) is `/` to ingress-nginx in every respect,
+      // the cookie included: its store rewrites it to "/" before any location is made.
       const written = typeof p?.path === 'string' && p.path !== '';
       paths.push({
         field: `spec.rules[${r}].http.paths[${i}]`,
         path: written ? p.path : '/',
         pathType: typeof p?.pathType === 'string' ? p.pathType : 'ImplementationSpecific',
         backends: backend ? [backend] : [],
-        ...(written ? {} : { withoutAffinity: EMPTY_PATH_WITHOUT_AFFINITY }),
       });
     });
     const host = typeof rule?.host === 'string' && rule.host !== '' ? rule.host : undefined;

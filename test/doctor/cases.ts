@@ -129,8 +129,8 @@ export const CASES: RuleCase[] = [
       withPaths(ingress('admin', 'admin', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}affinity-mode`]: 'persistent', [`${NGINX}session-cookie-path`]: '/' }), '/admin'),
     ],
     message: 'Ingress web: Services "web" and "admin" on host "app.example.com" share the affinity cookie "INGRESSCOOKIE" (Path /), whose value names a pod of the Service that set it: each replaces the other\'s cookie, so neither stays sticky',
-    // A Path per location; a rule with an empty path, which gets no cookie; Services with Traefik's
-    // annotations (a name with no value is none) behind Ingresses with ingress-nginx's affinity.
+    // A Path per location; Services with Traefik's annotations (a name with no value is none)
+    // behind Ingresses with ingress-nginx's affinity.
     clean: [
       service('web'), service('admin'),
       ingress('web', 'web', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}affinity-mode`]: 'persistent' }),
@@ -141,7 +141,6 @@ export const CASES: RuleCase[] = [
       { ...withPaths(ingress('shop2', 'shop2'), '/two'), spec: { ...withPaths(ingress('shop2', 'shop2'), '/two').spec, ingressClassName: 'traefik' } },
       service('cart', {}, { [TRAEFIK_STICKY]: 'true', [`${TRAEFIK_STICKY}.name`]: 'WEB' }),
       service('api', {}, { [TRAEFIK_STICKY]: 'true', [`${TRAEFIK_STICKY}.name`]: 'WEB' }),
-      withPaths(ingress('legacy', 'admin', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}affinity-mode`]: 'persistent', [`${NGINX}session-cookie-path`]: '/' }), ''),
       ingress('cart', 'cart', { [`${NGINX}affinity`]: 'cookie' }),
       withPaths(ingress('api', 'api', { [`${NGINX}affinity`]: 'cookie' }), '/api'),
     ],

@@ -404,6 +404,17 @@ describe('a Traefik cookie whose Domain spans the hosts of other Ingresses', () 
     expect(found([virtualServer([{ name: 'SHOPID' }, { name: 'SHOPID' }])])).toEqual([]);
   });
 
+  test('ingress-nginx in persistent mode: a rule with an empty path is the location / and gets the cookie there, Path /', () => {
+    // GIVEN an Ingress of the host with an empty path (ingress-nginx's store rewrites it to "/") to another Service
+    const NGINX = 'nginx.ingress.kubernetes.io/';
+    const persistent = { [`${NGINX}affinity`]: 'cookie', [`${NGINX}affinity-mode`]: 'persistent' };
+    const manifests = [service('web'), service('admin'), withPaths(ingress('web', 'web', persistent), '/'), withPaths(ingress('legacy', 'admin', persistent), '')];
+    // THEN both cookies are INGRESSCOOKIE at Path /
+    expect(found(manifests)).toEqual([
+      'Ingress web: Services "web" and "admin" on host "app.example.com" share the affinity cookie "INGRESSCOOKIE" (Path /), whose value names a pod of the Service that set it: each replaces the other\'s cookie, so neither stays sticky',
+    ]);
+  });
+
   test('is shared with the Service of the host under that Domain', () => {
     expect(found(shopAndApi({ 'traefik.ingress.kubernetes.io/service.sticky.cookie.domain': '.Example.com' }))).toEqual([
       'Ingress api: Services "api" and "shop" on host "api.example.com" share the affinity cookie "WEB" (Path /), whose value names a pod of the Service that set it: each replaces the other\'s cookie, so neither stays sticky',

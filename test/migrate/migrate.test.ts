@@ -339,27 +339,55 @@ describe('the cookie Path and Secure ingress-nginx gives a location when the ann
     ]);
   });
 
-  test('GIVEN a rule with an empty path (ImplementationSpecific) WHEN migrated THEN it gets no affinity, as in ingress-nginx, and a shared cookie says so', () => {
-    // ingress-nginx serves it at the location /, but lists "" among the cookie's locations: no cookie is set there.
+  test('GIVEN an Ingress with affinity: cookie and only a default backend WHEN migrated THEN the report does not say the cookie was carried: no location had it, and none is written', () => {
+    // GIVEN the Ingress a new user had: its one backend is the default one, which ingress-nginx gives no cookie
+    const onlyDefault = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'j', namespace: 'shop', annotations: { [`${A}affinity`]: 'cookie', [`${A}session-cookie-name`]: 'route' } },
+      spec: { ingressClassName: 'nginx', defaultBackend: { service: { name: 'j', port: { number: 80 } } } },
+    };
+    // WHEN --to traefik
+    const traefik = migrate(MigrationTarget.TRAEFIK, onlyDefault);
+    // THEN the route has no sticky cookie, and the affinity line says why, as dropped
+    expect(traefik.objects.map(o => o.spec.routes.map((r: any) => [r.match, r.services[0].sticky]))).toEqual([[['PathPrefix(`/`)', undefined]]]);
+    expect(notesOn(traefik, `${A}affinity`)).toEqual([
+      'dropped: no affinity in the source: ingress-nginx sets the cookie on none of this Ingress\'s locations (it gives the default backend no affinity, and the Ingress has no rule to a Service); '
+      + 'no persistence written (route with a rule, such as path /, to get the cookie)',
+    ]);
+    expect(notesOn(traefik, `${A}session-cookie-name`)).toEqual([
+      'dropped: no affinity in the source (ingress-nginx sets the cookie on none of this Ingress\'s locations), so it changes nothing',
+    ]);
+    expect(traefik.notes.map(n => n.detail).filter(d => d.includes('sticky.cookie'))).toEqual([]);
+    expect(traefik.exact).toBe(false);
+    // AND a target that holds the cookie per Service writes no cookie object for the default backend's Service
+    const istio = migrate(MigrationTarget.ISTIO, onlyDefault);
+    expect(istio.objects.map(o => o.kind)).toEqual(['HTTPRoute']);
+    expect(notesOn(istio, `${A}affinity`)).toEqual([expect.stringMatching(/^dropped: no affinity in the source: ingress-nginx sets the cookie on none/)]);
+    // AND with a rule beside the default backend, the cookie is carried for the rule
+    const withRule = { ...onlyDefault, spec: { ...onlyDefault.spec, rules: [{ host: 'j.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'j', port: { number: 80 } } } }] } }] } };
+    expect(notesOn(migrate(MigrationTarget.TRAEFIK, withRule), `${A}affinity`)).toEqual(['carried: cookie affinity: IngressRoute sticky.cookie']);
+  });
+
+  test('GIVEN a rule with an empty path (ImplementationSpecific) WHEN migrated THEN it is the location / and gets the cookie there, as in ingress-nginx', () => {
+    // ingress-nginx's store rewrites the empty path to "/" before it makes the locations, so the
+    // cookie's locations list "/" and the cookie is set there, with Path /.
     const ingress = app({}, { tls: false });
     ingress.spec.rules[0].http.paths[1] = { path: '', pathType: 'ImplementationSpecific', backend: { service: { name: 'api', port: { number: 80 } } } };
     const field = 'spec.rules[0].http.paths[1]';
     const traefik = migrate(MigrationTarget.TRAEFIK, ingress);
-    expect(traefik.objects[0].spec.routes.map((r: any) => [r.match, r.services[0].sticky !== undefined])).toEqual([
-      ['Host(`app.example.com`) && PathPrefix(`/app`)', true], ['Host(`app.example.com`) && PathPrefix(`/`)', false],
+    // (Traefik's own default Path is /: none is written.)
+    expect(traefik.objects[0].spec.routes.map((r: any) => [r.match, r.services[0].sticky !== undefined, r.services[0].sticky?.cookie.path])).toEqual([
+      ['Host(`app.example.com`) && PathPrefix(`/app`)', true, '/app'], ['Host(`app.example.com`) && PathPrefix(`/`)', true, undefined],
     ]);
-    expect(notesOn(traefik, field)).toContainEqual(expect.stringMatching(/^carried: ingress-nginx gives a rule with an empty path .* no affinity; its route gets none$/));
+    expect(notesOn(traefik, field).filter(n => n.includes('affinity'))).toEqual([]);
     const gateway = migrate(MigrationTarget.GATEWAY_API, ingress);
     const route = gateway.objects.find(o => o.kind === 'HTTPRoute');
-    expect(route.spec.rules.map((r: any) => [r.matches[0].path.value, r.sessionPersistence !== undefined])).toEqual([['/app', true], ['/', false]]);
-    // One Service's cookie for both locations: that location gets the cookie in the output, not in ingress-nginx.
-    const istio = migrate(MigrationTarget.ISTIO, app({}, { tls: false, oneService: true }));
-    expect(notesOn(istio, field)).toEqual([]);
+    expect(route.spec.rules.map((r: any) => [r.matches[0].path.value, r.sessionPersistence !== undefined])).toEqual([['/app', true], ['/', true]]);
+    // One Service's cookie for both locations: nothing approximated for the empty path.
     const shared = app({}, { tls: false, oneService: true });
     shared.spec.rules[0].http.paths[1] = { path: '', pathType: 'ImplementationSpecific', backend: { service: { name: 'app', port: { number: 80 } } } };
-    const result = migrate(MigrationTarget.ISTIO, shared);
-    expect(notesOn(result, field)).toContainEqual(expect.stringMatching(/^approximated: ingress-nginx gives a rule with an empty path .* no affinity, but DestinationRule .* is the cookie for it too$/));
-    expect(result.exact).toBe(false);
+    expect(notesOn(migrate(MigrationTarget.ISTIO, shared), field).filter(n => n.includes('affinity'))).toEqual([]);
   });
 
   test('GIVEN session-cookie-path "/" and two Services on one host WHEN --to traefik THEN approximated: each Service gets a cookie name of its own, as Traefik\'s cookie names a server of one Service', () => {

@@ -264,13 +264,11 @@ function podNamingCookieRoutes(inventory: Inventory, ing: Doc, host: string): Co
       if (typeof service !== 'string') {
         continue;
       }
-      const written = typeof p.path === 'string' && p.path !== '';
       if (persistent) {
-        // An empty path gets no cookie (its cookie location is listed as "");
-        // without session-cookie-path the cookie gets the location's path.
-        if (written) {
-          out.push({ ingress: ing, service, cookie: nginxName, path: annotations[A.path] || p.path, domain: cookieDomain(annotations[A.domain]) });
-        }
+        // Without session-cookie-path the cookie gets the location's path; an empty path is
+        // ingress-nginx's "/" (its store rewrites it before making the locations).
+        const path = typeof p.path === 'string' && p.path !== '' ? p.path : '/';
+        out.push({ ingress: ing, service, cookie: nginxName, path: annotations[A.path] || path, domain: cookieDomain(annotations[A.domain]) });
         continue;
       }
       if (annotations[A.affinity] !== undefined) {
