@@ -8,7 +8,7 @@ import {
 import { NO_ERRORS, pathOf, propError } from '../errors';
 import { browserCookieDomain, domainMatches } from '../facts/cookie';
 import {
-  NGINX_AFFINITY_ANNOTATIONS, NGINX_DEFAULT_COOKIE_NAME, NGINX_REGEX_ANNOTATIONS, nginxPathsAreRegex, REGEX_PATH_CHARACTERS,
+  NGINX_AFFINITY_ANNOTATIONS, NGINX_AFFINITY_COOKIE, NGINX_DEFAULT_COOKIE_NAME, NGINX_REGEX_ANNOTATIONS, nginxPathsAreRegex, REGEX_PATH_CHARACTERS,
 } from '../facts/ingress-nginx';
 import { describeNameRule, followsNameRule, NameRule } from '../facts/names';
 import { TRAEFIK_STICKY_ANNOTATIONS } from '../facts/traefik';
@@ -419,11 +419,12 @@ export class CookieAffinityIngress extends kplus.Ingress {
           return hasRule ? NO_ERRORS : [NO_RULE];
         }
         const annotations = this.annotationErrors();
+        const onlyDefault = this.defaultBackendOnlyErrors();
         const paths = this.cookiePathErrors();
         const shared = this.sharedCookieErrors();
         const backends = this.backendErrors();
-        const errors = annotations.length + paths.length + shared.length + backends.length === 0
-          ? NO_ERRORS : [...annotations, ...paths, ...shared, ...backends];
+        const errors = annotations.length + onlyDefault.length + paths.length + shared.length + backends.length === 0
+          ? NO_ERRORS : [...annotations, ...onlyDefault, ...paths, ...shared, ...backends];
         return hasRule ? errors : [NO_RULE, ...errors];
       },
     });
@@ -788,6 +789,25 @@ export class CookieAffinityIngress extends kplus.Ingress {
       }
     }
     return errors;
+  }
+
+  /**
+   * An Ingress whose only backend is its default one, with a controller that
+   * gives the default backend no cookie: ingress-nginx gives an upstream its
+   * cookie only for the paths of the Ingress's rules, and sets it only on
+   * their locations (the default backend becomes its catch-all location,
+   * which carries none of the Ingress's affinity), so the cookie would pin
+   * nobody. With rules beside it the Ingress is fine (the synth-time doctor
+   * reports the default backend's pods if they keep sessions to themselves).
+   * Rules may be added after the constructor, so this is told at synth.
+   */
+  private defaultBackendOnlyErrors(): string[] {
+    if (!this.state.withDefault || this.state.routes.size > 0
+      || this.ingressAnnotations[NGINX_AFFINITY_ANNOTATIONS.affinity] !== NGINX_AFFINITY_COOKIE) {
+      return NO_ERRORS;
+    }
+    return [`'defaultBackend' (the Ingress's only backend) gets no 'cookie' with ${this.controller.name}, which sets the cookie only on the paths of the Ingress's rules, `
+      + 'so no user would be kept on one pod: route the traffic with a rule instead, such as addRule(\'/\', backend) (or addHostRule(host, \'/\', backend))'];
   }
 
   /**

@@ -83,7 +83,7 @@ describe('ingress-nginx', () => {
     const ingress = new CookieAffinityIngress(chart, 'Ingress', {
       controller: IngressController.nginx({ affinityMode: NginxAffinityMode.PERSISTENT, changeOnFailure: true, ingressClassName: 'nginx' }),
       cookie: { name: 'sticky', maxAge: Duration.minutes(30), path: '/app', domain: 'example.com', secure: true, sameSite: SameSite.STRICT },
-      defaultBackend: kplus.IngressBackend.fromService(service(chart)),
+      rules: [{ path: '/app', backend: kplus.IngressBackend.fromService(service(chart)) }],
     });
     const ing = only(synthValid(chart), 'Ingress');
     expect(ingress.controller.ingressClassName).toBe('nginx');

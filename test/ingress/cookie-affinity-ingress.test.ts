@@ -37,7 +37,7 @@ describe('CookieAffinityIngress with ingress-nginx (the default)', () => {
 
   test('GIVEN no cookie THEN only the affinity annotation is written, and the controller\'s defaults apply', () => {
     const chart = newChart();
-    new CookieAffinityIngress(chart, 'Ingress', { defaultBackend: kplus.IngressBackend.fromService(service(chart)) });
+    new CookieAffinityIngress(chart, 'Ingress', { rules: [{ path: '/', backend: kplus.IngressBackend.fromService(service(chart)) }] });
     expect(only(synthValid(chart), 'Ingress').metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/affinity': 'cookie' });
   });
 
@@ -51,7 +51,7 @@ describe('CookieAffinityIngress with ingress-nginx (the default)', () => {
   test('GIVEN TLS added after construction THEN the cookie is Secure', () => {
     const chart = newChart();
     const ingress = new CookieAffinityIngress(chart, 'Ingress', { cookie: { name: 'app-affinity' } });
-    ingress.addDefaultBackend(kplus.IngressBackend.fromService(service(chart)));
+    ingress.addRule('/', kplus.IngressBackend.fromService(service(chart)));
     ingress.addTls([{ hosts: ['app.example.com'], secret: kplus.Secret.fromSecretName(chart, 'Tls', 'app-tls') }]);
     expect(only(synthValid(chart), 'Ingress').metadata.annotations['nginx.ingress.kubernetes.io/session-cookie-secure']).toBe('true');
   });
@@ -74,7 +74,7 @@ describe('CookieAffinityIngress with ingress-nginx (the default)', () => {
     new CookieAffinityIngress(chart, 'Ingress', {
       cookie: { secure: false },
       tls: [{ hosts: ['app.example.com'] }],
-      defaultBackend: kplus.IngressBackend.fromService(service(chart)),
+      rules: [{ path: '/', backend: kplus.IngressBackend.fromService(service(chart)) }],
     });
     expect(only(synthValid(chart), 'Ingress').metadata.annotations['nginx.ingress.kubernetes.io/session-cookie-secure']).toBeUndefined();
   });
@@ -98,6 +98,51 @@ describe('CookieAffinityIngress with ingress-nginx (the default)', () => {
     new CookieAffinityIngress(chart, 'Ingress');
     expect(() => Testing.synth(chart)).toThrow(
       '  [test/Ingress] \'rules\' (none) must hold at least one rule, or a \'defaultBackend\' must be given: an Ingress with neither routes nothing; add one with addRule(), addHostRule() or addDefaultBackend()');
+  });
+
+  describe('a default backend, which ingress-nginx gives no cookie', () => {
+    const ONLY_DEFAULT = '\'defaultBackend\' (the Ingress\'s only backend) gets no \'cookie\' with ingress-nginx, which sets the cookie only on the paths of the Ingress\'s rules, '
+      + 'so no user would be kept on one pod: route the traffic with a rule instead, such as addRule(\'/\', backend) (or addHostRule(host, \'/\', backend))';
+
+    test('GIVEN only addDefaultBackend() THEN the synth fails, naming \'cookie\', \'defaultBackend\' and what to do', () => {
+      // GIVEN
+      const chart = newChart();
+      const ingress = new CookieAffinityIngress(chart, 'Ingress');
+      // WHEN
+      ingress.addDefaultBackend(kplus.IngressBackend.fromService(service(chart)));
+      // THEN
+      expect(() => Testing.synth(chart)).toThrow(`[test/Ingress] ${ONLY_DEFAULT}`);
+    });
+
+    test('GIVEN the default backend in props THEN the same', () => {
+      const chart = newChart();
+      new CookieAffinityIngress(chart, 'Ingress', { cookie: { name: 'app-affinity' }, defaultBackend: kplus.IngressBackend.fromService(service(chart)) });
+      expect(() => Testing.synth(chart)).toThrow(ONLY_DEFAULT);
+    });
+
+    test('GIVEN a rule added after construction, beside the default backend THEN the synth succeeds', () => {
+      // Rules may come after the constructor: this is told at synth.
+      const chart = newChart();
+      const ingress = new CookieAffinityIngress(chart, 'Ingress', { defaultBackend: kplus.IngressBackend.fromService(service(chart)) });
+      ingress.addRule('/api', kplus.IngressBackend.fromService(service(chart, 'api', 'Api')));
+      const ing = only(synthValid(chart), 'Ingress');
+      expect(ing.spec.defaultBackend.service.name).toBe('app-service');
+      expect(ing.spec.rules[0].http.paths.map((p: any) => p.path)).toEqual(['/api']);
+    });
+
+    test('GIVEN a host\'s default backend (a rule for path / of the host) THEN the synth succeeds', () => {
+      const chart = newChart();
+      const ingress = new CookieAffinityIngress(chart, 'Ingress');
+      ingress.addHostDefaultBackend('app.example.com', kplus.IngressBackend.fromService(service(chart)));
+      expect(only(synthValid(chart), 'Ingress').spec.rules[0].http.paths[0].path).toBe('/');
+    });
+
+    test('GIVEN a controller that writes the cookie on the Service THEN the default backend alone is fine', () => {
+      // Traefik reads the sticky cookie from the Service, whichever way the Ingress reaches it.
+      const chart = newChart();
+      new CookieAffinityIngress(chart, 'Ingress', { controller: IngressController.traefik(), defaultBackend: kplus.IngressBackend.fromService(service(chart)) });
+      expect(() => Testing.synth(chart)).not.toThrow();
+    });
   });
 });
 
@@ -427,7 +472,7 @@ describe('CookieAffinityIngress with a controller that reads the Service', () =>
 
   test('GIVEN metadata.annotations null (plain JavaScript) THEN it reads as none', () => {
     const chart = newChart();
-    const ingress = new CookieAffinityIngress(chart, 'Ingress', { metadata: { annotations: null as any }, defaultBackend: kplus.IngressBackend.fromService(service(chart)) });
+    const ingress = new CookieAffinityIngress(chart, 'Ingress', { metadata: { annotations: null as any }, rules: [{ path: '/', backend: kplus.IngressBackend.fromService(service(chart)) }] });
     expect(only(synthValid(chart), 'Ingress').metadata.annotations['nginx.ingress.kubernetes.io/affinity']).toBe('cookie');
     // Each Ingress has a map of its own, even where the controller writes none on Services.
     ingress.serviceAnnotations.extra = 'kept';
