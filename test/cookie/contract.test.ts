@@ -73,12 +73,19 @@ const albAttributes = (m: Manifest[]) => Object.fromEntries(
 const permanentOrNot = (sp: any): number | undefined =>
   (sp.cookieConfig?.lifetimeType === 'Permanent' ? gatewaySeconds(sp.absoluteTimeout) : undefined);
 
-const ingress = (controller: () => IngressController) => (chart: Chart, backend: kplus.Service, cookie: AffinityCookie) =>
+/**
+ * An Ingress to the backend: its default backend, or (`routeWithRule`, for ingress-nginx, which
+ * gives the default backend no cookie and refuses an Ingress with no other) an Exact rule at the
+ * cookie's Path, which that Path covers, or at '/' for a Path the cookie model refuses anyway.
+ */
+const ingress = (controller: () => IngressController, routeWithRule = false) => (chart: Chart, backend: kplus.Service, cookie: AffinityCookie) =>
   new CookieAffinityIngress(chart, 'Subject', {
     metadata: { namespace: backend.metadata.namespace },
     controller: controller(),
     cookie,
-    defaultBackend: kplus.IngressBackend.fromService(backend),
+    ...(routeWithRule
+      ? { rules: [{ path: typeof cookie.path === 'string' && cookie.path.startsWith('/') ? cookie.path : '/', pathType: kplus.HttpIngressPathType.EXACT, backend: kplus.IngressBackend.fromService(backend) }] }
+      : { defaultBackend: kplus.IngressBackend.fromService(backend) }),
   });
 
 /** Everything but the name and Max-Age, which a renderer that writes only those refuses. */
@@ -86,7 +93,7 @@ const ONLY_NAME_AND_MAX_AGE: Partial<AffinityCookie> = { path: '/app', domain: '
 
 const RENDERERS: Record<string, Renderer> = {
   'ingress-nginx (Ingress annotations)': {
-    build: ingress(() => IngressController.nginx()),
+    build: ingress(() => IngressController.nginx(), true),
     read: m => {
       const a = annotations(m, 'Ingress');
       return { name: a['nginx.ingress.kubernetes.io/session-cookie-name'], maxAgeSeconds: int(a['nginx.ingress.kubernetes.io/session-cookie-max-age']) };
