@@ -76,6 +76,13 @@ export class MemcachedSessionStore extends SessionStore {
       if (url.username !== '') {
         throw propError(scope, 'store.url', JSON.stringify(o.url), 'must not hold a user: Memcached\'s plain protocol has no login');
       }
+      // The app is given memcached://host:port: anything else in the URL would be lost without a word.
+      const extra = [url.pathname !== '' && url.pathname !== '/' ? `a path (${url.pathname})` : undefined,
+        url.search !== '' ? `a query (${url.search})` : undefined, url.hash !== '' ? `a fragment (${url.hash})` : undefined].filter(e => e !== undefined);
+      if (extra.length > 0) {
+        throw propError(scope, 'store.url', JSON.stringify(o.url),
+          `must be memcached://host:port, without ${extra.length > 1 ? `${extra.slice(0, -1).join(', ')} or ${extra[extra.length - 1]}` : extra[0]}: the app is given the host and port only, so the rest would be dropped; set client options in the app`);
+      }
       for (const [prop, value] of [['memory', o.memory], ['image', o.image], ['name', o.name], ['resources', o.resources],
         ['clusterDomain', o.clusterDomain]] as const) {
         if (value !== undefined) {
