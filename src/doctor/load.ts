@@ -490,7 +490,14 @@ function walk(dir: string, out: Listing, appOf: (dir: string) => string): void {
       }
       continue;
     }
-    if (!EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) continue;
+    const extension = path.extname(entry.name);
+    if (!EXTENSIONS.includes(extension)) {
+      // kubectl matches the extensions as written (.yaml, .yml, .json), so `kubectl apply -R` skips app.YAML.
+      if (EXTENSIONS.includes(extension.toLowerCase())) {
+        out.notices.push({ file: full, message: `skipped: kubectl reads a folder's ${EXTENSIONS.join(', ')} files only, in lower case, and would not apply this one` });
+      }
+      continue;
+    }
     if (entry.isFile()) {
       out.files.push({ path: full, name: full, app: appOf(dir) });
       continue;

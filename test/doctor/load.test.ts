@@ -129,6 +129,18 @@ describe('inputs', () => {
     ]);
   });
 
+  test('in a folder, only the extensions kubectl reads, as written: app.YAML is skipped with a notice; named by hand, it is read', () => {
+    write('app/ok.yaml', CM('ok'));
+    write('app/upper.YAML', CM('upper'));
+    write('app/notes.txt', 'not a manifest');
+    const result = loadManifests([path.join(dir, 'app')]);
+    expect(result.docs.map(d => d.obj.metadata.name)).toEqual(['ok']);
+    expect(result.notices).toEqual([
+      { file: path.join(dir, 'app', 'upper.YAML'), message: 'skipped: kubectl reads a folder\'s .yaml, .yml, .json files only, in lower case, and would not apply this one' },
+    ]);
+    expect(loadManifests([path.join(dir, 'app', 'upper.YAML')]).docs.map(d => d.obj.metadata.name)).toEqual(['upper']);
+  });
+
   test('a named file, a missing path and a dangling link given by name', () => {
     write('one.yaml', CM('one'));
     fs.symlinkSync(path.join(dir, 'nowhere.yaml'), path.join(dir, 'link.yaml'));
