@@ -5,7 +5,7 @@ import { formatProblem, parseText } from './load';
 import { Finding, RuleInfo, Severity } from './model';
 import { RULES } from './rules';
 import { LOCAL_SESSIONS_ANNOTATION, USER_FACING_ANNOTATION } from '../facts/manifests';
-import { untypedProps } from '../units';
+import { describeUntyped, untypedProps } from '../units';
 
 /** Options of `AffinityDoctor.check()` and `AffinityDoctor.checkYaml()`. */
 export interface CheckOptions {
@@ -67,6 +67,9 @@ export class AffinityDoctor {
    */
   public static check(manifests: any[], options: CheckOptions = {}): Finding[] {
     options = untypedProps('AffinityDoctor.check()', options, { enums: { minSeverity: Severity }, strings: ['file'] });
+    if (!Array.isArray(manifests)) {
+      throw new Error(`AffinityDoctor.check(): 'manifests' (${describeUntyped(manifests)}) must be a list of manifest objects; for YAML or JSON text, use AffinityDoctor.checkYaml()`);
+    }
     const docs: Doc[] = manifests.map(obj => ({ obj, file: options.file }));
     return runRules(docs, { minSeverity: options.minSeverity });
   }
@@ -81,6 +84,9 @@ export class AffinityDoctor {
    */
   public static checkYaml(text: string, options: CheckOptions = {}): Finding[] {
     options = untypedProps('AffinityDoctor.checkYaml()', options, { enums: { minSeverity: Severity }, strings: ['file'] });
+    if (typeof text !== 'string') {
+      throw new Error(`AffinityDoctor.checkYaml(): 'text' (${describeUntyped(text)}) must be YAML or JSON text; for manifest objects, use AffinityDoctor.check()`);
+    }
     const { docs, errors } = parseText(text, options.file);
     const checked = options.file === undefined ? docs.map(d => ({ obj: d.obj, line: d.line })) : docs;
     const findings = runRules(checked, { minSeverity: options.minSeverity });

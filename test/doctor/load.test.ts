@@ -149,3 +149,12 @@ describe('inputs', () => {
     expect(listing.errors.map(e => e.message)).toEqual(['no such file or folder', 'dangling symbolic link']);
   });
 });
+
+describe('AffinityDoctor.check() and checkYaml() from plain JavaScript', () => {
+  test('GIVEN YAML text to check() or objects to checkYaml() THEN the error names the argument and the other method', () => {
+    expect(() => AffinityDoctor.check('apiVersion: v1' as any)).toThrow(
+      'AffinityDoctor.check(): \'manifests\' ("apiVersion: v1" (a string)) must be a list of manifest objects; for YAML or JSON text, use AffinityDoctor.checkYaml()');
+    expect(() => AffinityDoctor.checkYaml({ a: 1 } as any)).toThrow(
+      'AffinityDoctor.checkYaml(): \'text\' ({"a":1} (an object)) must be YAML or JSON text; for manifest objects, use AffinityDoctor.check()');
+  });
+});
