@@ -1,3 +1,4 @@
+import { RoutedPath, cookiePathCovers } from './cookie';
 import { nginxClusterIpUpstream } from './ingress-upstreams';
 import { groupOf, ingressBackendRefs, manifestAnnotations, manifestName } from './manifests';
 import type { FrontDetector, NotCounted } from '../doctor/fronts';
@@ -122,6 +123,29 @@ export function isNginxTrue(value: string | undefined): boolean {
  */
 export function nginxPathsAreRegex(annotations: { readonly [key: string]: string | undefined }): boolean {
   return isNginxTrue(annotations[NGINX_REGEX_ANNOTATIONS.useRegex]) || (annotations[NGINX_REGEX_ANNOTATIONS.rewriteTarget] ?? '') !== '';
+}
+
+/**
+ * An Ingress path as an ingress-nginx location routes it, for a cookie Path
+ * to cover: where the host's paths are regular expressions
+ * (`nginxPathsAreRegex` on an Ingress of the host), a path holding one of
+ * REGEX_PATH_CHARACTERS is one, known by its literal start; any other path is
+ * a prefix, matched element by element when its pathType is Prefix.
+ */
+export function nginxRoutedPath(path: string, pathType: string | undefined, pathsAreRegex: boolean): RoutedPath {
+  return pathsAreRegex && REGEX_PATH_CHARACTERS.test(path)
+    ? { path, regex: true }
+    : { path, regex: false, elementWise: pathType === 'Prefix' };
+}
+
+/**
+ * Whether a browser sends ingress-nginx's cookie of Path `cookiePath` with
+ * every request a location (as `nginxRoutedPath` gives it) routes: the one
+ * judgement the doctor's cookie-path-not-covering-route and affinity-migrate
+ * make of an Ingress's session-cookie-path.
+ */
+export function nginxCookiePathCovers(cookiePath: string, routed: RoutedPath): boolean {
+  return cookiePathCovers(cookiePath, routed, REGEX_PATH_CHARACTERS);
 }
 
 /** `session-cookie-samesite` values the controller writes as they are. */

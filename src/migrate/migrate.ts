@@ -10,10 +10,9 @@ import {
 } from './source';
 import { CONTOUR, GKE_GATEWAY, KONG, NGINX_PLUS, httpRoutePathProblem } from './target-facts';
 import { HTTPROUTE_TARGETS, TARGETS } from './targets';
-import { cookiePathCovers } from '../facts/cookie';
 import { ENVOY_POLICY_TARGET_GROUP } from '../facts/envoy-gateway';
 import { LIFETIME_PERMANENT, LIFETIME_SESSION, gatewayDuration } from '../facts/gateway-api';
-import { NGINX_AFFINITY_ANNOTATIONS as A, NGINX_ANNOTATION_PREFIX } from '../facts/ingress-nginx';
+import { NGINX_AFFINITY_ANNOTATIONS as A, NGINX_ANNOTATION_PREFIX, nginxCookiePathCovers, nginxRoutedPath } from '../facts/ingress-nginx';
 import { serviceFqdn } from '../facts/istio';
 import { traefikSameSite } from '../facts/traefik-crd';
 
@@ -844,18 +843,22 @@ function mergeCanary(canary: SourceIngress, mains: SourceIngress[], notes: Notes
  * browser sends a cookie only with requests under its Path (RFC 6265
  * path-match): a location outside it gets no working affinity, on
  * ingress-nginx as in the output, which the note says instead of "carried".
- * A use-regex location is not judged (its expression is not a path).
+ * Locations are judged as the doctor's cookie-path-not-covering-route judges
+ * them (`nginxRoutedPath`): a use-regex location by its expression's literal
+ * start.
  */
 function pathCoverage(ingress: SourceIngress, fate: Fate): Fate {
   const cookiePath = ingress.cookie?.path;
-  if (fate.fate !== MigrationFate.CARRIED || cookiePath === undefined || ingress.useRegex) {
+  if (fate.fate !== MigrationFate.CARRIED || cookiePath === undefined) {
     return fate;
   }
-  // A location is covered when its path is (the paths under it are then too); a Prefix one,
-  // matched element by element, also routes its path without a trailing '/'.
+  // A location is covered when every request it routes is: the paths under a prefix, and for a
+  // Prefix one, matched element by element, its path without a trailing '/' too.
   const outside = ingress.hosts.flatMap(h => h.paths
-    .filter(p => !withoutAffinity(p) && !cookiePathCovers(cookiePath, { path: p.path, regex: false, elementWise: p.pathType === 'Prefix' }))
-    .map(p => `${p.path} on ${h.host ?? '(any host)'}`));
+    .filter(p => !withoutAffinity(p))
+    .map(p => nginxRoutedPath(p.path, p.pathType, ingress.useRegex))
+    .filter(r => !nginxCookiePathCovers(cookiePath, r))
+    .map(r => `${r.path}${r.regex ? ' (a regular expression)' : ''} on ${h.host ?? '(any host)'}`));
   if (outside.length === 0) {
     return fate;
   }

@@ -633,6 +633,33 @@ describe('a session-cookie-path that does not cover every location', () => {
     expect(pathNotes(MigrationTarget.TRAEFIK, ingress)).toEqual(['carried: IngressRoute sticky.cookie path /app/']);
   });
 
+  /** A use-regex Ingress under session-cookie-path /shop: one location under the Path, one expression outside it. */
+  function regexShop(): any {
+    const rule = (location: string) => ({ path: location, pathType: 'ImplementationSpecific', backend: { service: { name: 'web', port: { number: 80 } } } });
+    const ingress = shop('/shop');
+    ingress.metadata.annotations[`${A}use-regex`] = 'true';
+    ingress.spec.rules = [{ host: 'api.example.com', http: { paths: [rule('/shop/.*'), rule('/v[0-9]+/.*')] } }];
+    return ingress;
+  }
+
+  test.each(writingThePath)(
+    'GIVEN use-regex, Path /shop and a location /v[0-9]+/.* WHEN --to %s THEN approximated, naming the expression, as the doctor reads it by its literal start', target => {
+      const ingress = regexShop();
+      expect(pathNotes(target, ingress)).toEqual([expect.stringMatching(
+        /^approximated: .*\/shop, but \/shop does not cover \/v\[0-9\]\+\/\.\* \(a regular expression\) on api\.example\.com: a browser sends the cookie only/)]);
+      // The doctor says the same of the source Ingress.
+      expect(AffinityDoctor.check([ingress]).filter(f => f.rule === 'cookie-path-not-covering-route').map(f => f.message)).toEqual([
+        expect.stringContaining('which does not cover the path "/v[0-9]+/.*" (a regular expression) on host api.example.com'),
+      ]);
+    });
+
+  test('GIVEN use-regex and Path /shop over the locations /shop/.* and /shop(/|$)(.*) WHEN --to traefik THEN covered: carried', () => {
+    const ingress = regexShop();
+    ingress.spec.rules[0].http.paths[1].path = '/shop(/|$)(.*)';
+    expect(pathNotes(MigrationTarget.TRAEFIK, ingress)).toEqual(['carried: IngressRoute sticky.cookie path /shop']);
+    expect(AffinityDoctor.check([ingress]).filter(f => f.rule === 'cookie-path-not-covering-route')).toEqual([]);
+  });
+
   test('GIVEN the gateway-api target at v1.6.1 WHEN migrated THEN still dropped: no cookie path is written at all', () => {
     expect(pathNotes(MigrationTarget.GATEWAY_API, shop('/shop'))).toEqual([expect.stringMatching(/^dropped: sessionPersistence has no cookie path at v1\.6\.1/)]);
   });

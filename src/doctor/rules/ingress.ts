@@ -1,7 +1,7 @@
 // Cookie-affinity annotations that a controller ignores or misreads.
 import { asArray, byHost, ingressClass, ingressHosts, tlsCovers } from './nginx';
 import { Report, Rule, describe } from './rule';
-import { browserCookieDomain, cookiePathCovers, cookiePathMatches, domainMatches, isCookieName, isCookiePath, leastRoutedRequest } from '../../facts/cookie';
+import { browserCookieDomain, cookiePathMatches, domainMatches, isCookieName, isCookiePath, leastRoutedRequest } from '../../facts/cookie';
 import { controllersInWords } from '../../facts/ingress-classes';
 import {
   NGINX_AFFINITY_ANNOTATIONS,
@@ -11,10 +11,11 @@ import {
   NGINX_COOKIE_PATH_PATTERN,
   NGINX_COOKIE_SECURE_ON_HTTPS,
   NGINX_DEFAULT_COOKIE_NAME,
-  REGEX_PATH_CHARACTERS,
   isNginxCookieSeconds,
   isNginxTrue,
+  nginxCookiePathCovers,
   nginxPathsAreRegex,
+  nginxRoutedPath,
 } from '../../facts/ingress-nginx';
 import { nginxClusterIpUpstream, traefikClusterIpUpstream } from '../../facts/ingress-upstreams';
 import { NGINX_CRD_GROUP } from '../../facts/nginx-plus';
@@ -464,26 +465,22 @@ export const cookiePathNotCoveringRoute: Rule = {
           if (cookie === undefined) {
             continue;
           }
-          // A regular expression is read by its literal start, as CookieAffinityIngress reads it.
-          if (cookie.controller === 'ingress-nginx' && regexHost && REGEX_PATH_CHARACTERS.test(path)) {
-            if (!cookiePathCovers(cookie.path, { path, regex: true }, REGEX_PATH_CHARACTERS)) {
-              const entry = missed.get(`${cookie.setting}\0${cookie.path}`) ?? { ...cookie, routes: [] };
-              entry.routes.push(`${JSON.stringify(path)} (a regular expression) ${host === '' ? 'on any host' : `on host ${host}`}`);
-              missed.set(`${cookie.setting}\0${cookie.path}`, entry);
-            }
-            continue;
-          }
-          // A Prefix path is matched element by element and a trailing '/' ignored: `/app/` also routes `/app`.
-          // (ImplementationSpecific and Exact keep their reading: ingress-nginx's location `/app/` does not match `/app`.)
-          const least = leastRoutedRequest({ path, regex: false, elementWise: p.pathType === 'Prefix' });
-          if (cookiePathMatches(least, cookie.path)) {
+          // A regular expression is read by its literal start, as CookieAffinityIngress reads it; a Prefix path is
+          // matched element by element and a trailing '/' ignored: `/app/` also routes `/app`. (ImplementationSpecific
+          // and Exact keep their reading: ingress-nginx's location `/app/` does not match `/app`.)
+          const routed = nginxRoutedPath(path, p.pathType, cookie.controller === 'ingress-nginx' && regexHost);
+          if (nginxCookiePathCovers(cookie.path, routed)) {
             continue;
           }
           const k = `${cookie.setting}\0${cookie.path}`;
           const entry = missed.get(k) ?? { ...cookie, routes: [] };
-          const shown = least === path || !cookiePathMatches(path, cookie.path)
-            ? JSON.stringify(path)
-            : `${JSON.stringify(least)} (which the Prefix path ${JSON.stringify(path)} matches too: a Prefix match ignores a trailing '/')`;
+          const least = leastRoutedRequest(routed);
+          let shown = JSON.stringify(path);
+          if (routed.regex) {
+            shown = `${shown} (a regular expression)`;
+          } else if (least !== path && cookiePathMatches(path, cookie.path)) {
+            shown = `${JSON.stringify(least)} (which the Prefix path ${shown} matches too: a Prefix match ignores a trailing '/')`;
+          }
           entry.routes.push(`${shown} ${host === '' ? 'on any host' : `on host ${host}`}`);
           missed.set(k, entry);
         }
