@@ -198,6 +198,83 @@ function routeName(ingress: SourceIngress, index: number): string {
   return ingress.hosts.length <= 1 ? ingress.name : `${ingress.name}-${index}`;
 }
 
+/**
+ * A use-regex path as ingress-nginx matches it: it writes the location
+ * `~* "^<path>"`, so the expression is searched for from the path's start,
+ * case-insensitively, and anything may follow what it matches.
+ */
+function nginxLocationRegex(path: string): string {
+  return path.startsWith('^') ? path : `^${path}`;
+}
+
+/** Whether an expression has a '|' outside any group or class (`^/a|/b`: the '^' anchors only `/a`). */
+function topLevelAlternation(expression: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < expression.length; i++) {
+    const c = expression[i];
+    if (c === '\\') {
+      i++;
+    } else if (inClass) {
+      inClass = c !== ']';
+    } else if (c === '[') {
+      inClass = true;
+      // A ']' first in a class (after an optional '^') is a literal.
+      i += expression[i + 1] === '^' ? 1 : 0;
+      i += expression[i + 1] === ']' ? 1 : 0;
+    } else if (c === '(') {
+      depth++;
+    } else if (c === ')') {
+      depth--;
+    } else if (c === '|' && depth === 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * A use-regex path in RE2 (Envoy's and Go's dialect) for a target that
+ * matches the WHOLE path against it (Envoy: an HTTPRoute RegularExpression,
+ * an HTTPProxy regex condition) or searches the path for it (other Gateway
+ * API implementations): `(?i)` for nginx's `~*`, ingress-nginx's `^`, and
+ * `.*` for what may follow, which matches the same paths either way.
+ * (`(?i).*(?:^/a|/b).*` for an expression with a top-level '|', whose other
+ * branches ingress-nginx searched for anywhere.)
+ */
+function re2PathRegex(path: string): string {
+  const anchored = nginxLocationRegex(path);
+  return topLevelAlternation(anchored) ? `(?i).*(?:${anchored}).*` : `(?i)${anchored}.*`;
+}
+
+/** What the use-regex note says each target writes of a path. */
+function regexWritten(target: MigrationTarget): string {
+  const re2 = 'RE2, not ingress-nginx\'s PCRE, which also has lookarounds and backreferences';
+  switch (target) {
+    case MigrationTarget.NGINX_PLUS:
+      // The VirtualServer route path `~* <expression>` becomes the location `~* "<expression>"`; ingress-nginx
+      // orders its locations by descending path length, and nginx takes the first regex location that matches.
+      return 'each path P written as ~* ^P, the location ingress-nginx wrote, in the same PCRE; but nginx takes the first regex location '
+        + 'that matches, and ingress-nginx wrote them longest path first: where the expressions overlap, order the routes alike';
+    case MigrationTarget.TRAEFIK:
+      // Traefik v3's PathRegexp takes Go's regexp syntax and searches the path (unanchored).
+      return 'each path P written as PathRegexp(`(?i)^P`): Traefik searches the path for the expression, so ^ anchors it at the start '
+        + `and (?i) ignores case, as ingress-nginx's ~* "^P" did; Go's regexp is ${re2}`;
+    case MigrationTarget.ENVOY_GATEWAY:
+    case MigrationTarget.ISTIO:
+    case MigrationTarget.CONTOUR: {
+      // Envoy's route safe_regex must match the whole path (RE2); `(?i)` is an RE2 flag.
+      const how = target === MigrationTarget.CONTOUR ? 'an HTTPProxy regex condition' : 'an HTTPRoute RegularExpression';
+      return `each path P written as ${how} (?i)^P.*: Envoy matches the whole path against it, so .* lets anything follow `
+        + `and (?i) ignores case, as ingress-nginx's ~* "^P" did; Envoy's regex is ${re2}`;
+    }
+    default:
+      return 'each path P written as an HTTPRoute RegularExpression (?i)^P.*, which matches what ingress-nginx\'s ~* "^P" did whether '
+        + 'the implementation matches the whole path or searches it; the Gateway API leaves support and dialect to each implementation, '
+        + `and Envoy-based ones use ${re2}`;
+  }
+}
+
 /** The Gateway API path type of an Ingress path, and the note it earns. */
 function gatewayPathType(ingress: SourceIngress, p: SourcePath): { type: string; note?: Fate } {
   if (ingress.useRegex) {
@@ -320,7 +397,7 @@ function renderHttpRoutes(ctx: Context, ingress: SourceIngress, notes: Notes): v
       }
       backends.forEach(b => services.set(b.service, [...(services.get(b.service) ?? []), { host: h.host, path: p }]));
       uses.push({ host: h.host, path: p });
-      const match: Json = { path: { type, value: p.path } };
+      const match: Json = { path: { type, value: type === 'RegularExpression' ? re2PathRegex(p.path) : p.path } };
       if (p.header) {
         match.headers = [{ type: p.header.regex ? 'RegularExpression' : 'Exact', name: p.header.name, value: p.header.value }];
       }
@@ -465,7 +542,7 @@ function tlsSecret(ingress: SourceIngress, host: string | undefined): string | u
 
 function traefikPathMatch(ingress: SourceIngress, p: SourcePath, notes: Notes): string {
   if (ingress.useRegex) {
-    return `PathRegexp(\`${p.path}\`)`;
+    return `PathRegexp(\`(?i)${nginxLocationRegex(p.path)}\`)`;
   }
   if (p.pathType === 'Exact') {
     return `Path(\`${p.path}\`)`;
@@ -580,7 +657,7 @@ function renderTraefik(ctx: Context, ingress: SourceIngress, notes: Notes): void
 
 function contourCondition(ingress: SourceIngress, p: SourcePath, notes: Notes): Json {
   if (ingress.useRegex) {
-    return { regex: p.path };
+    return { regex: re2PathRegex(p.path) };
   }
   if (p.pathType === 'Exact') {
     return { exact: p.path };
@@ -648,7 +725,7 @@ function renderContour(ctx: Context, ingress: SourceIngress, notes: Notes): void
 
 function nginxPlusPath(ingress: SourceIngress, p: SourcePath, notes: Notes): string {
   if (ingress.useRegex) {
-    return `~* ${p.path}`;
+    return `~* ${nginxLocationRegex(p.path)}`;
   }
   if (p.pathType === 'Exact') {
     return `=${p.path}`;
@@ -887,12 +964,7 @@ function otherAnnotationNotes(ctx: Context, ingress: SourceIngress, notes: Notes
     } else if (k === INGRESS_CLASS_ANNOTATION) {
       notes.add(k, carried(HTTPROUTE_TARGETS.includes(ctx.target) ? `the routes attach to Gateway ${ctx.options.gateway}` : 'the new objects are read by the target controller'));
     } else if (k === USE_REGEX) {
-      const how = HTTPROUTE_TARGETS.includes(ctx.target)
-        ? 'paths written as RegularExpression matches, whose support and dialect the Gateway API leaves to each implementation'
-        : 'paths written as regular expressions in the target\'s own dialect';
-      notes.add(k, annotationTrue(ingress.annotations[k])
-        ? approximated(`${how} (ingress-nginx matched them case-insensitively from the path start)`)
-        : carried('paths are not regular expressions'));
+      notes.add(k, annotationTrue(ingress.annotations[k]) ? approximated(regexWritten(ctx.target)) : carried('paths are not regular expressions'));
     } else if (k.startsWith(`${NGINX_ANNOTATION_PREFIX}canary`)) {
       notes.add(k, dropped('canary annotations act only with canary: "true"'));
     } else if (k === SSL_REDIRECT || k === FORCE_SSL_REDIRECT) {

@@ -157,7 +157,7 @@ describe('routing kept: gateway-api', () => {
   });
 
   test('GIVEN use-regex WHEN migrated THEN a RegularExpression path; GIVEN ImplementationSpecific THEN PathPrefix, reported', () => {
-    expect(route('api').spec.rules[0].matches[0].path).toEqual({ type: 'RegularExpression', value: '/v1(/|$)(.*)' });
+    expect(route('api').spec.rules[0].matches[0].path).toEqual({ type: 'RegularExpression', value: '(?i)^/v1(/|$)(.*).*' });
     expect(route('docs').spec.rules[0].matches[0].path).toEqual({ type: 'PathPrefix', value: '/' });
     expect(route('docs').spec.rules[0].sessionPersistence).toBeUndefined();
   });
@@ -663,6 +663,105 @@ describe('a session-cookie-path that does not cover every location', () => {
   test('GIVEN the gateway-api target at v1.6.1 WHEN migrated THEN still dropped: no cookie path is written at all', () => {
     expect(pathNotes(MigrationTarget.GATEWAY_API, shop('/shop'))).toEqual([expect.stringMatching(/^dropped: sessionPersistence has no cookie path at v1\.6\.1/)]);
   });
+});
+
+describe('use-regex paths, per target', () => {
+  /** An Ingress with use-regex and cookie affinity under Path "/", one location per path, each to its own Service. */
+  function regexApi(...locations: string[]): any {
+    return {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'api', namespace: 'api', annotations: { [`${A}use-regex`]: 'true', [`${A}affinity`]: 'cookie', [`${A}session-cookie-path`]: '/' } },
+      spec: {
+        ingressClassName: 'nginx',
+        rules: [{
+          host: 'api.example.com',
+          http: { paths: locations.map((l, i) => ({ path: l, pathType: 'ImplementationSpecific', backend: { service: { name: `api-${i}`, port: { number: 80 } } } })) },
+        }],
+      },
+    };
+  }
+  const migrate = (target: MigrationTarget, ingress: any) => AffinityMigration.migrate([ingress], { target, gateway: 'public' });
+  /** The expression each target writes for the Ingress's first path. */
+  function written(target: MigrationTarget, location: string): string {
+    const o = migrate(target, regexApi(location)).objects[0];
+    switch (target) {
+      case MigrationTarget.TRAEFIK:
+        return /PathRegexp\(`(.*)`\)$/.exec(o.spec.routes[0].match)![1];
+      case MigrationTarget.CONTOUR:
+        return o.spec.routes[0].conditions[0].regex;
+      case MigrationTarget.NGINX_PLUS:
+        return o.spec.routes[0].path;
+      default:
+        expect(o.spec.rules[0].matches[0].path.type).toBe('RegularExpression');
+        return o.spec.rules[0].matches[0].path.value;
+    }
+  }
+
+  test.each([
+    [MigrationTarget.NGINX_PLUS, '~* ^/shop'],
+    [MigrationTarget.TRAEFIK, '(?i)^/shop'],
+    [MigrationTarget.CONTOUR, '(?i)^/shop.*'],
+    [MigrationTarget.ENVOY_GATEWAY, '(?i)^/shop.*'],
+    [MigrationTarget.ISTIO, '(?i)^/shop.*'],
+    [MigrationTarget.GATEWAY_API, '(?i)^/shop.*'],
+    [MigrationTarget.KONG, '(?i)^/shop.*'],
+    [MigrationTarget.GKE, '(?i)^/shop.*'],
+  ])('GIVEN the location /shop WHEN --to %s THEN written as %s', (target, expression) => {
+    expect(written(target, '/shop')).toBe(expression);
+  });
+
+  // ingress-nginx's location ~* "^<path>": searched from the path's start, any case, anything after.
+  const nginxMatches = (location: string, request: string) => new RegExp(`^${location}`, 'i').test(request);
+  // The written RE2 expression, its (?i) read as JavaScript's flag: matched whole (Envoy) or searched for.
+  const re2 = (expression: string) => {
+    expect(expression.startsWith('(?i)')).toBe(true);
+    return expression.slice('(?i)'.length);
+  };
+  const wholeMatches = (expression: string, request: string) => new RegExp(`^(?:${re2(expression)})$`, 'i').test(request);
+  const searchMatches = (expression: string, request: string) => new RegExp(re2(expression), 'i').test(request);
+  const REQUESTS = ['/shop', '/SHOP', '/shop/cart', '/shopping', '/x/shop', '/', '/b', '/x/b/y', '/v1', '/v1/', '/v1/users', '/v10', '/V1/x'];
+
+  test.each(['/shop', '/shop/.*', '/v1(/|$)(.*)', '/a|/b', '/[|]x'])(
+    'GIVEN the location %s WHEN written for each target THEN each matches the requests ingress-nginx matched, as its dialect reads it', location => {
+      const expected = REQUESTS.map(r => nginxMatches(location, r));
+      // Envoy matches the whole path; the Gateway API leaves it to the implementation, so the expression must hold either way.
+      for (const target of [MigrationTarget.CONTOUR, MigrationTarget.ENVOY_GATEWAY, MigrationTarget.ISTIO, MigrationTarget.GATEWAY_API]) {
+        const expression = written(target, location);
+        expect(REQUESTS.map(r => wholeMatches(expression, r))).toEqual(expected);
+        expect(REQUESTS.map(r => searchMatches(expression, r))).toEqual(expected);
+      }
+      // Traefik and nginx search the path for the expression.
+      expect(REQUESTS.map(r => searchMatches(written(MigrationTarget.TRAEFIK, location), r))).toEqual(expected);
+      const nginx = written(MigrationTarget.NGINX_PLUS, location);
+      expect(nginx.startsWith('~* ')).toBe(true);
+      expect(REQUESTS.map(r => new RegExp(nginx.slice('~* '.length), 'i').test(r))).toEqual(expected);
+    });
+
+  test.each(Object.values(MigrationTarget))('GIVEN use-regex WHEN --to %s THEN approximated, saying how the paths are written', target => {
+    const notes = migrate(target, regexApi('/shop')).notes.filter(n => n.subject === `${A}use-regex`);
+    expect(notes.map(n => n.fate)).toEqual([MigrationFate.APPROXIMATED]);
+    expect(notes[0].detail).toMatch(/^each path P written as /);
+    expect(notes[0].detail).toContain(target === MigrationTarget.NGINX_PLUS ? 'in the same PCRE' : 'RE2, not ingress-nginx\'s PCRE');
+  });
+
+  test.each([MigrationTarget.TRAEFIK, MigrationTarget.NGINX_PLUS])(
+    'GIVEN two use-regex locations to two Services under one cookie WHEN --to %s THEN the doctor reads the output\'s routes as before: named apart, nothing shared; one name, shared', target => {
+      const result = migrate(target, regexApi('/a/.*', '/b/.*'));
+      const shared = (objects: any[]) => AffinityDoctor.check(objects).filter(f => f.rule === 'cookie-shared-by-services');
+      expect(shared(result.objects)).toEqual([]);
+      // The same objects with the cookies under one name again: the doctor reads the regex routes' cookies and finds them shared.
+      const undone = structuredClone(result.objects);
+      for (const o of undone) {
+        const ingressRoute = (o.spec.routes ?? []).flatMap((r: any) => (r.services ?? []).map((s: any) => s.sticky?.cookie));
+        for (const c of [...ingressRoute, ...(o.spec.upstreams ?? []).map((u: any) => u.sessionCookie)]) {
+          if (c) {
+            c.name = 'INGRESSCOOKIE';
+          }
+        }
+      }
+      expect(shared(undone).map(f => f.message)).toEqual([expect.stringContaining('Services "api-0" and "api-1" on host "api.example.com" share the affinity cookie "INGRESSCOOKIE"')]);
+    });
 });
 
 describe('exit status', () => {
