@@ -798,6 +798,8 @@ function renderNginxPlus(ctx: Context, ingress: SourceIngress, notes: Notes): vo
       const route = routes.get(path) ?? { path };
       if (p.header) {
         route.matches = [...(route.matches ?? []), { conditions: [{ header: p.header.name, value: p.header.regex ? `~${p.header.value}` : p.header.value }], ...action }];
+      } else if (p.cookie) {
+        route.matches = [...(route.matches ?? []), { conditions: [{ cookie: p.cookie.name, value: p.cookie.value }], ...action }];
       } else {
         Object.assign(route, action);
       }
@@ -823,6 +825,22 @@ function renderNginxPlus(ctx: Context, ingress: SourceIngress, notes: Notes): vo
   });
 }
 
+/** A VirtualServer match condition's cookie name: letters, digits and '_' (its CRD's description). */
+const NGINX_PLUS_COOKIE_CONDITION_NAME = /^[A-Za-z0-9_]+$/;
+
+/** The route object of each target without a cookie condition, as the canary-by-cookie note names it. */
+const NO_COOKIE_MATCH: { readonly [t in MigrationTarget]?: string } = {
+  [MigrationTarget.GATEWAY_API]: 'an HTTPRoute match',
+  [MigrationTarget.ENVOY_GATEWAY]: 'an HTTPRoute match',
+  [MigrationTarget.ISTIO]: 'an HTTPRoute match',
+  [MigrationTarget.KONG]: 'an HTTPRoute match',
+  [MigrationTarget.GKE]: 'an HTTPRoute match',
+  // Traefik v3's matchers: Header, HeaderRegexp, Host, HostRegexp, Method, Path, PathPrefix, PathRegexp, Query, QueryRegexp, ClientIP.
+  [MigrationTarget.TRAEFIK]: 'an IngressRoute rule',
+  // An HTTPProxy condition: prefix, exact, regex, header, queryParameter.
+  [MigrationTarget.CONTOUR]: 'an HTTPProxy condition',
+};
+
 /** Merges canary Ingresses into their main Ingress's paths; notes the canary annotations. */
 function mergeCanary(canary: SourceIngress, mains: SourceIngress[], notes: Notes, target: MigrationTarget): void {
   const a = canary.annotations;
@@ -833,17 +851,21 @@ function mergeCanary(canary: SourceIngress, mains: SourceIngress[], notes: Notes
   const headerName = a[CANARY.byHeader];
   const headerValue = a[CANARY.byHeaderValue];
   const headerPattern = a[CANARY.byHeaderPattern];
+  const cookieName = a[CANARY.byCookie];
+  // A VirtualServer match's cookie condition (the only target with one) names the cookie in letters, digits and '_'.
+  const cookieRoutes = cookieName !== undefined && target === MigrationTarget.NGINX_PLUS && NGINX_PLUS_COOKIE_CONDITION_NAME.test(cookieName);
   let merged: SourceIngress | undefined;
   for (const h of canary.hosts) {
     for (const p of h.paths) {
-      const servesPath = (mh: SourceIngress['hosts'][number]) => mh.host === h.host && mh.paths.some(mp => mp.path === p.path && !mp.header);
+      const plain = (mp: SourcePath) => mp.path === p.path && !mp.header && !mp.cookie;
+      const servesPath = (mh: SourceIngress['hosts'][number]) => mh.host === h.host && mh.paths.some(plain);
       const main = mains.find(m => m.namespace === canary.namespace && m.hosts.some(servesPath));
       if (!main) {
         continue;
       }
       merged = main;
       const mainHost = main.hosts.find(mh => mh.host === h.host)!;
-      const mainPath = mainHost.paths.find(mp => mp.path === p.path && !mp.header)!;
+      const mainPath = mainHost.paths.find(plain)!;
       if (headerName) {
         const value = headerValue ?? headerPattern ?? 'always';
         mainHost.paths.push({
@@ -853,6 +875,18 @@ function mergeCanary(canary: SourceIngress, mains: SourceIngress[], notes: Notes
           backends: p.backends.map(b => ({ ...b })),
           header: { name: headerName, value, regex: headerValue === undefined && headerPattern !== undefined },
         });
+      }
+      // ingress-nginx tries the header, then the cookie, then the weight: `always` sends to the canary, `never`
+      // to main (its weighted split aside), any other value on to the weight. A VirtualServer tries its matches
+      // in order, then the route's split.
+      if (cookieRoutes) {
+        const route = (value: string, backends: Backend[]) => mainHost.paths.push({
+          field: `${mainPath.field} (canary by cookie)`, path: mainPath.path, pathType: mainPath.pathType, backends, cookie: { name: cookieName, value },
+        });
+        if (weight !== undefined && weight > 0) {
+          route('never', mainPath.backends.map(b => ({ ...b, weight: undefined })));
+        }
+        route('always', p.backends.map(b => ({ ...b })));
       }
       if (weight !== undefined && weight > 0) {
         const mainWeight = Math.max(total - weight, 0);
@@ -907,7 +941,11 @@ function mergeCanary(canary: SourceIngress, mains: SourceIngress[], notes: Notes
           : approximated(`header ${headerName} matched as a regular expression in the target's dialect, not ingress-nginx's PCRE`));
         break;
       case CANARY.byCookie:
-        notes.add(k, dropped('no target routes on a cookie whose value is always; use canary-by-header instead'));
+        notes.add(k, cookieRoutes
+          ? carried(`VirtualServer matches on cookie ${cookieName}: always to the canary${weight !== undefined && weight > 0 ? ', never to the main Ingress\'s backends' : ''}, any other value to the route's own backends, as ingress-nginx`)
+          : target === MigrationTarget.NGINX_PLUS
+            ? dropped(`a VirtualServer cookie condition takes a name of letters, digits and _ only, not ${JSON.stringify(cookieName)}; use canary-by-header instead`)
+            : dropped(`${NO_COOKIE_MATCH[target]} has no cookie condition, so no rule is written for it; use canary-by-header instead`));
         break;
       default:
         notes.add(k, dropped('not an ingress-nginx canary annotation'));

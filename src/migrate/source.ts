@@ -53,6 +53,8 @@ export interface SourcePath {
   readonly backends: Backend[];
   /** A header the request must carry (canary by header). */
   header?: { name: string; value: string; regex: boolean };
+  /** A cookie the request must carry with this value (canary by cookie: `always`, or `never` back to main). */
+  cookie?: { name: string; value: string };
   /**
    * Why ingress-nginx gives this location no cookie affinity, when it gives
    * none: the default backend.

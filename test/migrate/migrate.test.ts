@@ -665,6 +665,60 @@ describe('a session-cookie-path that does not cover every location', () => {
   });
 });
 
+describe('canary-by-cookie', () => {
+  /** The shop with a canary by weight (20) and by the cookie `canary`. */
+  function docs(cookie = 'canary', weight = '20'): any[] {
+    const [main, canary] = shopWithCanary();
+    canary.metadata.annotations = { ...canary.metadata.annotations, [`${A}canary-weight`]: weight, [`${A}canary-by-cookie`]: cookie };
+    return [main, canary];
+  }
+  const cookieNotes = (result: ReturnType<typeof AffinityMigration.migrate>) =>
+    result.notes.filter(n => n.subject === `${A}canary-by-cookie`).map(n => `${n.fate}: ${n.detail}`);
+
+  test('GIVEN a canary by cookie and by weight WHEN --to nginx-plus THEN carried: always to the canary, never to main, before the split', () => {
+    const result = AffinityMigration.migrate(docs(), { target: MigrationTarget.NGINX_PLUS });
+    const route = result.objects[0].spec.routes.find((r: any) => r.path === '/shop');
+    expect(route.matches).toEqual([
+      { conditions: [{ cookie: 'canary', value: 'never' }], action: { pass: 'web-80' } },
+      { conditions: [{ cookie: 'canary', value: 'always' }], action: { pass: 'web-v2-80' } },
+    ]);
+    expect(route.splits).toEqual([{ weight: 80, action: { pass: 'web-80' } }, { weight: 20, action: { pass: 'web-v2-80' } }]);
+    expect(cookieNotes(result)).toEqual(['carried: VirtualServer matches on cookie canary: always to the canary, never to the main Ingress\'s backends, '
+      + 'any other value to the route\'s own backends, as ingress-nginx']);
+    expect(crdSchemaErrors(result.objects[0])).toEqual([]);
+    // Only the canary's path gets them.
+    expect(result.objects[0].spec.routes.find((r: any) => r.path === '/shop/api').matches).toBeUndefined();
+  });
+
+  test('GIVEN a canary by cookie alone WHEN --to nginx-plus THEN only always is written: never is the route\'s own action', () => {
+    const result = AffinityMigration.migrate(docs('canary', '0'), { target: MigrationTarget.NGINX_PLUS });
+    const route = result.objects[0].spec.routes.find((r: any) => r.path === '/shop');
+    expect(route.matches).toEqual([{ conditions: [{ cookie: 'canary', value: 'always' }], action: { pass: 'web-v2-80' } }]);
+    expect(route.action).toEqual({ pass: 'web-80' });
+    expect(cookieNotes(result)).toEqual([expect.stringMatching(/^carried: VirtualServer matches on cookie canary: always to the canary, any other value/)]);
+  });
+
+  test('GIVEN a cookie name with a \'-\' WHEN --to nginx-plus THEN dropped, saying the condition\'s names are letters, digits and _', () => {
+    const result = AffinityMigration.migrate(docs('use-canary'), { target: MigrationTarget.NGINX_PLUS });
+    expect(JSON.stringify(result.objects)).not.toContain('use-canary');
+    expect(cookieNotes(result)).toEqual(['dropped: a VirtualServer cookie condition takes a name of letters, digits and _ only, not "use-canary"; use canary-by-header instead']);
+  });
+
+  test.each([
+    [MigrationTarget.GATEWAY_API, 'an HTTPRoute match'],
+    [MigrationTarget.ENVOY_GATEWAY, 'an HTTPRoute match'],
+    [MigrationTarget.ISTIO, 'an HTTPRoute match'],
+    [MigrationTarget.KONG, 'an HTTPRoute match'],
+    [MigrationTarget.GKE, 'an HTTPRoute match'],
+    [MigrationTarget.TRAEFIK, 'an IngressRoute rule'],
+    [MigrationTarget.CONTOUR, 'an HTTPProxy condition'],
+  ])('GIVEN a canary by cookie WHEN --to %s THEN dropped, because %s has no cookie condition; nothing routes to the canary on it', (target, object) => {
+    const result = AffinityMigration.migrate(docs(), { target, gateway: 'public' });
+    expect(cookieNotes(result)).toEqual([`dropped: ${object} has no cookie condition, so no rule is written for it; use canary-by-header instead`]);
+    expect(JSON.stringify(result.objects)).not.toMatch(/"canary"|always/);
+  });
+});
+
 describe('use-regex paths, per target', () => {
   /** An Ingress with use-regex and cookie affinity under Path "/", one location per path, each to its own Service. */
   function regexApi(...locations: string[]): any {
