@@ -18,6 +18,12 @@ export const CLIENT_IP_TIMEOUT_DEFAULT_SECONDS = 10_800;
 /** `spec.clusterIP` of a headless Service: no virtual IP, so kube-proxy never sees it. */
 export const HEADLESS_CLUSTER_IP = 'None';
 
+/** Why ClientIP affinity means nothing on a headless Service (clusterIP: None). */
+export const HEADLESS_HAS_NO_AFFINITY = 'a headless Service has no virtual IP, so clients resolve pod IPs from DNS and nothing applies ClientIP affinity';
+
+/** Why ClientIP affinity means nothing on an ExternalName Service. */
+export const EXTERNAL_NAME_HAS_NO_AFFINITY = 'an ExternalName Service is a DNS alias, and kube-proxy has no endpoints to keep a client on';
+
 /** Whether `seconds` is a value the API server takes for a ClientIP affinity timeout. */
 export function isValidClientIpTimeout(seconds: number): boolean {
   return Number.isInteger(seconds)

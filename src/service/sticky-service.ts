@@ -8,7 +8,9 @@ import { NO_ERRORS, pathOf, propError } from '../errors';
 import {
   CLIENT_IP_TIMEOUT_MAX_SECONDS,
   CLIENT_IP_TIMEOUT_MIN_SECONDS,
+  EXTERNAL_NAME_HAS_NO_AFFINITY,
   HEADLESS_CLUSTER_IP,
+  HEADLESS_HAS_NO_AFFINITY,
   isExternallyAccessible,
   isValidClientIpTimeout,
   servicePortProblem,
@@ -267,11 +269,11 @@ export class StickyService extends kplus.Service {
 
     if (this.type === kplus.ServiceType.EXTERNAL_NAME) {
       throw propError(this, 'type', this.type,
-        'must be ClusterIP, NodePort or LoadBalancer: an ExternalName Service is a DNS alias, and kube-proxy has no endpoints to keep a client on');
+        `must be ClusterIP, NodePort or LoadBalancer: ${EXTERNAL_NAME_HAS_NO_AFFINITY}`);
     }
     if (this.clusterIP === HEADLESS_CLUSTER_IP) {
       throw propError(this, 'clusterIP', this.clusterIP,
-        'must not be None: a headless Service has no virtual IP, so clients resolve pod IPs from DNS and nothing applies ClientIP affinity');
+        `must not be None: ${HEADLESS_HAS_NO_AFFINITY}`);
     }
 
     this.affinityTimeout = props.affinityTimeout ?? AffinityTimeout.KUBERNETES_DEFAULT;
