@@ -2,9 +2,9 @@ import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ProbeIdentity, ProbeIdentityConfig } from './identity';
-import { probeScript } from './script';
+import { MIN_REQUESTS, probeScript, probeSeconds } from './script';
 import { propError } from '../errors';
-import { envLiteral } from '../facts/kubernetes';
+import { envLiteral, EXTERNAL_NAME_HAS_NO_AFFINITY, HEADLESS_CLUSTER_IP, HEADLESS_HAS_NO_AFFINITY } from '../facts/kubernetes';
 import { IMAGE_RULE, isImageReference } from '../facts/kubernetes-images';
 import { USER_FACING_ANNOTATION } from '../facts/manifests';
 import { NameRule } from '../facts/names';
@@ -26,7 +26,8 @@ export const HTTP_ECHO_PORT = 5678;
 
 /**
  * The image the probe's Job runs its script in: curl with a POSIX shell and
- * the usual text tools (`sort`, `uniq`, `wc`).
+ * the usual tools (`date`, `sleep`, `awk`, `head`, `tr`, `sort`, `uniq`, `wc`;
+ * busybox's in this image).
  *
  * @see https://hub.docker.com/r/curlimages/curl
  */
@@ -41,6 +42,9 @@ const MAX_INTERVAL_SECONDS = 60;
 const WAIT_SECONDS = 120;
 // How long the Job waits, after that, for answers from two pods without affinity.
 const SPREAD_SECONDS = 120;
+// What the Job's deadline allows beyond the script's own longest run: its pod's
+// scheduling and image pull, which activeDeadlineSeconds counts too.
+const START_SECONDS = 60;
 
 /**
  * Properties of an AffinityProbe.
@@ -52,7 +56,9 @@ export interface AffinityProbeProps {
    * answer alike would pass whether or not the Service is sticky. It must
    * select its pods by label, with its selector set before the probe is
    * made: the probe adds a Service without affinity over the same pods, to
-   * see two of them answer before it checks stickiness. The Job and that
+   * see two of them answer before it checks stickiness. It must have a
+   * virtual IP: a headless (`clusterIP: None`) or ExternalName Service has
+   * no ClientIP affinity to prove, and is refused. The Job and that
    * Service run in the Service's namespace.
    *
    * @default - the probe deploys http-echo pods behind a StickyService
@@ -104,9 +110,11 @@ export interface AffinityProbeProps {
 
   /**
    * Number of requests the Job makes; every answer must come from one pod.
-   * From 2 to 1000.
+   * From 21 to 1000: over two pods answering at random (a Service that is
+   * not sticky), all N answers come from one pod by chance once in 2^(N-1)
+   * runs, so 21 keeps a false PASS under one in a million (1 in 2^20).
    *
-   * @default 10
+   * @default 21
    */
   readonly requests?: number;
 
@@ -127,8 +135,8 @@ export interface AffinityProbeProps {
   readonly echoImage?: string;
 
   /**
-   * Image the Job runs the probe script in: it needs `sh`, `curl`, `sort`,
-   * `uniq`, `head` and `wc`.
+   * Image the Job runs the probe script in: it needs a POSIX `sh`, `curl`,
+   * `date`, `sleep`, `awk`, `head`, `tr`, `sort`, `uniq` and `wc`.
    *
    * @default 'curlimages/curl:8.11.1'
    */
@@ -150,8 +158,16 @@ export interface AffinityProbeProps {
  * succeeds only when every answer named its pod and all named the same one;
  * its log lists which pods answered and how often. `kubectl wait
  * --for=condition=complete job/<name>` in a pipeline turns it into a test.
+ * Both waits are measured by the clock and each request takes at most 5
+ * seconds, so every path ends with its verdict and exit code within the
+ * Job's `activeDeadlineSeconds`, a Service that never answers included.
  * With `service` it probes an existing Service instead, reading the pod's
- * name where `podIdentity` says.
+ * name where `podIdentity` says; a headless or ExternalName Service, which
+ * has no virtual IP and so no ClientIP affinity, is refused.
+ *
+ * A Service that is not sticky, over two pods answering at random, gives
+ * all N answers from one pod once in 2^(N-1) runs: at least 21 requests keep
+ * a PASS by chance under one in a million.
  *
  * What a PASS proves, and no more: the Service's own ClientIP affinity, as
  * the cluster's Service proxy (kube-proxy, or the CNI that replaces it)
@@ -190,10 +206,10 @@ export class AffinityProbe extends Construct {
       bindables: { podIdentity: "a ProbeIdentity, such as ProbeIdentity.responseHeader('X-Pod-Name')" },
     });
 
-    this.requests = props.requests ?? 10;
-    if (!Number.isInteger(this.requests) || this.requests < 2 || this.requests > MAX_REQUESTS) {
+    this.requests = props.requests ?? MIN_REQUESTS;
+    if (!Number.isInteger(this.requests) || this.requests < MIN_REQUESTS || this.requests > MAX_REQUESTS) {
       throw propError(this, 'requests', describeNumber(this.requests),
-        `must be a whole number from 2 to ${MAX_REQUESTS}: one answer cannot show two pods`);
+        `must be a whole number from ${MIN_REQUESTS} to ${MAX_REQUESTS}: a Service that is not sticky, over two pods answering at random, gives all N answers from one pod once in 2^(N-1) runs, a false PASS; ${MIN_REQUESTS} keeps that under one in a million (1 in 2^${MIN_REQUESTS - 1})`);
     }
     const interval = props.interval ?? Duration.seconds(1);
     const intervalSeconds = secondsOf(interval);
@@ -222,6 +238,7 @@ export class AffinityProbe extends Construct {
         throw propError(this, 'podIdentity', 'not given',
           'must say where each answer of an existing \'service\' names the pod that sent it, such as ProbeIdentity.responseHeader(\'X-Pod-Name\') with the header set from the pod\'s metadata.name: pods that answer alike, as every health endpoint does, give identical answers whether or not the Service is sticky, so identical answers prove nothing');
       }
+      this.checkVirtualIp(props.service.type, props.service.clusterIP, undefined, props.service.name);
       // The name becomes the host of the probe's URL: one the API server refuses would make a URL curl cannot use.
       checkName(this, 'service.metadata.name', props.service.name, NameRule.DNS_1035_LABEL);
       this.service = props.service;
@@ -268,6 +285,9 @@ export class AffinityProbe extends Construct {
    */
   private spreadService(port: number): ApiObject {
     const target = ApiObject.of(this.service);
+    // Again as the Service is written, for a type or cluster IP set on its manifest.
+    const written = target.toJson().spec ?? {};
+    this.checkVirtualIp(written.type, written.clusterIP, written.clusterIPs, this.service.name);
     if (Object.keys(target.toJson().spec?.selector ?? {}).length === 0) {
       throw propError(this, 'service', this.service.name,
         'must select its pods by label before the probe is made: the probe reaches the same pods through a Service without affinity, to see two of them answer, and a Service without a selector names no pods it could select');
@@ -296,6 +316,27 @@ export class AffinityProbe extends Construct {
     });
     checkObjectNames(this, spread);
     return spread;
+  }
+
+  /**
+   * Refuses a Service without a virtual IP, where ClientIP affinity never
+   * applies: nothing to prove, and the probe's URL would reach the pods
+   * directly (headless) or another host (ExternalName). A headless Service
+   * has `clusterIP: None`, or `clusterIPs: [None]` with clusterIP left out
+   * (the API server defaults clusterIP from it).
+   */
+  private checkVirtualIp(type: string | undefined, clusterIP: string | undefined, clusterIPs: unknown, name: string): void {
+    if (type === kplus.ServiceType.EXTERNAL_NAME) {
+      throw propError(this, 'service', `${name}, type ExternalName`,
+        `must be a ClusterIP, NodePort or LoadBalancer Service: ${EXTERNAL_NAME_HAS_NO_AFFINITY}, so there is no stickiness to prove`);
+    }
+    const headless = clusterIP !== undefined && clusterIP !== ''
+      ? clusterIP === HEADLESS_CLUSTER_IP
+      : Array.isArray(clusterIPs) && clusterIPs[0] === HEADLESS_CLUSTER_IP;
+    if (headless) {
+      throw propError(this, 'service', `${name}, clusterIP: ${HEADLESS_CLUSTER_IP}`,
+        `must have a cluster IP: ${HEADLESS_HAS_NO_AFFINITY}, so there is no stickiness to prove, and the probe would reach a pod directly on the Service's port and end in "never answered"`);
+    }
   }
 
   private echoApp(replicas: number, image: string): kplus.Deployment {
@@ -343,7 +384,8 @@ export class AffinityProbe extends Construct {
       metadata: { namespace: this.service.metadata.namespace },
       // A failed probe is a result, not a flake to retry.
       backoffLimit: 0,
-      activeDeadline: Duration.seconds(WAIT_SECONDS + SPREAD_SECONDS + this.requests * (intervalSeconds + 5) + 60),
+      // The script ends by the clock within probeSeconds() on every path, verdict and exit code included.
+      activeDeadline: Duration.seconds(probeSeconds(WAIT_SECONDS, SPREAD_SECONDS, this.requests, intervalSeconds) + START_SECONDS),
       securityContext: { user: NON_ROOT_ID, group: NON_ROOT_ID },
       automountServiceAccountToken: false,
     });

@@ -1,13 +1,18 @@
 import { execFile } from 'child_process';
+import * as fs from 'fs';
 import * as http from 'http';
+import * as net from 'net';
 import { AddressInfo } from 'net';
-import { Chart, Duration, Testing } from 'cdk8s';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   AffinityDoctor, AffinityDoctorValidation, AffinityProbe, AffinityProbeProps, AffinityTimeout,
   GrafanaSessions, MultiPodGrafana, ProbeIdentity, Severity, StickyService,
 } from '../../src';
 import { CURL_IMAGE, HTTP_ECHO_IMAGE } from '../../src/probe/affinity-probe';
+import { MIN_REQUESTS } from '../../src/probe/script';
 import { synthExample } from '../util/examples';
 import { Manifest, newChart, only, synthValid, validateManifests } from '../util/manifests';
 
@@ -66,13 +71,14 @@ describe('AffinityProbe with its own echo app', () => {
     expect(probe.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
     expect(envOf(job)).toEqual({
       PROBE_URL: `http://${service.metadata.name}:80/`,
-      PROBE_REQUESTS: '10',
+      PROBE_REQUESTS: '21',
       PROBE_INTERVAL_SECONDS: '1',
       PROBE_WAIT_SECONDS: '120',
       PROBE_SPREAD_URL: `http://${spread.metadata.name}:80/`,
       PROBE_SPREAD_SECONDS: '120',
     });
-    expect(job.spec.activeDeadlineSeconds).toEqual(120 + 120 + 10 * (1 + 5) + 60);
+    // Each wait ends by the clock (up to 3s late), each request within 5s plus the interval (and 1s for its processes), and 60s to start the pod.
+    expect(job.spec.activeDeadlineSeconds).toEqual((120 + 3) + (120 + 3) + 21 * (5 + 1 + 1) + 60);
     expect(manifests).toMatchSnapshot();
   });
 
@@ -88,7 +94,7 @@ describe('AffinityProbe with its own echo app', () => {
     expect(probe.deployment).toBeInstanceOf(kplus.Deployment);
     expect(probe.service).toBeInstanceOf(StickyService);
     expect(probe.job).toBeInstanceOf(kplus.Job);
-    expect(probe.requests).toEqual(10);
+    expect(probe.requests).toEqual(21);
     expect(probe.url).toEqual(`http://${probe.service.name}:80/`);
   });
 });
@@ -193,14 +199,21 @@ describe('AffinityProbe against an existing Service', () => {
   });
 });
 
+/** The refusal of a `requests` count, which names the range and the chance of a false PASS. */
+function requestsRefused(value: string): string {
+  return `test/Probe: 'requests' (${value}) must be a whole number from 21 to 1000: a Service that is not sticky, over two pods answering at random, gives all N answers from one pod once in 2^(N-1) runs, a false PASS; 21 keeps that under one in a million (1 in 2^20)`;
+}
+
 describe('AffinityProbe refuses', () => {
   const refusals: Array<[string, AffinityProbeProps, string]> = [
     ['one replica', { replicas: 1 },
       "test/Probe: 'replicas' (1) must be a whole number of at least 2: with one pod every answer comes from it, and the probe proves nothing"],
-    ['one request', { requests: 1 },
-      "test/Probe: 'requests' (1) must be a whole number from 2 to 1000: one answer cannot show two pods"],
-    ['a fractional request count', { requests: 2.5 },
-      "test/Probe: 'requests' (2.5) must be a whole number from 2 to 1000: one answer cannot show two pods"],
+    ['one request', { requests: 1 }, requestsRefused('1')],
+    ['two requests, all from one pod of two by chance once in two runs', { requests: 2 }, requestsRefused('2')],
+    ['the old default of ten requests, a false PASS once in 512 runs', { requests: 10 }, requestsRefused('10')],
+    ['20 requests, a false PASS once in 2^19 runs, above one in a million', { requests: 20 }, requestsRefused('20')],
+    ['more than 1000 requests', { requests: 1001 }, requestsRefused('1001')],
+    ['a fractional request count', { requests: 21.5 }, requestsRefused('21.5')],
     ['a fractional interval', { interval: Duration.millis(1500) },
       "test/Probe: 'interval' (1.5s) must be a whole number of seconds from 0 to 60"],
     ['an interval as long as the affinity timeout', { interval: Duration.seconds(30), affinityTimeout: Duration.seconds(30) },
@@ -282,27 +295,33 @@ function kubernetesExpansion(value: string): string {
   return value.replace(/\$\$/g, '$');
 }
 
-interface Run { code: number; stdout: string }
+interface Run { code: number; stdout: string; seconds: number }
 
 /** Where the script's first phase calls, and for how long (by default: two pods answering in turn, found at once). */
 interface Spread { url?: string; seconds?: number }
 
 /**
  * Runs the Job's script with sh and curl, its env as the container gets it
- * but for the URLs (and the spread phase's wait, when given).
+ * but for the URLs (and the spread phase's wait, when given, and any `env`).
  */
-function runScript(job: Manifest, url: string, spread: Spread = {}): Promise<Run> {
-  const [shell, flag, script] = job.spec.template.spec.containers[0].command;
-  expect(shell).toEqual('/bin/sh');
-  const env = Object.fromEntries(Object.entries(envOf(job)).map(([k, v]) => [k, kubernetesExpansion(v)]));
-  expect(env.PROBE_SPREAD_URL).toMatch(/^http:\/\//);
+function runScript(job: Manifest, url: string, spread: Spread = {}, env: Record<string, string> = {}): Promise<Run> {
   const spreadEnv = {
     PROBE_SPREAD_URL: spread.url ?? twoPods.url,
     ...(spread.seconds !== undefined ? { PROBE_SPREAD_SECONDS: String(spread.seconds) } : {}),
   };
+  return runRendered(job, { PATH: process.env.PATH!, PROBE_URL: url, ...spreadEnv, ...env });
+}
+
+/** Runs the Job's script with sh, its env as the container gets it, with `env` on top; `seconds` is how long it took. */
+function runRendered(job: Manifest, env: Record<string, string>): Promise<Run> {
+  const [shell, flag, script] = job.spec.template.spec.containers[0].command;
+  expect(shell).toEqual('/bin/sh');
+  const rendered = Object.fromEntries(Object.entries(envOf(job)).map(([k, v]) => [k, kubernetesExpansion(v)]));
+  expect(rendered.PROBE_SPREAD_URL).toMatch(/^http:\/\//);
+  const start = Date.now();
   return new Promise(resolve => {
-    execFile('sh', [flag, script], { env: { PATH: process.env.PATH, ...env, PROBE_URL: url, ...spreadEnv }, timeout: 30_000 },
-      (error, stdout) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout }));
+    execFile('sh', [flag, script], { env: { ...rendered, ...env }, timeout: 30_000 },
+      (error, stdout) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, seconds: (Date.now() - start) / 1000 }));
   });
 }
 
@@ -371,9 +390,9 @@ describe('the probe script with a response header naming the pod, run as rendere
     try {
       const run = await runScript(job, server.url);
       // THEN the probe sees two pods and fails
-      expect(run.stdout).toMatch(/^\s+5 api-7d9f-aaaaa$/m);
-      expect(run.stdout).toMatch(/^\s+5 api-7d9f-bbbbb$/m);
-      expect(run.stdout).toContain('affinity probe: FAIL: 10 answers came from 2 pods');
+      expect(run.stdout).toMatch(/^\s+10 api-7d9f-aaaaa$/m);
+      expect(run.stdout).toMatch(/^\s+11 api-7d9f-bbbbb$/m);
+      expect(run.stdout).toContain('affinity probe: FAIL: 21 answers came from 2 pods');
       expect(run.code).toEqual(1);
     } finally {
       await server.close();
@@ -385,8 +404,8 @@ describe('the probe script with a response header naming the pod, run as rendere
     try {
       const run = await runScript(job, server.url);
       expect(run.stdout).toContain('each answer names its pod in its response header X-Pod-Name');
-      expect(run.stdout).toContain('request 10/10: api-7d9f-aaaaa');
-      expect(run.stdout).toContain('affinity probe: PASS: all 10 answers came from api-7d9f-aaaaa');
+      expect(run.stdout).toContain('request 21/21: api-7d9f-aaaaa');
+      expect(run.stdout).toContain('affinity probe: PASS: all 21 answers came from api-7d9f-aaaaa');
       expect(run.code).toEqual(0);
     } finally {
       await server.close();
@@ -397,8 +416,8 @@ describe('the probe script with a response header naming the pod, run as rendere
     const server = await standInWith(n => ({ headers: n === 4 ? {} as Record<string, string> : { 'X-Pod-Name': 'api-7d9f-aaaaa' }, body: healthy }));
     try {
       const run = await runScript(job, server.url);
-      expect(run.stdout).toContain('request 4/10: (answer without a pod name in its response header X-Pod-Name)');
-      expect(run.stdout).toContain('affinity probe: FAIL: 1 of 10 answers did not name their pod in the response header X-Pod-Name; an answer that does not say which pod sent it proves nothing');
+      expect(run.stdout).toContain('request 4/21: (answer without a pod name in its response header X-Pod-Name)');
+      expect(run.stdout).toContain('affinity probe: FAIL: 1 of 21 answers did not name their pod in the response header X-Pod-Name; an answer that does not say which pod sent it proves nothing');
       expect(run.code).toEqual(1);
     } finally {
       await server.close();
@@ -409,7 +428,7 @@ describe('the probe script with a response header naming the pod, run as rendere
     const server = await standInWith(() => ({ body: healthy }));
     try {
       const run = await runScript(job, server.url);
-      expect(run.stdout).toContain('affinity probe: FAIL: 10 of 10 answers did not name their pod');
+      expect(run.stdout).toContain('affinity probe: FAIL: 21 of 21 answers did not name their pod');
       expect(run.code).toEqual(1);
     } finally {
       await server.close();
@@ -424,7 +443,7 @@ describe('the probe script with a response header naming the pod, run as rendere
     const spread = await standInWith(n => ({ headers: { 'X-Pod$$Name': n % 2 === 0 ? 'api-a' : 'api-b' }, body: healthy }));
     try {
       const run = await runScript(only(synthValid(dollar), 'Job'), server.url, { url: spread.url });
-      expect(run.stdout).toContain('affinity probe: PASS: all 10 answers came from api-a, while without affinity both api-a and api-b answered');
+      expect(run.stdout).toContain('affinity probe: PASS: all 21 answers came from api-a, while without affinity both api-a and api-b answered');
     } finally {
       await server.close();
       await spread.close();
@@ -440,12 +459,12 @@ describe('the probe script, run as rendered with sh and curl against a local sta
     const server = await standIn(['echo-7d9f-abcde']);
     try {
       const run = await runScript(job, server.url);
-      expect(run.stdout).toContain('request 10/10: echo-7d9f-abcde');
-      expect(run.stdout).toMatch(/^\s+10 echo-7d9f-abcde$/m);
-      expect(run.stdout).toContain('affinity probe: PASS: all 10 answers came from echo-7d9f-abcde');
+      expect(run.stdout).toContain('request 21/21: echo-7d9f-abcde');
+      expect(run.stdout).toMatch(/^\s+21 echo-7d9f-abcde$/m);
+      expect(run.stdout).toContain('affinity probe: PASS: all 21 answers came from echo-7d9f-abcde');
       expect(run.code).toEqual(0);
-      // One readiness request, then the ten counted.
-      expect(server.hits()).toEqual(11);
+      // One readiness request, then the 21 counted.
+      expect(server.hits()).toEqual(22);
     } finally {
       await server.close();
     }
@@ -455,9 +474,9 @@ describe('the probe script, run as rendered with sh and curl against a local sta
     const server = await standIn(['echo-a', 'echo-b']);
     try {
       const run = await runScript(job, server.url);
-      expect(run.stdout).toMatch(/^\s+5 echo-a$/m);
-      expect(run.stdout).toMatch(/^\s+5 echo-b$/m);
-      expect(run.stdout).toContain('affinity probe: FAIL: 10 answers came from 2 pods');
+      expect(run.stdout).toMatch(/^\s+10 echo-a$/m);
+      expect(run.stdout).toMatch(/^\s+11 echo-b$/m);
+      expect(run.stdout).toContain('affinity probe: FAIL: 21 answers came from 2 pods');
       expect(run.code).toEqual(1);
     } finally {
       await server.close();
@@ -468,8 +487,8 @@ describe('the probe script, run as rendered with sh and curl against a local sta
     const server = await standInWith(() => ({ body: '' }));
     try {
       const run = await runScript(job, server.url);
-      expect(run.stdout).toContain('request 1/10: (answer without a pod name in its first line of the body)');
-      expect(run.stdout).toContain('affinity probe: FAIL: 10 of 10 answers did not name their pod in the first line of the body');
+      expect(run.stdout).toContain('request 1/21: (answer without a pod name in its first line of the body)');
+      expect(run.stdout).toContain('affinity probe: FAIL: 21 of 21 answers did not name their pod in the first line of the body');
       expect(run.code).toEqual(1);
     } finally {
       await server.close();
@@ -487,7 +506,7 @@ describe('the probe script, run as rendered with sh and curl against a local sta
     try {
       const run = await runScript(job, `http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
       expect(run.stdout).toContain('(no answer)');
-      expect(run.stdout).toContain('affinity probe: FAIL: 1 of 10 requests got no answer');
+      expect(run.stdout).toContain('affinity probe: FAIL: 1 of 21 requests got no answer');
       expect(run.code).toEqual(1);
     } finally {
       await new Promise(resolve => server.close(resolve));
@@ -510,7 +529,7 @@ describe('the probe script before it checks stickiness: two pods must answer wit
       expect(run.stdout).toContain('without affinity: echo-a');
       expect(run.stdout).toContain('affinity probe: INCONCLUSIVE: within 1s every answer without affinity came from echo-a: fewer than two pods are Ready, or the first line of the body is alike on every pod; one pod answers every request whether or not the Service is sticky, so stickiness was not tested');
       expect(run.stdout).not.toContain('PASS');
-      expect(run.stdout).not.toContain('request 1/10');
+      expect(run.stdout).not.toContain('request 1/21');
       expect(run.code).toEqual(3);
       expect(sticky.hits()).toEqual(1);
     } finally {
@@ -526,9 +545,9 @@ describe('the probe script before it checks stickiness: two pods must answer wit
     try {
       const run = await runScript(job, sticky.url, { url: spread.url, seconds: 20 });
 
-      // THEN both pods are named, and the sticky Service's ten answers from one pod pass
+      // THEN both pods are named, and the sticky Service's 21 answers from one pod pass
       expect(run.stdout).toContain('without affinity: echo-a\nwithout affinity: echo-b\n');
-      expect(run.stdout).toContain('affinity probe: PASS: all 10 answers came from echo-a, while without affinity both echo-a and echo-b answered');
+      expect(run.stdout).toContain('affinity probe: PASS: all 21 answers came from echo-a, while without affinity both echo-a and echo-b answered');
       expect(run.code).toEqual(0);
       expect(spread.hits()).toEqual(4);
     } finally {
@@ -575,6 +594,229 @@ describe('the probe script before it checks stickiness: two pods must answer wit
   });
 });
 
+describe('AffinityProbe requests: a PASS by chance is negligible', () => {
+  test('GIVEN two pods answering at random THEN all N answers come from one with a chance of 2^(1-N): the fewest requests allowed, and the default, keep it at most one in a million', () => {
+    // GIVEN the chance that a Service without affinity over two pods gives every answer from one of them
+    const chance = (n: number): number => 2 * 0.5 ** n;
+
+    // THEN the minimum is the fewest requests that keep that chance at most one in a million
+    expect(MIN_REQUESTS).toEqual(21);
+    expect(chance(MIN_REQUESTS)).toBeLessThanOrEqual(1e-6);
+    expect(chance(MIN_REQUESTS - 1)).toBeGreaterThan(1e-6);
+    // AND the default makes at least that many, and the minimum itself is taken
+    expect(new AffinityProbe(newChart(), 'Probe').requests).toBeGreaterThanOrEqual(MIN_REQUESTS);
+    expect(new AffinityProbe(newChart(), 'Probe', { requests: MIN_REQUESTS }).requests).toEqual(MIN_REQUESTS);
+  });
+
+  test('GIVEN a Job whose PROBE_REQUESTS was edited below the minimum THEN its script ends INCONCLUSIVE before calling anything', async () => {
+    const job = only(synthProbe({ interval: Duration.seconds(0) }), 'Job');
+    const sticky = await standIn(['echo-a']);
+    try {
+      const run = await runScript(job, sticky.url, {}, { PROBE_REQUESTS: '2' });
+      expect(run.stdout).toContain('affinity probe: INCONCLUSIVE: 2 requests are too few: a Service without affinity over two pods would give them all from one pod with a chance of 1 in 2^1; at least 21 bring it under one in a million');
+      expect(run.stdout).not.toContain('PASS');
+      expect(run.code).toEqual(3);
+      expect(sticky.hits()).toEqual(0);
+    } finally {
+      await sticky.close();
+    }
+  });
+
+  test('GIVEN a PASS THEN the log says how unlikely it was by chance', async () => {
+    const job = only(synthProbe({ interval: Duration.seconds(0) }), 'Job');
+    const sticky = await standIn(['echo-a']);
+    try {
+      const run = await runScript(job, sticky.url);
+      expect(run.stdout).toContain('affinity probe: PASS: all 21 answers came from echo-a, while without affinity both pod-a and pod-b answered; by chance alone, two or more pods answering at random would give all 21 answers from one pod at most once in 2^20 runs');
+      expect(run.code).toEqual(0);
+    } finally {
+      await sticky.close();
+    }
+  });
+});
+
+describe('AffinityProbe refuses a Service without a virtual IP, where ClientIP affinity never applies', () => {
+  const selector = (chart: Chart): kplus.Pods => kplus.Pods.select(chart, 'ApiPods', { labels: { app: 'api' } });
+
+  test('GIVEN a headless Service (clusterIP: None) THEN it is refused, as StickyService refuses it', () => {
+    const chart = newChart();
+    const service = new kplus.Service(chart, 'Api', { metadata: { name: 'api' }, clusterIP: 'None', ports: [{ port: 8080 }], selector: selector(chart) });
+    expect(() => new AffinityProbe(chart, 'Probe', { service, podIdentity: ProbeIdentity.responseHeader('X-Pod-Name') })).toThrow(
+      "test/Probe: 'service' (api, clusterIP: None) must have a cluster IP: a headless Service has no virtual IP, so clients resolve pod IPs from DNS and nothing applies ClientIP affinity, so there is no stickiness to prove, and the probe would reach a pod directly on the Service's port and end in \"never answered\"");
+  });
+
+  test('GIVEN a Service made headless in its manifest (clusterIPs: [None]) THEN it is refused too', () => {
+    const chart = newChart();
+    const service = new kplus.Service(chart, 'Api', { metadata: { name: 'api' }, ports: [{ port: 8080 }], selector: selector(chart) });
+    ApiObject.of(service).addJsonPatch(JsonPatch.add('/spec/clusterIPs', ['None']));
+    expect(() => new AffinityProbe(chart, 'Probe', { service, podIdentity: ProbeIdentity.responseHeader('X-Pod-Name') }))
+      .toThrow("test/Probe: 'service' (api, clusterIP: None) must have a cluster IP");
+  });
+
+  test('GIVEN an ExternalName Service THEN it is refused', () => {
+    const chart = newChart();
+    const service = new kplus.Service(chart, 'Api', {
+      metadata: { name: 'api' }, type: kplus.ServiceType.EXTERNAL_NAME, externalName: 'api.example.com', ports: [{ port: 8080 }], selector: selector(chart),
+    });
+    expect(() => new AffinityProbe(chart, 'Probe', { service, podIdentity: ProbeIdentity.responseHeader('X-Pod-Name') })).toThrow(
+      "test/Probe: 'service' (api, type ExternalName) must be a ClusterIP, NodePort or LoadBalancer Service: an ExternalName Service is a DNS alias, and kube-proxy has no endpoints to keep a client on, so there is no stickiness to prove");
+  });
+
+  test('GIVEN a Service with a cluster IP given explicitly THEN it is probed', () => {
+    const chart = newChart();
+    const service = new kplus.Service(chart, 'Api', { metadata: { name: 'api' }, clusterIP: '10.96.0.42', ports: [{ port: 8080 }], selector: selector(chart) });
+    const probe = new AffinityProbe(chart, 'Probe', { service, podIdentity: ProbeIdentity.responseHeader('X-Pod-Name') });
+    expect(probe.url).toEqual('http://api:8080/');
+  });
+});
+
+/** A server that accepts connections and never answers: a Service behind a NetworkPolicy that drops replies, or a hung app. */
+async function blackHole(): Promise<{ url: string; close: () => Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer(socket => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    close: () => new Promise(resolve => {
+      sockets.forEach(s => s.destroy());
+      server.close(() => resolve());
+    }),
+  };
+}
+
+describe('the probe script\'s waits are measured by the clock, so every path ends with its verdict', () => {
+  const job = only(synthProbe({ interval: Duration.seconds(0) }), 'Job');
+
+  test('GIVEN a Service that accepts connections and never answers WHEN the Job waits up to 3s THEN it says so and exits 2 after about 3s, not one 5s request per second waited', async () => {
+    const hole = await blackHole();
+    try {
+      const run = await runScript(job, hole.url, {}, { PROBE_WAIT_SECONDS: '3' });
+      expect(run.stdout).toContain(`affinity probe: FAIL: ${hole.url} never answered within 3s`);
+      expect(run.code).toEqual(2);
+      // It took 23s before: each of the 4 turns waited for curl's 5s, then slept 1s.
+      expect(run.seconds).toBeGreaterThanOrEqual(2);
+      expect(run.seconds).toBeLessThan(3 + 3);
+    } finally {
+      await hole.close();
+    }
+  }, 20_000);
+
+  test('GIVEN a Service without affinity that accepts connections and never answers WHEN the Job waits up to 3s THEN it ends INCONCLUSIVE after about 3s', async () => {
+    const sticky = await standIn(['echo-a']);
+    const hole = await blackHole();
+    try {
+      const run = await runScript(job, sticky.url, { url: hole.url, seconds: 3 });
+      expect(run.stdout).toContain(`affinity probe: INCONCLUSIVE: no answer from ${hole.url} named its pod in its first line of the body within 3s`);
+      expect(run.code).toEqual(3);
+      expect(run.seconds).toBeLessThan(3 + 3);
+    } finally {
+      await sticky.close();
+      await hole.close();
+    }
+  }, 20_000);
+});
+
+/**
+ * Stand-ins for `curl`, `date` and `sleep` on a clock of their own (a file
+ * of seconds): sleep adds to it, and a request that gets no answer takes
+ * all of its `--max-time`. The script runs as rendered, with the Job's own
+ * waits and request count, in well under a second.
+ *
+ * - FAKE_READY_FROM: from this second the Service (PROBE_URL) answers `pod-a`,
+ *   FAKE_READY_ANSWERS times (then never again); before, it never answers
+ * - FAKE_SPREAD: `never` (never answers), or the second from which the
+ *   Service without affinity names `pod-b` (before: `pod-a`)
+ */
+const FAKE_TOOLS: Record<string, string> = {
+  date: 'cat "$FAKE_CLOCK"\n',
+  sleep: 'echo $(($(cat "$FAKE_CLOCK") + $1)) > "$FAKE_CLOCK"\n',
+  curl: `max=""; url=""; out=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --max-time) max="$2"; shift ;;
+    -o) out="$2"; shift ;;
+    -D) shift ;;
+    -*) ;;
+    *) url="$1" ;;
+  esac
+  shift
+done
+[ -n "$max" ] || { echo "curl without --max-time" >&2; exit 99; }
+now=$(cat "$FAKE_CLOCK")
+never() { echo $((now + max)) > "$FAKE_CLOCK"; exit 28; }
+if [ "$url" = "$PROBE_URL" ]; then
+  given=$(cat "$FAKE_CLOCK.ready")
+  [ "$now" -ge "$FAKE_READY_FROM" ] && [ "$given" -lt "$FAKE_READY_ANSWERS" ] || never
+  echo $((given + 1)) > "$FAKE_CLOCK.ready"
+  pod=pod-a
+else
+  [ "$FAKE_SPREAD" != never ] || never
+  if [ "$now" -ge "$FAKE_SPREAD" ]; then pod=pod-b; else pod=pod-a; fi
+fi
+[ -n "$out" ] || echo "$pod"
+`,
+};
+
+describe('the probe script, on a clock of its own, ends every path with its verdict within the Job\'s activeDeadlineSeconds', () => {
+  // GIVEN the Job as rendered by default: 120s to wait for an answer, 120s for two pods, 21 requests 1s apart
+  const job = only(synthProbe(), 'Job');
+  const deadline: number = job.spec.activeDeadlineSeconds;
+  const env = envOf(job);
+  const start = 1_000_000;
+  let tools: string;
+  beforeAll(() => {
+    tools = fs.mkdtempSync(path.join(os.tmpdir(), 'probe-clock-'));
+    for (const [name, body] of Object.entries(FAKE_TOOLS)) {
+      fs.writeFileSync(path.join(tools, name), `#!/bin/sh\n${body}`, { mode: 0o755 });
+    }
+  });
+  afterAll(() => fs.rmSync(tools, { recursive: true, force: true }));
+
+  async function onTheClock(fake: { readyFrom: number; readyAnswers: number; spread: number | 'never' }): Promise<Run> {
+    const clock = path.join(tools, `clock-${Math.random().toString(36).slice(2)}`);
+    fs.writeFileSync(clock, String(start));
+    fs.writeFileSync(`${clock}.ready`, '0');
+    const run = await runRendered(job, {
+      PATH: `${tools}:${process.env.PATH}`,
+      PROBE_URL: env.PROBE_URL,
+      FAKE_CLOCK: clock,
+      FAKE_READY_FROM: String(start + fake.readyFrom),
+      FAKE_READY_ANSWERS: String(fake.readyAnswers),
+      FAKE_SPREAD: fake.spread === 'never' ? 'never' : String(start + fake.spread),
+    });
+    return { ...run, seconds: Number(fs.readFileSync(clock, 'utf8')) - start };
+  }
+
+  // The pod's start (its scheduling and image pull) counts against the deadline too: the Job allows it 60s.
+  const started = 60;
+
+  test.each([
+    ['the Service never answers (a NetworkPolicy drops its traffic)', { readyFrom: Infinity, readyAnswers: 0, spread: 'never' as const }, 2,
+      `affinity probe: FAIL: ${env.PROBE_URL} never answered within 120s`, 120],
+    ['it answers at the last moment, and the Service without affinity never does', { readyFrom: 119, readyAnswers: 1, spread: 'never' as const }, 3,
+      `affinity probe: INCONCLUSIVE: no answer from ${env.PROBE_SPREAD_URL} named its pod in its first line of the body within 120s`, 240],
+    ['it answers at the last moment, a second pod answers without affinity at the last moment, then no request gets an answer',
+      { readyFrom: 119, readyAnswers: 1, spread: 238 }, 1,
+      // 238s of waits, then 21 requests of 5s each, 1s apart
+      'affinity probe: FAIL: 21 of 21 requests got no answer', 238 + 21 * 5 + 20 * 1],
+  ])('GIVEN %s THEN it ends with its verdict well within the deadline', async (_what, fake, code, verdict, about) => {
+    // WHEN the script runs
+    const run = await onTheClock({ ...fake, readyFrom: Number.isFinite(fake.readyFrom) ? fake.readyFrom : 10 ** 9 });
+
+    // THEN it printed its verdict and exit code, in about the time its waits and requests allow
+    expect(run.stdout).toContain(verdict);
+    expect(run.code).toEqual(code);
+    expect(run.seconds).toBeGreaterThanOrEqual(about - 1);
+    expect(run.seconds).toBeLessThanOrEqual(about + 3);
+    // AND well within the Job's deadline, after the pod's start: at least 30s to spare for the processes each request starts
+    expect(started + run.seconds).toBeLessThanOrEqual(deadline - 30);
+  });
+});
+
 describe('example affinity-probe', () => {
   test('deploys the echo app, its sticky Service and the Job, all valid', () => {
     const manifests = synthExample('affinity-probe');
@@ -583,7 +825,7 @@ describe('example affinity-probe', () => {
     const [sticky, spread] = manifests.filter(m => m.kind === 'Service');
     expect(sticky.spec.sessionAffinityConfig.clientIP.timeoutSeconds).toEqual(300);
     expect(spread.spec.sessionAffinity).toBeUndefined();
-    expect(envOf(only(manifests, 'Job')).PROBE_REQUESTS).toEqual('10');
+    expect(envOf(only(manifests, 'Job')).PROBE_REQUESTS).toEqual('21');
   });
 });
 

@@ -16,7 +16,7 @@ const common = {
   chartId: mostly(fc.constantFrom('test', 'probe-chart'), fc.constantFrom('My_App', 'Probe', 'x'.repeat(70))),
   id: mostly(fc.constantFrom('Probe', 'affinity', 'p1'), fc.constantFrom('Affinity_Probe', 'a.b', 'é')),
   chartNamespace: fc.option(objectName, { nil: undefined }),
-  requests: sometimes(fc.constantFrom(0, 1, 2, 10, 1000, 1001, 2.5, -3)),
+  requests: sometimes(fc.constantFrom(0, 1, 2, 10, 20, 21, 50, 1000, 1001, 21.5, -3)),
   interval: sometimes(fc.oneof(seconds, fc.constantFrom(0, 1, 60, 61))),
   path: sometimes(mostly(fc.constantFrom('/', '/healthz', '/a?b=c'), fc.constantFrom('', 'x', '/a b', '/\u00e9', '/\n'))),
   port: sometimes(fc.constantFrom(80, 8080, 443)),
@@ -59,7 +59,8 @@ describe('AffinityProbe on generated props', () => {
       expect(deployment.spec.replicas).toBeGreaterThanOrEqual(2);
       const env = Object.fromEntries(job.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
       expect(env.PROBE_URL).toBe(`http://${service.metadata.name}:80${p.path ?? '/'}`);
-      expect(Number(env.PROBE_REQUESTS)).toBe(p.requests ?? 10);
+      expect(Number(env.PROBE_REQUESTS)).toBe(p.requests ?? 21);
+      expect(Number(env.PROBE_REQUESTS)).toBeGreaterThanOrEqual(21);
       expect(Number(env.PROBE_INTERVAL_SECONDS)).toBeLessThan(service.spec.sessionAffinityConfig.clientIP.timeoutSeconds);
       expect(job.spec.backoffLimit).toBe(0);
       expect(doctorErrors(manifests)).toEqual([]);
