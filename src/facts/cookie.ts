@@ -139,10 +139,59 @@ export function leastRoutedRequest(routed: RoutedPath): string {
 /** Where no routed path is a regular expression: a pattern that matches nothing. */
 const NO_EXPRESSION = /(?!)/;
 
-/** The literal start of a path that is a regular expression: up to its first expression character. */
+/**
+ * The literal start of a regular expression (one alternative of it): up to
+ * its first expression character, less the character before a `?`, `*` or
+ * `{`, which that makes optional.
+ */
 function literalStart(path: string, expression: RegExp): string {
   const at = path.search(expression);
-  return at < 0 ? path : path.slice(0, at);
+  if (at < 0) {
+    return path;
+  }
+  return '?*{'.includes(path[at]) ? path.slice(0, Math.max(0, at - 1)) : path.slice(0, at);
+}
+
+/**
+ * A path that is a regular expression matched from the path's start (as
+ * ingress-nginx's `~* "^<path>"`), split into its top-level alternatives,
+ * each with the leading `^` taken off: the first is anchored by the
+ * location, the others only where they begin with `^` (`/a|/b` also matches
+ * `/x/b`). Undefined when an alternative is not anchored: it may match
+ * anywhere in a path, so no literal start bounds what it routes.
+ */
+function anchoredAlternatives(path: string): string[] | undefined {
+  const parts: string[] = [];
+  let depth = 0;
+  let inClass = false;
+  let from = 0;
+  for (let i = 0; i < path.length; i++) {
+    const c = path[i];
+    if (c === '\\') {
+      i++;
+    } else if (inClass) {
+      inClass = c !== ']';
+    } else if (c === '[') {
+      inClass = true;
+    } else if (c === '(') {
+      depth++;
+    } else if (c === ')') {
+      depth = Math.max(0, depth - 1);
+    } else if (c === '|' && depth === 0) {
+      parts.push(path.slice(from, i));
+      from = i + 1;
+    }
+  }
+  parts.push(path.slice(from));
+  const out: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const anchored = parts[i].startsWith('^');
+    if (i > 0 && !anchored) {
+      return undefined;
+    }
+    out.push(anchored ? parts[i].slice(1) : parts[i]);
+  }
+  return out;
 }
 
 /**
@@ -164,29 +213,37 @@ export function cookiePathCovers(cookiePath: string, routed: RoutedPath, express
   if (!routed.regex) {
     return cookiePathMatches(leastRoutedRequest(routed), cookiePath);
   }
-  const start = literalStart(routed.path, expression);
-  // An expression that goes on only at a '/' or ends there (`/shop(/|$)(.*)`, as in
-  // ingress-nginx's rewrite-target example) matches its literal start and the paths below it.
-  if (SEGMENT_BOUNDARY.test(routed.path.slice(start.length)) && cookiePathMatches(start, cookiePath)) {
-    return true;
-  }
-  return start.startsWith(cookiePath.endsWith('/') ? cookiePath : `${cookiePath}/`);
+  const alternatives = anchoredAlternatives(routed.path);
+  return alternatives !== undefined && alternatives.every(alternative => {
+    const start = literalStart(alternative, expression);
+    // An expression that goes on only at a '/' or ends there (`/shop(/|$)(.*)`, as in
+    // ingress-nginx's rewrite-target example) matches its literal start and the paths below it.
+    if (SEGMENT_BOUNDARY.test(alternative.slice(start.length)) && cookiePathMatches(start, cookiePath)) {
+      return true;
+    }
+    return start.startsWith(cookiePath.endsWith('/') ? cookiePath : `${cookiePath}/`);
+  });
 }
 
-/** What begins an expression that goes on only at a '/' or ends: `(/|$)`, `($|/)`, `$`, or a '/'. */
-const SEGMENT_BOUNDARY = /^(\(\/\|\$\)|\(\$\|\/\)|\$|\/)/;
+/** What begins an expression that goes on only at a '/' or ends: `(/|$)`, `($|/)`, `$`, or a '/' (not an optional one: `/?`). */
+const SEGMENT_BOUNDARY = /^(\(\/\|\$\)|\(\$\|\/\)|\$|\/(?![?*{]))/;
 
 /**
  * The longest cookie Path that covers every routed path (see
  * `cookiePathCovers`): their common leading segments, '/' when they share none.
  */
 export function coveringCookiePath(routed: readonly RoutedPath[], expression: RegExp = NO_EXPRESSION): string {
+  const path = commonSegments(routed.map(r => (r.regex
+    // Of an expression, the segments before the one it begins in, in its every alternative.
+    ? commonSegments((anchoredAlternatives(r.path) ?? ['']).map(a => literalStart(a, expression).split('/').slice(0, -1)))
+    : leastRoutedRequest(r).split('/')))).join('/');
+  return path.startsWith('/') ? path : '/';
+}
+
+/** The leading segments every list shares (none for no list). */
+function commonSegments(lists: readonly string[][]): string[] {
   let common: string[] | undefined;
-  for (const r of routed) {
-    const segments = r.regex
-      // The segment the expression begins in is not known whole: only the ones before it.
-      ? literalStart(r.path, expression).split('/').slice(0, -1)
-      : leastRoutedRequest(r).split('/');
+  for (const segments of lists) {
     if (common === undefined) {
       common = segments;
       continue;
@@ -197,6 +254,5 @@ export function coveringCookiePath(routed: readonly RoutedPath[], expression: Re
     }
     common = common.slice(0, i);
   }
-  const path = (common ?? []).join('/');
-  return path.startsWith('/') ? path : '/';
+  return common ?? [];
 }

@@ -28,6 +28,19 @@ describe('cookie Path facts (RFC 6265 5.1.4 path-match)', () => {
     ['/ap', '/api(/|$)', false],
     ['/api/', '/api(/|$)', false],
     ['/', '^/anything', true],
+    // ingress-nginx anchors the path itself (`^^/cart` is `^/cart`).
+    ['/cart', '^/cart/.*', true],
+    // Alternatives: ingress-nginx anchors only the first; one without '^' matches anywhere in the path.
+    ['/shop', '/shop/a|/b', false],
+    ['/shop', '/shop/a|/shop/b', false],
+    ['/shop', '/shop/a|^/shop/b', true],
+    ['/shop', '/shop/(a|b)', true],
+    ['/shop', '/shop/[|]x', true],
+    // A quantifier makes the character before it optional: `/shop/a/?` also routes /shop/a and /shop/abc.
+    ['/shop/a/', '/shop/a/?', false],
+    ['/shop/a', '/shop/a/?', false],
+    ['/shop', '/shop/a/?', true],
+    ['/shop/ab', '/shop/ab*', false],
   ])('GIVEN cookie Path %s and the regular expression %s THEN it covers it: %s', (cookie, path, expected) => {
     expect(cookiePathCovers(cookie, { path, regex: true }, REGEX_PATH_CHARACTERS)).toBe(expected);
   });
