@@ -153,6 +153,39 @@ function literalStart(path: string, expression: RegExp): string {
 }
 
 /**
+ * The top-level alternatives of a regular expression: split at each '|'
+ * outside any group or class (`^/a|/b` has two; `/(a|b)` and `/[|]` one).
+ */
+export function topLevelAlternatives(expression: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let inClass = false;
+  let from = 0;
+  for (let i = 0; i < expression.length; i++) {
+    const c = expression[i];
+    if (c === '\\') {
+      i++;
+    } else if (inClass) {
+      inClass = c !== ']';
+    } else if (c === '[') {
+      inClass = true;
+      // A ']' first in a class (after an optional '^') is a literal.
+      i += expression[i + 1] === '^' ? 1 : 0;
+      i += expression[i + 1] === ']' ? 1 : 0;
+    } else if (c === '(') {
+      depth++;
+    } else if (c === ')') {
+      depth = Math.max(0, depth - 1);
+    } else if (c === '|' && depth === 0) {
+      parts.push(expression.slice(from, i));
+      from = i + 1;
+    }
+  }
+  parts.push(expression.slice(from));
+  return parts;
+}
+
+/**
  * A path that is a regular expression matched from the path's start (as
  * ingress-nginx's `~* "^<path>"`), split into its top-level alternatives,
  * each with the leading `^` taken off: the first is anchored by the
@@ -161,28 +194,7 @@ function literalStart(path: string, expression: RegExp): string {
  * anywhere in a path, so no literal start bounds what it routes.
  */
 function anchoredAlternatives(path: string): string[] | undefined {
-  const parts: string[] = [];
-  let depth = 0;
-  let inClass = false;
-  let from = 0;
-  for (let i = 0; i < path.length; i++) {
-    const c = path[i];
-    if (c === '\\') {
-      i++;
-    } else if (inClass) {
-      inClass = c !== ']';
-    } else if (c === '[') {
-      inClass = true;
-    } else if (c === '(') {
-      depth++;
-    } else if (c === ')') {
-      depth = Math.max(0, depth - 1);
-    } else if (c === '|' && depth === 0) {
-      parts.push(path.slice(from, i));
-      from = i + 1;
-    }
-  }
-  parts.push(path.slice(from));
+  const parts = topLevelAlternatives(path);
   const out: string[] = [];
   for (let i = 0; i < parts.length; i++) {
     const anchored = parts[i].startsWith('^');

@@ -10,6 +10,7 @@ import {
 } from './source';
 import { CONTOUR, GKE_GATEWAY, KONG, NGINX_PLUS, httpRoutePathProblem } from './target-facts';
 import { HTTPROUTE_TARGETS, TARGETS } from './targets';
+import { topLevelAlternatives } from '../facts/cookie';
 import { ENVOY_POLICY_TARGET_GROUP } from '../facts/envoy-gateway';
 import { LIFETIME_PERMANENT, LIFETIME_SESSION, gatewayDuration } from '../facts/gateway-api';
 import { NGINX_AFFINITY_ANNOTATIONS as A, NGINX_ANNOTATION_PREFIX, nginxCookiePathCovers, nginxRoutedPath } from '../facts/ingress-nginx';
@@ -207,31 +208,6 @@ function nginxLocationRegex(path: string): string {
   return path.startsWith('^') ? path : `^${path}`;
 }
 
-/** Whether an expression has a '|' outside any group or class (`^/a|/b`: the '^' anchors only `/a`). */
-function topLevelAlternation(expression: string): boolean {
-  let depth = 0;
-  let inClass = false;
-  for (let i = 0; i < expression.length; i++) {
-    const c = expression[i];
-    if (c === '\\') {
-      i++;
-    } else if (inClass) {
-      inClass = c !== ']';
-    } else if (c === '[') {
-      inClass = true;
-      // A ']' first in a class (after an optional '^') is a literal.
-      i += expression[i + 1] === '^' ? 1 : 0;
-      i += expression[i + 1] === ']' ? 1 : 0;
-    } else if (c === '(') {
-      depth++;
-    } else if (c === ')') {
-      depth--;
-    } else if (c === '|' && depth === 0) {
-      return true;
-    }
-  }
-  return false;
-}
 
 /**
  * A use-regex path in RE2 (Envoy's and Go's dialect) for a target that
@@ -244,7 +220,33 @@ function topLevelAlternation(expression: string): boolean {
  */
 function re2PathRegex(path: string): string {
   const anchored = nginxLocationRegex(path);
-  return topLevelAlternation(anchored) ? `(?i).*(?:${anchored}).*` : `(?i)${anchored}.*`;
+  return topLevelAlternatives(anchored).length > 1 ? `(?i).*(?:${anchored}).*` : `(?i)${anchored}.*`;
+}
+
+/**
+ * A use-regex path as an HTTPProxy regex condition, which Contour takes only
+ * when it begins with '/' (its validation) and Envoy matches against the
+ * whole path: `/(?i:P'.*)` for `^P`, P' being P after its '/'. Of an
+ * expression with top-level alternatives, each must begin with '/' (an
+ * anchored one after its '^'): an anchored one is written `B'.*`, another,
+ * which ingress-nginx searched for anywhere, `B'.*|.*B.*`. Undefined when an
+ * alternative does not begin with '/'.
+ */
+function contourPathRegex(path: string): string | undefined {
+  const parts: string[] = [];
+  const alternatives = topLevelAlternatives(nginxLocationRegex(path));
+  for (let i = 0; i < alternatives.length; i++) {
+    const anchored = i === 0 || alternatives[i].startsWith('^');
+    const body = anchored ? alternatives[i].replace(/^\^/, '') : alternatives[i];
+    if (!body.startsWith('/')) {
+      return undefined;
+    }
+    parts.push(`${body.slice(1)}.*`);
+    if (!anchored) {
+      parts.push(`.*${body}.*`);
+    }
+  }
+  return `/(?i:${parts.join('|')})`;
 }
 
 /** What the use-regex note says each target writes of a path. */
@@ -260,14 +262,16 @@ function regexWritten(target: MigrationTarget): string {
       // Traefik v3's PathRegexp takes Go's regexp syntax and searches the path (unanchored).
       return 'each path P written as PathRegexp(`(?i)^P`): Traefik searches the path for the expression, so ^ anchors it at the start '
         + `and (?i) ignores case, as ingress-nginx's ~* "^P" did; Go's regexp is ${re2}`;
+    case MigrationTarget.CONTOUR:
+      // Contour refuses a regex condition that does not begin with '/'; Envoy matches it against the whole path.
+      return 'each path P written as an HTTPProxy regex condition /(?i:Q.*), Q being P after its \'/\' (Contour takes a regex condition only '
+        + 'when it begins with \'/\'): Envoy matches the whole path against it, so .* lets anything follow and (?i:) ignores case, '
+        + `as ingress-nginx's ~* "^P" did; Envoy's regex is ${re2}`;
     case MigrationTarget.ENVOY_GATEWAY:
     case MigrationTarget.ISTIO:
-    case MigrationTarget.CONTOUR: {
       // Envoy's route safe_regex must match the whole path (RE2); `(?i)` is an RE2 flag.
-      const how = target === MigrationTarget.CONTOUR ? 'an HTTPProxy regex condition' : 'an HTTPRoute RegularExpression';
-      return `each path P written as ${how} (?i)^P.*: Envoy matches the whole path against it, so .* lets anything follow `
+      return 'each path P written as an HTTPRoute RegularExpression (?i)^P.*: Envoy matches the whole path against it, so .* lets anything follow '
         + `and (?i) ignores case, as ingress-nginx's ~* "^P" did; Envoy's regex is ${re2}`;
-    }
     default:
       return 'each path P written as an HTTPRoute RegularExpression (?i)^P.*, which matches what ingress-nginx\'s ~* "^P" did whether '
         + 'the implementation matches the whole path or searches it; the Gateway API leaves support and dialect to each implementation, '
@@ -657,7 +661,13 @@ function renderTraefik(ctx: Context, ingress: SourceIngress, notes: Notes): void
 
 function contourCondition(ingress: SourceIngress, p: SourcePath, notes: Notes): Json {
   if (ingress.useRegex) {
-    return { regex: re2PathRegex(p.path) };
+    const regex = contourPathRegex(p.path);
+    if (regex !== undefined) {
+      return { regex };
+    }
+    notes.add(p.field, approximated(`${p.path} written as the prefix condition /: Contour takes a regex condition only when it begins with '/', `
+      + 'which this expression cannot be written to do; the prefix routes every path the expression did, and more'));
+    return { prefix: '/' };
   }
   if (p.pathType === 'Exact') {
     return { exact: p.path };

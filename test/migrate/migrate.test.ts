@@ -755,7 +755,7 @@ describe('use-regex paths, per target', () => {
   test.each([
     [MigrationTarget.NGINX_PLUS, '~* ^/shop'],
     [MigrationTarget.TRAEFIK, '(?i)^/shop'],
-    [MigrationTarget.CONTOUR, '(?i)^/shop.*'],
+    [MigrationTarget.CONTOUR, '/(?i:shop.*)'],
     [MigrationTarget.ENVOY_GATEWAY, '(?i)^/shop.*'],
     [MigrationTarget.ISTIO, '(?i)^/shop.*'],
     [MigrationTarget.GATEWAY_API, '(?i)^/shop.*'],
@@ -779,8 +779,13 @@ describe('use-regex paths, per target', () => {
   test.each(['/shop', '/shop/.*', '/v1(/|$)(.*)', '/a|/b', '/[|]x'])(
     'GIVEN the location %s WHEN written for each target THEN each matches the requests ingress-nginx matched, as its dialect reads it', location => {
       const expected = REQUESTS.map(r => nginxMatches(location, r));
+      // Contour takes a regex condition only when it begins with '/', and Envoy matches it against the whole path.
+      const contour = written(MigrationTarget.CONTOUR, location);
+      expect(contour.startsWith('/(?i:') && contour.endsWith(')')).toBe(true);
+      const contourWhole = (request: string) => new RegExp(`^/(?:${contour.slice('/(?i:'.length, -1)})$`, 'i').test(request);
+      expect(REQUESTS.map(contourWhole)).toEqual(expected);
       // Envoy matches the whole path; the Gateway API leaves it to the implementation, so the expression must hold either way.
-      for (const target of [MigrationTarget.CONTOUR, MigrationTarget.ENVOY_GATEWAY, MigrationTarget.ISTIO, MigrationTarget.GATEWAY_API]) {
+      for (const target of [MigrationTarget.ENVOY_GATEWAY, MigrationTarget.ISTIO, MigrationTarget.GATEWAY_API]) {
         const expression = written(target, location);
         expect(REQUESTS.map(r => wholeMatches(expression, r))).toEqual(expected);
         expect(REQUESTS.map(r => searchMatches(expression, r))).toEqual(expected);
@@ -791,6 +796,14 @@ describe('use-regex paths, per target', () => {
       expect(nginx.startsWith('~* ')).toBe(true);
       expect(REQUESTS.map(r => new RegExp(nginx.slice('~* '.length), 'i').test(r))).toEqual(expected);
     });
+
+  test('GIVEN a location with a branch that does not begin with \'/\' WHEN --to contour THEN the prefix condition /, approximated: Contour refuses a regex that does not begin with \'/\'', () => {
+    const result = migrate(MigrationTarget.CONTOUR, regexApi('/a|b'));
+    const proxy = result.objects.find(o => o.kind === 'HTTPProxy');
+    expect(proxy.spec.routes[0].conditions).toEqual([{ prefix: '/' }]);
+    expect(result.notes.filter(n => n.fate === MigrationFate.APPROXIMATED).map(n => n.detail)).toContainEqual(
+      expect.stringContaining("/a|b written as the prefix condition /: Contour takes a regex condition only when it begins with '/'"));
+  });
 
   test.each(Object.values(MigrationTarget))('GIVEN use-regex WHEN --to %s THEN approximated, saying how the paths are written', target => {
     const notes = migrate(target, regexApi('/shop')).notes.filter(n => n.subject === `${A}use-regex`);
