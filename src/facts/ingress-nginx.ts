@@ -236,6 +236,21 @@ export function nginxAffinityOf(ingress: { [key: string]: any }): { affinity: st
   if (annotations[NGINX_AFFINITY_ANNOTATIONS.affinity] === NGINX_AFFINITY_COOKIE) {
     return { affinity: `ingress-nginx cookie affinity on ${via}`, ...notCounted };
   }
+  return nginxHashAffinityOf(ingress);
+}
+
+/**
+ * The consistent hash on the client's address an ingress-nginx Ingress asks
+ * for (`upstream-hash-by`), whether or not it asks for cookie affinity too,
+ * in words, and why it pins nobody when the Ingress says so; undefined when
+ * it asks for none. Where both are set the cookie wins, except on the
+ * default backend, which gets the hash and no cookie.
+ */
+export function nginxHashAffinityOf(ingress: { [key: string]: any }): { affinity: string; notCounted?: NotCounted } | undefined {
+  const annotations = manifestAnnotations(ingress);
+  const via = `Ingress ${manifestName(ingress)}`;
+  const clusterIp = nginxClusterIpUpstream(ingress);
+  const notCounted = clusterIp !== undefined ? { notCounted: clusterIp } : {};
   const hashBy = (annotations[NGINX_UPSTREAM_HASH_BY_ANNOTATION] ?? '').trim();
   if (!NGINX_CLIENT_ADDRESS_VARIABLES.includes(hashBy)) {
     return undefined;
@@ -298,13 +313,14 @@ export const INGRESS_NGINX_DETECTOR: FrontDetector = {
     }
     const via = `Ingress ${manifestName(ingress)}`;
     const cookie = manifestAnnotations(ingress)[NGINX_AFFINITY_ANNOTATIONS.affinity] === NGINX_AFFINITY_COOKIE;
+    // The default backend never gets the cookie; it gets the Ingress's client-address hash, if it asks for one.
+    const defaultBackend = cookie ? nginxHashAffinityOf(ingress) : found;
     return ingressBackendRefs(ingress).map(ref => ({
       namespace: context.namespace,
       name: ref.name,
       port: ref.port,
-      ...found,
-      // The cookie is never set there, whatever else the Ingress says.
-      ...(cookie && ref.defaultBackend === true ? { notCounted: nginxDefaultBackendWithoutCookie(ingress, ref.name) } : {}),
+      ...(ref.defaultBackend !== true ? found
+        : defaultBackend ?? { ...found, notCounted: nginxDefaultBackendWithoutCookie(ingress, ref.name) }),
       via,
     }));
   },

@@ -653,6 +653,15 @@ describe('affinity settings a front reads but that pin nobody as written', () =>
       expect(local([...app(), hashed])).toEqual([]);
     });
 
+    test('GIVEN cookie affinity and upstream-hash-by on the client address THEN the default backend is pinned by the hash, the cookie being only the rules\'', () => {
+      const both = cookieIngress({ defaultBackend: backend('j') });
+      both.metadata.annotations['nginx.ingress.kubernetes.io/upstream-hash-by'] = '$remote_addr';
+      expect(local([...app(), both])).toEqual([]);
+      // Hashed to a subset of the pods, the default backend's clients are not pinned: said so, with the hash's reason.
+      both.metadata.annotations['nginx.ingress.kubernetes.io/upstream-hash-by-subset'] = 'true';
+      expect(local([...app(), both]).map(f => f.message)).toEqual([expect.stringContaining('upstream-hash-by-subset: "true"')]);
+    });
+
     test('GIVEN the Ingress served by Traefik THEN the reason given is the class', () => {
       const found = local([...app(), withClass(cookieIngress({ defaultBackend: backend('j') }), 'traefik')]);
       expect(found[0].message).toContain('as Ingress j is served by Traefik');
