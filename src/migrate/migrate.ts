@@ -256,7 +256,8 @@ function regexWritten(target: MigrationTarget): string {
     case MigrationTarget.NGINX_PLUS:
       // The VirtualServer route path `~* <expression>` becomes the location `~* "<expression>"`; ingress-nginx
       // orders its locations by descending path length, and nginx takes the first regex location that matches.
-      return 'each path P written as ~* ^P, the location ingress-nginx wrote, in the same PCRE; but nginx takes the first regex location '
+      return 'each path P written as ~* ^P, the location ingress-nginx wrote, which nginx reads with the same PCRE (but the NGINX Ingress '
+        + 'Controller first checks it with Go\'s regexp, which refuses lookarounds and backreferences); nginx takes the first regex location '
         + 'that matches, and ingress-nginx wrote them longest path first: where the expressions overlap, order the routes alike';
     case MigrationTarget.TRAEFIK:
       // Traefik v3's PathRegexp takes Go's regexp syntax and searches the path (unanchored).
@@ -544,17 +545,26 @@ function tlsSecret(ingress: SourceIngress, host: string | undefined): string | u
   return entry?.secretName;
 }
 
+/**
+ * A string in a Traefik rule: between backticks, or, when it holds one,
+ * between double quotes with Go's escapes (Traefik reads either; a backtick
+ * inside backticks would end the string).
+ */
+function traefikString(value: string): string {
+  return value.includes('`') ? JSON.stringify(value) : `\`${value}\``;
+}
+
 function traefikPathMatch(ingress: SourceIngress, p: SourcePath, notes: Notes): string {
   if (ingress.useRegex) {
-    return `PathRegexp(\`(?i)${nginxLocationRegex(p.path)}\`)`;
+    return `PathRegexp(${traefikString(`(?i)${nginxLocationRegex(p.path)}`)})`;
   }
   if (p.pathType === 'Exact') {
-    return `Path(\`${p.path}\`)`;
+    return `Path(${traefikString(p.path)})`;
   }
   if (p.pathType !== 'Prefix') {
-    notes.add(p.field, approximated(`pathType ${p.pathType} written as PathPrefix(\`${p.path}\`), the match ingress-nginx makes of it`));
+    notes.add(p.field, approximated(`pathType ${p.pathType} written as PathPrefix(${traefikString(p.path)}), the match ingress-nginx makes of it`));
   }
-  return `PathPrefix(\`${p.path}\`)`;
+  return `PathPrefix(${traefikString(p.path)})`;
 }
 
 /**
@@ -605,9 +615,9 @@ function renderTraefik(ctx: Context, ingress: SourceIngress, notes: Notes): void
   ingress.hosts.forEach((h, index) => {
     const routes: Json[] = [];
     for (const p of h.paths) {
-      const parts = [...(h.host ? [`Host(\`${h.host}\`)`] : []), traefikPathMatch(ingress, p, notes)];
+      const parts = [...(h.host ? [`Host(${traefikString(h.host)})`] : []), traefikPathMatch(ingress, p, notes)];
       if (p.header) {
-        parts.push(p.header.regex ? `HeaderRegexp(\`${p.header.name}\`, \`${p.header.value}\`)` : `Header(\`${p.header.name}\`, \`${p.header.value}\`)`);
+        parts.push(`${p.header.regex ? 'HeaderRegexp' : 'Header'}(${traefikString(p.header.name)}, ${traefikString(p.header.value)})`);
       }
       // Traefik's sticky cookie is per route: each gets its location's Path and Secure.
       if (cookie && withoutAffinity(p)) {

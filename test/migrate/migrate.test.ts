@@ -797,6 +797,11 @@ describe('use-regex paths, per target', () => {
       expect(REQUESTS.map(r => new RegExp(nginx.slice('~* '.length), 'i').test(r))).toEqual(expected);
     });
 
+  test('GIVEN a path with a backtick WHEN --to traefik THEN the rule quotes it with double quotes, as Traefik reads them', () => {
+    const route = migrate(MigrationTarget.TRAEFIK, regexApi('/a`b')).objects.find(o => o.kind === 'IngressRoute');
+    expect(route.spec.routes[0].match).toContain('PathRegexp("(?i)^/a`b")');
+  });
+
   test('GIVEN a location with a branch that does not begin with \'/\' WHEN --to contour THEN the prefix condition /, approximated: Contour refuses a regex that does not begin with \'/\'', () => {
     const result = migrate(MigrationTarget.CONTOUR, regexApi('/a|b'));
     const proxy = result.objects.find(o => o.kind === 'HTTPProxy');
@@ -809,7 +814,7 @@ describe('use-regex paths, per target', () => {
     const notes = migrate(target, regexApi('/shop')).notes.filter(n => n.subject === `${A}use-regex`);
     expect(notes.map(n => n.fate)).toEqual([MigrationFate.APPROXIMATED]);
     expect(notes[0].detail).toMatch(/^each path P written as /);
-    expect(notes[0].detail).toContain(target === MigrationTarget.NGINX_PLUS ? 'in the same PCRE' : 'RE2, not ingress-nginx\'s PCRE');
+    expect(notes[0].detail).toContain(target === MigrationTarget.NGINX_PLUS ? 'with the same PCRE (but the NGINX Ingress Controller first checks it with Go\'s regexp' : 'RE2, not ingress-nginx\'s PCRE');
   });
 
   test.each([MigrationTarget.TRAEFIK, MigrationTarget.NGINX_PLUS])(
