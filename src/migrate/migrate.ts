@@ -6,14 +6,14 @@ import { COOKIE_ANNOTATIONS, Fate, HOLDER, SPLIT_PER_REQUEST, cookieFates, writt
 import { MigrationFate, MigrationGatewayApi, MigrationNote, MigrationOptions, MigrationResult, MigrationTarget } from './model';
 import {
   Backend, CANARY, INGRESS_CLASS_ANNOTATION, SourceCookie, SourceIngress, SourcePath, TOOL_ANNOTATIONS, USE_REGEX,
-  FORCE_SSL_REDIRECT, SSL_REDIRECT, annotationTrue, cookieAt, isNginxIngress, overHttps, readIngress,
+  FORCE_SSL_REDIRECT, SSL_REDIRECT, cookieAt, isNginxIngress, overHttps, readIngress,
 } from './source';
 import { CONTOUR, GKE_GATEWAY, KONG, NGINX_PLUS, httpRoutePathProblem } from './target-facts';
 import { HTTPROUTE_TARGETS, TARGETS } from './targets';
 import { topLevelAlternatives } from '../facts/cookie';
 import { ENVOY_POLICY_TARGET_GROUP } from '../facts/envoy-gateway';
 import { LIFETIME_PERMANENT, LIFETIME_SESSION, gatewayDuration } from '../facts/gateway-api';
-import { NGINX_AFFINITY_ANNOTATIONS as A, NGINX_ANNOTATION_PREFIX, nginxCookiePathCovers, nginxRoutedPath } from '../facts/ingress-nginx';
+import { NGINX_AFFINITY_ANNOTATIONS as A, NGINX_ANNOTATION_PREFIX, NGINX_REGEX_ANNOTATIONS, nginxCookiePathCovers, nginxRoutedPath } from '../facts/ingress-nginx';
 import { serviceFqdn } from '../facts/istio';
 import { traefikSameSite } from '../facts/traefik-crd';
 
@@ -1022,7 +1022,12 @@ function otherAnnotationNotes(ctx: Context, ingress: SourceIngress, notes: Notes
     } else if (k === INGRESS_CLASS_ANNOTATION) {
       notes.add(k, carried(HTTPROUTE_TARGETS.includes(ctx.target) ? `the routes attach to Gateway ${ctx.options.gateway}` : 'the new objects are read by the target controller'));
     } else if (k === USE_REGEX) {
-      notes.add(k, annotationTrue(ingress.annotations[k]) ? approximated(regexWritten(ctx.target)) : carried('paths are not regular expressions'));
+      notes.add(k, ingress.useRegex ? approximated(regexWritten(ctx.target)) : carried('paths are not regular expressions'));
+    } else if (k === NGINX_REGEX_ANNOTATIONS.rewriteTarget && ingress.useRegex) {
+      // The use-regex line, where there is one, says how the paths are written.
+      const how = ingress.annotations[USE_REGEX] === undefined ? `, and so they are written: ${regexWritten(ctx.target)}` : ' (see use-regex)';
+      notes.add(k, dropped('the rewrite of the path sent to the Service is not translated: configure it on the target (see its documentation); '
+        + `with it, ingress-nginx reads the Ingress's paths as regular expressions${how}`));
     } else if (k.startsWith(`${NGINX_ANNOTATION_PREFIX}canary`)) {
       notes.add(k, dropped('canary annotations act only with canary: "true"'));
     } else if (k === SSL_REDIRECT || k === FORCE_SSL_REDIRECT) {

@@ -7,6 +7,7 @@ import {
   NGINX_COOKIE_NAME_PATTERN,
   NGINX_DEFAULT_COOKIE_NAME,
   isNginxCookieSeconds,
+  nginxPathsAreRegex,
 } from '../facts/ingress-nginx';
 
 /** The canary annotations of ingress-nginx. */
@@ -221,7 +222,8 @@ export function readIngress(obj: { [k: string]: any }, file?: string, line?: num
     tls,
     cookie: readCookie(annotations),
     canary: annotationTrue(annotations[CANARY.canary]),
-    useRegex: annotationTrue(annotations[USE_REGEX]),
+    // With rewrite-target too, ingress-nginx writes the Ingress's paths as regular-expression locations.
+    useRegex: nginxPathsAreRegex(annotations),
   };
 }
 

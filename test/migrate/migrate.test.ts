@@ -797,6 +797,17 @@ describe('use-regex paths, per target', () => {
       expect(REQUESTS.map(r => new RegExp(nginx.slice('~* '.length), 'i').test(r))).toEqual(expected);
     });
 
+  test('GIVEN rewrite-target without use-regex WHEN --to traefik THEN the paths are regular expressions, as ingress-nginx reads them, and the rewrite is said dropped', () => {
+    const ingress = regexApi('/shop(/|$)(.*)');
+    delete ingress.metadata.annotations[`${A}use-regex`];
+    ingress.metadata.annotations[`${A}rewrite-target`] = '/$2';
+    const result = migrate(MigrationTarget.TRAEFIK, ingress);
+    expect(result.objects.find(o => o.kind === 'IngressRoute').spec.routes[0].match).toContain('PathRegexp(`(?i)^/shop(/|$)(.*)`)');
+    const note = result.notes.find(n => n.subject === `${A}rewrite-target`)!;
+    expect(note.fate).toBe(MigrationFate.DROPPED);
+    expect(note.detail).toMatch(/^the rewrite of the path sent to the Service is not translated: .*, and so they are written: each path P written as PathRegexp/);
+  });
+
   test('GIVEN a path with a backtick WHEN --to traefik THEN the rule quotes it with double quotes, as Traefik reads them', () => {
     const route = migrate(MigrationTarget.TRAEFIK, regexApi('/a`b')).objects.find(o => o.kind === 'IngressRoute');
     expect(route.spec.routes[0].match).toContain('PathRegexp("(?i)^/a`b")');
