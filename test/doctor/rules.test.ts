@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CASES } from './cases';
 import { CLIENT_IP, Obj, grafana, hpa, ingress, scaledObject, service, withClass, withPaths, withTls, workload } from './fixtures';
-import { AffinityDoctor, Severity } from '../../src';
+import { AffinityDoctor, AffinityMigration, MigrationTarget, Severity } from '../../src';
 
 const rulesOf = (manifests: any[]) => AffinityDoctor.check(manifests).map(f => f.rule);
 
@@ -873,6 +873,54 @@ describe('cookie-path-not-covering-route', () => {
     expect(found([workload('app', { replicas: 3 }), svc, ingress('app', 'app')])).toEqual([]);
     const native = service('app', {}, { [STICKY]: 'true', [`${STICKY}.path`]: '/admin', 'traefik.ingress.kubernetes.io/service.nativelb': 'true' });
     expect(found([workload('app', { replicas: 3 }), native, front])).toEqual([]);
+  });
+
+  describe('an NGINX Plus VirtualServer', () => {
+    const virtualServer = (cookiePath: string | undefined, ...routes: Obj[]): Obj => ({
+      apiVersion: 'k8s.nginx.org/v1',
+      kind: 'VirtualServer',
+      metadata: { name: 'shop', namespace: 'shop' },
+      spec: {
+        host: 'shop.example.com',
+        upstreams: [
+          { name: 'shop', service: 'shop', port: 80, sessionCookie: { enable: true, name: 'SHOP', ...(cookiePath === undefined ? {} : { path: cookiePath }) } },
+          { name: 'plain', service: 'plain', port: 80 },
+        ],
+        routes,
+      },
+    });
+    const pass = (routePath: string, upstream = 'shop'): Obj => ({ path: routePath, action: { pass: upstream } });
+
+    test('GIVEN a route path the cookie Path does not cover THEN an error naming the upstream, the Path and the route paths', () => {
+      expect(found([virtualServer('/shop', pass('/'), pass('/shop'))])).toEqual([
+        'VirtualServer shop/shop: the NGINX Plus sticky cookie of upstream shop has Path "/shop" (sessionCookie.path), which does not cover the route path "/": '
+        + 'browsers send the cookie back only with requests under "/shop", so the other requests to that path are not kept on one pod',
+      ]);
+    });
+
+    test('GIVEN prefixes, exact paths and anchored expressions under the Path, or no Path, THEN nothing', () => {
+      expect(found([virtualServer('/shop', pass('/shop'), pass('/shop/cart'), pass('=/shop/x'), pass('~* ^/shop/v[0-9]+'))])).toEqual([]);
+      expect(found([virtualServer(undefined, pass('/'))])).toEqual([]);
+      expect(found([virtualServer('/shop', pass('/', 'plain'))])).toEqual([]);
+    });
+
+    test('GIVEN an expression not anchored with ^ THEN nginx searches the whole path for it: only the Path / covers it', () => {
+      expect(found([virtualServer('/shop', pass('~ /shop'))])).toHaveLength(1);
+      expect(found([virtualServer('/', pass('~ /shop'))])).toEqual([]);
+    });
+
+    test('GIVEN the upstream reached through a split or a match THEN its routes count too', () => {
+      const split = { path: '/', splits: [{ weight: 90, action: { pass: 'plain' } }, { weight: 10, action: { pass: 'shop' } }] };
+      const match = { path: '/api', matches: [{ conditions: [{ header: 'x', value: 'y' }], action: { pass: 'shop' } }], action: { pass: 'plain' } };
+      expect(found([virtualServer('/shop', split, match)])).toEqual([expect.stringContaining('does not cover the route paths "/", "/api":')]);
+    });
+
+    test('GIVEN affinity-migrate --to nginx-plus of an Ingress whose session-cookie-path leaves a path out THEN the doctor says so of the output, as of the source', () => {
+      const source = nginxCookie('/shop', '/', '/shop');
+      const objects = AffinityMigration.migrate([source], { target: MigrationTarget.NGINX_PLUS }).objects;
+      expect(found([source])).toHaveLength(1);
+      expect(found(objects)).toEqual([expect.stringContaining('has Path "/shop" (sessionCookie.path), which does not cover the route path "/"')]);
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 // Cookie-affinity annotations that a controller ignores or misreads.
 import { asArray, byHost, ingressClass, ingressHosts, tlsCovers } from './nginx';
 import { Report, Rule, describe } from './rule';
-import { browserCookieDomain, cookiePathMatches, domainMatches, isCookieName, isCookiePath, leastRoutedRequest } from '../../facts/cookie';
+import { browserCookieDomain, cookiePathCovers, cookiePathMatches, domainMatches, isCookieName, isCookiePath, leastRoutedRequest } from '../../facts/cookie';
 import { controllersInWords } from '../../facts/ingress-classes';
 import {
   NGINX_AFFINITY_ANNOTATIONS,
@@ -447,8 +447,8 @@ function cookiePathOf(inventory: Inventory, ing: Doc, service: string): { path: 
 export const cookiePathNotCoveringRoute: Rule = {
   id: 'cookie-path-not-covering-route',
   severity: Severity.ERROR,
-  rationale: 'A browser sends a cookie back only with requests under its Path (RFC 6265 path-match: /admin covers /admin and /admin/users, not / or /administrator). When the affinity cookie\'s Path (ingress-nginx session-cookie-path, Traefik service.sticky.cookie.path) does not cover a path the Ingress routes, requests there carry no cookie and are spread over the pods. A path of pathType Prefix is matched element by element and its trailing slash ignored, so /app/ also routes /app, which a Path of /app/ does not cover.',
-  fix: 'Set the cookie\'s Path to a prefix of every path the Ingress routes ("/" covers them all), or leave it out: ingress-nginx then uses each path itself, and Traefik "/".',
+  rationale: 'A browser sends a cookie back only with requests under its Path (RFC 6265 path-match: /admin covers /admin and /admin/users, not / or /administrator). When the affinity cookie\'s Path (ingress-nginx session-cookie-path, Traefik service.sticky.cookie.path, an NGINX Plus VirtualServer upstream\'s sessionCookie.path) does not cover a path the Ingress or VirtualServer routes to that Service, requests there carry no cookie and are spread over the pods. A path of pathType Prefix is matched element by element and its trailing slash ignored, so /app/ also routes /app, which a Path of /app/ does not cover.',
+  fix: 'Set the cookie\'s Path to a prefix of every path the Ingress or VirtualServer routes ("/" covers them all), or, on an Ingress, leave it out: ingress-nginx then uses each path itself, and Traefik "/".',
   check(inventory, report) {
     const hosts = byHost(inventory.ingresses);
     for (const ing of inventory.ingresses) {
@@ -491,5 +491,72 @@ export const cookiePathNotCoveringRoute: Rule = {
           + `browsers send the cookie back only with requests under ${JSON.stringify(m.path)}, so the other requests to ${routes.length > 1 ? 'these paths' : 'that path'} are not kept on one pod`);
       }
     }
+    for (const doc of inventory.docs) {
+      for (const m of virtualServerPathsNotCovered(doc)) {
+        report(doc, `${describe(doc)}: the NGINX Plus sticky cookie of upstream ${m.upstream} has Path ${JSON.stringify(m.path)} (sessionCookie.path), which does not cover `
+          + `${m.routes.length > 1 ? 'the route paths' : 'the route path'} ${m.routes.join(', ')}: browsers send the cookie back only with requests under ${JSON.stringify(m.path)}, `
+          + `so the other requests to ${m.routes.length > 1 ? 'these paths' : 'that path'} are not kept on one pod`);
+      }
+    }
   },
 };
+
+/**
+ * The routes of an NGINX Plus VirtualServer whose requests an upstream's
+ * sticky cookie, by its given Path, does not come back with, by upstream. A
+ * route's path is an nginx location: a prefix (`/app`, matched character by
+ * character), an exact match (`=/app`) or a regular expression (`~` or
+ * `~*`), which nginx searches for anywhere in the path unless it begins with
+ * `^`. A cookie without a Path, or without `enable: true`, is left out.
+ *
+ * @see https://docs.nginx.com/nginx-ingress-controller/configuration/virtualserver-and-virtualserverroute-resources/#virtualserverroute
+ */
+function virtualServerPathsNotCovered(doc: Doc): Array<{ upstream: string; path: string; routes: string[] }> {
+  const obj = doc.obj;
+  if (obj.kind !== 'VirtualServer' || typeof obj.apiVersion !== 'string' || !obj.apiVersion.startsWith(`${NGINX_CRD_GROUP}/`)) {
+    return [];
+  }
+  const cookiePaths = new Map<string, string>();
+  for (const upstream of asArray(obj.spec?.upstreams).filter(isObject)) {
+    const cookie = isObject(upstream.sessionCookie) ? upstream.sessionCookie : undefined;
+    if (typeof upstream.name === 'string' && cookie?.enable === true && typeof cookie.path === 'string' && cookie.path !== '') {
+      cookiePaths.set(upstream.name, cookie.path);
+    }
+  }
+  const missed = new Map<string, string[]>();
+  for (const route of asArray(obj.spec?.routes).filter(isObject)) {
+    if (typeof route.path !== 'string' || route.path === '') {
+      continue;
+    }
+    for (const upstream of new Set(passesOf(route))) {
+      const cookiePath = cookiePaths.get(upstream);
+      if (cookiePath !== undefined && !virtualServerPathCovered(cookiePath, route.path)) {
+        missed.set(upstream, [...(missed.get(upstream) ?? []), JSON.stringify(route.path)]);
+      }
+    }
+  }
+  return [...missed].map(([upstream, routes]) => ({ upstream, path: cookiePaths.get(upstream)!, routes }));
+}
+
+/** The upstreams a VirtualServer route passes requests to: its action's, its splits', its matches'. */
+function passesOf(route: { [key: string]: any }): string[] {
+  const actions = [route.action, ...asArray(route.splits).map((s: any) => s?.action)];
+  for (const match of asArray(route.matches).filter(isObject)) {
+    actions.push(match.action, ...asArray(match.splits).map((s: any) => s?.action));
+  }
+  return actions.filter(isObject).map(a => a.pass).filter((pass): pass is string => typeof pass === 'string');
+}
+
+/** Whether a cookie of Path `cookiePath` comes back with every request a VirtualServer route path routes. */
+function virtualServerPathCovered(cookiePath: string, routePath: string): boolean {
+  if (routePath.startsWith('=')) {
+    return cookiePathMatches(routePath.slice(1), cookiePath);
+  }
+  const regex = /^~\*?\s*/.exec(routePath);
+  if (regex === null) {
+    return cookiePathCovers(cookiePath, { path: routePath, regex: false, elementWise: false });
+  }
+  const expression = routePath.slice(regex[0].length);
+  // Not anchored: nginx searches the whole path for it, so only the Path / covers it.
+  return expression.startsWith('^') ? nginxCookiePathCovers(cookiePath, { path: expression, regex: true }) : cookiePath === '/';
+}
