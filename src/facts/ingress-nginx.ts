@@ -229,12 +229,9 @@ export const NGINX_CLIENT_ADDRESS_VARIABLES: readonly string[] = ['$remote_addr'
  * else a consistent hash on the client's address; undefined for neither.
  */
 export function nginxAffinityOf(ingress: { [key: string]: any }): { affinity: string; notCounted?: NotCounted } | undefined {
-  const annotations = manifestAnnotations(ingress);
-  const via = `Ingress ${manifestName(ingress)}`;
-  const clusterIp = nginxClusterIpUpstream(ingress);
-  const notCounted = clusterIp !== undefined ? { notCounted: clusterIp } : {};
-  if (annotations[NGINX_AFFINITY_ANNOTATIONS.affinity] === NGINX_AFFINITY_COOKIE) {
-    return { affinity: `ingress-nginx cookie affinity on ${via}`, ...notCounted };
+  if (manifestAnnotations(ingress)[NGINX_AFFINITY_ANNOTATIONS.affinity] === NGINX_AFFINITY_COOKIE) {
+    const clusterIp = nginxClusterIpUpstream(ingress);
+    return { affinity: `ingress-nginx cookie affinity on Ingress ${manifestName(ingress)}`, ...(clusterIp !== undefined ? { notCounted: clusterIp } : {}) };
   }
   return nginxHashAffinityOf(ingress);
 }
@@ -312,10 +309,11 @@ export const INGRESS_NGINX_DETECTOR: FrontDetector = {
       return [];
     }
     const via = `Ingress ${manifestName(ingress)}`;
+    const refs = ingressBackendRefs(ingress);
     const cookie = manifestAnnotations(ingress)[NGINX_AFFINITY_ANNOTATIONS.affinity] === NGINX_AFFINITY_COOKIE;
     // The default backend never gets the cookie; it gets the Ingress's client-address hash, if it asks for one.
-    const defaultBackend = cookie ? nginxHashAffinityOf(ingress) : found;
-    return ingressBackendRefs(ingress).map(ref => ({
+    const defaultBackend = cookie && refs.some(ref => ref.defaultBackend === true) ? nginxHashAffinityOf(ingress) : found;
+    return refs.map(ref => ({
       namespace: context.namespace,
       name: ref.name,
       port: ref.port,

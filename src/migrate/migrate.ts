@@ -208,7 +208,6 @@ function nginxLocationRegex(path: string): string {
   return path.startsWith('^') ? path : `^${path}`;
 }
 
-
 /**
  * A use-regex path in RE2 (Envoy's and Go's dialect) for a target that
  * matches the WHOLE path against it (Envoy: an HTTPRoute RegularExpression,

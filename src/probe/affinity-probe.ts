@@ -288,7 +288,7 @@ export class AffinityProbe extends Construct {
     // Again as the Service is written, for a type or cluster IP set on its manifest.
     const written = target.toJson().spec ?? {};
     this.checkVirtualIp(written.type, written.clusterIP, written.clusterIPs, this.service.name);
-    if (Object.keys(target.toJson().spec?.selector ?? {}).length === 0) {
+    if (Object.keys(written.selector ?? {}).length === 0) {
       throw propError(this, 'service', this.service.name,
         'must select its pods by label before the probe is made: the probe reaches the same pods through a Service without affinity, to see two of them answer, and a Service without a selector names no pods it could select');
     }
