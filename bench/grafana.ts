@@ -15,6 +15,27 @@ function secret(chart: Chart, id: string, name: string, key: string) {
   return { secret: kplus.Secret.fromSecretName(chart, id, name), key };
 }
 
+/**
+ * The Grafana container as a careful user writes it by hand, but for its
+ * ports and env: image, probes (the start-up one allowing five minutes for
+ * database migrations), non-root user and resources. One copy for the
+ * hand-written twins of each MultiPodGrafana mode.
+ */
+export function grafanaContainerByHand(): kplus.ContainerProps {
+  return {
+    name: 'grafana',
+    image: 'grafana/grafana:11.3.0',
+    readiness: kplus.Probe.fromHttpGet('/api/health', { port: 3000 }),
+    liveness: kplus.Probe.fromHttpGet('/api/health', { port: 3000 }),
+    startup: kplus.Probe.fromHttpGet('/api/health', { port: 3000, periodSeconds: Duration.seconds(10), failureThreshold: 30 }),
+    securityContext: { user: 472, group: 472 },
+    resources: {
+      cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.units(1) },
+      memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) },
+    },
+  };
+}
+
 export const QUICK_FIX: GrafanaVariant = {
   name: 'MultiPodGrafana clientIpAffinity',
   build(chart, n) {
@@ -50,17 +71,8 @@ export const QUICK_FIX_BY_HAND: GrafanaVariant = {
       });
       scope.podMetadata.addLabel('app', `grafana-${i}`);
       const container = scope.addContainer({
-        name: 'grafana',
-        image: 'grafana/grafana:11.3.0',
+        ...grafanaContainerByHand(),
         ports: [{ number: 3000, name: 'http' }],
-        readiness: kplus.Probe.fromHttpGet('/api/health', { port: 3000 }),
-        liveness: kplus.Probe.fromHttpGet('/api/health', { port: 3000 }),
-        startup: kplus.Probe.fromHttpGet('/api/health', { port: 3000, periodSeconds: Duration.seconds(10), failureThreshold: 30 }),
-        securityContext: { user: 472, group: 472 },
-        resources: {
-          cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.units(1) },
-          memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) },
-        },
         envVariables: { GF_SECURITY_ADMIN_PASSWORD: kplus.EnvValue.fromSecretValue({ secret: admin, key: 'password' }) },
       });
       container.mount('/var/lib/grafana', kplus.Volume.fromEmptyDir(scope, 'Data', 'data'));

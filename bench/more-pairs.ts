@@ -7,6 +7,7 @@
 import { ApiObject, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { grafanaContainerByHand } from './grafana';
 import type { Build, Pair } from './pairs';
 import { CookieAffinityIngress, GrafanaSessions, IngressController, KedaScaledObject, MultiPodGrafana, SessionStore, SharedSessionApp } from '../src';
 
@@ -180,21 +181,12 @@ const GRAFANA_SHARED_DATABASE: Pair = {
       deployment.podMetadata.addLabel('app', name);
       const value = kplus.EnvValue.fromValue;
       const container = deployment.addContainer({
-        name: 'grafana',
-        image: 'grafana/grafana:11.3.0',
+        ...grafanaContainerByHand(),
         ports: [
           { number: 3000, name: 'http' },
           { number: 9094, protocol: kplus.Protocol.TCP, name: 'gossip-tcp' },
           { number: 9094, protocol: kplus.Protocol.UDP, name: 'gossip-udp' },
         ],
-        readiness: kplus.Probe.fromHttpGet('/api/health', { port: 3000 }),
-        liveness: kplus.Probe.fromHttpGet('/api/health', { port: 3000 }),
-        startup: kplus.Probe.fromHttpGet('/api/health', { port: 3000, periodSeconds: Duration.seconds(10), failureThreshold: 30 }),
-        securityContext: { user: 472, group: 472 },
-        resources: {
-          cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.units(1) },
-          memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) },
-        },
         envVariables: {
           GF_SECURITY_ADMIN_PASSWORD: kplus.EnvValue.fromSecretValue({ secret: admin, key: 'password' }),
           GF_DATABASE_TYPE: value('postgres'),
