@@ -27,6 +27,13 @@ const gc: () => void = (global as any).gc ?? (() => undefined);
 /** The objects each comparison writes (about: instances are whole). */
 export const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 400);
 
+/**
+ * How many times OBJECTS the growth column builds: a ratio that grows with
+ * the app is a cost that grows faster than the app (a lookup that walks the
+ * chart for each instance), which the ratio at OBJECTS alone hides.
+ */
+export const GROWTH = Number(process.env.BENCH_GROWTH ?? 8);
+
 interface Sample { buildMs: number; synthMs: number }
 
 const CHILD = path.join(__dirname, 'child.js');
@@ -112,6 +119,14 @@ export function benchConstructs(repeats: number, only?: string[]): void {
     const twin = samples.get('twin')!;
     const wrapped = samples.get('wrapped');
     const total = (s: Sample) => s.buildMs + s.synthMs;
+    // The same ratio at GROWTH times the objects, with fewer repeats (each process builds GROWTH times more).
+    const grown: number[] = [];
+    for (let r = 0; GROWTH > 1 && r < Math.max(3, Math.round(repeats / 3)); r++) {
+      const [first, second] = r % 2 === 0 ? ['library', 'twin'] as const : ['twin', 'library'] as const;
+      const a = total(sample(pair, first, n * GROWTH));
+      const b = total(sample(pair, second, n * GROWTH));
+      grown.push(first === 'library' ? a / b : b / a);
+    }
     const heapLib = retainedPerInstance(pair, 'library', n);
     const heapTwin = retainedPerInstance(pair, 'twin', n);
     const allocLib = allocatedPerInstance(pair, 'library', n);
@@ -125,6 +140,7 @@ export function benchConstructs(repeats: number, only?: string[]): void {
       median(lib.map(total)).toFixed(1), median(twin.map(total)).toFixed(1),
       `${spreadPercent(lib.map(total)).toFixed(0)}%`,
       ratio(s => s.buildMs), ratio(s => s.synthMs), ratio(total),
+      grown.length > 0 ? median(grown).toFixed(2) : '',
       wrapped ? median(wrapped.map((s, i) => total(s) / total(twin[i]))).toFixed(2) : '',
       wrapped ? median(lib.map((s, i) => total(s) / total(wrapped[i]))).toFixed(2) : '',
       `${allocLib.toFixed(0)} / ${allocTwin.toFixed(0)}`, (allocLib / allocTwin).toFixed(2),
@@ -133,8 +149,9 @@ export function benchConstructs(repeats: number, only?: string[]): void {
   }
   console.log(`\nEvery construct against its hand-written twin: about ${OBJECTS} objects each, a synth per fresh process (one instance first, then build, GC, chart.toJson()); CPU time, ${repeats} processes a side, alternating, each ratio the median of the repeats' own (library / twin of one repeat);`
     + ' where the pair has one, the twin with each object in a Construct of its own, as an L2 construct holds it (wrapped / twin: what that node costs cdk8s; library / wrapped: what the library adds beyond it);'
+    + ` total x at ${GROWTH}N: the same ratio with ${GROWTH} times the instances (${Math.max(3, Math.round(repeats / 3))} processes a side), which grows where the library's cost grows faster than the app;`
     + ' the bytes per instance a build allocates and those the built chart keeps on the heap (library / twin): what the collector deals with during a build, counted exactly');
-  console.log(table(['construct', 'twin', 'N', 'library ms', 'twin ms', 'spread', 'build x', 'toJson x', 'total x', 'wrapped / twin', 'library / wrapped',
+  console.log(table(['construct', 'twin', 'N', 'library ms', 'twin ms', 'spread', 'build x', 'toJson x', 'total x', `total x at ${GROWTH}N`, 'wrapped / twin', 'library / wrapped',
     'alloc B/instance', 'alloc x', 'heap B/instance', 'heap x'], rows));
 }
 
