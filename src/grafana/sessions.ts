@@ -437,11 +437,25 @@ function secretEnv(ref: SecretKeyRef): kplus.EnvValue {
 }
 
 /**
+ * A parameter of a URL's query (what follows the first `?`, up to a `#`), as
+ * `new URL(url).searchParams.get(name)` reads it, without parsing the rest of
+ * the URL (a PostgreSQL URL has no `?` before its query: its parser refuses one).
+ */
+function queryParameter(url: string, name: string): string | null {
+  const start = url.indexOf('?');
+  if (start < 0) {
+    return null;
+  }
+  const end = url.indexOf('#', start);
+  return new URLSearchParams(url.slice(start + 1, end < 0 ? undefined : end)).get(name);
+}
+
+/**
  * Grafana's `ssl_mode` for the store: the URL's `sslmode` when it is one
  * Grafana knows, else `require` over TLS and `disable` without.
  */
 function sslModeOf(scope: Construct, database: SessionStoreConfig): string {
-  const given = database.url ? new URL(database.url).searchParams.get('sslmode') : null;
+  const given = database.url ? queryParameter(database.url, 'sslmode') : null;
   if (given === null) {
     return database.tls ? 'require' : 'disable';
   }
