@@ -5,6 +5,7 @@ import { IConstruct, IValidation } from 'constructs';
 import { runRules } from './engine';
 import { Doc } from './inventory';
 import { Severity } from './model';
+import { settleWrites } from '../owed-writes';
 import { untypedProps } from '../units';
 
 /** Options of `AffinityDoctorValidation`. */
@@ -89,6 +90,10 @@ export class AffinityDoctorValidation implements IValidation {
   }
 
   private check(): { construct?: IConstruct; resource: string; message: string }[] {
+    // Writes the library's constructs owe the app first (an Ingress's
+    // annotations on a backend Service it relates at the app's first walk),
+    // should this validation run before the app's root.
+    settleWrites(this.scope);
     const docs: Doc[] = [];
     const paths = new Map<string, IConstruct>();
     // Each object's own toJson(), not Chart.toJson(): the latter runs the app's

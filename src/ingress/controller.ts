@@ -51,8 +51,9 @@ export interface IngressControllerConfig {
 
   /**
    * Annotations for every backend Service of the Ingress. The Ingress finds
-   * each Service in the app when the backend is added and annotates it; a
-   * backend that is not a Service of the app is an error.
+   * each Service in the app when the backend is added (or, for one it cannot
+   * find then, at one walk of the app before anything reads it) and annotates
+   * it; a backend that is not a Service of the app is an error.
    *
    * @default - none: the controller reads nothing from the Services
    */
@@ -178,7 +179,7 @@ export abstract class IngressController {
    * what the controller needs under `scope`, and returns what to write.
    * Called once, from the Ingress's constructor. The Ingress writes the
    * returned annotations on itself, and on each backend Service as the
-   * backend is added.
+   * backend is added (or at the app's walk, see `serviceAnnotations`).
    *
    * @param scope where to create objects (the Ingress)
    * @param options the Ingress and its cookie

@@ -14,6 +14,7 @@ import { describeNameRule, followsNameRule, NameRule } from '../facts/names';
 import { TRAEFIK_STICKY_ANNOTATIONS } from '../facts/traefik';
 import { keptAnnotations } from '../metadata';
 import { checkName, checkObjectNames } from '../names';
+import { oweWrite, settleWrites } from '../owed-writes';
 import { onlyOwnResolvers } from '../rendered';
 import { describeUntyped, untypedProps } from '../units';
 
@@ -133,10 +134,13 @@ interface CookieScopes {
 
 /**
  * The app's Services by name. It is built by one walk of the app when an
- * Ingress first looks a backend up; a name not in it is looked for first
- * among the latest children of the Ingress's scopes (a Service is usually
- * declared just before the rule that routes to it), and only then by a new
- * walk, so N Ingresses do not walk the app N times.
+ * Ingress first looks a backend up; a name not in it is looked for among the
+ * latest children of the Ingress's scopes (a Service is usually declared just
+ * before the rule that routes to it), in scopes of a few dozen children at
+ * most. Otherwise the backend waits for the next walk of the app, which is
+ * made once for every backend waiting, before anything reads the app (see
+ * owed-writes.ts), so N Ingresses neither walk the app nor list a chart's
+ * hundreds of children N times.
  */
 class ServiceIndex {
   /** The index of the app `scope` is in. */
@@ -157,6 +161,9 @@ class ServiceIndex {
   public readonly writers = new Map<ApiObject, WrittenAnnotations[]>();
 
   private byName?: Map<string, ApiObject[]>;
+
+  /** Backends that wait for the next walk of the app, by the name of their Service, in the order they were added. */
+  private waiting?: Array<readonly [string, (services: ApiObject[]) => void]>;
 
   /**
    * The Ingresses whose one cookie spans their Services (see
@@ -212,13 +219,17 @@ class ServiceIndex {
   }
 
   /**
-   * The Services of the app with this name, in any namespace, as far as the
-   * index knows them.
+   * The Services of the app with this name, in any namespace, when the index
+   * knows them now; undefined when the backend must wait for the next walk
+   * (see `relateLater`): its Service is not near, or backends added before it
+   * wait already (they are related in the order they were added).
    *
-   * @param near where to look first for a Service the index does not know
-   * @param walk whether to walk the app again when none is found
+   * @param near where to look for a Service the index does not know
    */
-  public named(name: string, near: IConstruct, walk: boolean): ApiObject[] {
+  public named(name: string, near: IConstruct): ApiObject[] | undefined {
+    if (this.waiting !== undefined) {
+      return undefined;
+    }
     if (!this.byName) {
       this.build();
     }
@@ -231,11 +242,34 @@ class ServiceIndex {
       this.byName!.set(name, [found]);
       return [found];
     }
-    if (walk) {
-      this.build();
-    }
-    return this.byName!.get(name) ?? [];
+    return undefined;
   }
+
+  /**
+   * Relates a backend at the next walk of the app: `relate` gets the
+   * Services of its name then. The walk is owed to the app, and made before
+   * anything reads it.
+   */
+  public relateLater(name: string, relate: (services: ApiObject[]) => void): void {
+    if (this.waiting === undefined) {
+      this.waiting = [];
+      oweWrite(this.root, this.settle);
+    }
+    this.waiting.push([name, relate]);
+  }
+
+  /** Walks the app once and relates every backend that waits, in the order they were added. */
+  private readonly settle = (): void => {
+    const waiting = this.waiting;
+    if (waiting === undefined) {
+      return;
+    }
+    this.waiting = undefined;
+    this.build();
+    for (const [name, relate] of waiting) {
+      relate(this.byName!.get(name) ?? []);
+    }
+  };
 
   /** The Services of the app with this name, as the index knows them (built on first use). */
   public known(name: string): ApiObject[] {
@@ -265,10 +299,28 @@ function isService(c: IConstruct | undefined): c is ApiObject {
   return c instanceof ApiObject && c.kind === 'Service' && c.apiVersion === 'v1';
 }
 
-/** A Service of this name among the children of `from`'s scopes, latest first (a construct keeps its object as `Resource`). */
+/**
+ * Scopes with more children than this are not listed for a backend: listing a
+ * chart's hundreds of objects for each of its Ingresses made their lookups
+ * grow with the square of the chart (the backend waits for one walk instead).
+ */
+const NEAR_SCOPE_MAX_CHILDREN = 64;
+
+/** How many children each scope had when last listed. */
+const CHILDREN_LISTED = new WeakMap<IConstruct, number>();
+
+/**
+ * A Service of this name among the children of `from`'s scopes, latest
+ * first (a construct keeps its object as `Resource`), up to the first scope
+ * too large to list.
+ */
 function nearService(from: IConstruct, name: string): ApiObject | undefined {
   for (let scope = from.node.scope; scope !== undefined; scope = scope.node.scope) {
+    if ((CHILDREN_LISTED.get(scope) ?? 0) > NEAR_SCOPE_MAX_CHILDREN) {
+      return undefined;
+    }
     const children = childrenOf(scope);
+    CHILDREN_LISTED.set(scope, children.length);
     for (let i = children.length - 1; i >= 0; i--) {
       const c = children.at(i)!;
       const obj = isService(c) ? c : c.node.tryFindChild('Resource');
@@ -344,7 +396,9 @@ function oneService(entries: ReadonlyArray<readonly [string, string, boolean]>):
  * in another namespace than the Ingress's. The controller renders the one
  * cookie model in its own syntax: annotations on the Ingress (ingress-nginx,
  * AWS ALB), on each backend Service (Traefik, HAProxy, GKE: written on the
- * Service of the app when the backend is added), or a custom resource (GKE's
+ * Service of the app when the backend is added, or, for a Service declared
+ * later or far from the Ingress in a chart of many objects, at one walk of
+ * the app made before anything reads it), or a custom resource (GKE's
  * BackendConfig).
  *
  * @example
@@ -376,6 +430,12 @@ export class CookieAffinityIngress extends kplus.Ingress {
 
   /** The backends added so far, each with the Service of the app it names, if found. */
   private readonly backends: RelatedBackend[] = [];
+
+  /** Backends waiting for the next walk of the app to be related (see `ServiceIndex.relateLater`). */
+  private backendsWaiting = 0;
+
+  /** What relating the backends that waited refused, told at synth. */
+  private laterErrors?: string[];
 
   /**
    * Rules and TLS so far. Undefined while the base constructor runs (it adds
@@ -418,13 +478,18 @@ export class CookieAffinityIngress extends kplus.Ingress {
         if (this.serviceAnnotations === undefined) {
           return hasRule ? NO_ERRORS : [NO_RULE];
         }
+        if (this.backendsWaiting > 0) {
+          // Validated before the app's root (on its own): its backends are related first.
+          settleWrites(this);
+        }
+        const later = this.laterErrors ?? NO_ERRORS;
         const annotations = this.annotationErrors();
         const onlyDefault = this.defaultBackendOnlyErrors();
         const paths = this.cookiePathErrors();
         const shared = this.sharedCookieErrors();
         const backends = this.backendErrors();
-        const errors = annotations.length + onlyDefault.length + paths.length + shared.length + backends.length === 0
-          ? NO_ERRORS : [...annotations, ...onlyDefault, ...paths, ...shared, ...backends];
+        const errors = later.length + annotations.length + onlyDefault.length + paths.length + shared.length + backends.length === 0
+          ? NO_ERRORS : [...later, ...annotations, ...onlyDefault, ...paths, ...shared, ...backends];
         return hasRule ? errors : [NO_RULE, ...errors];
       },
     });
@@ -649,16 +714,46 @@ export class CookieAffinityIngress extends kplus.Ingress {
       this.backends.push({ name });
       return;
     }
-    const namespace = this.metadata.namespace;
     const index = ServiceIndex.of(this);
-    let candidates = index.named(name, this, wantsService);
+    const candidates = index.named(name, this);
+    if (candidates !== undefined) {
+      this.backends.push({ name, service: this.relateTo(name, candidates, index) });
+      return;
+    }
+    // Not known now: related at the next walk of the app, which every backend
+    // waiting shares, before anything reads the app; what it refuses then is told at synth.
+    const slot = this.backends.push({ name }) - 1;
+    this.backendsWaiting++;
+    index.relateLater(name, services => {
+      this.backendsWaiting--;
+      try {
+        this.backends[slot] = { name, service: this.relateTo(name, services) };
+      } catch (e) {
+        const message = (e as Error).message;
+        const path = `${this.node.path}: `;
+        (this.laterErrors ??= []).push(message.startsWith(path) ? message.slice(path.length) : message);
+      }
+    });
+  }
+
+  /**
+   * Finds the backend Service among the app's Services of its name, refusing
+   * one in another namespace only or several, and writes the controller's
+   * annotations on it. Returns it, or undefined when the app declares none
+   * (told at synth).
+   *
+   * @param index the index to walk again before refusing a Service in another
+   * namespace (left out when the candidates come from a walk just made)
+   */
+  private relateTo(name: string, candidates: ApiObject[], index?: ServiceIndex): ApiObject | undefined {
+    const namespace = this.metadata.namespace;
     // Most names match one Service, in this namespace: no lists made for it.
     let same = candidates.length === 1 && candidates[0].metadata.namespace === namespace
       ? candidates : candidates.filter(s => s.metadata.namespace === namespace);
     if (same.length === 0) {
       // Refused only when both namespaces are written: an object without one goes wherever it is applied.
       const elsewhereOf = (all: ApiObject[]) => all.filter(s => s.metadata.namespace !== undefined && s.metadata.namespace !== namespace);
-      if (elsewhereOf(candidates).length > 0) {
+      if (index !== undefined && elsewhereOf(candidates).length > 0) {
         // Before refusing: the one in this namespace may have been declared since the index was built.
         candidates = index.refreshed(name);
         same = candidates.filter(s => s.metadata.namespace === namespace);
@@ -673,10 +768,10 @@ export class CookieAffinityIngress extends kplus.Ingress {
         `must match one Service of the app, not ${same.length} (${same.map(s => s.node.path).join(', ')}): give them distinct names or namespaces`);
     }
     const service = same[0];
-    this.backends.push({ name, service });
     if (service !== undefined) {
       this.annotate(service, name);
     }
+    return service;
   }
 
   private describeService(name: string): string {
@@ -730,7 +825,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
 
   /**
    * What only synth can tell, read and never written: a backend Service the
-   * app did not declare when it was added, and an annotation of this
+   * app does not declare, and an annotation of this
    * Ingress's controller that something changed on the Service since.
    */
   private backendErrors(): string[] {
@@ -740,7 +835,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
     let errors: Set<string> | undefined;
     for (const backend of this.backends) {
       if (backend.service === undefined) {
-        (errors ??= new Set()).add(`'backend' (${this.describeService(backend.name)}) must be a Service declared in this app, before the rule that routes to it: ${this.controller.name} reads the cookie from annotations on the Service, which cannot be written to one the app does not declare; declare it in the app (a kplus.Service, or an ApiObject or Include of it), or use a controller that reads the Ingress, such as IngressController.nginx()`);
+        (errors ??= new Set()).add(`'backend' (${this.describeService(backend.name)}) must be a Service declared in this app: ${this.controller.name} reads the cookie from annotations on the Service, which cannot be written to one the app does not declare; declare it in the app (a kplus.Service, or an ApiObject or Include of it), or use a controller that reads the Ingress, such as IngressController.nginx()`);
         continue;
       }
       // Still as this Ingress wrote them (the same strings and Lazy values): nothing to resolve.

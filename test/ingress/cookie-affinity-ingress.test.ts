@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart, Duration, LazyResolver, ResolutionContext, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { SEED_INGRESS, service } from './util';
-import { CookieAffinityIngress, IngressController, NginxAffinityMode, SameSite } from '../../src';
+import { AffinityDoctor, AffinityDoctorValidation, CookieAffinityIngress, IngressController, NginxAffinityMode, SameSite } from '../../src';
 import { newChart, only, synthValid } from '../util/manifests';
 
 /** A Service object of another app: the backend names a Service this app may or may not declare. */
@@ -413,7 +413,7 @@ describe('CookieAffinityIngress with a controller that reads the Service', () =>
       controller: IngressController.traefik(),
       defaultBackend: kplus.IngressBackend.fromService(external, { port: 80 }),
     });
-    expect(() => Testing.synth(chart)).toThrow('[test/Ingress] \'backend\' (Service "legacy") must be a Service declared in this app, before the rule that routes to it: Traefik reads the cookie from annotations on the Service, which cannot be written to one the app does not declare; declare it in the app (a kplus.Service, or an ApiObject or Include of it), or use a controller that reads the Ingress, such as IngressController.nginx()');
+    expect(() => Testing.synth(chart)).toThrow('[test/Ingress] \'backend\' (Service "legacy") must be a Service declared in this app: Traefik reads the cookie from annotations on the Service, which cannot be written to one the app does not declare; declare it in the app (a kplus.Service, or an ApiObject or Include of it), or use a controller that reads the Ingress, such as IngressController.nginx()');
   });
 
   test('GIVEN a Service of the same name in another namespace THEN it is not taken for the backend: the Ingress is refused', () => {
@@ -517,7 +517,7 @@ describe('CookieAffinityIngress with a controller that reads the Service', () =>
     synthValid(chart);
     ingress.addRule('/late', kplus.IngressBackend.fromService(service(chart, 'late', 'Late')));
     const late = synthValid(chart).find(m => m.kind === 'Service' && m.metadata.name === 'late')!;
-    expect(late.metadata.annotations['traefik.ingress.kubernetes.io/service.sticky.cookie']).toBe('true');
+    expect(late?.metadata.annotations['traefik.ingress.kubernetes.io/service.sticky.cookie']).toBe('true');
   });
 
   test('GIVEN an app synthesized with App.synth THEN the Services are annotated in the files', () => {
@@ -570,11 +570,85 @@ describe('CookieAffinityIngress writes into a backend Service when the backend i
     expect(() => Testing.synth(chart)).toThrow('[test/Ingress] \'backend\' (Service "app-service") has the annotation haproxy.org/cookie-persistence: "legacy" where this Ingress needs "fresh": something set it after the Ingress wrote it; remove that, and let \'cookie\' render it');
   });
 
-  test('GIVEN a Service declared after the rule that names it (not through fromService) THEN synth says to declare it first', () => {
+  test('GIVEN a Service declared after the rule that names it (not through fromService) THEN it gets the annotations at synth', () => {
     const chart = newChart();
     new CookieAffinityIngress(chart, 'Ingress', { controller: IngressController.traefik(), defaultBackend: kplus.IngressBackend.fromService(elsewhere('late'), { port: 80 }) });
     new ApiObject(chart, 'Late', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'late' }, spec: { ports: [{ port: 80 }] } });
-    expect(() => Testing.synth(chart)).toThrow('[test/Ingress] \'backend\' (Service "late") must be a Service declared in this app, before the rule that routes to it');
+    const late = synthValid(chart).find(m => m.kind === 'Service' && m.metadata.name === 'late');
+    expect(late?.metadata.annotations['traefik.ingress.kubernetes.io/service.sticky.cookie']).toBe('true');
+  });
+});
+
+describe('CookieAffinityIngress in a chart of many objects relates the backends it cannot find near at one walk of the app', () => {
+  // A chart with more than a few dozen children is not listed for each
+  // Ingress (that grew with the square of the chart): the Ingresses whose
+  // Service is not known wait for one walk of the app, made before anything
+  // reads it.
+  const KEY = 'traefik.ingress.kubernetes.io/service.sticky.cookie.name';
+
+  function flatChart(app: App, pairs: number, cookie = (i: number) => `app-${i}`): Chart {
+    const chart = new Chart(app, 'flat');
+    for (let i = 0; i < pairs; i++) {
+      const svc = service(chart, `app-${i}`, `Svc${i}`);
+      new CookieAffinityIngress(chart, `Ing${i}`, {
+        controller: IngressController.traefik(),
+        cookie: { name: cookie(i) },
+        rules: [{ host: `app-${i}.example.com`, path: '/', backend: kplus.IngressBackend.fromService(svc) }],
+      });
+    }
+    return chart;
+  }
+
+  test('GIVEN 100 Services each behind its own Traefik Ingress THEN every Service has its cookie, as with a few', () => {
+    const manifests = synthValid(flatChart(Testing.app(), 100));
+    const services = manifests.filter(m => m.kind === 'Service');
+    expect(services).toHaveLength(100);
+    for (const svc of services) {
+      expect(svc.metadata.annotations[KEY]).toBe(svc.metadata.name);
+    }
+  });
+
+  test('GIVEN the doctor added to the app before the charts THEN it reads the Services with their annotations (no finding)', () => {
+    const app = Testing.app();
+    AffinityDoctorValidation.addTo(app);
+    const chart = flatChart(app, 80);
+    // The last Service's pods keep sessions to themselves: only its cookie keeps users on one.
+    const pods = new kplus.Deployment(chart, 'Pods', { replicas: 2, containers: [{ image: 'app:1', portNumber: 8080, securityContext: { user: 1000 } }] });
+    pods.podMetadata.addLabel('app', 'app-79');
+    pods.metadata.addAnnotation(AffinityDoctor.LOCAL_SESSIONS_ANNOTATION, 'true');
+    expect(() => Testing.synth(chart)).not.toThrow();
+  });
+
+  test('GIVEN one Ingress validated on its own, before the app THEN its Service is annotated and nothing is reported', () => {
+    const chart = flatChart(Testing.app(), 80);
+    const last = chart.node.findChild('Ing79');
+    const svc = ApiObject.of(chart.node.findChild('Svc79'));
+    // Waiting for the walk until then: the chart was too large to list for it.
+    expect(svc.toJson().metadata.annotations).toBeUndefined();
+    expect(last.node.validate()).toEqual([]);
+    expect(svc.toJson().metadata.annotations[KEY]).toBe('app-79');
+  });
+
+  test('GIVEN a late Ingress whose cookie differs from an earlier one on the same Service THEN synth says so, in the words of the refusal when added', () => {
+    const app = Testing.app();
+    const chart = flatChart(app, 80);
+    new CookieAffinityIngress(chart, 'Other', {
+      controller: IngressController.traefik(),
+      cookie: { name: 'other' },
+      rules: [{ host: 'other.example.com', path: '/', backend: kplus.IngressBackend.fromService(chart.node.findChild('Svc79') as kplus.Service) }],
+    });
+    expect(() => Testing.synth(chart)).toThrow('[flat/Other] \'backend\' (Service "app-79") is also a backend of flat/Ing79, which annotates it traefik.ingress.kubernetes.io/service.sticky.cookie.name: "app-79" where this Ingress needs "other"; Traefik keeps one cookie per Service: give both Ingresses the same cookie and controller, or route them to different Services');
+  });
+
+  test('GIVEN a late Ingress in another namespace than its only Service THEN synth refuses it in the words of the refusal when added', () => {
+    const app = Testing.app();
+    flatChart(app, 80);
+    const shop = new Chart(app, 'shop', { namespace: 'shop' });
+    const cart = service(shop, 'cart');
+    const web = new Chart(app, 'web', { namespace: 'web' });
+    // Known to the index only at the walk: declared after the flat chart's Ingresses began to wait.
+    new CookieAffinityIngress(web, 'Ingress', { controller: IngressController.traefik(), defaultBackend: kplus.IngressBackend.fromService(cart) });
+    expect(() => Testing.synth(web)).toThrow('[web/Ingress] \'backend\' (Service "cart" in namespace "shop") must be in the Ingress\'s namespace, "web"');
   });
 });
 
