@@ -7,6 +7,9 @@ import { RULES } from './rules';
 import { LOCAL_SESSIONS_ANNOTATION, USER_FACING_ANNOTATION } from '../facts/manifests';
 import { describeUntyped, untypedProps } from '../units';
 
+/** What plain JavaScript can get wrong in the check's options (made once). */
+const CHECK_OPTION_RULES = { enums: { minSeverity: Severity }, strings: ['file'] };
+
 /** Options of `AffinityDoctor.check()` and `AffinityDoctor.checkYaml()`. */
 export interface CheckOptions {
   /**
@@ -66,7 +69,7 @@ export class AffinityDoctor {
    * @param manifests Kubernetes objects as plain JSON
    */
   public static check(manifests: any[], options: CheckOptions = {}): Finding[] {
-    options = untypedProps('AffinityDoctor.check()', options, { enums: { minSeverity: Severity }, strings: ['file'] });
+    options = untypedProps('AffinityDoctor.check()', options, CHECK_OPTION_RULES);
     if (!Array.isArray(manifests)) {
       throw new Error(`AffinityDoctor.check(): 'manifests' (${describeUntyped(manifests)}) must be a list of manifest objects; for YAML or JSON text, use AffinityDoctor.checkYaml()`);
     }
@@ -83,7 +86,7 @@ export class AffinityDoctor {
    * `minSeverity`), with its line and the reason in the message.
    */
   public static checkYaml(text: string, options: CheckOptions = {}): Finding[] {
-    options = untypedProps('AffinityDoctor.checkYaml()', options, { enums: { minSeverity: Severity }, strings: ['file'] });
+    options = untypedProps('AffinityDoctor.checkYaml()', options, CHECK_OPTION_RULES);
     if (typeof text !== 'string') {
       throw new Error(`AffinityDoctor.checkYaml(): 'text' (${describeUntyped(text)}) must be YAML or JSON text; for manifest objects, use AffinityDoctor.check()`);
     }

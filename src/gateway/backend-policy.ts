@@ -11,6 +11,14 @@ import type { XBackendTrafficPolicyProps, XBackendTrafficPolicySpecSessionPersis
 import { checkObjectNames, DEFAULT_NAMESPACE } from '../names';
 import { A_SERVICE, untypedProps } from '../units';
 
+/** What a BackendCookieAffinity's props must hold, for callers without types: made once, not per instance. */
+const BACKEND_POLICY_PROPS_RULES = {
+  required: ['service'],
+  durations: ['cookie.maxAge', 'sessionTimeout'],
+  enums: { lifetime: CookieLifetime, gatewayApiRelease: GatewayApiRelease },
+  constructs: { service: A_SERVICE },
+};
+
 /**
  * Properties of a BackendCookieAffinity.
  */
@@ -45,12 +53,7 @@ export class BackendCookieAffinity extends Construct {
 
   constructor(scope: Construct, id: string, props: BackendCookieAffinityProps) {
     super(scope, id);
-    props = untypedProps(this, props, {
-      required: ['service'],
-      durations: ['cookie.maxAge', 'sessionTimeout'],
-      enums: { lifetime: CookieLifetime, gatewayApiRelease: GatewayApiRelease },
-      constructs: { service: A_SERVICE },
-    });
+    props = untypedProps(this, props, BACKEND_POLICY_PROPS_RULES);
     checkServiceRef(this, 'service', props.service);
     const serviceNamespace = namespaceOf(props.service);
     const namespace = props.metadata?.namespace ?? serviceNamespace;

@@ -19,6 +19,15 @@ import type {
 import { checkObjectNames } from '../names';
 import { A_SERVICE, untypedProps } from '../units';
 
+/** What an EnvoyCookieAffinity's props must hold, for callers without types: made once, not per instance. */
+const ENVOY_PROPS_RULES = {
+  required: ['gateway', 'backend'],
+  durations: ['cookie.maxAge'],
+  strings: ['gateway', 'gatewayNamespace', 'sectionName', 'pathPrefix'],
+  booleans: ['tls'],
+  constructs: { backend: A_SERVICE },
+};
+
 /**
  * Properties of an EnvoyCookieAffinity.
  */
@@ -78,13 +87,7 @@ export class EnvoyCookieAffinity extends Construct {
 
   constructor(scope: Construct, id: string, props: EnvoyCookieAffinityProps) {
     super(scope, id);
-    props = untypedProps(this, props, {
-      required: ['gateway', 'backend'],
-      durations: ['cookie.maxAge'],
-      strings: ['gateway', 'gatewayNamespace', 'sectionName', 'pathPrefix'],
-      booleans: ['tls'],
-      constructs: { backend: A_SERVICE },
-    });
+    props = untypedProps(this, props, ENVOY_PROPS_RULES);
     const target = checkRouteOptions(this, props);
     const cookie = envoyHashCookie(this, props.cookie ?? {}, props.tls ?? false);
     // A Gateway API PathPrefix ignores a trailing '/': `/app/` also matches `/app`.

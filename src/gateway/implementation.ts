@@ -18,6 +18,9 @@ const policies = {
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
+/** What plain JavaScript can get wrong in `GatewayImplementation.envoyGateway()`'s options (made once). */
+const ENVOY_GATEWAY_OPTION_RULES = { booleans: ['tls'] };
+
 /**
  * What a `CookieAffinityRoute` hands its implementation when it binds it.
  */
@@ -99,7 +102,7 @@ export abstract class GatewayImplementation {
    * @see https://gateway.envoyproxy.io/docs/tasks/traffic/load-balancing/#cookie
    */
   public static envoyGateway(options: EnvoyGatewayImplementationOptions = {}): GatewayImplementation {
-    return new EnvoyGatewayImplementation(untypedProps('GatewayImplementation.envoyGateway()', options, { booleans: ['tls'] }));
+    return new EnvoyGatewayImplementation(untypedProps('GatewayImplementation.envoyGateway()', options, ENVOY_GATEWAY_OPTION_RULES));
   }
 
   /**

@@ -16,6 +16,11 @@ import type { DestinationRuleProps, DestinationRuleSpecTrafficPolicyLoadBalancer
 import { checkObjectNames } from '../names';
 import { A_SERVICE, untypedProps } from '../units';
 
+/** What a MeshCookieAffinity's props must hold, for callers without types: made once, not per instance. */
+const MESH_PROPS_RULES = {
+  required: ['service'], durations: ['cookie.maxAge'], booleans: ['useSourceIp', 'tls'], strings: ['clusterDomain'], constructs: { service: A_SERVICE },
+};
+
 /**
  * Properties of a MeshCookieAffinity.
  */
@@ -89,7 +94,7 @@ export class MeshCookieAffinity extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshCookieAffinityProps) {
     super(scope, id);
-    props = untypedProps(this, props, { required: ['service'], durations: ['cookie.maxAge'], booleans: ['useSourceIp', 'tls'], strings: ['clusterDomain'], constructs: { service: A_SERVICE } });
+    props = untypedProps(this, props, MESH_PROPS_RULES);
     checkServiceRef(this, 'service', props.service);
     const namespace = namespaceOf(props.service);
     if (namespace === undefined) {

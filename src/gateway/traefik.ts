@@ -17,6 +17,17 @@ import type {
 import { checkObjectNames, DEFAULT_NAMESPACE } from '../names';
 import { A_LIST_OF_HOST_NAMES, A_SERVICE, untypedProps } from '../units';
 
+/** What a TraefikCookieAffinityRoute's props must hold, for callers without types: made once, not per route. */
+const TRAEFIK_ROUTE_PROPS_RULES = {
+  required: ['backend'],
+  durations: ['cookie.maxAge'],
+  booleans: ['allowCrossNamespace'],
+  strings: ['pathPrefix'],
+  secrets: ['tlsSecret'],
+  constructs: { backend: A_SERVICE },
+  stringLists: { hostnames: A_LIST_OF_HOST_NAMES, entryPoints: "a list of entry point names, such as ['websecure']" },
+};
+
 /**
  * Properties of a TraefikCookieAffinityRoute.
  */
@@ -106,15 +117,7 @@ export class TraefikCookieAffinityRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: TraefikCookieAffinityRouteProps) {
     super(scope, id);
-    props = untypedProps(this, props, {
-      required: ['backend'],
-      durations: ['cookie.maxAge'],
-      booleans: ['allowCrossNamespace'],
-      strings: ['pathPrefix'],
-      secrets: ['tlsSecret'],
-      constructs: { backend: A_SERVICE },
-      stringLists: { hostnames: A_LIST_OF_HOST_NAMES, entryPoints: "a list of entry point names, such as ['websecure']" },
-    });
+    props = untypedProps(this, props, TRAEFIK_ROUTE_PROPS_RULES);
     checkServiceRef(this, 'backend', props.backend);
     const hostnames = props.hostnames ?? [];
     for (const host of hostnames) {

@@ -43,6 +43,9 @@ export interface KedaCustomTriggerProps {
   readonly name?: string;
 }
 
+/** What plain JavaScript can get wrong in the CPU and memory triggers' options (made once). */
+const RESOURCE_TRIGGER_RULES = { strings: ['containerName'] };
+
 /** What plain JavaScript can get wrong in `KedaTrigger.custom()`'s props (made once). */
 const CUSTOM_TRIGGER_RULES = {
   required: ['type', 'metadata'],
@@ -86,7 +89,7 @@ export class KedaTrigger {
   }
 
   private static resource(type: string, percent: number, options: KedaResourceTriggerOptions): KedaTrigger {
-    options = untypedProps(`KedaTrigger.${type === 'cpu' ? 'cpu' : 'memory'}Utilization()`, options, { strings: ['containerName'] });
+    options = untypedProps(`KedaTrigger.${type === 'cpu' ? 'cpu' : 'memory'}Utilization()`, options, RESOURCE_TRIGGER_RULES);
     const metadata: { [key: string]: string } = { value: String(percent) };
     if (options.containerName !== undefined) {
       metadata.containerName = options.containerName;
@@ -307,6 +310,14 @@ function alsoScaledBy(other: { kind: string; path: string }): string {
 /** The trigger used when none is given: CPU at 70 % of the request. */
 export const DEFAULT_CPU_UTILIZATION_PERCENT = 70;
 
+/** What a KedaScaledObject's props must hold, for callers without types: made once, not per instance. */
+const SCALED_OBJECT_PROPS_RULES = {
+  required: ['target', 'minReplicas', 'maxReplicas'],
+  durations: ['pollingInterval', 'cooldownPeriod'],
+  constructs: { target: 'a cdk8s-plus Deployment' },
+  lists: { triggers: A_LIST_OF_TRIGGERS },
+};
+
 /**
  * A KEDA ScaledObject that owns a Deployment's replica count: the Deployment
  * is marked as autoscaled, so it renders no `replicas` and a re-apply does
@@ -331,12 +342,7 @@ export class KedaScaledObject extends Construct {
 
   public constructor(scope: Construct, id: string, props: KedaScaledObjectProps) {
     super(scope, id);
-    props = untypedProps(this, props, {
-      required: ['target', 'minReplicas', 'maxReplicas'],
-      durations: ['pollingInterval', 'cooldownPeriod'],
-      constructs: { target: 'a cdk8s-plus Deployment' },
-      lists: { triggers: A_LIST_OF_TRIGGERS },
-    });
+    props = untypedProps(this, props, SCALED_OBJECT_PROPS_RULES);
     const { target } = props;
     this.minReplicas = props.minReplicas;
     this.maxReplicas = props.maxReplicas;

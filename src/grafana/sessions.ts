@@ -344,18 +344,21 @@ class PersistentVolumeSessions extends GrafanaSessions {
   }
 }
 
+/** What plain JavaScript can get wrong in the shared database's options (made once, not per Grafana). */
+const SHARED_DATABASE_RULES = {
+  required: ['database', 'secretKey'],
+  secretKeyRefs: ['secretKey'],
+  booleans: ['alertingHighAvailability'],
+  bindables: { database: 'a SqlSessionStore, such as SessionStore.postgres()', remoteCache: 'a SessionStore, such as SessionStore.redis()' },
+};
+
 class SharedDatabaseSessions extends GrafanaSessions {
   public constructor(private readonly options: GrafanaSharedDatabaseOptions) {
     super();
   }
 
   public bind(scope: Construct, grafana: GrafanaSessionsConsumer): GrafanaSessionsConfig {
-    untypedProps(scope, this.options, {
-      required: ['database', 'secretKey'],
-      secretKeyRefs: ['secretKey'],
-      booleans: ['alertingHighAvailability'],
-      bindables: { database: 'a SqlSessionStore, such as SessionStore.postgres()', remoteCache: 'a SessionStore, such as SessionStore.redis()' },
-    }, 'sessions.');
+    untypedProps(scope, this.options, SHARED_DATABASE_RULES, 'sessions.');
     const consumer: SessionStoreConsumer = { name: grafana.name, namespace: grafana.namespace, pods: grafana.pods };
     // Each store under its own scope: the stores' ids would clash side by side.
     const database = this.options.database.bind(new Construct(scope, 'Database'), consumer);

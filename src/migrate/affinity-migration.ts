@@ -3,6 +3,11 @@ import { MigrationGatewayApi, MigrationOptions, MigrationResult, MigrationTarget
 import { parseManifests } from '../doctor/load';
 import { untypedProps } from '../units';
 
+/** What plain JavaScript can get wrong in the migration's options (made once). */
+const MIGRATION_OPTION_RULES = {
+  required: ['target'], enums: { target: MigrationTarget, gatewayApi: MigrationGatewayApi }, strings: ['file', 'gateway', 'gatewayNamespace'],
+};
+
 /**
  * Moves ingress-nginx Ingresses to another controller, keeping their cookie
  * affinity: the same work as the `affinity-migrate` command, as a library
@@ -20,9 +25,7 @@ export class AffinityMigration {
    * @throws Error naming the option when the options are not usable
    */
   public static migrate(manifests: any[], options: MigrationOptions): MigrationResult {
-    options = untypedProps('AffinityMigration.migrate()', options, {
-      required: ['target'], enums: { target: MigrationTarget, gatewayApi: MigrationGatewayApi }, strings: ['file', 'gateway', 'gatewayNamespace'],
-    });
+    options = untypedProps('AffinityMigration.migrate()', options, MIGRATION_OPTION_RULES);
     return migrateDocs(manifests.map(obj => ({ obj })), options);
   }
 
@@ -33,9 +36,7 @@ export class AffinityMigration {
    * @throws Error naming the line of a syntax error
    */
   public static migrateYaml(text: string, options: MigrationOptions): MigrationResult {
-    options = untypedProps('AffinityMigration.migrateYaml()', options, {
-      required: ['target'], enums: { target: MigrationTarget, gatewayApi: MigrationGatewayApi }, strings: ['file', 'gateway', 'gatewayNamespace'],
-    });
+    options = untypedProps('AffinityMigration.migrateYaml()', options, MIGRATION_OPTION_RULES);
     return migrateDocs(parseManifests(text, options.file), options);
   }
 

@@ -35,6 +35,13 @@ export const CURL_IMAGE = 'curlimages/curl:8.11.1';
 
 // An unprivileged uid/gid given explicitly: runAsNonRoot cannot check an image
 // whose USER is a name (curlimages/curl's `curl_user`) or unset (http-echo).
+/** What plain JavaScript can get wrong in a probe's props (made once, not per probe). */
+const PROBE_PROPS_RULES = {
+  durations: ['affinityTimeout', 'interval'],
+  strings: ['path', 'echoImage', 'curlImage'],
+  constructs: { service: A_SERVICE },
+  bindables: { podIdentity: "a ProbeIdentity, such as ProbeIdentity.responseHeader('X-Pod-Name')" },
+};
 const NON_ROOT_ID = 65532;
 const MAX_REQUESTS = 1000;
 const MAX_INTERVAL_SECONDS = 60;
@@ -199,12 +206,7 @@ export class AffinityProbe extends Construct {
 
   public constructor(scope: Construct, id: string, props: AffinityProbeProps = {}) {
     super(scope, id);
-    untypedProps(this, props, {
-      durations: ['affinityTimeout', 'interval'],
-      strings: ['path', 'echoImage', 'curlImage'],
-      constructs: { service: A_SERVICE },
-      bindables: { podIdentity: "a ProbeIdentity, such as ProbeIdentity.responseHeader('X-Pod-Name')" },
-    });
+    untypedProps(this, props, PROBE_PROPS_RULES);
 
     this.requests = props.requests ?? MIN_REQUESTS;
     if (!Number.isInteger(this.requests) || this.requests < MIN_REQUESTS || this.requests > MAX_REQUESTS) {

@@ -182,12 +182,7 @@ export class StickyService extends kplus.Service {
    * @param options the Service's name, type, ports and affinity
    */
   public static exposeWorkload(workload: kplus.Workload, options: ExposeWorkloadOptions = {}): StickyService {
-    untypedProps(workload, options, {
-      strings: ['name'],
-      enums: { serviceType: kplus.ServiceType, externalTrafficPolicy: ExternalTrafficPolicy, internalTrafficPolicy: InternalTrafficPolicy },
-      bindables: { loadBalancerStickiness: A_LOAD_BALANCER_STICKINESS },
-      lists: { ports: LIST_OF_PORTS },
-    });
+    untypedProps(workload, options, EXPOSE_WORKLOAD_TYPES);
     if (options.name !== undefined) {
       checkName(workload, 'name', options.name, NameRule.DNS_1035_LABEL);
     }
@@ -394,6 +389,14 @@ function annotationsNow(metadata: ApiObjectMetadataDefinition): { [key: string]:
 }
 
 const LIST_OF_PORTS = 'a list of ports, such as [{ port: 80, targetPort: 8080 }]';
+
+/** What plain JavaScript can get wrong in `exposeWorkload()`'s options (made once, not per call). */
+const EXPOSE_WORKLOAD_TYPES: UntypedPropsRules = {
+  strings: ['name'],
+  enums: { serviceType: kplus.ServiceType, externalTrafficPolicy: ExternalTrafficPolicy, internalTrafficPolicy: InternalTrafficPolicy },
+  bindables: { loadBalancerStickiness: A_LOAD_BALANCER_STICKINESS },
+  lists: { ports: LIST_OF_PORTS },
+};
 
 /** What plain JavaScript can get wrong in the props (made once, not per Service). */
 const PROP_TYPES: UntypedPropsRules = {
