@@ -13,14 +13,24 @@ import { NO_ERRORS } from './errors';
  * validation when it is validated alone. This module imports nothing heavy:
  * the doctor loads it without the constructs.
  */
-const OWED = new WeakMap<IConstruct, Set<() => void>>();
+interface Owed {
+  /** What makes the writes, each recorded once. */
+  readonly settles: Set<() => void>;
+  /** The names of the Services the writes annotate. */
+  readonly services: Set<string>;
+}
 
-/** Records a write `settle` makes for the app of `scope`; the same function is recorded once. */
-export function oweWrite(scope: IConstruct, settle: () => void): void {
+const OWED = new WeakMap<IConstruct, Owed>();
+
+/**
+ * Records a write `settle` makes for the app of `scope`, on the Service
+ * named `service` (the same function is recorded once).
+ */
+export function oweServiceWrite(scope: IConstruct, service: string, settle: () => void): void {
   const root = rootOf(scope);
   let owed = OWED.get(root);
   if (owed === undefined) {
-    owed = new Set();
+    owed = { settles: new Set(), services: new Set() };
     OWED.set(root, owed);
     root.node.addValidation({
       validate: () => {
@@ -29,19 +39,33 @@ export function oweWrite(scope: IConstruct, settle: () => void): void {
       },
     });
   }
-  owed.add(settle);
+  owed.settles.add(settle);
+  owed.services.add(service);
 }
 
 /** Makes every write owed to the app of `scope`, in the order they were recorded. */
 export function settleWrites(scope: IConstruct): void {
   const owed = OWED.get(rootOf(scope));
-  if (owed === undefined || owed.size === 0) {
+  if (owed === undefined || owed.settles.size === 0) {
     return;
   }
-  const settles = [...owed];
-  owed.clear();
+  const settles = [...owed.settles];
+  owed.settles.clear();
+  owed.services.clear();
   for (const settle of settles) {
     settle();
+  }
+}
+
+/**
+ * Makes the writes owed to the app of `scope` when one of them is on a
+ * Service of this name: for a construct about to read or annotate that
+ * Service, so that what was written first is seen first.
+ */
+export function settleWritesOn(scope: IConstruct, service: string): void {
+  const owed = OWED.get(rootOf(scope));
+  if (owed !== undefined && owed.services.has(service)) {
+    settleWrites(scope);
   }
 }
 

@@ -7,6 +7,7 @@ import { httpRoutePathProblem, isGatewayHostname, isRouteHostname, isSectionName
 import { NAMESPACE_NAME_RULE, NameRule } from '../facts/names';
 import { keptAnnotations, namespaceOf } from '../metadata';
 import { checkName, definedMetadata } from '../names';
+import { settleWritesOn } from '../owed-writes';
 import { A_LIST_OF_HOST_NAMES, describeNumber, describeSeconds, describeUntyped } from '../units';
 
 /** The cookie name when none is given: ingress-nginx's, so a migrated app keeps its cookie's name. */
@@ -229,6 +230,8 @@ export function refuseGiven(scope: IConstruct, prop: string, cookie: AffinityCoo
  * different value another construct (or the user) already set there.
  */
 export function annotateService(scope: IConstruct, prop: string, service: kplus.Service, annotations: Record<string, string>): void {
+  // An Ingress that annotates this Service at the app's walk wrote first: it writes now, so its value is read.
+  settleWritesOn(scope, service.name);
   for (const key of Object.keys(annotations)) {
     const value = annotations[key];
     const before = annotationNow(service, key);

@@ -14,7 +14,7 @@ import { describeNameRule, followsNameRule, NameRule } from '../facts/names';
 import { TRAEFIK_STICKY_ANNOTATIONS } from '../facts/traefik';
 import { keptAnnotations } from '../metadata';
 import { checkName, checkObjectNames } from '../names';
-import { oweWrite, settleWrites } from '../owed-writes';
+import { oweServiceWrite, settleWrites } from '../owed-writes';
 import { onlyOwnResolvers } from '../rendered';
 import { describeUntyped, untypedProps } from '../units';
 
@@ -93,6 +93,8 @@ interface RelatedBackend {
   readonly name: string;
   /** The Service of the app, when it was found. */
   readonly service?: ApiObject;
+  /** Whether relating it at the app's walk was refused (the refusal is told on its own). */
+  readonly refused?: boolean;
 }
 
 /** Annotations an Ingress wrote on a Service, as they were when it wrote them. */
@@ -253,8 +255,8 @@ class ServiceIndex {
   public relateLater(name: string, relate: (services: ApiObject[]) => void): void {
     if (this.waiting === undefined) {
       this.waiting = [];
-      oweWrite(this.root, this.settle);
     }
+    oweServiceWrite(this.root, name, this.settle);
     this.waiting.push([name, relate]);
   }
 
@@ -722,14 +724,27 @@ export class CookieAffinityIngress extends kplus.Ingress {
     }
     // Not known now: related at the next walk of the app, which every backend
     // waiting shares, before anything reads the app; what it refuses then is told at synth.
-    const slot = this.backends.push({ name }) - 1;
+    this.relateAtWalk(index, name, this.backends.push({ name }) - 1);
+  }
+
+  /**
+   * Relates the backend in `slot` at the next walk of the app. One whose
+   * Service the walk does not find waits for the next one (the app may
+   * declare it after a first validation), and is told at synth meanwhile.
+   */
+  private relateAtWalk(index: ServiceIndex, name: string, slot: number): void {
     this.backendsWaiting++;
     index.relateLater(name, services => {
       this.backendsWaiting--;
       try {
-        this.backends[slot] = { name, service: this.relateTo(name, services) };
+        const service = this.relateTo(name, services);
+        this.backends[slot] = { name, service };
+        if (service === undefined) {
+          this.relateAtWalk(index, name, slot);
+        }
       } catch (e) {
-        const message = (e as Error).message;
+        this.backends[slot] = { name, refused: true };
+        const message = e instanceof Error ? e.message : String(e);
         const path = `${this.node.path}: `;
         (this.laterErrors ??= []).push(message.startsWith(path) ? message.slice(path.length) : message);
       }
@@ -834,6 +849,9 @@ export class CookieAffinityIngress extends kplus.Ingress {
     }
     let errors: Set<string> | undefined;
     for (const backend of this.backends) {
+      if (backend.refused) {
+        continue;
+      }
       if (backend.service === undefined) {
         (errors ??= new Set()).add(`'backend' (${this.describeService(backend.name)}) must be a Service declared in this app: ${this.controller.name} reads the cookie from annotations on the Service, which cannot be written to one the app does not declare; declare it in the app (a kplus.Service, or an ApiObject or Include of it), or use a controller that reads the Ingress, such as IngressController.nginx()`);
         continue;

@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart, Duration, LazyResolver, ResolutionContext, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { SEED_INGRESS, service } from './util';
-import { AffinityDoctor, AffinityDoctorValidation, CookieAffinityIngress, IngressController, NginxAffinityMode, SameSite } from '../../src';
+import { AffinityDoctor, AffinityDoctorValidation, CookieAffinityIngress, IngressController, KongCookieAffinity, NginxAffinityMode, SameSite } from '../../src';
 import { newChart, only, synthValid } from '../util/manifests';
 
 /** A Service object of another app: the backend names a Service this app may or may not declare. */
@@ -637,7 +637,7 @@ describe('CookieAffinityIngress in a chart of many objects relates the backends 
       cookie: { name: 'other' },
       rules: [{ host: 'other.example.com', path: '/', backend: kplus.IngressBackend.fromService(chart.node.findChild('Svc79') as kplus.Service) }],
     });
-    expect(() => Testing.synth(chart)).toThrow('[flat/Other] \'backend\' (Service "app-79") is also a backend of flat/Ing79, which annotates it traefik.ingress.kubernetes.io/service.sticky.cookie.name: "app-79" where this Ingress needs "other"; Traefik keeps one cookie per Service: give both Ingresses the same cookie and controller, or route them to different Services');
+    expect(chart.node.findChild('Other').node.validate()).toEqual(['\'backend\' (Service "app-79") is also a backend of flat/Ing79, which annotates it traefik.ingress.kubernetes.io/service.sticky.cookie.name: "app-79" where this Ingress needs "other"; Traefik keeps one cookie per Service: give both Ingresses the same cookie and controller, or route them to different Services']);
   });
 
   test('GIVEN a late Ingress in another namespace than its only Service THEN synth refuses it in the words of the refusal when added', () => {
@@ -647,8 +647,52 @@ describe('CookieAffinityIngress in a chart of many objects relates the backends 
     const cart = service(shop, 'cart');
     const web = new Chart(app, 'web', { namespace: 'web' });
     // Known to the index only at the walk: declared after the flat chart's Ingresses began to wait.
-    new CookieAffinityIngress(web, 'Ingress', { controller: IngressController.traefik(), defaultBackend: kplus.IngressBackend.fromService(cart) });
-    expect(() => Testing.synth(web)).toThrow('[web/Ingress] \'backend\' (Service "cart" in namespace "shop") must be in the Ingress\'s namespace, "web"');
+    const ingress = new CookieAffinityIngress(web, 'Ingress', { controller: IngressController.traefik(), defaultBackend: kplus.IngressBackend.fromService(cart) });
+    const errors = ingress.node.validate();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^'backend' \(Service "cart" in namespace "shop"\) must be in the Ingress's namespace, "web"/);
+  });
+
+  test('GIVEN a Service the walk did not find, declared after a first validation THEN the next synth annotates it', () => {
+    const app = Testing.app();
+    const chart = flatChart(app, 80);
+    const ingress = new CookieAffinityIngress(chart, 'Late', { controller: IngressController.traefik(), defaultBackend: kplus.IngressBackend.fromService(elsewhere('late'), { port: 80 }) });
+    expect(ingress.node.validate()).toEqual([expect.stringContaining('\'backend\' (Service "late") must be a Service declared in this app')]);
+    new ApiObject(chart, 'LateService', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'late' }, spec: { ports: [{ port: 80 }] } });
+    const late = synthValid(chart).find(m => m.kind === 'Service' && m.metadata.name === 'late');
+    expect(late?.metadata.annotations['traefik.ingress.kubernetes.io/service.sticky.cookie']).toBe('true');
+  });
+
+  test('GIVEN a KongCookieAffinity on a Service a waiting Kong Ingress annotates THEN it is refused when made, naming the Ingress\'s policy, as without the wait', () => {
+    const app = Testing.app();
+    const chart = flatChart(app, 80);
+    const shop = service(chart, 'shop', 'Shop');
+    const ingress = new CookieAffinityIngress(chart, 'KongIngress', { controller: IngressController.kong(), defaultBackend: kplus.IngressBackend.fromService(shop) });
+    const policy = ingress.controllerObjects[0].name;
+    expect(() => new KongCookieAffinity(chart, 'Policy', { service: shop })).toThrow(
+      `flat/Policy: 'service' (shop) already has the annotation konghq.com/upstream-policy: ${policy}`);
+  });
+
+  test('GIVEN an app resolver that throws something other than an Error at the walk THEN the others are still related and the synth reports it', () => {
+    const app = new App({
+      outdir: Testing.app().outdir,
+      resolvers: [{
+        resolve(context: ResolutionContext) {
+          if (context.key.join('/').includes('sticky.cookie.path') && context.value === '/x') {
+          // eslint-disable-next-line no-throw-literal
+            throw 'a resolver refused /x';
+          }
+        },
+      }],
+    });
+    const chart = flatChart(app, 80);
+    const bad = service(chart, 'bad', 'Bad');
+    bad.metadata.addAnnotation('traefik.ingress.kubernetes.io/service.sticky.cookie.path', '/x');
+    const badIngress = new CookieAffinityIngress(chart, 'BadIngress', { controller: IngressController.traefik(), defaultBackend: kplus.IngressBackend.fromService(bad) });
+    const good = service(chart, 'good', 'Good');
+    new CookieAffinityIngress(chart, 'GoodIngress', { controller: IngressController.traefik(), defaultBackend: kplus.IngressBackend.fromService(good) });
+    expect(badIngress.node.validate()).toEqual(['a resolver refused /x']);
+    expect(ApiObject.of(good).toJson().metadata.annotations['traefik.ingress.kubernetes.io/service.sticky.cookie']).toBe('true');
   });
 });
 
