@@ -5,8 +5,8 @@ import { envoyCookie, istioCookie } from './cookies';
 import { COOKIE_ANNOTATIONS, Fate, HOLDER, SPLIT_PER_REQUEST, cookieFates, writtenLifetime } from './fates';
 import { MigrationFate, MigrationGatewayApi, MigrationNote, MigrationOptions, MigrationResult, MigrationTarget } from './model';
 import {
-  Backend, CANARY, INGRESS_CLASS_ANNOTATION, SourceCookie, SourceIngress, SourcePath, TOOL_ANNOTATIONS, USE_REGEX,
-  FORCE_SSL_REDIRECT, SSL_REDIRECT, cookieAt, isNginxIngress, overHttps, readIngress,
+  Backend, CANARY, DEFAULT_BACKEND_FIELD, INGRESS_CLASS_ANNOTATION, SourceCookie, SourceIngress, SourcePath, TOOL_ANNOTATIONS, USE_REGEX,
+  FORCE_SSL_REDIRECT, SSL_REDIRECT, cookieAt, isNginxIngress, overHttps, readIngress, takesRootLocation,
 } from './source';
 import { CONTOUR, GKE_GATEWAY, KONG, NGINX_PLUS, httpRoutePathProblem } from './target-facts';
 import { HTTPROUTE_TARGETS, TARGETS } from './targets';
@@ -349,7 +349,7 @@ function numericBackends(ctx: Context, ingress: SourceIngress, p: SourcePath, no
   for (const b of p.backends) {
     const port = portNumber(ctx, ingress.namespace, b);
     if (port === undefined) {
-      notes.add(p.field, dropped(`backend ${b.service} port ${JSON.stringify(b.portName ?? '')}: the target needs a port number, and Service ${ingress.namespace}/${b.service} is not in the input to look it up`));
+      notes.addOnce(p.field, dropped(`backend ${b.service} port ${JSON.stringify(b.portName ?? '')}: the target needs a port number, and Service ${ingress.namespace}/${b.service} is not in the input to look it up`));
       continue;
     }
     out.push({ service: b.service, port, weight: b.weight });
@@ -385,6 +385,12 @@ function renderHttpRoutes(ctx: Context, ingress: SourceIngress, notes: Notes): v
   ingress.hosts.forEach((h, index) => {
     const rules: Json[] = [];
     const uses: Use[] = [];
+    // Envoy Gateway's cookie hash is a policy on the whole route: the rules ingress-nginx gave no
+    // affinity (the default backend) go to a route of their own, which no policy targets.
+    const apart: Json[] = [];
+    const setApart = (p: SourcePath) => cookie !== undefined && ctx.target === MigrationTarget.ENVOY_GATEWAY && withoutAffinity(p);
+    const name = routeName(ingress, index);
+    const apartName = `${name}-default-backend`;
     for (const p of h.paths) {
       const { type, note } = gatewayPathType(ingress, p);
       const pathProblem = type === 'RegularExpression' ? undefined : httpRoutePathProblem(p.path);
@@ -400,7 +406,9 @@ function renderHttpRoutes(ctx: Context, ingress: SourceIngress, notes: Notes): v
         continue;
       }
       backends.forEach(b => services.set(b.service, [...(services.get(b.service) ?? []), { host: h.host, path: p }]));
-      uses.push({ host: h.host, path: p });
+      if (!setApart(p)) {
+        uses.push({ host: h.host, path: p });
+      }
       const match: Json = { path: { type, value: type === 'RegularExpression' ? re2PathRegex(p.path) : p.path } };
       if (p.header) {
         match.headers = [{ type: p.header.regex ? 'RegularExpression' : 'Exact', name: p.header.name, value: p.header.value }];
@@ -416,19 +424,22 @@ function renderHttpRoutes(ctx: Context, ingress: SourceIngress, notes: Notes): v
         holderCookie(ingress, cookie, [{ host: h.host, path: p }], { path: 'location', secure: false }, 'HTTPRoute sessionPersistence', notes);
         rule.sessionPersistence = httpRouteSessionPersistence(ctx, cookie);
       }
-      rules.push(rule);
+      if (setApart(p)) {
+        notes.addOnce(p.field, carried(`ingress-nginx gives ${p.withoutAffinity} no affinity; its rule is written in HTTPRoute ${apartName}, which no BackendTrafficPolicy targets`));
+        apart.push(rule);
+      } else {
+        rules.push(rule);
+      }
     }
-    if (rules.length === 0) {
-      return;
+    if (rules.length > 0) {
+      ctx.objects.push({
+        apiVersion: GATEWAY_API_VERSION,
+        kind: 'HTTPRoute',
+        metadata: { name, namespace: ingress.namespace },
+        spec: { parentRefs: [parentRef], ...(h.host ? { hostnames: [h.host] } : {}), rules },
+      });
     }
-    const name = routeName(ingress, index);
-    ctx.objects.push({
-      apiVersion: GATEWAY_API_VERSION,
-      kind: 'HTTPRoute',
-      metadata: { name, namespace: ingress.namespace },
-      spec: { parentRefs: [parentRef], ...(h.host ? { hostnames: [h.host] } : {}), rules },
-    });
-    if (cookie && ctx.target === MigrationTarget.ENVOY_GATEWAY) {
+    if (rules.length > 0 && cookie && ctx.target === MigrationTarget.ENVOY_GATEWAY) {
       ctx.objects.push({
         apiVersion: 'gateway.envoyproxy.io/v1alpha1',
         kind: 'BackendTrafficPolicy',
@@ -445,11 +456,26 @@ function renderHttpRoutes(ctx: Context, ingress: SourceIngress, notes: Notes): v
         },
       });
     }
+    if (apart.length > 0) {
+      ctx.objects.push({
+        apiVersion: GATEWAY_API_VERSION,
+        kind: 'HTTPRoute',
+        metadata: { name: apartName, namespace: ingress.namespace },
+        spec: { parentRefs: [parentRef], ...(h.host ? { hostnames: [h.host] } : {}), rules: apart },
+      });
+    }
   });
   if (!cookie) {
     return;
   }
   for (const [service, uses] of services) {
+    if (uses.every(u => withoutAffinity(u.path)) && [MigrationTarget.ISTIO, MigrationTarget.KONG, MigrationTarget.GKE].includes(ctx.target)) {
+      // Reached only where ingress-nginx gives no affinity (the default backend): no cookie object for it.
+      for (const u of uses) {
+        notes.addOnce(u.path.field, carried(`ingress-nginx gives ${u.path.withoutAffinity} no affinity; Service ${service}, which only it reaches, gets no ${HOLDER[ctx.target]}`));
+      }
+      continue;
+    }
     renderServicePolicy(ctx, ingress, cookie, service, uses, notes);
   }
 }
@@ -785,6 +811,11 @@ function renderNginxPlus(ctx: Context, ingress: SourceIngress, notes: Notes): vo
       if (!cookie) {
         return { name, service: u.service, port: u.port };
       }
+      if (u.uses.every(x => withoutAffinity(x.path))) {
+        // Reached only where ingress-nginx gives no affinity (the default backend): no sessionCookie.
+        u.uses.forEach(x => notes.addOnce(x.path.field, carried(`ingress-nginx gives ${x.path.withoutAffinity} no affinity; its upstream ${name} gets no sessionCookie`)));
+        return { name, service: u.service, port: u.port };
+      }
       // The VirtualServer redirects HTTP only where it has TLS (written with redirect below).
       const written = holderCookie(ingress, cookie, u.uses,
         { path: true, secure: true, redirects: host => tlsSecret(ingress, host) !== undefined }, 'VirtualServer upstream sessionCookie', notes);
@@ -1058,6 +1089,131 @@ function tlsNotes(ctx: Context, ingress: SourceIngress, notes: Notes): void {
 }
 
 /**
+ * ingress-nginx serves a host from one server, across Ingresses: a rule for
+ * `/` of the host in another Ingress replaces this Ingress's default backend
+ * there too (it is not written), and where another Ingress has rules for the
+ * host without one, the host's `/` is the default backend of the Ingress the
+ * controller read first (the oldest), which the manifests do not tell.
+ */
+function shareHosts(mains: readonly SourceIngress[]): void {
+  const key = (host: string | undefined) => host?.toLowerCase();
+  for (const m of mains) {
+    const d = m.defaultBackend;
+    if (d === undefined) {
+      continue;
+    }
+    for (const host of [...d.fallbackHosts]) {
+      const others = mains.filter(o => o !== m && o.hosts.some(h => h.host !== undefined && key(h.host) === key(host)));
+      const root = others.find(o => o.hosts.some(h => key(h.host) === key(host) && h.paths.some(takesRootLocation)));
+      if (root) {
+        const h = m.hosts.find(x => x.host === host)!;
+        h.paths.splice(h.paths.findIndex(p => p.field === DEFAULT_BACKEND_FIELD), 1);
+        d.fallbackHosts.splice(d.fallbackHosts.indexOf(host), 1);
+        d.replaced.push({ host, by: `a rule of Ingress ${root.namespace}/${root.name}` });
+      } else if (others.length > 0) {
+        d.shared.push({ host, others: others.map(o => `${o.namespace}/${o.name}`) });
+      }
+    }
+  }
+}
+
+/** What each target writes for a host's fallback `/`. */
+const FALLBACK_ROUTE: { readonly [t in MigrationTarget]: string } = {
+  [MigrationTarget.GATEWAY_API]: 'a rule for / in the host\'s HTTPRoute',
+  [MigrationTarget.ENVOY_GATEWAY]: 'a rule for / in the host\'s HTTPRoute',
+  [MigrationTarget.ISTIO]: 'a rule for / in the host\'s HTTPRoute',
+  [MigrationTarget.KONG]: 'a rule for / in the host\'s HTTPRoute',
+  [MigrationTarget.GKE]: 'a rule for / in the host\'s HTTPRoute',
+  [MigrationTarget.TRAEFIK]: 'a route PathPrefix(`/`) on the host in its IngressRoute',
+  [MigrationTarget.CONTOUR]: 'a route for the prefix / in the host\'s HTTPProxy',
+  [MigrationTarget.NGINX_PLUS]: 'a route for the path / in the host\'s VirtualServer',
+};
+
+/**
+ * The line that says where the default backend of an Ingress with rules
+ * went: the fallback `/` of its rule hosts only, as in ingress-nginx, never
+ * a route for every host.
+ */
+function defaultBackendNote(ctx: Context, ingress: SourceIngress, notes: Notes): void {
+  const d = ingress.defaultBackend;
+  if (d === undefined) {
+    return;
+  }
+  const service = `Service ${d.backend.service}`;
+  const elsewhere: string[] = [
+    ...d.replaced.map(r => `not on ${r.host}, where ${r.by.startsWith('spec.') ? `the rule ${r.by}` : r.by} for / takes its place, as in ingress-nginx`),
+    ...(d.hostlessRule ? ['not for the rule without a host: ingress-nginx serves that from its catch-all server, whose / an Ingress with rules leaves to the controller\'s own default backend'] : []),
+  ];
+  const rest = elsewhere.length > 0 ? `; ${elsewhere.join('; ')}` : '';
+  if (d.fallbackHosts.length === 0) {
+    notes.add(DEFAULT_BACKEND_FIELD, dropped(`${service} is not written: beside rules, ingress-nginx serves the default backend only as the fallback (location /) of the rules' hosts, never for other hosts${rest}`));
+    return;
+  }
+  // The port's own dropped line says so when the target needs a number it cannot find.
+  if (ctx.target !== MigrationTarget.TRAEFIK && portNumber(ctx, ingress.namespace, d.backend) === undefined) {
+    return;
+  }
+  // A target without a hostless route (Contour, NGINX Plus) says so on its own line for a rule without a host.
+  const hosts = d.fallbackHosts.join(', ');
+  const where = `${service} written as the fallback of ${hosts} (${FALLBACK_ROUTE[ctx.target]}, below the host's other routes), `
+    + `as ingress-nginx serves the default backend of an Ingress with rules: for the paths no rule of the host matches, and for no other host${rest}`;
+  if (d.shared.length > 0) {
+    const shared = d.shared.map(s => `${s.host} (also in Ingress ${s.others.join(', ')})`).join(', ');
+    notes.add(DEFAULT_BACKEND_FIELD, approximated(`${where}; but ingress-nginx serves a host from one server, whose / is the default backend of the Ingress it read first `
+      + `(the oldest), or the controller's own if that one has none: on ${shared} this is right only if this Ingress is the oldest`));
+    return;
+  }
+  notes.add(DEFAULT_BACKEND_FIELD, carried(where));
+}
+
+/** Whether ingress-nginx makes this Ingress's default backend its catch-all server's `/`: it has no rules. */
+function catchAllBackend(ingress: SourceIngress): Backend | undefined {
+  return ingress.hosts.find(h => h.host === undefined)?.paths.find(p => p.field === DEFAULT_BACKEND_FIELD)?.backends[0];
+}
+
+/**
+ * The line that says where the default backend of an Ingress without rules
+ * went: a route for `/` without a host, where ingress-nginx made it the `/`
+ * of its catch-all server, which answers only the hosts it has no server
+ * for; a route without a host answers every host's paths that no other
+ * route matches. Contour and NGINX Plus, which cannot write one, say so on
+ * their own line.
+ */
+function catchAllNote(ctx: Context, ingress: SourceIngress, mains: readonly SourceIngress[], notes: Notes): void {
+  const backend = catchAllBackend(ingress);
+  if (backend === undefined || ctx.target === MigrationTarget.CONTOUR || ctx.target === MigrationTarget.NGINX_PLUS) {
+    return;
+  }
+  if (ctx.target !== MigrationTarget.TRAEFIK && portNumber(ctx, ingress.namespace, backend) === undefined) {
+    return;
+  }
+  const where = `Service ${backend.service} written as a route for / without a host, as ingress-nginx serves the default backend of an Ingress without rules: `
+    + 'as its catch-all server\'s /, for the hosts it has no server for';
+  // Named hosts of the input without a route for `/` of their own: the route without a host answers their other paths.
+  const covered = new Set<string>();
+  const named = new Set<string>();
+  for (const m of mains) {
+    for (const h of m.hosts.filter(x => x.host !== undefined)) {
+      named.add(h.host!.toLowerCase());
+      if (h.paths.some(p => p.field === DEFAULT_BACKEND_FIELD || takesRootLocation(p))) {
+        covered.add(h.host!.toLowerCase());
+      }
+    }
+  }
+  const reached = [...named].filter(h => !covered.has(h));
+  const rivals = mains.filter(m => m !== ingress && catchAllBackend(m) !== undefined).map(m => `${m.namespace}/${m.name}`);
+  const buts: string[] = [];
+  if (reached.length > 0) {
+    buts.push(`that route also answers the paths no route matches on ${reached.join(', ')}, which ingress-nginx served from their own servers (there, the controller's own default backend)`);
+  }
+  if (rivals.length > 0) {
+    buts.push(`Ingress ${rivals.join(', ')} also ${rivals.length > 1 ? 'have' : 'has'} a default backend without rules: ingress-nginx gives its catch-all server's / to the one it read first (the oldest), `
+      + 'and the output has a route for / without a host for each, which the target chooses between by its own rules');
+  }
+  notes.add(DEFAULT_BACKEND_FIELD, buts.length > 0 ? approximated(`${where}; but ${buts.join('; and ')}`) : carried(where));
+}
+
+/**
  * The migration of a set of manifests: every ingress-nginx Ingress becomes
  * the target's objects, with a note for each annotation and field that did
  * not carry over as is.
@@ -1122,6 +1278,7 @@ export function migrateDocs(docs: readonly SourceDoc[], options: MigrationOption
   for (const m of [...mains, ...canaries]) {
     m.ingress.tlsHosts = tlsHosts;
   }
+  shareHosts(mains.map(m => m.ingress));
   for (const c of canaries) {
     mergeCanary(c.ingress, mains.map(m => m.ingress), c.notes, ctx.target);
     for (const k of Object.keys(c.ingress.annotations).sort()) {
@@ -1139,6 +1296,8 @@ export function migrateDocs(docs: readonly SourceDoc[], options: MigrationOption
     // A cookie ingress-nginx sets nowhere is no affinity: the target gets none either.
     const ingress: SourceIngress = setNowhere === undefined ? m.ingress : { ...m.ingress, cookie: undefined };
     tlsNotes(ctx, ingress, m.notes);
+    defaultBackendNote(ctx, ingress, m.notes);
+    catchAllNote(ctx, ingress, mains.map(x => x.ingress), m.notes);
     switch (ctx.target) {
       case MigrationTarget.TRAEFIK:
         renderTraefik(ctx, ingress, m.notes);

@@ -69,6 +69,44 @@ export interface SourceHost {
   readonly paths: SourcePath[];
 }
 
+/**
+ * Where ingress-nginx serves the `spec.defaultBackend` of an Ingress that has
+ * rules too: only as the fallback of the rules' hosts (the location `/` of
+ * each host's server, for the paths no rule matches), never on other hosts.
+ * (Without rules, the default backend is the catch-all server's `/`: a path
+ * of `SourceHost` `undefined`.)
+ */
+export interface SourceDefaultBackend {
+  readonly backend: Backend;
+  /** The rule hosts whose fallback it is: each has a path `/` for it (field `spec.defaultBackend`). */
+  readonly fallbackHosts: string[];
+  /** The rule hosts where a rule for `/` takes the default backend's place, and which rule. */
+  readonly replaced: Array<{ host: string; by: string }>;
+  /**
+   * Fallback hosts that other Ingresses of the input have rules for:
+   * ingress-nginx serves a host from one server, whose `/` is the default
+   * backend of the Ingress it read first (the oldest), or the controller's
+   * own when that one has none.
+   */
+  readonly shared: Array<{ host: string; others: string[] }>;
+  /** Whether a rule has no host: the catch-all server serves it, and its `/` does not become this default backend. */
+  readonly hostlessRule: boolean;
+}
+
+/** The field of the paths made for the default backend. */
+export const DEFAULT_BACKEND_FIELD = 'spec.defaultBackend';
+
+/**
+ * Whether a rule's path takes the place of the default backend on its host:
+ * ingress-nginx replaces the host's fallback location when a rule to a
+ * Service has the same path, `/`, and the same pathType, Prefix (its store
+ * reads ImplementationSpecific, and a pathType left out, as Prefix). An
+ * Exact `/` is a location of its own beside it.
+ */
+export function takesRootLocation(p: SourcePath): boolean {
+  return p.field !== DEFAULT_BACKEND_FIELD && p.path === '/' && p.pathType !== 'Exact' && p.backends.length > 0;
+}
+
 /** What the cookie annotations ask of ingress-nginx, after its own rules for odd values. */
 export interface SourceCookie {
   readonly name: string;
@@ -96,6 +134,13 @@ export interface SourceIngress {
    * Ingresses covers them all. Filled by the migration, across Ingresses.
    */
   tlsHosts?: ReadonlySet<string>;
+  /**
+   * Where the default backend of an Ingress with rules is served (see
+   * `SourceDefaultBackend`); `undefined` without one, without rules, or on a
+   * canary Ingress, whose default backend ingress-nginx merges into the
+   * catch-all server's locations.
+   */
+  readonly defaultBackend?: SourceDefaultBackend;
   /** The cookie, when `affinity: cookie`; `undefined` when the source has no affinity. */
   readonly cookie?: SourceCookie;
   readonly canary: boolean;
@@ -198,14 +243,38 @@ export function readIngress(obj: { [k: string]: any }, file?: string, line?: num
       hosts.push({ host, paths });
     }
   });
-  const defaultBackend = backendOf(spec.defaultBackend);
-  if (defaultBackend) {
+  const canary = annotationTrue(annotations[CANARY.canary]);
+  const backend = backendOf(spec.defaultBackend);
+  // ingress-nginx (createServers): an Ingress without rules makes its default backend the catch-all
+  // server's location `/`; one with rules makes it the location `/` of each rule host's server (the
+  // paths no rule matches), unless a rule for `/` replaces it there, and never the catch-all's (whose
+  // server exists before any rule, so a rule without a host leaves its `/` to the controller's own
+  // default backend). It gives that location no cookie affinity. A canary's default backend is merged
+  // into the catch-all server's locations instead (mergeAlternativeBackends).
+  const fallback = (b: Backend): SourcePath => ({
+    field: DEFAULT_BACKEND_FIELD, path: '/', pathType: 'Prefix', backends: [{ ...b }], withoutAffinity: 'the default backend',
+  });
+  let defaultBackend: SourceDefaultBackend | undefined;
+  if (backend && (rules.length === 0 || canary)) {
     const anyHost = hosts.find(h => h.host === undefined);
-    const path: SourcePath = { field: 'spec.defaultBackend', path: '/', pathType: 'Prefix', backends: [defaultBackend], withoutAffinity: 'the default backend' };
     if (anyHost) {
-      anyHost.paths.push(path);
+      anyHost.paths.push(fallback(backend));
     } else {
-      hosts.push({ host: undefined, paths: [path] });
+      hosts.push({ host: undefined, paths: [fallback(backend)] });
+    }
+  } else if (backend) {
+    defaultBackend = { backend, fallbackHosts: [], replaced: [], shared: [], hostlessRule: hosts.some(h => h.host === undefined) };
+    for (const h of hosts) {
+      if (h.host === undefined) {
+        continue;
+      }
+      const own = h.paths.find(takesRootLocation);
+      if (own) {
+        defaultBackend.replaced.push({ host: h.host, by: own.field });
+      } else {
+        h.paths.push(fallback(backend));
+        defaultBackend.fallbackHosts.push(h.host);
+      }
     }
   }
   const tls = (Array.isArray(spec.tls) ? spec.tls : []).filter(isObject).map((t: any) => ({
@@ -220,8 +289,9 @@ export function readIngress(obj: { [k: string]: any }, file?: string, line?: num
     annotations,
     hosts,
     tls,
+    defaultBackend,
     cookie: readCookie(annotations),
-    canary: annotationTrue(annotations[CANARY.canary]),
+    canary,
     // With rewrite-target too, ingress-nginx writes the Ingress's paths as regular-expression locations.
     useRegex: nginxPathsAreRegex(annotations),
   };

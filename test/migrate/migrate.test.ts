@@ -329,13 +329,12 @@ describe('the cookie Path and Secure ingress-nginx gives a location when the ann
     expect(result.objects.filter(o => o.metadata.name === 'app').flatMap(o => o.spec.routes.map((r: any) => r.services[0].sticky.cookie.secure))).toEqual([true, true]);
   });
 
-  test('GIVEN a default backend WHEN migrated THEN it gets no affinity, as in ingress-nginx', () => {
+  test('GIVEN a default backend beside rules WHEN migrated THEN it is the fallback / of the rule host and gets no affinity, as in ingress-nginx', () => {
     const ingress = app({}, { tls: false });
     ingress.spec.defaultBackend = { service: { name: 'fallback', port: { number: 80 } } };
-    ingress.spec.rules[0].host = undefined;
     const routes = migrate(MigrationTarget.TRAEFIK, ingress).objects[0].spec.routes;
     expect(routes.map((r: any) => [r.match, r.services[0].sticky !== undefined])).toEqual([
-      ['PathPrefix(`/app`)', true], ['PathPrefix(`/api`)', true], ['PathPrefix(`/`)', false],
+      ['Host(`app.example.com`) && PathPrefix(`/app`)', true], ['Host(`app.example.com`) && PathPrefix(`/api`)', true], ['Host(`app.example.com`) && PathPrefix(`/`)', false],
     ]);
   });
 
