@@ -1,10 +1,10 @@
 import { ingressBackendRefs, manifestAnnotations, manifestName } from './manifests';
-import type { FrontDetector } from '../doctor/fronts';
+import type { FrontDetector, FrontReach } from '../doctor/fronts';
 
 /**
  * What the AWS Load Balancer Controller and the Application Load Balancer
  * accept for sticky sessions, written once for the ALB renderer and the
- * doctor. Pure: no imports.
+ * doctor. Pure: reads plain manifests only.
  *
  * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#target-group-attributes
  * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/sticky-sessions.html
@@ -64,10 +64,128 @@ export function isAlbStickinessSeconds(seconds: number): boolean {
 }
 
 /**
+ * The annotations of the controller's that matter for stickiness and that it
+ * reads from the Ingress AND from each backend Service: for each Service's
+ * target group it merges the two key by key, the Service's value winning
+ * (`MergeStringMap(svc.Annotations, ing.Annotations)` in
+ * pkg/ingress/model_build_target_group.go; the annotation table lists them as
+ * "Ingress,Service", and says Service annotations have higher priority). A
+ * Service's value replaces the Ingress's whole: target-group-attributes are
+ * not merged attribute by attribute. (The other keys read from both, such as
+ * backend-protocol and the health checks, do not change stickiness.)
+ *
+ * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/
+ */
+export const ALB_SERVICE_OVERRIDDEN_KEYS: readonly string[] = [ALB_ANNOTATIONS.targetType, ALB_ANNOTATIONS.targetGroupAttributes];
+
+/**
+ * The annotations the controller builds a Service's target group from, of
+ * `ALB_SERVICE_OVERRIDDEN_KEYS`: the Service's where it has one, else the
+ * Ingress's.
+ */
+export function albEffectiveAnnotations(ingress: Record<string, string>, service: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of ALB_SERVICE_OVERRIDDEN_KEYS) {
+    const value = service[key] ?? ingress[key];
+    if (value !== undefined) {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+/**
+ * A target-group-attributes value as the controller reads it: `key=value`
+ * pairs separated by commas, each side trimmed; undefined when a pair has no
+ * '=' or no key (the controller then builds no target group).
+ */
+export function parseAlbAttributes(value: string): Map<string, string> | undefined {
+  const out = new Map<string, string>();
+  for (const pair of value.split(',')) {
+    if (pair.trim() === '') {
+      continue;
+    }
+    const eq = pair.indexOf('=');
+    const key = eq < 0 ? '' : pair.slice(0, eq).trim();
+    if (key === '') {
+      return undefined;
+    }
+    out.set(key, pair.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+/** Whether target-group-attributes turn stickiness on (`stickiness.enabled=true`). */
+export function albAttributesSticky(value: string | undefined): boolean {
+  return value !== undefined && parseAlbAttributes(value)?.get(ALB_STICKINESS_ATTRIBUTES.enabled) === 'true';
+}
+
+/** Whether annotations give a target group stickiness to pods: stickiness enabled, and `ip` targets. */
+export function albPinsPods(annotations: Record<string, string>): boolean {
+  return albAttributesSticky(annotations[ALB_ANNOTATIONS.targetGroupAttributes])
+    && annotations[ALB_ANNOTATIONS.targetType] === ALB_STICKY_TARGET_TYPE;
+}
+
+/** The `stickiness.*` attributes of a target-group-attributes value, in its order. */
+function stickinessOf(attributes: Map<string, string>): Array<[string, string]> {
+  return [...attributes].filter(([key]) => key.startsWith('stickiness.'));
+}
+
+/**
+ * Why a backend Service's value of one of `ALB_SERVICE_OVERRIDDEN_KEYS`
+ * changes the stickiness the Ingress's value gives (the Service's replaces
+ * it), in words that follow "which the controller reads over the Ingress's";
+ * undefined when it gives the same: the same target type, or attributes with
+ * the same `stickiness.*` ones (others, such as a deregistration delay, may
+ * be added).
+ */
+export function albServiceOverride(key: string, ingressValue: string, serviceValue: string): string | undefined {
+  if (key === ALB_ANNOTATIONS.targetType) {
+    // Read as written: the controller takes exactly "instance" or "ip".
+    if (serviceValue === ingressValue) {
+      return undefined;
+    }
+    return serviceValue === 'instance'
+      ? 'its target group then holds the nodes, not the pods: the ALB keeps a browser on a node, and kube-proxy there spreads its requests over the pods'
+      : 'the controller takes only instance or ip, and builds no target group for the Service';
+  }
+  if (key !== ALB_ANNOTATIONS.targetGroupAttributes) {
+    return undefined;
+  }
+  const service = parseAlbAttributes(serviceValue);
+  if (service === undefined) {
+    return 'the controller cannot read it (each attribute is key=value) and builds no target group for the Service';
+  }
+  const wanted = stickinessOf(parseAlbAttributes(ingressValue) ?? new Map());
+  const given = stickinessOf(service);
+  if (given.length === wanted.length && wanted.every(([k, v]) => service.get(k) === v)) {
+    return undefined;
+  }
+  if (service.get(ALB_STICKINESS_ATTRIBUTES.enabled) !== 'true') {
+    return `its value replaces the Ingress's whole, so the target group gets ${given.length === 0 ? 'none of the Ingress\'s stickiness attributes' : `no ${ALB_STICKINESS_ATTRIBUTES.enabled}=true`}, and the ALB keeps no browser on one pod`;
+  }
+  return `its value replaces the Ingress's whole, so the target group gets its stickiness (${given.map(([k, v]) => `${k}=${v}`).join(',')}) instead of the Ingress's (${wanted.map(([k, v]) => `${k}=${v}`).join(',')})`;
+}
+
+/**
+ * A target-group-attributes value for a Service that keeps the Ingress's
+ * stickiness: the Ingress's `stickiness.*` attributes, then the Service's
+ * others (the value to suggest where a Service needs attributes of its own).
+ */
+export function albAttributesWithStickiness(ingressValue: string, serviceValue: string): string {
+  const sticky = stickinessOf(parseAlbAttributes(ingressValue) ?? new Map());
+  const others = [...(parseAlbAttributes(serviceValue) ?? new Map())].filter(([key]) => !key.startsWith('stickiness.'));
+  return [...sticky, ...others].map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+/**
  * The AWS Load Balancer Controller keeps a browser on one target when the
- * Ingress's target-group attributes enable stickiness. Only with `ip`
- * targets is that target a pod: with `instance` targets (the default) it is a
- * node, and kube-proxy then spreads the requests over the pods.
+ * target-group attributes it reads for a backend Service enable stickiness.
+ * Only with `ip` targets is that target a pod: with `instance` targets (the
+ * default) it is a node, and kube-proxy then spreads the requests over the
+ * pods. Both are read per backend Service, the Service's annotation over the
+ * Ingress's (`ALB_SERVICE_OVERRIDDEN_KEYS`), so stickiness may be written on
+ * either, and a Service's attributes without it undo the Ingress's.
  *
  * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#target-type
  */
@@ -76,14 +194,40 @@ export const AWS_ALB_DETECTOR: FrontDetector = {
   kinds: ['Ingress'],
   detect(ingress, context) {
     const annotations = manifestAnnotations(ingress);
-    const attributes = annotations[ALB_ANNOTATIONS.targetGroupAttributes];
-    const sticky = attributes !== undefined && attributes.split(',').some(kv => kv.replace(/\s/g, '') === `${ALB_STICKINESS_ATTRIBUTES.enabled}=true`);
-    if (!sticky || annotations[ALB_ANNOTATIONS.targetType] !== ALB_STICKY_TARGET_TYPE) {
-      return [];
-    }
+    const own = albEffectiveAnnotations(annotations, NO_ANNOTATIONS);
     const via = `Ingress ${manifestName(ingress)}`;
-    return ingressBackendRefs(ingress).map(ref => ({
-      namespace: context.namespace, name: ref.name, port: ref.port, affinity: `AWS ALB target-group stickiness on ${via}`, via,
-    }));
+    const out: FrontReach[] = [];
+    for (const ref of ingressBackendRefs(ingress)) {
+      const service = context.find('Service', context.namespace, ref.name);
+      const serviceAnnotations = service === undefined ? NO_ANNOTATIONS : manifestAnnotations(service);
+      const reach = { namespace: context.namespace, name: ref.name, port: ref.port, via };
+      if (albPinsPods(albEffectiveAnnotations(annotations, serviceAnnotations))) {
+        const fromService = ALB_SERVICE_OVERRIDDEN_KEYS.filter(k => serviceAnnotations[k] !== undefined).length;
+        const where = fromService === 0 ? via
+          : fromService === ALB_SERVICE_OVERRIDDEN_KEYS.length ? `Service ${ref.name} (routed by ${via})` : `${via} and Service ${ref.name}`;
+        out.push({ ...reach, affinity: `AWS ALB target-group stickiness on ${where}` });
+        continue;
+      }
+      if (!albPinsPods(own)) {
+        continue;
+      }
+      // The Ingress's own stickiness, undone by the Service's value of a key the controller reads over it.
+      const key = ALB_SERVICE_OVERRIDDEN_KEYS.find(k => serviceAnnotations[k] !== undefined
+        && albServiceOverride(k, own[k], serviceAnnotations[k]) !== undefined)!;
+      const setting = `Service ${ref.name} sets ${key}: ${JSON.stringify(serviceAnnotations[key])}`;
+      const keep = key === ALB_ANNOTATIONS.targetType ? `set it to "${ALB_STICKY_TARGET_TYPE}"`
+        : `write there ${JSON.stringify(albAttributesWithStickiness(own[key], serviceAnnotations[key]))}`;
+      out.push({
+        ...reach,
+        affinity: `AWS ALB target-group stickiness on ${via}`,
+        notCounted: {
+          why: `${setting}, which the AWS Load Balancer Controller reads over the Ingress's: ${albServiceOverride(key, own[key], serviceAnnotations[key])}`,
+          fix: `remove ${key} from Service ${ref.name}, or ${keep}, so that the ALB's target group keeps the stickiness of ${via}`,
+        },
+      });
+    }
+    return out;
   },
 };
+
+const NO_ANNOTATIONS: Record<string, string> = Object.freeze({}) as Record<string, string>;

@@ -92,6 +92,8 @@ export function traefikClusterIpUpstream(service: { [key: string]: any }): NotCo
  * The AWS Load Balancer Controller's target type: `ip` registers the pods in
  * the ALB's target group (the virtual IP is bypassed); `instance`, its
  * default, registers the nodes' NodePort, so traffic passes kube-proxy.
+ * It is read from the Ingress and from each backend Service, the Service's
+ * winning (see `ALB_SERVICE_OVERRIDDEN_KEYS` in aws-alb.ts).
  *
  * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#target-type
  */
@@ -131,9 +133,11 @@ export function ingressBypassesVirtualIp(
     || (serviceAnnotations[TRAEFIK_NATIVE_LB_ANNOTATION] === 'true' && mayServe(servers, 'traefik'))) {
     return false;
   }
-  const alb = ingressClass === ALB_CLASS || servers?.includes('aws-alb') === true || ingressAnnotations[ALB_TARGET_TYPE_ANNOTATION] !== undefined;
+  // The controller reads the target type per backend Service, the Service's annotation over the Ingress's.
+  const targetType = serviceAnnotations[ALB_TARGET_TYPE_ANNOTATION] ?? ingressAnnotations[ALB_TARGET_TYPE_ANNOTATION];
+  const alb = ingressClass === ALB_CLASS || servers?.includes('aws-alb') === true || targetType !== undefined;
   if (alb && mayServe(servers, 'aws-alb')) {
-    return ingressAnnotations[ALB_TARGET_TYPE_ANNOTATION] === 'ip';
+    return targetType === 'ip';
   }
   const neg = serviceAnnotations[GKE_NEG_ANNOTATION_KEY];
   if (neg !== undefined && /"ingress"\s*:\s*false/.test(neg) && mayServe(servers, 'gke-ingress')) {

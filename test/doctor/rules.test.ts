@@ -280,6 +280,57 @@ describe('cookie affinity in front of a Service', () => {
     expect(rulesOf([...round, front])).toEqual(['local-sessions-without-affinity']);
   });
 
+  describe('the AWS ALB reads target-type and target-group-attributes per backend Service, the Service\'s over the Ingress\'s', () => {
+    const TARGET_TYPE = 'alb.ingress.kubernetes.io/target-type';
+    const ATTRIBUTES = 'alb.ingress.kubernetes.io/target-group-attributes';
+    const STICKY = 'stickiness.enabled=true,stickiness.type=lb_cookie,stickiness.lb_cookie.duration_seconds=3600';
+    /** Three pods that say they keep sessions to themselves. */
+    const localPods = () => {
+      const w = workload('web', { replicas: 3 });
+      return { ...w, metadata: { ...w.metadata, annotations: { [AffinityDoctor.LOCAL_SESSIONS_ANNOTATION]: 'true' } } };
+    };
+    const albIngress = (annotations: Record<string, string>) => withClass(ingress('web', 'web', annotations), 'alb');
+
+    test('GIVEN stickiness on the Ingress and other target-group-attributes on the Service THEN an error: the Service\'s value replaces the Ingress\'s whole', () => {
+      // GIVEN the Ingress's stickiness, and a deregistration delay on the Service
+      const manifests = [localPods(), service('web', {}, { [ATTRIBUTES]: 'deregistration_delay.timeout_seconds=30' }),
+        albIngress({ [TARGET_TYPE]: 'ip', [ATTRIBUTES]: STICKY })];
+      // WHEN
+      const found = AffinityDoctor.check(manifests);
+      // THEN the pods are spread: the target group has the Service's attributes only
+      expect(found.map(f => [f.rule, f.severity])).toEqual([['local-sessions-without-affinity', Severity.ERROR]]);
+      expect(found[0].message).toContain(`Not counted: AWS ALB target-group stickiness on Ingress web, as Service web sets ${ATTRIBUTES}: "deregistration_delay.timeout_seconds=30", which the AWS Load Balancer Controller reads over the Ingress's: its value replaces the Ingress's whole`);
+      // AND the fix keeps both: the Ingress's stickiness written beside the Service's own attribute
+      expect(found[0].fix).toBe(`Remove ${ATTRIBUTES} from Service web, or write there "${STICKY},deregistration_delay.timeout_seconds=30", so that the ALB's target group keeps the stickiness of Ingress web; or better, keep sessions in a store every pod shares (Redis, a database; for Grafana, GF_DATABASE_TYPE mysql or postgres).`);
+      // AND with that value on the Service, nothing is found
+      expect(rulesOf([localPods(), service('web', {}, { [ATTRIBUTES]: `deregistration_delay.timeout_seconds=30, ${STICKY}` }),
+        albIngress({ [TARGET_TYPE]: 'ip', [ATTRIBUTES]: STICKY })])).toEqual([]);
+    });
+
+    test('GIVEN stickiness and target-type ip on the Service only THEN nothing is found: the controller reads them there', () => {
+      const manifests = [localPods(), service('web', {}, { [TARGET_TYPE]: 'ip', [ATTRIBUTES]: STICKY }), albIngress({})];
+      expect(AffinityDoctor.check(manifests)).toEqual([]);
+      // AND split between the two, it is the same
+      expect(rulesOf([localPods(), service('web', {}, { [TARGET_TYPE]: 'ip' }), albIngress({ [ATTRIBUTES]: STICKY })])).toEqual([]);
+      // AND an Ingress that another controller serves does not read them
+      expect(rulesOf([localPods(), service('web', {}, { [TARGET_TYPE]: 'ip', [ATTRIBUTES]: STICKY }), ingress('web', 'web')]))
+        .toEqual(['local-sessions-without-affinity']);
+    });
+
+    test('GIVEN target-type instance on the Service under a sticky Ingress with ip targets THEN an error naming the Service\'s target type', () => {
+      const found = AffinityDoctor.check([localPods(), service('web', {}, { [TARGET_TYPE]: 'instance' }), albIngress({ [TARGET_TYPE]: 'ip', [ATTRIBUTES]: STICKY })]);
+      expect(found.map(f => f.rule)).toEqual(['local-sessions-without-affinity']);
+      expect(found[0].message).toContain(`as Service web sets ${TARGET_TYPE}: "instance", which the AWS Load Balancer Controller reads over the Ingress's: its target group then holds the nodes, not the pods`);
+      expect(found[0].fix).toContain(`Remove ${TARGET_TYPE} from Service web, or set it to "ip"`);
+    });
+
+    test('GIVEN ClientIP on the Service and target-type instance on the Service only THEN the ALB sends to the node port: client-ip-sees-proxy', () => {
+      const nodePort = { ...CLIENT_IP, type: 'NodePort' };
+      const found = AffinityDoctor.check([grafana(), service('grafana', nodePort, { [TARGET_TYPE]: 'instance' }), withClass(ingress('grafana', 'grafana', { [TARGET_TYPE]: 'ip' }), 'alb')]);
+      expect(found.filter(f => f.severity === Severity.ERROR).map(f => f.rule)).toEqual(['client-ip-sees-proxy']);
+    });
+  });
+
   test('a GKE BackendConfig with cookie affinity named on the Service', () => {
     const backendConfig = {
       apiVersion: 'cloud.google.com/v1',
