@@ -10,6 +10,9 @@ import type { FrontDetector, FrontReach } from '../doctor/fronts';
  * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/sticky-sessions.html
  */
 
+/** The controller, as messages name it. */
+export const ALB_CONTROLLER_NAME = 'the AWS Load Balancer Controller';
+
 /** Prefix of the controller's Ingress annotations. */
 export const ALB_ANNOTATION_PREFIX = 'alb.ingress.kubernetes.io/';
 
@@ -221,7 +224,7 @@ export const AWS_ALB_DETECTOR: FrontDetector = {
         ...reach,
         affinity: `AWS ALB target-group stickiness on ${via}`,
         notCounted: {
-          why: `${setting}, which the AWS Load Balancer Controller reads over the Ingress's: ${albServiceOverride(key, own[key], serviceAnnotations[key])}`,
+          why: `${setting}, which ${ALB_CONTROLLER_NAME} reads over the Ingress's: ${albServiceOverride(key, own[key], serviceAnnotations[key])}`,
           fix: `remove ${key} from Service ${ref.name}, or ${keep}, so that the ALB's target group keeps the stickiness of ${via}`,
         },
       });

@@ -6,6 +6,7 @@ import {
   AffinityCookie, cookiePathCoverageProblem, DEFAULT_COOKIE_PATH, ResolvedAffinityCookie, ResolvedCookie, resolveCookie, SameSite,
 } from '../cookie/affinity-cookie';
 import { NO_ERRORS, pathOf, propError } from '../errors';
+import { ALB_ANNOTATIONS, ALB_CONTROLLER_NAME, ALB_SERVICE_OVERRIDDEN_KEYS, albAttributesWithStickiness, albServiceOverride } from '../facts/aws-alb';
 import { browserCookieDomain, domainMatches } from '../facts/cookie';
 import {
   NGINX_AFFINITY_ANNOTATIONS, NGINX_AFFINITY_COOKIE, NGINX_DEFAULT_COOKIE_NAME, NGINX_REGEX_ANNOTATIONS, nginxPathsAreRegex, REGEX_PATH_CHARACTERS,
@@ -164,6 +165,12 @@ class ServiceIndex {
 
   private byName?: Map<string, ApiObject[]>;
 
+  /** Whether `byName` was built since the app's root was last validated (see `watchSynth`). */
+  private builtAtSynth = false;
+
+  /** Whether the root's validation that marks the index out of date at each synth was added. */
+  private synthWatched = false;
+
   /** Backends that wait for the next walk of the app, by the name of their Service, in the order they were added. */
   private waiting?: Array<readonly [string, (services: ApiObject[]) => void]>;
 
@@ -277,6 +284,39 @@ class ServiceIndex {
   public known(name: string): ApiObject[] {
     if (!this.byName) {
       this.build();
+    }
+    return this.byName!.get(name) ?? [];
+  }
+
+  /**
+   * Makes the index answer `atSynth()` from one walk of the app per synth:
+   * a validation on the app's root (which cdk8s validates first) marks it
+   * out of date at each. Called once per Ingress that reads Services at synth.
+   */
+  public watchSynth(): void {
+    if (this.synthWatched) {
+      return;
+    }
+    this.synthWatched = true;
+    this.root.node.addValidation({
+      validate: () => {
+        this.builtAtSynth = false;
+        return NO_ERRORS;
+      },
+    });
+  }
+
+  /**
+   * The Services of the app with this name, as the app is at this synth:
+   * the first lookup of each synth walks the app again (see `watchSynth`),
+   * so N Ingresses that read their backends at synth share one walk. (An
+   * Ingress validated alone, without the app's root, reads the index as it
+   * was last walked.)
+   */
+  public atSynth(name: string): ApiObject[] {
+    if (!this.builtAtSynth || !this.byName) {
+      this.build();
+      this.builtAtSynth = true;
     }
     return this.byName!.get(name) ?? [];
   }
@@ -458,6 +498,13 @@ export class CookieAffinityIngress extends kplus.Ingress {
   /** `spec.ingressClassName`, as given in props or by the controller. */
   private readonly className?: string;
 
+  /**
+   * The annotations of `ingressAnnotations` that the AWS Load Balancer
+   * Controller also reads on each backend Service, the Service's winning
+   * (undefined when there are none: most controllers).
+   */
+  private readonly serviceOverriddenKeys?: { readonly [key: string]: true };
+
   public constructor(scope: Construct, id: string, props: CookieAffinityIngressProps = {}) {
     const controller = props.controller ?? IngressController.nginx();
     // cdk8s-plus spreads the rules into addRules() in its constructor: a
@@ -520,6 +567,16 @@ export class CookieAffinityIngress extends kplus.Ingress {
           `must not set ${key}: ${controller.name} reads it for the cookie, which 'cookie' renders; remove it`);
       }
       this.metadata.addAnnotation(key, value);
+    }
+    let overridden: { [key: string]: true } | undefined;
+    for (const key of ALB_SERVICE_OVERRIDDEN_KEYS) {
+      if (key in this.ingressAnnotations) {
+        (overridden ??= {})[key] = true;
+      }
+    }
+    this.serviceOverriddenKeys = overridden;
+    if (overridden !== undefined) {
+      ServiceIndex.of(this).watchSynth();
     }
     this.controllerObjects = config.apiObjects ?? [];
     this.serviceAnnotations = { ...config.serviceAnnotations };
@@ -845,7 +902,9 @@ export class CookieAffinityIngress extends kplus.Ingress {
    */
   private backendErrors(): string[] {
     if (!hasKeys(this.serviceAnnotations)) {
-      return this.namespaceErrors();
+      const overrides = this.serviceOverrideErrors();
+      const namespaces = this.namespaceErrors();
+      return overrides.length === 0 ? namespaces : namespaces.length === 0 ? overrides : [...namespaces, ...overrides];
     }
     let errors: Set<string> | undefined;
     for (const backend of this.backends) {
@@ -1083,6 +1142,50 @@ export class CookieAffinityIngress extends kplus.Ingress {
       return { name: this.ingressAnnotations[nginx.name] ?? NGINX_DEFAULT_COOKIE_NAME, prop: 'controller' };
     }
     return undefined;
+  }
+
+  /**
+   * A backend Service of the app whose own value of an annotation the AWS
+   * Load Balancer Controller reads over the Ingress's (target-type,
+   * target-group-attributes) undoes the Ingress's stickiness: the controller
+   * builds each Service's target group from the two merged key by key, the
+   * Service's value replacing the Ingress's whole. The ALB writes nothing on
+   * the Service, so the Service is looked up by name at synth, whenever its
+   * annotation was set.
+   */
+  private serviceOverrideErrors(): string[] {
+    const keys = this.serviceOverriddenKeys;
+    if (keys === undefined || this.backends.length === 0) {
+      return NO_ERRORS;
+    }
+    const namespace = this.metadata.namespace;
+    const index = ServiceIndex.of(this);
+    let errors: string[] | undefined;
+    for (const name of new Set(this.backends.map(b => b.name))) {
+      for (const service of index.atSynth(name)) {
+        if (service.metadata.namespace !== namespace) {
+          continue;
+        }
+        const now = renderedAnnotations(service, keys);
+        for (const key in keys) {
+          const ingressValue = concrete(this.ingressAnnotations[key]);
+          if (now[key] === undefined || ingressValue === undefined) {
+            continue;
+          }
+          const value = String(now[key]);
+          const why = albServiceOverride(key, ingressValue, value);
+          if (why === undefined) {
+            continue;
+          }
+          const keep = key === ALB_ANNOTATIONS.targetType
+            ? `set it to ${JSON.stringify(ingressValue)}`
+            : `write there the Ingress's stickiness beside your attributes: ${JSON.stringify(albAttributesWithStickiness(ingressValue, value))}`;
+          (errors ??= []).push(`'backend' (${this.describeService(name)}) has the annotation ${key}: ${JSON.stringify(value)}, which ${ALB_CONTROLLER_NAME} reads over the Ingress's ${JSON.stringify(ingressValue)} for that Service's target group: `
+            + `${why}; remove it from the Service (${this.controller.name === ALB_CONTROLLER_NAME ? 'IngressController.awsAlb() writes what stickiness needs on the Ingress' : 'the Ingress writes what stickiness needs'}), or ${keep}`);
+        }
+      }
+    }
+    return errors ?? NO_ERRORS;
   }
 
   /** A backend that is a Service of the app in another namespace only, for a controller that writes nothing into it. */

@@ -696,6 +696,94 @@ describe('CookieAffinityIngress in a chart of many objects relates the backends 
   });
 });
 
+describe('CookieAffinityIngress with the AWS ALB refuses at synth a backend Service whose own ALB annotations undo the stickiness', () => {
+  // The AWS Load Balancer Controller builds each Service's target group from the
+  // Ingress's and the Service's annotations merged key by key, the Service's winning.
+  const ATTRIBUTES = 'alb.ingress.kubernetes.io/target-group-attributes';
+  const TARGET_TYPE = 'alb.ingress.kubernetes.io/target-type';
+  const STICKY = 'stickiness.enabled=true,stickiness.type=lb_cookie,stickiness.lb_cookie.duration_seconds=3600';
+
+  function albApp(namespace?: string) {
+    const chart = newChart(namespace);
+    const svc = service(chart, 'web');
+    const ingress = new CookieAffinityIngress(chart, 'Ingress', { controller: IngressController.awsAlb(), cookie: { maxAge: Duration.hours(1) } });
+    return { chart, svc, route: () => ingress.addRule('/', kplus.IngressBackend.fromService(svc)) };
+  }
+
+  test('GIVEN target-group-attributes on the Service set before the Ingress THEN synth names the Service, the annotation, why and the value that keeps both', () => {
+    // GIVEN a deregistration delay on the Service, set before the Ingress is made
+    const chart = newChart();
+    const svc = new kplus.Service(chart, 'Service', {
+      metadata: { name: 'web', annotations: { [ATTRIBUTES]: 'deregistration_delay.timeout_seconds=30' } },
+      ports: [{ port: 80, targetPort: 8080 }],
+    });
+    // WHEN the ALB Ingress routes to it
+    new CookieAffinityIngress(chart, 'Ingress', {
+      controller: IngressController.awsAlb(), cookie: { maxAge: Duration.hours(1) }, defaultBackend: kplus.IngressBackend.fromService(svc),
+    });
+    // THEN the synth fails in the library's format
+    expect(() => Testing.synth(chart)).toThrow(`[test/Ingress] 'backend' (Service "web") has the annotation ${ATTRIBUTES}: "deregistration_delay.timeout_seconds=30", `
+      + `which the AWS Load Balancer Controller reads over the Ingress's "${STICKY}" for that Service's target group: `
+      + 'its value replaces the Ingress\'s whole, so the target group gets none of the Ingress\'s stickiness attributes, and the ALB keeps no browser on one pod; '
+      + 'remove it from the Service (IngressController.awsAlb() writes what stickiness needs on the Ingress), '
+      + `or write there the Ingress's stickiness beside your attributes: "${STICKY},deregistration_delay.timeout_seconds=30"`);
+  });
+
+  test('GIVEN target-type instance set on the Service after the rule THEN synth refuses it: the ALB would stick to a node', () => {
+    // GIVEN
+    const { chart, svc, route } = albApp('shop');
+    route();
+    // WHEN the annotation is added afterwards
+    svc.metadata.addAnnotation(TARGET_TYPE, 'instance');
+    // THEN
+    expect(() => Testing.synth(chart)).toThrow(`[test/Ingress] 'backend' (Service "web" in namespace "shop") has the annotation ${TARGET_TYPE}: "instance", `
+      + 'which the AWS Load Balancer Controller reads over the Ingress\'s "ip" for that Service\'s target group: its target group then holds the nodes, not the pods: '
+      + 'the ALB keeps a browser on a node, and kube-proxy there spreads its requests over the pods; remove it from the Service (IngressController.awsAlb() writes what stickiness needs on the Ingress), or set it to "ip"');
+  });
+
+  test('GIVEN other stickiness on the Service THEN synth says which wins', () => {
+    const { chart, svc, route } = albApp();
+    route();
+    svc.metadata.addAnnotation(ATTRIBUTES, 'stickiness.enabled=true,stickiness.type=lb_cookie,stickiness.lb_cookie.duration_seconds=60');
+    expect(() => Testing.synth(chart)).toThrow('so the target group gets its stickiness (stickiness.enabled=true,stickiness.type=lb_cookie,stickiness.lb_cookie.duration_seconds=60) '
+      + `instead of the Ingress's (${STICKY})`);
+  });
+
+  test('GIVEN the Service repeats the Ingress\'s stickiness beside its own attributes, or target-type ip THEN the synth passes', () => {
+    const { chart, svc, route } = albApp();
+    svc.metadata.addAnnotation(ATTRIBUTES, `deregistration_delay.timeout_seconds=30, ${STICKY.split(',').reverse().join(',')}`);
+    svc.metadata.addAnnotation(TARGET_TYPE, 'ip');
+    route();
+    expect(() => synthValid(chart)).not.toThrow();
+  });
+
+  test('GIVEN Services declared after a first synth, one of the backend\'s name in another namespace THEN the next synth reads only the backend\'s own', () => {
+    // GIVEN an Ingress whose Service the app does not declare yet: nothing to read
+    const app = Testing.app();
+    const web = new Chart(app, 'web', { namespace: 'web' });
+    const ingress = new CookieAffinityIngress(web, 'Ingress', { controller: IngressController.awsAlb() });
+    ingress.addRule('/', kplus.IngressBackend.fromService(elsewhere('cart', 'web'), { port: 80 }));
+    expect(() => Testing.synth(web)).not.toThrow();
+    // WHEN a Service of that name in another namespace, and the backend's own, are declared since
+    service(new Chart(app, 'shop', { namespace: 'shop' }), 'cart').metadata.addAnnotation(TARGET_TYPE, 'instance');
+    service(web, 'cart').metadata.addAnnotation(ATTRIBUTES, 'stickiness.enabled=false');
+    // THEN the next synth reads the backend's own, and only it
+    const synth = () => Testing.synth(web);
+    expect(synth).toThrow(`[web/Ingress] 'backend' (Service "cart" in namespace "web") has the annotation ${ATTRIBUTES}: "stickiness.enabled=false", `
+      + 'which the AWS Load Balancer Controller reads over the Ingress\'s "stickiness.enabled=true,stickiness.type=lb_cookie,stickiness.lb_cookie.duration_seconds=86400" for that Service\'s target group: '
+      + 'its value replaces the Ingress\'s whole, so the target group gets no stickiness.enabled=true, and the ALB keeps no browser on one pod');
+    expect(synth).not.toThrow(/"instance"/);
+  });
+
+  test('GIVEN a controller that does not write the ALB\'s annotations THEN the Service\'s ALB annotations are not its concern', () => {
+    const chart = newChart();
+    const svc = service(chart, 'web');
+    svc.metadata.addAnnotation(TARGET_TYPE, 'instance');
+    new CookieAffinityIngress(chart, 'Ingress', { defaultBackend: kplus.IngressBackend.fromService(svc) }).addRule('/', kplus.IngressBackend.fromService(svc));
+    expect(() => Testing.synth(chart)).not.toThrow();
+  });
+});
+
 describe('CookieAffinityIngress refuses a backend Service in another namespace', () => {
   const MESSAGE = '\'backend\' (Service "cart" in namespace "shop") must be in the Ingress\'s namespace, "web": an Ingress routes only to Services of its own namespace, so the controller would find no such Service; create the Ingress in the Service\'s namespace, or route to a Service in "web"';
 

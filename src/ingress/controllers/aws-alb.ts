@@ -2,6 +2,7 @@ import { ControllerRenderer, leaveOut, refuseGiven } from './renderer';
 import { propError } from '../../errors';
 import {
   ALB_ANNOTATIONS,
+  ALB_CONTROLLER_NAME,
   ALB_INGRESS_CLASS,
   ALB_LB_COOKIE_NAME,
   ALB_RESERVED_COOKIE_PREFIX,
@@ -65,7 +66,7 @@ const ALB_UNWRITABLE = leaveOut(ALB_OWNS_COOKIE, ['path', 'domain', 'secure', 'h
  * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#target-group-attributes
  */
 export function awsAlbRenderer(options: AwsAlbControllerOptions): ControllerRenderer {
-  const name = 'the AWS Load Balancer Controller';
+  const name = ALB_CONTROLLER_NAME;
   const stickiness = options.stickiness ?? AlbStickiness.LB_COOKIE;
   return {
     name,
