@@ -48,7 +48,14 @@ export const GKE_COOKIE_NAME = 'GCLB';
 /** Shortest `affinityCookieTtlSec`: 0, a session cookie. */
 export const GKE_COOKIE_TTL_MIN_SECONDS = 0;
 
-/** Longest `affinityCookieTtlSec` the controller accepts: 1 day. */
+/**
+ * Longest `affinityCookieTtlSec` the controller accepts: 1 day. The GKE
+ * Ingress controller refuses a BackendConfig above 86400 s, although the
+ * Compute Engine backend service under it takes up to two weeks (which GKE
+ * Gateway's GCPBackendPolicy allows: see facts/gke-gateway.ts).
+ *
+ * @see https://github.com/kubernetes/ingress-gce/blob/master/pkg/backendconfig/validation.go
+ */
 export const GKE_COOKIE_TTL_MAX_SECONDS = 86400;
 
 /** Whether a cookie TTL in seconds is one the controller accepts. */
