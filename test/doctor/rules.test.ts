@@ -926,6 +926,89 @@ describe('cookie-path-not-covering-route', () => {
     expect(found([workload('app', { replicas: 3 }), native, front])).toEqual([]);
   });
 
+  describe('ingress-nginx without session-cookie-path: each location\'s cookie has that location\'s own path', () => {
+    const sticky = (_name: string, extra: Record<string, string> = {}) => ({ [`${NGINX}affinity`]: 'cookie', ...extra });
+    const localSessions = (replicas = 3) => ({ ...workload('grafana', { replicas }), metadata: { name: 'grafana', annotations: { 'cdk8s-session-affinity.dev/local-sessions': 'true' } } });
+    const stack = (...ingresses: Obj[]) => [grafana({ replicas: 3 }), service('grafana'), ...ingresses];
+    const all = (manifests: Obj[]) => AffinityDoctor.check(manifests);
+
+    test('GIVEN Grafana on SQLite behind one Ingress with /grafana and /api and no session-cookie-path THEN an error: a user is kept on a different pod under each', () => {
+      // GIVEN the reported setup: 3 Grafana pods, cookie affinity, two disjoint locations to the same Service
+      const front = withPaths(ingress('grafana', 'grafana', sticky('grafana')), '/grafana', '/api');
+      // WHEN
+      const findings = all(stack(front));
+      // THEN one error on the Ingress, naming both Paths and what each does not cover
+      expect(findings.map(f => [f.rule, f.severity, f.resource.name])).toEqual([['cookie-path-not-covering-route', Severity.ERROR, 'grafana']]);
+      expect(findings[0].message).toBe('Ingress grafana: on host app.example.com, the locations "/grafana", "/api" reach Service grafana with ingress-nginx cookie affinity, and '
+        + 'without nginx.ingress.kubernetes.io/session-cookie-path each location sets the cookie with its own path as Path: Path "/grafana" does not cover "/api"; Path "/api" does not cover "/grafana": '
+        + 'browsers send a cookie only with requests under its Path, so a user\'s request to another location comes without it, and ingress-nginx picks a pod afresh there and sets another cookie; '
+        + 'one user\'s requests go to a different pod under each location');
+      // AND the fix asks for session-cookie-path, no longer to leave it out
+      expect(findings[0].fix).toContain('on ingress-nginx, session-cookie-path on every Ingress of the host that reaches the Service');
+      expect(findings[0].fix).not.toContain('leave it out');
+      // AND the same for pods annotated as keeping local sessions
+      expect(all([localSessions(), service('grafana'), front]).map(f => [f.rule, f.severity])).toEqual([['cookie-path-not-covering-route', Severity.ERROR]]);
+    });
+
+    test('GIVEN session-cookie-path "/", or a single location THEN clean', () => {
+      expect(all(stack(withPaths(ingress('grafana', 'grafana', sticky('grafana', { [`${NGINX}session-cookie-path`]: '/' })), '/grafana', '/api')))).toEqual([]);
+      expect(all(stack(withPaths(ingress('grafana', 'grafana', sticky('grafana')), '/grafana')))).toEqual([]);
+      // AND the same path twice is one location
+      expect(found(stack(withPaths(ingress('grafana', 'grafana', sticky('grafana')), '/grafana', '/grafana')))).toEqual([]);
+    });
+
+    test('GIVEN nested locations / and /api THEN only /api\'s Path is too narrow: a first visit there sets Path=/api, which / does not get', () => {
+      expect(found(stack(withPaths(ingress('grafana', 'grafana', sticky('grafana')), '/', '/api')))).toEqual([
+        expect.stringContaining('without nginx.ingress.kubernetes.io/session-cookie-path each location sets the cookie with its own path as Path: Path "/api" does not cover "/": '),
+      ]);
+    });
+
+    test('GIVEN several Ingresses of one host to one Service THEN their locations are taken together, as ingress-nginx merges them into one server', () => {
+      // GIVEN /grafana and /api on two Ingresses of the same host, neither with session-cookie-path
+      const a = withPaths(ingress('grafana', 'grafana', sticky('grafana')), '/grafana');
+      const b = withPaths(ingress('grafana-api', 'grafana', sticky('grafana-api')), '/api');
+      // THEN each is found, naming the other Ingress's location
+      expect(all(stack(a, b)).map(f => [f.rule, f.resource.name, f.message])).toEqual([
+        ['cookie-path-not-covering-route', 'grafana', expect.stringContaining('the locations "/grafana", "/api" (Ingress grafana-api) reach Service grafana with ingress-nginx cookie affinity, and without nginx.ingress.kubernetes.io/session-cookie-path each location sets the cookie with its own path as Path: Path "/grafana" does not cover "/api" (Ingress grafana-api): ')],
+        ['cookie-path-not-covering-route', 'grafana-api', expect.stringContaining('Path "/api" does not cover "/grafana" (Ingress grafana): ')],
+      ]);
+      // AND a session-cookie-path each that covers only its own Ingress's paths is found too
+      const own = (ing: Obj, p: string) => ({ ...ing, metadata: { ...ing.metadata, annotations: { ...ing.metadata.annotations, [`${NGINX}session-cookie-path`]: p } } });
+      expect(found(stack(own(a, '/grafana'), own(b, '/api')))).toEqual([
+        expect.stringContaining('and its nginx.ingress.kubernetes.io/session-cookie-path "/grafana" does not cover "/api" (Ingress grafana-api): '),
+        expect.stringContaining('and its nginx.ingress.kubernetes.io/session-cookie-path "/api" does not cover "/grafana" (Ingress grafana): '),
+      ]);
+      // AND session-cookie-path "/" on both is clean
+      expect(all(stack(own(a, '/'), own(b, '/')))).toEqual([]);
+    });
+
+    test('GIVEN the locations on different hosts, to different Services, or not all ingress-nginx cookie Ingresses THEN not found', () => {
+      const a = withPaths(ingress('grafana', 'grafana', sticky('grafana')), '/grafana');
+      const otherHost = withPaths(ingress('grafana-api', 'grafana', sticky('grafana-api')), '/api');
+      otherHost.spec.rules[0].host = 'api.example.com';
+      expect(found(stack(a, otherHost))).toEqual([]);
+      // another Service: its own pods, and its own cookie key
+      expect(found([...stack(a), withPaths(ingress('other', 'other', sticky('other')), '/api')])).toEqual([]);
+      // a canary Ingress adds no location of its own
+      const canary = withPaths(ingress('grafana-canary', 'grafana', sticky('grafana-canary', { [`${NGINX}canary`]: 'true', [`${NGINX}canary-weight`]: '10' })), '/api');
+      expect(found(stack(a, canary))).toEqual([]);
+      // an Ingress Traefik serves, or one that sends to the cluster IP
+      expect(found(stack(withClass(withPaths(ingress('grafana', 'grafana', sticky('grafana')), '/grafana', '/api'), 'traefik')))).toEqual([]);
+      expect(found(stack(withPaths(ingress('grafana', 'grafana', sticky('grafana', { [`${NGINX}service-upstream`]: 'true' })), '/grafana', '/api')))).toEqual([]);
+    });
+
+    test('GIVEN use-regex THEN literal paths are still their cookies\' Paths; an expression as the Path is nginx-regex-path-without-cookie-path\'s alone', () => {
+      const regex = (extra: Record<string, string>, ...paths: string[]) => withPaths(ingress('grafana', 'grafana', sticky('grafana', { [`${NGINX}use-regex`]: 'true', ...extra })), ...paths);
+      // literal paths under use-regex: the split as without it
+      expect(found(stack(regex({}, '/grafana', '/api')))).toEqual([expect.stringContaining('Path "/grafana" does not cover "/api"; Path "/api" does not cover "/grafana": ')]);
+      // expressions: their cookie never comes back at all, which the other rule says
+      expect(all(stack(regex({}, '/grafana(/|$)(.*)', '/api(/|$)(.*)'))).map(f => f.rule)).toEqual(['nginx-regex-path-without-cookie-path']);
+      // session-cookie-path "/" covers them all
+      expect(all(stack(regex({ [`${NGINX}session-cookie-path`]: '/' }, '/grafana(/|$)(.*)', '/api(/|$)(.*)')))).toEqual([]);
+      expect(all(stack(regex({ [`${NGINX}session-cookie-path`]: '/' }, '/grafana', '/api')))).toEqual([]);
+    });
+  });
+
   describe('an NGINX Plus VirtualServer', () => {
     const virtualServer = (cookiePath: string | undefined, ...routes: Obj[]): Obj => ({
       apiVersion: 'k8s.nginx.org/v1',
@@ -1348,7 +1431,9 @@ describe('ingress-nginx rules across annotations and Ingresses', () => {
   });
 
   test('use-regex with literal paths leaves the cookie path working', () => {
-    expect(rulesOf([withPaths(ingress('app', 'app', { ...cookie, [`${NGINX}use-regex`]: 'true' }), '/', '/api')])).toEqual([]);
+    // Each location's own literal path is a Path browsers match; but /api's does not cover / (cookie-path-not-covering-route)
+    expect(rulesOf([withPaths(ingress('app', 'app', { ...cookie, [`${NGINX}use-regex`]: 'true' }), '/', '/api')])).toEqual(['cookie-path-not-covering-route']);
+    expect(rulesOf([withPaths(ingress('app', 'app', { ...cookie, [`${NGINX}use-regex`]: 'true' }), '/api')])).toEqual([]);
     expect(rulesOf([withPaths(ingress('app', 'app', { ...cookie, [`${NGINX}use-regex`]: 'false' }), '/api/.*')])).toEqual([]);
   });
 

@@ -1,12 +1,13 @@
 // Cookie-affinity annotations that a controller ignores or misreads.
 import { asArray, byHost, ingressClass, ingressHosts, tlsCovers } from './nginx';
 import { Report, Rule, describe } from './rule';
-import { browserCookieDomain, cookiePathCovers, cookiePathMatches, domainMatches, isCookieName, isCookiePath, leastRoutedRequest } from '../../facts/cookie';
+import { RoutedPath, browserCookieDomain, cookiePathCovers, cookiePathMatches, domainMatches, isCookieName, isCookiePath, leastRoutedRequest } from '../../facts/cookie';
 import { controllersInWords } from '../../facts/ingress-classes';
 import {
   NGINX_AFFINITY_ANNOTATIONS,
   NGINX_AFFINITY_COOKIE,
   NGINX_ANNOTATION_PREFIX,
+  NGINX_CANARY_ANNOTATION,
   NGINX_COOKIE_NAME_PATTERN,
   NGINX_COOKIE_PATH_PATTERN,
   NGINX_COOKIE_SECURE_ON_HTTPS,
@@ -20,7 +21,7 @@ import {
 import { nginxClusterIpUpstream, traefikClusterIpUpstream } from '../../facts/ingress-upstreams';
 import { NGINX_CRD_GROUP } from '../../facts/nginx-plus';
 import { TRAEFIK_STICKY_ANNOTATIONS, TRAEFIK_STICKY_PREFIX } from '../../facts/traefik';
-import { Doc, Inventory, annotationsOf, ingressBackends, isObject, namespaceOf } from '../inventory';
+import { Doc, Inventory, annotationsOf, ingressBackends, isObject, nameOf, namespaceOf } from '../inventory';
 import { Severity } from '../model';
 
 const A = NGINX_AFFINITY_ANNOTATIONS;
@@ -408,7 +409,9 @@ function ingressRouteCookieRoutes(doc: Doc): Array<CookieRoute & { readonly host
 /**
  * The Path of the affinity cookie a controller sets for an Ingress's route
  * to a Service, when a setting gives one (without it, ingress-nginx takes the
- * route's own path and Traefik "/", which cover the route), with the setting
+ * route's own path and Traefik "/", which cover the route itself; whether
+ * ingress-nginx's cover the host's other routes to the Service is
+ * `nginxLocationsApart`'s), with the setting
  * in words: ingress-nginx's session-cookie-path (a value its validator drops
  * is not used), or Traefik's service.sticky.cookie.path on the Service. Only
  * for a controller that may serve the Ingress and whose cookie pins a pod
@@ -447,8 +450,8 @@ function cookiePathOf(inventory: Inventory, ing: Doc, service: string): { path: 
 export const cookiePathNotCoveringRoute: Rule = {
   id: 'cookie-path-not-covering-route',
   severity: Severity.ERROR,
-  rationale: 'A browser sends a cookie back only with requests under its Path (RFC 6265 path-match: /admin covers /admin and /admin/users, not / or /administrator). When the affinity cookie\'s Path (ingress-nginx session-cookie-path, Traefik service.sticky.cookie.path, an NGINX Plus VirtualServer upstream\'s sessionCookie.path) does not cover a path the Ingress or VirtualServer routes to that Service, requests there carry no cookie and are spread over the pods. A path of pathType Prefix is matched element by element and its trailing slash ignored, so /app/ also routes /app, which a Path of /app/ does not cover.',
-  fix: 'Set the cookie\'s Path to a prefix of every path the Ingress or VirtualServer routes ("/" covers them all), or, on an Ingress, leave it out: ingress-nginx then uses each path itself, and Traefik "/".',
+  rationale: 'A browser sends a cookie back only with requests under its Path (RFC 6265 path-match: /admin covers /admin and /admin/users, not / or /administrator). When the affinity cookie\'s Path (ingress-nginx session-cookie-path, Traefik service.sticky.cookie.path, an NGINX Plus VirtualServer upstream\'s sessionCookie.path) does not cover a path the Ingress or VirtualServer routes to that Service, requests there carry no cookie and are spread over the pods. A path of pathType Prefix is matched element by element and its trailing slash ignored, so /app/ also routes /app, which a Path of /app/ does not cover. Without session-cookie-path, ingress-nginx gives the cookie the path of the location that sets it: where several locations of a host (of one Ingress or several, which it merges) reach one Service, a cookie set under one does not cover another (/grafana and /api; /api and /), so a user is kept on a different pod under each.',
+  fix: 'Set the cookie\'s Path to a prefix of every path the Ingress or VirtualServer routes to that Service ("/" covers them all): on ingress-nginx, session-cookie-path on every Ingress of the host that reaches the Service (left out, each location\'s cookie gets that location\'s own path, which covers no other location); on Traefik, leaving it out gives "/".',
   check(inventory, report) {
     const hosts = byHost(inventory.ingresses);
     for (const ing of inventory.ingresses) {
@@ -491,6 +494,14 @@ export const cookiePathNotCoveringRoute: Rule = {
           + `browsers send the cookie back only with requests under ${JSON.stringify(m.path)}, so the other requests to ${routes.length > 1 ? 'these paths' : 'that path'} are not kept on one pod`);
       }
     }
+    for (const m of nginxLocationsApart(inventory)) {
+      // One Ingress has one session-cookie-path: its Paths are all given, or all its locations' own.
+      const paths = m.setters.map(s => `${m.given ? JSON.stringify(s.cookiePath) : `Path ${JSON.stringify(s.cookiePath)}`} does not cover ${s.missed.join(', ')}`).join('; ');
+      report(m.ingress, `${describe(m.ingress)}: ${m.host === '' ? 'on any host' : `on host ${m.host}`}, the locations ${m.locations.join(', ')} reach Service ${m.service} with ingress-nginx cookie affinity, and `
+        + (m.given ? `its ${A.path} ${paths}` : `without ${A.path} each location sets the cookie with its own path as Path: ${paths}`)
+        + ': browsers send a cookie only with requests under its Path, so a user\'s request to another location comes without it, and ingress-nginx picks a pod afresh there and sets another cookie; '
+        + 'one user\'s requests go to a different pod under each location');
+    }
     for (const doc of inventory.docs) {
       for (const m of virtualServerPathsNotCovered(doc)) {
         report(doc, `${describe(doc)}: the NGINX Plus sticky cookie of upstream ${m.upstream} has Path ${JSON.stringify(m.path)} (sessionCookie.path), which does not cover `
@@ -500,6 +511,116 @@ export const cookiePathNotCoveringRoute: Rule = {
     }
   },
 };
+
+/** A location of an ingress-nginx Ingress with cookie affinity, and the Path of the cookie set there. */
+interface NginxCookieLocation {
+  readonly ingress: Doc;
+  /** The path as written ('/' for none), which is also the location's `$location_path`. */
+  readonly path: string;
+  readonly routed: RoutedPath;
+  /** The cookie's Path; undefined where the doctor does not know it (a regular expression, or a value the browser replaces). */
+  readonly cookiePath: string | undefined;
+  /** Whether session-cookie-path gives it (rather than the location's own path). */
+  readonly given: boolean;
+}
+
+/** Locations of one host and Service that an Ingress's cookie keeps apart. */
+interface LocationsApart {
+  readonly ingress: Doc;
+  readonly host: string;
+  readonly service: string;
+  /** Every cookie location of the host and Service, in words. */
+  readonly locations: string[];
+  /** Whether the Ingress's session-cookie-path gives the Path (else each location's own path). */
+  readonly given: boolean;
+  /** Each Path the Ingress sets, and the other locations it does not cover, in words. */
+  readonly setters: ReadonlyArray<{ readonly cookiePath: string; readonly missed: readonly string[] }>;
+}
+
+/**
+ * The ingress-nginx locations of one host and one Service that keep a user
+ * on different pods, by the Ingress whose cookie is too narrow: a cookie set
+ * under one location whose Path does not cover another location of the same
+ * host and Service. ingress-nginx's Lua balancer gives the cookie the Path of
+ * `session-cookie-path` or, without it, `$location_path`, the Ingress path as
+ * written (sticky.lua, set_cookie); the cookie is one name for the Service's
+ * upstream, but a request outside its Path comes without it, so the balancer
+ * picks a pod afresh and sets another cookie there. Ingresses of one host are
+ * merged into one server, so their locations are taken together. A
+ * location's own cookie not covering its own requests is the per-Ingress
+ * check's (a given Path) or nginx-regex-path-without-cookie-path's (a regular
+ * expression as the Path); a canary Ingress adds no location of its own.
+ *
+ * @see https://github.com/kubernetes/ingress-nginx/blob/main/rootfs/etc/nginx/lua/balancer/sticky.lua
+ * @see https://github.com/kubernetes/ingress-nginx/blob/main/internal/ingress/controller/controller.go (Locations per host)
+ */
+function nginxLocationsApart(inventory: Inventory): LocationsApart[] {
+  const out: LocationsApart[] = [];
+  for (const [k, group] of byHost(inventory.ingresses)) {
+    const host = k.slice(k.indexOf('|') + 1);
+    const regexHost = group.some(other => nginxPathsAreRegex(annotationsOf(other.obj)));
+    // Service (namespace/name) -> its cookie locations on the host
+    const byService = new Map<string, NginxCookieLocation[]>();
+    for (const ing of group) {
+      const annotations = annotationsOf(ing.obj);
+      const servers = inventory.serversOf(ing.obj)?.fronts;
+      if (annotations[A.affinity] !== NGINX_AFFINITY_COOKIE || (servers !== undefined && !servers.includes('ingress-nginx'))
+        || nginxClusterIpUpstream(ing.obj) !== undefined || isNginxTrue(annotations[NGINX_CANARY_ANNOTATION])) {
+        continue;
+      }
+      // A value the annotation's validator drops is not used: the location's own path is.
+      const setting = annotations[A.path] ?? '';
+      const given = setting !== '' && NGINX_COOKIE_PATH_PATTERN.test(setting);
+      for (const rule of asArray(ing.obj.spec?.rules).filter(isObject)) {
+        if ((typeof rule.host === 'string' ? rule.host : '') !== host) {
+          continue;
+        }
+        for (const p of asArray(rule.http?.paths).filter(isObject)) {
+          const service = p.backend?.service?.name ?? p.backend?.serviceName;
+          if (typeof service !== 'string') {
+            continue;
+          }
+          const path = typeof p.path === 'string' && p.path !== '' ? p.path : '/';
+          const routed = nginxRoutedPath(path, p.pathType, regexHost);
+          const own = routed.regex ? undefined : path;
+          const written = given ? setting : own;
+          // A Path not starting with '/' is replaced by the browser's default, which is not guessed at.
+          const cookiePath = written !== undefined && isCookiePath(written) ? written : undefined;
+          const key = `${namespaceOf(ing.obj)}/${service}`;
+          byService.set(key, [...(byService.get(key) ?? []), { ingress: ing, path, routed, cookiePath, given }]);
+        }
+      }
+    }
+    for (const [key, locations] of byService) {
+      // Ingress -> its cookie Paths -> the other locations they do not cover
+      const apart = new Map<Doc, Map<string, { cookiePath: string; given: boolean; missed: string[] }>>();
+      for (const s of locations) {
+        if (s.cookiePath === undefined) {
+          continue;
+        }
+        for (const r of locations) {
+          // The same location (ingress-nginx keeps one of the same path), or a given Path over its own Ingress's paths, told above.
+          if (r.path === s.path || (s.given && r.ingress === s.ingress) || nginxCookiePathCovers(s.cookiePath, r.routed)) {
+            continue;
+          }
+          const paths = apart.get(s.ingress) ?? new Map();
+          const entry = paths.get(s.cookiePath) ?? { cookiePath: s.cookiePath, given: s.given, missed: [] };
+          const shown = `${JSON.stringify(r.path)}${r.routed.regex ? ' (a regular expression)' : ''}${r.ingress === s.ingress ? '' : ` (Ingress ${nameOf(r.ingress.obj)})`}`;
+          entry.missed = [...new Set([...entry.missed, shown])];
+          paths.set(s.cookiePath, entry);
+          apart.set(s.ingress, paths);
+        }
+      }
+      const service = key.slice(key.indexOf('/') + 1);
+      for (const [ing, paths] of apart) {
+        const shown = [...new Set(locations.map(l => `${JSON.stringify(l.path)}${l.ingress === ing ? '' : ` (Ingress ${nameOf(l.ingress.obj)})`}`))];
+        const setters = [...paths.values()];
+        out.push({ ingress: ing, host, service, locations: shown, given: setters[0].given, setters });
+      }
+    }
+  }
+  return out;
+}
 
 /**
  * The routes of an NGINX Plus VirtualServer whose requests an upstream's
