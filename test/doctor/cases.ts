@@ -322,6 +322,17 @@ export const CASES: RuleCase[] = [
     clean: [grafana(), service('grafana'), ingress('grafana', 'grafana', { [`${NGINX}affinity`]: 'cookie' })],
   },
   {
+    rule: 'aws-nlb-client-ip-spreads-sessions',
+    trigger: [grafana(), service('grafana', { ...CLIENT_IP, type: 'LoadBalancer', externalTrafficPolicy: 'Local' }, { 'service.beta.kubernetes.io/aws-load-balancer-type': 'external', 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'instance' })],
+    message: 'Service grafana: ClientIP affinity behind an AWS load balancer without the NLB\'s source-IP stickiness (stickiness.enabled=true,stickiness.type=source_ip in service.beta.kubernetes.io/aws-load-balancer-target-group-attributes): the load balancer moves a client between nodes, each with its own affinity table; '
+      + 'Grafana keeps sessions in its database, here the default SQLite on each pod (no GF_DATABASE_TYPE of mysql or postgres), so users are spread over 4 pods and logged out at random',
+    clean: [grafana(), service('grafana', { ...CLIENT_IP, type: 'LoadBalancer', externalTrafficPolicy: 'Local' }, {
+      'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
+      'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'instance',
+      'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes': 'stickiness.enabled=true,stickiness.type=source_ip',
+    })],
+  },
+  {
     rule: 'aws-nlb-client-ip-without-stickiness',
     trigger: [service('app', { ...CLIENT_IP, type: 'LoadBalancer', externalTrafficPolicy: 'Local' }, { 'service.beta.kubernetes.io/aws-load-balancer-type': 'external', 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'instance' })],
     message: 'Service app: ClientIP affinity behind an AWS load balancer without the NLB\'s source-IP stickiness (stickiness.enabled=true,stickiness.type=source_ip in service.beta.kubernetes.io/aws-load-balancer-target-group-attributes): the load balancer moves a client between nodes, each with its own affinity table',

@@ -1058,6 +1058,63 @@ describe('cookie-path-not-covering-route', () => {
   });
 });
 
+describe('a ClientIP Service behind an AWS NLB without source-IP stickiness', () => {
+  const TYPE = 'service.beta.kubernetes.io/aws-load-balancer-type';
+  const TARGET_TYPE = 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type';
+  const ATTRIBUTES = 'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes';
+  const STICKY = 'stickiness.enabled=true,stickiness.type=source_ip';
+  const nlb = (annotations: Record<string, string>) => service('grafana', { ...CLIENT_IP, type: 'LoadBalancer', externalTrafficPolicy: 'Local' }, annotations);
+  const localSessions = () => ({ ...workload('grafana', { replicas: 3 }), metadata: { name: 'grafana', annotations: { 'cdk8s-session-affinity.dev/local-sessions': 'true' } } });
+  const findings = (manifests: Obj[]) => AffinityDoctor.check(manifests).filter(f => f.rule.startsWith('aws-nlb-'));
+
+  test('GIVEN Grafana on SQLite with 3 pods behind the in-tree NLB THEN an error (exit 1), with a fix that moves the Service to the AWS Load Balancer Controller', () => {
+    // GIVEN the reported setup
+    const manifests = [grafana({ replicas: 3 }), nlb({ [TYPE]: 'nlb' })];
+    // WHEN
+    const found = findings(manifests);
+    // THEN one error, not the warning
+    expect(found.map(f => [f.rule, f.severity])).toEqual([['aws-nlb-client-ip-spreads-sessions', Severity.ERROR]]);
+    expect(found[0].message).toBe('Service grafana: ClientIP affinity behind an NLB of the AWS in-tree cloud provider (service.beta.kubernetes.io/aws-load-balancer-type: nlb), which ignores sessionAffinity and reads no target-group attributes: '
+      + 'the load balancer moves a client between nodes, each with its own affinity table; Grafana keeps sessions in its database, here the default SQLite on each pod (no GF_DATABASE_TYPE of mysql or postgres), so users are spread over 3 pods and logged out at random');
+    // AND the fix is the controller's, with the keys it reads, not an annotation the in-tree provider ignores on its own
+    expect(found[0].fix).toBe('Hand Service grafana to the AWS Load Balancer Controller, the only one that reads target-group stickiness: service.beta.kubernetes.io/aws-load-balancer-type: external, '
+      + 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: instance (or ip), service.beta.kubernetes.io/aws-load-balancer-scheme: internet-facing for a public NLB (the controller makes internal ones by default) '
+      + 'and service.beta.kubernetes.io/aws-load-balancer-target-group-attributes: stickiness.enabled=true,stickiness.type=source_ip (LoadBalancerStickiness.awsNlb() writes them); '
+      + 'the type is read when the Service is created (changed later, the old load balancer is left behind), so recreate the Service; or better, keep sessions in a store every pod shares (Redis, a database; for Grafana, GF_DATABASE_TYPE mysql or postgres).');
+    expect(AffinityDoctor.check(manifests).some(f => f.severity === Severity.ERROR)).toBe(true);
+    // AND the same for pods annotated as keeping local sessions
+    expect(findings([localSessions(), nlb({ [TYPE]: 'nlb' })]).map(f => f.rule)).toEqual(['aws-nlb-client-ip-spreads-sessions']);
+  });
+
+  test('GIVEN the in-tree NLB with the target-group-attributes annotation THEN still found: the in-tree provider does not read it', () => {
+    const found = findings([grafana({ replicas: 3 }), nlb({ [TYPE]: 'nlb', [ATTRIBUTES]: STICKY })]);
+    expect(found.map(f => f.rule)).toEqual(['aws-nlb-client-ip-spreads-sessions']);
+    expect(found[0].message).toContain(`reads no target-group attributes (its ${ATTRIBUTES} is not read): `);
+    // AND with the controller's load balancer class it is the controller's NLB, which reads it
+    const classed = nlb({ [TYPE]: 'nlb', [ATTRIBUTES]: STICKY });
+    classed.spec.loadBalancerClass = 'service.k8s.aws/nlb';
+    expect(findings([grafana({ replicas: 3 }), classed])).toEqual([]);
+  });
+
+  test('GIVEN the AWS Load Balancer Controller\'s NLB THEN an error with local sessions, a warning without; its stickiness annotation makes both clean', () => {
+    const controller = { [TYPE]: 'external', [TARGET_TYPE]: 'instance' };
+    expect(findings([grafana({ replicas: 3 }), nlb(controller)]).map(f => [f.rule, f.severity])).toEqual([['aws-nlb-client-ip-spreads-sessions', Severity.ERROR]]);
+    const stateless = findings([workload('grafana', { replicas: 3 }), nlb(controller)]);
+    expect(stateless.map(f => [f.rule, f.severity])).toEqual([['aws-nlb-client-ip-without-stickiness', Severity.WARNING]]);
+    // the rule's own fix, which leads with the controller's annotation
+    expect(stateless[0].fix).toBe(AffinityDoctor.rules().find(r => r.id === 'aws-nlb-client-ip-without-stickiness')!.fix);
+    expect(stateless[0].fix).toMatch(/^With the AWS Load Balancer Controller .*, add the annotation service\.beta\.kubernetes\.io\/aws-load-balancer-target-group-attributes: stickiness\.enabled=true,stickiness\.type=source_ip /);
+    expect(findings([grafana({ replicas: 3 }), nlb({ ...controller, [ATTRIBUTES]: STICKY })])).toEqual([]);
+    expect(findings([workload('grafana', { replicas: 3 }), nlb({ ...controller, [ATTRIBUTES]: STICKY })])).toEqual([]);
+  });
+
+  test('GIVEN the in-tree NLB in front of pods that keep no sessions THEN a warning, with the in-tree fix', () => {
+    const found = findings([workload('grafana', { replicas: 3 }), nlb({ [TYPE]: 'nlb' })]);
+    expect(found.map(f => [f.rule, f.severity])).toEqual([['aws-nlb-client-ip-without-stickiness', Severity.WARNING]]);
+    expect(found[0].fix).toMatch(/^Hand Service grafana to the AWS Load Balancer Controller, .*so recreate the Service\.$/);
+  });
+});
+
 describe('nginx-balanced-affinity-autoscaled', () => {
   const NGINX = 'nginx.ingress.kubernetes.io/';
   const found = (manifests: Obj[]) => AffinityDoctor.check(manifests).filter(f => f.rule === 'nginx-balanced-affinity-autoscaled');

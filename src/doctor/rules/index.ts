@@ -23,12 +23,20 @@ import { Rule } from './rule';
 import {
   affinityValueUnsupported,
   affinityWithoutProxy,
-  awsNlbWithoutStickiness,
   clientIpSourceHidden,
   configIgnored,
   timeoutOutOfRange,
 } from './service';
-import { affinitySingleReplica, clientIpAutoscaled, clientIpBehindIngress, clientIpBypassed, clientIpSeesProxy, sessionsLostRoundRobin } from './sessions';
+import {
+  affinitySingleReplica,
+  awsNlbSpreadsSessions,
+  awsNlbWithoutStickiness,
+  clientIpAutoscaled,
+  clientIpBehindIngress,
+  clientIpBypassed,
+  clientIpSeesProxy,
+  sessionsLostRoundRobin,
+} from './sessions';
 
 export type { Rule } from './rule';
 
@@ -37,6 +45,7 @@ export const RULES: readonly Rule[] = [
   sessionsLostRoundRobin,
   clientIpBypassed,
   clientIpSeesProxy,
+  awsNlbSpreadsSessions,
   metadataValueNotString,
   affinityValueUnsupported,
   timeoutOutOfRange,

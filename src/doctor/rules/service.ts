@@ -2,10 +2,16 @@
 // what kube-proxy cannot do.
 import { Rule, describe } from './rule';
 import {
+  AWS_LB_SCHEME_ANNOTATION,
+  AWS_LB_SCHEME_INTERNET_FACING,
   AWS_LB_TYPE_ANNOTATION,
+  AWS_LB_TYPE_EXTERNAL,
+  AWS_LB_TYPE_IN_TREE_NLB,
   AWS_LBC_LOAD_BALANCER_CLASS,
   AWS_NLB_SOURCE_IP_STICKINESS,
   AWS_NLB_TARGET_TYPE_ANNOTATION,
+  AWS_NLB_TARGET_TYPE_INSTANCE,
+  AWS_NLB_TARGET_TYPE_IP,
   AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION,
   formatAwsStringMap,
   parseAwsStringMap,
@@ -151,7 +157,8 @@ export const clientIpSourceHidden: Rule = {
   },
 };
 
-function isAwsLoadBalancer(svc: Doc): boolean {
+/** Whether a Service's load balancer is one AWS makes (by its annotations or load balancer class). */
+export function isAwsLoadBalancer(svc: Doc): boolean {
   if (svc.obj.spec?.loadBalancerClass === AWS_LBC_LOAD_BALANCER_CLASS) {
     return true;
   }
@@ -159,6 +166,21 @@ function isAwsLoadBalancer(svc: Doc): boolean {
   return annotations[AWS_LB_TYPE_ANNOTATION] !== undefined
     || annotations[AWS_NLB_TARGET_TYPE_ANNOTATION] !== undefined
     || annotations[AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION] !== undefined;
+}
+
+/**
+ * Whether the AWS in-tree cloud provider makes the Service's NLB
+ * (`aws-load-balancer-type: nlb`, without the AWS Load Balancer Controller's
+ * load balancer class): it reads no target-group attributes, so nothing on
+ * the Service makes that NLB sticky. The controller takes a Service only with
+ * the type `external` or `nlb-ip`, or its load balancer class.
+ *
+ * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/ (aws-load-balancer-type)
+ * @see https://cloud-provider-aws.sigs.k8s.io/service_controller/ (the in-tree provider's annotations: no target-group attributes)
+ */
+export function isAwsInTreeNlb(svc: Doc): boolean {
+  return svc.obj.spec?.loadBalancerClass !== AWS_LBC_LOAD_BALANCER_CLASS
+    && annotationsOf(svc.obj)[AWS_LB_TYPE_ANNOTATION] === AWS_LB_TYPE_IN_TREE_NLB;
 }
 
 function hasNlbSourceIpStickiness(svc: Doc): boolean {
@@ -171,17 +193,42 @@ function hasNlbSourceIpStickiness(svc: Doc): boolean {
   return AWS_NLB_SOURCE_IP_STICKINESS.every(([k, v]) => attributes.get(k) === v);
 }
 
-/** @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/ */
-export const awsNlbWithoutStickiness: Rule = {
-  id: 'aws-nlb-client-ip-without-stickiness',
-  severity: Severity.WARNING,
-  rationale: 'An AWS load balancer ignores sessionAffinity and spreads one client over several nodes (or pods, with IP targets); each node keeps its own ClientIP table, so the client changes pods.',
-  fix: `Add the annotation ${AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION}: ${formatAwsStringMap(AWS_NLB_SOURCE_IP_STICKINESS)} (AWS Load Balancer Controller) so the NLB keeps each client on one target.`,
-  check(inventory, report) {
-    for (const svc of inventory.services) {
-      if (hasClientIpAffinity(svc) && serviceType(svc) === 'LoadBalancer' && isAwsLoadBalancer(svc) && !hasNlbSourceIpStickiness(svc)) {
-        report(svc, `${describe(svc)}: ClientIP affinity behind an AWS load balancer without the NLB's source-IP stickiness (${formatAwsStringMap(AWS_NLB_SOURCE_IP_STICKINESS)} in ${AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION}): the load balancer moves a client between nodes, each with its own affinity table`);
-      }
-    }
-  },
-};
+const SOURCE_IP_STICKINESS = `${AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION}: ${formatAwsStringMap(AWS_NLB_SOURCE_IP_STICKINESS)}`;
+
+/**
+ * The fix for an AWS load balancer that moves a client between nodes, for
+ * either case: the AWS Load Balancer Controller reads target-group
+ * stickiness from an annotation; the in-tree provider reads none, so the
+ * Service must move to the controller first.
+ */
+export const AWS_NLB_STICKINESS_FIX = `With the AWS Load Balancer Controller (aws-load-balancer-type external or nlb-ip, or loadBalancerClass ${AWS_LBC_LOAD_BALANCER_CLASS}), add the annotation ${SOURCE_IP_STICKINESS} so the NLB keeps each client on one target; `
+  + `the in-tree provider (aws-load-balancer-type ${AWS_LB_TYPE_IN_TREE_NLB}) reads no target-group attributes: hand the Service to the controller with ${AWS_LB_TYPE_ANNOTATION}: ${AWS_LB_TYPE_EXTERNAL}, `
+  + `${AWS_NLB_TARGET_TYPE_ANNOTATION}: ${AWS_NLB_TARGET_TYPE_INSTANCE} (or ${AWS_NLB_TARGET_TYPE_IP}), ${AWS_LB_SCHEME_ANNOTATION}: ${AWS_LB_SCHEME_INTERNET_FACING} for a public NLB and that annotation (LoadBalancerStickiness.awsNlb() writes them), on a recreated Service.`;
+
+/**
+ * Why a ClientIP Service's AWS load balancer moves its clients between
+ * nodes, in words, with the fix for the in-tree provider's NLB (the rule's
+ * own fix leads with the controller's annotation); undefined when it keeps
+ * each client on one target (or is no AWS load balancer the manifests show).
+ */
+export function awsLoadBalancerWithoutStickiness(svc: Doc): { why: string; fix?: string } | undefined {
+  if (!hasClientIpAffinity(svc) || serviceType(svc) !== 'LoadBalancer' || !isAwsLoadBalancer(svc)) {
+    return undefined;
+  }
+  if (isAwsInTreeNlb(svc)) {
+    const ignored = annotationsOf(svc.obj)[AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION] !== undefined ? ` (its ${AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION} is not read)` : '';
+    return {
+      why: `ClientIP affinity behind an NLB of the AWS in-tree cloud provider (${AWS_LB_TYPE_ANNOTATION}: ${AWS_LB_TYPE_IN_TREE_NLB}), which ignores sessionAffinity and reads no target-group attributes${ignored}: the load balancer moves a client between nodes, each with its own affinity table`,
+      // The controller makes an internal NLB by default, and takes a Service's type only when it is created.
+      fix: `Hand ${describe(svc)} to the AWS Load Balancer Controller, the only one that reads target-group stickiness: ${AWS_LB_TYPE_ANNOTATION}: ${AWS_LB_TYPE_EXTERNAL}, `
+        + `${AWS_NLB_TARGET_TYPE_ANNOTATION}: ${AWS_NLB_TARGET_TYPE_INSTANCE} (or ${AWS_NLB_TARGET_TYPE_IP}), ${AWS_LB_SCHEME_ANNOTATION}: ${AWS_LB_SCHEME_INTERNET_FACING} for a public NLB (the controller makes internal ones by default) `
+        + `and ${SOURCE_IP_STICKINESS} (LoadBalancerStickiness.awsNlb() writes them); the type is read when the Service is created (changed later, the old load balancer is left behind), so recreate the Service.`,
+    };
+  }
+  if (hasNlbSourceIpStickiness(svc)) {
+    return undefined;
+  }
+  return {
+    why: `ClientIP affinity behind an AWS load balancer without the NLB's source-IP stickiness (${formatAwsStringMap(AWS_NLB_SOURCE_IP_STICKINESS)} in ${AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION}): the load balancer moves a client between nodes, each with its own affinity table`,
+  };
+}

@@ -2,7 +2,7 @@
 // routes to it: where sessions are kept, and what pins a client to a pod.
 import { localSessions } from './grafana';
 import { Rule, describe } from './rule';
-import { hasClientIpAffinity, isHeadless, serviceType } from './service';
+import { AWS_NLB_STICKINESS_FIX, awsLoadBalancerWithoutStickiness, hasClientIpAffinity, isHeadless, serviceType } from './service';
 import { notUserFacing } from '../../facts/manifests';
 import { Doc, Inventory, Workload, nameOf } from '../inventory';
 import { Severity } from '../model';
@@ -286,6 +286,47 @@ export const clientIpBehindIngress: Rule = {
         continue;
       }
       report(svc, `${describe(svc)}: ClientIP affinity on a ClusterIP Service reached through ${fronts.join(', ')}; ${fronts.length > 1 ? 'these connect' : fronts[0].startsWith('Ingress ') ? 'the ingress controller connects' : 'it connects'} to the pods directly, so the affinity does nothing for that traffic`);
+    }
+  },
+};
+
+/**
+ * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/
+ * @see https://github.com/kubernetes/kubernetes/issues/94416
+ */
+export const awsNlbWithoutStickiness: Rule = {
+  id: 'aws-nlb-client-ip-without-stickiness',
+  severity: Severity.WARNING,
+  rationale: 'An AWS load balancer ignores sessionAffinity and spreads one client over several nodes (or pods, with IP targets); each node keeps its own ClientIP table, so the client changes pods. Only the AWS Load Balancer Controller reads target-group stickiness; the in-tree provider\'s NLB (aws-load-balancer-type nlb) has none.',
+  fix: AWS_NLB_STICKINESS_FIX,
+  check(inventory, report) {
+    for (const svc of inventory.services) {
+      const found = awsLoadBalancerWithoutStickiness(svc);
+      // Pods with local sessions get aws-nlb-client-ip-spreads-sessions, an error, instead.
+      if (found !== undefined && localSessionPods(inventory, svc) === undefined) {
+        report(svc, `${describe(svc)}: ${found.why}`, found.fix);
+      }
+    }
+  },
+};
+
+/**
+ * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/
+ * @see https://github.com/kubernetes/kubernetes/issues/94416
+ */
+export const awsNlbSpreadsSessions: Rule = {
+  id: 'aws-nlb-client-ip-spreads-sessions',
+  severity: Severity.ERROR,
+  rationale: 'An AWS load balancer ignores sessionAffinity and spreads one client over several nodes (or pods, with IP targets), each with its own ClientIP table, so for pods that keep sessions to themselves, users are logged out at random. Only the AWS Load Balancer Controller reads target-group stickiness; the in-tree provider\'s NLB (aws-load-balancer-type nlb) has none.',
+  fix: `${AWS_NLB_STICKINESS_FIX.slice(0, -1)}; or keep the sessions in a store every pod shares.`,
+  check(inventory, report) {
+    for (const svc of inventory.services) {
+      const found = awsLoadBalancerWithoutStickiness(svc);
+      const local = found !== undefined ? localSessionPods(inventory, svc) : undefined;
+      if (found !== undefined && local !== undefined) {
+        report(svc, `${describe(svc)}: ${found.why}; ${local.why}, so users are spread over ${local.pods} and logged out at random`,
+          found.fix === undefined ? undefined : `${found.fix.slice(0, -1)}; or better, ${SHARED_STORE}.`);
+      }
     }
   },
 };
