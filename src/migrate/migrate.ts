@@ -128,11 +128,16 @@ function holderCookie(
     if (distinct.includes(undefined)) {
       notes.addOnce(A.path, approximated(`not set, on use-regex locations: ingress-nginx writes the location's expression as the cookie Path; ${holder} writes ${written}; set session-cookie-path`));
     } else if (distinct.length > 1) {
-      notes.addOnce(A.path, approximated(`not set: ingress-nginx scopes the cookie to each location's path (${distinct.join(', ')}); ${holder} is one cookie for all of them and writes ${written}`));
+      const split = distinct.some(d => locationsApart(ingress, uses, d!).length > 0)
+        ? '; there a cookie set under one location did not come back under another, so a user was kept on a different pod under each' : '';
+      notes.addOnce(A.path, approximated(`not set: ingress-nginx scopes the cookie to each location's path (${distinct.join(', ')})${split}; ${holder} is one cookie for all of them and writes ${written}`));
     } else if (distinct[0] !== fields.defaultPath) {
       if (fields.path) {
         path = distinct[0];
-        notes.addOnce(A.path, carried(`not set: ingress-nginx scopes the cookie to the location's path, ${path}; written as ${holder} ${fields.pathField ?? 'path'} ${path}`));
+        const apart = locationsApart(ingress, uses, path!);
+        // Carried as it was, the split between the host's locations of one Service included.
+        const split = apart.length > 0 ? `; as on ingress-nginx, that Path does not cover ${apart.join(', ')}, which reach the same Service on the host, so a user gets another pod there (set session-cookie-path "/" to keep one)` : '';
+        notes.addOnce(A.path, carried(`not set: ingress-nginx scopes the cookie to the location's path, ${path}; written as ${holder} ${fields.pathField ?? 'path'} ${path}${split}`));
       } else {
         notes.addOnce(A.path, approximated(`not set: ingress-nginx scopes the cookie to the location's path, ${distinct[0]}; ${holder} has no path field and writes ${written}`));
       }
@@ -168,6 +173,22 @@ function holderCookie(
     }
   }
   return { ...cookie, path, secure };
+}
+
+/**
+ * The other affinity locations of the uses' hosts that reach a Service the
+ * uses reach and that a cookie of Path `path` (a location's own, as
+ * ingress-nginx writes it without session-cookie-path) does not cover: a
+ * user's request there comes without the cookie and gets another pod, as the
+ * doctor's cookie-path-not-covering-route says of the source.
+ */
+function locationsApart(ingress: SourceIngress, uses: readonly Use[], path: string): string[] {
+  const services = new Set(uses.flatMap(u => u.path.backends.map(b => b.service)));
+  const hosts = new Set(uses.map(u => u.host ?? ''));
+  return [...new Set(ingress.hosts.filter(h => hosts.has(h.host ?? '')).flatMap(h => h.paths
+    .filter(p => !withoutAffinity(p) && p.path !== path && p.backends.some(b => services.has(b.service))
+      && !nginxCookiePathCovers(path, nginxRoutedPath(p.path, p.pathType, ingress.useRegex)))
+    .map(p => p.path)))];
 }
 
 /** A target whose routes never redirect HTTP by themselves (Traefik: the entry point or a middleware does). */

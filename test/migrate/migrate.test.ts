@@ -659,6 +659,40 @@ describe('a session-cookie-path that does not cover every location', () => {
     expect(AffinityDoctor.check([ingress]).filter(f => f.rule === 'cookie-path-not-covering-route')).toEqual([]);
   });
 
+  /** Grafana under /grafana and /api of one host, to one Service, with no session-cookie-path. */
+  function grafanaTwoLocations(): any {
+    const rule = (location: string) => ({ path: location, pathType: 'Prefix', backend: { service: { name: 'grafana', port: { number: 80 } } } });
+    return {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'grafana', namespace: 'grafana', annotations: { [`${A}affinity`]: 'cookie' } },
+      spec: { ingressClassName: 'nginx', rules: [{ host: 'grafana.example.com', http: { paths: [rule('/grafana'), rule('/api')] } }] },
+    };
+  }
+
+  test('GIVEN no session-cookie-path and two locations of one Service WHEN --to traefik THEN carried per route, and the note says the split is carried too', () => {
+    const lines = pathNotes(MigrationTarget.TRAEFIK, grafanaTwoLocations());
+    expect(lines).toEqual([
+      'carried: not set: ingress-nginx scopes the cookie to the location\'s path, /grafana; written as IngressRoute sticky.cookie path /grafana; '
+      + 'as on ingress-nginx, that Path does not cover /api, which reach the same Service on the host, so a user gets another pod there (set session-cookie-path "/" to keep one)',
+      'carried: not set: ingress-nginx scopes the cookie to the location\'s path, /api; written as IngressRoute sticky.cookie path /api; '
+      + 'as on ingress-nginx, that Path does not cover /grafana, which reach the same Service on the host, so a user gets another pod there (set session-cookie-path "/" to keep one)',
+    ]);
+    // AND the doctor says so of the source
+    expect(AffinityDoctor.check([grafanaTwoLocations()]).map(f => f.rule)).toContain('cookie-path-not-covering-route');
+  });
+
+  test('GIVEN no session-cookie-path and two locations of one Service WHEN --to istio (one cookie per Service) THEN approximated, saying ingress-nginx kept a user on a pod per location', () => {
+    expect(pathNotes(MigrationTarget.ISTIO, grafanaTwoLocations())).toEqual([expect.stringContaining(
+      'not set: ingress-nginx scopes the cookie to each location\'s path (/grafana, /api); there a cookie set under one location did not come back under another, so a user was kept on a different pod under each; ')]);
+  });
+
+  test('GIVEN one location WHEN --to traefik THEN carried, with no split to tell', () => {
+    const one = grafanaTwoLocations();
+    one.spec.rules[0].http.paths.pop();
+    expect(pathNotes(MigrationTarget.TRAEFIK, one)).toEqual(['carried: not set: ingress-nginx scopes the cookie to the location\'s path, /grafana; written as IngressRoute sticky.cookie path /grafana']);
+  });
+
   test('GIVEN the gateway-api target at v1.6.1 WHEN migrated THEN still dropped: no cookie path is written at all', () => {
     expect(pathNotes(MigrationTarget.GATEWAY_API, shop('/shop'))).toEqual([expect.stringMatching(/^dropped: sessionPersistence has no cookie path at v1\.6\.1/)]);
   });
