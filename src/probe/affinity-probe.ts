@@ -35,6 +35,12 @@ export const CURL_IMAGE = 'curlimages/curl:8.11.1';
 
 // An unprivileged uid/gid given explicitly: runAsNonRoot cannot check an image
 // whose USER is a name (curlimages/curl's `curl_user`) or unset (http-echo).
+/**
+ * Annotations of a Service that make the Service proxy prefer the endpoints
+ * of the client's zone (topology aware routing; the second is its older name).
+ */
+const TOPOLOGY_ANNOTATIONS = ['service.kubernetes.io/topology-mode', 'service.kubernetes.io/topology-aware-hints'];
+
 /** What plain JavaScript can get wrong in a probe's props (made once, not per probe). */
 const PROBE_PROPS_RULES = {
   durations: ['affinityTimeout', 'interval'],
@@ -294,7 +300,14 @@ export class AffinityProbe extends Construct {
       throw propError(this, 'service', this.service.name,
         'must select its pods by label before the probe is made: the probe reaches the same pods through a Service without affinity, to see two of them answer, and a Service without a selector names no pods it could select');
     }
-    // The Service's selector and this port's target, as the Service is written (one rendering of it).
+    // The Service's selector and this port's target, as the Service is written
+    // (one rendering of it), and what narrows the pods a client reaches
+    // through it: with `internalTrafficPolicy: Local` only the pods on the
+    // client's node, with a traffic distribution or topology hints those of
+    // its zone first. The spread Service keeps them, so that it sees the pods
+    // the probed Service can send the Job to, and no more: two pods the Job
+    // could never reach through the probed Service would make a Service that
+    // reaches one pod, and so always answers from it, look sticky.
     const specOf = (): Record<string, unknown> => {
       const spec = target.toJson().spec ?? {};
       const given = (spec.ports ?? []).find((p: { port: number }) => p.port === port) ?? {};
@@ -306,13 +319,20 @@ export class AffinityProbe extends Construct {
           ...(given.targetPort !== undefined ? { targetPort: given.targetPort } : {}),
           ...(given.protocol !== undefined ? { protocol: given.protocol } : {}),
         }],
+        ...(spec.internalTrafficPolicy !== undefined ? { internalTrafficPolicy: spec.internalTrafficPolicy } : {}),
+        ...(spec.trafficDistribution !== undefined ? { trafficDistribution: spec.trafficDistribution } : {}),
       };
     };
+    const annotations: Record<string, string> = { [USER_FACING_ANNOTATION]: 'false' };
+    for (const key of TOPOLOGY_ANNOTATIONS) {
+      // As the Service is written, when the chart is (left out where it has none).
+      annotations[key] = Lazy.any({ produce: () => target.toJson().metadata?.annotations?.[key] });
+    }
     const spread = new ApiObject(this, 'Spread', {
       apiVersion: 'v1',
       kind: 'Service',
       // Only the probe calls it: the doctor does not ask it to keep users on their pods.
-      metadata: { namespace: this.service.metadata.namespace, annotations: { [USER_FACING_ANNOTATION]: 'false' } },
+      metadata: { namespace: this.service.metadata.namespace, annotations },
       // Read when the chart is written: labels selected after the probe was made count too.
       spec: Lazy.any({ produce: specOf }),
     });

@@ -128,6 +128,22 @@ describe('AffinityProbe against an existing Service', () => {
     expect(spread.metadata.annotations).toEqual({ [AffinityDoctor.USER_FACING_ANNOTATION]: 'false' });
   });
 
+  test('GIVEN a Service that reaches only the pods on the client\'s node, or of its zone first THEN the Service without affinity reaches the same pods, no more', () => {
+    // A plain Service with internalTrafficPolicy Local reaches one pod when one runs on the Job's node:
+    // the probe's second Service must see that pod only, or its answers from one pod would read as sticky.
+    const chart = newChart();
+    const api = new kplus.Service(chart, 'Api', {
+      metadata: { name: 'api', annotations: { 'service.kubernetes.io/topology-mode': 'Auto' } },
+      ports: [{ port: 80, targetPort: 8080 }],
+    });
+    api.selectLabel('app', 'api');
+    ApiObject.of(api).addJsonPatch(JsonPatch.add('/spec/internalTrafficPolicy', 'Local'));
+    new AffinityProbe(chart, 'Probe', { service: api, podIdentity: ProbeIdentity.responseHeader('X-Pod-Name') });
+    const spread = synthValid(chart).filter(m => m.kind === 'Service')[1];
+    expect(spread.spec.internalTrafficPolicy).toEqual('Local');
+    expect(spread.metadata.annotations).toEqual({ [AffinityDoctor.USER_FACING_ANNOTATION]: 'false', 'service.kubernetes.io/topology-mode': 'Auto' });
+  });
+
   test('GIVEN Grafana\'s quick fix probed with the doctor at synth THEN the app synthesizes: the probe\'s Service without affinity is not taken for a way in for users', () => {
     // GIVEN Grafana on SQLite behind its sticky Service, and a probe of that Service
     const app = Testing.app();
