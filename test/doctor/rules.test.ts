@@ -944,7 +944,7 @@ describe('cookie-path-not-covering-route', () => {
         + 'browsers send a cookie only with requests under its Path, so a user\'s request to another location comes without it, and ingress-nginx picks a pod afresh there and sets another cookie; '
         + 'one user\'s requests go to a different pod under each location');
       // AND the fix asks for session-cookie-path, no longer to leave it out
-      expect(findings[0].fix).toContain('on ingress-nginx, session-cookie-path on every Ingress of the host that reaches the Service');
+      expect(findings[0].fix).toContain('on ingress-nginx, the same session-cookie-path on every Ingress that reaches the Service, covering its paths on every host');
       expect(findings[0].fix).not.toContain('leave it out');
       // AND the same for pods annotated as keeping local sessions
       expect(all([localSessions(), service('grafana'), front]).map(f => [f.rule, f.severity])).toEqual([['cookie-path-not-covering-route', Severity.ERROR]]);
@@ -972,11 +972,12 @@ describe('cookie-path-not-covering-route', () => {
         ['cookie-path-not-covering-route', 'grafana', expect.stringContaining('the locations "/grafana", "/api" (Ingress grafana-api) reach Service grafana with ingress-nginx cookie affinity, and without nginx.ingress.kubernetes.io/session-cookie-path each location sets the cookie with its own path as Path: Path "/grafana" does not cover "/api" (Ingress grafana-api): ')],
         ['cookie-path-not-covering-route', 'grafana-api', expect.stringContaining('Path "/api" does not cover "/grafana" (Ingress grafana): ')],
       ]);
-      // AND a session-cookie-path each that covers only its own Ingress's paths is found too
+      // AND a session-cookie-path each that covers only its own Ingress's paths is found too: one Path, whichever
+      // ingress-nginx reads last, leaves the other Ingress's location without the cookie
       const own = (ing: Obj, p: string) => ({ ...ing, metadata: { ...ing.metadata, annotations: { ...ing.metadata.annotations, [`${NGINX}session-cookie-path`]: p } } });
       expect(found(stack(own(a, '/grafana'), own(b, '/api')))).toEqual([
-        expect.stringContaining('and its nginx.ingress.kubernetes.io/session-cookie-path "/grafana" does not cover "/api" (Ingress grafana-api): '),
-        expect.stringContaining('and its nginx.ingress.kubernetes.io/session-cookie-path "/api" does not cover "/grafana" (Ingress grafana): '),
+        expect.stringContaining('with "/grafana" (Ingress grafana), requests to "/api" on host app.example.com (Ingress grafana-api) come without the cookie and are not kept on one pod; '
+          + 'with "/api" (Ingress grafana-api), requests to "/grafana" on host app.example.com (Ingress grafana) come without the cookie and are not kept on one pod; '),
       ]);
       // AND session-cookie-path "/" on both is clean
       expect(all(stack(own(a, '/'), own(b, '/')))).toEqual([]);
@@ -1006,6 +1007,85 @@ describe('cookie-path-not-covering-route', () => {
       // session-cookie-path "/" covers them all
       expect(all(stack(regex({ [`${NGINX}session-cookie-path`]: '/' }, '/grafana(/|$)(.*)', '/api(/|$)(.*)')))).toEqual([]);
       expect(all(stack(regex({ [`${NGINX}session-cookie-path`]: '/' }, '/grafana', '/api')))).toEqual([]);
+    });
+  });
+
+  describe('ingress-nginx keeps one cookie Path per Service and port, from the Ingress it reads last', () => {
+    const app = [workload('web', { replicas: 3 }), service('web')];
+    /** An ingress-nginx Ingress with cookie affinity to Service web, with session-cookie-path when given. */
+    const web = (name: string, cookiePath: string | undefined, ...paths: string[]) => withPaths(ingress(name, 'web', {
+      [`${NGINX}affinity`]: 'cookie', ...(cookiePath === undefined ? {} : { [`${NGINX}session-cookie-path`]: cookiePath }),
+    }), ...paths);
+    const withTimestamp = (ing: Obj, at: string) => ({ ...ing, metadata: { ...ing.metadata, creationTimestamp: at } });
+    const all = (manifests: Obj[]) => AffinityDoctor.check(manifests);
+
+    test('GIVEN web-api (/api, session-cookie-path "/") and web (/, none) of one host and Service THEN an error: the Path depends on which Ingress is read last', () => {
+      // WHEN
+      const findings = all([...app, web('web-api', '/', '/api'), web('web', undefined, '/')]);
+      // THEN one error, on the Ingress that sets a Path, naming both Ingresses, their values and what each Path does
+      expect(findings.map(f => [f.rule, f.severity, f.resource.name])).toEqual([['cookie-path-not-covering-route', Severity.ERROR, 'web-api']]);
+      expect(findings[0].message).toBe('Ingress web-api: Ingresses web-api ("/"), web (no nginx.ingress.kubernetes.io/session-cookie-path) reach Service web port 80 with ingress-nginx cookie affinity '
+        + 'and set nginx.ingress.kubernetes.io/session-cookie-path differently; ingress-nginx gives the cookie one Path for all the Service\'s locations on every host, that of the Ingress it reads last: '
+        + 'with "/" (Ingress web-api), the cookie comes back to every location; '
+        + 'with no Path (Ingress web), each location sets its own path as Path, and Path "/api" does not cover "/" on host app.example.com, so a user is kept on a different pod under each location; '
+        + 'which one applies depends on the order in which the Ingresses were created (the oldest is read first; of equal creation times, by name from z to a), which the manifests do not fix');
+      // AND the fix asks for one session-cookie-path on both
+      expect(findings[0].fix).toBe('Give every Ingress that reaches Service web port 80 with cookie affinity (web-api, web) the same nginx.ingress.kubernetes.io/session-cookie-path, '
+        + 'one that covers all their paths on every host ("/" covers them all).');
+    });
+
+    test('GIVEN the annotations swapped (web "/", web-api none) THEN the same error: which Path applies still depends on the order', () => {
+      const findings = all([...app, web('web', '/', '/'), web('web-api', undefined, '/api')]);
+      expect(findings.map(f => [f.rule, f.resource.name])).toEqual([['cookie-path-not-covering-route', 'web']]);
+      expect(findings[0].message).toContain('Ingresses web ("/"), web-api (no nginx.ingress.kubernetes.io/session-cookie-path) reach Service web port 80');
+      expect(findings[0].message).toContain('with no Path (Ingress web-api), each location sets its own path as Path, and Path "/api" does not cover "/" on host app.example.com');
+    });
+
+    test('GIVEN both Ingresses with session-cookie-path "/", or no Path and one location THEN clean', () => {
+      expect(all([...app, web('web-api', '/', '/api'), web('web', '/', '/')])).toEqual([]);
+      expect(all([...app, web('web', undefined, '/')])).toEqual([]);
+      // AND values that differ but each cover every location (here "/" and none, with the one location "/"): no user is split either way
+      expect(all([...app, web('web', '/', '/'), web('web-2', undefined, '/')])).toEqual([]);
+    });
+
+    test('GIVEN a session-cookie-path on an Ingress of another host THEN it may become the Path on this host too', () => {
+      // GIVEN web on hosts a and b (/, no Path) and web-c on host c (/app, session-cookie-path /app), one Service
+      const ab = web('web', undefined, '/');
+      ab.spec.rules = ['a.example.com', 'b.example.com'].map(host => ({ ...ab.spec.rules[0], host }));
+      const c = web('web-c', '/app', '/app');
+      c.spec.rules[0].host = 'c.example.com';
+      // THEN found, naming the locations of hosts a and b that "/app" leaves without the cookie
+      expect(found([...app, ab, c])).toEqual([expect.stringContaining(
+        'with no Path (Ingress web), the cookie comes back to every location; with "/app" (Ingress web-c), requests to "/" on host a.example.com (Ingress web), "/" on host b.example.com (Ingress web) come without the cookie')]);
+      // AND the same "/app" on both: it is the Path on every host, and it does not cover "/" on hosts a and b
+      const abApp = web('web', '/app', '/');
+      abApp.spec.rules = ab.spec.rules;
+      expect(found([...app, abApp, c])).toEqual([expect.stringContaining('which does not cover the paths "/" on host a.example.com, "/" on host b.example.com')]);
+    });
+
+    test('GIVEN every creationTimestamp THEN it says which Ingress is read last', () => {
+      // equal times: by name from z to a, so web (after web-api) is read last
+      const tie = all([...app, withTimestamp(web('web-api', '/', '/api'), '2026-01-01T00:00:00Z'), withTimestamp(web('web', undefined, '/'), '2026-01-01T00:00:00Z')]);
+      expect(tie.map(f => f.message)).toEqual([expect.stringContaining(
+        'by the creationTimestamps given, Ingress web is read last, so no nginx.ingress.kubernetes.io/session-cookie-path applies, until the Ingresses are created anew in another order')]);
+      // a later one is read last
+      const later = all([...app, withTimestamp(web('web-api', '/', '/api'), '2026-02-01T00:00:00Z'), withTimestamp(web('web', undefined, '/'), '2026-01-01T00:00:00Z')]);
+      expect(later.map(f => f.message)).toEqual([expect.stringContaining('Ingress web-api is read last, so "/" applies')]);
+      // one missing: not said
+      const partial = all([...app, withTimestamp(web('web-api', '/', '/api'), '2026-02-01T00:00:00Z'), web('web', undefined, '/')]);
+      expect(partial.map(f => f.message)).toEqual([expect.stringContaining('which one applies depends on the order in which the Ingresses were created')]);
+    });
+
+    test('GIVEN another port, a canary or another class THEN not the same cookie Path', () => {
+      // another Service port is another upstream with a Path of its own
+      const byName = web('web', undefined, '/');
+      byName.spec.rules[0].http.paths[0].backend = { service: { name: 'web', port: { name: 'http' } } };
+      expect(found([...app, web('web-api', '/', '/api'), byName])).toEqual([]);
+      // a canary Ingress has an upstream of its own
+      const canary = withPaths(ingress('web-canary', 'web', { [`${NGINX}affinity`]: 'cookie', [`${NGINX}canary`]: 'true', [`${NGINX}session-cookie-path`]: '/api' }), '/api');
+      expect(found([...app, web('web', undefined, '/'), canary])).toEqual([]);
+      // another ingress-nginx class is another controller
+      expect(found([...app, withClass(web('web-api', '/', '/api'), 'nginx-internal'), web('web', undefined, '/')])).toEqual([]);
     });
   });
 

@@ -411,7 +411,9 @@ function ingressRouteCookieRoutes(doc: Doc): Array<CookieRoute & { readonly host
  * to a Service, when a setting gives one (without it, ingress-nginx takes the
  * route's own path and Traefik "/", which cover the route itself; whether
  * ingress-nginx's cover the host's other routes to the Service is
- * `nginxLocationsApart`'s), with the setting
+ * `nginxLocationsApart`'s; where the Ingresses of the Service set
+ * session-cookie-path differently, ingress-nginx uses one of theirs for all,
+ * which `nginxPathOrderDependent` tells instead), with the setting
  * in words: ingress-nginx's session-cookie-path (a value its validator drops
  * is not used), or Traefik's service.sticky.cookie.path on the Service. Only
  * for a controller that may serve the Ingress and whose cookie pins a pod
@@ -450,10 +452,13 @@ function cookiePathOf(inventory: Inventory, ing: Doc, service: string): { path: 
 export const cookiePathNotCoveringRoute: Rule = {
   id: 'cookie-path-not-covering-route',
   severity: Severity.ERROR,
-  rationale: 'A browser sends a cookie back only with requests under its Path (RFC 6265 path-match: /admin covers /admin and /admin/users, not / or /administrator). When the affinity cookie\'s Path (ingress-nginx session-cookie-path, Traefik service.sticky.cookie.path, an NGINX Plus VirtualServer upstream\'s sessionCookie.path) does not cover a path the Ingress or VirtualServer routes to that Service, requests there carry no cookie and are spread over the pods. A path of pathType Prefix is matched element by element and its trailing slash ignored, so /app/ also routes /app, which a Path of /app/ does not cover. Without session-cookie-path, ingress-nginx gives the cookie the path of the location that sets it: where several locations of a host (of one Ingress or several, which it merges) reach one Service, a cookie set under one does not cover another (/grafana and /api; /api and /), so a user is kept on a different pod under each.',
-  fix: 'Set the cookie\'s Path to a prefix of every path the Ingress or VirtualServer routes to that Service ("/" covers them all): on ingress-nginx, session-cookie-path on every Ingress of the host that reaches the Service (left out, each location\'s cookie gets that location\'s own path, which covers no other location); on Traefik, leaving it out gives "/".',
+  rationale: 'A browser sends a cookie back only with requests under its Path (RFC 6265 path-match: /admin covers /admin and /admin/users, not / or /administrator). When the affinity cookie\'s Path (ingress-nginx session-cookie-path, Traefik service.sticky.cookie.path, an NGINX Plus VirtualServer upstream\'s sessionCookie.path) does not cover a path the Ingress or VirtualServer routes to that Service, requests there carry no cookie and are spread over the pods. A path of pathType Prefix is matched element by element and its trailing slash ignored, so /app/ also routes /app, which a Path of /app/ does not cover. Without session-cookie-path, ingress-nginx gives the cookie the path of the location that sets it: where several locations of a host (of one Ingress or several, which it merges) reach one Service, a cookie set under one does not cover another (/grafana and /api; /api and /), so a user is kept on a different pod under each. ingress-nginx keeps one cookie Path per Service and port, from the Ingress with cookie affinity that it reads last (the oldest first, so it depends on creation order): where the Ingresses reaching a Service set session-cookie-path differently (a value and another, or a value and none), the Path on every host is one of theirs, and may not cover the others\' paths.',
+  fix: 'Set the cookie\'s Path to a prefix of every path the Ingress or VirtualServer routes to that Service ("/" covers them all): on ingress-nginx, the same session-cookie-path on every Ingress that reaches the Service, covering its paths on every host (left out, each location\'s cookie gets that location\'s own path, which covers no other location); on Traefik, leaving it out gives "/".',
   check(inventory, report) {
     const hosts = byHost(inventory.ingresses);
+    const upstreams = nginxCookieUpstreams(inventory);
+    // Where an upstream's Ingresses give different Paths, no one Ingress's Path is known to be the cookie's: told below.
+    const orderDependent = new Set(upstreams.filter(nginxPathOrderDependent).map(u => u.key));
     for (const ing of inventory.ingresses) {
       // setting and Path -> the routes it does not cover
       const missed = new Map<string, { path: string; setting: string; controller: string; routes: string[] }>();
@@ -465,7 +470,7 @@ export const cookiePathNotCoveringRoute: Rule = {
           const service = p.backend?.service?.name ?? p.backend?.serviceName;
           const path = typeof p.path === 'string' && p.path !== '' ? p.path : '/';
           const cookie = typeof service === 'string' ? cookiePathOf(inventory, ing, service) : undefined;
-          if (cookie === undefined) {
+          if (cookie === undefined || (cookie.controller === 'ingress-nginx' && orderDependent.has(nginxUpstreamKey(ing, p)?.key ?? ''))) {
             continue;
           }
           // A regular expression is read by its literal start, as CookieAffinityIngress reads it; a Prefix path is
@@ -494,11 +499,33 @@ export const cookiePathNotCoveringRoute: Rule = {
           + `browsers send the cookie back only with requests under ${JSON.stringify(m.path)}, so the other requests to ${routes.length > 1 ? 'these paths' : 'that path'} are not kept on one pod`);
       }
     }
-    for (const m of nginxLocationsApart(inventory)) {
-      // One Ingress has one session-cookie-path: its Paths are all given, or all its locations' own.
-      const paths = m.setters.map(s => `${m.given ? JSON.stringify(s.cookiePath) : `Path ${JSON.stringify(s.cookiePath)}`} does not cover ${s.missed.join(', ')}`).join('; ');
-      report(m.ingress, `${describe(m.ingress)}: ${m.host === '' ? 'on any host' : `on host ${m.host}`}, the locations ${m.locations.join(', ')} reach Service ${m.service} with ingress-nginx cookie affinity, and `
-        + (m.given ? `its ${A.path} ${paths}` : `without ${A.path} each location sets the cookie with its own path as Path: ${paths}`)
+    for (const u of upstreams.filter(nginxPathOrderDependent)) {
+      const ingresses = [...u.settings.keys()];
+      const valueOf = (setting: string) => (setting === '' ? `no ${A.path}` : JSON.stringify(setting));
+      const outcomes = [...new Set(u.settings.values())].map(setting => {
+        const by = ingresses.filter(ing => u.settings.get(ing) === setting).map(ing => `Ingress ${nameOf(ing.obj)}`).join(', ');
+        return nginxPathOutcome(u, setting, by) ?? `with ${setting === '' ? 'no Path' : JSON.stringify(setting)} (${by}), the cookie comes back to every location`;
+      });
+      // Every Path one of them could give covers every location: whichever is read last, no user is split.
+      if ([...new Set(u.settings.values())].every(setting => nginxPathOutcome(u, setting, '') === undefined)) {
+        continue;
+      }
+      const last = nginxReadLast(u);
+      const which = last === undefined
+        ? 'which one applies depends on the order in which the Ingresses were created (the oldest is read first; of equal creation times, by name from z to a), which the manifests do not fix'
+        : `by the creationTimestamps given, Ingress ${nameOf(last.obj)} is read last, so ${valueOf(u.settings.get(last)!)} applies, until the Ingresses are created anew in another order`;
+      const fix = `Give every Ingress that reaches Service ${u.service} port ${u.port} with cookie affinity (${ingresses.map(ing => nameOf(ing.obj)).join(', ')}) the same ${A.path}, `
+        + 'one that covers all their paths on every host ("/" covers them all).';
+      // On the first Ingress that sets a Path: without one, no Ingress of the Service would differ.
+      const at = ingresses.find(ing => u.settings.get(ing) !== '') ?? ingresses[0];
+      report(at, `${describe(at)}: Ingresses ${ingresses.map(ing => `${nameOf(ing.obj)} (${valueOf(u.settings.get(ing)!)})`).join(', ')} `
+        + `reach Service ${u.service} port ${u.port} with ingress-nginx cookie affinity and set ${A.path} differently; `
+        + `ingress-nginx gives the cookie one Path for all the Service's locations on every host, that of the Ingress it reads last: ${outcomes.join('; ')}; ${which}`, fix);
+    }
+    for (const m of nginxLocationsApart(upstreams)) {
+      const paths = m.setters.map(s => `Path ${JSON.stringify(s.cookiePath)} does not cover ${s.missed.join(', ')}`).join('; ');
+      report(m.ingress, `${describe(m.ingress)}: ${onHost(m.host)}, the locations ${m.locations.join(', ')} reach Service ${m.service} with ingress-nginx cookie affinity, and `
+        + `without ${A.path} each location sets the cookie with its own path as Path: ${paths}`
         + ': browsers send a cookie only with requests under its Path, so a user\'s request to another location comes without it, and ingress-nginx picks a pod afresh there and sets another cookie; '
         + 'one user\'s requests go to a different pod under each location');
     }
@@ -512,16 +539,155 @@ export const cookiePathNotCoveringRoute: Rule = {
   },
 };
 
-/** A location of an ingress-nginx Ingress with cookie affinity, and the Path of the cookie set there. */
+/** A location of an ingress-nginx Ingress with cookie affinity. */
 interface NginxCookieLocation {
   readonly ingress: Doc;
+  readonly host: string;
   /** The path as written ('/' for none), which is also the location's `$location_path`. */
   readonly path: string;
   readonly routed: RoutedPath;
-  /** The cookie's Path; undefined where the doctor does not know it (a regular expression, or a value the browser replaces). */
-  readonly cookiePath: string | undefined;
-  /** Whether session-cookie-path gives it (rather than the location's own path). */
-  readonly given: boolean;
+}
+
+/**
+ * One ingress-nginx upstream (controller class, namespace, Service, port)
+ * that Ingresses with cookie affinity reach, and the Path each of them gives
+ * its cookie.
+ */
+interface NginxCookieUpstream {
+  readonly key: string;
+  readonly service: string;
+  /** The Service port as the Ingresses name it, in words. */
+  readonly port: string;
+  /** Every cookie location of the upstream, on every host. */
+  readonly locations: NginxCookieLocation[];
+  /** Each Ingress's session-cookie-path as ingress-nginx takes it ('' for none, or a value its validator drops), in document order. */
+  readonly settings: Map<Doc, string>;
+}
+
+/** The ingress-nginx upstream a path of an Ingress reaches (upstreamName: namespace, Service, port), by controller class. */
+function nginxUpstreamKey(ing: Doc, p: { [key: string]: any }): { key: string; service: string; port: string } | undefined {
+  const service = p.backend?.service?.name ?? p.backend?.serviceName;
+  if (typeof service !== 'string') {
+    return undefined;
+  }
+  const raw = p.backend?.service?.port?.number ?? p.backend?.service?.port?.name ?? p.backend?.servicePort;
+  const port = typeof raw === 'number' ? `${raw}` : typeof raw === 'string' ? JSON.stringify(raw) : '(none)';
+  return { key: `${ingressClass(ing)}|${namespaceOf(ing.obj)}|${service}|${port}`, service, port };
+}
+
+/**
+ * The ingress-nginx upstreams reached by Ingresses with cookie affinity that
+ * the controller serves and sends to the pods (not the cluster IP), with
+ * their locations and each Ingress's session-cookie-path. ingress-nginx keeps
+ * one cookie configuration per upstream: while it builds its configuration,
+ * every Ingress with `affinity: cookie` writes its session-cookie-* values
+ * (the Path among them, '' when not set) into the upstream of each of its
+ * paths, so the Ingress it reads last gives them all; it reads Ingresses by
+ * creationTimestamp, the oldest first, and on equal times by namespace/name
+ * from z to a (controller.go getBackendServers; store.go sortIngressSlice).
+ * Its Lua balancer then sets that one Path on the cookie of every location
+ * of the upstream, on every host, and the location's own path only when it
+ * is empty (sticky.lua set_cookie). A canary Ingress has an upstream of its
+ * own and is left out, as are the locations of other controllers' Ingresses.
+ *
+ * @see https://github.com/kubernetes/ingress-nginx/blob/main/internal/ingress/controller/controller.go
+ * @see https://github.com/kubernetes/ingress-nginx/blob/main/internal/ingress/controller/store/store.go
+ * @see https://github.com/kubernetes/ingress-nginx/blob/main/rootfs/etc/nginx/lua/balancer/sticky.lua
+ */
+function nginxCookieUpstreams(inventory: Inventory): NginxCookieUpstream[] {
+  const regexHosts = new Set<string>();
+  for (const [k, group] of byHost(inventory.ingresses)) {
+    if (group.some(other => nginxPathsAreRegex(annotationsOf(other.obj)))) {
+      regexHosts.add(k);
+    }
+  }
+  const upstreams = new Map<string, NginxCookieUpstream>();
+  for (const ing of inventory.ingresses) {
+    const annotations = annotationsOf(ing.obj);
+    const servers = inventory.serversOf(ing.obj)?.fronts;
+    if (annotations[A.affinity] !== NGINX_AFFINITY_COOKIE || (servers !== undefined && !servers.includes('ingress-nginx'))
+      || nginxClusterIpUpstream(ing.obj) !== undefined || isNginxTrue(annotations[NGINX_CANARY_ANNOTATION])) {
+      continue;
+    }
+    // A value the annotation's validator drops leaves the Path empty, as no value does.
+    const given = annotations[A.path] ?? '';
+    const setting = NGINX_COOKIE_PATH_PATTERN.test(given) ? given : '';
+    for (const rule of asArray(ing.obj.spec?.rules).filter(isObject)) {
+      const host = typeof rule.host === 'string' ? rule.host : '';
+      for (const p of asArray(rule.http?.paths).filter(isObject)) {
+        const upstream = nginxUpstreamKey(ing, p);
+        if (upstream === undefined) {
+          continue;
+        }
+        const path = typeof p.path === 'string' && p.path !== '' ? p.path : '/';
+        const routed = nginxRoutedPath(path, p.pathType, regexHosts.has(`${ingressClass(ing)}|${host}`));
+        const u = upstreams.get(upstream.key) ?? { ...upstream, locations: [], settings: new Map<Doc, string>() };
+        u.locations.push({ ingress: ing, host, path, routed });
+        u.settings.set(ing, setting);
+        upstreams.set(upstream.key, u);
+      }
+    }
+  }
+  return [...upstreams.values()];
+}
+
+/** Whether the Ingresses of an upstream give its cookie different Paths (a value and another, or a value and none). */
+function nginxPathOrderDependent(u: NginxCookieUpstream): boolean {
+  return new Set(u.settings.values()).size > 1;
+}
+
+function onHost(host: string): string {
+  return host === '' ? 'on any host' : `on host ${host}`;
+}
+
+/**
+ * What a user meets when `setting` gives the upstream's cookie Path ('' for
+ * none: each location's own path), in words, starting "with ..."; undefined
+ * when the cookie comes back to every location.
+ */
+function nginxPathOutcome(u: NginxCookieUpstream, setting: string, by: string): string | undefined {
+  const of = (l: NginxCookieLocation) => `${JSON.stringify(l.path)}${l.routed.regex ? ' (a regular expression)' : ''} ${onHost(l.host)} (Ingress ${nameOf(l.ingress.obj)})`;
+  if (setting !== '') {
+    if (!isCookiePath(setting)) {
+      return `with ${JSON.stringify(setting)} (${by}), which does not start with "/", browsers give the cookie a Path of their own`;
+    }
+    const missed = [...new Set(u.locations.filter(l => !nginxCookiePathCovers(setting, l.routed)).map(of))];
+    return missed.length === 0 ? undefined : `with ${JSON.stringify(setting)} (${by}), requests to ${missed.join(', ')} come without the cookie and are not kept on one pod`;
+  }
+  const never: string[] = [];
+  const apart: string[] = [];
+  for (const s of u.locations) {
+    if (s.routed.regex) {
+      never.push(`${JSON.stringify(s.path)} ${onHost(s.host)} (Ingress ${nameOf(s.ingress.obj)})`);
+      continue;
+    }
+    for (const r of u.locations) {
+      if (r.host === s.host && r.path !== s.path && !nginxCookiePathCovers(s.path, r.routed)) {
+        apart.push(`Path ${JSON.stringify(s.path)} does not cover ${JSON.stringify(r.path)} ${onHost(s.host)}`);
+      }
+    }
+  }
+  const parts = [
+    ...(never.length === 0 ? [] : [`the location${never.length > 1 ? 's' : ''} ${[...new Set(never)].join(', ')} set${never.length > 1 ? '' : 's'} a regular expression as Path, which browsers never match, so requests there are not kept on one pod`]),
+    ...(apart.length === 0 ? [] : [`${[...new Set(apart)].join(', ')}, so a user is kept on a different pod under each location`]),
+  ];
+  return parts.length === 0 ? undefined : `with no Path (${by}), each location sets its own path as Path, and ${parts.join(', and ')}`;
+}
+
+/**
+ * The Ingress ingress-nginx reads last of those that set an upstream's
+ * cookie, when every one of them has a creationTimestamp: the latest, and of
+ * equal times the first by namespace/name (store.go sortIngressSlice).
+ */
+function nginxReadLast(u: NginxCookieUpstream): Doc | undefined {
+  const timed = [...u.settings.keys()].map(ing => ({ ing, at: Date.parse(String(ing.obj.metadata?.creationTimestamp ?? '')) }));
+  if (timed.some(t => Number.isNaN(t.at))) {
+    return undefined;
+  }
+  const id = (d: Doc) => `${namespaceOf(d.obj)}/${nameOf(d.obj)}`;
+  // Equal times: the greater namespace/name first (compared as bytes, as Go compares strings).
+  timed.sort((a, b) => (a.at !== b.at ? a.at - b.at : id(a.ing) > id(b.ing) ? -1 : id(a.ing) < id(b.ing) ? 1 : 0));
+  return timed[timed.length - 1].ing;
 }
 
 /** Locations of one host and Service that an Ingress's cookie keeps apart. */
@@ -531,91 +697,54 @@ interface LocationsApart {
   readonly service: string;
   /** Every cookie location of the host and Service, in words. */
   readonly locations: string[];
-  /** Whether the Ingress's session-cookie-path gives the Path (else each location's own path). */
-  readonly given: boolean;
-  /** Each Path the Ingress sets, and the other locations it does not cover, in words. */
+  /** Each Path the Ingress's locations set, and the other locations it does not cover, in words. */
   readonly setters: ReadonlyArray<{ readonly cookiePath: string; readonly missed: readonly string[] }>;
 }
 
 /**
- * The ingress-nginx locations of one host and one Service that keep a user
- * on different pods, by the Ingress whose cookie is too narrow: a cookie set
- * under one location whose Path does not cover another location of the same
- * host and Service. ingress-nginx's Lua balancer gives the cookie the Path of
- * `session-cookie-path` or, without it, `$location_path`, the Ingress path as
- * written (sticky.lua, set_cookie); the cookie is one name for the Service's
- * upstream, but a request outside its Path comes without it, so the balancer
- * picks a pod afresh and sets another cookie there. Ingresses of one host are
- * merged into one server, so their locations are taken together. A
- * location's own cookie not covering its own requests is the per-Ingress
- * check's (a given Path) or nginx-regex-path-without-cookie-path's (a regular
- * expression as the Path); a canary Ingress adds no location of its own.
- *
- * @see https://github.com/kubernetes/ingress-nginx/blob/main/rootfs/etc/nginx/lua/balancer/sticky.lua
- * @see https://github.com/kubernetes/ingress-nginx/blob/main/internal/ingress/controller/controller.go (Locations per host)
+ * The ingress-nginx locations of one host and one upstream that keep a user
+ * on different pods when no Ingress of the upstream sets session-cookie-path,
+ * by the Ingress whose locations' cookies are too narrow: each location then
+ * gives its cookie its own path as Path (`$location_path`, the path as
+ * written), and a cookie set under one location does not cover another
+ * location of the host, so a request there comes without it and the balancer
+ * picks a pod afresh and sets another cookie. Ingresses of one host are
+ * merged into one server, so their locations are taken together; a cookie is
+ * not sent to another host. A regular expression as the Path is
+ * nginx-regex-path-without-cookie-path's. Where the Ingresses of the upstream
+ * set session-cookie-path alike, the per-Ingress check compares that Path
+ * with their paths; where they differ, `nginxPathOrderDependent` tells.
  */
-function nginxLocationsApart(inventory: Inventory): LocationsApart[] {
+function nginxLocationsApart(upstreams: readonly NginxCookieUpstream[]): LocationsApart[] {
   const out: LocationsApart[] = [];
-  for (const [k, group] of byHost(inventory.ingresses)) {
-    const host = k.slice(k.indexOf('|') + 1);
-    const regexHost = group.some(other => nginxPathsAreRegex(annotationsOf(other.obj)));
-    // Service (namespace/name) -> its cookie locations on the host
-    const byService = new Map<string, NginxCookieLocation[]>();
-    for (const ing of group) {
-      const annotations = annotationsOf(ing.obj);
-      const servers = inventory.serversOf(ing.obj)?.fronts;
-      if (annotations[A.affinity] !== NGINX_AFFINITY_COOKIE || (servers !== undefined && !servers.includes('ingress-nginx'))
-        || nginxClusterIpUpstream(ing.obj) !== undefined || isNginxTrue(annotations[NGINX_CANARY_ANNOTATION])) {
-        continue;
-      }
-      // A value the annotation's validator drops is not used: the location's own path is.
-      const setting = annotations[A.path] ?? '';
-      const given = setting !== '' && NGINX_COOKIE_PATH_PATTERN.test(setting);
-      for (const rule of asArray(ing.obj.spec?.rules).filter(isObject)) {
-        if ((typeof rule.host === 'string' ? rule.host : '') !== host) {
-          continue;
-        }
-        for (const p of asArray(rule.http?.paths).filter(isObject)) {
-          const service = p.backend?.service?.name ?? p.backend?.serviceName;
-          if (typeof service !== 'string') {
-            continue;
-          }
-          const path = typeof p.path === 'string' && p.path !== '' ? p.path : '/';
-          const routed = nginxRoutedPath(path, p.pathType, regexHost);
-          const own = routed.regex ? undefined : path;
-          const written = given ? setting : own;
-          // A Path not starting with '/' is replaced by the browser's default, which is not guessed at.
-          const cookiePath = written !== undefined && isCookiePath(written) ? written : undefined;
-          const key = `${namespaceOf(ing.obj)}/${service}`;
-          byService.set(key, [...(byService.get(key) ?? []), { ingress: ing, path, routed, cookiePath, given }]);
-        }
-      }
+  for (const u of upstreams) {
+    if ([...u.settings.values()].some(s => s !== '')) {
+      continue;
     }
-    for (const [key, locations] of byService) {
-      // Ingress -> its cookie Paths -> the other locations they do not cover
-      const apart = new Map<Doc, Map<string, { cookiePath: string; given: boolean; missed: string[] }>>();
+    for (const host of new Set(u.locations.map(l => l.host))) {
+      const locations = u.locations.filter(l => l.host === host);
+      // Ingress -> the Paths its locations set -> the other locations they do not cover
+      const apart = new Map<Doc, Map<string, { cookiePath: string; missed: string[] }>>();
       for (const s of locations) {
-        if (s.cookiePath === undefined) {
+        if (s.routed.regex || !isCookiePath(s.path)) {
           continue;
         }
         for (const r of locations) {
-          // The same location (ingress-nginx keeps one of the same path), or a given Path over its own Ingress's paths, told above.
-          if (r.path === s.path || (s.given && r.ingress === s.ingress) || nginxCookiePathCovers(s.cookiePath, r.routed)) {
+          // The same location: ingress-nginx keeps one of the same path.
+          if (r.path === s.path || nginxCookiePathCovers(s.path, r.routed)) {
             continue;
           }
           const paths = apart.get(s.ingress) ?? new Map();
-          const entry = paths.get(s.cookiePath) ?? { cookiePath: s.cookiePath, given: s.given, missed: [] };
+          const entry = paths.get(s.path) ?? { cookiePath: s.path, missed: [] };
           const shown = `${JSON.stringify(r.path)}${r.routed.regex ? ' (a regular expression)' : ''}${r.ingress === s.ingress ? '' : ` (Ingress ${nameOf(r.ingress.obj)})`}`;
           entry.missed = [...new Set([...entry.missed, shown])];
-          paths.set(s.cookiePath, entry);
+          paths.set(s.path, entry);
           apart.set(s.ingress, paths);
         }
       }
-      const service = key.slice(key.indexOf('/') + 1);
       for (const [ing, paths] of apart) {
         const shown = [...new Set(locations.map(l => `${JSON.stringify(l.path)}${l.ingress === ing ? '' : ` (Ingress ${nameOf(l.ingress.obj)})`}`))];
-        const setters = [...paths.values()];
-        out.push({ ingress: ing, host, service, locations: shown, given: setters[0].given, setters });
+        out.push({ ingress: ing, host, service: u.service, locations: shown, setters: [...paths.values()] });
       }
     }
   }
