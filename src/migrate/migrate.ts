@@ -13,7 +13,7 @@ import { HTTPROUTE_TARGETS, TARGETS } from './targets';
 import { topLevelAlternatives } from '../facts/cookie';
 import { ENVOY_POLICY_TARGET_GROUP } from '../facts/envoy-gateway';
 import { LIFETIME_PERMANENT, LIFETIME_SESSION, gatewayDuration } from '../facts/gateway-api';
-import { NGINX_AFFINITY_ANNOTATIONS as A, NGINX_ANNOTATION_PREFIX, NGINX_REGEX_ANNOTATIONS, nginxCookiePathCovers, nginxRoutedPath } from '../facts/ingress-nginx';
+import { NGINX_AFFINITY_ANNOTATIONS as A, NGINX_ANNOTATION_PREFIX, NGINX_COOKIE_PATH_PATTERN, NGINX_REGEX_ANNOTATIONS, nginxCookiePathCovers, nginxRoutedPath } from '../facts/ingress-nginx';
 import { serviceFqdn } from '../facts/istio';
 import { traefikSameSite } from '../facts/traefik-crd';
 
@@ -1138,6 +1138,66 @@ function shareHosts(mains: readonly SourceIngress[]): void {
   }
 }
 
+/**
+ * ingress-nginx keeps one cookie Path per upstream (a Service and port of a
+ * namespace): each Ingress with `affinity: cookie` writes its
+ * session-cookie-path, or none, into the upstream of each of its locations,
+ * and the one it reads last (the most recently created; of equal creation
+ * times, the first by namespace/name) gives the Path of every location of
+ * that Service, on every host, or, when it has none, lets each location set
+ * its own path (controller.go getBackendServers, sticky.lua). The output
+ * writes each Ingress's Path as given. Where the Ingresses of one Service
+ * set session-cookie-path differently (a value and another, or a value and
+ * none), which Path ingress-nginx used is not known from the manifests: each
+ * of those Ingresses' session-cookie-path line is approximated and says so.
+ */
+function pathsOfOneService(mains: ReadonlyArray<{ ingress: SourceIngress; notes: Notes }>): void {
+  // namespace/Service/port -> each Ingress reaching it, with its session-cookie-path as ingress-nginx takes it ('' for none)
+  const byUpstream = new Map<string, Map<{ ingress: SourceIngress; notes: Notes }, string>>();
+  for (const m of mains) {
+    const cookie = m.ingress.cookie;
+    if (cookie === undefined) {
+      continue;
+    }
+    // A value ingress-nginx's validator drops leaves the Path empty, as none does.
+    const setting = cookie.path !== undefined && NGINX_COOKIE_PATH_PATTERN.test(cookie.path) ? cookie.path : '';
+    for (const p of m.ingress.hosts.flatMap(h => h.paths).filter(x => !withoutAffinity(x))) {
+      for (const b of p.backends) {
+        const k = `${m.ingress.namespace}/${b.service}/${b.port ?? JSON.stringify(b.portName ?? '')}`;
+        const group = byUpstream.get(k) ?? new Map();
+        group.set(m, setting);
+        byUpstream.set(k, group);
+      }
+    }
+  }
+  // Each Ingress -> the Services whose Ingresses disagree, in words
+  const told = new Map<{ ingress: SourceIngress; notes: Notes }, string[]>();
+  for (const [k, group] of byUpstream) {
+    if (new Set(group.values()).size < 2) {
+      continue;
+    }
+    const [, service, port] = k.split('/');
+    const values = [...group].map(([m, setting]) => `${m.ingress.name} (${setting === '' ? 'not set' : JSON.stringify(setting)})`);
+    for (const m of group.keys()) {
+      told.set(m, [...(told.get(m) ?? []), `Ingresses ${values.join(', ')} reach Service ${service} port ${port} and set session-cookie-path differently`]);
+    }
+  }
+  for (const [m, services] of told) {
+    const why = `; but ${services.join('; ')}: ingress-nginx gave every location of such a Service, on every host, the Path of the Ingress it read last (by creation order, which the manifests do not fix), `
+      + 'or each location its own path when that Ingress had none, so which Path the source used is not known; the output keeps each Ingress\'s own';
+    const list = m.notes.list;
+    if (!list.some(n => n.subject === A.path)) {
+      m.notes.add(A.path, approximated('not set: written with each location\'s own path as Path, or a target default that is the same'));
+    }
+    // A Path written (carried, or already approximated) is approximated; one the target drops stays dropped.
+    list.forEach((n, i) => {
+      if (n.subject === A.path && n.fate !== MigrationFate.DROPPED) {
+        list[i] = { ...n, fate: MigrationFate.APPROXIMATED, detail: `${n.detail}${why}` };
+      }
+    });
+  }
+}
+
 /** What each target writes for a host's fallback `/`. */
 const FALLBACK_ROUTE: { readonly [t in MigrationTarget]: string } = {
   [MigrationTarget.GATEWAY_API]: 'a rule for / in the host\'s HTTPRoute',
@@ -1334,6 +1394,7 @@ export function migrateDocs(docs: readonly SourceDoc[], options: MigrationOption
     }
   }
   splitSharedCookies(ctx);
+  pathsOfOneService(mains.filter(m => cookieSetNowhere(m.ingress) === undefined));
   const notes = [
     ...ignored.map(i => ({ index: i.index, notes: [i.note] })),
     ...[...mains, ...canaries].map(m => ({ index: m.index, notes: m.notes.list })),

@@ -693,6 +693,50 @@ describe('a session-cookie-path that does not cover every location', () => {
     expect(pathNotes(MigrationTarget.TRAEFIK, one)).toEqual(['carried: not set: ingress-nginx scopes the cookie to the location\'s path, /grafana; written as IngressRoute sticky.cookie path /grafana']);
   });
 
+  describe('Ingresses of one Service that set session-cookie-path differently', () => {
+    /** An Ingress with cookie affinity to Service web port 80 on app.example.com, with session-cookie-path when given. */
+    const web = (name: string, cookiePath: string | undefined, location: string) => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name, namespace: 'web', annotations: { [`${A}affinity`]: 'cookie', ...(cookiePath === undefined ? {} : { [`${A}session-cookie-path`]: cookiePath }) } },
+      spec: { ingressClassName: 'nginx', rules: [{ host: 'app.example.com', http: { paths: [{ path: location, pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] },
+    });
+    const pathLines = (target: MigrationTarget, ...ingresses: any[]) => AffinityMigration.migrate(ingresses, { target, gateway: 'public' }).notes
+      .filter(n => n.subject === `${A}session-cookie-path`).map(n => [n.ingress, n.fate, n.detail]);
+    const why = '; but Ingresses web-api ("/"), web (not set) reach Service web port 80 and set session-cookie-path differently: '
+      + 'ingress-nginx gave every location of such a Service, on every host, the Path of the Ingress it read last (by creation order, which the manifests do not fix), '
+      + 'or each location its own path when that Ingress had none, so which Path the source used is not known; the output keeps each Ingress\'s own';
+
+    test('GIVEN web-api (/api, session-cookie-path "/") and web (/, none) WHEN --to traefik THEN each Ingress\'s line is approximated, saying what it wrote, not carried', () => {
+      const result = AffinityMigration.migrate([web('web-api', '/', '/api'), web('web', undefined, '/')], { target: MigrationTarget.TRAEFIK });
+      expect(result.notes.filter(n => n.subject === `${A}session-cookie-path`).map(n => [n.ingress, n.fate, n.detail])).toEqual([
+        ['web/web-api', MigrationFate.APPROXIMATED, `IngressRoute sticky.cookie path /${why}`],
+        ['web/web', MigrationFate.APPROXIMATED, `not set: written with each location's own path as Path, or a target default that is the same${why}`],
+      ]);
+      // AND the output is not called exact
+      expect(result.exact).toBe(false);
+    });
+
+    test('GIVEN a one-cookie-per-Service target (istio) THEN approximated too', () => {
+      expect(pathLines(MigrationTarget.ISTIO, web('web-api', '/', '/api'), web('web', undefined, '/')).map(l => [l[0], l[1]])).toEqual([
+        ['web/web-api', MigrationFate.APPROXIMATED],
+        ['web/web', MigrationFate.APPROXIMATED],
+      ]);
+    });
+
+    test('GIVEN the same session-cookie-path on both, or another Service, THEN carried as before', () => {
+      expect(pathLines(MigrationTarget.TRAEFIK, web('web-api', '/', '/api'), web('web', '/', '/'))).toEqual([
+        ['web/web-api', MigrationFate.CARRIED, 'IngressRoute sticky.cookie path /'],
+        ['web/web', MigrationFate.CARRIED, 'IngressRoute sticky.cookie path /'],
+      ]);
+      const other = web('web', undefined, '/');
+      other.spec.rules[0].http.paths[0].backend.service.name = 'other';
+      expect(pathLines(MigrationTarget.TRAEFIK, web('web-api', '/', '/api'), other)).toEqual([
+        ['web/web-api', MigrationFate.CARRIED, 'IngressRoute sticky.cookie path /'],
+      ]);
+    });
+  });
+
   test('GIVEN the gateway-api target at v1.6.1 WHEN migrated THEN still dropped: no cookie path is written at all', () => {
     expect(pathNotes(MigrationTarget.GATEWAY_API, shop('/shop'))).toEqual([expect.stringMatching(/^dropped: sessionPersistence has no cookie path at v1\.6\.1/)]);
   });
