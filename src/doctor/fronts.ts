@@ -53,6 +53,26 @@ export interface FrontReach {
   readonly bypassesVirtualIp?: boolean;
   /** The front object, for messages ("Ingress web", "HTTPRoute shop"). */
   readonly via: string;
+  /**
+   * Which part of a route this reach is, when the route sends different
+   * paths to the Service with different settings ("rule 2 (PathPrefix /)"):
+   * a route pins a Service only when every part of it that reaches the
+   * Service does; undefined for the route as a whole.
+   */
+  readonly path?: string;
+  /**
+   * For a policy attached to a route (not the Service): that route, whose
+   * every path the policy's affinity pins.
+   */
+  readonly route?: Manifest;
+  /**
+   * For a policy on the Service that only some kinds of route read (a
+   * gateway's backend policy, which no Ingress controller reads): those
+   * kinds. The policy pins the routes of those kinds and no other; with
+   * routes to the Service among the manifests and none of those kinds, it
+   * pins nobody. Undefined when it may pin every way in (a mesh's policy).
+   */
+  readonly coversRouteKinds?: readonly string[];
 }
 
 /** Why a front's affinity setting pins nobody to a pod, and the change that would make it pin. */

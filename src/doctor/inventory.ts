@@ -148,6 +148,14 @@ const SERVICE_SETTINGS_OF_A_CONTROLLER = new Set(['traefik', 'haproxy', 'gke-ing
 const ROUTE_KINDS = new Set(['Ingress', 'HTTPRoute', 'GRPCRoute', 'IngressRoute', 'HTTPProxy', 'VirtualServer', 'VirtualServerRoute']);
 
 /**
+ * The routes named when they reach pods that keep sessions without pinning
+ * users while other routes (or paths) to the Service do: Ingresses and
+ * Gateway API routes. (An IngressRoute, HTTPProxy or VirtualServer is not
+ * named: its detector does not tell its paths apart.)
+ */
+const NAMED_WHEN_UNPINNED = new Set(['Ingress', 'HTTPRoute', 'GRPCRoute']);
+
+/**
  * The kinds of route other than Ingresses that read an ingress controller's
  * Service setting: Kong's Gateway reads the upstream policy named on the
  * Service for its Gateway API routes. Traefik's IngressRoutes and Gateway API
@@ -381,32 +389,59 @@ export class Inventory {
    * The objects that route to a Service (Ingresses, Gateway API routes,
    * IngressRoutes, HTTPProxies, VirtualServers), as "Ingress web", split by
    * whether some affinity setting the doctor counts pins the clients that
-   * come through them: the route's own, or a Service setting the route's
-   * controller reads. Only Ingresses are listed as unpinned, and none when a
-   * policy (a mesh's, a gateway's) reaches the Service.
+   * come through them: the route's own, a Service setting the route's
+   * controller reads, a policy attached to the route, or a gateway's policy
+   * on the Service for the kinds of route it covers. A route whose paths to
+   * the Service differ (the rules of an HTTPRoute) is judged per path: one
+   * pinned path does not pin the others, and a route pinned on some paths
+   * only is named per path ("HTTPRoute web rule 2 (PathPrefix /)"). Only
+   * Ingresses and Gateway API routes are listed as unpinned, and none when a
+   * policy that may cover any way in (a mesh's) reaches the Service.
    */
   public routesByAffinity(service: Doc): { readonly pinned: string[]; readonly unpinned: string[] } {
     const reaches = this.frontsOf(service);
-    const applying = reaches.filter(r => r.affinity !== undefined && this.affinityIgnoredBy(r, service) === undefined);
+    const counted = (r: Reach) => r.affinity !== undefined && this.affinityIgnoredBy(r, service) === undefined;
+    const applying = reaches.filter(counted);
     const pinned: string[] = [];
     const unpinned: string[] = [];
-    // A policy's reach (a mesh's, a gateway's backend policy) may cover routes the doctor cannot
-    // relate it to; then no route is said to be unpinned.
-    if (applying.some(r => r.obj !== service.obj && !ROUTE_KINDS.has(String(r.obj.kind)))) {
+    // A policy's reach that may cover routes the doctor cannot relate it to (a mesh's): then no
+    // route is said to be unpinned.
+    const anyWayIn = (r: Reach) => r.obj !== service.obj && !ROUTE_KINDS.has(String(r.obj.kind))
+      && r.route === undefined && r.coversRouteKinds === undefined;
+    if (applying.some(anyWayIn)) {
       return { pinned, unpinned };
     }
     // A canary Ingress takes its affinity from its main Ingress.
     const routes = [...new Set(reaches.map(r => r.obj))]
       .filter(o => ROUTE_KINDS.has(String(o.kind)) && annotationsOf(o)[NGINX_CANARY_ANNOTATION] !== 'true');
     for (const route of routes) {
-      // The route's own setting, or a Service setting of the controller that may carry the route.
-      const pins = applying.some(r => r.obj === route || (r.obj === service.obj && this.readsServiceSettingOf(r.front, route)));
-      // Only an Ingress is said to be unpinned: a Gateway API route may be pinned by a policy on its
-      // Gateway, which no reach of the Service shows.
-      if (pins) {
-        pinned.push(`${route.kind} ${nameOf(route)}`);
-      } else if (route.kind === 'Ingress') {
-        unpinned.push(`${route.kind} ${nameOf(route)}`);
+      const own = reaches.filter(r => r.obj === route);
+      const paths = [...new Set(own.map(r => r.path))];
+      const pinnedPaths: Array<string | undefined> = [];
+      const unpinnedPaths: Array<string | undefined> = [];
+      for (const path of paths) {
+        const here = own.filter(r => r.path === path);
+        const pins = here.some(counted)
+          // A Service setting of the controller that may carry the route.
+          || applying.some(r => r.obj === service.obj && this.readsServiceSettingOf(r.front, route))
+          // A policy attached to this route.
+          || applying.some(r => r.route === route)
+          // A gateway's policy on the Service for routes of this kind, unless the path's own setting
+          // of the same front, which wins over it, pins nobody (a route rule's header session over an
+          // XBackendTrafficPolicy's cookie).
+          || applying.some(r => r.coversRouteKinds?.includes(String(route.kind)) && !here.some(o => o.affinity !== undefined && o.front === r.front));
+        (pins ? pinnedPaths : unpinnedPaths).push(path);
+      }
+      const name = `${route.kind} ${nameOf(route)}`;
+      const inWords = (some: Array<string | undefined>) => some.length === paths.length ? [name] : some.map(p => (p === undefined ? name : `${name} ${p}`));
+      if (pinnedPaths.length > 0) {
+        pinned.push(...inWords(pinnedPaths));
+      }
+      // Only an Ingress or a Gateway API route is said to be unpinned. (A Gateway API route could be
+      // pinned by a policy on its Gateway, which no reach of the Service shows; the doctor takes a
+      // route with no setting it can see for unpinned, as it does for a lone route.)
+      if (unpinnedPaths.length > 0 && NAMED_WHEN_UNPINNED.has(String(route.kind))) {
+        unpinned.push(...inWords(unpinnedPaths));
       }
     }
     return { pinned, unpinned };
@@ -457,7 +492,25 @@ export class Inventory {
 
   /** Why a reach's affinity setting pins nobody's traffic, or undefined when it may. */
   private affinityIgnoredBy(reach: Reach, service: Doc): string | undefined {
-    return this.notReadBy(reach, service) ?? reach.notCounted?.why;
+    return this.notReadBy(reach, service) ?? this.notCoveringAnyRoute(reach, service) ?? reach.notCounted?.why;
+  }
+
+  /**
+   * Why a policy that only some kinds of route read (a gateway's backend
+   * policy on the Service) pins nobody: the manifests hold routes to the
+   * Service, and none of those kinds; undefined otherwise.
+   */
+  private notCoveringAnyRoute(reach: Reach, service: Doc): string | undefined {
+    const kinds = reach.coversRouteKinds;
+    if (kinds === undefined) {
+      return undefined;
+    }
+    const routes = [...new Set(this.frontsOf(service).map(r => r.obj))].filter(o => ROUTE_KINDS.has(String(o.kind)));
+    if (routes.length === 0 || routes.some(route => kinds.includes(String(route.kind)))) {
+      return undefined;
+    }
+    const names = routes.map(route => `${route.kind} ${nameOf(route)}`);
+    return `${reach.via} is read for Gateway API routes only (${kinds.filter(k => ROUTE_KINDS.has(k)).join(', ')}), and the only ${names.length > 1 ? 'routes' : 'route'} to the Service ${names.length > 1 ? 'are' : 'is'} ${names.join(', ')}`;
   }
 
   /** Why no controller that carries the traffic reads a reach's affinity setting, or undefined when one may. */

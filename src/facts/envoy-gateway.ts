@@ -1,6 +1,6 @@
 import { GATEWAY_API_GROUP, routeRuleBackends } from './gateway-api';
 import { listOf, manifestName } from './manifests';
-import type { FrontDetector, FrontReach } from '../doctor/fronts';
+import type { FrontDetector, FrontReach, NotCounted } from '../doctor/fronts';
 
 /**
  * What Envoy Gateway's BackendTrafficPolicy (gateway.envoyproxy.io/v1alpha1,
@@ -51,18 +51,47 @@ export const ENVOY_COOKIE_ATTRIBUTES = {
 
 /**
  * Envoy Gateway's BackendTrafficPolicy with a cookie hash pins a client to a
- * pod of every backend of the routes it targets.
+ * pod of every backend of the routes it targets, on every path of those
+ * routes, when it has a `ttl`: Envoy Gateway passes the `ttl` to Envoy's
+ * hash policy only when it is set (internal/xds/translator, buildConsistentHashPolicy),
+ * and Envoy generates the cookie only with a `ttl`, so without one a browser
+ * never gets the cookie and its requests go to any pod. A `Header` hash
+ * pins only the clients that send that header, which a browser does not on
+ * its own. Neither is counted; the finding says why.
  *
  * @see https://gateway.envoyproxy.io/docs/tasks/traffic/load-balancing/#cookie
+ * @see https://www.envoyproxy.io/docs/envoy/latest/api-v3/config/route/v3/route_components.proto#config-route-v3-routeaction-hashpolicy-cookie
  */
 export const ENVOY_GATEWAY_DETECTOR: FrontDetector = {
   front: 'envoy-gateway',
   kinds: ['BackendTrafficPolicy'],
   detect(policy, context) {
-    if (!String(policy.apiVersion ?? '').startsWith('gateway.envoyproxy.io/') || policy.spec?.loadBalancer?.consistentHash?.type !== 'Cookie') {
+    const hash = policy.spec?.loadBalancer?.consistentHash;
+    const type = hash?.type;
+    if (!String(policy.apiVersion ?? '').startsWith('gateway.envoyproxy.io/') || (type !== 'Cookie' && type !== 'Header')) {
       return [];
     }
     const via = `BackendTrafficPolicy ${manifestName(policy)}`;
+    let affinity: string;
+    let notCounted: NotCounted | undefined;
+    if (type === 'Cookie') {
+      affinity = `Envoy Gateway cookie hash on ${via}`;
+      const cookie = hash.cookie ?? {};
+      if (cookie.ttl === undefined || cookie.ttl === null) {
+        const name = typeof cookie.name === 'string' ? ` ${cookie.name}` : '';
+        notCounted = {
+          why: `${via} sets consistentHash.cookie without a ttl, so Envoy never sets the cookie${name} and only hashes one the browser already sends: requests without it go to any pod`,
+          fix: `set consistentHash.cookie.ttl on ${via} ("${ENVOY_SESSION_COOKIE_TTL}" for a session cookie), so that Envoy sets the cookie`,
+        };
+      }
+    } else {
+      affinity = `Envoy Gateway header hash on ${via}`;
+      const name = typeof hash.header?.name === 'string' ? ` ${hash.header.name}` : '';
+      notCounted = {
+        why: `${via} hashes on the request header${name}, which a browser does not send on its own: a browser's requests go to any pod`,
+        fix: `hash on a cookie instead: consistentHash type Cookie with a cookie.ttl on ${via}`,
+      };
+    }
     const refs = [...listOf(policy.spec.targetRefs), ...(typeof policy.spec.targetRef === 'object' && policy.spec.targetRef !== null ? [policy.spec.targetRef] : [])];
     const out: FrontReach[] = [];
     for (const ref of refs) {
@@ -72,7 +101,7 @@ export const ENVOY_GATEWAY_DETECTOR: FrontDetector = {
       const route = context.find(ref.kind, context.namespace, ref.name);
       for (const rule of listOf(route?.spec?.rules)) {
         for (const backend of routeRuleBackends(rule, context.namespace)) {
-          out.push({ ...backend, affinity: `Envoy Gateway cookie hash on ${via}`, bypassesVirtualIp: true, via });
+          out.push({ ...backend, affinity, bypassesVirtualIp: true, via, route, ...(notCounted !== undefined ? { notCounted } : {}) });
         }
       }
     }

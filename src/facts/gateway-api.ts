@@ -1,5 +1,5 @@
 import { groupOf, listOf, manifestName } from './manifests';
-import type { FrontDetector, FrontReach, Manifest } from '../doctor/fronts';
+import type { FrontDetector, FrontReach, Manifest, NotCounted } from '../doctor/fronts';
 
 /**
  * What the Gateway API's HTTPRoute and XBackendTrafficPolicy accept for
@@ -167,11 +167,68 @@ export function routeRuleBackends(rule: any, namespace: string): Array<{ namespa
 }
 
 /**
+ * `sessionPersistence.type` when left out: `Cookie` (the CRD's
+ * `+kubebuilder:default=Cookie`, v1.6.1 and main). The other value, `Header`,
+ * is a session the gateway hands out in a response header and finds again
+ * only in a request that carries that header back (GEP-1619): a browser
+ * never sends it on its own, so only a client written to (an API client, a
+ * page's script) is kept on its pod.
+ *
+ * @see https://gateway-api.sigs.k8s.io/geps/gep-1619/
+ */
+export const SESSION_PERSISTENCE_DEFAULT_TYPE = 'Cookie';
+
+/**
+ * Why a `sessionPersistence` keeps no browser on its pod, and what would:
+ * undefined for a cookie session (type `Cookie`, or no type). `where` names
+ * the object (and rule) that sets it.
+ */
+export function sessionPersistenceNotPinningBrowsers(sp: { [key: string]: any }, where: string): NotCounted | undefined {
+  const type = sp.type ?? SESSION_PERSISTENCE_DEFAULT_TYPE;
+  if (type === SESSION_PERSISTENCE_DEFAULT_TYPE) {
+    return undefined;
+  }
+  if (type !== 'Header') {
+    return {
+      why: `${where} sets sessionPersistence.type ${JSON.stringify(type)}, neither Cookie nor Header, which the CRD refuses`,
+      fix: `set sessionPersistence.type to Cookie on ${where}, or leave type out (Cookie is the default)`,
+    };
+  }
+  const name = typeof sp.sessionName === 'string' ? ` (${sp.sessionName})` : typeof sp.header?.name === 'string' ? ` (${sp.header.name})` : '';
+  return {
+    why: `${where} sets sessionPersistence.type Header: the gateway gives the session out in a response header${name} and keeps on one pod only the requests that send that header back, which a browser never does on its own, so a browser's requests go to any pod`,
+    fix: `set sessionPersistence.type to Cookie on ${where}, or leave type out (Cookie is the default), so that browsers carry the session back`,
+  };
+}
+
+/** The Gateway API route kinds a gateway's backend policy on a Service pins (no Ingress controller reads one). */
+export const GATEWAY_POLICY_COVERS: readonly string[] = GATEWAY_ROUTE_KINDS;
+
+/** A route rule in words, to tell the rules of one route apart: "rule 2 (PathPrefix /api)", "rule admin". */
+export function routeRuleInWords(rule: any, index: number, kind: string): string {
+  const name = typeof rule?.name === 'string' && rule.name !== '' ? `rule ${rule.name}` : `rule ${index + 1}`;
+  if (kind !== 'HTTPRoute') {
+    return name;
+  }
+  // A rule without matches matches PathPrefix / (the CRD's default), and so does a match without a path.
+  const matches = listOf(rule?.matches);
+  const paths = (matches.length === 0 ? [{}] : matches).map((m: any) => {
+    const path = m?.path ?? {};
+    return `${path.type ?? 'PathPrefix'} ${path.value ?? '/'}`;
+  });
+  return `${name} (${[...new Set(paths)].join(', ')})`;
+}
+
+/**
  * Every Gateway API implementation sends a route's traffic to the backend
  * Service's endpoints, not to its cluster IP: the Gateway picks the pod, so
  * ClientIP affinity on the Service is never applied. A rule's
- * `sessionPersistence`, or an XBackendTrafficPolicy's on the Service, pins a
- * client to a pod.
+ * `sessionPersistence`, or an XBackendTrafficPolicy's on the Service (for
+ * the Gateway API routes only, as no Ingress controller reads it), pins a
+ * browser to a pod when it is a cookie session; a header session pins only
+ * the clients that send the header back, which browsers do not. Each rule is
+ * its own path to the Service: a rule without persistence leaves the
+ * browsers on its paths spread over the pods, whatever the other rules do.
  *
  * @see https://gateway-api.sigs.k8s.io/geps/gep-1619/
  * @see https://gateway-api.sigs.k8s.io/reference/spec/#backendref
@@ -181,27 +238,47 @@ export const GATEWAY_API_DETECTOR: FrontDetector = {
   kinds: [...GATEWAY_ROUTE_KINDS, 'XBackendTrafficPolicy'],
   detect(obj: Manifest, context) {
     const via = `${obj.kind} ${manifestName(obj)}`;
+    const affinity = `Gateway API sessionPersistence on ${via}`;
     if (obj.kind === 'XBackendTrafficPolicy') {
       if (groupOf(obj) !== GATEWAY_API_EXPERIMENTAL_GROUP) {
         return [];
       }
-      if (typeof obj.spec?.sessionPersistence !== 'object' || obj.spec.sessionPersistence === null) {
+      const sp = obj.spec?.sessionPersistence;
+      if (typeof sp !== 'object' || sp === null) {
         return [];
       }
+      const notCounted = sessionPersistenceNotPinningBrowsers(sp, via);
       return listOf(obj.spec.targetRefs)
         .filter(ref => ref?.kind === 'Service' && typeof ref.name === 'string')
-        .map(ref => ({ namespace: context.namespace, name: ref.name, affinity: `Gateway API sessionPersistence on ${via}`, via }));
+        .map(ref => ({
+          namespace: context.namespace,
+          name: ref.name,
+          affinity,
+          coversRouteKinds: GATEWAY_POLICY_COVERS,
+          via,
+          ...(notCounted !== undefined ? { notCounted } : {}),
+        }));
     }
     if (groupOf(obj) !== GATEWAY_API_GROUP) {
       return [];
     }
     const out: FrontReach[] = [];
-    for (const rule of listOf(obj.spec?.rules)) {
-      const persistent = typeof rule?.sessionPersistence === 'object' && rule.sessionPersistence !== null;
+    listOf(obj.spec?.rules).forEach((rule, index) => {
+      const sp = rule?.sessionPersistence;
+      const persistent = typeof sp === 'object' && sp !== null;
+      const path = routeRuleInWords(rule, index, String(obj.kind));
+      const notCounted = persistent ? sessionPersistenceNotPinningBrowsers(sp, `${via} ${path}`) : undefined;
       for (const backend of routeRuleBackends(rule, context.namespace)) {
-        out.push({ ...backend, bypassesVirtualIp: true, via, ...(persistent ? { affinity: `Gateway API sessionPersistence on ${via}` } : {}) });
+        out.push({
+          ...backend,
+          bypassesVirtualIp: true,
+          via,
+          path,
+          ...(persistent ? { affinity } : {}),
+          ...(notCounted !== undefined ? { notCounted } : {}),
+        });
       }
-    }
+    });
     return out;
   },
 };

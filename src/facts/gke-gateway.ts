@@ -1,3 +1,4 @@
+import { GATEWAY_POLICY_COVERS } from './gateway-api';
 import { groupOf, manifestName } from './manifests';
 import type { FrontDetector } from '../doctor/fronts';
 
@@ -51,7 +52,16 @@ export const GKE_GATEWAY_UNSUPPORTED_AFFINITY_TYPES = ['HEADER_FIELD', 'HTTP_COO
  * NONE and the unsupported types give none. The routes to the Service are
  * read by the Gateway API detector.
  *
+ * The policy is read by the GKE Gateway controller only: it pins the
+ * traffic of Gateway API routes, not of a GKE Ingress (`gce`,
+ * `gce-internal`), whose affinity comes from a BackendConfig. And it applies
+ * to a Service of its own namespace only ("GCPBackendPolicy ... must exist in
+ * the same namespace as the target Service"): a `targetRef.namespace` naming
+ * another is not followed, so such a policy is not counted for that Service.
+ *
  * @see https://cloud.google.com/kubernetes-engine/docs/how-to/configure-gateway-resources#session_affinity
+ * @see https://cloud.google.com/kubernetes-engine/docs/how-to/configure-gateway-resources#limitations
+ * @see https://cloud.google.com/kubernetes-engine/docs/how-to/ingress-configuration#session_affinity
  */
 export const GKE_GATEWAY_DETECTOR: FrontDetector = {
   front: 'gke-gateway',
@@ -70,11 +80,17 @@ export const GKE_GATEWAY_DETECTOR: FrontDetector = {
     }
     const via = `${GCP_BACKEND_POLICY_KIND} ${manifestName(policy)}`;
     const what = type === GKE_GATEWAY_GENERATED_COOKIE ? 'GKE Gateway generated-cookie affinity' : `GKE Gateway ${type} affinity`;
-    return [{
-      namespace: typeof ref.namespace === 'string' ? ref.namespace : context.namespace,
-      name: ref.name,
-      affinity: `${what} on ${via}`,
-      via,
-    }];
+    const reach = { name: ref.name, affinity: `${what} on ${via}`, coversRouteKinds: GATEWAY_POLICY_COVERS, via };
+    if (typeof ref.namespace === 'string' && ref.namespace !== context.namespace) {
+      return [{
+        ...reach,
+        namespace: ref.namespace,
+        notCounted: {
+          why: `${via} is in namespace ${context.namespace} and names namespace ${ref.namespace} in its targetRef, but a GCPBackendPolicy applies only to a Service of its own namespace`,
+          fix: `move ${via} to namespace ${ref.namespace} (and drop targetRef.namespace)`,
+        },
+      }];
+    }
+    return [{ ...reach, namespace: context.namespace }];
   },
 };

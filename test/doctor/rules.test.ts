@@ -258,7 +258,7 @@ describe('cookie affinity in front of a Service', () => {
       apiVersion: 'gateway.envoyproxy.io/v1alpha1',
       kind: 'BackendTrafficPolicy',
       metadata: { name: 'grafana' },
-      spec: { targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'grafana' }], loadBalancer: { type: 'ConsistentHash', consistentHash: { type: 'Cookie', cookie: { name: 'g' } } } },
+      spec: { targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'grafana' }], loadBalancer: { type: 'ConsistentHash', consistentHash: { type: 'Cookie', cookie: { name: 'g', ttl: '0s' } } } },
     };
     expect(rulesOf([...round, route])).toEqual(['local-sessions-without-affinity']);
     expect(rulesOf([...round, route, policy])).toEqual([]);
@@ -557,10 +557,10 @@ describe('affinity settings for a controller that does not serve the Ingress', (
       'Service grafana spreads requests over the 4 pods of Deployment grafana, and Grafana keeps sessions in its database, here the default SQLite on each pod (no GF_DATABASE_TYPE of mysql or postgres); '
       + 'Ingress public keeps each user on one pod, but Ingress internal does not, so the users who come through it are logged out at random',
     ]);
-    // An HTTPRoute without sessionPersistence beside the sticky Ingress is not said to be unpinned: a
-    // policy on its Gateway may pin it, which no object reaching the Service shows
+    // An HTTPRoute without sessionPersistence beside the sticky Ingress is named too, as a lone one is
+    // an error: the doctor takes a route with no setting it can see for unpinned
     const httpRoute = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'grafana' }, spec: { rules: [{ backendRefs: [{ name: 'grafana', port: 3000 }] }] } };
-    expect(messageOf([...round, sticky, httpRoute])).toEqual([]);
+    expect(messageOf([...round, sticky, httpRoute])).toEqual([expect.stringContaining('Ingress public keeps each user on one pod, but HTTPRoute grafana does not')]);
     // Nor is anything when a mesh's policy reaches the Service
     const destinationRule = {
       apiVersion: 'networking.istio.io/v1',

@@ -58,6 +58,12 @@ function headlessFix(routes: string[]): string {
   return `Give ${routes.join(', ')} cookie affinity (nginx.ingress.kubernetes.io/affinity: cookie for an Ingress, sessionPersistence or the gateway's cookie policy for a route; ClientIP does nothing on a headless Service), or better, ${SHARED_STORE}.`;
 }
 
+/** The fix for routes (or a route's paths) that pin nobody beside others that do: ClientIP would do nothing behind them. */
+function unpinnedRoutesFix(routes: string[]): string | undefined {
+  return routes.length === 0 ? undefined
+    : `Give ${routes.join(', ')} cookie affinity too (nginx.ingress.kubernetes.io/affinity: cookie for an Ingress; sessionPersistence of type Cookie on every rule, or the gateway's cookie policy, for a route), or better, ${SHARED_STORE}.`;
+}
+
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
@@ -87,9 +93,12 @@ export const sessionsLostRoundRobin: Rule = {
       const spreads = headlessRoutes === undefined
         ? `${describe(svc)} spreads requests`
         : `${headlessRoutes.join(', ')} ${headlessRoutes.length > 1 ? 'spread' : 'spreads'} the requests for headless ${describe(svc)}`;
-      if (inventory.cookieAffinityFor(svc) !== undefined) {
-        // Pinned through some routes: the users of the others are not.
-        const { pinned, unpinned: unpinnedRoutes } = inventory.routesByAffinity(svc);
+      // Pinned through some routes: the users of the others are not. An affinity setting that pins
+      // none of the routes the manifests show (an XBackendTrafficPolicy's cookie under a route rule's
+      // header session, which wins over it) is judged as no affinity.
+      const byAffinity = inventory.cookieAffinityFor(svc) !== undefined ? inventory.routesByAffinity(svc) : undefined;
+      if (byAffinity !== undefined && (byAffinity.pinned.length > 0 || byAffinity.unpinned.length === 0)) {
+        const { pinned, unpinned: unpinnedRoutes } = byAffinity;
         // A LoadBalancer Service (or one with external IPs) is a way in of its own, which no route's cookie pins.
         const direct = directEntry(svc);
         const unpinned = direct === undefined ? unpinnedRoutes : [...unpinnedRoutes, direct];
@@ -99,7 +108,8 @@ export const sessionsLostRoundRobin: Rule = {
           report(svc, `${spreads} over ${local.over}, and ${local.why}; `
             + `${pinned.join(', ')} ${pinned.length > 1 ? 'keep' : 'keeps'} each user on one pod, but ${unpinned.join(', ')} ${unpinned.length > 1 ? 'do' : 'does'} not, `
             + `so the users who come through ${unpinned.length > 1 ? 'them' : 'it'} are logged out at random${ignored.map(i => `. ${i}`).join('')}`,
-          uncountedFix(inventory, svc) ?? (unpinnedRoutes.length === 0 && direct !== undefined ? directEntryFix(svc, pinned) : undefined));
+          uncountedFix(inventory, svc)
+            ?? (unpinnedRoutes.length === 0 && direct !== undefined ? directEntryFix(svc, pinned) : unpinnedRoutesFix(unpinnedRoutes)));
         }
         continue;
       }
