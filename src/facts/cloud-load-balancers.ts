@@ -37,14 +37,55 @@ export const AWS_LB_TYPE_EXTERNAL = 'external';
 export const AWS_LB_TYPE_NLB_IP = 'nlb-ip';
 
 /**
- * `aws-load-balancer-type` value that the AWS in-tree cloud provider reads as
- * "create an NLB" (it creates a Classic ELB without it). The in-tree provider
- * does not read target-group attributes and ignores `sessionAffinity`
- * (kubernetes/kubernetes#94416).
+ * `aws-load-balancer-type` value that the AWS in-tree cloud provider
+ * (cloud-provider-aws, in or out of tree) reads as "create an NLB" (it
+ * creates a Classic ELB without it). Who makes the load balancer is not told
+ * by this value alone: since v2.5 the AWS Load Balancer Controller's Service
+ * webhook (`AWS_LBC_SERVICE_WEBHOOK`) gives every new LoadBalancer Service
+ * without a class its load balancer class, and the controller then takes the
+ * Service whatever this annotation says.
  *
  * @see https://github.com/kubernetes/kubernetes/issues/94416
  */
 export const AWS_LB_TYPE_IN_TREE_NLB = 'nlb';
+
+/**
+ * The AWS in-tree cloud provider refuses a LoadBalancer Service whose
+ * `sessionAffinity` is not None (EnsureLoadBalancer fails with "unsupported
+ * load balancer affinity: ClientIP", for a Classic ELB and an NLB alike), so
+ * it makes no load balancer for a ClientIP Service.
+ *
+ * @see https://github.com/kubernetes/cloud-provider-aws/blob/master/pkg/providers/v1/aws.go (EnsureLoadBalancer)
+ * @see https://github.com/kubernetes/kubernetes/issues/13892
+ */
+export const AWS_IN_TREE_REFUSED_AFFINITY_ERROR = 'unsupported load balancer affinity: ClientIP';
+
+/**
+ * The target-group attributes the in-tree provider's NLB reads from
+ * `aws-load-balancer-target-group-attributes`, from cloud-provider-aws v1.34:
+ * any other key (`stickiness.*` among them) fails its validation of the
+ * Service, and it makes no load balancer. Earlier versions read no
+ * target-group attributes.
+ *
+ * @see https://github.com/kubernetes/cloud-provider-aws/blob/master/pkg/providers/v1/aws_validations.go
+ */
+export const AWS_IN_TREE_TARGET_GROUP_ATTRIBUTES: readonly string[] = ['preserve_client_ip.enabled', 'proxy_protocol_v2.enabled'];
+
+/** The cloud-provider-aws version whose NLB first reads target-group attributes (`AWS_IN_TREE_TARGET_GROUP_ATTRIBUTES`). */
+export const AWS_IN_TREE_TARGET_GROUP_ATTRIBUTES_SINCE = 'v1.34';
+
+/**
+ * The AWS Load Balancer Controller's Service mutating webhook (v2.5 and
+ * later; Helm value `enableServiceMutatorWebhook`, true by default) sets
+ * `spec.loadBalancerClass: service.k8s.aws/nlb` on each LoadBalancer Service
+ * created without a class, so the controller, not the in-tree provider,
+ * makes its NLB, whatever `aws-load-balancer-type` says. It acts on creation
+ * only: an existing Service keeps its maker.
+ *
+ * @see https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/main/webhooks/core/service_mutator.go
+ * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/#legacy-cloud-provider
+ */
+export const AWS_LBC_SERVICE_WEBHOOK = 'enableServiceMutatorWebhook';
 
 /**
  * `spec.loadBalancerClass` that the AWS Load Balancer Controller (v2.4 and
@@ -197,7 +238,7 @@ export const CLOUD_AFFINITY_FACTS: Readonly<Record<'awsInTree' | 'awsNlb' | 'gcp
   awsInTree: {
     provider: 'AWS in-tree cloud provider (Classic ELB, or NLB with aws-load-balancer-type: nlb)',
     honoursSessionAffinity: false,
-    behaviour: 'ignores sessionAffinity and has no annotation for source-IP stickiness (kubernetes/kubernetes#94416)',
+    behaviour: `refuses sessionAffinity ClientIP ("${AWS_IN_TREE_REFUSED_AFFINITY_ERROR}") and makes no load balancer for such a Service; it has no annotation for source-IP stickiness (kubernetes/kubernetes#94416, kubernetes/kubernetes#13892)`,
   },
   awsNlb: {
     provider: 'AWS Load Balancer Controller (NLB)',

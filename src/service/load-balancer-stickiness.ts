@@ -4,6 +4,8 @@ import {
   AWS_LB_SCHEME_ANNOTATION,
   AWS_LB_TYPE_ANNOTATION,
   AWS_LB_TYPE_EXTERNAL,
+  AWS_LB_TYPE_IN_TREE_NLB,
+  AWS_LB_TYPE_NLB_IP,
   AWS_LBC_LOAD_BALANCER_CLASS,
   AWS_NLB_SOURCE_IP_STICKINESS,
   AWS_NLB_TARGET_TYPE_ANNOTATION,
@@ -104,8 +106,8 @@ const AWS_NLB_OPTION_TYPES: UntypedPropsRules = {
  * balancer a client stays on one pod only while the load balancer keeps it
  * on one node. GKE and AKS turn `sessionAffinity: ClientIP` into their load
  * balancer's own client-IP affinity; the AWS Load Balancer Controller does
- * not and needs target-group attributes; the AWS in-tree provider cannot do
- * it at all. Each factory renders exactly what its controller needs, and
+ * not and needs target-group attributes; the AWS in-tree provider refuses a
+ * ClientIP Service and makes no load balancer for it. Each factory renders exactly what its controller needs, and
  * nothing where the provider already follows `sessionAffinity`, so the
  * choice is written down and tested either way.
  *
@@ -207,8 +209,18 @@ class AwsNlbStickiness extends LoadBalancerStickiness {
 
     const lbType = annotations[AWS_LB_TYPE_ANNOTATION];
     if (lbType !== undefined && lbType !== AWS_LB_TYPE_EXTERNAL) {
+      // The in-tree provider (type nlb) refuses sessionAffinity ClientIP; the controller's Service webhook
+      // (v2.5+) may give a classless Service to the controller at creation, so 'nlb' leaves the maker unknown.
+      const how = this.options.useLoadBalancerClass ? `spec.loadBalancerClass ${AWS_LBC_LOAD_BALANCER_CLASS}` : `'${AWS_LB_TYPE_EXTERNAL}'`;
+      const why = lbType === AWS_LB_TYPE_IN_TREE_NLB
+        ? `: '${AWS_LB_TYPE_IN_TREE_NLB}' names the in-tree provider's NLB, and the in-tree provider refuses sessionAffinity ClientIP and makes no load balancer`
+          + (this.options.useLoadBalancerClass ? '; remove it so that the Service names one maker'
+            : '; the controller would take the Service only if its Service webhook gave it its class when it was created')
+        : lbType === AWS_LB_TYPE_NLB_IP
+          ? `: '${AWS_LB_TYPE_NLB_IP}' makes the controller register pod IPs whatever targetType says (set targetType: AwsNlbTargetType.IP instead)`
+          : '';
       throw propError(service, 'metadata.annotations', `${AWS_LB_TYPE_ANNOTATION}: ${lbType}`,
-        `must be absent or '${AWS_LB_TYPE_EXTERNAL}' with LoadBalancerStickiness.awsNlb(): only the AWS Load Balancer Controller reads target-group stickiness, and it takes the Service only when this is '${AWS_LB_TYPE_EXTERNAL}' or spec.loadBalancerClass is ${AWS_LBC_LOAD_BALANCER_CLASS}`);
+        `must be absent or '${AWS_LB_TYPE_EXTERNAL}' with LoadBalancerStickiness.awsNlb(), which gives the Service to the AWS Load Balancer Controller (the only one that reads target-group stickiness) by ${how}${why}`);
     }
     if (!this.options.useLoadBalancerClass) {
       rendered[AWS_LB_TYPE_ANNOTATION] = AWS_LB_TYPE_EXTERNAL;

@@ -333,6 +333,21 @@ export const CASES: RuleCase[] = [
     })],
   },
   {
+    rule: 'aws-nlb-stickiness-depends-on-webhook',
+    trigger: [service('app', { ...CLIENT_IP, type: 'LoadBalancer', externalTrafficPolicy: 'Local' }, {
+      'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb',
+      'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes': 'stickiness.enabled=true,stickiness.type=source_ip',
+    })],
+    message: 'Service app: ClientIP affinity with source-IP stickiness in service.beta.kubernetes.io/aws-load-balancer-target-group-attributes, but no load balancer class and service.beta.kubernetes.io/aws-load-balancer-type: nlb: '
+      + 'the stickiness holds only if the AWS Load Balancer Controller\'s Service webhook (v2.5 and later, on unless enableServiceMutatorWebhook is false) gave it the class service.k8s.aws/nlb when it was created; '
+      + 'if not, the in-tree cloud provider takes it and makes no load balancer at all, as it refuses sessionAffinity ClientIP ("unsupported load balancer affinity: ClientIP"), and from v1.34 the stickiness attributes too',
+    clean: [service('app', { ...CLIENT_IP, type: 'LoadBalancer', externalTrafficPolicy: 'Local' }, {
+      'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
+      'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'instance',
+      'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes': 'stickiness.enabled=true,stickiness.type=source_ip',
+    })],
+  },
+  {
     rule: 'aws-nlb-client-ip-without-stickiness',
     trigger: [service('app', { ...CLIENT_IP, type: 'LoadBalancer', externalTrafficPolicy: 'Local' }, { 'service.beta.kubernetes.io/aws-load-balancer-type': 'external', 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'instance' })],
     message: 'Service app: ClientIP affinity behind an AWS load balancer without the NLB\'s source-IP stickiness (stickiness.enabled=true,stickiness.type=source_ip in service.beta.kubernetes.io/aws-load-balancer-target-group-attributes): the load balancer moves a client between nodes, each with its own affinity table',

@@ -1147,33 +1147,53 @@ describe('a ClientIP Service behind an AWS NLB without source-IP stickiness', ()
   const localSessions = () => ({ ...workload('grafana', { replicas: 3 }), metadata: { name: 'grafana', annotations: { 'cdk8s-session-affinity.dev/local-sessions': 'true' } } });
   const findings = (manifests: Obj[]) => AffinityDoctor.check(manifests).filter(f => f.rule.startsWith('aws-nlb-'));
 
-  test('GIVEN Grafana on SQLite with 3 pods behind the in-tree NLB THEN an error (exit 1), with a fix that moves the Service to the AWS Load Balancer Controller', () => {
+  test('GIVEN Grafana on SQLite with 3 pods, aws-load-balancer-type nlb and no stickiness THEN an error (exit 1) that names both makers, with a fix that chooses the controller', () => {
     // GIVEN the reported setup
     const manifests = [grafana({ replicas: 3 }), nlb({ [TYPE]: 'nlb' })];
     // WHEN
     const found = findings(manifests);
-    // THEN one error, not the warning
+    // THEN one error, not the warning: either maker leaves users unpinned
     expect(found.map(f => [f.rule, f.severity])).toEqual([['aws-nlb-client-ip-spreads-sessions', Severity.ERROR]]);
-    expect(found[0].message).toBe('Service grafana: ClientIP affinity behind an NLB of the AWS in-tree cloud provider (service.beta.kubernetes.io/aws-load-balancer-type: nlb), which ignores sessionAffinity and reads no target-group attributes: '
-      + 'the load balancer moves a client between nodes, each with its own affinity table; Grafana keeps sessions in its database, here the default SQLite on each pod (no GF_DATABASE_TYPE of mysql or postgres), so users are spread over 3 pods and logged out at random');
-    // AND the fix is the controller's, with the keys it reads, not an annotation the in-tree provider ignores on its own
-    expect(found[0].fix).toBe('Hand Service grafana to the AWS Load Balancer Controller, the only one that reads target-group stickiness: service.beta.kubernetes.io/aws-load-balancer-type: external, '
-      + 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: instance (or ip), service.beta.kubernetes.io/aws-load-balancer-scheme: internet-facing for a public NLB (the controller makes internal ones by default) '
+    expect(found[0].message).toBe('Service grafana: ClientIP affinity without the NLB\'s source-IP stickiness (stickiness.enabled=true,stickiness.type=source_ip in service.beta.kubernetes.io/aws-load-balancer-target-group-attributes), '
+      + 'and no load balancer class with service.beta.kubernetes.io/aws-load-balancer-type: nlb: '
+      + 'if the AWS Load Balancer Controller\'s Service webhook (v2.5 and later, on unless enableServiceMutatorWebhook is false) gave it the class service.k8s.aws/nlb when it was created, the controller\'s NLB moves a client between nodes, each with its own affinity table; '
+      + 'if not, the in-tree cloud provider takes it and makes no load balancer at all, as it refuses sessionAffinity ClientIP ("unsupported load balancer affinity: ClientIP"); '
+      + 'Grafana keeps sessions in its database, here the default SQLite on each pod (no GF_DATABASE_TYPE of mysql or postgres), so users are spread over 3 pods and logged out at random');
+    // AND the fix chooses the controller at creation, with the keys it reads
+    expect(found[0].fix).toBe('Choose the AWS Load Balancer Controller, the only one that reads target-group stickiness, when Service grafana is created: '
+      + 'service.beta.kubernetes.io/aws-load-balancer-type: external with service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: instance (or ip), or spec.loadBalancerClass: service.k8s.aws/nlb, '
+      + 'service.beta.kubernetes.io/aws-load-balancer-scheme: internet-facing for a public NLB (the controller makes internal ones by default) '
       + 'and service.beta.kubernetes.io/aws-load-balancer-target-group-attributes: stickiness.enabled=true,stickiness.type=source_ip (LoadBalancerStickiness.awsNlb() writes them); '
-      + 'the type is read when the Service is created (changed later, the old load balancer is left behind), so recreate the Service; or better, keep sessions in a store every pod shares (Redis, a database; for Grafana, GF_DATABASE_TYPE mysql or postgres).');
+      + 'neither may change on an existing Service (a changed type leaves the old load balancer behind; the API server refuses a class set later), so recreate the Service; '
+      + 'or better, keep sessions in a store every pod shares (Redis, a database; for Grafana, GF_DATABASE_TYPE mysql or postgres).');
     expect(AffinityDoctor.check(manifests).some(f => f.severity === Severity.ERROR)).toBe(true);
-    // AND the same for pods annotated as keeping local sessions
+    // AND the same for pods annotated as keeping local sessions, and for a Service with no type annotation (the in-tree Classic ELB)
     expect(findings([localSessions(), nlb({ [TYPE]: 'nlb' })]).map(f => f.rule)).toEqual(['aws-nlb-client-ip-spreads-sessions']);
+    expect(findings([localSessions(), nlb({ [TARGET_TYPE]: 'instance' })]).map(f => f.rule)).toEqual(['aws-nlb-client-ip-spreads-sessions']);
   });
 
-  test('GIVEN the in-tree NLB with the target-group-attributes annotation THEN still found: the in-tree provider does not read it', () => {
-    const found = findings([grafana({ replicas: 3 }), nlb({ [TYPE]: 'nlb', [ATTRIBUTES]: STICKY })]);
-    expect(found.map(f => f.rule)).toEqual(['aws-nlb-client-ip-spreads-sessions']);
-    expect(found[0].message).toContain(`reads no target-group attributes (its ${ATTRIBUTES} is not read): `);
-    // AND with the controller's load balancer class it is the controller's NLB, which reads it
+  test('GIVEN aws-load-balancer-type nlb WITH the stickiness attributes THEN a warning, not an error: sticky if the controller\'s webhook took the Service, no load balancer if the in-tree provider did', () => {
+    // GIVEN the reviewed case: ClientIP, type nlb, source-IP stickiness, pods with local sessions
+    const manifests = [localSessions(), nlb({ [TYPE]: 'nlb', [ATTRIBUTES]: STICKY })];
+    // WHEN
+    const found = findings(manifests);
+    // THEN one warning that names both makers
+    expect(found.map(f => [f.rule, f.severity])).toEqual([['aws-nlb-stickiness-depends-on-webhook', Severity.WARNING]]);
+    expect(found[0].message).toBe('Service grafana: ClientIP affinity with source-IP stickiness in service.beta.kubernetes.io/aws-load-balancer-target-group-attributes, '
+      + 'but no load balancer class and service.beta.kubernetes.io/aws-load-balancer-type: nlb: '
+      + 'the stickiness holds only if the AWS Load Balancer Controller\'s Service webhook (v2.5 and later, on unless enableServiceMutatorWebhook is false) gave it the class service.k8s.aws/nlb when it was created; '
+      + 'if not, the in-tree cloud provider takes it and makes no load balancer at all, as it refuses sessionAffinity ClientIP ("unsupported load balancer affinity: ClientIP"), and from v1.34 the stickiness attributes too');
+    // AND the fix removes the doubt: the type external with a target type, or the controller's class
+    expect(found[0].fix).toMatch(/^Choose the AWS Load Balancer Controller when the Service is created: service\.beta\.kubernetes\.io\/aws-load-balancer-type: external with service\.beta\.kubernetes\.io\/aws-load-balancer-nlb-target-type: instance \(or ip\), or spec\.loadBalancerClass: service\.k8s\.aws\/nlb /);
+    expect(AffinityDoctor.check(manifests).some(f => f.severity === Severity.ERROR)).toBe(false);
+    // AND the same without local sessions (a missing load balancer is no matter of sessions)
+    expect(findings([workload('grafana', { replicas: 3 }), nlb({ [TYPE]: 'nlb', [ATTRIBUTES]: STICKY })]).map(f => f.rule)).toEqual(['aws-nlb-stickiness-depends-on-webhook']);
+    // AND with the controller's load balancer class, or the type external with a target type, or nlb-ip, it is the controller's NLB, which reads it: clean
     const classed = nlb({ [TYPE]: 'nlb', [ATTRIBUTES]: STICKY });
     classed.spec.loadBalancerClass = 'service.k8s.aws/nlb';
-    expect(findings([grafana({ replicas: 3 }), classed])).toEqual([]);
+    expect(findings([localSessions(), classed])).toEqual([]);
+    expect(findings([localSessions(), nlb({ [TYPE]: 'external', [TARGET_TYPE]: 'instance', [ATTRIBUTES]: STICKY })])).toEqual([]);
+    expect(findings([localSessions(), nlb({ [TYPE]: 'nlb-ip', [ATTRIBUTES]: STICKY })])).toEqual([]);
   });
 
   test('GIVEN the AWS Load Balancer Controller\'s NLB THEN an error with local sessions, a warning without; its stickiness annotation makes both clean', () => {
@@ -1188,10 +1208,10 @@ describe('a ClientIP Service behind an AWS NLB without source-IP stickiness', ()
     expect(findings([workload('grafana', { replicas: 3 }), nlb({ ...controller, [ATTRIBUTES]: STICKY })])).toEqual([]);
   });
 
-  test('GIVEN the in-tree NLB in front of pods that keep no sessions THEN a warning, with the in-tree fix', () => {
+  test('GIVEN aws-load-balancer-type nlb without stickiness in front of pods that keep no sessions THEN a warning, with the fix that chooses the controller', () => {
     const found = findings([workload('grafana', { replicas: 3 }), nlb({ [TYPE]: 'nlb' })]);
     expect(found.map(f => [f.rule, f.severity])).toEqual([['aws-nlb-client-ip-without-stickiness', Severity.WARNING]]);
-    expect(found[0].fix).toMatch(/^Hand Service grafana to the AWS Load Balancer Controller, .*so recreate the Service\.$/);
+    expect(found[0].fix).toMatch(/^Choose the AWS Load Balancer Controller, .*so recreate the Service\.$/);
   });
 });
 

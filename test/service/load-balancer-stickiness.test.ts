@@ -99,7 +99,14 @@ describe('LoadBalancerStickiness.awsNlb() (AWS Load Balancer Controller)', () =>
 
   test.each([
     ['the in-tree provider\'s nlb type', { [TYPE]: 'nlb' }, {},
-      "test/Grafana: 'metadata.annotations' (service.beta.kubernetes.io/aws-load-balancer-type: nlb) must be absent or 'external' with LoadBalancerStickiness.awsNlb(): only the AWS Load Balancer Controller reads target-group stickiness, and it takes the Service only when this is 'external' or spec.loadBalancerClass is service.k8s.aws/nlb"],
+      "test/Grafana: 'metadata.annotations' (service.beta.kubernetes.io/aws-load-balancer-type: nlb) must be absent or 'external' with LoadBalancerStickiness.awsNlb(), which gives the Service to the AWS Load Balancer Controller (the only one that reads target-group stickiness) by 'external': "
+        + "'nlb' names the in-tree provider's NLB, and the in-tree provider refuses sessionAffinity ClientIP and makes no load balancer; the controller would take the Service only if its Service webhook gave it its class when it was created"],
+    ['the in-tree provider\'s nlb type, with the load balancer class', { [TYPE]: 'nlb' }, { useLoadBalancerClass: true },
+      "test/Grafana: 'metadata.annotations' (service.beta.kubernetes.io/aws-load-balancer-type: nlb) must be absent or 'external' with LoadBalancerStickiness.awsNlb(), which gives the Service to the AWS Load Balancer Controller (the only one that reads target-group stickiness) by spec.loadBalancerClass service.k8s.aws/nlb: "
+        + "'nlb' names the in-tree provider's NLB, and the in-tree provider refuses sessionAffinity ClientIP and makes no load balancer; remove it so that the Service names one maker"],
+    ['the legacy nlb-ip type', { [TYPE]: 'nlb-ip' }, {},
+      "test/Grafana: 'metadata.annotations' (service.beta.kubernetes.io/aws-load-balancer-type: nlb-ip) must be absent or 'external' with LoadBalancerStickiness.awsNlb(), which gives the Service to the AWS Load Balancer Controller (the only one that reads target-group stickiness) by 'external': "
+        + "'nlb-ip' makes the controller register pod IPs whatever targetType says (set targetType: AwsNlbTargetType.IP instead)"],
     ['stickiness turned off', { [TG_ATTRIBUTES]: 'stickiness.enabled=false' }, {},
       "test/Grafana: 'metadata.annotations' (service.beta.kubernetes.io/aws-load-balancer-target-group-attributes: stickiness.enabled=false) must not turn off or change stickiness with LoadBalancerStickiness.awsNlb(), which sets stickiness.enabled=true,stickiness.type=source_ip"],
     ['a malformed attribute list', { [TG_ATTRIBUTES]: 'deregistration_delay.timeout_seconds' }, {},

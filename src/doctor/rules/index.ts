@@ -23,6 +23,7 @@ import { Rule } from './rule';
 import {
   affinityValueUnsupported,
   affinityWithoutProxy,
+  awsNlbStickinessDependsOnWebhook,
   clientIpSourceHidden,
   configIgnored,
   timeoutOutOfRange,
@@ -65,6 +66,7 @@ export const RULES: readonly Rule[] = [
   cookieAffinityWithoutIngressClass,
   clientIpBehindIngress,
   awsNlbWithoutStickiness,
+  awsNlbStickinessDependsOnWebhook,
   clientIpMultiPort,
   legacySessionSettings,
   grafanaDatabaseTypeUnknown,

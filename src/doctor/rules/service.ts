@@ -6,8 +6,13 @@ import {
   AWS_LB_SCHEME_INTERNET_FACING,
   AWS_LB_TYPE_ANNOTATION,
   AWS_LB_TYPE_EXTERNAL,
+  AWS_IN_TREE_REFUSED_AFFINITY_ERROR,
+  AWS_IN_TREE_TARGET_GROUP_ATTRIBUTES,
+  AWS_IN_TREE_TARGET_GROUP_ATTRIBUTES_SINCE,
   AWS_LB_TYPE_IN_TREE_NLB,
+  AWS_LB_TYPE_NLB_IP,
   AWS_LBC_LOAD_BALANCER_CLASS,
+  AWS_LBC_SERVICE_WEBHOOK,
   AWS_NLB_SOURCE_IP_STICKINESS,
   AWS_NLB_TARGET_TYPE_ANNOTATION,
   AWS_NLB_TARGET_TYPE_INSTANCE,
@@ -169,19 +174,37 @@ export function isAwsLoadBalancer(svc: Doc): boolean {
 }
 
 /**
- * Whether the AWS in-tree cloud provider makes the Service's NLB
- * (`aws-load-balancer-type: nlb`, without the AWS Load Balancer Controller's
- * load balancer class): it reads no target-group attributes, so nothing on
- * the Service makes that NLB sticky. The controller takes a Service only with
- * the type `external` or `nlb-ip`, or its load balancer class.
+ * Whether who makes the Service's load balancer depends on the AWS Load
+ * Balancer Controller's Service webhook: no load balancer class, and an
+ * `aws-load-balancer-type` the in-tree provider takes (`nlb`, or none). Where
+ * the webhook runs (controller v2.5 and later, `enableServiceMutatorWebhook`
+ * true by default), it gave the Service the controller's class when it was
+ * created, and the controller's NLB reads target-group stickiness; where it
+ * does not, the in-tree provider takes it, and refuses sessionAffinity
+ * ClientIP. The manifests cannot tell which. With `external` or `nlb-ip`
+ * the in-tree provider leaves the Service to the controller.
  *
- * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/ (aws-load-balancer-type)
- * @see https://cloud-provider-aws.sigs.k8s.io/service_controller/ (the in-tree provider's annotations: no target-group attributes)
+ * @see https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/main/webhooks/core/service_mutator.go
+ * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/nlb/ (aws-load-balancer-type)
  */
-export function isAwsInTreeNlb(svc: Doc): boolean {
-  return svc.obj.spec?.loadBalancerClass !== AWS_LBC_LOAD_BALANCER_CLASS
-    && annotationsOf(svc.obj)[AWS_LB_TYPE_ANNOTATION] === AWS_LB_TYPE_IN_TREE_NLB;
+export function awsMakerDependsOnWebhook(svc: Doc): boolean {
+  const cls = svc.obj.spec?.loadBalancerClass;
+  if (cls !== undefined && cls !== null && cls !== '') {
+    return false;
+  }
+  const type = annotationsOf(svc.obj)[AWS_LB_TYPE_ANNOTATION];
+  return type !== AWS_LB_TYPE_EXTERNAL && type !== AWS_LB_TYPE_NLB_IP;
 }
+
+/** The Service's `aws-load-balancer-type`, in words ("service.beta...type: nlb", or "no service.beta...type"). */
+function awsTypeInWords(svc: Doc): string {
+  const type = annotationsOf(svc.obj)[AWS_LB_TYPE_ANNOTATION];
+  return type === undefined ? `no ${AWS_LB_TYPE_ANNOTATION}` : `${AWS_LB_TYPE_ANNOTATION}: ${type}`;
+}
+
+/** The two outcomes of a Service whose maker depends on the webhook, in words, after "if". */
+const WEBHOOK_OR_IN_TREE = `the AWS Load Balancer Controller's Service webhook (v2.5 and later, on unless ${AWS_LBC_SERVICE_WEBHOOK} is false) gave it the class ${AWS_LBC_LOAD_BALANCER_CLASS} when it was created`;
+const IN_TREE_REFUSES = `the in-tree cloud provider takes it and makes no load balancer at all, as it refuses sessionAffinity ClientIP ("${AWS_IN_TREE_REFUSED_AFFINITY_ERROR}")`;
 
 function hasNlbSourceIpStickiness(svc: Doc): boolean {
   const value = annotationsOf(svc.obj)[AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION];
@@ -195,40 +218,71 @@ function hasNlbSourceIpStickiness(svc: Doc): boolean {
 
 const SOURCE_IP_STICKINESS = `${AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION}: ${formatAwsStringMap(AWS_NLB_SOURCE_IP_STICKINESS)}`;
 
+/** How to make the controller, not the webhook, decide: the keys, set when the Service is created. */
+const CHOOSE_CONTROLLER = `${AWS_LB_TYPE_ANNOTATION}: ${AWS_LB_TYPE_EXTERNAL} with ${AWS_NLB_TARGET_TYPE_ANNOTATION}: ${AWS_NLB_TARGET_TYPE_INSTANCE} (or ${AWS_NLB_TARGET_TYPE_IP}), or spec.loadBalancerClass: ${AWS_LBC_LOAD_BALANCER_CLASS}`;
+// The controller's docs: do not add or change the type on an existing Service (resources are left behind);
+// the API server does not let spec.loadBalancerClass be set or changed on an existing LoadBalancer Service.
+const ON_A_NEW_SERVICE = 'neither may change on an existing Service (a changed type leaves the old load balancer behind; the API server refuses a class set later), so recreate the Service';
+
+/** What the in-tree provider does instead, for the rationale of the rules on the controller's NLB. */
+export const AWS_NLB_ONLY_CONTROLLER = `Only the controller reads target-group stickiness; the in-tree cloud provider, which takes a Service with aws-load-balancer-type ${AWS_LB_TYPE_IN_TREE_NLB} (or none) and no class unless the controller's Service webhook gave it the controller's class when it was created, refuses sessionAffinity ClientIP and makes no load balancer at all.`;
+
 /**
  * The fix for an AWS load balancer that moves a client between nodes, for
  * either case: the AWS Load Balancer Controller reads target-group
- * stickiness from an annotation; the in-tree provider reads none, so the
- * Service must move to the controller first.
+ * stickiness from an annotation; a Service whose maker depends on the
+ * controller's webhook must choose the controller first.
  */
 export const AWS_NLB_STICKINESS_FIX = `With the AWS Load Balancer Controller (aws-load-balancer-type external or nlb-ip, or loadBalancerClass ${AWS_LBC_LOAD_BALANCER_CLASS}), add the annotation ${SOURCE_IP_STICKINESS} so the NLB keeps each client on one target; `
-  + `the in-tree provider (aws-load-balancer-type ${AWS_LB_TYPE_IN_TREE_NLB}) reads no target-group attributes: hand the Service to the controller with ${AWS_LB_TYPE_ANNOTATION}: ${AWS_LB_TYPE_EXTERNAL}, `
-  + `${AWS_NLB_TARGET_TYPE_ANNOTATION}: ${AWS_NLB_TARGET_TYPE_INSTANCE} (or ${AWS_NLB_TARGET_TYPE_IP}), ${AWS_LB_SCHEME_ANNOTATION}: ${AWS_LB_SCHEME_INTERNET_FACING} for a public NLB and that annotation (LoadBalancerStickiness.awsNlb() writes them), on a recreated Service.`;
+  + `a Service with aws-load-balancer-type ${AWS_LB_TYPE_IN_TREE_NLB} (or none) and no class is the controller's only if its Service webhook took it when it was created, else the in-tree provider's, which makes no load balancer for ClientIP: `
+  + `choose the controller (${CHOOSE_CONTROLLER}) and add ${AWS_LB_SCHEME_ANNOTATION}: ${AWS_LB_SCHEME_INTERNET_FACING} for a public NLB and that annotation (LoadBalancerStickiness.awsNlb() writes them), on a recreated Service.`;
 
 /**
  * Why a ClientIP Service's AWS load balancer moves its clients between
- * nodes, in words, with the fix for the in-tree provider's NLB (the rule's
- * own fix leads with the controller's annotation); undefined when it keeps
- * each client on one target (or is no AWS load balancer the manifests show).
+ * nodes, in words, with the fix where who makes it depends on the
+ * controller's webhook (the rule's own fix leads with the controller's
+ * annotation); undefined when it has source-IP stickiness (or is no AWS load
+ * balancer the manifests show).
  */
 export function awsLoadBalancerWithoutStickiness(svc: Doc): { why: string; fix?: string } | undefined {
-  if (!hasClientIpAffinity(svc) || serviceType(svc) !== 'LoadBalancer' || !isAwsLoadBalancer(svc)) {
+  if (!hasClientIpAffinity(svc) || serviceType(svc) !== 'LoadBalancer' || !isAwsLoadBalancer(svc) || hasNlbSourceIpStickiness(svc)) {
     return undefined;
   }
-  if (isAwsInTreeNlb(svc)) {
-    const ignored = annotationsOf(svc.obj)[AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION] !== undefined ? ` (its ${AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION} is not read)` : '';
+  if (awsMakerDependsOnWebhook(svc)) {
     return {
-      why: `ClientIP affinity behind an NLB of the AWS in-tree cloud provider (${AWS_LB_TYPE_ANNOTATION}: ${AWS_LB_TYPE_IN_TREE_NLB}), which ignores sessionAffinity and reads no target-group attributes${ignored}: the load balancer moves a client between nodes, each with its own affinity table`,
-      // The controller makes an internal NLB by default, and takes a Service's type only when it is created.
-      fix: `Hand ${describe(svc)} to the AWS Load Balancer Controller, the only one that reads target-group stickiness: ${AWS_LB_TYPE_ANNOTATION}: ${AWS_LB_TYPE_EXTERNAL}, `
-        + `${AWS_NLB_TARGET_TYPE_ANNOTATION}: ${AWS_NLB_TARGET_TYPE_INSTANCE} (or ${AWS_NLB_TARGET_TYPE_IP}), ${AWS_LB_SCHEME_ANNOTATION}: ${AWS_LB_SCHEME_INTERNET_FACING} for a public NLB (the controller makes internal ones by default) `
-        + `and ${SOURCE_IP_STICKINESS} (LoadBalancerStickiness.awsNlb() writes them); the type is read when the Service is created (changed later, the old load balancer is left behind), so recreate the Service.`,
+      why: `ClientIP affinity without the NLB's source-IP stickiness (${formatAwsStringMap(AWS_NLB_SOURCE_IP_STICKINESS)} in ${AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION}), and no load balancer class with ${awsTypeInWords(svc)}: `
+        + `if ${WEBHOOK_OR_IN_TREE}, the controller's NLB moves a client between nodes, each with its own affinity table; if not, ${IN_TREE_REFUSES}`,
+      fix: `Choose the AWS Load Balancer Controller, the only one that reads target-group stickiness, when ${describe(svc)} is created: ${CHOOSE_CONTROLLER}, `
+        + `${AWS_LB_SCHEME_ANNOTATION}: ${AWS_LB_SCHEME_INTERNET_FACING} for a public NLB (the controller makes internal ones by default) `
+        + `and ${SOURCE_IP_STICKINESS} (LoadBalancerStickiness.awsNlb() writes them); ${ON_A_NEW_SERVICE}.`,
     };
-  }
-  if (hasNlbSourceIpStickiness(svc)) {
-    return undefined;
   }
   return {
     why: `ClientIP affinity behind an AWS load balancer without the NLB's source-IP stickiness (${formatAwsStringMap(AWS_NLB_SOURCE_IP_STICKINESS)} in ${AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION}): the load balancer moves a client between nodes, each with its own affinity table`,
   };
 }
+
+/**
+ * A ClientIP Service with source-IP stickiness whose maker depends on the
+ * AWS Load Balancer Controller's Service webhook: sticky if the webhook took
+ * it, without any load balancer if the in-tree provider did.
+ *
+ * @see https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/main/webhooks/core/service_mutator.go
+ * @see https://github.com/kubernetes/cloud-provider-aws/blob/master/pkg/providers/v1/aws_validations.go (target-group attributes, v1.34)
+ */
+export const awsNlbStickinessDependsOnWebhook: Rule = {
+  id: 'aws-nlb-stickiness-depends-on-webhook',
+  severity: Severity.WARNING,
+  rationale: `A LoadBalancer Service with no load balancer class and aws-load-balancer-type ${AWS_LB_TYPE_IN_TREE_NLB} (or none) does not say who makes its load balancer. `
+    + `Where the AWS Load Balancer Controller's Service webhook runs (v2.5 and later, on unless ${AWS_LBC_SERVICE_WEBHOOK} is false), it gives the Service the class ${AWS_LBC_LOAD_BALANCER_CLASS} when it is created, and the controller's NLB applies the target-group stickiness; `
+    + `elsewhere the in-tree cloud provider takes it, which refuses sessionAffinity ClientIP and makes no load balancer (from ${AWS_IN_TREE_TARGET_GROUP_ATTRIBUTES_SINCE} it also refuses stickiness attributes, reading only ${AWS_IN_TREE_TARGET_GROUP_ATTRIBUTES.join(' and ')}).`,
+  fix: `Choose the AWS Load Balancer Controller when the Service is created: ${CHOOSE_CONTROLLER} (LoadBalancerStickiness.awsNlb() writes them; add ${AWS_LB_SCHEME_ANNOTATION}: ${AWS_LB_SCHEME_INTERNET_FACING} for a public NLB, as the controller's are internal by default); ${ON_A_NEW_SERVICE}.`,
+  check(inventory, report) {
+    for (const svc of inventory.services) {
+      if (hasClientIpAffinity(svc) && serviceType(svc) === 'LoadBalancer' && isAwsLoadBalancer(svc) && hasNlbSourceIpStickiness(svc) && awsMakerDependsOnWebhook(svc)) {
+        report(svc, `${describe(svc)}: ClientIP affinity with source-IP stickiness in ${AWS_TARGET_GROUP_ATTRIBUTES_ANNOTATION}, but no load balancer class and ${awsTypeInWords(svc)}: `
+          + `the stickiness holds only if ${WEBHOOK_OR_IN_TREE}; if not, ${IN_TREE_REFUSES}, and from ${AWS_IN_TREE_TARGET_GROUP_ATTRIBUTES_SINCE} the stickiness attributes too`);
+      }
+    }
+  },
+};

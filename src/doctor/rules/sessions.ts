@@ -2,7 +2,7 @@
 // routes to it: where sessions are kept, and what pins a client to a pod.
 import { localSessions } from './grafana';
 import { Rule, describe } from './rule';
-import { AWS_NLB_STICKINESS_FIX, awsLoadBalancerWithoutStickiness, hasClientIpAffinity, isHeadless, serviceType } from './service';
+import { AWS_NLB_ONLY_CONTROLLER, AWS_NLB_STICKINESS_FIX, awsLoadBalancerWithoutStickiness, hasClientIpAffinity, isHeadless, serviceType } from './service';
 import { notUserFacing } from '../../facts/manifests';
 import { Doc, Inventory, Workload, nameOf } from '../inventory';
 import { Severity } from '../model';
@@ -307,7 +307,7 @@ export const clientIpBehindIngress: Rule = {
 export const awsNlbWithoutStickiness: Rule = {
   id: 'aws-nlb-client-ip-without-stickiness',
   severity: Severity.WARNING,
-  rationale: 'An AWS load balancer ignores sessionAffinity and spreads one client over several nodes (or pods, with IP targets); each node keeps its own ClientIP table, so the client changes pods. Only the AWS Load Balancer Controller reads target-group stickiness; the in-tree provider\'s NLB (aws-load-balancer-type nlb) has none.',
+  rationale: `The AWS Load Balancer Controller's NLB ignores sessionAffinity and spreads one client over several nodes (or pods, with IP targets); each node keeps its own ClientIP table, so the client changes pods. ${AWS_NLB_ONLY_CONTROLLER}`,
   fix: AWS_NLB_STICKINESS_FIX,
   check(inventory, report) {
     for (const svc of inventory.services) {
@@ -327,7 +327,7 @@ export const awsNlbWithoutStickiness: Rule = {
 export const awsNlbSpreadsSessions: Rule = {
   id: 'aws-nlb-client-ip-spreads-sessions',
   severity: Severity.ERROR,
-  rationale: 'An AWS load balancer ignores sessionAffinity and spreads one client over several nodes (or pods, with IP targets), each with its own ClientIP table, so for pods that keep sessions to themselves, users are logged out at random. Only the AWS Load Balancer Controller reads target-group stickiness; the in-tree provider\'s NLB (aws-load-balancer-type nlb) has none.',
+  rationale: `The AWS Load Balancer Controller's NLB ignores sessionAffinity and spreads one client over several nodes (or pods, with IP targets), each with its own ClientIP table, so for pods that keep sessions to themselves, users are logged out at random. ${AWS_NLB_ONLY_CONTROLLER}`,
   fix: `${AWS_NLB_STICKINESS_FIX.slice(0, -1)}; or keep the sessions in a store every pod shares.`,
   check(inventory, report) {
     for (const svc of inventory.services) {
