@@ -10,6 +10,7 @@ import { GATEWAY_API_DETECTOR } from '../facts/gateway-api';
 import { GKE_INGRESS_DETECTOR } from '../facts/gke';
 import { GKE_GATEWAY_DETECTOR } from '../facts/gke-gateway';
 import { HAPROXY_DETECTOR } from '../facts/haproxy';
+import { isDefaultIngressClass } from '../facts/ingress-classes';
 import { INGRESS_NGINX_DETECTOR } from '../facts/ingress-nginx';
 import { KUBERNETES_INGRESS_DETECTOR } from '../facts/ingress-upstreams';
 import { ISTIO_DETECTOR } from '../facts/istio';
@@ -89,6 +90,8 @@ export interface FrontContext {
   readonly namespace: string;
   /** Another object of the app, by kind, namespace and name. */
   find(kind: string, namespace: string, name: string): Manifest | undefined;
+  /** The IngressClass among the manifests marked the cluster's default, for an Ingress that names no class; undefined when none is. */
+  defaultIngressClass?(): Manifest | undefined;
 }
 
 /**
@@ -136,12 +139,14 @@ export function detectFronts(
     }
   }
   const out: Array<FrontReach & { front: string; obj: Manifest }> = [];
+  let defaultClass: { found?: Manifest } | undefined;
+  const defaultIngressClass = () => (defaultClass ??= { found: docs.find(d => d.kind === 'IngressClass' && isDefaultIngressClass(d)) }).found;
   for (const obj of docs) {
     const ds = byKind.get(String(obj.kind));
     if (!ds) {
       continue;
     }
-    const context: FrontContext = { namespace: namespaceOf(obj), find };
+    const context: FrontContext = { namespace: namespaceOf(obj), find, defaultIngressClass };
     for (const d of ds) {
       for (const reach of d.detect(obj, context)) {
         out.push({ ...reach, front: d.front, obj });

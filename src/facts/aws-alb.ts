@@ -1,5 +1,5 @@
-import { ingressBackendRefs, manifestAnnotations, manifestName } from './manifests';
-import type { FrontDetector, FrontReach } from '../doctor/fronts';
+import { groupOf, ingressBackendRefs, manifestAnnotations, manifestName } from './manifests';
+import type { FrontContext, FrontDetector, FrontReach } from '../doctor/fronts';
 
 /**
  * What the AWS Load Balancer Controller and the Application Load Balancer
@@ -84,9 +84,14 @@ export const ALB_SERVICE_OVERRIDDEN_KEYS: readonly string[] = [ALB_ANNOTATIONS.t
 /**
  * The annotations the controller builds a Service's target group from, of
  * `ALB_SERVICE_OVERRIDDEN_KEYS`: the Service's where it has one, else the
- * Ingress's.
+ * Ingress's; the target type of the Ingress's IngressClassParams, when they
+ * set one, over both (see `albClassTargetType`).
  */
-export function albEffectiveAnnotations(ingress: Record<string, string>, service: Record<string, string>): Record<string, string> {
+export function albEffectiveAnnotations(
+  ingress: Record<string, string>,
+  service: Record<string, string>,
+  classTargetType?: string,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key of ALB_SERVICE_OVERRIDDEN_KEYS) {
     const value = service[key] ?? ingress[key];
@@ -94,7 +99,89 @@ export function albEffectiveAnnotations(ingress: Record<string, string>, service
       out[key] = value;
     }
   }
+  if (classTargetType !== undefined) {
+    out[ALB_ANNOTATIONS.targetType] = classTargetType;
+  }
   return out;
+}
+
+/** The `spec.controller` of the controller's IngressClass. */
+export const ALB_INGRESS_CLASS_CONTROLLER = 'ingress.k8s.aws/alb';
+
+/** What an IngressClass's `spec.parameters` name for the controller's own parameters (a cluster-scoped object). */
+export const ALB_INGRESS_CLASS_PARAMS = { apiGroup: 'elbv2.k8s.aws', kind: 'IngressClassParams' } as const;
+
+/** The target type an Ingress's IngressClassParams set, and where. */
+export interface AlbClassTargetType {
+  /** The IngressClass's name. */
+  readonly ingressClass: string;
+  /** The IngressClassParams' name. */
+  readonly params: string;
+  /** Their `spec.targetType`, as written. */
+  readonly targetType: string;
+}
+
+/**
+ * The target type the IngressClassParams of an Ingress's class set: since
+ * v2.13 the controller reads `spec.targetType` of the IngressClassParams its
+ * IngressClass names in `spec.parameters` over the target-type annotations
+ * of the Ingress and of its Services, for every Ingress of the class
+ * (`buildTargetGroupTargetType` in pkg/ingress/model_build_target_group.go).
+ * Undefined when the class is not the controller's, names no parameters,
+ * when `paramsNamed` does not find them, or they set no target type.
+ * (IngressClassParams set no target-group attributes; their other fields,
+ * such as group, scheme or load balancer attributes, do not change which
+ * target a browser sticks to.)
+ *
+ * @param ingressClass the Ingress's IngressClass, when known
+ * @param paramsNamed the IngressClassParams of this name, when known
+ * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/ingress_class/#spectargettype
+ */
+export function albClassTargetType(
+  ingressClass: { [key: string]: any } | undefined,
+  paramsNamed: (name: string) => { [key: string]: any } | undefined,
+): AlbClassTargetType | undefined {
+  const spec = ingressClass?.spec;
+  const ref = spec?.parameters;
+  if (spec?.controller !== ALB_INGRESS_CLASS_CONTROLLER || typeof ref !== 'object' || ref === null
+    || ref.apiGroup !== ALB_INGRESS_CLASS_PARAMS.apiGroup || ref.kind !== ALB_INGRESS_CLASS_PARAMS.kind || typeof ref.name !== 'string') {
+    return undefined;
+  }
+  const params = paramsNamed(ref.name);
+  if (params === undefined || groupOf(params) !== ALB_INGRESS_CLASS_PARAMS.apiGroup) {
+    return undefined;
+  }
+  const targetType = params.spec?.targetType;
+  return typeof targetType === 'string' && targetType !== ''
+    ? { ingressClass: manifestName(ingressClass!), params: ref.name, targetType }
+    : undefined;
+}
+
+/**
+ * The IngressClass the controller loads for an Ingress, as the doctor finds
+ * it: the one `spec.ingressClassName` names, else the one marked default
+ * (the controller reads no class annotation for this); its
+ * IngressClassParams' target type, when the manifests hold both.
+ */
+export function albClassTargetTypeIn(ingress: { [key: string]: any }, context: FrontContext): AlbClassTargetType | undefined {
+  const name = ingress.spec?.ingressClassName;
+  // Both kinds are cluster-scoped: the doctor files them under the default namespace.
+  const ingressClass = typeof name === 'string' && name !== '' ? context.find('IngressClass', 'default', name) : context.defaultIngressClass?.();
+  return albClassTargetType(ingressClass, params => context.find(ALB_INGRESS_CLASS_PARAMS.kind, 'default', params));
+}
+
+/**
+ * Why a target type leaves a browser unpinned from a pod, in words;
+ * undefined for `ip`.
+ */
+export function albTargetTypeProblem(targetType: string): string | undefined {
+  // Read as written: the controller takes exactly "instance" or "ip".
+  if (targetType === ALB_STICKY_TARGET_TYPE) {
+    return undefined;
+  }
+  return targetType === 'instance'
+    ? 'its target group then holds the nodes, not the pods: the ALB keeps a browser on a node, and kube-proxy there spreads its requests over the pods'
+    : 'the controller takes only instance or ip, and builds no target group for the Service';
 }
 
 /**
@@ -144,13 +231,7 @@ function stickinessOf(attributes: Map<string, string>): Array<[string, string]> 
  */
 export function albServiceOverride(key: string, ingressValue: string, serviceValue: string): string | undefined {
   if (key === ALB_ANNOTATIONS.targetType) {
-    // Read as written: the controller takes exactly "instance" or "ip".
-    if (serviceValue === ingressValue) {
-      return undefined;
-    }
-    return serviceValue === 'instance'
-      ? 'its target group then holds the nodes, not the pods: the ALB keeps a browser on a node, and kube-proxy there spreads its requests over the pods'
-      : 'the controller takes only instance or ip, and builds no target group for the Service';
+    return serviceValue === ingressValue ? undefined : albTargetTypeProblem(serviceValue);
   }
   if (key !== ALB_ANNOTATIONS.targetGroupAttributes) {
     return undefined;
@@ -188,35 +269,58 @@ export function albAttributesWithStickiness(ingressValue: string, serviceValue: 
  * default) it is a node, and kube-proxy then spreads the requests over the
  * pods. Both are read per backend Service, the Service's annotation over the
  * Ingress's (`ALB_SERVICE_OVERRIDDEN_KEYS`), so stickiness may be written on
- * either, and a Service's attributes without it undo the Ingress's.
+ * either, and a Service's attributes without it undo the Ingress's. The
+ * target type of the IngressClassParams of the Ingress's class wins over
+ * both annotations, when the manifests hold the IngressClass and its
+ * parameters (`albClassTargetType`); without them the annotations are read
+ * as the whole story.
  *
  * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#target-type
+ * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/ingress_class/#spectargettype
  */
 export const AWS_ALB_DETECTOR: FrontDetector = {
   front: 'aws-alb',
   kinds: ['Ingress'],
   detect(ingress, context) {
     const annotations = manifestAnnotations(ingress);
-    const own = albEffectiveAnnotations(annotations, NO_ANNOTATIONS);
+    const fromClass = albClassTargetTypeIn(ingress, context);
+    const classTargetType = fromClass?.targetType;
+    const own = albEffectiveAnnotations(annotations, NO_ANNOTATIONS, classTargetType);
     const via = `Ingress ${manifestName(ingress)}`;
     const out: FrontReach[] = [];
     for (const ref of ingressBackendRefs(ingress)) {
       const service = context.find('Service', context.namespace, ref.name);
       const serviceAnnotations = service === undefined ? NO_ANNOTATIONS : manifestAnnotations(service);
       const reach = { namespace: context.namespace, name: ref.name, port: ref.port, via };
-      if (albPinsPods(albEffectiveAnnotations(annotations, serviceAnnotations))) {
-        const fromService = ALB_SERVICE_OVERRIDDEN_KEYS.filter(k => serviceAnnotations[k] !== undefined).length;
-        const where = fromService === 0 ? via
-          : fromService === ALB_SERVICE_OVERRIDDEN_KEYS.length ? `Service ${ref.name} (routed by ${via})` : `${via} and Service ${ref.name}`;
-        out.push({ ...reach, affinity: `AWS ALB target-group stickiness on ${where}` });
+      const effective = albEffectiveAnnotations(annotations, serviceAnnotations, classTargetType);
+      // The keys whose value comes from the Service: the target type not when the class's parameters set it.
+      const fromService = ALB_SERVICE_OVERRIDDEN_KEYS.filter(k => serviceAnnotations[k] !== undefined
+        && (fromClass === undefined || k !== ALB_ANNOTATIONS.targetType));
+      const read = fromClass === undefined ? ALB_SERVICE_OVERRIDDEN_KEYS.length : ALB_SERVICE_OVERRIDDEN_KEYS.length - 1;
+      const where = fromService.length === 0 ? via : fromService.length === read ? `Service ${ref.name} (routed by ${via})` : `${via} and Service ${ref.name}`;
+      if (albPinsPods(effective)) {
+        const target = fromClass === undefined ? '' : `, with target type ${fromClass.targetType} from IngressClassParams ${fromClass.params}`;
+        out.push({ ...reach, affinity: `AWS ALB target-group stickiness on ${where}${target}` });
+        continue;
+      }
+      if (fromClass !== undefined && albAttributesSticky(effective[ALB_ANNOTATIONS.targetGroupAttributes])) {
+        // Stickiness, to the target the class's parameters choose over every target-type annotation.
+        out.push({
+          ...reach,
+          affinity: `AWS ALB target-group stickiness on ${where}`,
+          notCounted: {
+            why: `IngressClassParams ${fromClass.params} (of IngressClass ${fromClass.ingressClass}) set targetType: ${JSON.stringify(fromClass.targetType)}, which ${ALB_CONTROLLER_NAME} reads over the target-type annotations of the Ingress and its Services: ${albTargetTypeProblem(fromClass.targetType)}`,
+            fix: `set targetType: ${ALB_STICKY_TARGET_TYPE} in IngressClassParams ${fromClass.params} (for every Ingress of class ${fromClass.ingressClass}), or give ${via} a class whose IngressClassParams set targetType ip or none (the target-type annotations then count), so that the ALB's target group keeps the stickiness of ${where} on pods`,
+          },
+        });
         continue;
       }
       if (!albPinsPods(own)) {
         continue;
       }
-      // The Ingress's own stickiness, undone by the Service's value of a key the controller reads over it.
-      const key = ALB_SERVICE_OVERRIDDEN_KEYS.find(k => serviceAnnotations[k] !== undefined
-        && albServiceOverride(k, own[k], serviceAnnotations[k]) !== undefined)!;
+      // The Ingress's own stickiness, undone by the Service's value of a key the controller reads over it
+      // (not the target type when the class's parameters set it: they win over both).
+      const key = fromService.find(k => albServiceOverride(k, own[k], serviceAnnotations[k]) !== undefined)!;
       const setting = `Service ${ref.name} sets ${key}: ${JSON.stringify(serviceAnnotations[key])}`;
       const keep = key === ALB_ANNOTATIONS.targetType ? `set it to "${ALB_STICKY_TARGET_TYPE}"`
         : `write there ${JSON.stringify(albAttributesWithStickiness(own[key], serviceAnnotations[key]))}`;

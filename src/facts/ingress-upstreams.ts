@@ -5,6 +5,7 @@
  * annotations make a controller send traffic to the Service's cluster IP
  * instead. Pure: reads plain manifests only.
  */
+import { albClassTargetTypeIn } from './aws-alb';
 import { ingressServers } from './ingress-classes';
 import { groupOf, ingressBackendRefs, ingressClassOf, manifestAnnotations, manifestName } from './manifests';
 import type { FrontDetector, NotCounted } from '../doctor/fronts';
@@ -93,7 +94,8 @@ export function traefikClusterIpUpstream(service: { [key: string]: any }): NotCo
  * the ALB's target group (the virtual IP is bypassed); `instance`, its
  * default, registers the nodes' NodePort, so traffic passes kube-proxy.
  * It is read from the Ingress and from each backend Service, the Service's
- * winning (see `ALB_SERVICE_OVERRIDDEN_KEYS` in aws-alb.ts).
+ * winning (see `ALB_SERVICE_OVERRIDDEN_KEYS` in aws-alb.ts), and the
+ * IngressClassParams of the Ingress's class win over both (`albClassTargetType`).
  *
  * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#target-type
  */
@@ -128,13 +130,15 @@ export function ingressBypassesVirtualIp(
   ingressClass: string | undefined,
   serviceAnnotations: Record<string, string>,
   servers?: readonly string[],
+  classTargetType?: string,
 ): boolean {
   if (ingressUsesClusterIp(ingressAnnotations, servers)
     || (serviceAnnotations[TRAEFIK_NATIVE_LB_ANNOTATION] === 'true' && mayServe(servers, 'traefik'))) {
     return false;
   }
-  // The controller reads the target type per backend Service, the Service's annotation over the Ingress's.
-  const targetType = serviceAnnotations[ALB_TARGET_TYPE_ANNOTATION] ?? ingressAnnotations[ALB_TARGET_TYPE_ANNOTATION];
+  // The controller reads the target type per backend Service, the Service's annotation over the Ingress's,
+  // and the IngressClassParams' over both.
+  const targetType = classTargetType ?? serviceAnnotations[ALB_TARGET_TYPE_ANNOTATION] ?? ingressAnnotations[ALB_TARGET_TYPE_ANNOTATION];
   const alb = ingressClass === ALB_CLASS || servers?.includes('aws-alb') === true || targetType !== undefined;
   if (alb && mayServe(servers, 'aws-alb')) {
     return targetType === 'ip';
@@ -164,12 +168,13 @@ export const KUBERNETES_INGRESS_DETECTOR: FrontDetector = {
     const via = `Ingress ${manifestName(ingress)}`;
     // The controller, from an IngressClass among the manifests (cluster-scoped: the doctor files it under default) or the class's name.
     const servers = ingressServers(ingress, name => context.find('IngressClass', 'default', name))?.fronts;
+    const classTargetType = albClassTargetTypeIn(ingress, context)?.targetType;
     return ingressBackendRefs(ingress).map(ref => ({
       namespace: context.namespace,
       name: ref.name,
       port: ref.port,
       bypassesVirtualIp: ingressBypassesVirtualIp(annotations, ingressClass,
-        manifestAnnotations(context.find('Service', context.namespace, ref.name) ?? {}), servers),
+        manifestAnnotations(context.find('Service', context.namespace, ref.name) ?? {}), servers, classTargetType),
       via,
     }));
   },

@@ -6,8 +6,12 @@ import {
   AffinityCookie, cookiePathCoverageProblem, DEFAULT_COOKIE_PATH, ResolvedAffinityCookie, ResolvedCookie, resolveCookie, SameSite,
 } from '../cookie/affinity-cookie';
 import { NO_ERRORS, pathOf, propError } from '../errors';
-import { ALB_ANNOTATIONS, ALB_CONTROLLER_NAME, ALB_SERVICE_OVERRIDDEN_KEYS, albAttributesWithStickiness, albServiceOverride } from '../facts/aws-alb';
+import {
+  ALB_ANNOTATIONS, ALB_CONTROLLER_NAME, ALB_INGRESS_CLASS_PARAMS, ALB_SERVICE_OVERRIDDEN_KEYS, ALB_STICKY_TARGET_TYPE, AlbClassTargetType,
+  albAttributesWithStickiness, albClassTargetType, albServiceOverride, albTargetTypeProblem,
+} from '../facts/aws-alb';
 import { browserCookieDomain, domainMatches } from '../facts/cookie';
+import { isDefaultIngressClass } from '../facts/ingress-classes';
 import {
   NGINX_AFFINITY_ANNOTATIONS, NGINX_AFFINITY_COOKIE, NGINX_DEFAULT_COOKIE_NAME, NGINX_REGEX_ANNOTATIONS, nginxPathsAreRegex, REGEX_PATH_CHARACTERS,
 } from '../facts/ingress-nginx';
@@ -164,6 +168,10 @@ class ServiceIndex {
   public readonly writers = new Map<ApiObject, WrittenAnnotations[]>();
 
   private byName?: Map<string, ApiObject[]>;
+
+  /** The app's IngressClass objects, and the AWS Load Balancer Controller's IngressClassParams, as last walked. */
+  private ingressClasses?: ApiObject[];
+  private albClassParams?: ApiObject[];
 
   /** Whether `byName` was built since the app's root was last validated (see `watchSynth`). */
   private builtAtSynth = false;
@@ -327,11 +335,37 @@ class ServiceIndex {
     return this.byName!.get(name) ?? [];
   }
 
+  /**
+   * The target type the app's own IngressClassParams set for an IngressClass
+   * of the app (by name, or the one marked default when `className` is
+   * undefined), as the app is at this synth; undefined when the app declares
+   * no such class, parameters, or target type.
+   */
+  public albClassTargetTypeAtSynth(className: string | undefined): AlbClassTargetType | undefined {
+    if (!this.builtAtSynth || !this.byName) {
+      this.build();
+      this.builtAtSynth = true;
+    }
+    const classes = this.ingressClasses!;
+    const found = className !== undefined ? classes.find(c => c.name === className)
+      : classes.find(c => isDefaultIngressClass(c.toJson()));
+    if (found === undefined) {
+      return undefined;
+    }
+    return albClassTargetType(found.toJson(), name => this.albClassParams!.find(p => p.name === name)?.toJson());
+  }
+
   private build(): void {
     this.byName = new Map();
+    this.ingressClasses = [];
+    this.albClassParams = [];
     for (const c of this.root.node.findAll()) {
       if (isService(c)) {
         this.byName.set(c.name, [...(this.byName.get(c.name) ?? []), c]);
+      } else if (c instanceof ApiObject && c.kind === 'IngressClass' && c.apiVersion.startsWith('networking.k8s.io/')) {
+        this.ingressClasses.push(c);
+      } else if (c instanceof ApiObject && c.kind === ALB_INGRESS_CLASS_PARAMS.kind && c.apiVersion.startsWith(`${ALB_INGRESS_CLASS_PARAMS.apiGroup}/`)) {
+        this.albClassParams.push(c);
       }
     }
   }
@@ -1160,6 +1194,16 @@ export class CookieAffinityIngress extends kplus.Ingress {
     }
     const namespace = this.metadata.namespace;
     const index = ServiceIndex.of(this);
+    // The IngressClassParams of the Ingress's class, when the app declares them: their target type wins over
+    // the Ingress's and every Service's target-type annotation (controller v2.13 and later).
+    const fromClass = ALB_ANNOTATIONS.targetType in keys ? index.albClassTargetTypeAtSynth(this.className) : undefined;
+    const classProblem = fromClass === undefined ? undefined : albTargetTypeProblem(fromClass.targetType);
+    if (fromClass !== undefined && classProblem !== undefined) {
+      const how = this.controller.name === ALB_CONTROLLER_NAME ? 'className, or IngressController.awsAlb({ ingressClassName })' : 'className';
+      return [`'className' (${JSON.stringify(this.className ?? fromClass.ingressClass)}) names IngressClass ${JSON.stringify(fromClass.ingressClass)}, whose IngressClassParams ${JSON.stringify(fromClass.params)} `
+        + `set targetType: ${JSON.stringify(fromClass.targetType)}, which ${ALB_CONTROLLER_NAME} reads over the target-type annotations of the Ingress and its Services for every target group of the class: `
+        + `${classProblem}; set targetType: ${ALB_STICKY_TARGET_TYPE} there (or leave it out), or give the Ingress a class whose IngressClassParams do not (${how})`];
+    }
     let errors: string[] | undefined;
     for (const name of new Set(this.backends.map(b => b.name))) {
       for (const service of index.atSynth(name)) {
@@ -1169,7 +1213,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
         const now = renderedAnnotations(service, keys);
         for (const key in keys) {
           const ingressValue = concrete(this.ingressAnnotations[key]);
-          if (now[key] === undefined || ingressValue === undefined) {
+          if (now[key] === undefined || ingressValue === undefined || (fromClass !== undefined && key === ALB_ANNOTATIONS.targetType)) {
             continue;
           }
           const value = String(now[key]);

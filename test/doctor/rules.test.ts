@@ -331,6 +331,73 @@ describe('cookie affinity in front of a Service', () => {
     });
   });
 
+  describe('the AWS ALB reads the target type of the IngressClassParams of the Ingress\'s class over both target-type annotations', () => {
+    const TARGET_TYPE = 'alb.ingress.kubernetes.io/target-type';
+    const ATTRIBUTES = 'alb.ingress.kubernetes.io/target-group-attributes';
+    const STICKY = 'stickiness.enabled=true,stickiness.lb_cookie.duration_seconds=3600';
+    const localPods = () => {
+      const w = workload('web', { replicas: 3 });
+      return { ...w, metadata: { ...w.metadata, annotations: { [AffinityDoctor.LOCAL_SESSIONS_ANNOTATION]: 'true' } } };
+    };
+    const albIngress = (annotations: Record<string, string>) => withClass(ingress('web', 'web', annotations), 'alb');
+    /** The IngressClass alb, with the IngressClassParams it names (both cluster-scoped). */
+    const albClass = (targetType: string, extra: Record<string, string> = {}) => [
+      { apiVersion: 'elbv2.k8s.aws/v1beta1', kind: 'IngressClassParams', metadata: { name: `alb-${targetType}` }, spec: { targetType } },
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'IngressClass',
+        metadata: { name: 'alb', annotations: extra },
+        spec: { controller: 'ingress.k8s.aws/alb', parameters: { apiGroup: 'elbv2.k8s.aws', kind: 'IngressClassParams', name: `alb-${targetType}` } },
+      },
+    ];
+
+    test('GIVEN class parameters with targetType ip and stickiness on the Ingress only THEN nothing is found: the target group holds the pods', () => {
+      // GIVEN the reviewed case: no target-type annotation anywhere
+      const manifests = [...albClass('ip'), localPods(), service('web'), albIngress({ [ATTRIBUTES]: STICKY })];
+      // WHEN / THEN
+      expect(AffinityDoctor.check(manifests)).toEqual([]);
+      // AND a Service's target-type instance changes nothing: the class's parameters win over it
+      expect(rulesOf([...albClass('ip'), localPods(), service('web', {}, { [TARGET_TYPE]: 'instance' }), albIngress({ [ATTRIBUTES]: STICKY })])).toEqual([]);
+      // AND without the class's objects in the input, the annotations are read as before: no target type, so the nodes
+      expect(rulesOf([localPods(), service('web'), albIngress({ [ATTRIBUTES]: STICKY })])).toEqual(['local-sessions-without-affinity']);
+    });
+
+    test('GIVEN class parameters with targetType instance, the Service\'s target-type ip and stickiness on the Ingress THEN an error naming the class\'s parameters', () => {
+      // GIVEN the reviewed case
+      const manifests = [...albClass('instance'), localPods(), service('web', { type: 'NodePort' }, { [TARGET_TYPE]: 'ip' }), albIngress({ [ATTRIBUTES]: STICKY })];
+      // WHEN
+      const found = AffinityDoctor.check(manifests);
+      // THEN the ALB sticks to nodes: the pods are spread
+      expect(found.map(f => [f.rule, f.severity])).toEqual([['local-sessions-without-affinity', Severity.ERROR]]);
+      expect(found[0].message).toContain('Not counted: AWS ALB target-group stickiness on Ingress web, as IngressClassParams alb-instance (of IngressClass alb) set targetType: "instance", '
+        + 'which the AWS Load Balancer Controller reads over the target-type annotations of the Ingress and its Services: its target group then holds the nodes, not the pods');
+      expect(found[0].fix).toBe('Set targetType: ip in IngressClassParams alb-instance (for every Ingress of class alb), or give Ingress web a class whose IngressClassParams set targetType ip or none (the target-type annotations then count), '
+        + 'so that the ALB\'s target group keeps the stickiness of Ingress web on pods; or better, keep sessions in a store every pod shares (Redis, a database; for Grafana, GF_DATABASE_TYPE mysql or postgres).');
+      // AND without the class's objects in the input, the Service's target-type ip is read as before: clean
+      expect(rulesOf([localPods(), service('web', { type: 'NodePort' }, { [TARGET_TYPE]: 'ip' }), albIngress({ [ATTRIBUTES]: STICKY })])).toEqual([]);
+    });
+
+    test('GIVEN an Ingress with no class name and a default IngressClass with targetType instance THEN the default class\'s parameters are read', () => {
+      const classless = () => {
+        const ing = ingress('web', 'web', { [ATTRIBUTES]: STICKY });
+        delete ing.spec.ingressClassName;
+        return ing;
+      };
+      const manifests = [...albClass('instance', { 'ingressclass.kubernetes.io/is-default-class': 'true' }), localPods(), service('web', {}, { [TARGET_TYPE]: 'ip' }), classless()];
+      const found = AffinityDoctor.check(manifests);
+      expect(found.map(f => f.rule)).toEqual(['local-sessions-without-affinity']);
+      expect(found[0].message).toContain('as IngressClassParams alb-instance (of IngressClass alb) set targetType: "instance"');
+      // AND with targetType ip there, the same Ingress is clean
+      expect(rulesOf([...albClass('ip', { 'ingressclass.kubernetes.io/is-default-class': 'true' }), localPods(), service('web'), classless()])).toEqual([]);
+    });
+
+    test('GIVEN ClientIP on the Service, target-type ip on the Ingress and class parameters with targetType instance THEN the ALB sends to the node port: client-ip-sees-proxy', () => {
+      const nodePort = { ...CLIENT_IP, type: 'NodePort' };
+      const found = AffinityDoctor.check([...albClass('instance'), grafana(), service('grafana', nodePort), withClass(ingress('grafana', 'grafana', { [TARGET_TYPE]: 'ip' }), 'alb')]);
+      expect(found.filter(f => f.severity === Severity.ERROR).map(f => f.rule)).toEqual(['client-ip-sees-proxy']);
+    });
+  });
+
   test('a GKE BackendConfig with cookie affinity named on the Service', () => {
     const backendConfig = {
       apiVersion: 'cloud.google.com/v1',

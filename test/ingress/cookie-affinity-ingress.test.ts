@@ -784,6 +784,80 @@ describe('CookieAffinityIngress with the AWS ALB refuses at synth a backend Serv
   });
 });
 
+describe('CookieAffinityIngress with the AWS ALB refuses at synth IngressClassParams of its class, declared in the app, whose targetType is not ip', () => {
+  // The controller (v2.13 and later) reads spec.targetType of the IngressClassParams its
+  // IngressClass names over the target-type annotations of the Ingress and its Services.
+  const TARGET_TYPE = 'alb.ingress.kubernetes.io/target-type';
+
+  function albClass(chart: Chart, targetType: string, className = 'alb', annotations: Record<string, string> = {}) {
+    new ApiObject(chart, `Params-${className}`, { apiVersion: 'elbv2.k8s.aws/v1beta1', kind: 'IngressClassParams', metadata: { name: `${className}-params` }, spec: { targetType } } as any);
+    new ApiObject(chart, `Class-${className}`, {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'IngressClass',
+      metadata: { name: className, annotations },
+      spec: { controller: 'ingress.k8s.aws/alb', parameters: { apiGroup: 'elbv2.k8s.aws', kind: 'IngressClassParams', name: `${className}-params` } },
+    } as any);
+  }
+
+  function albIngress(chart: Chart, ingressClassName?: string) {
+    const svc = service(chart, 'web');
+    return new CookieAffinityIngress(chart, 'Ingress', {
+      controller: IngressController.awsAlb({ ingressClassName }),
+      cookie: { maxAge: Duration.hours(1) },
+      defaultBackend: kplus.IngressBackend.fromService(svc),
+    });
+  }
+
+  test('GIVEN the class\'s IngressClassParams with targetType instance THEN synth names the class, its parameters, why and what to do', () => {
+    // GIVEN the app's own class alb, whose parameters register the nodes
+    const chart = newChart();
+    albClass(chart, 'instance');
+    // WHEN an ALB Ingress of that class routes to a Service
+    albIngress(chart);
+    // THEN the synth fails in the library's format
+    expect(() => Testing.synth(chart)).toThrow('[test/Ingress] \'className\' ("alb") names IngressClass "alb", whose IngressClassParams "alb-params" set targetType: "instance", '
+      + 'which the AWS Load Balancer Controller reads over the target-type annotations of the Ingress and its Services for every target group of the class: '
+      + 'its target group then holds the nodes, not the pods: the ALB keeps a browser on a node, and kube-proxy there spreads its requests over the pods; '
+      + 'set targetType: ip there (or leave it out), or give the Ingress a class whose IngressClassParams do not (className, or IngressController.awsAlb({ ingressClassName }))');
+  });
+
+  test('GIVEN the class\'s IngressClassParams declared after the Ingress THEN the synth still reads them', () => {
+    const chart = newChart();
+    albIngress(chart);
+    albClass(chart, 'instance');
+    expect(() => Testing.synth(chart)).toThrow(/IngressClassParams "alb-params" set targetType: "instance"/);
+  });
+
+  test('GIVEN targetType ip in the class\'s IngressClassParams THEN the synth passes, and a Service\'s target-type instance no longer matters', () => {
+    // GIVEN
+    const chart = newChart();
+    albClass(chart, 'ip');
+    albIngress(chart);
+    // WHEN the Service says instance: the class's parameters win over it
+    ApiObject.of(chart.node.findAll().find(c => c instanceof kplus.Service)!).metadata.addAnnotation(TARGET_TYPE, 'instance');
+    // THEN
+    expect(() => Testing.synth(chart)).not.toThrow();
+  });
+
+  test('GIVEN IngressClassParams with targetType instance for another class, or none in the app THEN the synth passes: only the Ingress\'s own class counts, and the cluster\'s are not known', () => {
+    const other = newChart();
+    albClass(other, 'instance', 'alb-internal');
+    albIngress(other);
+    expect(() => Testing.synth(other)).not.toThrow();
+    const none = newChart();
+    albIngress(none);
+    expect(() => Testing.synth(none)).not.toThrow();
+  });
+
+  test('GIVEN the Ingress\'s className names the class with targetType instance THEN the synth names that class', () => {
+    const chart = newChart();
+    albClass(chart, 'ip');
+    albClass(chart, 'instance', 'alb-nodes');
+    albIngress(chart, 'alb-nodes');
+    expect(() => Testing.synth(chart)).toThrow(/'className' \("alb-nodes"\) names IngressClass "alb-nodes", whose IngressClassParams "alb-nodes-params" set targetType: "instance"/);
+  });
+});
+
 describe('CookieAffinityIngress refuses a backend Service in another namespace', () => {
   const MESSAGE = '\'backend\' (Service "cart" in namespace "shop") must be in the Ingress\'s namespace, "web": an Ingress routes only to Services of its own namespace, so the controller would find no such Service; create the Ingress in the Service\'s namespace, or route to a Service in "web"';
 
