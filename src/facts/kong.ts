@@ -63,6 +63,42 @@ export const KONG_STICKY_COOKIE_FIELDS = ['name', 'path'] as const;
  */
 export const KONG_SERVICE_UPSTREAM_ANNOTATION = 'ingress.kubernetes.io/service-upstream';
 
+/**
+ * `spec.algorithm` that hashes on `spec.hashOn`; with `hashOn.cookie` (and
+ * `cookiePath`, which the CRD then requires) it is open-source Kong's cookie
+ * affinity: when a request has no such cookie, Kong makes one up (a UUID),
+ * hashes on it and sets it in the response with that Path (a session
+ * cookie, `HttpOnly`, `SameSite=Lax`), so the browser keeps to one pod while
+ * the pods stay the same.
+ *
+ * @see https://github.com/Kong/kong/blob/master/kong/runloop/balancer/init.lua
+ * @see https://developer.konghq.com/gateway/entities/upstream/#consistent-hashing
+ */
+export const KONG_CONSISTENT_HASHING_ALGORITHM = 'consistent-hashing';
+
+/**
+ * The affinity cookie a KongUpstreamPolicy (a plain manifest) makes Kong set,
+ * by name and Path, and in words: a sticky-sessions cookie, or the cookie of
+ * consistent hashing on `hashOn.cookie`; undefined when it sets none.
+ */
+export function kongAffinityCookie(policy: { [key: string]: any } | undefined): { name: string; path: string; how: string } | undefined {
+  if (policy === undefined || groupOf(policy) !== KONG_UPSTREAM_POLICY_API_VERSION.split('/')[0]) {
+    return undefined;
+  }
+  const pathOf = (p: unknown) => typeof p === 'string' && p !== '' ? p : KONG_STICKY_COOKIE_PATH_DEFAULT;
+  if (isKongStickyPolicy(policy)) {
+    const sticky = policy.spec.stickySessions;
+    const name = String(sticky.cookie);
+    return { name, path: pathOf(sticky.cookiePath), how: `Kong sticky sessions (cookie ${JSON.stringify(name)})` };
+  }
+  const hashOn = policy.spec?.hashOn;
+  if (policy.spec?.algorithm === KONG_CONSISTENT_HASHING_ALGORITHM && typeof hashOn?.cookie === 'string' && hashOn.cookie !== '') {
+    const path = pathOf(hashOn.cookiePath);
+    return { name: hashOn.cookie, path, how: `Kong consistent hashing on cookie ${JSON.stringify(hashOn.cookie)} (Path ${path})` };
+  }
+  return undefined;
+}
+
 /** Whether a KongUpstreamPolicy (a plain manifest) asks for cookie stickiness. */
 export function isKongStickyPolicy(policy: { [key: string]: any } | undefined): boolean {
   return policy !== undefined && groupOf(policy) === KONG_UPSTREAM_POLICY_API_VERSION.split('/')[0]
@@ -72,7 +108,8 @@ export function isKongStickyPolicy(policy: { [key: string]: any } | undefined): 
 
 /**
  * Kong: a Service whose `konghq.com/upstream-policy` annotation names a
- * sticky-sessions KongUpstreamPolicy among the manifests keeps a browser on
+ * KongUpstreamPolicy among the manifests that sets an affinity cookie
+ * (sticky sessions, or consistent hashing on a cookie) keeps a browser on
  * one pod, whichever Kong route (Ingress or HTTPRoute) reaches it. The
  * detector reads the Service, since the annotation, not the policy, makes the
  * relation; the routes themselves are read by the Ingress and Gateway API
@@ -92,15 +129,15 @@ export const KONG_DETECTOR: FrontDetector = {
     if (name === undefined) {
       return [];
     }
-    const policy = context.find(KONG_UPSTREAM_POLICY_KIND, context.namespace, name);
-    if (!isKongStickyPolicy(policy)) {
+    const cookie = kongAffinityCookie(context.find(KONG_UPSTREAM_POLICY_KIND, context.namespace, name));
+    if (cookie === undefined) {
       return [];
     }
     const via = `${KONG_UPSTREAM_POLICY_KIND} ${name}`;
     return [{
       namespace: context.namespace,
       name: manifestName(service),
-      affinity: `Kong sticky sessions (cookie ${JSON.stringify(String(policy!.spec.stickySessions.cookie))}) on ${via}`,
+      affinity: `${cookie.how} on ${via}`,
       bypassesVirtualIp: annotations[KONG_SERVICE_UPSTREAM_ANNOTATION] !== 'true',
       via,
     }];

@@ -110,3 +110,53 @@ ${ingressRoute('{name: grafana-w, kind: TraefikService}')}`;
     expect(found[0].message).toContain('Not counted: Traefik sticky cookie on TraefikService grafana-w, as TraefikService grafana-w sets nativeLB: true on its service grafana');
   });
 });
+
+describe('Kong', () => {
+  const STICKY = { 'konghq.com/upstream-policy': 'sticky' };
+  const policy = (spec: string) => `
+apiVersion: configuration.konghq.com/v1beta1
+kind: KongUpstreamPolicy
+metadata: {name: sticky, namespace: observability}
+spec: ${spec}
+`;
+  const kongIngress = `
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: grafana, namespace: observability}
+spec:
+  ingressClassName: kong
+  rules:
+  - host: grafana.example.com
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: grafana, port: {number: 3000}}}}]}
+`;
+  const HASH_COOKIE = '{algorithm: consistent-hashing, hashOn: {cookie: session, cookiePath: /}}';
+
+  test('GIVEN a consistent-hashing policy on a cookie, named on the Service, behind a Kong Ingress WHEN checked THEN it is cookie affinity: clean', () => {
+    // GIVEN open-source Kong's cookie hashing, which sets the cookie when a request has none
+    const front = `${policy(HASH_COOKIE)}---\n${kongIngress}`;
+    // WHEN / THEN
+    expect(check(front, STICKY)).toEqual([]);
+  });
+
+  test('GIVEN the same policy not named on the Service THEN the error stays, and the policy is said to apply to nothing', () => {
+    const found = check(`${policy(HASH_COOKIE)}---\n${kongIngress}`);
+    expect(found.map(f => [f.rule, f.resource.kind])).toEqual([
+      ['local-sessions-without-affinity', 'Service'],
+      ['kong-sticky-policy-unused', 'KongUpstreamPolicy'],
+    ]);
+    expect(found[1].message).toBe('KongUpstreamPolicy observability/sticky asks for consistent hashing on a cookie, but no Service in its namespace names it in konghq.com/upstream-policy: it applies to nothing');
+  });
+
+  test('GIVEN the cookie-hashing policy named on a Service no route reaches THEN the cookie is never set: the warning names the policy', () => {
+    const found = check(policy(HASH_COOKIE), STICKY).filter(f => f.rule === 'kong-sticky-policy-unused');
+    expect(found.map(f => f.message)).toEqual(['Service observability/grafana carries the cookie-hashing KongUpstreamPolicy sticky, but no Ingress or route among the manifests reaches it: the cookie is never set']);
+  });
+
+  test('GIVEN consistent hashing on a header or on a query argument THEN no cookie is set: still the error', () => {
+    for (const hashOn of ['{header: x-user}', '{queryArg: user}']) {
+      expect(local(`${policy(`{algorithm: consistent-hashing, hashOn: ${hashOn}}`)}---\n${kongIngress}`, STICKY)).toHaveLength(1);
+    }
+    // AND a cookie under another algorithm is not hashed on
+    expect(local(`${policy('{algorithm: round-robin, hashOn: {cookie: session, cookiePath: /}}')}---\n${kongIngress}`, STICKY)).toHaveLength(1);
+  });
+});

@@ -2,7 +2,7 @@
 // CRDs accept but the controllers ignore or refuse.
 import { Rule, describe } from './rule';
 import { GCP_BACKEND_POLICY_KIND, GKE_GATEWAY_UNSUPPORTED_AFFINITY_TYPES } from '../../facts/gke-gateway';
-import { isKongStickyPolicy, KONG_UPSTREAM_POLICY_ANNOTATION, KONG_UPSTREAM_POLICY_KIND } from '../../facts/kong';
+import { isKongStickyPolicy, kongAffinityCookie, KONG_UPSTREAM_POLICY_ANNOTATION, KONG_UPSTREAM_POLICY_KIND } from '../../facts/kong';
 import { NGINX_CRD_GROUP } from '../../facts/nginx-plus';
 import { annotationsOf, nameOf, namespaceOf } from '../inventory';
 import { Severity } from '../model';
@@ -11,7 +11,7 @@ import { Severity } from '../model';
 export const kongStickyPolicyUnused: Rule = {
   id: 'kong-sticky-policy-unused',
   severity: Severity.WARNING,
-  rationale: `A KongUpstreamPolicy acts only on a Service whose ${KONG_UPSTREAM_POLICY_ANNOTATION} annotation names it, and only for the Kong routes (Ingress or HTTPRoute) that reach that Service; otherwise its sticky sessions pin nobody, without a word.`,
+  rationale: `A KongUpstreamPolicy acts only on a Service whose ${KONG_UPSTREAM_POLICY_ANNOTATION} annotation names it, and only for the Kong routes (Ingress or HTTPRoute) that reach that Service; otherwise its cookie (sticky sessions, or consistent hashing on a cookie) pins nobody, without a word.`,
   fix: `Annotate the backend Service with ${KONG_UPSTREAM_POLICY_ANNOTATION}: <policy name> (same namespace), and route to that Service through Kong; KongCookieAffinity or CookieAffinityRoute with GatewayImplementation.kong() writes both.`,
   check(inventory, report) {
     const named = new Set<string>();
@@ -23,16 +23,18 @@ export const kongStickyPolicyUnused: Rule = {
       const ns = namespaceOf(svc.obj);
       named.add(`${ns}/${policyName}`);
       const policy = inventory.find(KONG_UPSTREAM_POLICY_KIND, ns, policyName);
-      if (policy === undefined || !isKongStickyPolicy(policy.obj)) {
+      if (policy === undefined || kongAffinityCookie(policy.obj) === undefined) {
         continue;
       }
       if (!inventory.frontsOf(svc).some(r => r.front !== 'kong')) {
-        report(svc, `${describe(svc)} carries the sticky-sessions ${KONG_UPSTREAM_POLICY_KIND} ${policyName}, but no Ingress or route among the manifests reaches it: the cookie is never set`);
+        const what = isKongStickyPolicy(policy.obj) ? 'sticky-sessions' : 'cookie-hashing';
+        report(svc, `${describe(svc)} carries the ${what} ${KONG_UPSTREAM_POLICY_KIND} ${policyName}, but no Ingress or route among the manifests reaches it: the cookie is never set`);
       }
     }
     for (const doc of inventory.docs) {
-      if (doc.obj.kind === KONG_UPSTREAM_POLICY_KIND && isKongStickyPolicy(doc.obj) && !named.has(`${namespaceOf(doc.obj)}/${nameOf(doc.obj)}`)) {
-        report(doc, `${describe(doc)} asks for sticky sessions, but no Service in its namespace names it in ${KONG_UPSTREAM_POLICY_ANNOTATION}: it applies to nothing`);
+      if (doc.obj.kind === KONG_UPSTREAM_POLICY_KIND && kongAffinityCookie(doc.obj) !== undefined && !named.has(`${namespaceOf(doc.obj)}/${nameOf(doc.obj)}`)) {
+        const what = isKongStickyPolicy(doc.obj) ? 'sticky sessions' : 'consistent hashing on a cookie';
+        report(doc, `${describe(doc)} asks for ${what}, but no Service in its namespace names it in ${KONG_UPSTREAM_POLICY_ANNOTATION}: it applies to nothing`);
       }
     }
   },
