@@ -47,6 +47,14 @@ export interface FrontReach {
    */
   readonly notCounted?: NotCounted;
   /**
+   * For a setting that only some proxies read (an Istio DestinationRule
+   * exported to some namespaces, or with a workloadSelector): which ways in
+   * to the Service read it. The doctor does not count it when none of the
+   * routes to the Service goes through a proxy that reads it; undefined when
+   * every proxy that sends to the Service reads it.
+   */
+  readonly readBy?: ProxyScope;
+  /**
    * Whether the front picks the Service's endpoints itself and connects to
    * pod IPs, so the Service's virtual IP (where kube-proxy applies ClientIP
    * affinity) is not on the path; undefined when this detector does not say.
@@ -82,6 +90,36 @@ export interface NotCounted {
   readonly why: string;
   /** The change, as an imperative ("remove ... from Ingress web, so that ..."). */
   readonly fix: string;
+}
+
+/** A workload among the manifests, as a proxy scope sees it: where its pods run and their labels. */
+export interface ScopedWorkload {
+  /** The workload's namespace. */
+  readonly namespace: string;
+  /** Its pods' labels. */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Which proxies read a setting, for a front that some proxies do not read (see `FrontReach.readBy`). */
+export interface ProxyScope {
+  /** Why only some proxies read it, in words, to begin the reason with ("DestinationRule web is exported only to namespace shop (exportTo: ["."])"). */
+  readonly scope: string;
+  /** The change that makes the proxies in front read it, as an imperative. */
+  readonly fix: string;
+  /**
+   * Why the proxy that carries a route's requests to the Service (the route
+   * in `routeNamespace`) does not read the setting ("HTTPRoute web goes through Gateway edge/public, whose
+   * proxy runs in namespace edge"); undefined when it may.
+   */
+  unreadOn(route: Manifest, routeNamespace: string): string | undefined;
+  /**
+   * Why the setting pins nobody when no route among the manifests reaches
+   * the Service, given the other workloads among the manifests (the
+   * Service's own pods left out: they receive its requests), to follow
+   * `scope` ("it selects no workload among the manifests"); undefined when
+   * it may.
+   */
+  unreadWithoutRoutes(workloads: readonly ScopedWorkload[]): string | undefined;
 }
 
 /** What a detector may look up besides the object it reads. */

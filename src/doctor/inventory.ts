@@ -472,9 +472,31 @@ export class Inventory {
    */
   public uncountedAffinityFixes(service: Doc): string[] {
     const fixes = this.frontsOf(service)
-      .filter(r => r.affinity !== undefined && r.notCounted !== undefined && this.notReadBy(r, service) === undefined)
-      .map(r => r.notCounted!.fix);
+      .filter(r => r.affinity !== undefined && this.notReadBy(r, service) === undefined)
+      .flatMap(r => r.notCounted !== undefined ? [r.notCounted.fix] : this.unreadByProxies(r, service) !== undefined ? [r.readBy!.fix] : []);
     return [...new Set(fixes)];
+  }
+
+  /**
+   * Why no proxy that carries requests to a Service reads a reach's setting,
+   * for a setting only some proxies read (`readBy`): every route to the
+   * Service goes through a proxy that does not, or, with no route among the
+   * manifests, the setting's own scope says so; undefined when one may.
+   */
+  private unreadByProxies(reach: Reach, service: Doc): string | undefined {
+    const scope = reach.readBy;
+    if (scope === undefined) {
+      return undefined;
+    }
+    const routes = [...new Set(this.frontsOf(service).map(r => r.obj))]
+      .filter(o => o !== reach.obj && ROUTE_KINDS.has(String(o.kind)));
+    if (routes.length === 0) {
+      const own = new Set(this.workloadsOf(service));
+      const unread = scope.unreadWithoutRoutes(this.workloads.filter(w => !own.has(w)).map(w => ({ namespace: w.namespace, labels: w.podLabels })));
+      return unread === undefined ? undefined : `${scope.scope}, and ${unread}`;
+    }
+    const unread = routes.map(route => scope.unreadOn(route, namespaceOf(route)));
+    return unread.every(u => u !== undefined) ? `${scope.scope}, and ${[...new Set(unread)].join('; ')}` : undefined;
   }
 
   /**
@@ -492,7 +514,7 @@ export class Inventory {
 
   /** Why a reach's affinity setting pins nobody's traffic, or undefined when it may. */
   private affinityIgnoredBy(reach: Reach, service: Doc): string | undefined {
-    return this.notReadBy(reach, service) ?? this.notCoveringAnyRoute(reach, service) ?? reach.notCounted?.why;
+    return this.notReadBy(reach, service) ?? this.notCoveringAnyRoute(reach, service) ?? reach.notCounted?.why ?? this.unreadByProxies(reach, service);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { groupOf, listOf, manifestName } from './manifests';
-import type { FrontDetector } from '../doctor/fronts';
+import type { FrontContext, FrontDetector, FrontReach, Manifest, NotCounted, ProxyScope, ScopedWorkload } from '../doctor/fronts';
 
 /**
  * What Istio's DestinationRule (networking.istio.io/v1, Istio 1.30.3) accepts
@@ -57,6 +57,165 @@ export function isClusterDomain(domain: string): boolean {
 }
 
 /**
+ * Istio's root configuration namespace when the mesh config does not name
+ * another (`meshConfig.rootNamespace`): a DestinationRule there is looked up
+ * for every proxy, as one in the Service's own namespace is.
+ *
+ * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshConfig
+ */
+export const ISTIO_ROOT_NAMESPACE_DEFAULT = 'istio-system';
+
+/**
+ * The label Istio puts on the pods of the proxy it deploys for a Gateway API
+ * Gateway (with the Gateway's name), beside `gateway.networking.k8s.io/gateway-class-name`
+ * and the Gateway's `spec.infrastructure.labels`.
+ *
+ * @see https://github.com/istio/istio/blob/master/manifests/charts/istio-control/istio-discovery/files/kube-gateway.yaml
+ */
+export const ISTIO_GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
+
+/** The label of the GatewayClass on the pods of a Gateway's proxy that Istio deploys. */
+export const ISTIO_GATEWAY_CLASS_LABEL = 'gateway.networking.k8s.io/gateway-class-name';
+
+const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+
+/** What a DestinationRule's traffic policy does with a consistent hash, for one port. */
+type HashAffinity = { affinity: string; notCounted?: NotCounted } | undefined;
+
+function hashAffinity(loadBalancer: any, via: string): HashAffinity {
+  const hash = loadBalancer?.consistentHash;
+  if (typeof hash !== 'object' || hash === null) {
+    return undefined;
+  }
+  const cookie = hash.httpCookie;
+  const cookieWords = `Istio consistent-hash cookie on ${via}`;
+  if (typeof cookie === 'object' && cookie !== null) {
+    if (cookie.ttl !== undefined && cookie.ttl !== null) {
+      return { affinity: cookieWords };
+    }
+    return {
+      affinity: cookieWords,
+      notCounted: {
+        why: `${via} sets httpCookie without a ttl, so the proxy never sets the cookie and only hashes one the browser already sends: requests without it go to any pod`,
+        fix: `set httpCookie.ttl on ${via} ("${ISTIO_SESSION_COOKIE_TTL}" for a session cookie), so that the proxy sets the cookie`,
+      },
+    };
+  }
+  if (hash.useSourceIp === true) {
+    return { affinity: `Istio consistent hash on the client's IP (useSourceIp) on ${via}` };
+  }
+  return undefined;
+}
+
+/** `matchLabels` as `key=value` words. */
+function labelWords(labels: Record<string, string>): string {
+  const entries = Object.entries(labels);
+  return entries.length === 0 ? 'no labels: every pod' : entries.map(([k, v]) => `${k}=${v}`).join(', ');
+}
+
+/**
+ * Which proxies read a DestinationRule, when not all of them do, from its
+ * namespace, `exportTo` and `workloadSelector`, as istiod looks rules up for
+ * a proxy: the rules of the proxy's own namespace (those exported to it,
+ * `"."` included), then those of the Service's namespace exported to the
+ * proxy's namespace, then those of the root namespace exported to it. A rule
+ * with a workloadSelector is kept to its own namespace, for the proxies of
+ * the pods it selects (gateways too). Undefined when every proxy reads it.
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#DestinationRule
+ * @see https://github.com/istio/istio/blob/master/pilot/pkg/model/push_context.go (destinationRule, setDestinationRules)
+ */
+function proxyScope(rule: Manifest, ruleNamespace: string, serviceNamespace: string, via: string, context: FrontContext): ProxyScope | undefined {
+  const selector = rule.spec?.workloadSelector;
+  const matchLabels: Record<string, string> | undefined = typeof selector === 'object' && selector !== null
+    ? Object.fromEntries(Object.entries(selector.matchLabels ?? {}).map(([k, v]) => [k, String(v)]))
+    : undefined;
+  const exportTo = listOf(rule.spec?.exportTo).map(String);
+  const everywhere = exportTo.length === 0 || exportTo.includes('*');
+  const lookedUpEverywhere = ruleNamespace === serviceNamespace || ruleNamespace === ISTIO_ROOT_NAMESPACE_DEFAULT;
+  if (matchLabels === undefined && everywhere && lookedUpEverywhere) {
+    return undefined;
+  }
+  // Whether a proxy in `namespace` reads the rule.
+  const readFrom = (namespace: string): boolean => {
+    if (matchLabels !== undefined) {
+      return namespace === ruleNamespace;
+    }
+    const local = namespace === ruleNamespace && (everywhere || exportTo.includes('.') || exportTo.includes(ruleNamespace));
+    return local || (lookedUpEverywhere && (everywhere || exportTo.includes(namespace)));
+  };
+  let scope: string;
+  let fix: string;
+  if (matchLabels !== undefined) {
+    scope = `${via} has a workloadSelector (${labelWords(matchLabels)}), so Istio applies it only to the proxies of the pods it selects in namespace ${ruleNamespace}`;
+    fix = `remove workloadSelector from ${via}, so that every proxy that sends to the Service applies it`;
+  } else if (!lookedUpEverywhere) {
+    scope = `${via} is in namespace ${ruleNamespace}, neither the Service's namespace nor Istio's root namespace (${ISTIO_ROOT_NAMESPACE_DEFAULT}), so only the proxies in ${ruleNamespace} read it`;
+    fix = `move ${via} to namespace ${serviceNamespace}, the Service's, so that the proxies of every namespace it is exported to read it`;
+  } else {
+    scope = `${via} is exported only to ${exportTo.map(e => e === '.' ? ruleNamespace : e).join(', ')} (exportTo: ${JSON.stringify(exportTo)})`;
+    fix = `add the namespaces of the gateways in front to exportTo of ${via} (or leave exportTo out), so that their proxies read it`;
+  }
+  const unreadOn = (route: Manifest, routeNamespace: string): string | undefined => {
+    const kind = String(route.kind);
+    if (groupOf(route) !== GATEWAY_API_GROUP || (kind !== 'HTTPRoute' && kind !== 'GRPCRoute')) {
+      return undefined;
+    }
+    const parents = listOf(route.spec?.parentRefs);
+    if (parents.length === 0) {
+      return undefined;
+    }
+    const reasons: string[] = [];
+    for (const ref of parents) {
+      // A parent other than a Gateway (a Service, for mesh traffic) is the clients' own proxies.
+      if ((ref?.group ?? GATEWAY_API_GROUP) !== GATEWAY_API_GROUP || (ref?.kind ?? 'Gateway') !== 'Gateway' || typeof ref?.name !== 'string') {
+        return undefined;
+      }
+      const namespace = typeof ref.namespace === 'string' ? ref.namespace : routeNamespace;
+      const gateway = context.find('Gateway', namespace, ref.name);
+      // A Gateway with addresses may use a proxy deployed elsewhere (Istio's manual deployment).
+      if (listOf(gateway?.spec?.addresses).length > 0) {
+        return undefined;
+      }
+      const name = `Gateway ${namespace}/${ref.name}`;
+      if (!readFrom(namespace)) {
+        reasons.push(`${kind} ${manifestName(route)} goes through ${name}, whose proxy runs in namespace ${namespace}`);
+        continue;
+      }
+      if (matchLabels === undefined) {
+        return undefined;
+      }
+      // The labels Istio gives the Gateway's pods, as far as the manifests tell.
+      const known: Record<string, string> = { [ISTIO_GATEWAY_NAME_LABEL]: ref.name };
+      if (gateway !== undefined) {
+        if (typeof gateway.spec?.gatewayClassName === 'string') {
+          known[ISTIO_GATEWAY_CLASS_LABEL] = gateway.spec.gatewayClassName;
+        }
+        for (const [k, v] of Object.entries(gateway.spec?.infrastructure?.labels ?? {})) {
+          known[k] = String(v);
+        }
+      }
+      // Selected, or asking for labels the manifests do not show on those pods: it may read it.
+      if (!Object.entries(matchLabels).some(([k, v]) => known[k] !== undefined && known[k] !== v)) {
+        return undefined;
+      }
+      reasons.push(`${kind} ${manifestName(route)} goes through ${name}, whose proxy it does not select`);
+    }
+    return reasons.join('; ');
+  };
+  const unreadWithoutRoutes = (workloads: readonly ScopedWorkload[]): string | undefined => {
+    // Clients in the namespaces a rule is exported to cannot be told; the pods a selector names can.
+    if (matchLabels === undefined) {
+      return undefined;
+    }
+    const selects = (w: ScopedWorkload) => w.namespace === ruleNamespace && Object.entries(matchLabels).every(([k, v]) => w.labels[k] === v);
+    return workloads.some(selects) ? undefined
+      : 'no route among the manifests reaches the Service, nor does it select any workload among them that may send to it (the Service\'s own pods receive its requests)';
+  };
+  return { scope, fix, unreadOn, unreadWithoutRoutes };
+}
+
+/**
  * Istio's sidecars (and gateways) pick the destination pod themselves, from
  * the endpoints, so a DestinationRule's host is reached without its virtual
  * IP. `consistentHash.httpCookie` pins a browser to a pod only with a `ttl`:
@@ -66,8 +225,16 @@ export function isClusterDomain(domain: string): boolean {
  * `name`, `name.namespace` or the Service's FQDN (a short name is in the
  * rule's namespace).
  *
+ * A `portLevelSettings` entry is for the Service port of its number, and
+ * replaces the rule's top-level settings for that port whole: a field it
+ * leaves out takes the default, not the top-level value (so an entry without
+ * a loadBalancer means no consistent hash on that port). A rule that only
+ * some proxies read (`exportTo`, a `workloadSelector`, a namespace other than
+ * the Service's or the root one) says which (`readBy`).
+ *
  * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/
  * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#LoadBalancerSettings-ConsistentHashLB-HTTPCookie
+ * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#TrafficPolicy-PortTrafficPolicy
  */
 export const ISTIO_DETECTOR: FrontDetector = {
   front: 'istio',
@@ -77,29 +244,54 @@ export const ISTIO_DETECTOR: FrontDetector = {
     if (groupOf(rule) !== 'networking.istio.io' || typeof host !== 'string' || host.startsWith('*')) {
       return [];
     }
-    const [name, namespace] = host.split('.');
-    const policies = [rule.spec?.trafficPolicy, ...listOf(rule.spec?.trafficPolicy?.portLevelSettings)];
-    const hashes = policies.map(p => p?.loadBalancer?.consistentHash).filter(h => typeof h === 'object' && h !== null);
-    const cookies = hashes.map(h => h.httpCookie).filter(c => typeof c === 'object' && c !== null);
+    const [name, hostNamespace] = host.split('.');
+    const namespace = hostNamespace ?? context.namespace;
     const via = `DestinationRule ${manifestName(rule)}`;
-    const reach = { namespace: namespace ?? context.namespace, name, bypassesVirtualIp: true, via };
-    const cookie = `Istio consistent-hash cookie on ${via}`;
-    if (cookies.some(c => c.ttl !== undefined && c.ttl !== null)) {
-      return [{ ...reach, affinity: cookie }];
+    const readBy = proxyScope(rule, context.namespace, namespace, via, context);
+    const reach: FrontReach = { namespace, name, bypassesVirtualIp: true, via, ...(readBy !== undefined ? { readBy } : {}) };
+    const top = rule.spec?.trafficPolicy;
+    const portLevel = listOf(top?.portLevelSettings).filter(p => typeof p?.port?.number === 'number');
+    const service = context.find('Service', namespace, name);
+    const servicePorts = listOf(service?.spec?.ports).map(p => p?.port).filter((p): p is number => typeof p === 'number');
+    const out: FrontReach[] = [];
+    // Each port of the Service (when the manifests hold it) takes its own entry, else the top level.
+    const ports: Array<number | undefined> = service !== undefined ? servicePorts : [undefined, ...portLevel.map(p => p.port.number)];
+    for (const port of [...new Set(ports)]) {
+      const entry = port === undefined ? undefined : portLevel.find(p => p.port.number === port);
+      const own = hashAffinity((entry ?? top)?.loadBalancer, via);
+      const replaced = entry !== undefined && own === undefined ? hashAffinity(top?.loadBalancer, via) : undefined;
+      const at = port === undefined ? {} : { port };
+      if (replaced !== undefined) {
+        out.push({
+          ...reach,
+          ...at,
+          affinity: replaced.affinity,
+          notCounted: {
+            why: `${via} has portLevelSettings for port ${port}, which replace its top-level settings for that port whole and set no consistent hash`,
+            fix: `set the loadBalancer of ${via} in its portLevelSettings for port ${port} too, so that the proxy hashes requests to that port`,
+          },
+        });
+      } else {
+        out.push({ ...reach, ...at, ...(own ?? {}) });
+      }
     }
-    if (hashes.some(h => h.useSourceIp === true)) {
-      return [{ ...reach, affinity: `Istio consistent hash on the client's IP (useSourceIp) on ${via}` }];
+    // Port-level settings for a port the Service does not have apply to nothing.
+    if (service !== undefined) {
+      for (const entry of portLevel.filter(p => !servicePorts.includes(p.port.number))) {
+        const found = hashAffinity(entry.loadBalancer, via);
+        if (found !== undefined) {
+          out.push({
+            ...reach,
+            port: entry.port.number,
+            affinity: found.affinity,
+            notCounted: {
+              why: `${via} sets it in portLevelSettings for port ${entry.port.number}, which Service ${name} does not have (its ports: ${servicePorts.join(', ') || 'none'})`,
+              fix: `set it in portLevelSettings of ${via} for a port of Service ${name} (${servicePorts.join(', ')}), or in its trafficPolicy.loadBalancer for every port`,
+            },
+          });
+        }
+      }
     }
-    if (cookies.length > 0) {
-      return [{
-        ...reach,
-        affinity: cookie,
-        notCounted: {
-          why: `${via} sets httpCookie without a ttl, so the proxy never sets the cookie and only hashes one the browser already sends: requests without it go to any pod`,
-          fix: `set httpCookie.ttl on ${via} ("${ISTIO_SESSION_COOKIE_TTL}" for a session cookie), so that the proxy sets the cookie`,
-        },
-      }];
-    }
-    return [reach];
+    return out;
   },
 };

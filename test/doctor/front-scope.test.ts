@@ -160,3 +160,139 @@ spec:
     expect(local(`${policy('{algorithm: round-robin, hashOn: {cookie: session, cookiePath: /}}')}---\n${kongIngress}`, STICKY)).toHaveLength(1);
   });
 });
+
+describe('Istio DestinationRules', () => {
+  const COOKIE = '{loadBalancer: {consistentHash: {httpCookie: {name: user, ttl: 0s}}}}';
+  const rule = (spec: string, namespace = 'observability', host = 'grafana.observability.svc.cluster.local') => `
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: grafana, namespace: ${namespace}}
+spec:
+  host: ${host}
+${spec}
+`;
+  const route = (parentRef: string) => `
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: grafana, namespace: observability}
+spec:
+  parentRefs: [${parentRef}]
+  rules:
+  - backendRefs: [{name: grafana, port: 3000}]
+`;
+  const ISTIO_INGRESS = route('{name: istio-gw, namespace: istio-ingress}');
+
+  describe('portLevelSettings', () => {
+    test('GIVEN a cookie hash under portLevelSettings for a port the Service does not have WHEN checked THEN it is not counted, and the finding names the Service\'s ports', () => {
+      // GIVEN
+      const front = rule(`  trafficPolicy:\n    portLevelSettings:\n    - port: {number: 9999}\n      ${COOKIE.slice(1, -1)}`);
+      // WHEN
+      const found = local(front);
+      // THEN
+      expect(found).toHaveLength(1);
+      expect(found[0].message).toContain('Not counted: Istio consistent-hash cookie on DestinationRule grafana, as DestinationRule grafana sets it in portLevelSettings for port 9999, which Service grafana does not have (its ports: 3000)');
+      expect(found[0].fix).toBe(`Set it in portLevelSettings of DestinationRule grafana for a port of Service grafana (3000), or in its trafficPolicy.loadBalancer for every port; ${SHARED}`);
+    });
+
+    test('GIVEN the same settings for the Service\'s port 3000 THEN the cookie pins users: clean', () => {
+      expect(check(rule(`  trafficPolicy:\n    portLevelSettings:\n    - port: {number: 3000}\n      ${COOKIE.slice(1, -1)}`))).toEqual([]);
+    });
+
+    test('GIVEN a top-level cookie and a port-level entry for 3000 without a loadBalancer THEN the entry replaces the top level for that port: not counted', () => {
+      // GIVEN an entry that only tunes the connection pool of port 3000
+      const front = rule(`  trafficPolicy:\n    ${COOKIE.slice(1, -1)}\n    portLevelSettings:\n    - port: {number: 3000}\n      connectionPool: {tcp: {maxConnections: 100}}`);
+      // WHEN
+      const found = local(front);
+      // THEN
+      expect(found).toHaveLength(1);
+      expect(found[0].message).toContain('as DestinationRule grafana has portLevelSettings for port 3000, which replace its top-level settings for that port whole and set no consistent hash');
+      expect(found[0].fix).toMatch(/^Set the loadBalancer of DestinationRule grafana in its portLevelSettings for port 3000 too/);
+      // AND an entry for another port leaves port 3000 to the top level
+      expect(check(rule(`  trafficPolicy:\n    ${COOKIE.slice(1, -1)}\n    portLevelSettings:\n    - port: {number: 9999}\n      connectionPool: {tcp: {maxConnections: 100}}`))).toEqual([]);
+    });
+  });
+
+  describe('exportTo and the namespace of the rule', () => {
+    test('GIVEN a rule exported only to its own namespace and a route through a Gateway in another WHEN checked THEN the gateway\'s proxy does not read it: not counted', () => {
+      // GIVEN
+      const front = `${rule(`  exportTo: ["."]\n  trafficPolicy: ${COOKIE}`)}---\n${ISTIO_INGRESS}`;
+      // WHEN
+      const found = local(front);
+      // THEN
+      expect(found).toHaveLength(1);
+      expect(found[0].message).toContain('Not counted: Istio consistent-hash cookie on DestinationRule grafana, as DestinationRule grafana is exported only to observability (exportTo: ["."]), '
+        + 'and HTTPRoute grafana goes through Gateway istio-ingress/istio-gw, whose proxy runs in namespace istio-ingress');
+      expect(found[0].fix).toBe(`Add the namespaces of the gateways in front to exportTo of DestinationRule grafana (or leave exportTo out), so that their proxies read it; ${SHARED}`);
+    });
+
+    test('GIVEN the rule exported to the gateway\'s namespace, or everywhere, or the Gateway in the rule\'s namespace THEN the gateway reads it: clean', () => {
+      for (const exportTo of ['["*"]', '[".", "istio-ingress"]', '[istio-ingress]']) {
+        expect(check(`${rule(`  exportTo: ${exportTo}\n  trafficPolicy: ${COOKIE}`)}---\n${ISTIO_INGRESS}`)).toEqual([]);
+      }
+      expect(check(`${rule(`  trafficPolicy: ${COOKIE}`)}---\n${ISTIO_INGRESS}`)).toEqual([]);
+      expect(check(`${rule(`  exportTo: ["."]\n  trafficPolicy: ${COOKIE}`)}---\n${route('{name: eg}')}`)).toEqual([]);
+    });
+
+    test('GIVEN a rule in a namespace that is neither the Service\'s nor the root one THEN only proxies there read it', () => {
+      // GIVEN the rule in "web", the gateway in istio-ingress
+      const elsewhere = rule(`  trafficPolicy: ${COOKIE}`, 'web');
+      const found = local(`${elsewhere}---\n${ISTIO_INGRESS}`);
+      expect(found).toHaveLength(1);
+      expect(found[0].message).toContain('as DestinationRule grafana is in namespace web, neither the Service\'s namespace nor Istio\'s root namespace (istio-system), so only the proxies in web read it, '
+        + 'and HTTPRoute grafana goes through Gateway istio-ingress/istio-gw, whose proxy runs in namespace istio-ingress');
+      expect(found[0].fix).toMatch(/^Move DestinationRule grafana to namespace observability, the Service's/);
+      // AND in the root namespace, or with the gateway in "web", it is read
+      expect(check(`${rule(`  trafficPolicy: ${COOKIE}`, 'istio-system')}---\n${ISTIO_INGRESS}`)).toEqual([]);
+      expect(check(`${elsewhere}---\n${route('{name: edge, namespace: web}')}`)).toEqual([]);
+    });
+
+    test('GIVEN no route among the manifests THEN the clients cannot be told: an exported rule still counts', () => {
+      expect(check(rule(`  exportTo: ["."]\n  trafficPolicy: ${COOKIE}`))).toEqual([]);
+    });
+  });
+
+  describe('workloadSelector', () => {
+    const selected = (labels: string) => rule(`  workloadSelector: {matchLabels: ${labels}}\n  trafficPolicy: ${COOKIE}`);
+
+    test('GIVEN a rule selecting no workload among the manifests and no route WHEN checked THEN it applies to no proxy that sends to the Service: not counted', () => {
+      // GIVEN
+      const found = local(selected('{app: nothing}'));
+      // THEN
+      expect(found).toHaveLength(1);
+      expect(found[0].message).toContain('Not counted: Istio consistent-hash cookie on DestinationRule grafana, as DestinationRule grafana has a workloadSelector (app=nothing), '
+        + 'so Istio applies it only to the proxies of the pods it selects in namespace observability, and no route among the manifests reaches the Service, '
+        + 'nor does it select any workload among them that may send to it (the Service\'s own pods receive its requests)');
+      expect(found[0].fix).toBe(`Remove workloadSelector from DestinationRule grafana, so that every proxy that sends to the Service applies it; ${SHARED}`);
+      // AND selecting Grafana's own pods is no better: they receive the requests
+      expect(local(selected('{app: grafana}'))).toHaveLength(1);
+    });
+
+    test('GIVEN a route through a Gateway the selector does not select, or in another namespace THEN not counted', () => {
+      const other = local(`${selected(`{${'gateway.networking.k8s.io/gateway-name'}: other}`)}---\n${route('{name: eg}')}`);
+      expect(other).toHaveLength(1);
+      expect(other[0].message).toContain('and HTTPRoute grafana goes through Gateway observability/eg, whose proxy it does not select');
+      const away = local(`${selected(`{${'gateway.networking.k8s.io/gateway-name'}: istio-gw}`)}---\n${ISTIO_INGRESS}`);
+      expect(away).toHaveLength(1);
+      expect(away[0].message).toContain('and HTTPRoute grafana goes through Gateway istio-ingress/istio-gw, whose proxy runs in namespace istio-ingress');
+    });
+
+    test('GIVEN the selector selects the route\'s Gateway, or a workload among the manifests that may call the Service, or labels the manifests do not show THEN it may pin: clean', () => {
+      expect(check(`${selected(`{${'gateway.networking.k8s.io/gateway-name'}: eg}`)}---\n${route('{name: eg}')}`)).toEqual([]);
+      // Labels Istio's Gateway pods may carry that the manifests do not show (the Gateway is not among them)
+      expect(check(`${selected('{istio: ingressgateway}')}---\n${route('{name: eg}')}`)).toEqual([]);
+      const frontend = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: frontend, namespace: observability}
+spec:
+  selector: {matchLabels: {app: frontend}}
+  template:
+    metadata: {labels: {app: frontend}}
+    spec: {containers: [{name: app, image: example.com/frontend:1}]}
+`;
+      expect(check(`${selected('{app: frontend}')}---\n${frontend}`)).toEqual([]);
+      // AND without a workloadSelector the rule applies to every proxy
+      expect(check(rule(`  trafficPolicy: ${COOKIE}`))).toEqual([]);
+    });
+  });
+});
