@@ -514,7 +514,8 @@ export class Inventory {
 
   /** Why a reach's affinity setting pins nobody's traffic, or undefined when it may. */
   private affinityIgnoredBy(reach: Reach, service: Doc): string | undefined {
-    return this.notReadBy(reach, service) ?? this.notCoveringAnyRoute(reach, service) ?? reach.notCounted?.why ?? this.unreadByProxies(reach, service);
+    return this.notReadBy(reach, service) ?? this.notCoveringAnyRoute(reach, service)
+      ?? reach.notCounted?.why ?? this.unreadByProxies(reach, service);
   }
 
   /**
