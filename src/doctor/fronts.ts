@@ -6,7 +6,7 @@
 import { AWS_ALB_DETECTOR } from '../facts/aws-alb';
 import { CONTOUR_DETECTOR } from '../facts/contour';
 import { ENVOY_GATEWAY_DETECTOR } from '../facts/envoy-gateway';
-import { GATEWAY_API_DETECTOR } from '../facts/gateway-api';
+import { GATEWAY_API_DETECTOR, GATEWAY_API_GROUP } from '../facts/gateway-api';
 import { GKE_INGRESS_DETECTOR } from '../facts/gke';
 import { GKE_GATEWAY_DETECTOR } from '../facts/gke-gateway';
 import { HAPROXY_DETECTOR } from '../facts/haproxy';
@@ -15,6 +15,7 @@ import { INGRESS_NGINX_DETECTOR } from '../facts/ingress-nginx';
 import { KUBERNETES_INGRESS_DETECTOR } from '../facts/ingress-upstreams';
 import { ISTIO_DETECTOR } from '../facts/istio';
 import { KONG_DETECTOR } from '../facts/kong';
+import { listOf } from '../facts/manifests';
 import { NGINX_PLUS_DETECTOR } from '../facts/nginx-plus';
 import { TRAEFIK_DETECTOR } from '../facts/traefik';
 import { TRAEFIK_CRD_DETECTOR } from '../facts/traefik-crd';
@@ -130,6 +131,8 @@ export interface FrontContext {
   find(kind: string, namespace: string, name: string): Manifest | undefined;
   /** The IngressClass among the manifests marked the cluster's default, for an Ingress that names no class; undefined when none is. */
   defaultIngressClass?(): Manifest | undefined;
+  /** The HTTPRoutes among the manifests attached to the Gateway of this namespace and name (by `parentRefs`). */
+  routesOfGateway?(namespace: string, name: string): Manifest[];
 }
 
 /**
@@ -179,12 +182,36 @@ export function detectFronts(
   const out: Array<FrontReach & { front: string; obj: Manifest }> = [];
   let defaultClass: { found?: Manifest } | undefined;
   const defaultIngressClass = () => (defaultClass ??= { found: docs.find(d => d.kind === 'IngressClass' && isDefaultIngressClass(d)) }).found;
+  let attached: Map<string, Manifest[]> | undefined;
+  const routesOfGateway = (namespace: string, name: string): Manifest[] => {
+    if (attached === undefined) {
+      attached = new Map();
+      for (const route of docs) {
+        if (route.kind !== 'HTTPRoute' || !String(route.apiVersion ?? '').startsWith(`${GATEWAY_API_GROUP}/`)) {
+          continue;
+        }
+        const routeNamespace = namespaceOf(route);
+        for (const parent of listOf(route.spec?.parentRefs)) {
+          if ((parent?.group ?? GATEWAY_API_GROUP) !== GATEWAY_API_GROUP || (parent?.kind ?? 'Gateway') !== 'Gateway' || typeof parent?.name !== 'string') {
+            continue;
+          }
+          const k = `${typeof parent.namespace === 'string' ? parent.namespace : routeNamespace}/${parent.name}`;
+          const list = attached.get(k) ?? [];
+          if (!list.includes(route)) {
+            list.push(route);
+          }
+          attached.set(k, list);
+        }
+      }
+    }
+    return attached.get(`${namespace}/${name}`) ?? [];
+  };
   for (const obj of docs) {
     const ds = byKind.get(String(obj.kind));
     if (!ds) {
       continue;
     }
-    const context: FrontContext = { namespace: namespaceOf(obj), find, defaultIngressClass };
+    const context: FrontContext = { namespace: namespaceOf(obj), find, defaultIngressClass, routesOfGateway };
     for (const d of ds) {
       for (const reach of d.detect(obj, context)) {
         out.push({ ...reach, front: d.front, obj });

@@ -1,6 +1,6 @@
 import { GATEWAY_API_GROUP, routeRuleBackends } from './gateway-api';
 import { listOf, manifestName } from './manifests';
-import type { FrontDetector, FrontReach, NotCounted } from '../doctor/fronts';
+import type { FrontDetector, FrontReach, Manifest, NotCounted } from '../doctor/fronts';
 
 /**
  * What Envoy Gateway's BackendTrafficPolicy (gateway.envoyproxy.io/v1alpha1,
@@ -98,10 +98,17 @@ export const ENVOY_GATEWAY_DETECTOR: FrontDetector = {
       if ((ref?.group ?? GATEWAY_API_GROUP) !== GATEWAY_API_GROUP || typeof ref?.kind !== 'string' || typeof ref.name !== 'string') {
         continue;
       }
-      const route = context.find(ref.kind, context.namespace, ref.name);
-      for (const rule of listOf(route?.spec?.rules)) {
-        for (const backend of routeRuleBackends(rule, context.namespace)) {
-          out.push({ ...backend, affinity, bypassesVirtualIp: true, via, route, ...(notCounted !== undefined ? { notCounted } : {}) });
+      // A policy on a Gateway applies to every route attached to it (Envoy Gateway's policy attachment),
+      // in whatever namespace the route is; one on a route, to that route.
+      const routes = ref.kind === 'Gateway'
+        ? context.routesOfGateway?.(context.namespace, ref.name) ?? []
+        : [context.find(ref.kind, context.namespace, ref.name)].filter((r): r is Manifest => r !== undefined);
+      for (const route of routes) {
+        const routeNamespace = ref.kind === 'Gateway' ? String(route.metadata?.namespace ?? context.namespace) : context.namespace;
+        for (const rule of listOf(route.spec?.rules)) {
+          for (const backend of routeRuleBackends(rule, routeNamespace)) {
+            out.push({ ...backend, affinity, bypassesVirtualIp: true, via, route, ...(notCounted !== undefined ? { notCounted } : {}) });
+          }
         }
       }
     }

@@ -193,3 +193,30 @@ describe('a GKE GCPBackendPolicy', () => {
     expect(lost([g, svc, backendConfig, gcpPolicy(NS), route('grafana'), gceIngress()])).toEqual([]);
   });
 });
+
+describe('an Envoy Gateway policy on a Gateway', () => {
+  // Envoy Gateway applies a BackendTrafficPolicy that targets a Gateway to every route attached to it.
+  function gatewayPolicy(consistentHash: Obj): Obj {
+    return {
+      apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+      kind: 'BackendTrafficPolicy',
+      metadata: { name: 'public', namespace: 'infra' },
+      spec: { targetRefs: [{ group: GATEWAY, kind: 'Gateway', name: 'eg' }], loadBalancer: { type: 'ConsistentHash', consistentHash } },
+    };
+  }
+  const attached = (r: Obj): Obj => ({ ...r, spec: { ...r.spec, parentRefs: [{ name: 'eg', namespace: 'infra' }] } });
+
+  test('GIVEN a cookie hash with a ttl on the Gateway a plain route attaches to THEN nothing is found', () => {
+    expect(lost([...base(), attached(route('grafana')), gatewayPolicy({ type: 'Cookie', cookie: { name: 'lb', ttl: '0s' } })])).toEqual([]);
+  });
+
+  test('GIVEN the policy on another Gateway, or a route attached elsewhere THEN the route is still unpinned', () => {
+    expect(lost([...base(), route('grafana'), gatewayPolicy({ type: 'Cookie', cookie: { name: 'lb', ttl: '0s' } })])).toHaveLength(1);
+  });
+
+  test('GIVEN a cookie hash without a ttl on the Gateway THEN an error that says why it is not counted', () => {
+    const found = lost([...base(), attached(route('grafana')), gatewayPolicy({ type: 'Cookie', cookie: { name: 'lb' } })]);
+    expect(found).toHaveLength(1);
+    expect(found[0].message).toContain('BackendTrafficPolicy public sets consistentHash.cookie without a ttl');
+  });
+});
