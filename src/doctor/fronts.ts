@@ -51,8 +51,10 @@ export interface FrontReach {
    * For a setting that only some proxies read (an Istio DestinationRule
    * exported to some namespaces, or with a workloadSelector): which ways in
    * to the Service read it. The doctor does not count it when none of the
-   * routes to the Service goes through a proxy that reads it; undefined when
-   * every proxy that sends to the Service reads it.
+   * routes to the Service goes through a proxy that reads it (an Istio rule
+   * that every Istio proxy reads still has one: a gateway of another
+   * controller does not read it); undefined when every proxy that sends to
+   * the Service reads it.
    */
   readonly readBy?: ProxyScope;
   /**
@@ -110,9 +112,10 @@ export interface ProxyScope {
   /**
    * Why the proxy that carries a route's requests to the Service (the route
    * in `routeNamespace`) does not read the setting ("HTTPRoute web goes through Gateway edge/public, whose
-   * proxy runs in namespace edge"); undefined when it may.
+   * proxy runs in namespace edge"), given the workloads among the manifests (where a gateway's pods
+   * may be); undefined when it may.
    */
-  unreadOn(route: Manifest, routeNamespace: string): string | undefined;
+  unreadOn(route: Manifest, routeNamespace: string, workloads?: readonly ScopedWorkload[]): string | undefined;
   /**
    * Why the setting pins nobody when no route among the manifests reaches
    * the Service, given the other workloads among the manifests (the

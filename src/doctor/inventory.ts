@@ -145,7 +145,14 @@ export type Reach = FrontReach & { front: string; obj: { [key: string]: any } };
 const SERVICE_SETTINGS_OF_A_CONTROLLER = new Set(['traefik', 'haproxy', 'gke-ingress', 'kong']);
 
 /** Objects that route requests to a Service (not policies attached to it or to a route). */
-const ROUTE_KINDS = new Set(['Ingress', 'HTTPRoute', 'GRPCRoute', 'IngressRoute', 'HTTPProxy', 'VirtualServer', 'VirtualServerRoute']);
+const ROUTE_KINDS = new Set(['Ingress', 'HTTPRoute', 'GRPCRoute', 'IngressRoute', 'HTTPProxy', 'VirtualServer', 'VirtualServerRoute', 'VirtualService']);
+
+/**
+ * Policies on a Service that may set affinity per Service port (an Istio
+ * DestinationRule's portLevelSettings): such a setting pins only the routes
+ * to that port.
+ */
+const PER_PORT_POLICY_KINDS = new Set(['DestinationRule']);
 
 /**
  * The routes named when they reach pods that keep sessions without pinning
@@ -495,7 +502,8 @@ export class Inventory {
       const unread = scope.unreadWithoutRoutes(this.workloads.filter(w => !own.has(w)).map(w => ({ namespace: w.namespace, labels: w.podLabels })));
       return unread === undefined ? undefined : `${scope.scope}, and ${unread}`;
     }
-    const unread = routes.map(route => scope.unreadOn(route, namespaceOf(route)));
+    const workloads = this.workloads.map(w => ({ namespace: w.namespace, labels: w.podLabels }));
+    const unread = routes.map(route => scope.unreadOn(route, namespaceOf(route), workloads));
     return unread.every(u => u !== undefined) ? `${scope.scope}, and ${[...new Set(unread)].join('; ')}` : undefined;
   }
 
@@ -515,7 +523,41 @@ export class Inventory {
   /** Why a reach's affinity setting pins nobody's traffic, or undefined when it may. */
   private affinityIgnoredBy(reach: Reach, service: Doc): string | undefined {
     return this.notReadBy(reach, service) ?? this.notCoveringAnyRoute(reach, service)
-      ?? reach.notCounted?.why ?? this.unreadByProxies(reach, service);
+      ?? reach.notCounted?.why ?? this.notOnRoutedPort(reach, service) ?? this.unreadByProxies(reach, service);
+  }
+
+  /**
+   * Why a policy's setting for one Service port (a DestinationRule's
+   * portLevelSettings) pins nobody: the manifests hold routes to the
+   * Service and none goes to that port (a route that names no port goes to
+   * the only port of a single-port Service, and may go to any of several);
+   * undefined otherwise.
+   */
+  private notOnRoutedPort(reach: Reach, service: Doc): string | undefined {
+    if (typeof reach.port !== 'number' || !PER_PORT_POLICY_KINDS.has(String(reach.obj.kind))) {
+      return undefined;
+    }
+    const ports = asArray(service.obj.spec?.ports).filter(isObject);
+    const routed = this.frontsOf(service).filter(r => r.obj !== reach.obj && ROUTE_KINDS.has(String(r.obj.kind)));
+    if (routed.length === 0) {
+      return undefined;
+    }
+    const portOf = (r: Reach): number | undefined => {
+      if (typeof r.port === 'number') {
+        return r.port;
+      }
+      if (typeof r.port === 'string') {
+        const named = ports.find(p => p.name === r.port)?.port;
+        return typeof named === 'number' ? named : undefined;
+      }
+      return ports.length === 1 && typeof ports[0].port === 'number' ? ports[0].port : undefined;
+    };
+    const routedPorts = routed.map(portOf);
+    if (routedPorts.some(p => p === undefined || p === reach.port)) {
+      return undefined;
+    }
+    const names = [...new Set(routed.map(r => `${r.obj.kind} ${nameOf(r.obj)} to port ${portOf(r)}`))];
+    return `${reach.via} sets it for Service port ${reach.port} only, and no route to the Service goes to that port (${names.join('; ')})`;
   }
 
   /**

@@ -78,6 +78,45 @@ export const ISTIO_GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name'
 export const ISTIO_GATEWAY_CLASS_LABEL = 'gateway.networking.k8s.io/gateway-class-name';
 
 const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+const ISTIO_GROUP = 'networking.istio.io';
+
+/**
+ * The `controllerName` of Istio's GatewayClasses (`istio`, `istio-remote`,
+ * `istio-waypoint` all name it). Only Istio's proxies read DestinationRules:
+ * a Gateway of a class with another controller (Envoy Gateway's
+ * `gateway.envoyproxy.io/gatewayclass-controller`) ignores them.
+ *
+ * @see https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/
+ */
+export const ISTIO_GATEWAY_CONTROLLER = 'istio.io/gateway-controller';
+
+/**
+ * A VirtualService's `gateways` entry for the mesh's sidecars (also what a
+ * VirtualService without `gateways` applies to).
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#VirtualService
+ */
+export const ISTIO_MESH_GATEWAY = 'mesh';
+
+/**
+ * The Service a DestinationRule's or VirtualService's host names: `name`
+ * (in `namespace`, the object's own), `name.namespace`, or the Service's
+ * FQDN `name.namespace.svc.<cluster domain>`; undefined for another host (a
+ * wildcard, an external name).
+ */
+export function istioServiceHost(host: unknown, namespace: string): { name: string; namespace: string } | undefined {
+  if (typeof host !== 'string' || host === '' || host.startsWith('*')) {
+    return undefined;
+  }
+  const parts = host.split('.');
+  if (parts.length === 1) {
+    return { name: parts[0], namespace };
+  }
+  if (parts.length === 2 || parts[2] === 'svc') {
+    return { name: parts[0], namespace: parts[1] };
+  }
+  return undefined;
+}
 
 /** What a DestinationRule's traffic policy does with a consistent hash, for one port. */
 type HashAffinity = { affinity: string; notCounted?: NotCounted } | undefined;
@@ -120,12 +159,14 @@ function labelWords(labels: Record<string, string>): string {
  * `"."` included), then those of the Service's namespace exported to the
  * proxy's namespace, then those of the root namespace exported to it. A rule
  * with a workloadSelector is kept to its own namespace, for the proxies of
- * the pods it selects (gateways too). Undefined when every proxy reads it.
+ * the pods it selects (gateways too). A rule every Istio proxy reads is still
+ * read by no other: a Gateway API Gateway whose GatewayClass (among the
+ * manifests) names another controller does not read it.
  *
  * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#DestinationRule
  * @see https://github.com/istio/istio/blob/master/pilot/pkg/model/push_context.go (destinationRule, setDestinationRules)
  */
-function proxyScope(rule: Manifest, ruleNamespace: string, serviceNamespace: string, via: string, context: FrontContext): ProxyScope | undefined {
+function proxyScope(rule: Manifest, ruleNamespace: string, serviceNamespace: string, via: string, context: FrontContext): ProxyScope {
   const selector = rule.spec?.workloadSelector;
   const matchLabels: Record<string, string> | undefined = typeof selector === 'object' && selector !== null
     ? Object.fromEntries(Object.entries(selector.matchLabels ?? {}).map(([k, v]) => [k, String(v)]))
@@ -133,9 +174,8 @@ function proxyScope(rule: Manifest, ruleNamespace: string, serviceNamespace: str
   const exportTo = listOf(rule.spec?.exportTo).map(String);
   const everywhere = exportTo.length === 0 || exportTo.includes('*');
   const lookedUpEverywhere = ruleNamespace === serviceNamespace || ruleNamespace === ISTIO_ROOT_NAMESPACE_DEFAULT;
-  if (matchLabels === undefined && everywhere && lookedUpEverywhere) {
-    return undefined;
-  }
+  // Every Istio proxy reads it: only a gateway that is not Istio's does not.
+  const allIstio = matchLabels === undefined && everywhere && lookedUpEverywhere;
   // Whether a proxy in `namespace` reads the rule.
   const readFrom = (namespace: string): boolean => {
     if (matchLabels !== undefined) {
@@ -146,7 +186,10 @@ function proxyScope(rule: Manifest, ruleNamespace: string, serviceNamespace: str
   };
   let scope: string;
   let fix: string;
-  if (matchLabels !== undefined) {
+  if (allIstio) {
+    scope = `${via} is read by Istio's proxies only (sidecars and Istio's gateways)`;
+    fix = `set the affinity where the gateway in front reads it (sessionPersistence on the route, or that gateway's own policy), or send the traffic through an Istio gateway, as only Istio's proxies read ${via}`;
+  } else if (matchLabels !== undefined) {
     scope = `${via} has a workloadSelector (${labelWords(matchLabels)}), so Istio applies it only to the proxies of the pods it selects in namespace ${ruleNamespace}`;
     fix = `remove workloadSelector from ${via}, so that every proxy that sends to the Service applies it`;
   } else if (!lookedUpEverywhere) {
@@ -156,8 +199,44 @@ function proxyScope(rule: Manifest, ruleNamespace: string, serviceNamespace: str
     scope = `${via} is exported only to ${exportTo.map(e => e === '.' ? ruleNamespace : e).join(', ')} (exportTo: ${JSON.stringify(exportTo)})`;
     fix = `add the namespaces of the gateways in front to exportTo of ${via} (or leave exportTo out), so that their proxies read it`;
   }
-  const unreadOn = (route: Manifest, routeNamespace: string): string | undefined => {
+  // Whether the proxy of pods with these labels (as far as the manifests tell) in `namespace` reads the rule.
+  const readBy = (namespace: string, known: Record<string, string>): boolean => readFrom(namespace)
+    && (matchLabels === undefined || !Object.entries(matchLabels).some(([k, v]) => known[k] !== undefined && known[k] !== v));
+  const unreadOnVirtualService = (route: Manifest, routeNamespace: string, workloads: readonly ScopedWorkload[]): string | undefined => {
+    const gateways = listOf(route.spec?.gateways).map(String);
+    // No gateways, or `mesh`: the clients' sidecars, which the manifests cannot tell.
+    if (allIstio || gateways.length === 0 || gateways.includes(ISTIO_MESH_GATEWAY)) {
+      return undefined;
+    }
+    const reasons: string[] = [];
+    for (const ref of gateways) {
+      const [namespace, name] = ref.includes('/') ? ref.split('/', 2) : [routeNamespace, ref];
+      const found = context.find('Gateway', namespace, name);
+      const gateway = found !== undefined && groupOf(found) === ISTIO_GROUP ? found : undefined;
+      const podSelector: Record<string, string> = Object.fromEntries(
+        Object.entries(gateway?.spec?.selector ?? {}).map(([k, v]) => [k, String(v)]));
+      // The gateway's pods, when the manifests hold them (Istio matches the selector in every
+      // namespace by default). When they do not, the proxy is taken to run in the Gateway's own
+      // namespace, as in Istio's default install (istio-ingressgateway in istio-system, or a
+      // gateway chart in istio-ingress with its Gateway beside it).
+      const pods = Object.keys(podSelector).length === 0 ? []
+        : workloads.filter(w => Object.entries(podSelector).every(([k, v]) => w.labels[k] === v));
+      const proxies = pods.length > 0 ? pods.map(w => ({ namespace: w.namespace, labels: { ...w.labels } })) : [{ namespace, labels: podSelector }];
+      if (proxies.some(p => readBy(p.namespace, p.labels))) {
+        return undefined;
+      }
+      const where = [...new Set(proxies.map(p => p.namespace))].join(', ');
+      reasons.push(proxies.some(p => readFrom(p.namespace))
+        ? `VirtualService ${manifestName(route)} goes through Gateway ${namespace}/${name}, whose proxy it does not select`
+        : `VirtualService ${manifestName(route)} goes through Gateway ${namespace}/${name}, whose proxy runs in namespace ${where}`);
+    }
+    return reasons.join('; ');
+  };
+  const unreadOn = (route: Manifest, routeNamespace: string, workloads: readonly ScopedWorkload[] = []): string | undefined => {
     const kind = String(route.kind);
+    if (groupOf(route) === ISTIO_GROUP && kind === 'VirtualService') {
+      return unreadOnVirtualService(route, routeNamespace, workloads);
+    }
     if (groupOf(route) !== GATEWAY_API_GROUP || (kind !== 'HTTPRoute' && kind !== 'GRPCRoute')) {
       return undefined;
     }
@@ -172,12 +251,23 @@ function proxyScope(rule: Manifest, ruleNamespace: string, serviceNamespace: str
         return undefined;
       }
       const namespace = typeof ref.namespace === 'string' ? ref.namespace : routeNamespace;
-      const gateway = context.find('Gateway', namespace, ref.name);
+      const found = context.find('Gateway', namespace, ref.name);
+      const gateway = found !== undefined && groupOf(found) === GATEWAY_API_GROUP ? found : undefined;
+      const name = `Gateway ${namespace}/${ref.name}`;
+      // A Gateway whose class the manifests show served by another controller than Istio: its proxy reads no DestinationRule.
+      const className = gateway?.spec?.gatewayClassName;
+      const controller = typeof className === 'string' ? context.find('GatewayClass', 'default', className)?.spec?.controllerName : undefined;
+      if (typeof controller === 'string' && controller !== ISTIO_GATEWAY_CONTROLLER) {
+        reasons.push(`${kind} ${manifestName(route)} goes through ${name}, of GatewayClass ${className}, whose controller ${controller} is not Istio's and reads no DestinationRule`);
+        continue;
+      }
+      if (allIstio) {
+        return undefined;
+      }
       // A Gateway with addresses may use a proxy deployed elsewhere (Istio's manual deployment).
       if (listOf(gateway?.spec?.addresses).length > 0) {
         return undefined;
       }
-      const name = `Gateway ${namespace}/${ref.name}`;
       if (!readFrom(namespace)) {
         reasons.push(`${kind} ${manifestName(route)} goes through ${name}, whose proxy runs in namespace ${namespace}`);
         continue;
@@ -205,7 +295,7 @@ function proxyScope(rule: Manifest, ruleNamespace: string, serviceNamespace: str
   };
   const unreadWithoutRoutes = (workloads: readonly ScopedWorkload[]): string | undefined => {
     // Clients in the namespaces a rule is exported to cannot be told; the pods a selector names can.
-    if (matchLabels === undefined) {
+    if (allIstio || matchLabels === undefined) {
       return undefined;
     }
     const selects = (w: ScopedWorkload) => w.namespace === ruleNamespace && Object.entries(matchLabels).every(([k, v]) => w.labels[k] === v);
@@ -213,6 +303,38 @@ function proxyScope(rule: Manifest, ruleNamespace: string, serviceNamespace: str
       : 'no route among the manifests reaches the Service, nor does it select any workload among them that may send to it (the Service\'s own pods receive its requests)';
   };
   return { scope, fix, unreadOn, unreadWithoutRoutes };
+}
+
+/**
+ * The Services a VirtualService's HTTP routes send to
+ * (`http[].route[].destination.host`, a short host in the VirtualService's
+ * namespace), with the Service port when the destination names one. A
+ * VirtualService only routes: the affinity comes from the DestinationRule of
+ * the host, which the proxies of its `gateways` (or the sidecars, for
+ * `mesh` or none) read or not (see `proxyScope`).
+ *
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRouteDestination
+ */
+function virtualServiceRoutes(vs: Manifest, context: FrontContext): FrontReach[] {
+  const via = `VirtualService ${manifestName(vs)}`;
+  const out: FrontReach[] = [];
+  const seen = new Set<string>();
+  for (const http of listOf(vs.spec?.http)) {
+    for (const route of listOf(http?.route)) {
+      const target = istioServiceHost(route?.destination?.host, context.namespace);
+      if (target === undefined) {
+        continue;
+      }
+      const port = route.destination.port?.number;
+      const k = `${target.namespace}/${target.name}:${String(port)}`;
+      if (seen.has(k)) {
+        continue;
+      }
+      seen.add(k);
+      out.push({ ...target, ...(typeof port === 'number' ? { port } : {}), bypassesVirtualIp: true, via });
+    }
+  }
+  return out;
 }
 
 /**
@@ -238,17 +360,22 @@ function proxyScope(rule: Manifest, ruleNamespace: string, serviceNamespace: str
  */
 export const ISTIO_DETECTOR: FrontDetector = {
   front: 'istio',
-  kinds: ['DestinationRule'],
+  kinds: ['DestinationRule', 'VirtualService'],
   detect(rule, context) {
-    const host = rule.spec?.host;
-    if (groupOf(rule) !== 'networking.istio.io' || typeof host !== 'string' || host.startsWith('*')) {
+    if (groupOf(rule) !== ISTIO_GROUP) {
       return [];
     }
-    const [name, hostNamespace] = host.split('.');
-    const namespace = hostNamespace ?? context.namespace;
+    if (rule.kind === 'VirtualService') {
+      return virtualServiceRoutes(rule, context);
+    }
+    const target = istioServiceHost(rule.spec?.host, context.namespace);
+    if (target === undefined) {
+      return [];
+    }
+    const { name, namespace } = target;
     const via = `DestinationRule ${manifestName(rule)}`;
     const readBy = proxyScope(rule, context.namespace, namespace, via, context);
-    const reach: FrontReach = { namespace, name, bypassesVirtualIp: true, via, ...(readBy !== undefined ? { readBy } : {}) };
+    const reach: FrontReach = { namespace, name, bypassesVirtualIp: true, via, readBy };
     const top = rule.spec?.trafficPolicy;
     const portLevel = listOf(top?.portLevelSettings).filter(p => typeof p?.port?.number === 'number');
     const service = context.find('Service', namespace, name);

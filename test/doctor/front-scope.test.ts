@@ -295,4 +295,122 @@ spec:
       expect(check(rule(`  trafficPolicy: ${COOKIE}`))).toEqual([]);
     });
   });
+  describe('VirtualServices through Istio Gateways', () => {
+    const gateway = (namespace = 'istio-ingress') => `
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: public, namespace: ${namespace}}
+spec:
+  selector: {istio: ingressgateway}
+  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: [grafana.example.com]}]
+`;
+    const virtualService = (gateways: string, host = 'grafana.observability.svc.cluster.local', namespace = 'istio-ingress') => `
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: grafana, namespace: ${namespace}}
+spec:
+  hosts: [grafana.example.com]
+  ${gateways}
+  http:
+  - route: [{destination: {host: ${host}, port: {number: 3000}}}]
+`;
+    const exported = (to: string) => rule(`  exportTo: ${to}\n  trafficPolicy: ${COOKIE}`);
+
+    test('GIVEN a rule exported only to its own namespace and a VirtualService through an Istio Gateway in another WHEN checked THEN the gateway\'s proxy does not read it: not counted', () => {
+      // GIVEN
+      const front = [exported('["."]'), gateway(), virtualService('gateways: [public]')].join('---\n');
+      // WHEN
+      const found = local(front);
+      // THEN
+      expect(found).toHaveLength(1);
+      expect(found[0].message).toContain('Not counted: Istio consistent-hash cookie on DestinationRule grafana, as DestinationRule grafana is exported only to observability (exportTo: ["."]), '
+        + 'and VirtualService grafana goes through Gateway istio-ingress/public, whose proxy runs in namespace istio-ingress');
+      expect(found[0].fix).toBe(`Add the namespaces of the gateways in front to exportTo of DestinationRule grafana (or leave exportTo out), so that their proxies read it; ${SHARED}`);
+      // AND a short host is the Service of the VirtualService's namespace, reached as well
+      expect(local([exported('["."]'), gateway('web'), virtualService('gateways: [public]', 'grafana.observability', 'web')].join('---\n'))).toHaveLength(1);
+    });
+
+    test('GIVEN the rule exported to the gateway\'s namespace, the gateway\'s pods in the rule\'s namespace, or a VirtualService for the sidecars THEN a proxy in front reads it: clean', () => {
+      // exported to the gateway's namespace, or everywhere
+      expect(check([exported('[".", istio-ingress]'), gateway(), virtualService('gateways: [public]')].join('---\n'))).toEqual([]);
+      expect(check([rule(`  trafficPolicy: ${COOKIE}`), gateway(), virtualService('gateways: [istio-ingress/public]')].join('---\n'))).toEqual([]);
+      // the Gateway's selected pods among the manifests, in the rule's namespace
+      const pods = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ingressgateway, namespace: observability}
+spec:
+  selector: {matchLabels: {istio: ingressgateway}}
+  template:
+    metadata: {labels: {istio: ingressgateway}}
+    spec: {containers: [{name: istio-proxy, image: docker.io/istio/proxyv2:1.30.3}]}
+`;
+      expect(check([exported('["."]'), gateway(), virtualService('gateways: [public]'), pods].join('---\n'))).toEqual([]);
+      // the mesh's sidecars (gateways: [mesh], or none), whose clients cannot be told
+      expect(check([exported('["."]'), virtualService('gateways: [mesh]', 'grafana', 'observability')].join('---\n'))).toEqual([]);
+      expect(check([exported('["."]'), virtualService('', 'grafana', 'observability')].join('---\n'))).toEqual([]);
+    });
+  });
+
+  describe('Gateways of another controller', () => {
+    const gatewayOf = (controller: string) => `
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: eg}
+spec: {controllerName: ${controller}}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: public, namespace: infra}
+spec:
+  gatewayClassName: eg
+  listeners: [{name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}]
+`;
+    const ENVOY = 'gateway.envoyproxy.io/gatewayclass-controller';
+    const THROUGH_PUBLIC = route('{name: public, namespace: infra}');
+
+    test('GIVEN a route through a Gateway whose GatewayClass names Envoy Gateway\'s controller WHEN checked THEN no proxy in front reads the DestinationRule: not counted', () => {
+      // GIVEN
+      const front = [rule(`  trafficPolicy: ${COOKIE}`, 'observability', 'grafana'), gatewayOf(ENVOY), THROUGH_PUBLIC].join('---\n');
+      // WHEN
+      const found = local(front);
+      // THEN
+      expect(found).toHaveLength(1);
+      expect(found[0].message).toContain('Not counted: Istio consistent-hash cookie on DestinationRule grafana, as DestinationRule grafana is read by Istio\'s proxies only (sidecars and Istio\'s gateways), '
+        + `and HTTPRoute grafana goes through Gateway infra/public, of GatewayClass eg, whose controller ${ENVOY} is not Istio's and reads no DestinationRule`);
+      expect(found[0].fix).toBe(`Set the affinity where the gateway in front reads it (sessionPersistence on the route, or that gateway's own policy), or send the traffic through an Istio gateway, as only Istio's proxies read DestinationRule grafana; ${SHARED}`);
+    });
+
+    test('GIVEN the GatewayClass names Istio\'s controller, or the manifests do not show the Gateway\'s class THEN the rule may pin: clean', () => {
+      expect(check([rule(`  trafficPolicy: ${COOKIE}`), gatewayOf('istio.io/gateway-controller'), THROUGH_PUBLIC].join('---\n'))).toEqual([]);
+      expect(check([rule(`  trafficPolicy: ${COOKIE}`), THROUGH_PUBLIC].join('---\n'))).toEqual([]);
+    });
+  });
+
+  describe('portLevelSettings on a multi-port Service', () => {
+    /** Findings with Grafana's Service on ports 80 and 3000. */
+    const twoPorts = (front: string) => {
+      const docs = yaml.parseAllDocuments(`${BASE}---\n${front}`).map(d => d.toJS());
+      docs[1].spec.ports = [{ name: 'http', port: 80, targetPort: 3000 }, { name: 'http-direct', port: 3000, targetPort: 3000 }];
+      return AffinityDoctor.check(docs).filter(f => f.rule === 'local-sessions-without-affinity');
+    };
+    const portLevel = (port: number) => rule(`  trafficPolicy:\n    portLevelSettings:\n    - port: {number: ${port}}\n      ${COOKIE.slice(1, -1)}`);
+    const routeTo = (port: number) => route('{name: istio-gw, namespace: istio-ingress}').replace('port: 3000', `port: ${port}`);
+
+    test('GIVEN a cookie only for port 3000 and the only route to port 80 WHEN checked THEN the route\'s port has no hash: not counted', () => {
+      // WHEN
+      const found = twoPorts(`${portLevel(3000)}---\n${routeTo(80)}`);
+      // THEN
+      expect(found).toHaveLength(1);
+      expect(found[0].message).toContain('Not counted: Istio consistent-hash cookie on DestinationRule grafana, as DestinationRule grafana sets it for Service port 3000 only, '
+        + 'and no route to the Service goes to that port (HTTPRoute grafana to port 80)');
+    });
+
+    test('GIVEN the cookie for the route\'s port, or a route to port 3000 THEN it pins users: clean', () => {
+      expect(twoPorts(`${portLevel(80)}---\n${routeTo(80)}`)).toEqual([]);
+      expect(twoPorts(`${portLevel(3000)}---\n${routeTo(3000)}`)).toEqual([]);
+      // AND with no route among the manifests the clients' port cannot be told
+      expect(twoPorts(portLevel(3000))).toEqual([]);
+    });
+  });
 });
