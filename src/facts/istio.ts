@@ -81,14 +81,27 @@ const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 const ISTIO_GROUP = 'networking.istio.io';
 
 /**
- * The `controllerName` of Istio's GatewayClasses (`istio`, `istio-remote`,
- * `istio-waypoint` all name it). Only Istio's proxies read DestinationRules:
- * a Gateway of a class with another controller (Envoy Gateway's
- * `gateway.envoyproxy.io/gatewayclass-controller`) ignores them.
+ * The `controllerName`s of GatewayClasses whose proxies are not Istio's, so
+ * read no DestinationRule. Only these are taken as not Istio: Istio's own
+ * classes name several controllers (`istio`: istio.io/gateway-controller,
+ * `istio-remote`: istio.io/unmanaged-gateway, `istio-waypoint`:
+ * istio.io/mesh-controller), and vendors ship Istio under their own names,
+ * so an unknown controller may be Istio's; it is read as today (counted).
  *
  * @see https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/
+ * @see https://gateway-api.sigs.k8s.io/implementations/
  */
-export const ISTIO_GATEWAY_CONTROLLER = 'istio.io/gateway-controller';
+export const NON_ISTIO_GATEWAY_CONTROLLERS: readonly string[] = [
+  'gateway.envoyproxy.io/gatewayclass-controller',
+  'networking.gke.io/gateway',
+  'konghq.com/kic-gateway-controller',
+  'konghq.com/gateway-operator',
+  'projectcontour.io/gateway-controller',
+  'traefik.io/gateway-controller',
+  'gateway.nginx.org/nginx-gateway-controller',
+  'io.cilium/gateway-controller',
+  'application-networking.k8s.aws/gateway-api-controller',
+];
 
 /**
  * A VirtualService's `gateways` entry for the mesh's sidecars (also what a
@@ -257,7 +270,7 @@ function proxyScope(rule: Manifest, ruleNamespace: string, serviceNamespace: str
       // A Gateway whose class the manifests show served by another controller than Istio: its proxy reads no DestinationRule.
       const className = gateway?.spec?.gatewayClassName;
       const controller = typeof className === 'string' ? context.find('GatewayClass', 'default', className)?.spec?.controllerName : undefined;
-      if (typeof controller === 'string' && controller !== ISTIO_GATEWAY_CONTROLLER) {
+      if (typeof controller === 'string' && NON_ISTIO_GATEWAY_CONTROLLERS.includes(controller)) {
         reasons.push(`${kind} ${manifestName(route)} goes through ${name}, of GatewayClass ${className}, whose controller ${controller} is not Istio's and reads no DestinationRule`);
         continue;
       }

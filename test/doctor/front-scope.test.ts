@@ -385,6 +385,13 @@ spec:
       expect(check([rule(`  trafficPolicy: ${COOKIE}`), gatewayOf('istio.io/gateway-controller'), THROUGH_PUBLIC].join('---\n'))).toEqual([]);
       expect(check([rule(`  trafficPolicy: ${COOKIE}`), THROUGH_PUBLIC].join('---\n'))).toEqual([]);
     });
+
+    test('GIVEN Istio\'s other classes (istio-remote, istio-waypoint) or a controller the doctor does not know THEN the rule may pin: clean', () => {
+      // istiod's own classes name other controllers than istio.io/gateway-controller; vendors ship Istio under their own names.
+      for (const controller of ['istio.io/unmanaged-gateway', 'istio.io/mesh-controller', 'istio.aks.azure.com/gateway-controller']) {
+        expect(check([rule(`  trafficPolicy: ${COOKIE}`), gatewayOf(controller), THROUGH_PUBLIC].join('---\n'))).toEqual([]);
+      }
+    });
   });
 
   describe('portLevelSettings on a multi-port Service', () => {
