@@ -322,11 +322,16 @@ class ServiceIndex {
    * was last walked.)
    */
   public atSynth(name: string): ApiObject[] {
+    this.walkOncePerSynth();
+    return this.byName!.get(name) ?? [];
+  }
+
+  /** Walks the app unless it was walked since this synth began (see `watchSynth`). */
+  private walkOncePerSynth(): void {
     if (!this.builtAtSynth || !this.byName) {
       this.build();
       this.builtAtSynth = true;
     }
-    return this.byName!.get(name) ?? [];
   }
 
   /** Walks the app again: for a Service declared since, before a refusal. */
@@ -342,10 +347,7 @@ class ServiceIndex {
    * no such class, parameters, or target type.
    */
   public albClassTargetTypeAtSynth(className: string | undefined): AlbClassTargetType | undefined {
-    if (!this.builtAtSynth || !this.byName) {
-      this.build();
-      this.builtAtSynth = true;
-    }
+    this.walkOncePerSynth();
     const classes = this.ingressClasses!;
     const found = className !== undefined ? classes.find(c => c.name === className)
       : classes.find(c => isDefaultIngressClass(c.toJson()));
