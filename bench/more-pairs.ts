@@ -9,6 +9,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { grafanaContainerByHand } from './grafana';
 import type { Build, Pair } from './pairs';
+import { storeByHand } from './shared-session-app';
 import { CookieAffinityIngress, GrafanaSessions, IngressController, KedaScaledObject, MultiPodGrafana, SessionStore, SharedSessionApp } from '../src';
 
 /** Manifests in a fixed order (the two sides create them in different orders). */
@@ -246,18 +247,7 @@ const postgresByHand: Build = (chart, n) => {
       SESSION_DATABASE_PASSWORD: kplus.EnvValue.fromSecretValue(ref),
       SESSION_DATABASE: kplus.EnvValue.fromValue(`postgresql://sessions:$(SESSION_DATABASE_PASSWORD)@${host}:5432/sessions`),
     }, deployment => {
-      const ports = [{ name: 'postgres', port: 5432, targetPort: 5432 }];
-      const service = new kplus.Service(scope, 'StoreService', { metadata: { name: postgres, namespace: 'bench' }, ports });
-      const headless = new kplus.Service(scope, 'StoreHeadlessService', { metadata: { name: `${postgres}-headless`, namespace: 'bench' }, clusterIP: 'None', ports });
-      const statefulSet = new kplus.StatefulSet(scope, 'Store', {
-        metadata: { name: postgres, namespace: 'bench' },
-        service: headless,
-        replicas: 1,
-        securityContext: { ensureNonRoot: true, user: 999, group: 999, fsGroup: 999 },
-      });
-      statefulSet.podMetadata.addLabel('app.kubernetes.io/name', 'postgres');
-      statefulSet.podMetadata.addLabel('app.kubernetes.io/instance', postgres);
-      service.select(statefulSet);
+      const { statefulSet } = storeByHand(scope, postgres, 'postgres', 5432);
       const isReady = (at: string) => ['pg_isready', '-h', at, '-p', '5432', '-U', 'sessions', '-d', 'sessions'];
       const container = statefulSet.addContainer({
         name: 'postgres',

@@ -21,6 +21,27 @@ const library: Build = (chart, n) => {
   }
 };
 
+/**
+ * A store run in the chart, as a careful user writes it: a StatefulSet of one
+ * pod (uid 999) with its headless Service and a ClusterIP Service that selects
+ * it, all named `name` in namespace `bench`, on one port named `app`.
+ */
+export function storeByHand(scope: Construct, name: string, app: string, port: number): { statefulSet: kplus.StatefulSet } {
+  const ports = [{ name: app, port, targetPort: port }];
+  const service = new kplus.Service(scope, 'StoreService', { metadata: { name, namespace: 'bench' }, ports });
+  const headless = new kplus.Service(scope, 'StoreHeadlessService', { metadata: { name: `${name}-headless`, namespace: 'bench' }, clusterIP: 'None', ports });
+  const statefulSet = new kplus.StatefulSet(scope, 'Store', {
+    metadata: { name, namespace: 'bench' },
+    service: headless,
+    replicas: 1,
+    securityContext: { ensureNonRoot: true, user: 999, group: 999, fsGroup: 999 },
+  });
+  statefulSet.podMetadata.addLabel('app.kubernetes.io/name', app);
+  statefulSet.podMetadata.addLabel('app.kubernetes.io/instance', name);
+  service.select(statefulSet);
+  return { statefulSet };
+}
+
 /** What a careful user writes today for one app and its Redis. */
 const handWritten: Build = (chart, n) => {
   const secret = kplus.Secret.fromSecretName(chart, 'Auth', 'sessions-auth');
@@ -31,18 +52,7 @@ const handWritten: Build = (chart, n) => {
     const redis = `${name}-redis`;
     const host = `${redis}.bench.svc.cluster.local`;
     const deployment = new kplus.Deployment(scope, 'Resource', { metadata: { name }, replicas: 2 });
-    const ports = [{ name: 'redis', port: 6379, targetPort: 6379 }];
-    const service = new kplus.Service(scope, 'StoreService', { metadata: { name: redis, namespace: 'bench' }, ports });
-    const headless = new kplus.Service(scope, 'StoreHeadlessService', { metadata: { name: `${redis}-headless`, namespace: 'bench' }, clusterIP: 'None', ports });
-    const statefulSet = new kplus.StatefulSet(scope, 'Store', {
-      metadata: { name: redis, namespace: 'bench' },
-      service: headless,
-      replicas: 1,
-      securityContext: { ensureNonRoot: true, user: 999, group: 999, fsGroup: 999 },
-    });
-    statefulSet.podMetadata.addLabel('app.kubernetes.io/name', 'redis');
-    statefulSet.podMetadata.addLabel('app.kubernetes.io/instance', redis);
-    service.select(statefulSet);
+    const { statefulSet } = storeByHand(scope, redis, 'redis', 6379);
     const container = statefulSet.addContainer({
       name: 'redis',
       image: 'redis:7.4.1',
