@@ -2,6 +2,8 @@
 //   child.js memory <variant> <n>   -> peak RSS after building and synthesizing n Services
 //   child.js synth <pair> <side> <n> -> CPU of building n instances of one side of a pair, then toJson()
 //   child.js alloc <pair> <side> <n> -> bytes allocated per instance while building them
+//   child.js app <pair> <charts> <n> <doctor|none> -> CPU of building an app of n instances spread over
+//      charts, and its App.synthYaml(), with or without the synth-time doctor
 /* eslint-disable @typescript-eslint/no-require-imports */
 function measureMemory(variantName: string, n: number): void {
   const { buildChart, variantNamed } = require('./variants') as typeof import('./variants');
@@ -66,6 +68,39 @@ function measureAllocation(pairId: string, side: string, n: number): void {
   process.stdout.write(JSON.stringify({ bytesPerInstance: chart.node.children.length > 0 ? bytes / n : 0 }));
 }
 
+/**
+ * An app of `n` instances of a pair's construct spread over `charts` charts
+ * (each its own namespace), built and synthesized with `App.synthYaml()`
+ * (what `App.synth()` does, without writing files), with the synth-time
+ * doctor on the App or without it, after the same app at one instance.
+ */
+function measureApp(pairId: string, charts: number, n: number, doctor: string): void {
+  const { pairNamed } = require('./pairs') as typeof import('./pairs');
+  const { App, Chart } = require('cdk8s') as typeof import('cdk8s');
+  const { AffinityDoctorValidation } = require('../src') as typeof import('../src');
+  const { cpuMsSince } = require('./stats') as typeof import('./stats');
+  if (doctor !== 'doctor' && doctor !== 'none') {
+    throw new Error(`the last argument must be doctor or none, not ${doctor}`);
+  }
+  const pair = pairNamed(pairId);
+  const app = (instances: number) => {
+    const built = new App({ outdir: '/dev/null' });
+    for (let c = 0; c < charts; c++) {
+      const share = Math.floor(instances / charts) + (c < instances % charts ? 1 : 0);
+      pair.buildLibrary(new Chart(built, `chart${c}`, { namespace: `${pair.namespace ?? 'app'}-${c}` }), share);
+    }
+    if (doctor === 'doctor') {
+      AffinityDoctorValidation.addTo(built);
+    }
+    return built;
+  };
+  app(charts).synthYaml();
+  collectGarbage();
+  const start = process.cpuUsage();
+  app(n).synthYaml();
+  process.stdout.write(JSON.stringify({ ms: cpuMsSince(start) }));
+}
+
 const [mode, what, ...rest] = process.argv.slice(2);
 if (mode === 'memory') {
   measureMemory(what, Number(rest[0]));
@@ -73,6 +108,8 @@ if (mode === 'memory') {
   measureSynth(what, rest[0], Number(rest[1]));
 } else if (mode === 'alloc') {
   measureAllocation(what, rest[0], Number(rest[1]));
+} else if (mode === 'app') {
+  measureApp(what, Number(rest[0]), Number(rest[1]), rest[2]);
 } else {
-  throw new Error(`usage: child.js memory <variant> <n> | child.js synth|alloc <pair> <library|twin> <n> (got ${process.argv.slice(2).join(' ')})`);
+  throw new Error(`usage: child.js memory <variant> <n> | child.js synth|alloc <pair> <library|twin> <n> | child.js app <pair> <charts> <n> <doctor|none> (got ${process.argv.slice(2).join(' ')})`);
 }

@@ -18,6 +18,10 @@ const MEMORY_MB = Number(process.env.BENCH_DOCTOR_MB ?? 50);
 const HEAP_MB = 512;
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 15);
 const STARTS = Number(process.env.BENCH_CHILD_REPEATS ?? 5) * 2;
+/** The app of the synth-time rows: 200 Ingresses and their Services (400 objects), in 1 and 8 charts. */
+const APP_PAIR = 'cookie-ingress-nginx';
+const APP_INSTANCES = 200;
+const APP_CHARTS = [1, 8];
 
 /** A Helm-sized mix: per app a Deployment, a Service, an Ingress and an HPA, over 25 namespaces. */
 function manifestsYaml(count: number): string {
@@ -165,6 +169,41 @@ function startMs(args: string[]): number {
 }
 
 /** Peak RSS and time of the CLI in a fresh node with a 512 MB heap. */
+/** One fresh process: an app of `instances` ingress-nginx Ingresses and their Services over `charts` charts, synthesized. */
+function appMs(charts: number, instances: number, withDoctor: 'doctor' | 'none'): number {
+  const child = path.join(__dirname, 'child.js');
+  const out = execFileSync(process.execPath, ['--expose-gc', '--single-threaded', child, 'app', APP_PAIR, String(charts), String(instances), withDoctor], { encoding: 'utf-8' });
+  return JSON.parse(out).ms;
+}
+
+/**
+ * The doctor at synth (`AffinityDoctorValidation.addTo(app)`): the same app
+ * with it and without it, in one chart and in eight. cdk8s validates an app
+ * once when its synth begins and again for each chart it writes; the doctor
+ * renders every object when it checks, so it checks at the first of those
+ * passes only.
+ */
+function synthDoctorRows(): string[][] {
+  const rows: string[][] = [];
+  for (const charts of APP_CHARTS) {
+    const off: number[] = [];
+    const on: number[] = [];
+    const ratios: number[] = [];
+    appMs(charts, APP_INSTANCES, 'none');
+    for (let r = 0; r < STARTS; r++) {
+      const first = r % 2 === 0 ? 'none' : 'doctor';
+      const a = appMs(charts, APP_INSTANCES, first);
+      const b = appMs(charts, APP_INSTANCES, first === 'none' ? 'doctor' : 'none');
+      const [without, withDoctor] = first === 'none' ? [a, b] : [b, a];
+      off.push(without);
+      on.push(withDoctor);
+      ratios.push(withDoctor / without);
+    }
+    rows.push([String(charts), median(off).toFixed(1), median(on).toFixed(1), `${spreadPercent(on).toFixed(0)}%`, median(ratios).toFixed(2)]);
+  }
+  return rows;
+}
+
 function memoryRun(cli: string, dir: string): { ok: boolean; status: string; maxRssMb: number; ms: number } {
   const probe = `const r = require(${JSON.stringify(cli)}).run(['--format', 'json', ${JSON.stringify(dir)}]);
 process.stdout.write(JSON.stringify({ exitCode: r.exitCode, findings: JSON.parse(r.stdout).length, maxRssKb: process.resourceUsage().maxRSS }));`;
@@ -257,6 +296,9 @@ export function doctorBench(): void {
       ['node -e 0', median(nodeStarts).toFixed(1), `${spreadPercent(nodeStarts).toFixed(0)}%`],
       ['affinity-doctor app.yaml (4 manifests; lib/)', median(cliStarts).toFixed(1), `${spreadPercent(cliStarts).toFixed(0)}%`],
     ]));
+    const atSynth = synthDoctorRows();
+    console.log(`\nThe doctor at synth: App.synthYaml() of ${APP_INSTANCES} Ingresses (ingress-nginx) and their Services in each chart's namespace, with AffinityDoctorValidation.addTo(app) and without, fresh processes (${STARTS} each, alternating; ratio: median of each repeat's own)`);
+    console.log(table(['charts', 'without ms', 'with ms', 'spread', 'with / without'], atSynth));
     console.log('\nDoctor, against the targets (goals to report, not checks):');
     console.log(`- doctor / js-yaml alone on the same ${MANIFESTS} manifests: ${(median(check) / median(parse)).toFixed(2)} by medians, ${(Math.min(...check) / Math.min(...parse)).toFixed(2)} by fastest runs (target <= 1.5)`);
     for (const [what, m] of [['25 folders', mem], ['one folder', memOne]] as const) {

@@ -5,6 +5,7 @@ import { IConstruct, IValidation } from 'constructs';
 import { runRules } from './engine';
 import { Doc } from './inventory';
 import { Severity } from './model';
+import { ValidationPass, validationPass } from './synth-pass';
 import { settleWrites } from '../owed-writes';
 import { untypedProps } from '../units';
 
@@ -16,6 +17,13 @@ export interface AffinityDoctorValidationOptions {
    * @default Severity.ERROR
    */
   readonly failOn?: Severity;
+}
+
+/** A finding at synth, with the object at fault when the app has it. */
+interface CheckedFinding {
+  readonly construct?: IConstruct;
+  readonly resource: string;
+  readonly message: string;
 }
 
 /**
@@ -49,6 +57,12 @@ export class AffinityDoctorValidation implements IValidation {
   private readonly byObject = new Map<IConstruct, string[]>();
   /** Objects that already report through `byObject`. */
   private readonly reporting = new Set<IConstruct>();
+  /**
+   * What the last check found, kept while a synth that began with it may
+   * still be validating: cdk8s validates the app again for each chart it
+   * writes, and between those passes only cdk8s itself runs.
+   */
+  private lastCheck?: CheckedFinding[];
 
   /**
    * @param scope the App or Chart whose charts are checked (add the validation to it with `scope.node.addValidation`, or use `addTo`)
@@ -89,7 +103,23 @@ export class AffinityDoctorValidation implements IValidation {
     return unplaced;
   }
 
-  private check(): { construct?: IConstruct; resource: string; message: string }[] {
+  /**
+   * The findings for this pass: read afresh, except in the passes cdk8s
+   * makes for each chart after the first pass of the same `App.synth()`,
+   * which read what that first pass read (rendering every object again at
+   * each would make a synth of many charts pay the doctor once per chart).
+   */
+  private check(): CheckedFinding[] {
+    const pass = validationPass();
+    if (pass === ValidationPass.SYNTH_CHART && this.lastCheck !== undefined) {
+      return this.lastCheck;
+    }
+    const found = this.checkNow();
+    this.lastCheck = pass === ValidationPass.OTHER ? undefined : found;
+    return found;
+  }
+
+  private checkNow(): CheckedFinding[] {
     // Writes the library's constructs owe the app first (an Ingress's
     // annotations on a backend Service it relates at the app's first walk),
     // should this validation run before the app's root.

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Lazy, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { CLIENT_IP, grafana, service } from './fixtures';
 import { AffinityDoctorValidation, Severity, StickyService } from '../../src';
@@ -74,6 +74,54 @@ describe('AffinityDoctorValidation', () => {
     (chart.node.findChild('Object1') as ApiObject).addJsonPatch(JsonPatch.add('/spec/sessionAffinity', 'ClientIP'));
     // THEN
     expect(() => app.synth()).not.toThrow();
+  });
+
+  describe('once per synth', () => {
+    /** An app of `charts` charts, the Grafana and its Service in the last, and an object that counts its renders. */
+    function countedApp(charts: number): { app: App; renders: () => number; grafanaService: ApiObject } {
+      const app = Testing.app();
+      let renders = 0;
+      for (let i = 0; i < charts - 1; i++) {
+        new ApiObject(new Chart(app, `chart${i}`), 'Config', {
+          apiVersion: 'v1', kind: 'ConfigMap', data: Lazy.any({ produce: () => ({ rendered: String(++renders) }) }),
+        });
+      }
+      const last = chartWith(app, 'observability', [grafana(), service('grafana', CLIENT_IP)]);
+      return { app, renders: () => renders, grafanaService: last.node.findChild('Object1') as ApiObject };
+    }
+
+    test('App.synth() of several charts renders each object for the doctor once, not once per chart', () => {
+      // GIVEN an app of four charts, which cdk8s validates five times in a synth
+      const { app, renders } = countedApp(4);
+      AffinityDoctorValidation.addTo(app);
+      // WHEN
+      app.synth();
+      // THEN each counted object is rendered twice: once for the doctor, once to be written
+      expect(renders()).toBe(3 * 2);
+      app.synthYaml();
+      expect(renders()).toBe(3 * 4);
+    });
+
+    test('a change between two synths is read by the second, whichever way it synthesizes', () => {
+      const { app, grafanaService } = countedApp(3);
+      AffinityDoctorValidation.addTo(app);
+      expect(() => app.synth()).not.toThrow();
+      // WHEN the Service loses its affinity after the first synth
+      grafanaService.addJsonPatch(JsonPatch.remove('/spec/sessionAffinity'));
+      // THEN every later synth sees it
+      expect(() => app.synth()).toThrow(/\[observability\/Object1\] \[local-sessions-without-affinity\]/);
+      expect(() => app.synthYaml()).toThrow(/\[observability\/Object1\] \[local-sessions-without-affinity\]/);
+      expect(() => Testing.synth(app.node.findChild('observability') as Chart)).toThrow(/local-sessions-without-affinity/);
+    });
+
+    test('a Chart.toJson() of the user\'s reads the app afresh each time', () => {
+      const { app, grafanaService } = countedApp(2);
+      const chart = app.node.findChild('observability') as Chart;
+      AffinityDoctorValidation.addTo(app);
+      expect(() => chart.toJson()).not.toThrow();
+      grafanaService.addJsonPatch(JsonPatch.remove('/spec/sessionAffinity'));
+      expect(() => chart.toJson()).toThrow(/local-sessions-without-affinity/);
+    });
   });
 
   test('a clean app synthesizes; information and warnings do not fail it by default', () => {

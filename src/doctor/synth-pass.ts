@@ -1,0 +1,81 @@
+// Which of cdk8s's validation passes is under way. `App.synth()` (and
+// `synthYaml()`) validates the whole app once before it writes anything,
+// then again inside each `Chart.toJson()` it calls to write a chart: one pass
+// more than the app has charts, with nothing but cdk8s's own work between
+// them (resolving dependencies, rendering the charts already written). A
+// validation that reads the whole app, as the doctor does by rendering every
+// object, can answer the later passes of one synth from its first one.
+//
+// cdk8s says nothing of which pass is running; the frames of its own
+// functions on the call stack tell. Anything not recognized (a Chart.toJson()
+// of the user's, a bundled or changed cdk8s, a validate() called directly) is
+// `OTHER`, and the validation works as it would without this: never on what
+// it read before.
+
+/** A validation pass, as `validationPass()` tells it. */
+export enum ValidationPass {
+  /** The pass with which `App.synth()` or `App.synthYaml()` begins: nothing is written yet. */
+  SYNTH_START = 'synth-start',
+  /** A pass of a `Chart.toJson()` that `App.synth()` or `App.synthYaml()` makes after its first pass. */
+  SYNTH_CHART = 'synth-chart',
+  /** Any other call: the validation reads the app afresh. */
+  OTHER = 'other',
+}
+
+/** Frames enough to reach `App.synth()` from a validation (about ten), with room for a subclass's own. */
+const FRAMES = 24;
+
+/** cdk8s's compiled modules, as Node loads them from the package (not bundled). */
+const CDK8S_MODULE = /[\\/]cdk8s[\\/]lib[\\/](app|chart)\.js$/;
+
+/** The stack of the caller of `validationPass`, innermost first. */
+function callSites(): NodeJS.CallSite[] {
+  const limit = Error.stackTraceLimit;
+  const prepare = Error.prepareStackTrace;
+  try {
+    Error.stackTraceLimit = FRAMES;
+    // The call sites themselves, not text: a source-map tool that formats
+    // stacks would give cdk8s's TypeScript sources instead of its files.
+    Error.prepareStackTrace = (_error, sites) => sites;
+    const holder: { stack?: unknown } = {};
+    Error.captureStackTrace(holder, validationPass);
+    return Array.isArray(holder.stack) ? holder.stack : [];
+  } catch {
+    return [];
+  } finally {
+    Error.stackTraceLimit = limit;
+    Error.prepareStackTrace = prepare;
+  }
+}
+
+/** Whether a frame is `name` in cdk8s's module `file` (`app` or `chart`). */
+function isCdk8s(site: NodeJS.CallSite | undefined, file: 'app' | 'chart', name: string): boolean {
+  if (site === undefined) {
+    return false;
+  }
+  const match = CDK8S_MODULE.exec(site.getFileName() ?? '');
+  return match !== null && match[1] === file && site.getFunctionName() === name;
+}
+
+function isAppSynth(site: NodeJS.CallSite | undefined): boolean {
+  return isCdk8s(site, 'app', 'synth') || isCdk8s(site, 'app', 'synthYaml');
+}
+
+/**
+ * Which pass of cdk8s's validation calls the validation that calls this
+ * (`OTHER` when cdk8s's own frames are not found in the order it makes them).
+ */
+export function validationPass(): ValidationPass {
+  const sites = callSites();
+  const at = sites.findIndex(s => isCdk8s(s, 'app', 'validate'));
+  if (at < 0) {
+    return ValidationPass.OTHER;
+  }
+  if (isAppSynth(sites[at + 1])) {
+    return ValidationPass.SYNTH_START;
+  }
+  if (isCdk8s(sites[at + 1], 'app', '_synthChart') && isCdk8s(sites[at + 2], 'chart', 'toJson') && isAppSynth(sites[at + 3])) {
+    return ValidationPass.SYNTH_CHART;
+  }
+  return ValidationPass.OTHER;
+}
