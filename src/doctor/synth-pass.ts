@@ -1,16 +1,17 @@
 // Which of cdk8s's validation passes is under way. `App.synth()` (and
 // `synthYaml()`) validates the whole app once before it writes anything,
 // then again inside each `Chart.toJson()` it calls to write a chart: one pass
-// more than the app has charts, with nothing but cdk8s's own work between
-// them (resolving dependencies, rendering the charts already written). A
-// validation that reads the whole app, as the doctor does by rendering every
-// object, can answer the later passes of one synth from its first one.
+// more than the app has charts (`FOLDER_PER_CHART_FILE_PER_RESOURCE` output
+// makes the first only). A validation that reads the whole app, as the doctor
+// does by rendering every object, can then tell the first pass of a synth,
+// where it reads everything, from those before each chart is written, where
+// only that chart's objects are about to be written.
 //
 // cdk8s says nothing of which pass is running; the frames of its own
 // functions on the call stack tell. Anything not recognized (a Chart.toJson()
-// of the user's, a bundled or changed cdk8s, a validate() called directly) is
-// `OTHER`, and the validation works as it would without this: never on what
-// it read before.
+// of the user's, a bundled or changed cdk8s, a validate() called directly, a
+// validation called more than about twenty frames below cdk8s's) is `OTHER`,
+// and the validation works as it would without this.
 
 /** A validation pass, as `validationPass()` tells it. */
 export enum ValidationPass {
@@ -22,13 +23,13 @@ export enum ValidationPass {
   OTHER = 'other',
 }
 
-/** Frames enough to reach `App.synth()` from a validation (about ten), with room for a subclass's own. */
+/** Frames enough to reach `App.synth()` from a validation (about ten), with room for wrappers of one's own; deeper is `OTHER`. */
 const FRAMES = 24;
 
 /** cdk8s's compiled modules, as Node loads them from the package (not bundled). */
 const CDK8S_MODULE = /[\\/]cdk8s[\\/]lib[\\/](app|chart)\.js$/;
 
-/** The stack of the caller of `validationPass`, innermost first. */
+/** The stack of the caller of `validationPass`, innermost first (none when the runtime will not give it). */
 function callSites(): NodeJS.CallSite[] {
   const limit = Error.stackTraceLimit;
   const prepare = Error.prepareStackTrace;
@@ -41,10 +42,24 @@ function callSites(): NodeJS.CallSite[] {
     Error.captureStackTrace(holder, validationPass);
     return Array.isArray(holder.stack) ? holder.stack : [];
   } catch {
+    // A runtime with frozen intrinsics (node --frozen-intrinsics, SES): no
+    // frames, so the validation reads the app afresh.
     return [];
   } finally {
-    Error.stackTraceLimit = limit;
-    Error.prepareStackTrace = prepare;
+    // Only what was changed, each on its own: putting back a value that a
+    // frozen Error refused to change would throw.
+    restore(() => Error.stackTraceLimit !== limit, () => { Error.stackTraceLimit = limit; });
+    restore(() => Error.prepareStackTrace !== prepare, () => { Error.prepareStackTrace = prepare; });
+  }
+}
+
+function restore(changed: () => boolean, put: () => void): void {
+  try {
+    if (changed()) {
+      put();
+    }
+  } catch {
+    // Nothing to put back where nothing could be changed.
   }
 }
 

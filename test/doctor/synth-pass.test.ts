@@ -69,3 +69,22 @@ describe('validationPass', () => {
     }
   });
 });
+
+describe('validationPass on a runtime whose Error cannot be changed', () => {
+  test.each(['stackTraceLimit', 'prepareStackTrace'])('a read-only Error.%s gives OTHER and throws nothing', property => {
+    const before = Object.getOwnPropertyDescriptor(Error, property);
+    Object.defineProperty(Error, property, { value: (Error as any)[property], writable: false, configurable: true });
+    try {
+      const { app, passes } = recordingApp(2);
+      expect(() => app.synth()).not.toThrow();
+      expect(passes.length).toBe(3);
+      expect(passes).toContain(ValidationPass.OTHER);
+    } finally {
+      if (before === undefined) {
+        delete (Error as any)[property];
+      } else {
+        Object.defineProperty(Error, property, before);
+      }
+    }
+  });
+});
