@@ -278,7 +278,17 @@ import { Duration } from 'cdk8s';
 // --- AffinityDoctorValidation (issue 12) ---
 // The doctor runs at synth: an error-level finding would fail cdk8s synth.
 import { AffinityDoctorValidation } from 'cdk8s-session-affinity';
+import { ApiObject, Lazy } from 'cdk8s';
 AffinityDoctorValidation.addTo(app);
+// cdk8s validates the app once as its synth begins and again before each of
+// its two charts is written; the doctor renders each object at the first
+// pass and before its chart is written only (3 renders with the write, where
+// a doctor that read everything at every pass made 4).
+let smokeRenders = 0;
+new ApiObject(chart, 'RenderCount', {
+  apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'render-count' },
+  data: Lazy.any({ produce: () => ({ renders: String(++smokeRenders) }) }),
+});
 // --- SharedSessionApp (issue 9) ---
 import { SessionStore as SessionStores, SharedSessionApp } from 'cdk8s-session-affinity';
 const sessionsAuth = kplus.Secret.fromSecretName(chart, 'SessionsAuth', 'basket-redis-auth');
@@ -297,6 +307,9 @@ if (basket.store.host !== 'basket-redis' || basket.store.port !== 6379 || !baske
 // --- end SharedSessionApp (issue 9) ---
 
 app.synth();
+if (smokeRenders !== 3) {
+  throw new Error(`the doctor at synth rendered the ConfigMap ${smokeRenders - 1} times in one synth of two charts, where it renders it twice`);
+}
 EOF
 
 # --- 3. Install as a user would ---------------------------------------------
