@@ -3,9 +3,8 @@
 // then again inside each `Chart.toJson()` it calls to write a chart: one pass
 // more than the app has charts (`FOLDER_PER_CHART_FILE_PER_RESOURCE` output
 // makes the first only). A validation that reads the whole app, as the doctor
-// does by rendering every object, can then tell the first pass of a synth,
-// where it reads everything, from those before each chart is written, where
-// only that chart's objects are about to be written.
+// does by rendering every object, can then read it at the first passes of a
+// synth and answer the later ones of the same synth with what it found.
 //
 // cdk8s says nothing of which pass is running; the frames of its own
 // functions on the call stack tell. Anything not recognized (a Chart.toJson()
