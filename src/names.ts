@@ -2,6 +2,7 @@ import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { propError } from './errors';
 import { describeNameRule, followsNameRule, NAMESPACE_NAME_RULE, NameRule, nameRuleOfKind } from './facts/names';
+import { rootOf } from './tree';
 
 /**
  * The namespace an object written without one lands in, as this library
@@ -62,11 +63,7 @@ const registries = new WeakMap<IConstruct, Map<ApiObject, IConstruct>>();
  * @param owner the construct the user made (its path names the object in the error)
  */
 export function registerObject(owner: IConstruct, object: ApiObject): void {
-  // `node.root` copies every scope above into an array; walking up allocates nothing.
-  let root = owner;
-  while (root.node.scope !== undefined) {
-    root = root.node.scope;
-  }
+  const root = rootOf(owner);
   let objects = registries.get(root);
   if (objects === undefined) {
     const registered = new Map<ApiObject, IConstruct>();

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { NO_ERRORS } from './errors';
+import { rootOf } from './tree';
 
 /**
  * Writes a construct owes the app and makes before anything reads it: a
@@ -67,13 +68,4 @@ export function settleWritesOn(scope: IConstruct, service: string): void {
   if (owed !== undefined && owed.services.has(service)) {
     settleWrites(scope);
   }
-}
-
-function rootOf(scope: IConstruct): IConstruct {
-  // `node.root` copies every scope above into an array; walking up allocates nothing.
-  let root = scope;
-  while (root.node.scope !== undefined) {
-    root = root.node.scope;
-  }
-  return root;
 }

@@ -8,6 +8,7 @@ import type { ScaledObjectProps } from '../imports/keda-scaledobjects';
 import { namespaceOf } from '../metadata';
 import { checkObjectNames, definedMetadata } from '../names';
 import { onlyOwnResolvers, unpatched } from '../rendered';
+import { rootOf } from '../tree';
 import { A_LIST_OF_TRIGGERS, describeNumber, describeSeconds, secondsOf, untypedProps } from '../units';
 
 /** Options of the cpu and memory triggers. */
@@ -272,7 +273,7 @@ const SHARED_SCANS = new WeakMap<IConstruct, SharedScan>();
 
 /** Adds a KedaScaledObject to its app's, making the scan at each pass from the first one on. */
 function joinSharedScan(scaledObject: KedaScaledObject): void {
-  const root = scaledObject.node.root;
+  const root = rootOf(scaledObject);
   let members = SCALED_OBJECTS_OF_ROOT.get(root);
   if (members === undefined) {
     const all = new Set<KedaScaledObject>();
@@ -290,7 +291,7 @@ function joinSharedScan(scaledObject: KedaScaledObject): void {
 
 /** The app's autoscalers by target, from the pass's shared scan when this one has not read it yet. */
 function autoscalersFor(scaledObject: KedaScaledObject): AutoscalersByTarget {
-  const root = scaledObject.node.root;
+  const root = rootOf(scaledObject);
   const shared = SHARED_SCANS.get(root);
   if (shared !== undefined && shared.unread.delete(scaledObject)) {
     if (shared.unread.size === 0) {

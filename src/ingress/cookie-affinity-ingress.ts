@@ -21,6 +21,7 @@ import { keptAnnotations } from '../metadata';
 import { checkName, checkObjectNames } from '../names';
 import { oweServiceWrite, settleWrites } from '../owed-writes';
 import { onlyOwnResolvers } from '../rendered';
+import { rootOf } from '../tree';
 import { describeUntyped, untypedProps } from '../units';
 
 /**
@@ -152,7 +153,7 @@ interface CookieScopes {
 class ServiceIndex {
   /** The index of the app `scope` is in. */
   public static of(scope: IConstruct): ServiceIndex {
-    const root = scope.node.root;
+    const root = rootOf(scope);
     let index = SERVICE_INDEXES.get(root);
     if (!index) {
       index = new ServiceIndex(root);
@@ -541,6 +542,9 @@ export class CookieAffinityIngress extends kplus.Ingress {
    */
   private readonly serviceOverriddenKeys?: { readonly [key: string]: true };
 
+  /** The app's index of Services, once looked up (an Ingress's app never changes). */
+  private serviceIndex?: ServiceIndex;
+
   public constructor(scope: Construct, id: string, props: CookieAffinityIngressProps = {}) {
     const controller = props.controller ?? IngressController.nginx();
     // cdk8s-plus spreads the rules into addRules() in its constructor: a
@@ -612,13 +616,13 @@ export class CookieAffinityIngress extends kplus.Ingress {
     }
     this.serviceOverriddenKeys = overridden;
     if (overridden !== undefined) {
-      ServiceIndex.of(this).watchSynth();
+      this.appIndex().watchSynth();
     }
     this.controllerObjects = config.apiObjects ?? [];
     this.serviceAnnotations = { ...config.serviceAnnotations };
     const spans = this.cookiePerService();
     if (spans !== undefined) {
-      ServiceIndex.of(this).addCookieSharer(this.cookieGroup(spans), this);
+      this.appIndex().addCookieSharer(this.cookieGroup(spans), this);
     }
 
     // Backends given in props were added by the base constructor, before the controller was known.
@@ -696,7 +700,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
     // Kept only where one cookie may span the Services (and for rules in props, before the controller is known).
     const keepServices = this.controller === undefined || this.cookiePerService() !== undefined;
     if (keepServices && this.controller !== undefined) {
-      ServiceIndex.of(this).cookieRulesChanged();
+      this.appIndex().cookieRulesChanged();
     }
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i];
@@ -788,6 +792,11 @@ export class CookieAffinityIngress extends kplus.Ingress {
     };
   }
 
+  /** The app's index of Services (see `ServiceIndex`). */
+  private appIndex(): ServiceIndex {
+    return this.serviceIndex ??= ServiceIndex.of(this);
+  }
+
   /**
    * Relates one backend when it is added: refuses a Service in another
    * namespace, and writes the controller's annotations on the Service.
@@ -809,7 +818,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
       this.backends.push({ name });
       return;
     }
-    const index = ServiceIndex.of(this);
+    const index = this.appIndex();
     const candidates = index.named(name, this);
     if (candidates !== undefined) {
       this.backends.push({ name, service: this.relateTo(name, candidates, index) });
@@ -889,7 +898,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
 
   /** Writes the controller's annotations on a backend Service, refusing to overwrite another's. */
   private annotate(service: ApiObject, name: string): void {
-    const index = ServiceIndex.of(this);
+    const index = this.appIndex();
     let writers = index.writers.get(service);
     // Only a Service this library has not annotated yet can hold someone else's value.
     const present = writers === undefined ? renderedAnnotations(service, this.serviceAnnotations) : NO_ANNOTATIONS;
@@ -962,7 +971,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
       for (const [key, value] of Object.entries(this.serviceAnnotations)) {
         const wanted = concrete(value);
         if (now[key] !== wanted) {
-          const writer = holderOf(ServiceIndex.of(this).writers.get(backend.service), key, kept);
+          const writer = holderOf(this.appIndex().writers.get(backend.service), key, kept);
           (errors ??= new Set()).add(writer !== undefined && writer !== this
             ? `'backend' (${what}) is also a backend of ${writer.node.path}, which annotates it ${key}: ${JSON.stringify(now[key])} where this Ingress needs ${JSON.stringify(wanted ?? null)}; ${this.controller.name} keeps one cookie per Service: give both Ingresses the same cookie and controller, or route them to different Services`
             : `'backend' (${what}) has the annotation ${key}: ${JSON.stringify(now[key] ?? null)} where this Ingress needs ${JSON.stringify(wanted ?? null)}: something set it after the Ingress wrote it; remove that, and let 'cookie' render it`);
@@ -1119,7 +1128,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
    */
   private cookieSharedWithOtherIngresses(shared: SharedCookie): string[] {
     const group = this.cookieGroup(shared);
-    const scopes = ServiceIndex.of(this).scopesOf(group, ingress => ingress.cookieScopes(shared.prop === 'cookie.name'));
+    const scopes = this.appIndex().scopesOf(group, ingress => ingress.cookieScopes(shared.prop === 'cookie.name'));
     for (const mine of this.cookieScopes(shared.prop === 'cookie.name')) {
       const candidates = mine.anyHost
         ? [...scopes.anyHost, ...scopes.domains, ...[...scopes.hosts.values()].flat()]
@@ -1195,7 +1204,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
       return NO_ERRORS;
     }
     const namespace = this.metadata.namespace;
-    const index = ServiceIndex.of(this);
+    const index = this.appIndex();
     // The IngressClassParams of the Ingress's class, when the app declares them: their target type wins over
     // the Ingress's and every Service's target-type annotation (controller v2.13 and later).
     const fromClass = ALB_ANNOTATIONS.targetType in keys ? index.albClassTargetTypeAtSynth(this.className) : undefined;
@@ -1240,7 +1249,7 @@ export class CookieAffinityIngress extends kplus.Ingress {
     if (namespace === undefined || this.backends.length === 0) {
       return NO_ERRORS;
     }
-    const index = ServiceIndex.of(this);
+    const index = this.appIndex();
     const errors: string[] = [];
     for (const name of new Set(this.backends.map(b => b.name))) {
       const elsewhere = (all: ApiObject[]) => all.some(s => s.metadata.namespace === namespace)
