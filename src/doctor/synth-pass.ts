@@ -12,10 +12,18 @@
 // validation called more than about twenty frames below cdk8s's) is `OTHER`,
 // and the validation works as it would without this.
 
+import type { IConstruct } from 'constructs';
+
 /** A validation pass, as `validationPass()` tells it. */
 export enum ValidationPass {
-  /** The pass with which `App.synth()` or `App.synthYaml()` begins: nothing is written yet. */
+  /**
+   * The pass with which `App.synth()` begins: nothing is written yet. A pass
+   * per chart follows unless the app's output type writes its objects without
+   * `Chart.toJson()` (`FOLDER_PER_CHART_FILE_PER_RESOURCE`): see `chartPassesFollow`.
+   */
   SYNTH_START = 'synth-start',
+  /** The pass with which `App.synthYaml()` begins: a pass per chart follows. */
+  SYNTH_YAML_START = 'synth-yaml-start',
   /** A pass of a `Chart.toJson()` that `App.synth()` or `App.synthYaml()` makes after its first pass. */
   SYNTH_CHART = 'synth-chart',
   /** Any other call: the validation reads the app afresh. */
@@ -85,11 +93,39 @@ export function validationPass(): ValidationPass {
   if (at < 0) {
     return ValidationPass.OTHER;
   }
-  if (isAppSynth(sites[at + 1])) {
+  if (isCdk8s(sites[at + 1], 'app', 'synth')) {
     return ValidationPass.SYNTH_START;
+  }
+  if (isCdk8s(sites[at + 1], 'app', 'synthYaml')) {
+    return ValidationPass.SYNTH_YAML_START;
   }
   if (isCdk8s(sites[at + 1], 'app', '_synthChart') && isCdk8s(sites[at + 2], 'chart', 'toJson') && isAppSynth(sites[at + 3])) {
     return ValidationPass.SYNTH_CHART;
   }
   return ValidationPass.OTHER;
+}
+
+/**
+ * The output types with which `App.synth()` writes each chart through
+ * `Chart.toJson()`, which validates the app again: `YamlOutputType`'s
+ * FILE_PER_APP, FILE_PER_CHART and FILE_PER_RESOURCE, by value (not imported:
+ * this module loads nothing of cdk8s). FOLDER_PER_CHART_FILE_PER_RESOURCE
+ * renders each object on its own, with no pass after the first; an output
+ * type cdk8s adds later is not assumed to make one.
+ */
+const OUTPUT_TYPES_WITH_CHART_PASSES: ReadonlySet<unknown> = new Set([0, 1, 2]);
+
+/**
+ * Whether a pass per chart of the app follows this first pass of a synth:
+ * always after `synthYaml()`'s, and after `synth()`'s when the app's output
+ * type writes each chart through `Chart.toJson()`. An app with no chart has
+ * no object to read, so nothing is missed when no chart pass follows.
+ *
+ * @param app the root of the tree being synthesized (its `App`)
+ */
+export function chartPassesFollow(pass: ValidationPass, app: IConstruct): boolean {
+  if (pass === ValidationPass.SYNTH_YAML_START) {
+    return true;
+  }
+  return pass === ValidationPass.SYNTH_START && OUTPUT_TYPES_WITH_CHART_PASSES.has((app as { yamlOutputType?: unknown }).yamlOutputType);
 }

@@ -1,12 +1,13 @@
 // The one doctor file that knows cdk8s: it runs the checks on an app's own
 // charts when the app synthesizes. The CLI never loads it.
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct, IValidation } from 'constructs';
 import { runRules } from './engine';
 import { Doc } from './inventory';
 import { Severity } from './model';
-import { ValidationPass, validationPass } from './synth-pass';
+import { chartPassesFollow, ValidationPass, validationPass } from './synth-pass';
 import { settleWrites } from '../owed-writes';
+import { rootOf } from '../tree';
 import { untypedProps } from '../units';
 
 /** Options of `AffinityDoctorValidation`. */
@@ -103,23 +104,35 @@ export class AffinityDoctorValidation implements IValidation {
    * The findings for this pass. cdk8s validates the app when `App.synth()`
    * begins and again before it writes each chart; rendering every object at
    * each of those passes made a synth of many charts pay the doctor once per
-   * chart. The first pass of a synth reads everything (no file is written
-   * before it), and so does the pass before the first chart is written, which
-   * sees what the app's other validations changed after the doctor's first
-   * look; the passes before the other charts answer with what that second
-   * look found. Any other call reads the whole app afresh.
+   * chart, and reading at the first pass made every synth pay it twice.
+   *
+   * When a pass per chart follows the first (see `chartPassesFollow`) and
+   * every chart is written by cdk8s's own `Chart.toJson()`, the doctor reads
+   * everything once, at the pass before the first chart is written: no file
+   * is written before it, and it sees what the app's other validations
+   * changed at the first pass. The passes before the other charts
+   * answer with what it found. Where no chart pass follows, the first pass
+   * reads everything; any other call reads the whole app afresh.
    */
   private check(): CheckedFinding[] {
     const pass = validationPass();
+    const app = rootOf(this.scope);
+    if (chartPassesFollow(pass, app) && chartsValidateBeforeWriting(app)) {
+      // Read at the first chart's pass, which validates the whole app again.
+      this.synth = {};
+      return [];
+    }
     const synth = pass === ValidationPass.SYNTH_CHART ? this.synth : undefined;
-    if (synth?.lookedAgain) {
+    if (synth?.findings !== undefined) {
       return synth.findings;
     }
     const findings = this.checkNow();
-    this.synth = findings === undefined ? undefined
-      : pass === ValidationPass.SYNTH_START ? { findings, lookedAgain: false }
-        : synth !== undefined ? { findings, lookedAgain: true }
-          : undefined;
+    // A synth's first pass leaves the first chart's pass to read again (the
+    // app's other validations run after this one); what a chart's pass found
+    // serves the synth's later chart passes, unless it could not read every
+    // object.
+    const first = pass === ValidationPass.SYNTH_START || pass === ValidationPass.SYNTH_YAML_START;
+    this.synth = first ? {} : synth !== undefined ? { findings } : undefined;
     return findings ?? [];
   }
 
@@ -158,8 +171,22 @@ export class AffinityDoctorValidation implements IValidation {
   }
 }
 
-/** What the doctor found in a synth under way, and whether it has looked twice (see `check`). */
+/**
+ * Whether every chart of the app is written by cdk8s's own `Chart.toJson()`,
+ * which validates the whole app first. A chart class with its own `toJson()`
+ * may write itself without that pass (or before it), so the doctor then reads
+ * the app at the first pass of the synth as well.
+ */
+function chartsValidateBeforeWriting(app: IConstruct): boolean {
+  for (const c of app.node.findAll()) {
+    if (Chart.isChart(c) && c.toJson !== Chart.prototype.toJson) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** What the doctor found in a synth under way (see `check`): undefined until it has read the app at a chart's pass. */
 interface SynthCheck {
-  readonly findings: CheckedFinding[];
-  readonly lookedAgain: boolean;
+  readonly findings?: CheckedFinding[];
 }

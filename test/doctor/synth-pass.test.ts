@@ -1,5 +1,5 @@
-import { ApiObject, App, Chart, Testing } from 'cdk8s';
-import { ValidationPass, validationPass } from '../../src/doctor/synth-pass';
+import { ApiObject, App, Chart, Testing, YamlOutputType } from 'cdk8s';
+import { chartPassesFollow, ValidationPass, validationPass } from '../../src/doctor/synth-pass';
 
 /** An app of `charts` charts, each with one object, whose root records the pass of each validation. */
 function recordingApp(charts: number, chartClass: typeof Chart = Chart): { app: App; passes: ValidationPass[] } {
@@ -19,10 +19,19 @@ describe('validationPass', () => {
     expect(passes).toEqual([ValidationPass.SYNTH_START, ValidationPass.SYNTH_CHART, ValidationPass.SYNTH_CHART, ValidationPass.SYNTH_CHART]);
   });
 
-  test('App.synthYaml() the same', () => {
+  test('App.synthYaml() the same, its first pass told apart', () => {
     const { app, passes } = recordingApp(2);
     app.synthYaml();
-    expect(passes).toEqual([ValidationPass.SYNTH_START, ValidationPass.SYNTH_CHART, ValidationPass.SYNTH_CHART]);
+    expect(passes).toEqual([ValidationPass.SYNTH_YAML_START, ValidationPass.SYNTH_CHART, ValidationPass.SYNTH_CHART]);
+  });
+
+  test('App.synth() with one folder per chart and a file per object validates once (no chart pass)', () => {
+    const app = new App({ outdir: Testing.app().outdir, yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
+    new ApiObject(new Chart(app, 'chart'), 'Object', { apiVersion: 'v1', kind: 'ConfigMap' });
+    const passes: ValidationPass[] = [];
+    app.node.addValidation({ validate: () => { passes.push(validationPass()); return []; } });
+    app.synth();
+    expect(passes).toEqual([ValidationPass.SYNTH_START]);
   });
 
   test('each synth begins again', () => {
@@ -67,6 +76,37 @@ describe('validationPass', () => {
     } finally {
       Error.prepareStackTrace = prepare;
     }
+  });
+});
+
+describe('chartPassesFollow', () => {
+  test.each([
+    ['FILE_PER_APP', true, YamlOutputType.FILE_PER_APP],
+    ['FILE_PER_CHART', true, YamlOutputType.FILE_PER_CHART],
+    ['FILE_PER_RESOURCE', true, YamlOutputType.FILE_PER_RESOURCE],
+    ['FOLDER_PER_CHART_FILE_PER_RESOURCE', false, YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE],
+  ])('after the first pass of App.synth() with %s output: %s', (_name, follow, yamlOutputType) => {
+    // Each value is what cdk8s does: a pass per chart follows exactly when the pass recorder sees one.
+    const app = new App({ outdir: Testing.app().outdir, yamlOutputType });
+    new ApiObject(new Chart(app, 'chart'), 'Object', { apiVersion: 'v1', kind: 'ConfigMap' });
+    const passes: ValidationPass[] = [];
+    app.node.addValidation({ validate: () => { passes.push(validationPass()); return []; } });
+    app.synth();
+    expect(chartPassesFollow(passes[0], app)).toBe(follow);
+    expect(passes.includes(ValidationPass.SYNTH_CHART)).toBe(follow);
+  });
+
+  test('after the first pass of App.synthYaml(), whatever the output type', () => {
+    const app = new App({ outdir: Testing.app().outdir, yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
+    expect(chartPassesFollow(ValidationPass.SYNTH_YAML_START, app)).toBe(true);
+  });
+
+  test('never after a chart\'s pass or another call, nor for a root that is not an App', () => {
+    const app = Testing.app();
+    expect(chartPassesFollow(ValidationPass.SYNTH_CHART, app)).toBe(false);
+    expect(chartPassesFollow(ValidationPass.OTHER, app)).toBe(false);
+    expect(chartPassesFollow(ValidationPass.SYNTH_START, new Chart(Testing.app(), 'c').node.root)).toBe(true);
+    expect(chartPassesFollow(ValidationPass.SYNTH_START, { node: app.node } as any)).toBe(false);
   });
 });
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, Chart, JsonPatch, Lazy, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Lazy, Testing, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { CLIENT_IP, grafana, service } from './fixtures';
 import { AffinityDoctorValidation, Severity, StickyService } from '../../src';
@@ -96,12 +96,48 @@ describe('AffinityDoctorValidation', () => {
       AffinityDoctorValidation.addTo(app);
       // WHEN
       app.synth();
-      // THEN each counted object is rendered three times: by the doctor at the
-      // synth's first pass and before the first chart is written, and to be
-      // written (at every pass, as before, it was six times)
-      expect(renders()).toBe(3 * 3);
+      // THEN each counted object is rendered twice: by the doctor before the
+      // first chart is written, and to be written (at every pass, as before,
+      // it was six times; at the first pass and the first chart's, three)
+      expect(renders()).toBe(3 * 2);
       app.synthYaml();
-      expect(renders()).toBe(3 * 6);
+      expect(renders()).toBe(3 * 4);
+    });
+
+    test('with one folder per chart and a file per object, which validates once, the doctor reads at that pass', () => {
+      const app = new App({ outdir: Testing.app().outdir, yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
+      chartWith(app, 'observability', [grafana(), service('grafana')]);
+      AffinityDoctorValidation.addTo(app);
+      expect(() => app.synth()).toThrow(/\[observability\/Object1\] \[local-sessions-without-affinity\]/);
+      expect(fs.readdirSync(app.outdir)).toEqual([]);
+    });
+
+    test.each([
+      YamlOutputType.FILE_PER_APP, YamlOutputType.FILE_PER_CHART, YamlOutputType.FILE_PER_RESOURCE, YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE,
+    ])('a finding fails App.synth() with output type %s before anything is written', yamlOutputType => {
+      const app = new App({ outdir: Testing.app().outdir, yamlOutputType });
+      new ApiObject(new Chart(app, 'first'), 'Config', { apiVersion: 'v1', kind: 'ConfigMap' });
+      chartWith(app, 'observability', [grafana(), service('grafana')]);
+      AffinityDoctorValidation.addTo(app);
+      expect(() => app.synth()).toThrow(/\[observability\/Object1\] \[local-sessions-without-affinity\]/);
+      expect(fs.readdirSync(app.outdir)).toEqual([]);
+    });
+
+    test('a chart class with its own toJson() is read at the first pass too, before it writes itself', () => {
+      // GIVEN a first chart that renders its objects without Chart.toJson()'s validation
+      class QuietChart extends Chart {
+        public toJson(): any[] {
+          return this.node.findAll().filter(ApiObject.isApiObject).map(o => (o as ApiObject).toJson());
+        }
+      }
+      const app = Testing.app();
+      const quiet = new QuietChart(app, 'a-quiet');
+      new ApiObject(quiet, 'Config', { apiVersion: 'v1', kind: 'ConfigMap' });
+      chartWith(app, 'observability', [grafana(), service('grafana')]);
+      AffinityDoctorValidation.addTo(app);
+      // THEN the synth fails at its first pass, before that chart is written
+      expect(() => app.synth()).toThrow(/\[observability\/Object1\] \[local-sessions-without-affinity\]/);
+      expect(fs.readdirSync(app.outdir)).toEqual([]);
     });
 
     test('a validation of the user\'s that changes an object after the doctor read it is caught before any chart is written', () => {
