@@ -180,8 +180,8 @@ function appMs(charts: number, instances: number, withDoctor: 'doctor' | 'none')
  * The doctor at synth (`AffinityDoctorValidation.addTo(app)`): the same app
  * with it and without it, in one chart and in eight. cdk8s validates an app
  * once when its synth begins and again for each chart it writes; the doctor
- * renders every object when it checks, so it checks at the first of those
- * passes only.
+ * renders every object when it checks, so it reads the app once per synth,
+ * at the pass before the first chart is written.
  */
 function synthDoctorRows(): string[][] {
   const rows: string[][] = [];
