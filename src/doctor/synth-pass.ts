@@ -3,14 +3,19 @@
 // then again inside each `Chart.toJson()` it calls to write a chart: one pass
 // more than the app has charts (`FOLDER_PER_CHART_FILE_PER_RESOURCE` output
 // makes the first only). A validation that reads the whole app, as the doctor
-// does by rendering every object, can then read it at the first passes of a
-// synth and answer the later ones of the same synth with what it found.
+// does by rendering every object, can then read it once, at the pass before
+// the first chart is written, and answer the other passes of the same synth
+// with what it found.
 //
 // cdk8s says nothing of which pass is running; the frames of its own
-// functions on the call stack tell. Anything not recognized (a Chart.toJson()
-// of the user's, a bundled or changed cdk8s, a validate() called directly, a
-// validation called more than about twenty frames below cdk8s's) is `OTHER`,
-// and the validation works as it would without this.
+// functions on the call stack tell, in cdk8s's own files as installed
+// (`node_modules/cdk8s/lib/`). Anything not recognized (a Chart.toJson() of
+// the user's, a bundled, linked or changed cdk8s, a validate() called
+// directly, a validation called more than about twenty frames below cdk8s's)
+// is `OTHER`, and the validation reads the app as it would without this. The
+// one answer that makes a validation skip a pass, `SYNTH_START` with chart
+// passes to follow, must never be given for a synth that writes without
+// them: hence the installed path, not any folder named `cdk8s`.
 
 import type { IConstruct } from 'constructs';
 
@@ -18,8 +23,9 @@ import type { IConstruct } from 'constructs';
 export enum ValidationPass {
   /**
    * The pass with which `App.synth()` begins: nothing is written yet. A pass
-   * per chart follows unless the app's output type writes its objects without
-   * `Chart.toJson()` (`FOLDER_PER_CHART_FILE_PER_RESOURCE`): see `chartPassesFollow`.
+   * per chart follows when the app's output type writes each chart through
+   * `Chart.toJson()` (not `FOLDER_PER_CHART_FILE_PER_RESOURCE`, nor a type
+   * this module does not know): see `chartPassesFollow`.
    */
   SYNTH_START = 'synth-start',
   /** The pass with which `App.synthYaml()` begins: a pass per chart follows. */
@@ -34,7 +40,7 @@ export enum ValidationPass {
 const FRAMES = 24;
 
 /** cdk8s's compiled modules, as Node loads them from the package (not bundled). */
-const CDK8S_MODULE = /[\\/]cdk8s[\\/]lib[\\/](app|chart)\.js$/;
+const CDK8S_MODULE = /[\\/]node_modules[\\/]cdk8s[\\/]lib[\\/](app|chart)\.js$/;
 
 /** The stack of the caller of `validationPass`, innermost first (none when the runtime will not give it). */
 function callSites(): NodeJS.CallSite[] {

@@ -129,15 +129,14 @@ export class AffinityDoctorValidation implements IValidation {
     const findings = this.checkNow();
     // A synth's first pass leaves the first chart's pass to read again (the
     // app's other validations run after this one); what a chart's pass found
-    // serves the synth's later chart passes, unless it could not read every
-    // object.
+    // serves the synth's later chart passes.
     const first = pass === ValidationPass.SYNTH_START || pass === ValidationPass.SYNTH_YAML_START;
     this.synth = first ? {} : synth !== undefined ? { findings } : undefined;
-    return findings ?? [];
+    return findings;
   }
 
-  /** The findings on the objects as they render now; undefined when one cannot be rendered. */
-  private checkNow(): CheckedFinding[] | undefined {
+  /** The findings on the objects as they render now; when one cannot be rendered, that alone. */
+  private checkNow(): CheckedFinding[] {
     // Writes the library's constructs owe the app first (an Ingress's
     // annotations on a backend Service it relates at the app's first walk),
     // should this validation run before the app's root.
@@ -151,13 +150,14 @@ export class AffinityDoctorValidation implements IValidation {
         let json: any;
         try {
           json = obj.toJson();
-        } catch {
-          // An object that cannot be rendered fails the synth anyway, by its
-          // construct's own validation (which runs after this one, with the
-          // better message) or by cdk8s when it writes the manifests. The
-          // doctor does not check what it cannot read whole: a finding about
-          // the rest could be wrong without that object.
-          return undefined;
+        } catch (e) {
+          // The doctor does not check what it cannot read whole: a finding
+          // about the rest could be wrong without that object. Saying nothing
+          // would let cdk8s write the charts before this object's, which may
+          // hold what the doctor refuses, and then fail on it; so the synth
+          // fails here, before anything is written (its construct's own
+          // validation, if it has one, adds its message beside this one).
+          return [{ construct: obj, resource: obj.node.path, message: unreadable(e) }];
         }
         paths.set(`${json.kind}|${json.metadata?.namespace ?? ''}|${json.metadata?.name ?? ''}`, obj);
         docs.push({ obj: json });
@@ -169,6 +169,12 @@ export class AffinityDoctorValidation implements IValidation {
       message: `[${f.rule}] ${f.message}. Fix: ${f.fix}`,
     }));
   }
+}
+
+/** The message for an object the doctor could not render: its error's first line. */
+function unreadable(e: unknown): string {
+  const reason = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+  return `cannot be checked by the affinity doctor: rendering it failed (${reason}); cdk8s cannot write it either: fix it, and the doctor checks the app at the next synth`;
 }
 
 /**

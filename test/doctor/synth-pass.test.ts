@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { ApiObject, App, Chart, Testing, YamlOutputType } from 'cdk8s';
 import { chartPassesFollow, ValidationPass, validationPass } from '../../src/doctor/synth-pass';
 
@@ -76,6 +79,35 @@ describe('validationPass', () => {
     } finally {
       Error.prepareStackTrace = prepare;
     }
+  });
+});
+
+describe('validationPass and files named like cdk8s\'s', () => {
+  // A module with cdk8s's function names, as another package or a folder of
+  // the user's named `cdk8s` may have: only cdk8s as installed is taken for
+  // cdk8s, or a synth that writes without chart passes would be told that
+  // they follow.
+  const SOURCE = 'function validate(read) { return read(); }\nfunction synth(read) { return validate(read); }\nmodule.exports = { synth };\n';
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-pass-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function lookalike(...folders: string[]): { synth: (read: () => ValidationPass) => ValidationPass } {
+    const lib = path.join(dir, ...folders, 'cdk8s', 'lib');
+    fs.mkdirSync(lib, { recursive: true });
+    fs.writeFileSync(path.join(lib, 'app.js'), SOURCE);
+    return require(path.join(lib, 'app.js'));
+  }
+
+  test('a cdk8s/lib/app.js that is not the installed package is OTHER', () => {
+    expect(lookalike('packages').synth(validationPass)).toBe(ValidationPass.OTHER);
+    expect(lookalike('node_modules', '@acme').synth(validationPass)).toBe(ValidationPass.OTHER);
+  });
+
+  test('the same frames in node_modules/cdk8s/lib/app.js are cdk8s\'s first pass', () => {
+    expect(lookalike('node_modules').synth(validationPass)).toBe(ValidationPass.SYNTH_START);
   });
 });
 

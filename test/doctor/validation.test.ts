@@ -123,6 +123,18 @@ describe('AffinityDoctorValidation', () => {
       expect(fs.readdirSync(app.outdir)).toEqual([]);
     });
 
+    test('an object that does not render fails the synth before any chart is written, naming it', () => {
+      // GIVEN a first chart the doctor refuses, and a later one with an object cdk8s cannot render
+      const app = Testing.app();
+      chartWith(app, 'a-observability', [grafana(), service('grafana')]);
+      const broken = new ApiObject(new Chart(app, 'b-config'), 'Config', { apiVersion: 'v1', kind: 'ConfigMap' });
+      broken.addJsonPatch(JsonPatch.add('/data/missing/key', 'x'));
+      AffinityDoctorValidation.addTo(app);
+      // THEN nothing is written (cdk8s alone would write the first chart, then fail on the second)
+      expect(() => app.synth()).toThrow(/\[b-config\/Config\] cannot be checked by the affinity doctor: rendering it failed \(/);
+      expect(fs.readdirSync(app.outdir)).toEqual([]);
+    });
+
     test('a chart class with its own toJson() is read at the first pass too, before it writes itself', () => {
       // GIVEN a first chart that renders its objects without Chart.toJson()'s validation
       class QuietChart extends Chart {
