@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { createRequire } from 'module';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Testing, YamlOutputType } from 'cdk8s';
@@ -98,7 +99,7 @@ describe('validationPass and files named like cdk8s\'s', () => {
     const lib = path.join(dir, ...folders, 'cdk8s', 'lib');
     fs.mkdirSync(lib, { recursive: true });
     fs.writeFileSync(path.join(lib, 'app.js'), SOURCE);
-    return require(path.join(lib, 'app.js'));
+    return createRequire(__filename)(path.join(lib, 'app.js'));
   }
 
   test('a cdk8s/lib/app.js that is not the installed package is OTHER', () => {
