@@ -290,11 +290,24 @@ export const CASES: RuleCase[] = [
       classless(ingress('shop', 'shop', { [`${NGINX}affinity`]: 'cookie' })), service('shop'),
       classless(ingress('blog', 'blog')), service('blog', {}, { 'traefik.ingress.kubernetes.io/service.sticky.cookie': 'true' }),
     ],
-    message: 'Ingress blog has no ingress class and affinity settings for Traefik, while Ingress shop, also without a class, has them for ingress-nginx only; one controller serves Ingresses without a class and ignores the other\'s settings, so the users of one of the two are not kept on one pod',
+    message: 'Ingress blog has no ingress class and affinity settings for Traefik, while Ingress shop, also without a class, has them for ingress-nginx; one controller serves Ingresses without a class and ignores the other\'s settings, so the users of one of the two are not kept on one pod',
     clean: [
       ingress('shop', 'shop', { [`${NGINX}affinity`]: 'cookie' }), service('shop'),
       { ...classless(ingress('blog', 'blog')), spec: { ...classless(ingress('blog', 'blog')).spec, ingressClassName: 'traefik' } },
       service('blog', {}, { 'traefik.ingress.kubernetes.io/service.sticky.cookie': 'true' }),
+    ],
+  },
+  {
+    // The same, both Ingresses routing to one Service: Traefik's settings on it do not make shop written for Traefik.
+    rule: 'cookie-affinity-without-ingress-class',
+    trigger: [
+      classless(ingress('shop', 'app', { [`${NGINX}affinity`]: 'cookie' })),
+      classless(ingress('blog', 'app')), service('app', {}, { 'traefik.ingress.kubernetes.io/service.sticky.cookie': 'true' }),
+    ],
+    message: 'Ingress blog has no ingress class and affinity settings for Traefik, while Ingress shop, also without a class, has them for ingress-nginx; one controller serves Ingresses without a class and ignores the other\'s settings, so the users of one of the two are not kept on one pod',
+    clean: [
+      classless(ingress('shop', 'app', { [`${NGINX}affinity`]: 'cookie' })),
+      withClass(classless(ingress('blog', 'app')), 'traefik'), service('app', {}, { 'traefik.ingress.kubernetes.io/service.sticky.cookie': 'true' }),
     ],
   },
   {

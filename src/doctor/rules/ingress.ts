@@ -169,20 +169,31 @@ const INGRESS_CONTROLLERS: ReadonlyMap<string, string> = new Map([
   ['gke-ingress', 'GKE Ingress'],
 ]);
 
-/** The controllers whose affinity settings reach an Ingress's backends from the Ingress itself or from the backend Service. */
+/**
+ * The controllers an Ingress's affinity settings are written for: those its
+ * own annotations hold, or, when it holds none, those its backend Services
+ * hold (Traefik, HAProxy and GKE read them there). A Service shared with an
+ * Ingress written for another controller carries that one's settings too,
+ * which do not make this Ingress written for it.
+ */
 function affinityControllersOf(inventory: Inventory, ing: Doc): Set<string> {
-  const controllers = new Set<string>();
+  const own = new Set<string>();
+  const onServices = new Set<string>();
   const namespace = namespaceOf(ing.obj);
   for (const name of ingressBackends(ing.obj)) {
     const service = inventory.find('Service', namespace, name)?.obj;
     for (const reach of inventory.frontsAt(namespace, name)) {
-      const fromHere = reach.obj === ing.obj || (service !== undefined && reach.obj === service);
-      if (reach.affinity !== undefined && INGRESS_CONTROLLERS.has(reach.front) && fromHere) {
-        controllers.add(reach.front);
+      if (reach.affinity === undefined || !INGRESS_CONTROLLERS.has(reach.front)) {
+        continue;
+      }
+      if (reach.obj === ing.obj) {
+        own.add(reach.front);
+      } else if (service !== undefined && reach.obj === service) {
+        onServices.add(reach.front);
       }
     }
   }
-  return controllers;
+  return own.size > 0 ? own : onServices;
 }
 
 function inWords(controllers: Set<string>): string {
@@ -214,7 +225,7 @@ export const cookieAffinityWithoutIngressClass: Rule = {
       // Reported once per Ingress, against the first earlier one written only for other controllers.
       const other = earlier.find(e => ![...e.controllers].some(c => controllers.has(c)));
       if (other !== undefined) {
-        report(ing, `${describe(ing)} has no ingress class and affinity settings for ${inWords(controllers)}, while ${describe(other.ing)}, also without a class, has them for ${inWords(other.controllers)} only; one controller serves Ingresses without a class and ignores the other's settings, so the users of one of the two are not kept on one pod`);
+        report(ing, `${describe(ing)} has no ingress class and affinity settings for ${inWords(controllers)}, while ${describe(other.ing)}, also without a class, has them for ${inWords(other.controllers)}; one controller serves Ingresses without a class and ignores the other's settings, so the users of one of the two are not kept on one pod`);
       }
       earlier.push({ ing, controllers });
     }
