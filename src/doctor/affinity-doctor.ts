@@ -1,6 +1,7 @@
 import { runRules } from './engine';
 import { UNREADABLE_FIX, UNREADABLE_INPUT } from './format';
-import { Doc } from './inventory';
+import { Doc, isObject } from './inventory';
+import { flattenLists } from './lists';
 import { formatProblem, parseText } from './load';
 import { Finding, RuleInfo, Severity } from './model';
 import { RULES } from './rules';
@@ -64,7 +65,8 @@ export class AffinityDoctor {
   /**
    * Checks a set of manifests together (a Service is matched to the
    * workloads it selects among them). Objects without `apiVersion` and
-   * `kind` are skipped; a `kind: List` is not expanded here (pass its items).
+   * `kind` are skipped; a `kind: List` (any object with an `items` list) is
+   * read as its items, as kubectl and the CLI read it.
    *
    * @param manifests Kubernetes objects as plain JSON
    */
@@ -73,7 +75,15 @@ export class AffinityDoctor {
     if (!Array.isArray(manifests)) {
       throw new Error(`AffinityDoctor.check(): 'manifests' (${describeUntyped(manifests)}) must be a list of manifest objects; for YAML or JSON text, use AffinityDoctor.checkYaml()`);
     }
-    const docs: Doc[] = manifests.map(obj => ({ obj, file: options.file }));
+    const objects: Array<{ obj: any }> = [];
+    for (const obj of manifests) {
+      if (isObject(obj)) {
+        flattenLists(obj, undefined, undefined, objects);
+      } else {
+        objects.push({ obj });
+      }
+    }
+    const docs: Doc[] = objects.map(({ obj }) => ({ obj, file: options.file }));
     return runRules(docs, { minSeverity: options.minSeverity });
   }
 

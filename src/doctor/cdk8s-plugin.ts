@@ -77,11 +77,12 @@ export class AffinityDoctorPlugin {
         recommendation: rule.rationale,
         fix: rule.fix,
         // The CLI finds each object's construct path by its name alone (cdk8s keys
-        // construct-metadata.json by name), so where a Deployment and a Service share
-        // one it may show the other's path: the location names the object's kind.
+        // construct-metadata.json by name), so where two objects share a name (a
+        // Deployment and its Service, Services of one name in two namespaces) it
+        // may show another's path: the location names the object's kind and namespace.
         violatingResources: list.map(f => ({
           resourceName: f.resource.name,
-          locations: [`${f.resource.kind} ${f.resource.name}: ${f.message}`],
+          locations: [`${f.resource.kind} ${f.resource.namespace !== undefined ? `${f.resource.namespace}/` : ''}${f.resource.name}: ${f.message}`],
           manifestPath: f.resource.file ?? '',
         })),
       });

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type * as JsYaml from 'js-yaml';
 import { Doc, isObject } from './inventory';
+import { flattenLists } from './lists';
 
 /** Unreadable or malformed input, for callers that want to stop at the first (`parseManifests`). */
 export class InputError extends Error {
@@ -271,30 +272,6 @@ function lineOfOffset(text: string, offset: number): number {
   return line;
 }
 
-/**
- * The items of a List, flattened as kubectl flattens them: any object with
- * an `items` array is a list (apimachinery's unstructured decoder), and an
- * item with neither `kind` nor `apiVersion` takes them from the list
- * (`ConfigMapList` items are ConfigMaps).
- */
-function flatten(
-  value: { [key: string]: any }, line: number | undefined, itemLines: Map<unknown, number> | undefined, out: Array<{ obj: any; line?: number }>,
-): void {
-  if (!Array.isArray(value.items)) {
-    out.push({ obj: value, line });
-    return;
-  }
-  const listKind = typeof value.kind === 'string' ? value.kind : '';
-  const itemKind = listKind.endsWith('List') ? listKind.slice(0, -'List'.length) : listKind;
-  for (const item of value.items) {
-    if (!isObject(item)) continue;
-    const obj = item.kind === undefined && item.apiVersion === undefined && itemKind !== ''
-      ? { apiVersion: value.apiVersion, kind: itemKind, ...item }
-      : item;
-    flatten(obj, itemLines?.get(item) ?? line, itemLines, out);
-  }
-}
-
 /** A parsed document's items: `undefined` for an empty document. */
 function loadChunk(
   yaml: typeof JsYaml, s: JsYaml.Schema, text: string, withLines: boolean,
@@ -362,7 +339,7 @@ export function parseText(text: string, file: string = STDIN_NAME): { docs: Doc[
       if (values) {
         const out: Array<{ obj: any; line?: number }> = [];
         for (const v of values) {
-          if (isObject(v.value)) flatten(v.value, v.line, undefined, out);
+          if (isObject(v.value)) flattenLists(v.value, v.line, undefined, out);
         }
         return { docs: out.map(o => ({ obj: o.obj, file, line: o.line })), errors };
       }
@@ -414,14 +391,14 @@ export function parseText(text: string, file: string = STDIN_NAME): { docs: Doc[
       // A top-level array (a JSON array of objects): each element as a document.
       for (const item of value) {
         if (isObject(item)) {
-          flatten(item, lineOf(item, rootLine - chunk.line), undefined, out);
+          flattenLists(item, lineOf(item, rootLine - chunk.line), undefined, out);
         } else if (item !== null && item !== undefined) {
           out.push({ obj: item, line: rootLine + 1 });
         }
       }
     } else if (isObject(value)) {
       const shifted = parsed.itemLines ? new Map([...parsed.itemLines].map(([k, v]) => [k, chunk.line + v + 1])) : undefined;
-      flatten(value, rootLine + 1, shifted, out);
+      flattenLists(value, rootLine + 1, shifted, out);
     } else {
       out.push({ obj: value, line: rootLine + 1 });
     }

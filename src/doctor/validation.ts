@@ -4,6 +4,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct, IValidation } from 'constructs';
 import { runRules } from './engine';
 import { Doc } from './inventory';
+import { flattenLists } from './lists';
 import { Severity } from './model';
 import { chartPassesFollow, ValidationPass, validationPass } from './synth-pass';
 import { settleWrites } from '../owed-writes';
@@ -159,8 +160,15 @@ export class AffinityDoctorValidation implements IValidation {
           // validation, if it has one, adds its message beside this one).
           return [{ construct: obj, resource: obj.node.path, message: unreadable(e) }];
         }
-        paths.set(`${json.kind}|${json.metadata?.namespace ?? ''}|${json.metadata?.name ?? ''}`, obj);
-        docs.push({ obj: json });
+        // A List (an Include of `kubectl get -o yaml`, say) is read as its
+        // items, as the CLI reads the file it is written to; each reports
+        // through the List's construct.
+        const objects: Array<{ obj: any }> = [];
+        flattenLists(json, undefined, undefined, objects);
+        for (const { obj: item } of objects) {
+          paths.set(`${item.kind}|${item.metadata?.namespace ?? ''}|${item.metadata?.name ?? ''}`, obj);
+          docs.push({ obj: item });
+        }
       }
     }
     return runRules(docs, { minSeverity: this.failOn }).map(f => ({

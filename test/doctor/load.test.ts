@@ -150,6 +150,27 @@ describe('inputs', () => {
   });
 });
 
+describe('a List gets one verdict, however it reaches the rules', () => {
+  const grafanaApp = [
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'grafana' }, spec: { replicas: 3, selector: { matchLabels: { app: 'grafana' } }, template: { metadata: { labels: { app: 'grafana' } }, spec: { containers: [{ name: 'grafana', image: 'grafana/grafana:11.3.0' }] } } } },
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'grafana' }, spec: { selector: { app: 'grafana' }, ports: [{ port: 80 }] } },
+  ];
+  const rulesOf = (findings: Array<{ rule: string }>) => findings.map(f => f.rule);
+
+  test('check() reads a List as its items, as checkYaml() and the CLI do', () => {
+    const expected = rulesOf(AffinityDoctor.check(grafanaApp));
+    expect(expected).toContain('local-sessions-without-affinity');
+    const list = { apiVersion: 'v1', kind: 'List', items: grafanaApp };
+    expect(rulesOf(AffinityDoctor.check([list]))).toEqual(expected);
+    expect(rulesOf(AffinityDoctor.checkYaml(JSON.stringify(list)))).toEqual(expected);
+  });
+
+  test('a typed List\'s items without kind take it from the list', () => {
+    const services = { apiVersion: 'v1', kind: 'ServiceList', items: [{ metadata: { name: 'grafana' }, spec: grafanaApp[1].spec }] };
+    expect(rulesOf(AffinityDoctor.check([grafanaApp[0], services]))).toEqual(rulesOf(AffinityDoctor.check(grafanaApp)));
+  });
+});
+
 describe('AffinityDoctor.check() and checkYaml() from plain JavaScript', () => {
   test('GIVEN YAML text to check() or objects to checkYaml() THEN the error names the argument and the other method', () => {
     expect(() => AffinityDoctor.check('apiVersion: v1' as any)).toThrow(

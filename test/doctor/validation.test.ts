@@ -3,8 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch, Lazy, Testing, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { CLIENT_IP, grafana, service } from './fixtures';
-import { AffinityDoctorValidation, Severity, StickyService } from '../../src';
+import { CLIENT_IP, grafana, ingress, service } from './fixtures';
+import { AffinityDoctor, AffinityDoctorValidation, Severity, StickyService } from '../../src';
 import { AffinityDoctorPlugin, PluginContext } from '../../src/doctor/cdk8s-plugin';
 
 function chartWith(app: App, id: string, manifests: any[]): Chart {
@@ -63,6 +63,24 @@ describe('AffinityDoctorValidation', () => {
     // THEN one line per finding, shaped as cdk8s prints a construct's own validation
     expect(lines).toEqual([expect.stringMatching(/^ {2}\[observability\/Object1\] \[local-sessions-without-affinity\] Service grafana /)]);
     expect(lines.join('\n')).not.toContain('[]');
+  });
+
+  test('a List (an Include of kubectl output, say) is read as its items, in both directions', () => {
+    // GIVEN a Grafana and its Service without affinity, in one List object
+    const refused = Testing.app();
+    new ApiObject(new Chart(refused, 'observability'), 'Listed', { apiVersion: 'v1', kind: 'List', items: [grafana(), service('grafana')] });
+    AffinityDoctorValidation.addTo(refused);
+    // THEN refused, reported by the List's construct
+    expect(() => refused.synth()).toThrow(/\[observability\/Listed\] \[local-sessions-without-affinity\]/);
+    // GIVEN the cookie Ingress that fixes it, in a List beside them
+    const accepted = Testing.app();
+    const chart = chartWith(accepted, 'observability', [grafana(), service('grafana')]);
+    new ApiObject(chart, 'Listed', { apiVersion: 'v1', kind: 'List', items: [ingress('grafana', 'grafana', { 'nginx.ingress.kubernetes.io/affinity': 'cookie' })] });
+    AffinityDoctorValidation.addTo(accepted);
+    // THEN the same verdict as the doctor's on the written file
+    const written = AffinityDoctor.check(Testing.synth(chart)).filter(f => f.severity === Severity.ERROR);
+    expect(written).toEqual([]);
+    expect(() => accepted.synth()).not.toThrow();
   });
 
   test('a fixed object stops reporting on the next synth', () => {
@@ -253,6 +271,15 @@ describe('AffinityDoctorPlugin (cdk8s CLI validations)', () => {
       violatingResources: [{ resourceName: 'grafana', locations: [expect.stringMatching(/^Service grafana: .*users are logged out at random/)], manifestPath: file }],
     }]);
     expect(submitted).toEqual([{ status: 'failure', metadata: { findings: '1' } }]);
+  });
+
+  test('each location names the namespace, where objects of one name in several namespaces share one construct path in the CLI', async () => {
+    const file = path.join(dir, 'app.k8s.yaml');
+    fs.writeFileSync(file, ['team-a', 'team-b'].flatMap(namespace => [grafana({ namespace }), service('grafana', {}, undefined, namespace)])
+      .map(o => JSON.stringify(o)).join('\n---\n'));
+    const { ctx, violations } = context([file]);
+    await new AffinityDoctorPlugin({}).validate(ctx);
+    expect(violations[0].violatingResources.map((r: any) => r.locations[0].split(':')[0])).toEqual(['Service team-a/grafana', 'Service team-b/grafana']);
   });
 
   test('succeeds below failOn, and refuses an unknown severity', async () => {
