@@ -359,7 +359,15 @@ class SharedDatabaseSessions extends GrafanaSessions {
 
   public bind(scope: Construct, grafana: GrafanaSessionsConsumer): GrafanaSessionsConfig {
     untypedProps(scope, this.options, SHARED_DATABASE_RULES, 'sessions.');
-    const consumer: SessionStoreConsumer = { name: grafana.name, namespace: grafana.namespace, pods: grafana.pods };
+    const consumer: SessionStoreConsumer = {
+      name: grafana.name,
+      namespace: grafana.namespace,
+      // Selected when a store reads them (one run in the chart admits them in
+      // its NetworkPolicy): an external database adds no selection to the tree.
+      get pods() {
+        return grafana.pods;
+      },
+    };
     // Each store under its own scope: the stores' ids would clash side by side.
     const database = this.options.database.bind(new Construct(scope, 'Database'), consumer);
     if (database.kind !== SessionStoreKind.POSTGRES) {

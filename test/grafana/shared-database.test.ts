@@ -150,6 +150,21 @@ describe('MultiPodGrafana with a shared database (Grafana\'s HA setup)', () => {
     expect(Object.keys(envByName(manifests)).filter(n => n.includes('ALERTING'))).toEqual([]);
   });
 
+  test('selects Grafana\'s pods only for a store that admits them: the in-chart PostgreSQL\'s NetworkPolicy, not an external one', () => {
+    // GIVEN Grafana with PostgreSQL in the chart
+    const { chart: withStore, grafana: admitted } = build(inChart);
+    const policy = only(synthValid(withStore), 'NetworkPolicy', 'grafana-postgres');
+    // THEN the store's NetworkPolicy admits Grafana's pods, by their app label
+    expect(policy.spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: { app: 'grafana' } } }]);
+    expect(admitted.node.tryFindChild('Pods')).toBeDefined();
+    // GIVEN an external PostgreSQL THEN no selection is made (one construct less per Grafana)
+    const { grafana: external } = build(c => ({
+      database: SessionStore.postgres({ url: 'postgresql://grafana@db.example.com/grafana', password: secret(c, 'DbPassword', 'grafana-db', 'password') }),
+      secretKey: secret(c, 'SecretKey', 'grafana-secret-key', 'secret-key'),
+    }));
+    expect(external.node.tryFindChild('Pods')).toBeUndefined();
+  });
+
   test('an external PostgreSQL taken as given: any role and database name, no password (certificate authentication)', () => {
     // GIVEN a role and database the library could not create, a $ in the role, and no password
     const { chart } = build(c => ({
