@@ -192,6 +192,8 @@ export class Inventory {
   // namespace/name of a Service -> what reaches it (ingresses, routes, meshes)
   private readonly frontsByService = new Map<string, Array<FrontReach & { front: string; obj: { [key: string]: any } }>>();
   private readonly workloadsOfService = new Map<Doc, Workload[]>();
+  /** The stable Service's name of each ingress-nginx-routed Argo Rollout, by its canary Service (see `argoNginxStableServiceOf`), made on first use. */
+  private argoNginxStables?: Map<string, string>;
 
   /**
    * @param docs the manifests
@@ -370,17 +372,25 @@ export class Inventory {
    * @see https://argo-rollouts.readthedocs.io/en/stable/features/traffic-management/nginx/
    */
   public argoNginxStableServiceOf(service: Doc): Doc | undefined {
-    const ns = namespaceOf(service.obj);
-    const name = nameOf(service.obj);
-    for (const w of this.workloads) {
-      const canary = w.doc.obj.spec?.strategy?.canary;
-      if (w.kind !== ROLLOUT_KIND || w.namespace !== ns || !isObject(canary) || canary.canaryService !== name
-        || !isObject(canary.trafficRouting?.nginx) || typeof canary.stableService !== 'string') {
-        continue;
+    // One pass over the workloads for every Service (a pass per Service grew
+    // with the square of the manifests); the first Rollout of a canary wins.
+    if (this.argoNginxStables === undefined) {
+      this.argoNginxStables = new Map();
+      for (const w of this.workloads) {
+        const canary = w.doc.obj.spec?.strategy?.canary;
+        if (w.kind !== ROLLOUT_KIND || !isObject(canary) || typeof canary.canaryService !== 'string'
+          || !isObject(canary.trafficRouting?.nginx) || typeof canary.stableService !== 'string') {
+          continue;
+        }
+        const canaryKey = key(w.namespace, canary.canaryService);
+        if (!this.argoNginxStables.has(canaryKey)) {
+          this.argoNginxStables.set(canaryKey, canary.stableService);
+        }
       }
-      return this.find('Service', ns, canary.stableService);
     }
-    return undefined;
+    const ns = namespaceOf(service.obj);
+    const stable = this.argoNginxStables.get(key(ns, nameOf(service.obj)));
+    return stable === undefined ? undefined : this.find('Service', ns, stable);
   }
 
   /**

@@ -213,7 +213,10 @@ export const cookieAffinityWithoutIngressClass: Rule = {
   rationale: 'An Ingress without a class (no spec.ingressClassName, no kubernetes.io/ingress.class) is served by whichever controller takes such Ingresses in the cluster (the default IngressClass\'s, or one told to watch them); when Ingresses without a class carry affinity settings (a cookie, or GKE\'s client IP) for different controllers, that controller ignores the others\' settings, and their users are not kept on one pod.',
   fix: 'Give each Ingress the class of the controller its affinity settings are written for (spec.ingressClassName; for a CookieAffinityIngress, its controller\'s ingressClassName or the className prop).',
   check(inventory, report) {
-    const earlier: Array<{ ing: Doc; controllers: Set<string> }> = [];
+    // The first earlier Ingress of each set of controllers, in the order they came: there are
+    // a few such sets at most, where an app can have thousands of Ingresses without a class.
+    const firstOfSet = new Map<string, { ing: Doc; controllers: Set<string>; order: number }>();
+    let order = 0;
     for (const ing of inventory.ingresses) {
       if (ingressClass(ing) !== '') {
         continue;
@@ -223,11 +226,19 @@ export const cookieAffinityWithoutIngressClass: Rule = {
         continue;
       }
       // Reported once per Ingress, against the first earlier one written only for other controllers.
-      const other = earlier.find(e => ![...e.controllers].some(c => controllers.has(c)));
+      let other: { ing: Doc; controllers: Set<string>; order: number } | undefined;
+      for (const e of firstOfSet.values()) {
+        if ((other === undefined || e.order < other.order) && ![...e.controllers].some(c => controllers.has(c))) {
+          other = e;
+        }
+      }
       if (other !== undefined) {
         report(ing, `${describe(ing)} has no ingress class and affinity settings for ${inWords(controllers)}, while ${describe(other.ing)}, also without a class, has them for ${inWords(other.controllers)}; one controller serves Ingresses without a class and ignores the other's settings, so the users of one of the two are not kept on one pod`);
       }
-      earlier.push({ ing, controllers });
+      const setKey = [...controllers].sort().join(',');
+      if (!firstOfSet.has(setKey)) {
+        firstOfSet.set(setKey, { ing, controllers, order: order++ });
+      }
     }
   },
 };
