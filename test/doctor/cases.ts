@@ -20,6 +20,11 @@ function classless(ing: Obj): Obj {
   return { ...ing, spec };
 }
 
+/** An IngressClass marked as the cluster's default. */
+function defaultIngressClass(name: string, controller: string): Obj {
+  return { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name, annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } }, spec: { controller } };
+}
+
 /** A Gateway API HTTPRoute with one rule to a Service. */
 function httpRoute(name: string, backend: string, rule: Obj = {}): Obj {
   return {
@@ -290,7 +295,7 @@ export const CASES: RuleCase[] = [
       classless(ingress('shop', 'shop', { [`${NGINX}affinity`]: 'cookie' })), service('shop'),
       classless(ingress('blog', 'blog')), service('blog', {}, { 'traefik.ingress.kubernetes.io/service.sticky.cookie': 'true' }),
     ],
-    message: 'Ingress blog has no ingress class and affinity settings for Traefik, while Ingress shop, also without a class, has them for ingress-nginx; one controller serves Ingresses without a class and ignores the other\'s settings, so the users of one of the two are not kept on one pod',
+    message: 'Ingress blog has no ingress class and affinity settings for Traefik, while Ingress shop, also without a class, has them for ingress-nginx only; one controller serves Ingresses without a class and ignores the other\'s settings, so the users of one of the two are not kept on one pod',
     clean: [
       ingress('shop', 'shop', { [`${NGINX}affinity`]: 'cookie' }), service('shop'),
       { ...classless(ingress('blog', 'blog')), spec: { ...classless(ingress('blog', 'blog')).spec, ingressClassName: 'traefik' } },
@@ -304,10 +309,26 @@ export const CASES: RuleCase[] = [
       classless(ingress('shop', 'app', { [`${NGINX}affinity`]: 'cookie' })),
       classless(ingress('blog', 'app')), service('app', {}, { 'traefik.ingress.kubernetes.io/service.sticky.cookie': 'true' }),
     ],
-    message: 'Ingress blog has no ingress class and affinity settings for Traefik, while Ingress shop, also without a class, has them for ingress-nginx; one controller serves Ingresses without a class and ignores the other\'s settings, so the users of one of the two are not kept on one pod',
+    message: 'Ingress blog has no ingress class and affinity settings for Traefik, while Ingress shop, also without a class, has them for ingress-nginx; one controller serves Ingresses without a class, and unless that is Traefik, whose settings reach both, it ignores the other\'s settings, so the users of one of the two are not kept on one pod',
     clean: [
       classless(ingress('shop', 'app', { [`${NGINX}affinity`]: 'cookie' })),
       withClass(classless(ingress('blog', 'app')), 'traefik'), service('app', {}, { 'traefik.ingress.kubernetes.io/service.sticky.cookie': 'true' }),
+    ],
+  },
+  {
+    // The same, with a default IngressClass in the manifests: its controller, ingress-nginx, ignores Traefik's settings.
+    rule: 'cookie-affinity-without-ingress-class',
+    trigger: [
+      defaultIngressClass('nginx', 'k8s.io/ingress-nginx'),
+      classless(ingress('shop', 'app', { [`${NGINX}affinity`]: 'cookie' })),
+      classless(ingress('blog', 'app')), service('app', {}, { 'traefik.ingress.kubernetes.io/service.sticky.cookie': 'true' }),
+    ],
+    message: 'Ingress blog has no ingress class and affinity settings for Traefik, while Ingress shop, also without a class, has them for ingress-nginx; one controller serves Ingresses without a class (here the one of the default IngressClass nginx, controller k8s.io/ingress-nginx), which ignores the settings of one of the two at least, so the users of one of the two are not kept on one pod',
+    // Traefik's default class: it reads the Service they share for both, so both keep their users.
+    clean: [
+      defaultIngressClass('traefik', 'traefik.io/ingress-controller'),
+      classless(ingress('shop', 'app', { [`${NGINX}affinity`]: 'cookie' })),
+      classless(ingress('blog', 'app')), service('app', {}, { 'traefik.ingress.kubernetes.io/service.sticky.cookie': 'true' }),
     ],
   },
   {

@@ -169,31 +169,51 @@ const INGRESS_CONTROLLERS: ReadonlyMap<string, string> = new Map([
   ['gke-ingress', 'GKE Ingress'],
 ]);
 
-/**
- * The controllers an Ingress's affinity settings are written for: those its
- * own annotations hold, or, when it holds none, those its backend Services
- * hold (Traefik, HAProxy and GKE read them there). A Service shared with an
- * Ingress written for another controller carries that one's settings too,
- * which do not make this Ingress written for it.
- */
-function affinityControllersOf(inventory: Inventory, ing: Doc): Set<string> {
+/** Where an Ingress's affinity settings are written for, and which controllers they reach its backends through. */
+interface IngressAffinity {
+  /**
+   * Every controller whose settings reach the Ingress's backends, from the
+   * Ingress itself or from a backend Service: serving it, any of them keeps
+   * its users on one pod.
+   */
+  readonly reach: Set<string>;
+  /**
+   * The controllers it is written for: those its own annotations name, or,
+   * when it has none, those of its backend Services (Traefik, HAProxy and GKE
+   * read them there). A Service shared with an Ingress written for another
+   * controller carries that one's settings as well.
+   */
+  readonly written: Set<string>;
+}
+
+function affinityOf(inventory: Inventory, ing: Doc): IngressAffinity {
   const own = new Set<string>();
-  const onServices = new Set<string>();
+  const reach = new Set<string>();
   const namespace = namespaceOf(ing.obj);
   for (const name of ingressBackends(ing.obj)) {
     const service = inventory.find('Service', namespace, name)?.obj;
-    for (const reach of inventory.frontsAt(namespace, name)) {
-      if (reach.affinity === undefined || !INGRESS_CONTROLLERS.has(reach.front)) {
+    for (const r of inventory.frontsAt(namespace, name)) {
+      if (r.affinity === undefined || !INGRESS_CONTROLLERS.has(r.front)) {
         continue;
       }
-      if (reach.obj === ing.obj) {
-        own.add(reach.front);
-      } else if (service !== undefined && reach.obj === service) {
-        onServices.add(reach.front);
+      if (r.obj === ing.obj) {
+        own.add(r.front);
+        reach.add(r.front);
+      } else if (service !== undefined && r.obj === service) {
+        reach.add(r.front);
       }
     }
   }
-  return own.size > 0 ? own : onServices;
+  return { reach, written: own.size > 0 ? own : reach };
+}
+
+function disjoint(a: Set<string>, b: Set<string>): boolean {
+  for (const c of a) {
+    if (b.has(c)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 function inWords(controllers: Set<string>): string {
@@ -213,31 +233,51 @@ export const cookieAffinityWithoutIngressClass: Rule = {
   rationale: 'An Ingress without a class (no spec.ingressClassName, no kubernetes.io/ingress.class) is served by whichever controller takes such Ingresses in the cluster (the default IngressClass\'s, or one told to watch them); when Ingresses without a class carry affinity settings (a cookie, or GKE\'s client IP) for different controllers, that controller ignores the others\' settings, and their users are not kept on one pod.',
   fix: 'Give each Ingress the class of the controller its affinity settings are written for (spec.ingressClassName; for a CookieAffinityIngress, its controller\'s ingressClassName or the className prop).',
   check(inventory, report) {
-    // The first earlier Ingress of each set of controllers, in the order they came: there are
-    // a few such sets at most, where an app can have thousands of Ingresses without a class.
-    const firstOfSet = new Map<string, { ing: Doc; controllers: Set<string>; order: number }>();
-    let order = 0;
+    // The first earlier Ingress of each kind of affinity, in the order they came: there are a
+    // few kinds at most, where an app can have thousands of Ingresses without a class.
+    const firstOfKind = new Map<string, { ing: Doc; affinity: IngressAffinity; order: number }>();
+    const earliest = (accept: (e: { affinity: IngressAffinity }) => boolean) => {
+      let found: { ing: Doc; affinity: IngressAffinity; order: number } | undefined;
+      for (const e of firstOfKind.values()) {
+        if ((found === undefined || e.order < found.order) && accept(e)) {
+          found = e;
+        }
+      }
+      return found;
+    };
     for (const ing of inventory.ingresses) {
       if (ingressClass(ing) !== '') {
         continue;
       }
-      const controllers = affinityControllersOf(inventory, ing);
-      if (controllers.size === 0) {
+      const affinity = affinityOf(inventory, ing);
+      if (affinity.reach.size === 0) {
         continue;
       }
-      // Reported once per Ingress, against the first earlier one written only for other controllers.
-      let other: { ing: Doc; controllers: Set<string>; order: number } | undefined;
-      for (const e of firstOfSet.values()) {
-        if ((other === undefined || e.order < other.order) && ![...e.controllers].some(c => controllers.has(c))) {
-          other = e;
+      // Reported once per Ingress. First against an earlier one that no controller keeps along
+      // with this one (whichever serves Ingresses without a class, the users of one are lost).
+      const apart = earliest(e => disjoint(e.affinity.reach, affinity.reach));
+      if (apart !== undefined) {
+        report(ing, `${describe(ing)} has no ingress class and affinity settings for ${inWords(affinity.reach)}, while ${describe(apart.ing)}, also without a class, has them for ${inWords(apart.affinity.reach)} only; one controller serves Ingresses without a class and ignores the other's settings, so the users of one of the two are not kept on one pod`);
+      } else {
+        // Else against an earlier one written for other controllers, which some controller keeps
+        // along with this one (its settings reach both, on a Service they share, say): unless that
+        // one serves Ingresses without a class, the users of one of the two are lost. When the
+        // manifests mark a default IngressClass, its controller says which.
+        const served = inventory.serversOf(ing.obj);
+        const servers = served?.fronts;
+        const keepers = (e: { affinity: IngressAffinity }) => [...e.affinity.reach].filter(c => affinity.reach.has(c));
+        const other = earliest(e => disjoint(e.affinity.written, affinity.written)
+          && (servers === undefined || !keepers(e).some(c => servers.includes(c))));
+        if (other !== undefined) {
+          const unless = servers === undefined
+            ? `, and unless that is ${inWords(new Set(keepers(other)))}, whose settings reach both, it ignores the other's settings`
+            : ` (here the one of ${served!.by}), which ignores the settings of one of the two at least`;
+          report(ing, `${describe(ing)} has no ingress class and affinity settings for ${inWords(affinity.written)}, while ${describe(other.ing)}, also without a class, has them for ${inWords(other.affinity.written)}; one controller serves Ingresses without a class${unless}, so the users of one of the two are not kept on one pod`);
         }
       }
-      if (other !== undefined) {
-        report(ing, `${describe(ing)} has no ingress class and affinity settings for ${inWords(controllers)}, while ${describe(other.ing)}, also without a class, has them for ${inWords(other.controllers)}; one controller serves Ingresses without a class and ignores the other's settings, so the users of one of the two are not kept on one pod`);
-      }
-      const setKey = [...controllers].sort().join(',');
-      if (!firstOfSet.has(setKey)) {
-        firstOfSet.set(setKey, { ing, controllers, order: order++ });
+      const kindKey = `${[...affinity.written].sort().join(',')}|${[...affinity.reach].sort().join(',')}`;
+      if (!firstOfKind.has(kindKey)) {
+        firstOfKind.set(kindKey, { ing, affinity, order: firstOfKind.size });
       }
     }
   },
