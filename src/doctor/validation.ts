@@ -143,7 +143,11 @@ export class AffinityDoctorValidation implements IValidation {
     // should this validation run before the app's root.
     settleWrites(this.scope);
     const docs: Doc[] = [];
-    const paths = new Map<string, IConstruct>();
+    // The object each document comes from, by the document's index: at synth
+    // there are no files, so a document's line is its index, and a finding's
+    // names the object at fault even when two documents share a kind,
+    // namespace and name (a List item and an object of the chart, say).
+    const owners: IConstruct[] = [];
     // Each object's own toJson(), not Chart.toJson(): the latter runs the app's
     // validations again, this one included.
     for (const obj of this.scope.node.findAll()) {
@@ -166,13 +170,13 @@ export class AffinityDoctorValidation implements IValidation {
         const objects: Array<{ obj: any }> = [];
         flattenLists(json, undefined, undefined, objects);
         for (const { obj: item } of objects) {
-          paths.set(`${item.kind}|${item.metadata?.namespace ?? ''}|${item.metadata?.name ?? ''}`, obj);
-          docs.push({ obj: item });
+          docs.push({ obj: item, line: owners.length });
+          owners.push(obj);
         }
       }
     }
     return runRules(docs, { minSeverity: this.failOn }).map(f => ({
-      construct: paths.get(`${f.resource.kind}|${f.resource.namespace ?? ''}|${f.resource.name}`),
+      construct: f.resource.line !== undefined ? owners[f.resource.line] : undefined,
       resource: `${f.resource.kind} ${f.resource.name}`,
       message: `[${f.rule}] ${f.message}. Fix: ${f.fix}`,
     }));

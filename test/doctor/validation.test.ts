@@ -83,6 +83,17 @@ describe('AffinityDoctorValidation', () => {
     expect(() => accepted.synth()).not.toThrow();
   });
 
+  test('a finding names the object it is about, when a List item has the same kind, namespace and name as another object', () => {
+    // GIVEN a Grafana, its Service without affinity, and a List holding a copy of that Service with ClientIP
+    const app = Testing.app();
+    const chart = chartWith(app, 'observability', [grafana(), service('grafana')]);
+    new ApiObject(chart, 'Listed', { apiVersion: 'v1', kind: 'List', items: [service('grafana', CLIENT_IP)] });
+    AffinityDoctorValidation.addTo(app);
+    // THEN the Service without affinity reports it, not the List (which named it when findings were matched by name)
+    expect(() => app.synth()).toThrow(/\[observability\/Object1\] \[local-sessions-without-affinity\]/);
+    expect(() => app.synth()).not.toThrow(/\[observability\/Listed\]/);
+  });
+
   test('a fixed object stops reporting on the next synth', () => {
     const app = Testing.app();
     const chart = chartWith(app, 'observability', [grafana(), service('grafana')]);
